@@ -1,0 +1,20 @@
+/* hs-application.h — the Heapscope GtkApplication
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hs-worker.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_APPLICATION (hs_application_get_type ())
+G_DECLARE_FINAL_TYPE (HsApplication, hs_application, HS, APPLICATION, AdwApplication)
+
+HsApplication *hs_application_new                 (void);
+void           hs_application_set_initial_launch  (HsApplication      *self,
+                                                   const HsLaunchSpec *spec);
+
+G_END_DECLS

@@ -1,0 +1,318 @@
+/* hs-launch-dialog.c — choose a script, its arguments, folder and interpreter
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-launch-dialog.h"
+#include "hs-settings.h"
+
+struct _HsLaunchDialog
+{
+  AdwWindow    parent_instance;
+  GSettings   *settings;
+  AdwEntryRow *script_row;
+  AdwEntryRow *arguments_row;
+  AdwEntryRow *folder_row;
+  AdwEntryRow *interpreter_row;
+  GtkWidget   *run_button;
+  GtkLabel    *error_label;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (HsLaunchDialog, hs_launch_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  RUN,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static void
+show_error (HsLaunchDialog *self,
+            const char     *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+update_run_button (HsLaunchDialog *self)
+{
+  const char *script = gtk_editable_get_text (GTK_EDITABLE (self->script_row));
+
+  gtk_widget_set_sensitive (self->run_button, script != NULL && *script != '\0');
+  show_error (self, NULL);
+}
+
+HsLaunchSpec *
+hs_launch_dialog_build_spec (HsLaunchDialog  *self,
+                             GError         **error)
+{
+  const char *script = gtk_editable_get_text (GTK_EDITABLE (self->script_row));
+  const char *arguments = gtk_editable_get_text (GTK_EDITABLE (self->arguments_row));
+  const char *folder = gtk_editable_get_text (GTK_EDITABLE (self->folder_row));
+  const char *interpreter = gtk_editable_get_text (GTK_EDITABLE (self->interpreter_row));
+  g_auto(GStrv) argv = NULL;
+  HsLaunchSpec *spec;
+
+  g_return_val_if_fail (HS_IS_LAUNCH_DIALOG (self), NULL);
+
+  if (arguments != NULL && *arguments != '\0' && !g_shell_parse_argv (arguments, NULL, &argv, error))
+    {
+      g_prefix_error (error, _("The arguments cannot be read: "));
+      return NULL;
+    }
+  spec = hs_launch_spec_new (interpreter, script, (const char * const *) argv);
+  if (folder != NULL && *folder != '\0')
+    spec->working_directory = g_strdup (folder);
+  if (self->settings != NULL)
+    spec->interval = g_settings_get_double (self->settings, "sample-interval");
+  return spec;
+}
+
+static void
+on_run (GtkButton      *button,
+        HsLaunchDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLaunchSpec) spec = hs_launch_dialog_build_spec (self, &error);
+
+  if (spec == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (!g_file_test (spec->script, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no script at %s"), spec->script);
+      show_error (self, message);
+      return;
+    }
+
+  if (self->settings != NULL)
+    {
+      g_settings_set_string (self->settings, "last-script", spec->script);
+      g_settings_set_string (self->settings, "last-arguments",
+                             gtk_editable_get_text (GTK_EDITABLE (self->arguments_row)));
+      g_settings_set_string (self->settings, "last-working-directory",
+                             gtk_editable_get_text (GTK_EDITABLE (self->folder_row)));
+      g_settings_set_string (self->settings, "interpreter", spec->interpreter);
+    }
+  g_signal_emit (self, signals [RUN], 0);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+typedef struct
+{
+  HsLaunchDialog *dialog;
+  AdwEntryRow    *row;
+} ChooseRequest;
+
+static void
+on_chooser_response (GtkNativeDialog *native,
+                     int              response,
+                     gpointer         user_data)
+{
+  ChooseRequest *request = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (request->row), path);
+    }
+  g_clear_object (&request->dialog->chooser);
+  g_object_unref (request->dialog);
+  g_free (request);
+}
+
+static void
+choose_for_row (HsLaunchDialog       *self,
+                AdwEntryRow          *row,
+                const char           *title,
+                GtkFileChooserAction  action)
+{
+  ChooseRequest *request = g_new0 (ChooseRequest, 1);
+  const char *current = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  request->dialog = g_object_ref (self);
+  request->row = row;
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, _("_Select"), _("_Cancel"));
+  if (action == GTK_FILE_CHOOSER_ACTION_OPEN && row == self->script_row)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("Python scripts"));
+      gtk_file_filter_add_mime_type (filter, "text/x-python");
+      gtk_file_filter_add_mime_type (filter, "text/x-python3");
+      gtk_file_filter_add_pattern (filter, "*.py");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+      g_object_unref (filter);
+    }
+  if (current != NULL && g_path_is_absolute (current))
+    {
+      g_autofree char *dir = g_file_test (current, G_FILE_TEST_IS_DIR) ? g_strdup (current) : g_path_get_dirname (current);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+    }
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), request);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_choose_script (GtkButton *button, HsLaunchDialog *self)
+{
+  choose_for_row (self, self->script_row, _("Choose a Python Script"), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static void
+on_choose_folder (GtkButton *button, HsLaunchDialog *self)
+{
+  choose_for_row (self, self->folder_row, _("Choose the Working Folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+}
+
+static void
+on_choose_interpreter (GtkButton *button, HsLaunchDialog *self)
+{
+  choose_for_row (self, self->interpreter_row, _("Choose a Python Interpreter"), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static AdwEntryRow *
+add_row (GtkWidget  *group,
+         const char *title,
+         GCallback   choose,
+         gpointer    user_data)
+{
+  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  if (choose != NULL)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Choose…"));
+      g_signal_connect (button, "clicked", choose, user_data);
+      adw_entry_row_add_suffix (row, button);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
+  return row;
+}
+
+static void
+hs_launch_dialog_dispose (GObject *object)
+{
+  HsLaunchDialog *self = (HsLaunchDialog *) object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->chooser);
+  G_OBJECT_CLASS (hs_launch_dialog_parent_class)->dispose (object);
+}
+
+static void
+hs_launch_dialog_class_init (HsLaunchDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_launch_dialog_dispose;
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  signals [RUN] = g_signal_new ("run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+hs_launch_dialog_init (HsLaunchDialog *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *options = adw_preferences_group_new ();
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Run Script"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 460);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  self->run_button = gtk_button_new_with_mnemonic (_("_Run"));
+  gtk_widget_add_css_class (self->run_button, "suggested-action");
+  g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->run_button);
+  gtk_box_append (GTK_BOX (box), header);
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("The script runs as “python script.py arguments” would, with Heapscope’s agent watching its heap."));
+  self->script_row = add_row (group, _("_Script"), G_CALLBACK (on_choose_script), self);
+  self->arguments_row = add_row (group, _("_Arguments"), NULL, NULL);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (options), _("Environment"));
+  self->folder_row = add_row (options, _("Working _Folder (empty: the script’s folder)"), G_CALLBACK (on_choose_folder), self);
+  self->interpreter_row = add_row (options, _("_Interpreter"), G_CALLBACK (on_choose_interpreter), self);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (options));
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), page);
+
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->error_label), 12);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
+
+  adw_window_set_content (ADW_WINDOW (self), box);
+
+  g_signal_connect_swapped (self->script_row, "changed", G_CALLBACK (update_run_button), self);
+  g_signal_connect_swapped (self->script_row, "entry-activated", G_CALLBACK (gtk_widget_activate), self->run_button);
+  g_signal_connect_swapped (self->arguments_row, "entry-activated", G_CALLBACK (gtk_widget_activate), self->run_button);
+
+  self->settings = hs_settings_new ();
+  if (self->settings != NULL)
+    {
+      g_autofree char *script = g_settings_get_string (self->settings, "last-script");
+      g_autofree char *arguments = g_settings_get_string (self->settings, "last-arguments");
+      g_autofree char *folder = g_settings_get_string (self->settings, "last-working-directory");
+      g_autofree char *interpreter = g_settings_get_string (self->settings, "interpreter");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);
+      gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), arguments);
+      gtk_editable_set_text (GTK_EDITABLE (self->folder_row), folder);
+      gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), interpreter);
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), "python3");
+  update_run_button (self);
+}
+
+/* @script: preselected (dropped file), or NULL for the last one used. */
+HsLaunchDialog *
+hs_launch_dialog_new (GtkWindow  *parent,
+                      const char *script)
+{
+  HsLaunchDialog *self = g_object_new (HS_TYPE_LAUNCH_DIALOG, "transient-for", parent, NULL);
+
+  if (script != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (script);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);
+      gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->folder_row), "");
+    }
+  return self;
+}

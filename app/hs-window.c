@@ -1,0 +1,646 @@
+/* hs-window.c — the main window: one session, its pages and controls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-launch-dialog.h"
+#include "hs-overview-page.h"
+#include "hs-settings.h"
+#include "hs-window.h"
+
+struct _HsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  HsSession            *session;
+
+  AdwToastOverlay      *toasts;
+  AdwWindowTitle       *title;
+  GtkStack             *main_stack;
+  AdwViewStack         *pages;
+  HsOverviewPage       *overview_page;
+  HsTypesPage          *types_page;
+  HsConsoleView        *console_view;
+  GtkWidget            *status_bar;
+  GtkLabel             *state_label;
+  GtkLabel             *process_label;
+  GtkLabel             *command_label;
+  GtkSpinButton        *interval_spin;
+  GtkToggleButton      *pause_button;
+  GtkWidget            *switcher_title;
+};
+
+G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (HsWindow   *self,
+       const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+update_actions (HsWindow *self)
+{
+  gboolean live = self->session != NULL && hs_session_is_live (self->session);
+  gboolean has_agent = live && hs_session_get_protocol_error (self->session) == NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.take-snapshot", has_agent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-pause", has_agent);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), has_agent);
+}
+
+static void
+update_status (HsWindow *self)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *process = NULL;
+  g_autofree char *command = NULL;
+  const HsLaunchSpec *spec;
+  HsSessionState state;
+
+  if (self->session == NULL)
+    return;
+
+  state = hs_session_get_state (self->session);
+  status = hs_session_dup_status_text (self->session);
+  gtk_label_set_text (self->state_label, status);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
+  if (state == HS_SESSION_STATE_FAILED || state == HS_SESSION_STATE_SIGNALED ||
+      (state == HS_SESSION_STATE_EXITED && hs_session_get_exit_code (self->session) != 0) ||
+      hs_session_get_protocol_error (self->session) != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  else if (state == HS_SESSION_STATE_RUNNING)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+
+  if (hs_session_get_pid (self->session) > 0)
+    process = g_strdup_printf (_("PID %" G_GINT64_FORMAT " · Python %s"),
+                               hs_session_get_pid (self->session),
+                               hs_session_get_python_version (self->session) ? hs_session_get_python_version (self->session) : "?");
+  gtk_label_set_text (self->process_label, process != NULL ? process : "");
+
+  spec = hs_session_get_launch_spec (self->session);
+  if (spec != NULL)
+    {
+      command = hs_launch_spec_get_command_line (spec);
+      gtk_label_set_text (self->command_label, command);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->command_label), command);
+    }
+  update_actions (self);
+}
+
+static void
+on_session_notify (HsSession  *session,
+                   GParamSpec *pspec,
+                   HsWindow   *self)
+{
+  update_status (self);
+}
+
+static void
+on_session_notice (HsSession  *session,
+                   const char *text,
+                   HsWindow   *self)
+{
+  toast (self, text);
+}
+
+static void
+on_paused_changed (HsSession  *session,
+                   GParamSpec *pspec,
+                   HsWindow   *self)
+{
+  gtk_toggle_button_set_active (self->pause_button, hs_session_get_paused (session));
+}
+
+static void
+set_session (HsWindow  *self,
+             HsSession *session)
+{
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      hs_session_stop (self->session);
+    }
+  g_set_object (&self->session, session);
+
+  hs_types_page_set_session (self->types_page, session);
+  hs_overview_page_set_session (self->overview_page, session);
+  hs_console_view_set_model (self->console_view, session != NULL ? hs_session_get_console (session) : NULL);
+
+  if (session != NULL)
+    {
+      g_signal_connect (session, "notify::state", G_CALLBACK (on_session_notify), self);
+      g_signal_connect (session, "notify::status-text", G_CALLBACK (on_session_notify), self);
+      g_signal_connect (session, "notify::pid", G_CALLBACK (on_session_notify), self);
+      g_signal_connect (session, "notify::python-version", G_CALLBACK (on_session_notify), self);
+      g_signal_connect (session, "notify::protocol-error", G_CALLBACK (on_session_notify), self);
+      g_signal_connect (session, "notify::paused", G_CALLBACK (on_paused_changed), self);
+      g_signal_connect (session, "notice", G_CALLBACK (on_session_notice), self);
+      gtk_stack_set_visible_child_name (self->main_stack, "session");
+      gtk_widget_set_visible (self->status_bar, TRUE);
+    }
+  update_status (self);
+}
+
+/* Runs @spec here, or in a new window if this one still watches a live script. */
+void
+hs_window_run (HsWindow           *self,
+               const HsLaunchSpec *spec)
+{
+  g_autoptr(HsSession) session = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+
+  if (self->session != NULL && hs_session_is_live (self->session))
+    {
+      HsWindow *other = hs_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+
+      gtk_window_present (GTK_WINDOW (other));
+      hs_window_run (other, spec);
+      return;
+    }
+
+  session = hs_session_new ();
+  set_session (self, session);
+  basename = g_path_get_basename (spec->script);
+  adw_window_title_set_subtitle (self->title, basename);
+  gtk_window_set_title (GTK_WINDOW (self), basename);
+  hs_session_start (session, spec);
+  gtk_spin_button_set_value (self->interval_spin, spec->interval);
+}
+
+static void
+on_launch_dialog_run (HsLaunchDialog *dialog,
+                      HsWindow       *self)
+{
+  g_autoptr(HsLaunchSpec) spec = hs_launch_dialog_build_spec (dialog, NULL);
+
+  if (spec != NULL)
+    hs_window_run (self, spec);
+}
+
+static void
+open_launch_dialog (HsWindow   *self,
+                    const char *script)
+{
+  HsLaunchDialog *dialog = hs_launch_dialog_new (GTK_WINDOW (self), script);
+
+  g_signal_connect_object (dialog, "run", G_CALLBACK (on_launch_dialog_run), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+run_script_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  open_launch_dialog (HS_WINDOW (widget), NULL);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  if (self->session != NULL)
+    hs_session_stop (self->session);
+}
+
+static void
+on_snapshot_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      HsWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "take") == 0 && self->session != NULL)
+    hs_session_take_snapshot (self->session, gtk_editable_get_text (entry));
+}
+
+static void
+take_snapshot_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Take Snapshot"),
+                                              _("The snapshot records the heap as it is now. Give it a label to find it again."));
+  GtkWidget *entry = gtk_entry_new ();
+  g_autofree char *suggestion = g_strdup_printf (_("Snapshot %u"),
+                                                 g_list_model_get_n_items (hs_session_get_snapshots (self->session)) + 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "take", _("_Take Snapshot"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "take", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "take");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_snapshot_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+toggle_pause_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  if (self->session != NULL)
+    hs_session_set_paused (self->session, !hs_session_get_paused (self->session));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  hs_window_show_page (self, "types");
+  hs_types_page_focus_filter (self->types_page);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  hs_window_show_page (HS_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_pause_toggled (GtkToggleButton *button,
+                  HsWindow        *self)
+{
+  if (self->session != NULL)
+    hs_session_set_paused (self->session, gtk_toggle_button_get_active (button));
+}
+
+static void
+on_interval_changed (GtkSpinButton *spin,
+                     HsWindow      *self)
+{
+  double seconds = gtk_spin_button_get_value (spin);
+
+  if (self->session != NULL)
+    hs_session_set_interval (self->session, seconds);
+  if (self->settings != NULL)
+    g_settings_set_double (self->settings, "sample-interval", seconds);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         HsWindow      *self)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path == NULL)
+    return FALSE;
+  if (!g_str_has_suffix (path, ".py") && !g_str_has_suffix (path, ".pyw"))
+    {
+      g_autofree char *basename = g_path_get_basename (path);
+      g_autofree char *message = g_strdup_printf (_("%s is not a Python script"), basename);
+
+      toast (self, message);
+      return FALSE;
+    }
+  open_launch_dialog (self, path);
+  return TRUE;
+}
+
+static GtkWidget *
+create_empty_page (void)
+{
+  GtkWidget *status = adw_status_page_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Run Script…"));
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), APP_ID);
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("See Where Your Memory Goes"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("Run a Python script to watch its heap live: objects by type, memory over time and its output.\nOr drop a script here."));
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.run-script");
+  adw_status_page_set_child (ADW_STATUS_PAGE (status), button);
+  return status;
+}
+
+static GtkWidget *
+create_interval_button (HsWindow *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("Sample _every"));
+  GtkWidget *unit = gtk_label_new (_("seconds"));
+
+  self->interval_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0.1, 60, 0.1));
+  gtk_spin_button_set_digits (self->interval_spin, 1);
+  gtk_spin_button_set_value (self->interval_spin, 1.0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->interval_spin));
+  g_signal_connect (self->interval_spin, "value-changed", G_CALLBACK (on_interval_changed), self);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->interval_spin));
+  gtk_box_append (GTK_BOX (box), unit);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-system-time-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Sampling Interval"));
+  return button;
+}
+
+static GtkWidget *
+create_primary_menu_button (void)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+
+  g_menu_append (section, _("_New Window"), "app.new-window");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+  section = g_menu_new ();
+  g_menu_append (section, _("_Keyboard Shortcuts"), "win.show-help-overlay");
+  g_menu_append (section, _("_About Heapscope"), "app.about");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "open-menu-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_primary (GTK_MENU_BUTTON (button), TRUE);
+  gtk_widget_set_tooltip_text (button, _("Main Menu"));
+  return button;
+}
+
+static GtkWidget *
+create_status_bar (HsWindow *self)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+
+  gtk_widget_add_css_class (bar, "hs-status-bar");
+  self->state_label = GTK_LABEL (gtk_label_new (NULL));
+  self->process_label = GTK_LABEL (gtk_label_new (NULL));
+  self->command_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_ellipsize (self->state_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_selectable (self->process_label, TRUE);
+  gtk_label_set_ellipsize (self->command_label, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_xalign (self->command_label, 1);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->command_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "heading");
+  gtk_widget_add_css_class (GTK_WIDGET (self->process_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->command_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->command_label), "monospace");
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->state_label));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->process_label));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->command_label));
+  gtk_widget_set_visible (bar, FALSE);
+  return bar;
+}
+
+static void
+add_page (HsWindow   *self,
+          GtkWidget  *child,
+          const char *name,
+          const char *title,
+          const char *icon)
+{
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->pages, child, name, title);
+
+  adw_view_stack_page_set_icon_name (page, icon);
+}
+
+static void
+load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded || gdk_display_get_default () == NULL)
+    return;
+  loaded = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static gboolean
+hs_window_close_request (GtkWindow *window)
+{
+  HsWindow *self = HS_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (hs_window_parent_class)->close_request (window);
+}
+
+static void
+hs_window_dispose (GObject *object)
+{
+  HsWindow *self = (HsWindow *) object;
+
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      hs_session_stop (self->session);
+      g_clear_object (&self->session);
+    }
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
+}
+
+static void
+hs_window_class_init (HsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = hs_window_dispose;
+  window_class->close_request = hs_window_close_request;
+
+  gtk_widget_class_install_action (widget_class, "win.run-script", NULL, run_script_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.take-snapshot", NULL, take_snapshot_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+}
+
+static void
+hs_window_init (HsWindow *self)
+{
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *run_button = gtk_button_new ();
+  GtkWidget *run_content = adw_button_content_new ();
+  GtkWidget *stop_button = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
+  GtkWidget *snapshot_button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
+  GtkWidget *switcher_bar = adw_view_switcher_bar_new ();
+  GtkDropTarget *drop;
+
+  load_css ();
+  self->settings = hs_settings_new ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1100, 760);
+  gtk_window_set_title (GTK_WINDOW (self), _("Heapscope"));
+  gtk_window_set_icon_name (GTK_WINDOW (self), APP_ID);
+  if (HS_DEVEL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  /* Header bar. */
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (run_content), "media-playback-start-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (run_content), _("_Run Script…"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (run_content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (run_button), run_content);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (run_button), "win.run-script");
+  gtk_widget_set_tooltip_text (run_button, _("Run a Python Script (Ctrl+R)"));
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), run_button);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (stop_button), "win.stop");
+  gtk_widget_set_tooltip_text (stop_button, _("Stop the Script (Ctrl+.)"));
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), stop_button);
+
+  self->pause_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause Sampling (Ctrl+P)"));
+  g_signal_connect (self->pause_button, "toggled", G_CALLBACK (on_pause_toggled), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->pause_button));
+
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_primary_menu_button ());
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_interval_button (self));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (snapshot_button), "win.take-snapshot");
+  gtk_widget_set_tooltip_text (snapshot_button, _("Take Snapshot (Ctrl+T)"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), snapshot_button);
+
+  self->pages = ADW_VIEW_STACK (adw_view_stack_new ());
+  self->switcher_title = adw_view_switcher_title_new ();
+  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), self->pages);
+  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), _("Heapscope"));
+  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Heapscope"), NULL));
+  g_object_bind_property (self->title, "subtitle", self->switcher_title, "subtitle", G_BINDING_SYNC_CREATE);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->switcher_title);
+  gtk_box_append (GTK_BOX (box), header);
+
+  /* Pages. */
+  self->overview_page = HS_OVERVIEW_PAGE (hs_overview_page_new ());
+  self->types_page = HS_TYPES_PAGE (hs_types_page_new ());
+  self->console_view = HS_CONSOLE_VIEW (hs_console_view_new ());
+  add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "utilities-system-monitor-symbolic");
+  add_page (self, GTK_WIDGET (self->types_page), "types", _("Types"), "view-list-symbolic");
+  add_page (self, GTK_WIDGET (self->console_view), "console", _("Console"), "utilities-terminal-symbolic");
+  adw_view_stack_set_visible_child_name (self->pages, "types");
+
+  self->main_stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_add_named (self->main_stack, create_empty_page (), "empty");
+  {
+    GtkWidget *session_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
+    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->pages));
+    adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (switcher_bar), self->pages);
+    g_object_bind_property (self->switcher_title, "title-visible", switcher_bar, "reveal", G_BINDING_SYNC_CREATE);
+    gtk_box_append (GTK_BOX (session_box), switcher_bar);
+    gtk_stack_add_named (self->main_stack, session_box, "session");
+  }
+  gtk_stack_set_visible_child_name (self->main_stack, "empty");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->main_stack), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->main_stack));
+
+  self->status_bar = create_status_bar (self);
+  gtk_box_append (GTK_BOX (box), self->status_bar);
+
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (self->toasts, box);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toasts));
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  if (self->settings != NULL)
+    gtk_spin_button_set_value (self->interval_spin, g_settings_get_double (self->settings, "sample-interval"));
+  update_actions (self);
+}
+
+HsWindow *
+hs_window_new (GtkApplication *application)
+{
+  return g_object_new (HS_TYPE_WINDOW, "application", application, NULL);
+}
+
+HsSession *
+hs_window_get_session (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+HsTypesPage *
+hs_window_get_types_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->types_page;
+}
+
+HsConsoleView *
+hs_window_get_console_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->console_view;
+}
+
+void
+hs_window_show_page (HsWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (adw_view_stack_get_child_by_name (self->pages, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->pages, name);
+}

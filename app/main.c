@@ -1,0 +1,111 @@
+/* main.c — heapscope [--headless] [--interval SECONDS] [SCRIPT [ARGS…]]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "hs-application.h"
+#include "hs-headless.h"
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s",
+           _("Usage: heapscope [OPTION…] [SCRIPT [ARGUMENTS…]]\n"
+             "See where a Python program’s memory goes.\n"
+             "\n"
+             "  --headless            run SCRIPT with no window and print the census tables\n"
+             "  --interval SECONDS    time between samples (default 1)\n"
+             "  --python PATH         the interpreter to run SCRIPT with (default python3)\n"
+             "  --version             print the version and exit\n"
+             "  --help                print this help and exit\n"
+             "\n"
+             "Everything after SCRIPT is passed to the script as its arguments.\n"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(HsApplication) application = NULL;
+  g_autoptr(HsLaunchSpec) spec = NULL;
+  const char *interpreter = "python3";
+  gboolean headless = FALSE;
+  double interval = 1.0;
+  int first_script_arg = argc;
+  char *app_argv[] = { argv[0], NULL };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Our options come before the script; everything after it belongs to the script. */
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--headless") == 0)
+        headless = TRUE;
+      else if (strcmp (argv[i], "--interval") == 0 && i + 1 < argc)
+        {
+          char *end = NULL;
+
+          interval = g_ascii_strtod (argv[++i], &end);
+          if (end == argv[i] || *end != '\0' || !(interval >= 0.1 && interval <= 3600))
+            {
+              g_printerr (_("heapscope: --interval wants a number of seconds between 0.1 and 3600, not “%s”\n"), argv[i]);
+              return 2;
+            }
+        }
+      else if (strcmp (argv[i], "--python") == 0 && i + 1 < argc)
+        interpreter = argv[++i];
+      else if (strcmp (argv[i], "--version") == 0)
+        {
+          printf ("heapscope %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          print_usage (stdout);
+          return 0;
+        }
+      else if (argv[i][0] == '-' && argv[i][1] != '\0')
+        {
+          g_printerr (_("heapscope: unknown option %s\n"), argv[i]);
+          print_usage (stderr);
+          return 2;
+        }
+      else
+        {
+          first_script_arg = i;
+          break;
+        }
+    }
+
+  if (first_script_arg < argc)
+    {
+      spec = hs_launch_spec_new (interpreter, argv[first_script_arg],
+                                 (const char * const *) &argv[first_script_arg + 1]);
+      spec->interval = interval;
+    }
+
+  if (headless)
+    {
+      if (spec == NULL)
+        {
+          g_printerr (_("heapscope: --headless needs a script to run\n"));
+          return 2;
+        }
+      return hs_headless_run (spec);
+    }
+
+  application = hs_application_new ();
+  if (spec != NULL)
+    hs_application_set_initial_launch (application, spec);
+  return g_application_run (G_APPLICATION (application), 1, app_argv);
+}

@@ -1,0 +1,219 @@
+/* hs-census.c — census rows, diffs and Pympler-style tables
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hs-census.h"
+
+HsCensus *
+hs_census_new (guint n_rows)
+{
+  HsCensus *self = g_atomic_rc_box_new0 (HsCensus);
+
+  self->rows = g_new0 (HsCensusRow, MAX (n_rows, 1));
+  self->n_rows = n_rows;
+  return self;
+}
+
+HsCensus *
+hs_census_ref (HsCensus *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+hs_census_clear (HsCensus *self)
+{
+  hs_census_rows_free (self->rows, self->n_rows);
+  g_clear_pointer (&self->index_by_name, g_hash_table_unref);
+  g_free (self->label);
+}
+
+void
+hs_census_unref (HsCensus *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) hs_census_clear);
+}
+
+void
+hs_census_rows_free (HsCensusRow *rows,
+                     guint        n_rows)
+{
+  for (guint i = 0; i < n_rows; i++)
+    g_free (rows[i].name);
+  g_free (rows);
+}
+
+/* The index is built on first use, on whichever thread asks first; a census is only
+ * looked up on the main thread once it has been handed over, so no lock is needed. */
+const HsCensusRow *
+hs_census_lookup (HsCensus   *self,
+                  const char *name)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->index_by_name == NULL)
+    {
+      self->index_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < self->n_rows; i++)
+        g_hash_table_insert (self->index_by_name, self->rows[i].name, &self->rows[i]);
+    }
+
+  return g_hash_table_lookup (self->index_by_name, name);
+}
+
+/* Rows of @to minus @from, as Pympler's summary.get_diff, leaving out types
+ * whose count and size did not change. */
+HsCensusRow *
+hs_census_diff (HsCensus *from,
+                HsCensus *to,
+                guint    *n_rows)
+{
+  g_autoptr(GArray) diff = g_array_new (FALSE, FALSE, sizeof (HsCensusRow));
+
+  g_return_val_if_fail (from != NULL, NULL);
+  g_return_val_if_fail (to != NULL, NULL);
+  g_return_val_if_fail (n_rows != NULL, NULL);
+
+  for (guint i = 0; i < to->n_rows; i++)
+    {
+      const HsCensusRow *now = &to->rows[i];
+      const HsCensusRow *before = hs_census_lookup (from, now->name);
+      HsCensusRow row = { NULL, now->count, now->size };
+
+      if (before != NULL)
+        {
+          row.count -= before->count;
+          row.size -= before->size;
+        }
+      if (row.count == 0 && row.size == 0)
+        continue;
+      row.name = g_strdup (now->name);
+      g_array_append_val (diff, row);
+    }
+
+  for (guint i = 0; i < from->n_rows; i++)
+    {
+      const HsCensusRow *before = &from->rows[i];
+      HsCensusRow row;
+
+      if (hs_census_lookup (to, before->name) != NULL)
+        continue;
+      row.name = g_strdup (before->name);
+      row.count = -before->count;
+      row.size = -before->size;
+      g_array_append_val (diff, row);
+    }
+
+  *n_rows = diff->len;
+  return (HsCensusRow *) g_array_free (g_steal_pointer (&diff), FALSE);
+}
+
+static int
+compare_rows_by_size_descending (gconstpointer a,
+                                 gconstpointer b)
+{
+  const HsCensusRow *row_a = a;
+  const HsCensusRow *row_b = b;
+
+  if (row_a->size != row_b->size)
+    return row_a->size < row_b->size ? 1 : -1;
+  return strcmp (row_a->name, row_b->name);
+}
+
+void
+hs_census_rows_sort_by_size (HsCensusRow *rows,
+                             guint        n_rows)
+{
+  qsort (rows, n_rows, sizeof *rows, compare_rows_by_size_descending);
+}
+
+/* As Pympler's stringutils.pp: "%4d     B" below 1 KiB, "%7.2f KB" and up above.
+ * Pympler never scales a negative size; we scale by magnitude so diffs read alike. */
+char *
+hs_format_size (gint64 bytes)
+{
+  static const char *scales[] = { "B", "KB", "MB", "GB", "TB", "EB" };
+  double value = (double) bytes;
+  guint degree = 0;
+
+  while (ABS (value) > 1024 && degree + 1 < G_N_ELEMENTS (scales))
+    {
+      value /= 1024;
+      degree++;
+    }
+
+  if (degree == 0)
+    return g_strdup_printf ("%4" G_GINT64_FORMAT "     %s", bytes, scales[0]);
+  return g_strdup_printf ("%7.2f %s", value, scales[degree]);
+}
+
+static void
+append_justified_row (GString    *out,
+                      const char *cells[3],
+                      const guint widths[3])
+{
+  for (guint column = 0; column < 3; column++)
+    {
+      guint length = g_utf8_strlen (cells[column], -1);
+
+      if (column > 0)
+        g_string_append (out, " | ");
+      for (guint pad = length; pad < widths[column]; pad++)
+        g_string_append_c (out, ' ');
+      g_string_append (out, cells[column]);
+    }
+  g_string_append_c (out, '\n');
+}
+
+/* The table Pympler's summary.print_ prints: the first @limit rows as given,
+ * right-justified columns padded by one space, a row of '=' under the header. */
+char *
+hs_census_format_table (const HsCensusRow *rows,
+                        guint              n_rows,
+                        guint              limit)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  guint widths[3] = { 0, 0, 0 };
+  guint n_shown = MIN (n_rows, limit);
+  GString *out = g_string_new (NULL);
+
+  g_ptr_array_add (cells, g_strdup ("types"));
+  g_ptr_array_add (cells, g_strdup ("# objects"));
+  g_ptr_array_add (cells, g_strdup ("total size"));
+  for (guint i = 0; i < n_shown; i++)
+    {
+      g_ptr_array_add (cells, g_strdup (rows[i].name));
+      g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, rows[i].count));
+      g_ptr_array_add (cells, hs_format_size (rows[i].size));
+    }
+
+  for (guint i = 0; i < cells->len; i++)
+    widths[i % 3] = MAX (widths[i % 3], g_utf8_strlen (g_ptr_array_index (cells, i), -1) + 2);
+
+  for (guint row = 0; row <= n_shown; row++)
+    {
+      append_justified_row (out, (const char **) &cells->pdata[row * 3], widths);
+      if (row == 0)
+        {
+          for (guint column = 0; column < 3; column++)
+            {
+              if (column > 0)
+                g_string_append (out, " | ");
+              for (guint i = 0; i < widths[column]; i++)
+                g_string_append_c (out, '=');
+            }
+          g_string_append_c (out, '\n');
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}

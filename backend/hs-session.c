@@ -1,0 +1,709 @@
+/* hs-session.c — one run of a script: its state, samples, snapshots and output
+ *
+ * Lives on the main thread. The worker feeds it events; widgets bind to its
+ * properties and list models. It never blocks: every question to the child is
+ * asked by the worker.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "hs-console-chunk.h"
+#include "hs-session.h"
+
+struct _HsSession
+{
+  GObject         parent_instance;
+
+  HsWorker       *worker;
+  HsLaunchSpec   *spec;
+  HsSessionState  state;
+  gint64          pid;
+  int             exit_code;
+  int             term_signal;
+  char           *python_version;
+  char           *failure;
+  char           *protocol_error;
+  gboolean        accelerated;
+  gboolean        paused;
+  double          interval;
+  double          effective_interval;
+  double          last_round_trip;
+
+  HsCensusModel  *census_model;
+  GListStore     *samples;
+  GListStore     *snapshots;
+  GListStore     *console;
+
+  HsBaselineKind  baseline_kind;
+  HsSample       *baseline_sample;
+  HsSample       *shown_sample;
+};
+
+G_DEFINE_FINAL_TYPE (HsSession, hs_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_PID,
+  PROP_PYTHON_VERSION,
+  PROP_ACCELERATED,
+  PROP_STATUS_TEXT,
+  PROP_LIVE,
+  PROP_PAUSED,
+  PROP_INTERVAL,
+  PROP_EFFECTIVE_INTERVAL,
+  PROP_LATEST_SAMPLE,
+  PROP_SHOWN_SAMPLE,
+  PROP_FAILURE,
+  PROP_PROTOCOL_ERROR,
+  N_PROPS
+};
+
+enum {
+  NOTICE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties [N_PROPS];
+static guint signals [N_SIGNALS];
+
+GType
+hs_session_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { HS_SESSION_STATE_IDLE, "HS_SESSION_STATE_IDLE", "idle" },
+        { HS_SESSION_STATE_STARTING, "HS_SESSION_STATE_STARTING", "starting" },
+        { HS_SESSION_STATE_RUNNING, "HS_SESSION_STATE_RUNNING", "running" },
+        { HS_SESSION_STATE_EXITED, "HS_SESSION_STATE_EXITED", "exited" },
+        { HS_SESSION_STATE_SIGNALED, "HS_SESSION_STATE_SIGNALED", "signaled" },
+        { HS_SESSION_STATE_FAILED, "HS_SESSION_STATE_FAILED", "failed" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type_id, g_enum_register_static ("HsSessionState", values));
+    }
+  return type_id;
+}
+
+static void
+hs_session_dispose (GObject *object)
+{
+  HsSession *self = (HsSession *) object;
+
+  if (self->worker != NULL)
+    {
+      hs_worker_detach (self->worker);
+      g_clear_pointer (&self->worker, hs_worker_unref);
+    }
+  g_clear_object (&self->baseline_sample);
+  g_clear_object (&self->shown_sample);
+  G_OBJECT_CLASS (hs_session_parent_class)->dispose (object);
+}
+
+static void
+hs_session_finalize (GObject *object)
+{
+  HsSession *self = (HsSession *) object;
+
+  g_clear_pointer (&self->spec, hs_launch_spec_free);
+  g_free (self->python_version);
+  g_free (self->failure);
+  g_free (self->protocol_error);
+  g_clear_object (&self->census_model);
+  g_clear_object (&self->samples);
+  g_clear_object (&self->snapshots);
+  g_clear_object (&self->console);
+  G_OBJECT_CLASS (hs_session_parent_class)->finalize (object);
+}
+
+static void
+hs_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  HsSession *self = HS_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PID:
+      g_value_set_int64 (value, self->pid);
+      break;
+    case PROP_PYTHON_VERSION:
+      g_value_set_string (value, self->python_version);
+      break;
+    case PROP_ACCELERATED:
+      g_value_set_boolean (value, self->accelerated);
+      break;
+    case PROP_STATUS_TEXT:
+      g_value_take_string (value, hs_session_dup_status_text (self));
+      break;
+    case PROP_LIVE:
+      g_value_set_boolean (value, hs_session_is_live (self));
+      break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_double (value, self->interval);
+      break;
+    case PROP_EFFECTIVE_INTERVAL:
+      g_value_set_double (value, self->effective_interval);
+      break;
+    case PROP_LATEST_SAMPLE:
+      g_value_set_object (value, hs_session_get_latest_sample (self));
+      break;
+    case PROP_SHOWN_SAMPLE:
+      g_value_set_object (value, self->shown_sample);
+      break;
+    case PROP_FAILURE:
+      g_value_set_string (value, self->failure);
+      break;
+    case PROP_PROTOCOL_ERROR:
+      g_value_set_string (value, self->protocol_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_session_class_init (HsSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = hs_session_dispose;
+  object_class->finalize = hs_session_finalize;
+  object_class->get_property = hs_session_get_property;
+
+  properties [PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, HS_TYPE_SESSION_STATE, HS_SESSION_STATE_IDLE, flags);
+  properties [PROP_PID] = g_param_spec_int64 ("pid", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties [PROP_PYTHON_VERSION] = g_param_spec_string ("python-version", NULL, NULL, NULL, flags);
+  properties [PROP_ACCELERATED] = g_param_spec_boolean ("accelerated", NULL, NULL, FALSE, flags);
+  properties [PROP_STATUS_TEXT] = g_param_spec_string ("status-text", NULL, NULL, NULL, flags);
+  properties [PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, flags);
+  properties [PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE, flags);
+  properties [PROP_INTERVAL] = g_param_spec_double ("interval", NULL, NULL, 0, G_MAXDOUBLE, 1.0, flags);
+  properties [PROP_EFFECTIVE_INTERVAL] =
+    g_param_spec_double ("effective-interval", NULL, NULL, 0, G_MAXDOUBLE, 1.0, flags);
+  properties [PROP_LATEST_SAMPLE] =
+    g_param_spec_object ("latest-sample", NULL, NULL, HS_TYPE_SAMPLE, flags);
+  properties [PROP_SHOWN_SAMPLE] =
+    g_param_spec_object ("shown-sample", NULL, NULL, HS_TYPE_SAMPLE, flags);
+  properties [PROP_FAILURE] = g_param_spec_string ("failure", NULL, NULL, NULL, flags);
+  properties [PROP_PROTOCOL_ERROR] = g_param_spec_string ("protocol-error", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HsSession::notice:
+   * @text: what happened, for a toast or banner
+   *
+   * Something the user should hear about now (an error the agent reported, a
+   * broken connection); the session keeps everything recorded so far.
+   */
+  signals [NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+hs_session_init (HsSession *self)
+{
+  self->census_model = hs_census_model_new ();
+  self->samples = g_list_store_new (HS_TYPE_SAMPLE);
+  self->snapshots = g_list_store_new (HS_TYPE_SAMPLE);
+  self->console = g_list_store_new (HS_TYPE_CONSOLE_CHUNK);
+  self->interval = self->effective_interval = 1.0;
+}
+
+HsSession *
+hs_session_new (void)
+{
+  return g_object_new (HS_TYPE_SESSION, NULL);
+}
+
+static void
+set_state (HsSession      *self,
+           HsSessionState  state)
+{
+  gboolean was_live = hs_session_is_live (self);
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+  if (was_live != hs_session_is_live (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LIVE]);
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* The census the Types page shows, and what it is compared with. */
+static void
+refresh_census_model (HsSession *self)
+{
+  guint n_samples = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  g_autoptr(HsSample) latest = hs_session_get_latest_sample (self) ? g_object_ref (hs_session_get_latest_sample (self)) : NULL;
+  HsSample *shown = self->shown_sample != NULL ? self->shown_sample : latest;
+  g_autoptr(HsSample) baseline = NULL;
+
+  if (shown == NULL)
+    {
+      hs_census_model_update (self->census_model, NULL, NULL);
+      return;
+    }
+
+  switch (self->baseline_kind)
+    {
+    case HS_BASELINE_PREVIOUS:
+      if (hs_sample_get_index (shown) > 0 && hs_sample_get_index (shown) <= n_samples)
+        baseline = g_list_model_get_item (G_LIST_MODEL (self->samples), hs_sample_get_index (shown) - 1);
+      break;
+    case HS_BASELINE_FIRST:
+      baseline = g_list_model_get_item (G_LIST_MODEL (self->samples), 0);
+      break;
+    case HS_BASELINE_SAMPLE:
+      baseline = self->baseline_sample != NULL ? g_object_ref (self->baseline_sample) : NULL;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  hs_census_model_update (self->census_model, hs_sample_get_census (shown),
+                          baseline != NULL ? hs_sample_get_census (baseline) : NULL);
+}
+
+static void
+append_census (HsSession *self,
+               HsCensus  *census)
+{
+  guint index = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  g_autoptr(HsSample) sample = hs_sample_new (index, census);
+
+  g_list_store_append (self->samples, sample);
+  if (hs_sample_get_label (sample) != NULL)
+    g_list_store_append (self->snapshots, sample);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LATEST_SAMPLE]);
+  if (self->shown_sample == NULL)
+    refresh_census_model (self);
+}
+
+static void
+append_console (HsSession *self,
+                GPtrArray *texts)
+{
+  g_autoptr(GPtrArray) chunks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const HsConsoleText *text = g_ptr_array_index (texts, i);
+      g_ptr_array_add (chunks, hs_console_chunk_new (text->stream == HS_CONSOLE_STDERR, text->text));
+    }
+  g_list_store_splice (self->console, g_list_model_get_n_items (G_LIST_MODEL (self->console)),
+                       0, chunks->pdata, chunks->len);
+}
+
+static void
+on_worker_event (const HsWorkerEvent *event,
+                 gpointer             user_data)
+{
+  HsSession *self = user_data;
+  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+
+  switch (event->type)
+    {
+    case HS_WORKER_EVENT_STARTED:
+      self->pid = event->pid;
+      set_string (&self->python_version, event->python_version);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PID]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PYTHON_VERSION]);
+      set_state (self, HS_SESSION_STATE_RUNNING);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+      break;
+
+    case HS_WORKER_EVENT_HELLO:
+      set_string (&self->python_version, event->hello->python);
+      self->accelerated = event->hello->accelerated;
+      if (self->pid == 0)
+        self->pid = event->hello->pid;
+      if (self->state < HS_SESSION_STATE_RUNNING)
+        set_state (self, HS_SESSION_STATE_RUNNING);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PYTHON_VERSION]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ACCELERATED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PID]);
+      break;
+
+    case HS_WORKER_EVENT_CENSUS:
+      self->last_round_trip = event->round_trip;
+      if (event->effective_interval != self->effective_interval)
+        {
+          self->effective_interval = event->effective_interval;
+          g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_EFFECTIVE_INTERVAL]);
+        }
+      append_census (self, event->census);
+      break;
+
+    case HS_WORKER_EVENT_CONSOLE:
+      append_console (self, event->console);
+      break;
+
+    case HS_WORKER_EVENT_AGENT_ERROR:
+      {
+        g_autofree char *text = g_strdup_printf (_("The agent could not answer: %s"), event->message);
+        g_signal_emit (self, signals [NOTICE], 0, text);
+      }
+      break;
+
+    case HS_WORKER_EVENT_PROTOCOL_ERROR:
+      {
+        g_autofree char *text = g_strdup_printf (_("Sampling stopped: %s"), event->message);
+        set_string (&self->protocol_error, event->message);
+        g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PROTOCOL_ERROR]);
+        g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+        g_signal_emit (self, signals [NOTICE], 0, text);
+      }
+      break;
+
+    case HS_WORKER_EVENT_FAILED:
+      set_string (&self->failure, event->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FAILURE]);
+      set_state (self, HS_SESSION_STATE_FAILED);
+      g_signal_emit (self, signals [NOTICE], 0, event->message);
+      break;
+
+    case HS_WORKER_EVENT_EXITED:
+      if (event->signaled)
+        {
+          self->term_signal = event->term_signal;
+          set_state (self, HS_SESSION_STATE_SIGNALED);
+        }
+      else
+        {
+          self->exit_code = event->exit_code;
+          set_state (self, HS_SESSION_STATE_EXITED);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+start_worker (HsSession *self,
+              HsWorker  *worker)
+{
+  g_return_if_fail (self->worker == NULL);
+
+  self->worker = worker;
+  set_state (self, HS_SESSION_STATE_STARTING);
+  hs_worker_start (self->worker);
+}
+
+void
+hs_session_start (HsSession          *self,
+                  const HsLaunchSpec *spec)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (spec != NULL);
+  g_return_if_fail (self->state == HS_SESSION_STATE_IDLE);
+
+  self->spec = hs_launch_spec_copy (spec);
+  if (self->spec->agent_dir == NULL)
+    self->spec->agent_dir = g_strdup (g_getenv ("HS_AGENT_DIR") ? g_getenv ("HS_AGENT_DIR") : HS_AGENT_DIR);
+  self->interval = self->effective_interval = spec->interval;
+  start_worker (self, hs_worker_new (self->spec, on_worker_event, self));
+}
+
+/* For tests and tools: talk to an agent already connected on @agent_fd. */
+void
+hs_session_attach_socket (HsSession *self,
+                          int        agent_fd,
+                          double     interval)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (self->state == HS_SESSION_STATE_IDLE);
+
+  self->interval = self->effective_interval = interval;
+  start_worker (self, hs_worker_new_for_socket (agent_fd, interval, on_worker_event, self));
+}
+
+void
+hs_session_stop (HsSession *self)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  if (self->worker != NULL && !hs_session_is_over (self))
+    hs_worker_stop (self->worker);
+}
+
+void
+hs_session_take_snapshot (HsSession  *self,
+                          const char *label)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  if (self->worker != NULL && hs_session_is_live (self))
+    hs_worker_take_snapshot (self->worker, label != NULL ? label : "");
+}
+
+void
+hs_session_set_interval (HsSession *self,
+                         double     seconds)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->interval == seconds)
+    return;
+  self->interval = seconds;
+  if (self->effective_interval < seconds)
+    {
+      self->effective_interval = seconds;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_EFFECTIVE_INTERVAL]);
+    }
+  if (self->worker != NULL)
+    hs_worker_set_interval (self->worker, seconds);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_INTERVAL]);
+}
+
+double
+hs_session_get_interval (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->interval;
+}
+
+double
+hs_session_get_effective_interval (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->effective_interval;
+}
+
+void
+hs_session_set_paused (HsSession *self,
+                       gboolean   paused)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+  self->paused = paused;
+  if (self->worker != NULL)
+    hs_worker_set_paused (self->worker, paused);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PAUSED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+}
+
+gboolean
+hs_session_get_paused (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->paused;
+}
+
+void
+hs_session_set_baseline (HsSession      *self,
+                         HsBaselineKind  kind,
+                         HsSample       *sample)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (kind != HS_BASELINE_SAMPLE || HS_IS_SAMPLE (sample));
+
+  HsSample *baseline_sample = kind == HS_BASELINE_SAMPLE ? sample : NULL;
+
+  self->baseline_kind = kind;
+  g_set_object (&self->baseline_sample, baseline_sample);
+  refresh_census_model (self);
+}
+
+/* @sample: the census to show, or NULL to follow the latest one. */
+void
+hs_session_set_shown_sample (HsSession *self,
+                             HsSample  *sample)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (sample == NULL || HS_IS_SAMPLE (sample));
+
+  if (g_set_object (&self->shown_sample, sample))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SHOWN_SAMPLE]);
+  refresh_census_model (self);
+}
+
+HsSessionState
+hs_session_get_state (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), HS_SESSION_STATE_IDLE);
+  return self->state;
+}
+
+gboolean
+hs_session_is_live (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->state == HS_SESSION_STATE_STARTING || self->state == HS_SESSION_STATE_RUNNING;
+}
+
+gboolean
+hs_session_is_over (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->state >= HS_SESSION_STATE_EXITED;
+}
+
+gint64
+hs_session_get_pid (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->pid;
+}
+
+int
+hs_session_get_exit_code (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->exit_code;
+}
+
+int
+hs_session_get_term_signal (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->term_signal;
+}
+
+const char *
+hs_session_get_python_version (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->python_version;
+}
+
+const char *
+hs_session_get_failure (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->failure;
+}
+
+const char *
+hs_session_get_protocol_error (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->protocol_error;
+}
+
+const HsLaunchSpec *
+hs_session_get_launch_spec (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->spec;
+}
+
+/* "Running", "Exited with code 1", "Killed by signal 9 (Killed)", "Failed to start: …" */
+char *
+hs_session_dup_status_text (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  switch (self->state)
+    {
+    case HS_SESSION_STATE_IDLE:
+      return g_strdup (_("Not started"));
+    case HS_SESSION_STATE_STARTING:
+      return g_strdup (_("Starting…"));
+    case HS_SESSION_STATE_RUNNING:
+      if (self->protocol_error != NULL)
+        return g_strdup (_("Running, not sampled (agent connection lost)"));
+      return g_strdup (self->paused ? _("Running, sampling paused") : _("Running"));
+    case HS_SESSION_STATE_EXITED:
+      return g_strdup_printf (_("Exited with code %d"), self->exit_code);
+    case HS_SESSION_STATE_SIGNALED:
+      return g_strdup_printf (_("Killed by signal %d (%s)"), self->term_signal, g_strsignal (self->term_signal));
+    case HS_SESSION_STATE_FAILED:
+      return g_strdup_printf (_("Failed to start: %s"), self->failure);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+HsCensusModel *
+hs_session_get_census_model (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->census_model;
+}
+
+GListModel *
+hs_session_get_samples (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->samples);
+}
+
+GListModel *
+hs_session_get_snapshots (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->snapshots);
+}
+
+GListModel *
+hs_session_get_console (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->console);
+}
+
+/* Borrowed; NULL before the first sample. */
+HsSample *
+hs_session_get_latest_sample (HsSession *self)
+{
+  guint n;
+  g_autoptr(HsSample) sample = NULL;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  if (n == 0)
+    return NULL;
+  sample = g_list_model_get_item (G_LIST_MODEL (self->samples), n - 1);
+  return sample;  /* the store keeps it alive */
+}
+
+HsSample *
+hs_session_get_first_sample (HsSession *self)
+{
+  g_autoptr(HsSample) sample = NULL;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->samples)) == 0)
+    return NULL;
+  sample = g_list_model_get_item (G_LIST_MODEL (self->samples), 0);
+  return sample;
+}

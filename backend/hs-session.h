@@ -1,0 +1,79 @@
+/* hs-session.h — one run of a script: its state, samples, snapshots and output
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hs-census-model.h"
+#include "hs-sample.h"
+#include "hs-worker.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HS_SESSION_STATE_IDLE,
+  HS_SESSION_STATE_STARTING,
+  HS_SESSION_STATE_RUNNING,
+  HS_SESSION_STATE_EXITED,
+  HS_SESSION_STATE_SIGNALED,
+  HS_SESSION_STATE_FAILED,
+} HsSessionState;
+
+typedef enum
+{
+  HS_BASELINE_PREVIOUS,
+  HS_BASELINE_FIRST,
+  HS_BASELINE_SAMPLE,
+} HsBaselineKind;
+
+#define HS_TYPE_SESSION_STATE (hs_session_state_get_type ())
+#define HS_TYPE_SESSION (hs_session_get_type ())
+G_DECLARE_FINAL_TYPE (HsSession, hs_session, HS, SESSION, GObject)
+
+GType           hs_session_state_get_type       (void) G_GNUC_CONST;
+
+HsSession      *hs_session_new                  (void);
+void            hs_session_start                (HsSession          *self,
+                                                 const HsLaunchSpec *spec);
+void            hs_session_attach_socket        (HsSession          *self,
+                                                 int                 agent_fd,
+                                                 double              interval);
+void            hs_session_stop                 (HsSession          *self);
+void            hs_session_take_snapshot        (HsSession          *self,
+                                                 const char         *label);
+void            hs_session_set_interval         (HsSession          *self,
+                                                 double              seconds);
+double          hs_session_get_interval         (HsSession          *self);
+double          hs_session_get_effective_interval (HsSession        *self);
+void            hs_session_set_paused           (HsSession          *self,
+                                                 gboolean            paused);
+gboolean        hs_session_get_paused           (HsSession          *self);
+void            hs_session_set_baseline         (HsSession          *self,
+                                                 HsBaselineKind      kind,
+                                                 HsSample           *sample);
+void            hs_session_set_shown_sample     (HsSession          *self,
+                                                 HsSample           *sample);
+
+HsSessionState  hs_session_get_state            (HsSession          *self);
+gboolean        hs_session_is_live              (HsSession          *self);
+gboolean        hs_session_is_over              (HsSession          *self);
+gint64          hs_session_get_pid              (HsSession          *self);
+int             hs_session_get_exit_code        (HsSession          *self);
+int             hs_session_get_term_signal      (HsSession          *self);
+const char     *hs_session_get_python_version   (HsSession          *self);
+const char     *hs_session_get_failure          (HsSession          *self);
+const char     *hs_session_get_protocol_error   (HsSession          *self);
+const HsLaunchSpec *hs_session_get_launch_spec  (HsSession          *self);
+char           *hs_session_dup_status_text      (HsSession          *self);
+
+HsCensusModel  *hs_session_get_census_model     (HsSession          *self);
+GListModel     *hs_session_get_samples          (HsSession          *self);
+GListModel     *hs_session_get_snapshots        (HsSession          *self);
+GListModel     *hs_session_get_console          (HsSession          *self);
+HsSample       *hs_session_get_latest_sample    (HsSession          *self);
+HsSample       *hs_session_get_first_sample     (HsSession          *self);
+
+G_END_DECLS

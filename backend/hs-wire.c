@@ -1,0 +1,603 @@
+/* hs-wire.c — frames and messages of the agent protocol
+ *
+ * Every field of every frame is checked here, so the rest of the app only ever
+ * sees well-formed values within the limits of PROTOCOL.md.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "hs-wire.h"
+
+G_DEFINE_QUARK (hs-wire-error-quark, hs_wire_error)
+
+struct _HsFrameDecoder
+{
+  GByteArray *buffer;
+  gsize       consumed;
+};
+
+HsFrameDecoder *
+hs_frame_decoder_new (void)
+{
+  HsFrameDecoder *self = g_new0 (HsFrameDecoder, 1);
+
+  self->buffer = g_byte_array_new ();
+  return self;
+}
+
+void
+hs_frame_decoder_free (HsFrameDecoder *self)
+{
+  if (self == NULL)
+    return;
+  g_byte_array_unref (self->buffer);
+  g_free (self);
+}
+
+void
+hs_frame_decoder_push (HsFrameDecoder *self,
+                       const guint8   *data,
+                       gsize           length)
+{
+  g_return_if_fail (self != NULL);
+
+  /* Drop what earlier frames used before growing, so the buffer stays one frame big. */
+  if (self->consumed > 0)
+    {
+      g_byte_array_remove_range (self->buffer, 0, self->consumed);
+      self->consumed = 0;
+    }
+  g_byte_array_append (self->buffer, data, length);
+}
+
+/* Returns TRUE with a frame, FALSE with @error set for a broken frame,
+ * FALSE with @error unset when more bytes are needed. */
+gboolean
+hs_frame_decoder_next (HsFrameDecoder  *self,
+                       guint8          *kind,
+                       GBytes         **payload,
+                       GError         **error)
+{
+  const guint8 *start;
+  gsize available;
+  guint32 length;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  start = self->buffer->data + self->consumed;
+  available = self->buffer->len - self->consumed;
+  if (available < HS_FRAME_HEADER_SIZE)
+    return FALSE;
+
+  length = ((guint32) start[0] << 24) | ((guint32) start[1] << 16) |
+           ((guint32) start[2] << 8) | (guint32) start[3];
+  if (length > HS_FRAME_MAX_LENGTH)
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_OVERSIZED,
+                   "Frame of %u bytes is larger than the limit of %u bytes",
+                   length, HS_FRAME_MAX_LENGTH);
+      return FALSE;
+    }
+  if (length < 2)
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_MALFORMED,
+                   "Frame of %u bytes is too short to hold a kind and a payload", length);
+      return FALSE;
+    }
+  if (available - HS_FRAME_HEADER_SIZE < length)
+    return FALSE;
+
+  *kind = start[HS_FRAME_HEADER_SIZE];
+  *payload = g_bytes_new (start + HS_FRAME_HEADER_SIZE + 1, length - 1);
+  self->consumed += HS_FRAME_HEADER_SIZE + length;
+  return TRUE;
+}
+
+/* At end of stream: an unfinished frame means the peer was cut off mid-write. */
+gboolean
+hs_frame_decoder_finish (HsFrameDecoder  *self,
+                         GError         **error)
+{
+  gsize left;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  left = self->buffer->len - self->consumed;
+  if (left == 0)
+    return TRUE;
+  g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_TRUNCATED,
+               "The stream ended inside a frame (%" G_GSIZE_FORMAT " bytes left over)", left);
+  return FALSE;
+}
+
+GBytes *
+hs_frame_encode (guint8      kind,
+                 const void *payload,
+                 gsize       length)
+{
+  guint32 frame_length;
+  guint8 *frame;
+
+  g_return_val_if_fail (length + 1 <= HS_FRAME_MAX_LENGTH, NULL);
+
+  frame_length = (guint32) length + 1;
+  frame = g_malloc (HS_FRAME_HEADER_SIZE + frame_length);
+  frame[0] = frame_length >> 24;
+  frame[1] = (frame_length >> 16) & 0xff;
+  frame[2] = (frame_length >> 8) & 0xff;
+  frame[3] = frame_length & 0xff;
+  frame[4] = kind;
+  if (length > 0)
+    memcpy (frame + 5, payload, length);
+  return g_bytes_new_take (frame, HS_FRAME_HEADER_SIZE + frame_length);
+}
+
+static GBytes *
+encode_json_object (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  return hs_frame_encode (HS_FRAME_KIND_JSON, text, length);
+}
+
+GBytes *
+hs_wire_encode_request (const char *type,
+                        gint64      id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (type != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_end_object (builder);
+  return encode_json_object (builder);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int_member (JsonBuilder *builder,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_double_member (JsonBuilder *builder,
+                   const char  *name,
+                   double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+/* The agent's side of the protocol, in C: used by tests and by fake agents. */
+GBytes *
+hs_wire_encode_message (const HsMessage *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  switch (message->type)
+    {
+    case HS_MESSAGE_HELLO:
+      add_string_member (builder, "type", "hello");
+      add_int_member (builder, "id", message->id);
+      add_int_member (builder, "protocol", message->hello->protocol);
+      add_int_member (builder, "pid", message->hello->pid);
+      add_string_member (builder, "python", message->hello->python);
+      add_string_member (builder, "implementation", message->hello->implementation);
+      add_string_member (builder, "executable", message->hello->executable);
+      json_builder_set_member_name (builder, "accelerated");
+      json_builder_add_boolean_value (builder, message->hello->accelerated);
+      json_builder_set_member_name (builder, "capabilities");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, "census");
+      json_builder_end_array (builder);
+      break;
+
+    case HS_MESSAGE_CENSUS:
+      {
+        const HsCensus *census = message->census;
+
+        add_string_member (builder, "type", "census");
+        add_int_member (builder, "id", message->id);
+        add_string_member (builder, "label", census->label);
+        json_builder_set_member_name (builder, "final");
+        json_builder_add_boolean_value (builder, census->final);
+        add_double_member (builder, "time", census->time);
+        add_double_member (builder, "elapsed", census->elapsed);
+        add_int_member (builder, "objects", census->objects);
+        add_int_member (builder, "bytes", census->bytes);
+        add_int_member (builder, "rss", census->rss);
+        add_int_member (builder, "vms", census->vms);
+        json_builder_set_member_name (builder, "rows");
+        json_builder_begin_array (builder);
+        for (guint i = 0; i < census->n_rows; i++)
+          {
+            json_builder_begin_array (builder);
+            json_builder_add_string_value (builder, census->rows[i].name);
+            json_builder_add_int_value (builder, census->rows[i].count);
+            json_builder_add_int_value (builder, census->rows[i].size);
+            json_builder_end_array (builder);
+          }
+        json_builder_end_array (builder);
+      }
+      break;
+
+    case HS_MESSAGE_ERROR:
+      add_string_member (builder, "type", "error");
+      add_int_member (builder, "id", message->id);
+      add_string_member (builder, "message", message->error_message);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  json_builder_end_object (builder);
+  return encode_json_object (builder);
+}
+
+/* Field readers: each sets a clear error naming the member it rejects. */
+
+static gboolean
+invalid (GError     **error,
+         const char  *member,
+         const char  *why)
+{
+  g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID,
+               "Member “%s” %s", member, why);
+  return FALSE;
+}
+
+static gboolean
+read_integer_node (JsonNode    *node,
+                   const char  *member,
+                   gint64       minimum,
+                   gint64      *value,
+                   GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return invalid (error, member, "is not an integer");
+  *value = json_node_get_int (node);
+  if (*value < minimum || *value >= HS_WIRE_MAX_INTEGER)
+    return invalid (error, member, "is out of range");
+  return TRUE;
+}
+
+static gboolean
+read_integer (JsonObject  *object,
+              const char  *member,
+              gint64       minimum,
+              gint64      *value,
+              GError     **error)
+{
+  return read_integer_node (json_object_get_member (object, member), member, minimum, value, error);
+}
+
+static gboolean
+read_number (JsonObject  *object,
+             const char  *member,
+             double      *value,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return invalid (error, member, "is not a number");
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    *value = (double) json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *value = json_node_get_double (node);
+  else
+    return invalid (error, member, "is not a number");
+  if (!(*value >= 0 && *value < 1e12))
+    return invalid (error, member, "is out of range");
+  return TRUE;
+}
+
+static gboolean
+check_string (const char  *value,
+              const char  *member,
+              GError     **error)
+{
+  if (strlen (value) > HS_WIRE_MAX_STRING)
+    return invalid (error, member, "is longer than the limit");
+  if (!g_utf8_validate (value, -1, NULL))
+    return invalid (error, member, "is not valid UTF-8");
+  return TRUE;
+}
+
+static gboolean
+read_string (JsonObject  *object,
+             const char  *member,
+             gboolean     nullable,
+             char       **value,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (nullable && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    {
+      *value = NULL;
+      return TRUE;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid (error, member, "is not a string");
+  if (!check_string (json_node_get_string (node), member, error))
+    return FALSE;
+  *value = json_node_dup_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_boolean (JsonObject  *object,
+              const char  *member,
+              gboolean     fallback,
+              gboolean    *value,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    {
+      *value = fallback;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return invalid (error, member, "is not a boolean");
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static HsHello *
+parse_hello (JsonObject  *object,
+             GError     **error)
+{
+  g_autoptr(HsHello) hello = g_new0 (HsHello, 1);
+
+  if (!read_integer (object, "protocol", 1, &hello->protocol, error) ||
+      !read_integer (object, "pid", 1, &hello->pid, error) ||
+      !read_string (object, "python", FALSE, &hello->python, error) ||
+      !read_string (object, "implementation", FALSE, &hello->implementation, error) ||
+      !read_string (object, "executable", FALSE, &hello->executable, error) ||
+      !read_boolean (object, "accelerated", FALSE, &hello->accelerated, error))
+    return NULL;
+
+  if (hello->protocol != HS_PROTOCOL_VERSION)
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID,
+                   "The agent speaks protocol version %" G_GINT64_FORMAT ", this Heapscope speaks %d",
+                   hello->protocol, HS_PROTOCOL_VERSION);
+      return NULL;
+    }
+  return g_steal_pointer (&hello);
+}
+
+static HsCensus *
+parse_census (JsonObject  *object,
+              GError     **error)
+{
+  g_autoptr(HsCensus) census = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  JsonNode *rows_node = json_object_get_member (object, "rows");
+  JsonArray *rows;
+  gint64 objects = 0;
+  gint64 bytes = 0;
+  guint n_rows;
+
+  if (rows_node == NULL || !JSON_NODE_HOLDS_ARRAY (rows_node))
+    {
+      invalid (error, "rows", "is not an array");
+      return NULL;
+    }
+  rows = json_node_get_array (rows_node);
+  n_rows = json_array_get_length (rows);
+  if (n_rows > HS_WIRE_MAX_CENSUS_ROWS)
+    {
+      invalid (error, "rows", "has more rows than the limit");
+      return NULL;
+    }
+
+  census = hs_census_new (n_rows);
+  census->n_rows = 0;
+  if (!read_string (object, "label", TRUE, &census->label, error) ||
+      !read_boolean (object, "final", FALSE, &census->final, error) ||
+      !read_number (object, "time", &census->time, error) ||
+      !read_number (object, "elapsed", &census->elapsed, error) ||
+      !read_integer (object, "objects", 0, &census->objects, error) ||
+      !read_integer (object, "bytes", 0, &census->bytes, error) ||
+      !read_integer (object, "rss", 0, &census->rss, error) ||
+      !read_integer (object, "vms", 0, &census->vms, error))
+    return NULL;
+
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      JsonNode *row_node = json_array_get_element (rows, i);
+      HsCensusRow *row = &census->rows[i];
+      JsonArray *cells;
+      JsonNode *name;
+
+      if (!JSON_NODE_HOLDS_ARRAY (row_node) ||
+          json_array_get_length (cells = json_node_get_array (row_node)) != 3)
+        {
+          invalid (error, "rows", "holds a row that is not [name, count, size]");
+          return NULL;
+        }
+      name = json_array_get_element (cells, 0);
+      if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING ||
+          !check_string (json_node_get_string (name), "rows", error))
+        {
+          if (error == NULL || *error == NULL)
+            invalid (error, "rows", "holds a type name that is not a string");
+          return NULL;
+        }
+      if (!read_integer_node (json_array_get_element (cells, 1), "rows", 0, &row->count, error) ||
+          !read_integer_node (json_array_get_element (cells, 2), "rows", 0, &row->size, error))
+        return NULL;
+      row->name = json_node_dup_string (name);
+      census->n_rows = i + 1;
+      if (!g_hash_table_add (seen, row->name))
+        {
+          invalid (error, "rows", "names a type twice");
+          return NULL;
+        }
+      objects += row->count;
+      bytes += row->size;
+    }
+
+  if (objects != census->objects || bytes != census->bytes)
+    {
+      invalid (error, "objects", "does not equal the sum of the rows");
+      return NULL;
+    }
+  return g_steal_pointer (&census);
+}
+
+HsMessage *
+hs_message_parse (guint8   kind,
+                  GBytes  *payload,
+                  GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(HsMessage) message = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  JsonNode *root;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  if (kind != HS_FRAME_KIND_JSON)
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_UNKNOWN_KIND,
+                   "Unknown frame kind 0x%02x", kind);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (payload, &length);
+  if (length == 0 || memchr (data, '\0', length) != NULL || !g_utf8_validate (data, length, NULL))
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_MALFORMED,
+                   "Frame payload is not UTF-8 text");
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_MALFORMED,
+                   "Frame payload is not JSON: %s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_MALFORMED,
+                   "Frame payload is not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  message = g_new0 (HsMessage, 1);
+  if (!read_string (object, "type", FALSE, &type, error) ||
+      !read_integer (object, "id", 0, &message->id, error))
+    return NULL;
+
+  if (g_str_equal (type, "hello"))
+    {
+      message->type = HS_MESSAGE_HELLO;
+      if (!(message->hello = parse_hello (object, error)))
+        return NULL;
+    }
+  else if (g_str_equal (type, "census"))
+    {
+      message->type = HS_MESSAGE_CENSUS;
+      if (!(message->census = parse_census (object, error)))
+        return NULL;
+    }
+  else if (g_str_equal (type, "error"))
+    {
+      message->type = HS_MESSAGE_ERROR;
+      if (!read_string (object, "message", FALSE, &message->error_message, error))
+        return NULL;
+    }
+  else
+    {
+      g_set_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_UNKNOWN_TYPE,
+                   "Unknown message type “%.64s”", type);
+      return NULL;
+    }
+
+  return g_steal_pointer (&message);
+}
+
+void
+hs_hello_free (HsHello *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->python);
+  g_free (self->implementation);
+  g_free (self->executable);
+  g_free (self);
+}
+
+HsHello *
+hs_hello_copy (const HsHello *self)
+{
+  HsHello *copy = g_memdup2 (self, sizeof *self);
+
+  copy->python = g_strdup (self->python);
+  copy->implementation = g_strdup (self->implementation);
+  copy->executable = g_strdup (self->executable);
+  return copy;
+}
+
+void
+hs_message_free (HsMessage *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->hello, hs_hello_free);
+  g_clear_pointer (&self->census, hs_census_unref);
+  g_free (self->error_message);
+  g_free (self);
+}

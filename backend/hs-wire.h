@@ -1,0 +1,93 @@
+/* hs-wire.h — frames and messages of the agent protocol (see PROTOCOL.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hs-census.h"
+
+G_BEGIN_DECLS
+
+#define HS_PROTOCOL_VERSION      1
+#define HS_FRAME_HEADER_SIZE     4
+#define HS_FRAME_MAX_LENGTH      (16u * 1024u * 1024u)
+#define HS_FRAME_KIND_JSON       'J'
+#define HS_WIRE_MAX_STRING       4096
+#define HS_WIRE_MAX_CENSUS_ROWS  200000
+#define HS_WIRE_MAX_INTEGER      ((gint64) 1 << 53)
+
+#define HS_WIRE_ERROR (hs_wire_error_quark ())
+
+typedef enum
+{
+  HS_WIRE_ERROR_OVERSIZED,
+  HS_WIRE_ERROR_TRUNCATED,
+  HS_WIRE_ERROR_UNKNOWN_KIND,
+  HS_WIRE_ERROR_MALFORMED,
+  HS_WIRE_ERROR_INVALID,
+  HS_WIRE_ERROR_UNKNOWN_TYPE,
+} HsWireError;
+
+typedef enum
+{
+  HS_MESSAGE_HELLO,
+  HS_MESSAGE_CENSUS,
+  HS_MESSAGE_ERROR,
+} HsMessageType;
+
+struct _HsHello
+{
+  gint64    protocol;
+  gint64    pid;
+  char     *python;
+  char     *implementation;
+  char     *executable;
+  gboolean  accelerated;
+};
+
+struct _HsMessage
+{
+  HsMessageType  type;
+  gint64         id;
+  HsHello       *hello;          /* HS_MESSAGE_HELLO */
+  HsCensus      *census;         /* HS_MESSAGE_CENSUS */
+  char          *error_message;  /* HS_MESSAGE_ERROR */
+};
+
+typedef struct _HsFrameDecoder HsFrameDecoder;
+
+GQuark          hs_wire_error_quark      (void);
+
+HsFrameDecoder *hs_frame_decoder_new     (void);
+void            hs_frame_decoder_free    (HsFrameDecoder  *self);
+void            hs_frame_decoder_push    (HsFrameDecoder  *self,
+                                          const guint8    *data,
+                                          gsize            length);
+gboolean        hs_frame_decoder_next    (HsFrameDecoder  *self,
+                                          guint8          *kind,
+                                          GBytes         **payload,
+                                          GError         **error);
+gboolean        hs_frame_decoder_finish  (HsFrameDecoder  *self,
+                                          GError         **error);
+
+GBytes         *hs_frame_encode          (guint8           kind,
+                                          const void      *payload,
+                                          gsize            length);
+GBytes         *hs_wire_encode_request   (const char      *type,
+                                          gint64           id);
+GBytes         *hs_wire_encode_message   (const HsMessage *message);
+
+HsMessage      *hs_message_parse         (guint8           kind,
+                                          GBytes          *payload,
+                                          GError         **error);
+void            hs_message_free          (HsMessage       *self);
+void            hs_hello_free            (HsHello         *self);
+HsHello        *hs_hello_copy            (const HsHello   *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsFrameDecoder, hs_frame_decoder_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMessage, hs_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsHello, hs_hello_free)
+
+G_END_DECLS

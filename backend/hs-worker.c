@@ -1,0 +1,1237 @@
+/* hs-worker.c — the thread that owns a child, its agent socket and its output
+ *
+ * Everything here runs on the worker's own GMainContext, except the public
+ * commands, which only post closures to it. Results go to the main context as
+ * HsWorkerEvents; console output is coalesced (one pending idle at a time) so a
+ * chatty script cannot flood the UI.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <gio/gunixinputstream.h>
+
+#include "hs-worker.h"
+
+#define STOP_GRACE_MS          3000
+#define PROBE_TIMEOUT_MS       15000
+#define AGENT_EOF_GRACE_MS     1500
+#define CENSUS_COST_FACTOR     10.0  /* wait ≥ 10× a census' cost: the agent takes ≤ 10 % */
+#define READ_CHUNK             65536
+
+#define PROBE_CODE \
+  "import sys; sys.stdout.write('heapscope-probe %d.%d.%d\\n' % tuple(sys.version_info[:3]))"
+
+typedef enum
+{
+  REQUEST_SAMPLE,
+  REQUEST_SNAPSHOT,
+} RequestKind;
+
+typedef struct
+{
+  RequestKind  kind;
+  char        *label;
+  gint64       sent_at;
+} Request;
+
+struct _HsWorker
+{
+  gatomicrefcount    ref_count;
+
+  /* Set at creation, read-only afterwards. */
+  HsLaunchSpec      *spec;
+  HsWorkerCallback   callback;
+  gpointer           user_data;
+  GMainContext      *main_context;
+  GMainContext      *context;
+  GMainLoop         *loop;
+
+  /* Main thread only. */
+  gboolean           detached;
+
+  /* Worker thread only. */
+  GSubprocess       *process;
+  GCancellable      *cancellable;
+  int                agent_fd;
+  GSource           *agent_source;
+  GSource           *stdout_source;
+  GSource           *stderr_source;
+  int                stdout_fd;
+  int                stderr_fd;
+  GSource           *sample_timeout;
+  GSource           *kill_timeout;
+  GSource           *eof_timeout;
+  HsFrameDecoder    *decoder;
+  GHashTable        *requests;          /* id → Request */
+  gint64             next_request_id;
+  gboolean           sample_in_flight;
+  gboolean           hello_received;
+  gboolean           paused;
+  gboolean           process_exited;
+  gboolean           finished_posted;
+  gboolean           stopping;
+  gboolean           done;
+  double             interval;
+  double             last_census_cost;
+  double             effective_interval;
+  gint64             last_sample_sent_at;
+
+  /* Shared, under console_mutex. */
+  GMutex             console_mutex;
+  GPtrArray         *console_pending;
+  gboolean           console_idle_queued;
+
+  gint               finished;          /* atomic */
+};
+
+static void worker_close_agent   (HsWorker *self);
+static void worker_schedule_sample (HsWorker *self);
+
+/* HsLaunchSpec */
+
+HsLaunchSpec *
+hs_launch_spec_new (const char         *interpreter,
+                    const char         *script,
+                    const char * const *arguments)
+{
+  HsLaunchSpec *self = g_new0 (HsLaunchSpec, 1);
+
+  self->interpreter = g_strdup (interpreter != NULL && *interpreter != '\0' ? interpreter : "python3");
+  self->script = g_strdup (script);
+  self->arguments = arguments != NULL ? g_strdupv ((char **) arguments) : g_new0 (char *, 1);
+  self->interval = 1.0;
+  return self;
+}
+
+HsLaunchSpec *
+hs_launch_spec_copy (const HsLaunchSpec *self)
+{
+  HsLaunchSpec *copy = hs_launch_spec_new (self->interpreter, self->script,
+                                           (const char * const *) self->arguments);
+
+  copy->working_directory = g_strdup (self->working_directory);
+  copy->agent_dir = g_strdup (self->agent_dir);
+  copy->interval = self->interval;
+  copy->inherit_stdio = self->inherit_stdio;
+  return copy;
+}
+
+void
+hs_launch_spec_free (HsLaunchSpec *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->interpreter);
+  g_free (self->script);
+  g_strfreev (self->arguments);
+  g_free (self->working_directory);
+  g_free (self->agent_dir);
+  g_free (self);
+}
+
+/* "python3 script.py arg…", quoted for a shell, for display. */
+char *
+hs_launch_spec_get_command_line (const HsLaunchSpec *self)
+{
+  GString *line = g_string_new (NULL);
+  g_autofree char *interpreter = g_shell_quote (self->interpreter);
+  g_autofree char *script = g_shell_quote (self->script);
+
+  g_string_append_printf (line, "%s %s", interpreter, script);
+  for (guint i = 0; self->arguments[i] != NULL; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (self->arguments[i]);
+      g_string_append_printf (line, " %s", quoted);
+    }
+  return g_string_free (line, FALSE);
+}
+
+/* Events */
+
+static HsWorkerEvent *
+event_new (HsWorkerEventType type)
+{
+  HsWorkerEvent *event = g_new0 (HsWorkerEvent, 1);
+
+  event->type = type;
+  return event;
+}
+
+static void
+console_text_free (gpointer data)
+{
+  HsConsoleText *text = data;
+
+  g_free (text->text);
+  g_free (text);
+}
+
+static void
+event_free (gpointer data)
+{
+  HsWorkerEvent *event = data;
+
+  g_free (event->python_version);
+  g_clear_pointer (&event->hello, hs_hello_free);
+  g_clear_pointer (&event->census, hs_census_unref);
+  g_clear_pointer (&event->console, g_ptr_array_unref);
+  g_free (event->message);
+  g_free (event);
+}
+
+typedef struct
+{
+  HsWorker      *worker;
+  HsWorkerEvent *event;
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *delivery = data;
+
+  event_free (delivery->event);
+  hs_worker_unref (delivery->worker);
+  g_free (delivery);
+}
+
+static gboolean
+deliver_in_main (gpointer data)
+{
+  Delivery *delivery = data;
+
+  if (!delivery->worker->detached)
+    delivery->worker->callback (delivery->event, delivery->worker->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_event (HsWorker      *self,
+            HsWorkerEvent *event)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  delivery->worker = hs_worker_ref (self);
+  delivery->event = event;
+  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                              deliver_in_main, delivery, delivery_free);
+}
+
+static gboolean
+deliver_console_in_main (gpointer data)
+{
+  HsWorker *self = data;
+  HsWorkerEvent *event = event_new (HS_WORKER_EVENT_CONSOLE);
+  Delivery delivery = { self, event };
+
+  g_mutex_lock (&self->console_mutex);
+  event->console = g_steal_pointer (&self->console_pending);
+  self->console_pending = g_ptr_array_new_with_free_func (console_text_free);
+  self->console_idle_queued = FALSE;
+  g_mutex_unlock (&self->console_mutex);
+
+  if (event->console->len > 0)
+    deliver_in_main (&delivery);
+  event_free (event);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_console (HsWorker        *self,
+              HsConsoleStream  stream,
+              const char      *data,
+              gsize            length)
+{
+  HsConsoleText *last = NULL;
+  gboolean queue_idle;
+
+  g_mutex_lock (&self->console_mutex);
+  if (self->console_pending->len > 0)
+    last = g_ptr_array_index (self->console_pending, self->console_pending->len - 1);
+  if (last != NULL && last->stream == stream)
+    {
+      g_autofree char *old = last->text;
+      g_autofree char *more = g_strndup (data, length);
+      last->text = g_strconcat (old, more, NULL);
+    }
+  else
+    {
+      HsConsoleText *text = g_new0 (HsConsoleText, 1);
+      text->stream = stream;
+      text->text = g_strndup (data, length);
+      g_ptr_array_add (self->console_pending, text);
+    }
+  queue_idle = !self->console_idle_queued;
+  self->console_idle_queued = TRUE;
+  g_mutex_unlock (&self->console_mutex);
+
+  if (queue_idle)
+    {
+      GSource *idle = g_idle_source_new ();
+      g_source_set_priority (idle, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (idle, deliver_console_in_main, hs_worker_ref (self),
+                             (GDestroyNotify) hs_worker_unref);
+      g_source_attach (idle, self->main_context);
+      g_source_unref (idle);
+    }
+}
+
+/* Object lifetime */
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_free (request->label);
+  g_free (request);
+}
+
+static HsWorker *
+worker_new (HsWorkerCallback callback,
+            gpointer         user_data,
+            double           interval)
+{
+  HsWorker *self = g_new0 (HsWorker, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->callback = callback;
+  self->user_data = user_data;
+  self->main_context = g_main_context_ref_thread_default ();
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->cancellable = g_cancellable_new ();
+  self->agent_fd = -1;
+  self->stdout_fd = -1;
+  self->stderr_fd = -1;
+  self->decoder = hs_frame_decoder_new ();
+  self->requests = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, request_free);
+  self->next_request_id = 1;
+  self->interval = self->effective_interval = interval > 0 ? interval : 1.0;
+  g_mutex_init (&self->console_mutex);
+  self->console_pending = g_ptr_array_new_with_free_func (console_text_free);
+  return self;
+}
+
+HsWorker *
+hs_worker_new (const HsLaunchSpec *spec,
+               HsWorkerCallback    callback,
+               gpointer            user_data)
+{
+  HsWorker *self;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (spec->script != NULL, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
+
+  self = worker_new (callback, user_data, spec->interval);
+  self->spec = hs_launch_spec_copy (spec);
+  return self;
+}
+
+/* A worker talking to an agent that is already connected: no child, no output. */
+HsWorker *
+hs_worker_new_for_socket (int              agent_fd,
+                          double           interval,
+                          HsWorkerCallback callback,
+                          gpointer         user_data)
+{
+  HsWorker *self;
+
+  g_return_val_if_fail (agent_fd >= 0, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
+
+  self = worker_new (callback, user_data, interval);
+  self->agent_fd = agent_fd;
+  return self;
+}
+
+HsWorker *
+hs_worker_ref (HsWorker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd != -1)
+    close (*fd);
+  *fd = -1;
+}
+
+void
+hs_worker_unref (HsWorker *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  close_fd (&self->agent_fd);
+  close_fd (&self->stdout_fd);
+  close_fd (&self->stderr_fd);
+  g_clear_object (&self->process);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->decoder, hs_frame_decoder_free);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_clear_pointer (&self->console_pending, g_ptr_array_unref);
+  g_mutex_clear (&self->console_mutex);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_clear_pointer (&self->spec, hs_launch_spec_free);
+  g_free (self);
+}
+
+gboolean
+hs_worker_is_finished (HsWorker *self)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+
+  return g_atomic_int_get (&self->finished);
+}
+
+static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_source_unref (*source);
+      *source = NULL;
+    }
+}
+
+/* Ending */
+
+static void
+worker_finish (HsWorker *self)
+{
+  if (self->done)
+    return;
+  self->done = TRUE;
+
+  /* A worker without a child ends when its agent does. */
+  if (!self->finished_posted)
+    {
+      post_event (self, event_new (HS_WORKER_EVENT_EXITED));
+      self->finished_posted = TRUE;
+    }
+  destroy_source (&self->sample_timeout);
+  destroy_source (&self->kill_timeout);
+  destroy_source (&self->eof_timeout);
+  destroy_source (&self->stdout_source);
+  destroy_source (&self->stderr_source);
+  worker_close_agent (self);
+  g_main_loop_quit (self->loop);
+}
+
+static void
+fail (HsWorker   *self,
+      const char *message)
+{
+  HsWorkerEvent *event = event_new (HS_WORKER_EVENT_FAILED);
+
+  event->message = g_strdup (message);
+  post_event (self, event);
+  self->finished_posted = TRUE;
+  worker_finish (self);
+}
+
+static void
+protocol_error (HsWorker   *self,
+                const char *message)
+{
+  HsWorkerEvent *event = event_new (HS_WORKER_EVENT_PROTOCOL_ERROR);
+
+  event->message = g_strdup (message);
+  post_event (self, event);
+  worker_close_agent (self);
+
+  /* Without a child there is nothing more to wait for. */
+  if (self->process == NULL)
+    worker_finish (self);
+}
+
+/* Reading the child's output */
+
+static gboolean
+drain_output (HsWorker        *self,
+              int              fd,
+              HsConsoleStream  stream)
+{
+  char buffer[READ_CHUNK];
+
+  for (;;)
+    {
+      gssize n = read (fd, buffer, sizeof buffer);
+
+      if (n > 0)
+        {
+          post_console (self, stream, buffer, n);
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TRUE;
+      return FALSE;  /* EOF or error */
+    }
+}
+
+static gboolean
+on_output_ready (int          fd,
+                 GIOCondition condition,
+                 gpointer     user_data)
+{
+  HsWorker *self = user_data;
+  HsConsoleStream stream = fd == self->stdout_fd ? HS_CONSOLE_STDOUT : HS_CONSOLE_STDERR;
+
+  if (drain_output (self, fd, stream))
+    return G_SOURCE_CONTINUE;
+
+  if (stream == HS_CONSOLE_STDOUT)
+    {
+      g_clear_pointer (&self->stdout_source, g_source_unref);
+      close_fd (&self->stdout_fd);
+    }
+  else
+    {
+      g_clear_pointer (&self->stderr_source, g_source_unref);
+      close_fd (&self->stderr_fd);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Talking to the agent */
+
+static gboolean
+send_frame (HsWorker *self,
+            GBytes   *frame)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (frame, &length);
+
+  while (length > 0)
+    {
+      gssize n = send (self->agent_fd, data, length, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        {
+          /* Requests are tiny; a full socket buffer means the agent stopped reading. */
+          GPollFD poll_fd = { self->agent_fd, G_IO_OUT, 0 };
+          if (g_poll (&poll_fd, 1, 1000) <= 0)
+            return FALSE;
+          continue;
+        }
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+static void
+send_census_request (HsWorker    *self,
+                     RequestKind  kind,
+                     const char  *label)
+{
+  g_autoptr(GBytes) frame = NULL;
+  Request *request;
+  gint64 id;
+
+  if (self->agent_fd == -1 || !self->hello_received)
+    return;
+
+  id = self->next_request_id++;
+  request = g_new0 (Request, 1);
+  request->kind = kind;
+  request->label = g_strdup (label);
+  request->sent_at = g_get_monotonic_time ();
+  g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), request);
+
+  if (kind == REQUEST_SAMPLE)
+    {
+      self->sample_in_flight = TRUE;
+      self->last_sample_sent_at = request->sent_at;
+    }
+
+  frame = hs_wire_encode_request ("census", id);
+  if (!send_frame (self, frame))
+    protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
+}
+
+static gboolean
+on_sample_due (gpointer user_data)
+{
+  HsWorker *self = user_data;
+
+  g_clear_pointer (&self->sample_timeout, g_source_unref);
+  if (!self->paused && !self->sample_in_flight)
+    send_census_request (self, REQUEST_SAMPLE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_schedule_sample (HsWorker *self)
+{
+  gint64 due;
+  gint64 now;
+
+  destroy_source (&self->sample_timeout);
+  if (self->paused || self->sample_in_flight || self->agent_fd == -1 || !self->hello_received)
+    return;
+
+  now = g_get_monotonic_time ();
+  due = self->last_sample_sent_at + (gint64) (self->effective_interval * G_USEC_PER_SEC);
+  self->sample_timeout = g_timeout_source_new (due > now ? (due - now) / 1000 : 0);
+  g_source_set_callback (self->sample_timeout, on_sample_due, self, NULL);
+  g_source_attach (self->sample_timeout, self->context);
+}
+
+static void
+handle_message (HsWorker  *self,
+                HsMessage *message)
+{
+  if (!self->hello_received && message->type != HS_MESSAGE_HELLO)
+    {
+      protocol_error (self, _("The agent did not begin with a hello"));
+      return;
+    }
+
+  switch (message->type)
+    {
+    case HS_MESSAGE_HELLO:
+      {
+        HsWorkerEvent *event;
+
+        if (self->hello_received)
+          {
+            protocol_error (self, _("The agent said hello twice"));
+            return;
+          }
+        self->hello_received = TRUE;
+        event = event_new (HS_WORKER_EVENT_HELLO);
+        event->hello = g_steal_pointer (&message->hello);
+        post_event (self, event);
+        send_census_request (self, REQUEST_SAMPLE, NULL);
+      }
+      break;
+
+    case HS_MESSAGE_CENSUS:
+    case HS_MESSAGE_ERROR:
+      {
+        HsWorkerEvent *event;
+        Request *request = NULL;
+        gint64 id = message->id;
+
+        if (id != 0 && !(request = g_hash_table_lookup (self->requests, &id)))
+          {
+            g_autofree char *text = g_strdup_printf (_("The agent answered request %" G_GINT64_FORMAT ", which was never asked"), id);
+            protocol_error (self, text);
+            return;
+          }
+
+        if (message->type == HS_MESSAGE_ERROR)
+          {
+            event = event_new (HS_WORKER_EVENT_AGENT_ERROR);
+            event->message = g_steal_pointer (&message->error_message);
+          }
+        else
+          {
+            event = event_new (HS_WORKER_EVENT_CENSUS);
+            event->census = g_steal_pointer (&message->census);
+            if (request != NULL)
+              {
+                event->round_trip = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;
+                if (request->kind == REQUEST_SNAPSHOT)
+                  {
+                    g_free (event->census->label);
+                    event->census->label = g_strdup (request->label != NULL ? request->label : "");
+                  }
+                else
+                  {
+                    self->last_census_cost = event->census->elapsed;
+                    self->effective_interval = MAX (self->interval, self->last_census_cost * CENSUS_COST_FACTOR);
+                  }
+              }
+            event->effective_interval = self->effective_interval;
+          }
+
+        if (request != NULL && request->kind == REQUEST_SAMPLE)
+          self->sample_in_flight = FALSE;
+        if (request != NULL)
+          g_hash_table_remove (self->requests, &id);
+        post_event (self, event);
+        worker_schedule_sample (self);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+worker_close_agent (HsWorker *self)
+{
+  destroy_source (&self->agent_source);
+  destroy_source (&self->sample_timeout);
+  close_fd (&self->agent_fd);
+}
+
+static gboolean
+on_agent_eof_grace_over (gpointer user_data)
+{
+  HsWorker *self = user_data;
+
+  g_clear_pointer (&self->eof_timeout, g_source_unref);
+  protocol_error (self, _("The agent closed its connection while the script is still running"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads what is available; returns FALSE once the agent link is gone. */
+static gboolean
+read_agent (HsWorker *self)
+{
+  guint8 buffer[READ_CHUNK];
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = recv (self->agent_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TRUE;
+      if (n <= 0)
+        {
+          if (!hs_frame_decoder_finish (self->decoder, &error))
+            {
+              protocol_error (self, error->message);
+              return FALSE;
+            }
+          if (self->process == NULL || self->process_exited)
+            {
+              worker_close_agent (self);
+              if (self->process == NULL)
+                worker_finish (self);
+              return FALSE;
+            }
+          /* The process may be exiting: the socket can close before we reap it. */
+          destroy_source (&self->agent_source);
+          destroy_source (&self->sample_timeout);
+          self->eof_timeout = g_timeout_source_new (AGENT_EOF_GRACE_MS);
+          g_source_set_callback (self->eof_timeout, on_agent_eof_grace_over, self, NULL);
+          g_source_attach (self->eof_timeout, self->context);
+          return FALSE;
+        }
+
+      hs_frame_decoder_push (self->decoder, buffer, n);
+      for (;;)
+        {
+          g_autoptr(GBytes) payload = NULL;
+          g_autoptr(HsMessage) message = NULL;
+          guint8 kind;
+
+          if (!hs_frame_decoder_next (self->decoder, &kind, &payload, &error))
+            {
+              if (error != NULL)
+                {
+                  protocol_error (self, error->message);
+                  return FALSE;
+                }
+              break;
+            }
+          if (!(message = hs_message_parse (kind, payload, &error)))
+            {
+              protocol_error (self, error->message);
+              return FALSE;
+            }
+          handle_message (self, message);
+          if (self->agent_fd == -1)
+            return FALSE;
+        }
+    }
+}
+
+static gboolean
+on_agent_ready (int          fd,
+                GIOCondition condition,
+                gpointer     user_data)
+{
+  HsWorker *self = user_data;
+
+  if (read_agent (self))
+    return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+watch_fd (HsWorker          *self,
+          int                fd,
+          GUnixFDSourceFunc  callback)
+{
+  GSource *source = g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (callback), self, NULL);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+static void
+watch_agent (HsWorker *self)
+{
+  g_unix_set_fd_nonblocking (self->agent_fd, TRUE, NULL);
+  self->agent_source = watch_fd (self, self->agent_fd, on_agent_ready);
+}
+
+/* The child */
+
+static void
+on_process_exited (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  HsWorker *self = user_data;
+  HsWorkerEvent *event;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  self->process_exited = TRUE;
+
+  /* Everything the child wrote before it died is already in the buffers. */
+  if (self->agent_fd != -1 && self->agent_source != NULL)
+    read_agent (self);
+  else if (self->eof_timeout != NULL)
+    destroy_source (&self->eof_timeout);
+  if (self->stdout_fd != -1)
+    drain_output (self, self->stdout_fd, HS_CONSOLE_STDOUT);
+  if (self->stderr_fd != -1)
+    drain_output (self, self->stderr_fd, HS_CONSOLE_STDERR);
+
+  event = event_new (HS_WORKER_EVENT_EXITED);
+  if (g_subprocess_get_if_signaled (self->process))
+    {
+      event->signaled = TRUE;
+      event->term_signal = g_subprocess_get_term_sig (self->process);
+    }
+  else
+    event->exit_code = g_subprocess_get_exit_status (self->process);
+  post_event (self, event);
+  self->finished_posted = TRUE;
+  worker_finish (self);
+  hs_worker_unref (self);
+}
+
+static void
+spawn_child (HsWorker   *self,
+             const char *python_version)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bootstrap = g_build_filename (self->spec->agent_dir, "heapscope_bootstrap.py", NULL);
+  g_autofree char *working_directory = NULL;
+  HsWorkerEvent *event;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
+  int fds[2];
+
+  if (!g_file_test (bootstrap, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *message = g_strdup_printf (_("The Heapscope agent is missing: %s was not found"), bootstrap);
+      fail (self, message);
+      return;
+    }
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not create the agent's socket: %s"), g_strerror (errno));
+      fail (self, message);
+      return;
+    }
+
+  if (!self->spec->inherit_stdio)
+    flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  launcher = g_subprocess_launcher_new (flags);
+
+  if (self->spec->working_directory != NULL && *self->spec->working_directory != '\0')
+    working_directory = g_strdup (self->spec->working_directory);
+  else
+    working_directory = g_path_get_dirname (self->spec->script);
+  g_subprocess_launcher_set_cwd (launcher, working_directory);
+  g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_FD", "3", TRUE);
+  /* Unbuffered output keeps stdout and stderr in the order they were written. */
+  if (!self->spec->inherit_stdio)
+    g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+
+  g_ptr_array_add (argv, g_strdup (self->spec->interpreter));
+  g_ptr_array_add (argv, g_strdup (bootstrap));
+  g_ptr_array_add (argv, g_canonicalize_filename (self->spec->script, NULL));
+  for (guint i = 0; self->spec->arguments[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (self->spec->arguments[i]));
+  g_ptr_array_add (argv, NULL);
+
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  if (self->process == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not start %s: %s"), self->spec->interpreter, error->message);
+      close (fds[0]);
+      fail (self, message);
+      return;
+    }
+
+  self->agent_fd = fds[0];
+  watch_agent (self);
+
+  if (!self->spec->inherit_stdio)
+    {
+      self->stdout_fd = dup (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (self->process))));
+      self->stderr_fd = dup (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (self->process))));
+      g_unix_set_fd_nonblocking (self->stdout_fd, TRUE, NULL);
+      g_unix_set_fd_nonblocking (self->stderr_fd, TRUE, NULL);
+      self->stdout_source = watch_fd (self, self->stdout_fd, on_output_ready);
+      self->stderr_source = watch_fd (self, self->stderr_fd, on_output_ready);
+    }
+
+  event = event_new (HS_WORKER_EVENT_STARTED);
+  event->pid = g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
+  event->python_version = g_strdup (python_version);
+  post_event (self, event);
+
+  g_subprocess_wait_async (self->process, NULL, on_process_exited, hs_worker_ref (self));
+}
+
+typedef struct
+{
+  HsWorker    *worker;
+  GSubprocess *probe;
+  GSource     *timeout;
+} Probe;
+
+static gboolean
+on_probe_timeout (gpointer user_data)
+{
+  Probe *probe = user_data;
+
+  g_cancellable_cancel (probe->worker->cancellable);
+  g_subprocess_force_exit (probe->probe);
+  return G_SOURCE_REMOVE;
+}
+
+/* Parses "heapscope-probe X.Y.Z"; returns NULL when @output is not from a Python. */
+static char *
+parse_probe_output (const char *output,
+                    guint      *major,
+                    guint      *minor)
+{
+  const char *line = output != NULL ? strstr (output, "heapscope-probe ") : NULL;
+  guint micro;
+
+  if (line == NULL || sscanf (line, "heapscope-probe %u.%u.%u", major, minor, &micro) != 3)
+    return NULL;
+  return g_strdup_printf ("%u.%u.%u", *major, *minor, micro);
+}
+
+static void
+on_probe_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Probe *probe = user_data;
+  HsWorker *self = probe->worker;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *version = NULL;
+  guint major = 0;
+  guint minor = 0;
+
+  destroy_source (&probe->timeout);
+  g_subprocess_communicate_utf8_finish (probe->probe, result, &output, NULL, &error);
+
+  if (self->stopping)
+    fail (self, _("Stopped before the script started"));
+  else if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("The interpreter %s did not answer within %d seconds"),
+                                                  self->spec->interpreter, PROBE_TIMEOUT_MS / 1000);
+      fail (self, message);
+    }
+  else if (!(version = parse_probe_output (output, &major, &minor)))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is not a Python interpreter"), self->spec->interpreter);
+      fail (self, message);
+    }
+  else if (major < HS_PYTHON_MIN_MAJOR || (major == HS_PYTHON_MIN_MAJOR && minor < HS_PYTHON_MIN_MINOR))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is Python %s; Heapscope needs Python %d.%d or newer"),
+                                                  self->spec->interpreter, version,
+                                                  HS_PYTHON_MIN_MAJOR, HS_PYTHON_MIN_MINOR);
+      fail (self, message);
+    }
+  else
+    spawn_child (self, version);
+
+  g_object_unref (probe->probe);
+  hs_worker_unref (probe->worker);
+  g_free (probe);
+}
+
+static gboolean
+check_script (HsWorker *self)
+{
+  const char *script = self->spec->script;
+  g_autofree char *message = NULL;
+
+  if (!g_file_test (script, G_FILE_TEST_EXISTS))
+    message = g_strdup_printf (_("The script %s does not exist"), script);
+  else if (g_file_test (script, G_FILE_TEST_IS_DIR))
+    message = g_strdup_printf (_("%s is a folder, not a script"), script);
+  else if (g_access (script, R_OK) != 0)
+    message = g_strdup_printf (_("The script %s cannot be read: %s"), script, g_strerror (errno));
+  else if (self->spec->working_directory != NULL && *self->spec->working_directory != '\0' &&
+           !g_file_test (self->spec->working_directory, G_FILE_TEST_IS_DIR))
+    message = g_strdup_printf (_("The working folder %s does not exist"), self->spec->working_directory);
+
+  if (message != NULL)
+    {
+      fail (self, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+start_probe (HsWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+  Probe *probe;
+  GSubprocess *process;
+
+  if (!check_script (self))
+    return;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              self->spec->interpreter, "-c", PROBE_CODE, NULL);
+  if (process == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+        message = g_strdup_printf (_("The interpreter %s was not found"), self->spec->interpreter);
+      else
+        message = g_strdup_printf (_("Could not start the interpreter %s: %s"), self->spec->interpreter, error->message);
+      fail (self, message);
+      return;
+    }
+
+  probe = g_new0 (Probe, 1);
+  probe->worker = hs_worker_ref (self);
+  probe->probe = process;
+  probe->timeout = g_timeout_source_new (PROBE_TIMEOUT_MS);
+  g_source_set_callback (probe->timeout, on_probe_timeout, probe, NULL);
+  g_source_attach (probe->timeout, self->context);
+  g_subprocess_communicate_utf8_async (process, NULL, self->cancellable, on_probe_done, probe);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  HsWorker *self = data;
+
+  g_main_context_push_thread_default (self->context);
+
+  if (self->spec != NULL)
+    start_probe (self);
+  else
+    watch_agent (self);
+
+  if (!self->done)
+    g_main_loop_run (self->loop);
+
+  /* Let pending sources (closures posted by commands) release their references. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  g_atomic_int_set (&self->finished, TRUE);
+  hs_worker_unref (self);
+  return NULL;
+}
+
+void
+hs_worker_start (HsWorker *self)
+{
+  g_return_if_fail (self != NULL);
+
+  /* The thread holds its own reference and is never joined: it ends with the child. */
+  g_thread_unref (g_thread_new ("hs-worker", worker_thread, hs_worker_ref (self)));
+}
+
+/* Commands, posted to the worker's context */
+
+typedef struct
+{
+  HsWorker *worker;
+  char     *label;
+  double    number;
+  gboolean  flag;
+} Command;
+
+static void
+command_free (gpointer data)
+{
+  Command *command = data;
+
+  hs_worker_unref (command->worker);
+  g_free (command->label);
+  g_free (command);
+}
+
+static void
+post_command (HsWorker    *self,
+              GSourceFunc  func,
+              const char  *label,
+              double       number,
+              gboolean     flag)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->worker = hs_worker_ref (self);
+  command->label = g_strdup (label);
+  command->number = number;
+  command->flag = flag;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, func, command, command_free);
+}
+
+static gboolean
+on_kill_due (gpointer user_data)
+{
+  HsWorker *self = user_data;
+
+  g_clear_pointer (&self->kill_timeout, g_source_unref);
+  if (self->process != NULL && !self->process_exited)
+    g_subprocess_force_exit (self->process);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+stop_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+
+  self->stopping = TRUE;
+  if (self->process == NULL)
+    {
+      /* Still probing (or never had a child): cancel what runs. */
+      g_cancellable_cancel (self->cancellable);
+      if (self->spec == NULL)
+        worker_finish (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->process_exited || self->kill_timeout != NULL)
+    return G_SOURCE_REMOVE;
+
+  g_subprocess_send_signal (self->process, command->flag ? SIGKILL : SIGTERM);
+  self->kill_timeout = g_timeout_source_new (STOP_GRACE_MS);
+  g_source_set_callback (self->kill_timeout, on_kill_due, self, NULL);
+  g_source_attach (self->kill_timeout, self->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM, then SIGKILL if the script is still there after a grace period. */
+void
+hs_worker_stop (HsWorker *self)
+{
+  g_return_if_fail (self != NULL);
+
+  post_command (self, stop_in_worker, NULL, 0, FALSE);
+}
+
+/* The owner is going away: no more callbacks; the child is stopped. */
+void
+hs_worker_detach (HsWorker *self)
+{
+  g_return_if_fail (self != NULL);
+
+  self->detached = TRUE;
+  post_command (self, stop_in_worker, NULL, 0, FALSE);
+}
+
+static gboolean
+snapshot_in_worker (gpointer data)
+{
+  Command *command = data;
+
+  send_census_request (command->worker, REQUEST_SNAPSHOT, command->label);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hs_worker_take_snapshot (HsWorker   *self,
+                         const char *label)
+{
+  g_return_if_fail (self != NULL);
+
+  post_command (self, snapshot_in_worker, label, 0, FALSE);
+}
+
+static gboolean
+set_interval_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+
+  self->interval = command->number;
+  self->effective_interval = MAX (self->interval, self->last_census_cost * CENSUS_COST_FACTOR);
+  worker_schedule_sample (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hs_worker_set_interval (HsWorker *self,
+                        double    seconds)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (seconds > 0);
+
+  post_command (self, set_interval_in_worker, NULL, seconds, FALSE);
+}
+
+static gboolean
+set_paused_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+
+  self->paused = command->flag;
+  worker_schedule_sample (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hs_worker_set_paused (HsWorker *self,
+                      gboolean  paused)
+{
+  g_return_if_fail (self != NULL);
+
+  post_command (self, set_paused_in_worker, NULL, 0, paused);
+}

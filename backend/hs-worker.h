@@ -1,0 +1,103 @@
+/* hs-worker.h — the thread that owns a child, its agent socket and its output
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hs-wire.h"
+
+G_BEGIN_DECLS
+
+#define HS_PYTHON_MIN_MAJOR 3
+#define HS_PYTHON_MIN_MINOR 8
+
+struct _HsLaunchSpec
+{
+  char      *interpreter;        /* "python3", or a path */
+  char      *script;
+  char     **arguments;
+  char      *working_directory;  /* NULL: the script's folder */
+  char      *agent_dir;
+  double     interval;           /* seconds between periodic samples */
+  gboolean   inherit_stdio;      /* headless: the script writes to our terminal */
+};
+
+typedef enum
+{
+  HS_WORKER_EVENT_STARTED,
+  HS_WORKER_EVENT_HELLO,
+  HS_WORKER_EVENT_CENSUS,
+  HS_WORKER_EVENT_CONSOLE,
+  HS_WORKER_EVENT_AGENT_ERROR,
+  HS_WORKER_EVENT_PROTOCOL_ERROR,
+  HS_WORKER_EVENT_FAILED,
+  HS_WORKER_EVENT_EXITED,
+} HsWorkerEventType;
+
+typedef enum
+{
+  HS_CONSOLE_STDOUT,
+  HS_CONSOLE_STDERR,
+} HsConsoleStream;
+
+typedef struct
+{
+  HsConsoleStream  stream;
+  char            *text;
+} HsConsoleText;
+
+typedef struct
+{
+  HsWorkerEventType  type;
+  gint64             pid;                 /* STARTED */
+  char              *python_version;      /* STARTED: from the interpreter probe */
+  HsHello           *hello;               /* HELLO */
+  HsCensus          *census;              /* CENSUS */
+  double             round_trip;          /* CENSUS: request to reply, seconds; 0 when pushed */
+  double             effective_interval;  /* CENSUS */
+  GPtrArray         *console;             /* CONSOLE: HsConsoleText */
+  char              *message;             /* *_ERROR, FAILED */
+  gboolean           signaled;            /* EXITED */
+  int                exit_code;           /* EXITED */
+  int                term_signal;         /* EXITED */
+} HsWorkerEvent;
+
+typedef struct _HsWorker HsWorker;
+
+/* Called on the main context the worker was created in, never after hs_worker_detach(). */
+typedef void (*HsWorkerCallback) (const HsWorkerEvent *event,
+                                  gpointer             user_data);
+
+HsLaunchSpec *hs_launch_spec_new          (const char         *interpreter,
+                                           const char         *script,
+                                           const char * const *arguments);
+HsLaunchSpec *hs_launch_spec_copy         (const HsLaunchSpec *self);
+void          hs_launch_spec_free         (HsLaunchSpec       *self);
+char         *hs_launch_spec_get_command_line (const HsLaunchSpec *self);
+
+HsWorker     *hs_worker_new               (const HsLaunchSpec *spec,
+                                           HsWorkerCallback    callback,
+                                           gpointer            user_data);
+HsWorker     *hs_worker_new_for_socket    (int                 agent_fd,
+                                           double              interval,
+                                           HsWorkerCallback    callback,
+                                           gpointer            user_data);
+HsWorker     *hs_worker_ref               (HsWorker           *self);
+void          hs_worker_unref             (HsWorker           *self);
+void          hs_worker_start             (HsWorker           *self);
+void          hs_worker_stop              (HsWorker           *self);
+void          hs_worker_detach            (HsWorker           *self);
+void          hs_worker_take_snapshot     (HsWorker           *self,
+                                           const char         *label);
+void          hs_worker_set_interval      (HsWorker           *self,
+                                           double              seconds);
+void          hs_worker_set_paused        (HsWorker           *self,
+                                           gboolean            paused);
+gboolean      hs_worker_is_finished       (HsWorker           *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLaunchSpec, hs_launch_spec_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsWorker, hs_worker_unref)
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+"""Ends the way argv[1] says: raise, exit N, os._exit, segfault, sleep, garbage."""
+import os
+import sys
+import time
+
+how = sys.argv[1]
+time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 0)
+
+if how == "raise":
+    def inner():
+        raise ValueError("boom from the script")
+    inner()
+elif how == "exit":
+    sys.exit(3)
+elif how == "os-exit":
+    os._exit(7)
+elif how == "segfault":
+    import ctypes
+    ctypes.string_at(0)
+elif how == "sleep":
+    print("sleeping", flush=True)
+    time.sleep(600)
+elif how == "garbage":
+    print("writing garbage to the agent socket", flush=True)
+    os.write(3, b"\xff" * 64)  # the agent socket, which the script should never touch
+    time.sleep(1.0)
+    print("still running after the garbage", flush=True)
+elif how == "output":
+    # Two pipes order writes only as finely as the reader wakes up: space them.
+    print("to stdout 1", flush=True)
+    time.sleep(0.1)
+    print("to stderr 2", file=sys.stderr, flush=True)
+    time.sleep(0.1)
+    print("to stdout 3", flush=True)
+    print("cwd %s" % os.getcwd(), flush=True)

@@ -1,0 +1,145 @@
+/* test-census-model.c — rows update in place with exact items-changed emissions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "hs-census-model.h"
+
+typedef struct { guint position, removed, added; } Emission;
+
+static void
+record_emission (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 GArray     *emissions)
+{
+  Emission emission = { position, removed, added };
+
+  g_array_append_val (emissions, emission);
+}
+
+/* "a:1:10 b:2:20" → a census */
+static HsCensus *
+census_from (const char *spec)
+{
+  g_auto(GStrv) items = g_strsplit (spec, " ", -1);
+  HsCensus *census = hs_census_new (g_strv_length (items));
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (items[i], ":", 3);
+
+      census->rows[i].name = g_strdup (fields[0]);
+      census->rows[i].count = g_ascii_strtoll (fields[1], NULL, 10);
+      census->rows[i].size = g_ascii_strtoll (fields[2], NULL, 10);
+      census->objects += census->rows[i].count;
+      census->bytes += census->rows[i].size;
+    }
+  return census;
+}
+
+static void
+assert_emissions (GArray         *emissions,
+                  const Emission *expected,
+                  guint           n_expected)
+{
+  g_assert_cmpuint (emissions->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      Emission *got = &g_array_index (emissions, Emission, i);
+      g_assert_cmpuint (got->position, ==, expected[i].position);
+      g_assert_cmpuint (got->removed, ==, expected[i].removed);
+      g_assert_cmpuint (got->added, ==, expected[i].added);
+    }
+  g_array_set_size (emissions, 0);
+}
+
+static void
+test_update_in_place (void)
+{
+  HsCensusModel *model = hs_census_model_new ();
+  g_autoptr(GArray) emissions = g_array_new (FALSE, FALSE, sizeof (Emission));
+  g_autoptr(HsCensus) first = census_from ("a:1:10 b:2:20 c:3:30 d:4:40");
+  g_autoptr(HsCensus) second = census_from ("a:1:10 b:5:50 c:6:60 d:4:40 e:1:8");
+  g_autoptr(HsCensus) third = census_from ("a:1:10 c:6:60 d:9:90 e:1:8");
+  g_autoptr(HsTypeStat) b_before = NULL;
+  g_autoptr(HsTypeStat) b_after = NULL;
+  HsTypeStat *d;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (record_emission), emissions);
+
+  hs_census_model_update (model, first, NULL);
+  assert_emissions (emissions, (Emission[]) { { 0, 0, 4 } }, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+
+  b_before = g_list_model_get_item (G_LIST_MODEL (model), 1);
+
+  /* b and c change together (one run), d does not, e is appended. */
+  hs_census_model_update (model, second, first);
+  assert_emissions (emissions, (Emission[]) { { 1, 2, 2 }, { 4, 0, 1 } }, 2);
+  b_after = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  g_assert_true (b_before == b_after);  /* the same row object, changed in place */
+  g_assert_cmpint (hs_type_stat_get_count (b_after), ==, 5);
+  g_assert_cmpint (hs_type_stat_get_delta_count (b_after), ==, 3);
+  g_assert_cmpint (hs_type_stat_get_delta_size (b_after), ==, 30);
+
+  /* Baseline "second" still has b: it stays, at count 0 with its negative Δ.
+   * a is untouched; b, c (Δ back to 0), d and e (Δ back to 0) change: one run. */
+  hs_census_model_update (model, third, second);
+  assert_emissions (emissions, (Emission[]) { { 1, 4, 4 } }, 1);
+  g_assert_cmpint (hs_type_stat_get_count (b_after), ==, 0);
+  g_assert_cmpint (hs_type_stat_get_delta_count (b_after), ==, -5);
+  d = hs_census_model_lookup (model, "d");
+  g_assert_cmpint (hs_type_stat_get_delta_size (d), ==, 50);
+
+  /* Compared with itself, b is gone from both: removed. Only d's Δ still changes. */
+  hs_census_model_update (model, third, third);
+  assert_emissions (emissions, (Emission[]) { { 1, 1, 0 }, { 2, 1, 1 } }, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+  g_assert_null (hs_census_model_lookup (model, "b"));
+
+  /* Nothing changed: no emission at all. */
+  hs_census_model_update (model, third, third);
+  g_assert_cmpuint (emissions->len, ==, 0);
+
+  g_clear_object (&b_before);
+  g_clear_object (&b_after);
+  g_signal_handlers_disconnect_by_data (model, emissions);
+  g_assert_finalize_object (model);
+}
+
+static void
+count_notify (HsTypeStat *stat,
+              GParamSpec *pspec,
+              guint      *notifications)
+{
+  (*notifications)++;
+}
+
+static void
+test_notify_only_changes (void)
+{
+  g_autoptr(HsTypeStat) stat = hs_type_stat_new ("x");
+  guint notifications = 0;
+
+  g_signal_connect (stat, "notify", G_CALLBACK (count_notify), &notifications);
+  g_assert_true (hs_type_stat_set_values (stat, 3, 30, 0, 0));
+  g_assert_false (hs_type_stat_set_values (stat, 3, 30, 0, 0));
+  g_assert_true (hs_type_stat_set_values (stat, 3, 31, 0, 0));
+  /* count and size the first time, only size the second */
+  g_assert_cmpuint (notifications, ==, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hs/census-model/update-in-place", test_update_in_place);
+  g_test_add_func ("/hs/census-model/notify-only-changes", test_notify_only_changes);
+
+  return g_test_run ();
+}

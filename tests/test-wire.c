@@ -1,0 +1,314 @@
+/* test-wire.c — frames and messages: round trips and every rejection
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-wire.h"
+
+static HsCensus *
+make_census (void)
+{
+  HsCensus *census = hs_census_new (2);
+
+  census->rows[0].name = g_strdup ("str");
+  census->rows[0].count = 40211;
+  census->rows[0].size = 3291744;
+  census->rows[1].name = g_strdup ("__main__.Marker");
+  census->rows[1].count = 12345;
+  census->rows[1].size = 592560;
+  census->objects = 40211 + 12345;
+  census->bytes = 3291744 + 592560;
+  census->time = 12.5;
+  census->elapsed = 0.031;
+  census->rss = 45678592;
+  census->vms = 123456789;
+  census->label = g_strdup ("after load");
+  return census;
+}
+
+static HsMessage *
+decode_one (GBytes  *frame,
+            GError **error)
+{
+  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
+  g_autoptr(GBytes) payload = NULL;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (frame, &length);
+  guint8 kind;
+
+  hs_frame_decoder_push (decoder, data, length);
+  if (!hs_frame_decoder_next (decoder, &kind, &payload, error))
+    return NULL;
+  return hs_message_parse (kind, payload, error);
+}
+
+static GBytes *
+json_frame (const char *json)
+{
+  return hs_frame_encode (HS_FRAME_KIND_JSON, json, strlen (json));
+}
+
+static void
+test_census_round_trip (void)
+{
+  g_autoptr(HsCensus) census = make_census ();
+  HsMessage message = { HS_MESSAGE_CENSUS, 7, NULL, census, NULL };
+  g_autoptr(GBytes) frame = hs_wire_encode_message (&message);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) decoded = decode_one (frame, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (decoded);
+  g_assert_cmpint (decoded->type, ==, HS_MESSAGE_CENSUS);
+  g_assert_cmpint (decoded->id, ==, 7);
+  g_assert_cmpstr (decoded->census->label, ==, "after load");
+  g_assert_cmpuint (decoded->census->n_rows, ==, 2);
+  g_assert_cmpstr (decoded->census->rows[1].name, ==, "__main__.Marker");
+  g_assert_cmpint (decoded->census->rows[1].count, ==, 12345);
+  g_assert_cmpint (decoded->census->rows[1].size, ==, 592560);
+  g_assert_cmpint (decoded->census->objects, ==, census->objects);
+  g_assert_cmpint (decoded->census->rss, ==, 45678592);
+  g_assert_cmpfloat_with_epsilon (decoded->census->time, 12.5, 1e-9);
+  g_assert_cmpint (hs_census_lookup (decoded->census, "str")->count, ==, 40211);
+}
+
+static void
+test_hello_round_trip (void)
+{
+  HsHello hello = { HS_PROTOCOL_VERSION, 4242, (char *) "3.11.2", (char *) "CPython", (char *) "/usr/bin/python3", TRUE };
+  HsMessage message = { HS_MESSAGE_HELLO, 0, &hello, NULL, NULL };
+  g_autoptr(GBytes) frame = hs_wire_encode_message (&message);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) decoded = decode_one (frame, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->type, ==, HS_MESSAGE_HELLO);
+  g_assert_cmpint (decoded->hello->pid, ==, 4242);
+  g_assert_cmpstr (decoded->hello->python, ==, "3.11.2");
+  g_assert_true (decoded->hello->accelerated);
+}
+
+/* Frames split at every byte boundary come out whole and in order. */
+static void
+test_split_frames (void)
+{
+  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
+  g_autoptr(GBytes) first = hs_wire_encode_request ("census", 1);
+  g_autoptr(GBytes) second = hs_wire_encode_request ("census", 2);
+  g_autoptr(GByteArray) stream = g_byte_array_new ();
+  guint n_frames = 0;
+
+  g_byte_array_append (stream, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_byte_array_append (stream, g_bytes_get_data (second, NULL), g_bytes_get_size (second));
+
+  for (guint i = 0; i < stream->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) payload = NULL;
+      guint8 kind;
+
+      hs_frame_decoder_push (decoder, stream->data + i, 1);
+      if (hs_frame_decoder_next (decoder, &kind, &payload, &error))
+        {
+          n_frames++;
+          g_assert_cmpint (kind, ==, 'J');
+          g_assert_nonnull (strstr (g_bytes_get_data (payload, NULL), n_frames == 1 ? "\"id\":1" : "\"id\":2"));
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (n_frames, ==, 2);
+  g_assert_true (hs_frame_decoder_finish (decoder, NULL));
+}
+
+static void
+test_truncated (void)
+{
+  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
+  g_autoptr(GBytes) frame = hs_wire_encode_request ("census", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  guint8 kind;
+
+  hs_frame_decoder_push (decoder, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame) - 3);
+  g_assert_false (hs_frame_decoder_next (decoder, &kind, &payload, &error));
+  g_assert_no_error (error);
+  g_assert_false (hs_frame_decoder_finish (decoder, &error));
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_TRUNCATED);
+}
+
+static void
+test_oversized (void)
+{
+  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
+  const guint8 header[] = { 0x01, 0x00, 0x00, 0x01, 'J' };  /* 16 MiB + 1 */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  guint8 kind;
+
+  hs_frame_decoder_push (decoder, header, sizeof header);
+  g_assert_false (hs_frame_decoder_next (decoder, &kind, &payload, &error));
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_OVERSIZED);
+}
+
+static void
+test_unknown_kind (void)
+{
+  g_autoptr(GBytes) frame = hs_frame_encode ('B', "{}", 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_UNKNOWN_KIND);
+}
+
+static void
+test_unknown_type (void)
+{
+  g_autoptr(GBytes) frame = json_frame ("{\"type\":\"telepathy\",\"id\":0}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_UNKNOWN_TYPE);
+}
+
+/* Each of these breaks exactly one rule of PROTOCOL.md. */
+static void
+test_invalid_fields (void)
+{
+  static const struct { const char *json; HsWireError code; } cases[] = {
+    { "not json", HS_WIRE_ERROR_MALFORMED },
+    { "[1,2,3]", HS_WIRE_ERROR_MALFORMED },
+    { "{\"id\":1}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":7,\"id\":1}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":\"7\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":-1}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":1,\"bytes\":8,\"rss\":0,\"vms\":0}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":1,\"bytes\":8,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1]]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":1,\"bytes\":8,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1,-8]]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":1,\"bytes\":8,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1.5,8]]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":2,\"bytes\":8,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1,8]]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":2,\"bytes\":16,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1,8],[\"int\",1,8]]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":-1,\"elapsed\":0,\"objects\":0,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":9007199254740992,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":2,\"pid\":1,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":1,\"pid\":0,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"error\",\"id\":3}", HS_WIRE_ERROR_INVALID },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) frame = json_frame (cases[i].json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+      if (message != NULL || !g_error_matches (error, HS_WIRE_ERROR, cases[i].code))
+        g_error ("case %u (%s) was not rejected with code %d: %s", i, cases[i].json, cases[i].code,
+                 error ? error->message : "accepted");
+    }
+}
+
+static void
+test_long_string_rejected (void)
+{
+  g_autofree char *name = g_strnfill (HS_WIRE_MAX_STRING + 1, 'x');
+  g_autofree char *json = g_strdup_printf ("{\"type\":\"error\",\"id\":1,\"message\":\"%s\"}", name);
+  g_autoptr(GBytes) frame = json_frame (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+}
+
+static void
+test_not_utf8 (void)
+{
+  g_autoptr(GBytes) frame = hs_frame_encode ('J', "{\"type\":\"\xff\"}", 12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_MALFORMED);
+}
+
+/* Pympler's summary.print_ layout, byte for byte (see the tutorial's example). */
+static void
+test_pympler_table (void)
+{
+  HsCensusRow rows[] = {
+    { (char *) "list", 345, 81224 },
+  };
+  g_autofree char *table = hs_census_format_table (rows, 1, 15);
+
+  g_assert_cmpstr (table, ==,
+                   "  types |   # objects |   total size\n"
+                   "======= | =========== | ============\n"
+                   "   list |         345 |     79.32 KB\n");
+}
+
+static void
+test_format_size (void)
+{
+  g_autofree char *small = hs_format_size (1000);
+  g_autofree char *kilo = hs_format_size (164 * 1024 + 31);
+  g_autofree char *mega = hs_format_size (3365000);
+  g_autofree char *negative = hs_format_size (-2048);
+
+  g_assert_cmpstr (small, ==, "1000     B");
+  g_assert_cmpstr (kilo, ==, " 164.03 KB");
+  g_assert_cmpstr (mega, ==, "   3.21 MB");
+  g_assert_cmpstr (negative, ==, "  -2.00 KB");
+}
+
+static void
+test_diff (void)
+{
+  g_autoptr(HsCensus) before = hs_census_new (2);
+  g_autoptr(HsCensus) after = hs_census_new (2);
+  HsCensusRow *diff;
+  guint n_rows;
+
+  before->rows[0] = (HsCensusRow) { g_strdup ("int"), 10, 280 };
+  before->rows[1] = (HsCensusRow) { g_strdup ("gone"), 2, 64 };
+  after->rows[0] = (HsCensusRow) { g_strdup ("int"), 15, 420 };
+  after->rows[1] = (HsCensusRow) { g_strdup ("new"), 1, 48 };
+
+  diff = hs_census_diff (before, after, &n_rows);
+  hs_census_rows_sort_by_size (diff, n_rows);
+  g_assert_cmpuint (n_rows, ==, 3);
+  g_assert_cmpstr (diff[0].name, ==, "int");
+  g_assert_cmpint (diff[0].count, ==, 5);
+  g_assert_cmpint (diff[0].size, ==, 140);
+  g_assert_cmpstr (diff[1].name, ==, "new");
+  g_assert_cmpstr (diff[2].name, ==, "gone");
+  g_assert_cmpint (diff[2].count, ==, -2);
+  g_assert_cmpint (diff[2].size, ==, -64);
+  hs_census_rows_free (diff, n_rows);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hs/wire/census-round-trip", test_census_round_trip);
+  g_test_add_func ("/hs/wire/hello-round-trip", test_hello_round_trip);
+  g_test_add_func ("/hs/wire/split-frames", test_split_frames);
+  g_test_add_func ("/hs/wire/truncated", test_truncated);
+  g_test_add_func ("/hs/wire/oversized", test_oversized);
+  g_test_add_func ("/hs/wire/unknown-kind", test_unknown_kind);
+  g_test_add_func ("/hs/wire/unknown-type", test_unknown_type);
+  g_test_add_func ("/hs/wire/invalid-fields", test_invalid_fields);
+  g_test_add_func ("/hs/wire/long-string", test_long_string_rejected);
+  g_test_add_func ("/hs/wire/not-utf8", test_not_utf8);
+  g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
+  g_test_add_func ("/hs/census/format-size", test_format_size);
+  g_test_add_func ("/hs/census/diff", test_diff);
+
+  return g_test_run ();
+}

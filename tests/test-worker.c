@@ -1,0 +1,309 @@
+/* test-worker.c — the worker and session against a fake agent over a socketpair
+ *
+ * No Python here: the test plays the agent with the same codec the app uses.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hs-session.h"
+
+typedef struct
+{
+  HsSession *session;
+  int        agent_fd;
+  GPtrArray *notices;
+} Fixture;
+
+static void
+on_notice (HsSession  *session,
+           const char *text,
+           GPtrArray  *notices)
+{
+  g_ptr_array_add (notices, g_strdup (text));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  fixture->agent_fd = fds[1];
+  fixture->notices = g_ptr_array_new_with_free_func (g_free);
+  fixture->session = hs_session_new ();
+  g_signal_connect (fixture->session, "notice", G_CALLBACK (on_notice), fixture->notices);
+  hs_session_attach_socket (fixture->session, fds[0], 0.05);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->agent_fd != -1)
+    close (fixture->agent_fd);
+  g_signal_handlers_disconnect_by_data (fixture->session, fixture->notices);
+  g_assert_finalize_object (fixture->session);
+  g_ptr_array_unref (fixture->notices);
+}
+
+static void
+send_bytes (Fixture    *fixture,
+            const void *data,
+            gsize       length)
+{
+  g_assert_cmpint (write (fixture->agent_fd, data, length), ==, (gssize) length);
+}
+
+static void
+send_message (Fixture   *fixture,
+              HsMessage *message)
+{
+  g_autoptr(GBytes) frame = hs_wire_encode_message (message);
+
+  send_bytes (fixture, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+}
+
+static void
+send_hello (Fixture *fixture)
+{
+  HsHello hello = { HS_PROTOCOL_VERSION, 4242, (char *) "3.11.2", (char *) "CPython", (char *) "/usr/bin/python3", TRUE };
+  HsMessage message = { HS_MESSAGE_HELLO, 0, &hello, NULL, NULL };
+
+  send_message (fixture, &message);
+}
+
+/* Reads one request frame from the app and returns its id. */
+static gint64
+read_request (Fixture *fixture)
+{
+  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
+
+  for (;;)
+    {
+      guint8 buffer[256];
+      g_autoptr(GBytes) payload = NULL;
+      g_autoptr(GError) error = NULL;
+      gssize n;
+      guint8 kind;
+
+      if (hs_frame_decoder_next (decoder, &kind, &payload, &error))
+        {
+          const char *text = g_bytes_get_data (payload, NULL);
+          const char *id = g_strstr_len (text, g_bytes_get_size (payload), "\"id\":");
+
+          g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (payload), "\"census\""));
+          g_assert_nonnull (id);
+          return g_ascii_strtoll (id + 5, NULL, 10);
+        }
+      g_assert_no_error (error);
+      n = read (fixture->agent_fd, buffer, sizeof buffer);
+      g_assert_cmpint (n, >, 0);
+      hs_frame_decoder_push (decoder, buffer, n);
+    }
+}
+
+static void
+send_census (Fixture    *fixture,
+             gint64      id,
+             const char *label,
+             gint64      markers)
+{
+  g_autoptr(HsCensus) census = hs_census_new (2);
+  HsMessage message = { HS_MESSAGE_CENSUS, id, NULL, census, NULL };
+
+  census->rows[0] = (HsCensusRow) { g_strdup ("__main__.Marker"), markers, markers * 48 };
+  census->rows[1] = (HsCensusRow) { g_strdup ("str"), 100, 5000 };
+  census->objects = markers + 100;
+  census->bytes = markers * 48 + 5000;
+  census->time = id;
+  census->rss = 10 << 20;
+  census->label = g_strdup (label);
+  send_message (fixture, &message);
+}
+
+static gboolean
+wait_until (gboolean (*condition) (Fixture *), Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+has_two_samples (Fixture *fixture)
+{
+  return g_list_model_get_n_items (hs_session_get_samples (fixture->session)) >= 2;
+}
+
+static gboolean
+is_over (Fixture *fixture)
+{
+  return hs_session_is_over (fixture->session);
+}
+
+static gboolean
+has_protocol_error (Fixture *fixture)
+{
+  return hs_session_get_protocol_error (fixture->session) != NULL;
+}
+
+static gboolean
+has_snapshot (Fixture *fixture)
+{
+  return g_list_model_get_n_items (hs_session_get_snapshots (fixture->session)) >= 1;
+}
+
+/* hello → census request → reply → the next request after the interval. */
+static void
+test_sampling (Fixture       *fixture,
+               gconstpointer  data)
+{
+  HsCensusModel *model = hs_session_get_census_model (fixture->session);
+  HsTypeStat *marker;
+  gint64 id;
+
+  send_hello (fixture);
+  id = read_request (fixture);
+  g_assert_cmpint (id, ==, 1);
+  send_census (fixture, id, NULL, 100);
+  id = read_request (fixture);
+  g_assert_cmpint (id, ==, 2);
+  send_census (fixture, id, NULL, 150);
+
+  g_assert_true (wait_until (has_two_samples, fixture));
+  g_assert_cmpint (hs_session_get_pid (fixture->session), ==, 4242);
+  g_assert_cmpstr (hs_session_get_python_version (fixture->session), ==, "3.11.2");
+  marker = hs_census_model_lookup (model, "__main__.Marker");
+  g_assert_nonnull (marker);
+  g_assert_cmpint (hs_type_stat_get_count (marker), ==, 150);
+  g_assert_cmpint (hs_type_stat_get_delta_count (marker), ==, 50);  /* vs the previous sample */
+
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  g_assert_true (wait_until (is_over, fixture));
+  g_assert_cmpuint (fixture->notices->len, ==, 0);
+}
+
+/* A pushed census with a label (heapscope.snapshot in the script) is a snapshot. */
+static void
+test_pushed_snapshot (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(HsSample) snapshot = NULL;
+
+  send_hello (fixture);
+  send_census (fixture, 0, "after load", 7);
+  g_assert_true (wait_until (has_snapshot, fixture));
+  snapshot = g_list_model_get_item (hs_session_get_snapshots (fixture->session), 0);
+  g_assert_cmpstr (hs_sample_get_label (snapshot), ==, "after load");
+}
+
+static void
+assert_protocol_error (Fixture    *fixture,
+                       const char *fragment)
+{
+  g_assert_true (wait_until (has_protocol_error, fixture));
+  g_assert_nonnull (strstr (hs_session_get_protocol_error (fixture->session), fragment));
+  g_assert_cmpuint (fixture->notices->len, >=, 1);
+}
+
+static void
+test_garbage (Fixture       *fixture,
+              gconstpointer  data)
+{
+  send_hello (fixture);
+  read_request (fixture);
+  send_census (fixture, 1, NULL, 1);
+  send_bytes (fixture, "\x00\x00\x00\x05Jnope", 9);
+  assert_protocol_error (fixture, "not JSON");
+  /* What was recorded before the garbage stays. */
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (fixture->session)), ==, 1);
+}
+
+static void
+test_oversized_frame (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  send_bytes (fixture, "\x7f\xff\xff\xffJ", 5);
+  assert_protocol_error (fixture, "larger than the limit");
+}
+
+static void
+test_no_hello (Fixture       *fixture,
+               gconstpointer  data)
+{
+  send_census (fixture, 0, NULL, 1);
+  assert_protocol_error (fixture, "hello");
+}
+
+static void
+test_unasked_reply (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  send_hello (fixture);
+  send_census (fixture, 99, NULL, 1);
+  assert_protocol_error (fixture, "never asked");
+}
+
+static void
+test_truncated_stream (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  send_bytes (fixture, "\x00\x00\x01\x00J{", 6);
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  assert_protocol_error (fixture, "ended inside a frame");
+}
+
+static void
+test_agent_error_is_a_notice (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  HsMessage message = { HS_MESSAGE_ERROR, 1, NULL, NULL, (char *) "census failed: MemoryError" };
+  gint64 id;
+
+  send_hello (fixture);
+  id = read_request (fixture);
+  message.id = id;
+  send_message (fixture, &message);
+  /* The session goes on: the next request still comes. */
+  g_assert_cmpint (read_request (fixture), ==, id + 1);
+  g_assert_null (hs_session_get_protocol_error (fixture->session));
+  while (fixture->notices->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->notices, 0), "MemoryError"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/hs/worker/sampling", test_sampling);
+  ADD ("/hs/worker/pushed-snapshot", test_pushed_snapshot);
+  ADD ("/hs/worker/garbage", test_garbage);
+  ADD ("/hs/worker/oversized-frame", test_oversized_frame);
+  ADD ("/hs/worker/no-hello", test_no_hello);
+  ADD ("/hs/worker/unasked-reply", test_unasked_reply);
+  ADD ("/hs/worker/truncated-stream", test_truncated_stream);
+  ADD ("/hs/worker/agent-error", test_agent_error_is_a_notice);
+#undef ADD
+
+  return g_test_run ();
+}

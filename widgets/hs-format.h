@@ -1,0 +1,16 @@
+/* hs-format.h — numbers as the views show them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *hs_format_count        (gint64 count);
+char *hs_format_signed_count (gint64 count);
+char *hs_format_bytes        (gint64 bytes);
+char *hs_format_signed_bytes (gint64 bytes);
+
+G_END_DECLS

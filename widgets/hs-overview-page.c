@@ -1,0 +1,247 @@
+/* hs-overview-page.c — the process at a glance: figures, memory chart, snapshots
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hs-format.h"
+#include "hs-memory-chart.h"
+#include "hs-overview-page.h"
+
+typedef enum
+{
+  FIGURE_RSS,
+  FIGURE_VMS,
+  FIGURE_OBJECTS,
+  FIGURE_BYTES,
+  FIGURE_SAMPLES,
+  N_FIGURES
+} Figure;
+
+struct _HsOverviewPage
+{
+  GtkWidget      parent_instance;
+  HsSession     *session;
+  GtkWidget     *figures[N_FIGURES];
+  HsMemoryChart *chart;
+  GtkListBox    *snapshot_list;
+  GtkWidget     *snapshot_placeholder;
+};
+
+G_DEFINE_FINAL_TYPE (HsOverviewPage, hs_overview_page, GTK_TYPE_WIDGET)
+
+static void
+set_figure (HsOverviewPage *self,
+            Figure          figure,
+            char           *text)
+{
+  gtk_label_set_text (GTK_LABEL (self->figures[figure]), text);
+  g_free (text);
+}
+
+static void
+update_figures (HsOverviewPage *self)
+{
+  HsSample *latest = self->session != NULL ? hs_session_get_latest_sample (self->session) : NULL;
+  gint64 rss = 0, vms = 0, objects = 0, bytes = 0;
+  guint n_samples = self->session != NULL
+    ? g_list_model_get_n_items (hs_session_get_samples (self->session)) : 0;
+
+  if (latest == NULL)
+    {
+      for (guint i = 0; i < N_FIGURES; i++)
+        gtk_label_set_text (GTK_LABEL (self->figures[i]), "—");
+      return;
+    }
+
+  g_object_get (latest, "rss", &rss, "vms", &vms, "objects", &objects, "bytes", &bytes, NULL);
+  set_figure (self, FIGURE_RSS, hs_format_bytes (rss));
+  set_figure (self, FIGURE_VMS, hs_format_bytes (vms));
+  set_figure (self, FIGURE_OBJECTS, hs_format_count (objects));
+  set_figure (self, FIGURE_BYTES, hs_format_bytes (bytes));
+  if (hs_session_get_effective_interval (self->session) > hs_session_get_interval (self->session))
+    set_figure (self, FIGURE_SAMPLES,
+                g_strdup_printf (_("%u (every %.1f s)"), n_samples, hs_session_get_effective_interval (self->session)));
+  else
+    set_figure (self, FIGURE_SAMPLES, g_strdup_printf ("%u", n_samples));
+}
+
+static void
+on_latest_sample (HsSession      *session,
+                  GParamSpec     *pspec,
+                  HsOverviewPage *self)
+{
+  update_figures (self);
+}
+
+static GtkWidget *
+create_snapshot_row (gpointer item,
+                     gpointer user_data)
+{
+  HsSample *sample = item;
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *title = hs_sample_dup_title (sample);
+  g_autofree char *objects = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *detail = NULL;
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *detail_label;
+  gint64 n_objects, n_bytes;
+
+  g_object_get (sample, "objects", &n_objects, "bytes", &n_bytes, NULL);
+  objects = hs_format_count (n_objects);
+  bytes = hs_format_bytes (n_bytes);
+  detail = g_strdup_printf (_("%s objects, %s"), objects, bytes);
+  detail_label = gtk_label_new (detail);
+
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_widget_set_margin_top (row, 8);
+  gtk_widget_set_margin_bottom (row, 8);
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title_label, TRUE);
+  gtk_widget_add_css_class (detail_label, "dim-label");
+  gtk_widget_add_css_class (detail_label, "numeric");
+  gtk_box_append (GTK_BOX (row), title_label);
+  gtk_box_append (GTK_BOX (row), detail_label);
+  return row;
+}
+
+static GtkWidget *
+create_figure (HsOverviewPage *self,
+               GtkGrid        *grid,
+               Figure          figure,
+               const char     *title)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *caption = gtk_label_new (title);
+  GtkWidget *value = gtk_label_new ("—");
+
+  gtk_widget_add_css_class (caption, "caption-heading");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_add_css_class (value, "title-2");
+  gtk_widget_add_css_class (value, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_grid_attach (grid, box, figure, 0, 1, 1);
+  self->figures[figure] = value;
+  return box;
+}
+
+static void
+hs_overview_page_dispose (GObject *object)
+{
+  HsOverviewPage *self = (HsOverviewPage *) object;
+  GtkWidget *child;
+
+  hs_overview_page_set_session (self, NULL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (hs_overview_page_parent_class)->dispose (object);
+}
+
+static void
+hs_overview_page_class_init (HsOverviewPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_overview_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hsoverviewpage");
+}
+
+static void
+hs_overview_page_init (HsOverviewPage *self)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *chart_frame;
+  GtkWidget *heading;
+  GtkWidget *scroller;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 18);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 18);
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
+  create_figure (self, GTK_GRID (grid), FIGURE_RSS, _("Resident (RSS)"));
+  create_figure (self, GTK_GRID (grid), FIGURE_VMS, _("Virtual (VMS)"));
+  create_figure (self, GTK_GRID (grid), FIGURE_OBJECTS, _("Objects"));
+  create_figure (self, GTK_GRID (grid), FIGURE_BYTES, _("Census Size"));
+  create_figure (self, GTK_GRID (grid), FIGURE_SAMPLES, _("Samples"));
+  gtk_widget_set_parent (grid, GTK_WIDGET (self));
+
+  self->chart = HS_MEMORY_CHART (hs_memory_chart_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 8);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 8);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 8);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 8);
+  chart_frame = gtk_frame_new (NULL);
+  gtk_widget_add_css_class (chart_frame, "view");
+  gtk_frame_set_child (GTK_FRAME (chart_frame), GTK_WIDGET (self->chart));
+  gtk_widget_set_vexpand (chart_frame, TRUE);
+  gtk_widget_set_parent (chart_frame, GTK_WIDGET (self));
+
+  heading = gtk_label_new (_("Snapshots"));
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_set_parent (heading, GTK_WIDGET (self));
+
+  self->snapshot_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->snapshot_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->snapshot_list), "boxed-list");
+  self->snapshot_placeholder = gtk_label_new (_("No snapshots yet. Take one with Ctrl+T, or call heapscope.snapshot(\"label\") from the script."));
+  gtk_label_set_wrap (GTK_LABEL (self->snapshot_placeholder), TRUE);
+  gtk_widget_add_css_class (self->snapshot_placeholder, "dim-label");
+  gtk_widget_set_margin_top (self->snapshot_placeholder, 12);
+  gtk_widget_set_margin_bottom (self->snapshot_placeholder, 12);
+  gtk_list_box_set_placeholder (self->snapshot_list, self->snapshot_placeholder);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->snapshot_list));
+  gtk_widget_set_parent (scroller, GTK_WIDGET (self));
+}
+
+GtkWidget *
+hs_overview_page_new (void)
+{
+  return g_object_new (HS_TYPE_OVERVIEW_PAGE, NULL);
+}
+
+void
+hs_overview_page_set_session (HsOverviewPage *self,
+                              HsSession      *session)
+{
+  g_return_if_fail (HS_IS_OVERVIEW_PAGE (self));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+
+  hs_memory_chart_set_samples (self->chart, session != NULL ? hs_session_get_samples (session) : NULL);
+  gtk_list_box_bind_model (self->snapshot_list,
+                           session != NULL ? hs_session_get_snapshots (session) : NULL,
+                           create_snapshot_row, NULL, NULL);
+  if (session != NULL)
+    {
+      g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
+      g_signal_connect (session, "notify::effective-interval", G_CALLBACK (on_latest_sample), self);
+    }
+  update_figures (self);
+}

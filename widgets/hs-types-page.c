@@ -1,0 +1,509 @@
+/* hs-types-page.c — the live census by type, sortable and filterable
+ *
+ * The column view sits on HsCensusModel → GtkFilterListModel → GtkSortListModel
+ * → GtkSingleSelection. The census model changes rows in place, so sorting,
+ * scrolling and the selection survive every new sample.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hs-format.h"
+#include "hs-types-page.h"
+
+struct _HsTypesPage
+{
+  GtkWidget           parent_instance;
+
+  HsSession          *session;
+  GSignalGroup       *snapshot_signals;
+
+  GtkWidget          *toolbar;
+  GtkSearchEntry     *filter_entry;
+  GtkDropDown        *shown_dropdown;
+  GtkDropDown        *baseline_dropdown;
+  GtkStringList      *shown_choices;
+  GtkStringList      *baseline_choices;
+  GtkWidget          *scroller;
+  GtkColumnView      *column_view;
+  GtkStringFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkSortListModel   *sorted;
+  GtkSingleSelection *selection;
+  GtkLabel           *summary_label;
+  gboolean            updating_choices;
+};
+
+G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
+
+typedef enum
+{
+  CELL_NAME,
+  CELL_COUNT,
+  CELL_SIZE,
+  CELL_DELTA_COUNT,
+  CELL_DELTA_SIZE,
+} CellKind;
+
+static const char *cell_properties[] = { "name", "count", "size", "delta-count", "delta-size" };
+
+static void
+update_cell (GtkListItem *list_item)
+{
+  CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "cell-kind"));
+  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_autofree char *text = NULL;
+  gint64 delta = 0;
+
+  if (stat == NULL)
+    return;
+
+  switch (kind)
+    {
+    case CELL_NAME:
+      gtk_label_set_text (GTK_LABEL (label), hs_type_stat_get_name (stat));
+      gtk_widget_set_tooltip_text (label, hs_type_stat_get_name (stat));
+      return;
+    case CELL_COUNT:
+      text = hs_format_count (hs_type_stat_get_count (stat));
+      break;
+    case CELL_SIZE:
+      text = hs_format_bytes (hs_type_stat_get_size (stat));
+      break;
+    case CELL_DELTA_COUNT:
+      delta = hs_type_stat_get_delta_count (stat);
+      text = hs_format_signed_count (delta);
+      break;
+    case CELL_DELTA_SIZE:
+      delta = hs_type_stat_get_delta_size (stat);
+      text = hs_format_signed_bytes (delta);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (kind == CELL_DELTA_COUNT || kind == CELL_DELTA_SIZE)
+    {
+      gtk_widget_remove_css_class (label, "hs-growth");
+      gtk_widget_remove_css_class (label, "hs-shrink");
+      gtk_widget_remove_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label");
+    }
+}
+
+static void
+on_cell_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  CellKind kind = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  if (kind == CELL_NAME)
+    {
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+    }
+  else
+    {
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_add_css_class (label, "numeric");
+    }
+  g_object_set_data (G_OBJECT (list_item), "cell-kind", user_data);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+on_stat_notify (HsTypeStat  *stat,
+                GParamSpec  *pspec,
+                GtkListItem *list_item)
+{
+  update_cell (list_item);
+}
+
+/* Rows are updated in place: follow the item's notifications, not only binds. */
+static void
+on_cell_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  CellKind kind = GPOINTER_TO_INT (user_data);
+  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+  g_autofree char *signal = g_strconcat ("notify::", cell_properties[kind], NULL);
+
+  update_cell (list_item);
+  if (kind != CELL_NAME)
+    g_signal_connect_object (stat, signal, G_CALLBACK (on_stat_notify), list_item, 0);
+}
+
+static void
+on_cell_unbind (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+
+  if (stat != NULL)
+    g_signal_handlers_disconnect_by_func (stat, on_stat_notify, list_item);
+}
+
+static GtkSorter *
+create_sorter (CellKind kind)
+{
+  GtkExpression *expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, cell_properties[kind]);
+
+  if (kind == CELL_NAME)
+    return GTK_SORTER (gtk_string_sorter_new (expression));
+  return GTK_SORTER (gtk_numeric_sorter_new (expression));
+}
+
+static void
+add_column (HsTypesPage *self,
+            CellKind     kind,
+            const char  *title,
+            gboolean     expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  g_autoptr(GtkSorter) sorter = create_sorter (kind);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), GINT_TO_POINTER (kind));
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (!expand)
+    gtk_column_view_column_set_fixed_width (column, 130);
+  g_object_set_data_full (G_OBJECT (column), "hs-property", g_strdup (cell_properties[kind]), g_free);
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+}
+
+static void
+update_summary (HsTypesPage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint all = self->session != NULL
+    ? g_list_model_get_n_items (G_LIST_MODEL (hs_session_get_census_model (self->session))) : 0;
+  g_autofree char *text = NULL;
+
+  if (shown == all)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u type", "%u types", all), all);
+  else
+    text = g_strdup_printf (_("%u of %u types"), shown, all);
+  gtk_label_set_text (self->summary_label, text);
+}
+
+static HsSample *
+snapshot_at (HsTypesPage *self,
+             guint        position)
+{
+  GListModel *snapshots = hs_session_get_snapshots (self->session);
+  HsSample *sample = g_list_model_get_item (snapshots, position);
+
+  if (sample != NULL)
+    g_object_unref (sample);  /* the session keeps it */
+  return sample;
+}
+
+/* Choices: "Latest sample" / snapshots; "Previous sample", "First sample" / snapshots. */
+static void
+rebuild_choices (HsTypesPage *self)
+{
+  GListModel *snapshots = self->session != NULL ? hs_session_get_snapshots (self->session) : NULL;
+  guint shown = gtk_drop_down_get_selected (self->shown_dropdown);
+  guint baseline = gtk_drop_down_get_selected (self->baseline_dropdown);
+  guint n = snapshots != NULL ? g_list_model_get_n_items (snapshots) : 0;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (snapshots, i);
+      g_ptr_array_add (titles, hs_sample_dup_title (sample));
+    }
+  g_ptr_array_add (titles, NULL);
+
+  self->updating_choices = TRUE;
+  gtk_string_list_splice (self->shown_choices, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->shown_choices)) - 1,
+                          (const char * const *) titles->pdata);
+  gtk_string_list_splice (self->baseline_choices, 2,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->baseline_choices)) - 2,
+                          (const char * const *) titles->pdata);
+  gtk_drop_down_set_selected (self->shown_dropdown, shown != GTK_INVALID_LIST_POSITION && shown <= n ? shown : 0);
+  gtk_drop_down_set_selected (self->baseline_dropdown,
+                              baseline != GTK_INVALID_LIST_POSITION && baseline < n + 2 ? baseline : 0);
+  self->updating_choices = FALSE;
+}
+
+static void
+apply_choices (HsTypesPage *self)
+{
+  guint shown = gtk_drop_down_get_selected (self->shown_dropdown);
+  guint baseline = gtk_drop_down_get_selected (self->baseline_dropdown);
+
+  if (self->session == NULL || self->updating_choices)
+    return;
+
+  hs_session_set_shown_sample (self->session, shown == 0 || shown == GTK_INVALID_LIST_POSITION
+                                              ? NULL : snapshot_at (self, shown - 1));
+  if (baseline == 1)
+    hs_session_set_baseline (self->session, HS_BASELINE_FIRST, NULL);
+  else if (baseline >= 2 && baseline != GTK_INVALID_LIST_POSITION)
+    hs_session_set_baseline (self->session, HS_BASELINE_SAMPLE, snapshot_at (self, baseline - 2));
+  else
+    hs_session_set_baseline (self->session, HS_BASELINE_PREVIOUS, NULL);
+}
+
+static void
+on_choice_changed (GtkDropDown *dropdown,
+                   GParamSpec  *pspec,
+                   HsTypesPage *self)
+{
+  apply_choices (self);
+}
+
+static void
+on_snapshots_changed (GListModel  *snapshots,
+                      guint        position,
+                      guint        removed,
+                      guint        added,
+                      HsTypesPage *self)
+{
+  rebuild_choices (self);
+}
+
+static void
+on_filter_changed (GtkSearchEntry *entry,
+                   HsTypesPage    *self)
+{
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_rows_changed (GListModel  *model,
+                 guint        position,
+                 guint        removed,
+                 guint        added,
+                 HsTypesPage *self)
+{
+  if (removed != added)
+    update_summary (self);
+}
+
+static void
+hs_types_page_dispose (GObject *object)
+{
+  HsTypesPage *self = (HsTypesPage *) object;
+  GtkWidget *child;
+
+  g_clear_object (&self->snapshot_signals);
+  g_clear_object (&self->session);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  G_OBJECT_CLASS (hs_types_page_parent_class)->dispose (object);
+}
+
+static void
+hs_types_page_class_init (HsTypesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_types_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hstypespage");
+}
+
+static GtkWidget *
+labelled (const char *text,
+          GtkWidget  *widget)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), widget);
+  return box;
+}
+
+static void
+hs_types_page_init (HsTypesPage *self)
+{
+  static const char *shown[] = { N_("Latest sample"), NULL };
+  static const char *baselines[] = { N_("Previous sample"), N_("First sample"), NULL };
+  GtkExpression *name_expression;
+  GtkColumnViewColumn *size_column;
+  g_autoptr(GListModel) columns = NULL;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+
+  /* Toolbar: filter, what to show, what to compare with. */
+  self->toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->toolbar, "toolbar");
+  gtk_widget_set_margin_start (self->toolbar, 6);
+  gtk_widget_set_margin_end (self->toolbar, 6);
+  gtk_widget_set_parent (self->toolbar, GTK_WIDGET (self));
+
+  self->filter_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  g_object_set (self->filter_entry, "placeholder-text", _("Filter types"), NULL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->filter_entry), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->filter_entry), 200, -1);
+  g_signal_connect (self->filter_entry, "search-changed", G_CALLBACK (on_filter_changed), self);
+  gtk_box_append (GTK_BOX (self->toolbar), GTK_WIDGET (self->filter_entry));
+
+  self->shown_choices = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->shown_choices, _(shown[0]));
+  self->shown_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->shown_choices), NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->shown_dropdown), _("The census the table shows"));
+  g_signal_connect (self->shown_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  gtk_box_append (GTK_BOX (self->toolbar), labelled (_("_Show"), GTK_WIDGET (self->shown_dropdown)));
+
+  self->baseline_choices = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->baseline_choices, _(baselines[0]));
+  gtk_string_list_append (self->baseline_choices, _(baselines[1]));
+  self->baseline_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->baseline_choices), NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->baseline_dropdown), _("What the Δ columns compare against"));
+  g_signal_connect (self->baseline_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  gtk_box_append (GTK_BOX (self->toolbar), labelled (_("_Compare with"), GTK_WIDGET (self->baseline_dropdown)));
+
+  /* The table. */
+  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  gtk_column_view_set_show_column_separators (self->column_view, FALSE);
+  gtk_column_view_set_reorderable (self->column_view, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
+  add_column (self, CELL_NAME, _("Type"), TRUE);
+  add_column (self, CELL_COUNT, _("Objects"), FALSE);
+  add_column (self, CELL_SIZE, _("Total Size"), FALSE);
+  add_column (self, CELL_DELTA_COUNT, _("Δ Objects"), FALSE);
+  add_column (self, CELL_DELTA_SIZE, _("Δ Size"), FALSE);
+
+  name_expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, "name");
+  self->filter = gtk_string_filter_new (name_expression);
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
+                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_rows_changed), self);
+
+  columns = g_object_ref (gtk_column_view_get_columns (self->column_view));
+  size_column = g_list_model_get_item (columns, CELL_SIZE);
+  gtk_column_view_sort_by_column (self->column_view, size_column, GTK_SORT_DESCENDING);
+  g_object_unref (size_column);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
+  gtk_widget_set_vexpand (self->scroller, TRUE);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  self->summary_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->summary_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "caption");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->summary_label), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->summary_label), 4);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary_label), 4);
+  gtk_widget_set_parent (GTK_WIDGET (self->summary_label), GTK_WIDGET (self));
+
+  self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_object (self->snapshot_signals, "items-changed",
+                                 G_CALLBACK (on_snapshots_changed), self, 0);
+  update_summary (self);
+}
+
+GtkWidget *
+hs_types_page_new (void)
+{
+  return g_object_new (HS_TYPE_TYPES_PAGE, NULL);
+}
+
+void
+hs_types_page_set_session (HsTypesPage *self,
+                           HsSession   *session)
+{
+  g_return_if_fail (HS_IS_TYPES_PAGE (self));
+  g_return_if_fail (session == NULL || HS_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  gtk_filter_list_model_set_model (self->filtered,
+                                   session != NULL ? G_LIST_MODEL (hs_session_get_census_model (session)) : NULL);
+  g_signal_group_set_target (self->snapshot_signals,
+                             session != NULL ? hs_session_get_snapshots (session) : NULL);
+  self->updating_choices = TRUE;
+  gtk_drop_down_set_selected (self->shown_dropdown, 0);
+  gtk_drop_down_set_selected (self->baseline_dropdown, 0);
+  self->updating_choices = FALSE;
+  rebuild_choices (self);
+  update_summary (self);
+}
+
+GtkColumnView *
+hs_types_page_get_column_view (HsTypesPage *self)
+{
+  g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
+  return self->column_view;
+}
+
+/* The rows as shown: filtered and sorted. */
+GListModel *
+hs_types_page_get_visible_rows (HsTypesPage *self)
+{
+  g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
+  return G_LIST_MODEL (self->sorted);
+}
+
+void
+hs_types_page_set_filter_text (HsTypesPage *self,
+                               const char  *text)
+{
+  g_return_if_fail (HS_IS_TYPES_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text != NULL ? text : "");
+  /* Apply now rather than after the entry's search delay. */
+  gtk_string_filter_set_search (self->filter, text);
+}
+
+/* @property: "name", "count", "size", "delta-count" or "delta-size". */
+void
+hs_types_page_sort_by (HsTypesPage *self,
+                       const char  *property,
+                       GtkSortType  order)
+{
+  GListModel *columns;
+
+  g_return_if_fail (HS_IS_TYPES_PAGE (self));
+
+  columns = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "hs-property"), property) == 0)
+        gtk_column_view_sort_by_column (self->column_view, column, order);
+    }
+}
+
+void
+hs_types_page_focus_filter (HsTypesPage *self)
+{
+  g_return_if_fail (HS_IS_TYPES_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
