@@ -24,6 +24,7 @@ hs_session_format_report (HsSession *self)
   HsCensusRow *rows;
   g_autofree char *table = NULL;
   g_autofree char *diff_table = NULL;
+  g_autofree char *total = NULL;
   guint n_rows;
 
   if (last == NULL)
@@ -37,11 +38,12 @@ hs_session_format_report (HsSession *self)
   hs_census_rows_sort_by_size (rows, final_census->n_rows);
   table = hs_census_format_table (rows, final_census->n_rows, REPORT_ROWS);
   g_free (rows);  /* the names still belong to the census */
+  total = hs_format_size (final_census->bytes);
 
   g_string_append_printf (report,
                           _("Final census at %.1f s: %" G_GINT64_FORMAT " objects, %s (top %d types by size)\n"),
                           final_census->time, final_census->objects,
-                          g_strstrip (hs_format_size (final_census->bytes)), REPORT_ROWS);
+                          g_strstrip (total), REPORT_ROWS);
   g_string_append (report, table);
 
   rows = hs_census_diff (hs_sample_get_census (first), final_census, &n_rows);

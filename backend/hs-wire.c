@@ -71,10 +71,10 @@ hs_frame_decoder_next (HsFrameDecoder  *self,
   g_return_val_if_fail (kind != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
-  start = self->buffer->data + self->consumed;
   available = self->buffer->len - self->consumed;
   if (available < HS_FRAME_HEADER_SIZE)
     return FALSE;
+  start = self->buffer->data + self->consumed;
 
   length = ((guint32) start[0] << 24) | ((guint32) start[1] << 16) |
            ((guint32) start[2] << 8) | (guint32) start[3];

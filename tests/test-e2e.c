@@ -245,6 +245,7 @@ test_headless (void)
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
   g_assert_nonnull (strstr (out, "expected-size "));
   g_assert_nonnull (strstr (out, " types |   # objects |   total size\n"));
