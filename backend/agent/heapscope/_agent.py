@@ -1,141 +1,491 @@
-"""The agent thread: answers the app's requests over the inherited socket."""
+"""The agent: a thread in the profiled program that answers the app's requests.
 
+It reads frames from the inherited socket (``HEAPSCOPE_FD``), answers ``census``
+requests, stops on ``bye``, on end of file and on a write error, without a word:
+the program runs on undisturbed. It is a bare ``_thread`` thread, so it is
+invisible to ``threading.enumerate()`` and never joined at exit; it survives
+``fork()`` by staying in the parent (every entry point checks ``os.getpid()``;
+the child never touches the socket), and ``os._exit`` simply ends it.
+
+The agent's own objects
+    A census must not count the agent. The agent's own objects are:
+
+    1. Start-up objects: every object the garbage collector tracks that exists
+       once the agent has started (package imported, socket opened) and did not
+       exist at the bootstrap's snapshot, taken before the package was imported:
+       the agent's modules, their dicts, functions, code, the import system's
+       records of them, the socket object, the agent's state. They are held
+       alive here, so their identities stay theirs.
+    2. What the bootstrap needed before its snapshot: ``gc``, if it had to be
+       imported (the module, its dict, its functions, its spec), and what
+       CPython made to run the bootstrap file (the function wrapping its code,
+       the parser's list of its tokens, kept while the main file runs).
+    3. Planted entries: the other half of an entry the start-up added to a dict
+       that existed before it -- the key of a start-up object (the names of the
+       agent's modules in ``sys.modules``, the keys of the subclass registries
+       of the classes it defines), or the value filed under a start-up key (the
+       module definition of ``_socket`` in the extension registry; not None,
+       numbers, strings or tuples).
+    4. At run time: frames running the agent's code (their locals hang only
+       from them), and the containers of the request being served (decoded from
+       the app's frame) and of the census being taken (created after the
+       collector listed its objects, so they are never roots).
+
+    What hangs only from these is never reached. An object also reachable from
+    the program (an interned string used by both, a small int) is counted as
+    the program's. The one exception is a planted entry: it is excluded even if
+    the program happens to use the same object (say, imports ``heapscope``
+    and so holds the interned string 'heapscope').
+
+    Lazy interpreter state that the agent would trigger anyway is triggered
+    during start-up, so it is the agent's: the classes of the ast module (made
+    by the first compile()) and the argument-parser caches of a census.
+
+    What remains of the agent in the program's census (tests/agent/
+    test_exclusion.py compares with a run without the agent): no object at
+    all; the interpreter's own tables that the start-up added to (sys.modules,
+    the list of extension modules) keep their larger allocations, a few
+    hundred bytes of dict and list sizes. The other way round, lazy state
+    first made by the agent is not counted when the program later needs it
+    too (the ast classes, if the program calls compile()).
+"""
+
+import gc
 import os
-import socket
 import sys
-import threading
 import time
+import _thread
 
-from heapscope import _census, _wire
+from . import _codec
+from . import _census
 
-_STARTED = time.monotonic()
-_agent = None
+try:
+    import _socket
+except ImportError:         # no socket support: no agent
+    _socket = None
+
+# Values too widely shared to be anyone's: never excluded as planted entries.
+_SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
+
+SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
+MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
+
+_state = {
+    "sock": None,           # the socket object, None when not connected
+    "pid": -1,              # the process that owns the connection
+    "started": 0.0,         # time.monotonic() when the agent started
+    "own": [],              # the agent's own objects (see the module docstring)
+    "codes": [],            # the agent's code objects: their frames are excluded
+    "serving": [],          # containers of the request being served
+    "lock": _thread.allocate_lock(),   # one census or write at a time
+    "holder": None,         # thread ident holding the lock
+    "reader": None,         # thread ident of the agent thread
+}
 
 
-def _process_figures():
+# -- start-up -----------------------------------------------------------------
+
+def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
+    """Connect to the app over the inherited socket and work out the agent's own objects.
+
+    `before` is the bootstrap's gc.get_objects() snapshot; `bootstrap_code` the
+    bootstrap's module code. Returns True when connected. The hello frame and
+    the thread come later (`greet`, `run_thread`), once the script's namespace
+    is in place.
+    """
+    if _socket is None:
+        _warn("this Python has no _socket module; running without the agent")
+        return False
     try:
-        with open("/proc/self/statm") as statm:
-            fields = statm.read().split()
-        page = os.sysconf("SC_PAGE_SIZE")
-        return int(fields[1]) * page, int(fields[0]) * page
-    except (OSError, ValueError, IndexError):
-        return 0, 0
+        fd = int(fd_text)
+        sock = _socket.socket(fileno=fd)
+    except (ValueError, OSError) as error:
+        _warn("HEAPSCOPE_FD=%s is not an open socket (%s); running without the agent"
+              % (fd_text, error))
+        return False
+    if sock.family != _socket.AF_UNIX or sock.type != _socket.SOCK_STREAM:
+        sock.detach()
+        _warn("HEAPSCOPE_FD=%s is not a Unix stream socket; running without the agent" % fd_text)
+        return False
+    try:
+        os.set_inheritable(fd, False)
+        timeval = SEND_TIMEOUT.to_bytes(_census._POINTER, sys.byteorder) + bytes(_census._POINTER)
+        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDTIMEO, timeval)
+    except OSError:
+        pass
+    _state["sock"] = sock
+    _state["pid"] = os.getpid()
+    _state["started"] = time.monotonic()
+    # Lazy interpreter state the agent is bound to trigger is made now, while
+    # its objects still count as the agent's: the first call of compile()
+    # builds the ast module's ~120 node classes; the first census message,
+    # a few argument-parser caches.
+    compile("", "<heapscope>", "exec")
+    _codec.json_frame(_census_message(0, _census.census([], [], 0.0), _cut("label"), False))
+    _find_own_objects(before, bootstrap_code, gc_was_loaded)
+    return True
 
 
-def _skip_frames():
-    """This thread's frames down to (not including) the caller of the agent API."""
-    frames = []
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_census._AGENT_DIR):
-        frames.append(frame)
-        frame = frame.f_back
-    return frames
+def _find_own_objects(before, bootstrap_code, gc_was_loaded):
+    after = gc.get_objects()
+    known = set()
+    for obj in before:
+        known.add(id(obj))
+    known.add(id(before))
+    own = _state["own"]
+    own_ids = set()
+    for obj in after:
+        if id(obj) not in known:
+            own.append(obj)
+            own_ids.add(id(obj))
+    del after, known
+    if not gc_was_loaded:
+        _add_module(own, own_ids, gc)
+    for obj in _bootstrap_objects(before, bootstrap_code):
+        if id(obj) not in own_ids:
+            own.append(obj)
+            own_ids.add(id(obj))
+    own.append(own)
+    own_ids.add(id(own))
+    # Planted entries: what the start-up put into dicts that existed before
+    # it, beside an object of its own (a key naming an agent module, a value
+    # filed under an agent-made key).
+    planted = []
+    for container in gc.get_objects():
+        if type(container) is dict and id(container) not in own_ids:
+            for key, value in container.items():
+                if id(value) in own_ids and id(key) not in own_ids:
+                    planted.append(key)
+                elif (id(key) in own_ids and id(value) not in own_ids
+                      and type(value) not in _SHARED_ATOMS):
+                    planted.append(value)
+    own.extend(planted)
+    del planted
+    codes = _state["codes"]
+    codes.append(bootstrap_code)
+    for obj in own:
+        if type(obj) is _census._FunctionType:
+            codes.append(obj.__code__)
+    index = 0
+    while index < len(codes):     # nested functions, comprehensions, lambdas
+        for const in codes[index].co_consts:
+            if type(const) is _census._CodeType:
+                codes.append(const)
+        index += 1
+    own.append(codes)
 
 
-class Agent:
-    def __init__(self, fd):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
-        self.pid = os.getpid()
-        self.send_lock = threading.Lock()
-        self.census_lock = threading.Lock()
-        self.thread = threading.Thread(target=self.run, name="heapscope-agent", daemon=True)
+def _bootstrap_objects(before, code):
+    """What CPython made for running the bootstrap file before the snapshot:
 
-    def connected(self):
-        return self.sock is not None and os.getpid() == self.pid
+    the function object wrapping its module code (3.11+), and the parser's
+    list of its tokens, kept until the main file ends (a list that holds the
+    bootstrap's constants themselves).
+    """
+    markers = [const for const in code.co_consts if type(const) is str and len(const) >= 20]
+    found = []
+    for obj in before:
+        if type(obj) is _census._FunctionType:
+            if obj.__code__ is code:
+                found.append(obj)
+        elif type(obj) is list and markers:
+            for item in obj:
+                if item is markers[0]:
+                    found.append(obj)
+                    break
+    return found
 
-    def send(self, message):
-        if not self.connected():
-            return False
-        frame = _wire.encode(message)
-        with self.send_lock:
+
+def _add_module(own, own_ids, module):
+    """Add a builtin module and what importing it created: dict, functions, spec."""
+    namespace = _census._module_dict(module)
+    found = [module, namespace]
+    for value in namespace.values():
+        if getattr(value, "__self__", None) is module and type(value) is type(len):
+            found.append(value)
+    spec = namespace.get("__spec__")
+    if spec is not None:
+        found.append(spec)
+        for ref in gc.get_referents(spec):
+            if type(ref) is dict:
+                found.append(ref)
+    for obj in found:
+        if id(obj) not in own_ids:
+            own.append(obj)
+            own_ids.add(id(obj))
+
+
+def greet():
+    """Send the hello frame; the first frame of the session."""
+    implementation = sys.implementation.name
+    names = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+    hello = {"type": "hello", "id": 0, "protocol": 1, "pid": os.getpid(),
+             "python": sys.version.split()[0],
+             "implementation": names.get(implementation, implementation),
+             "executable": _cut(sys.executable or "", 4096),
+             "accelerated": _census.accelerated(),
+             "capabilities": ["census", "snapshot"]}
+    _locked_send(hello)
+
+
+def run_thread():
+    """Start the agent thread (a daemon: it never holds up the program's exit)."""
+    if _connected():
+        # The thread's socket, handed over through _state: an argument tuple
+        # would live as long as the thread, an object the census would see.
+        _state["reader_sock"] = _state["sock"]
+        _state["reader"] = -1       # running from now on, as far as _stop() is concerned
+        _thread.start_new_thread(_serve, ())
+
+
+# -- the agent thread -------------------------------------------------------------
+
+def _serve():
+    _state["reader"] = _thread.get_ident()
+    sock = _state.pop("reader_sock")
+    try:
+        while _state["sock"] is sock:
+            header = _read_exactly(sock, 5)
+            if header is None:
+                break
             try:
-                self.sock.sendall(frame)
-                return True
-            except OSError:
-                self.sock = None
-                return False
-
-    def take_census(self, request_id, label=None, final=False):
-        started = time.monotonic()
-        with self.census_lock:
-            frames = _skip_frames()
-            if threading.current_thread() is self.thread:
-                frames.extend(_thread_frames(self.thread))
-            rows = _census.census(extra_roots=(self, self.__dict__, self.thread, self.thread.__dict__),
-                                  skip_frames=frames)
-            del frames
-        rss, vms = _process_figures()
-        return {
-            "type": "census", "id": request_id, "label": label, "final": final,
-            "time": round(started - _STARTED, 6),
-            "elapsed": round(time.monotonic() - started, 6),
-            "objects": sum(row[1] for row in rows),
-            "bytes": sum(row[2] for row in rows),
-            "rss": rss, "vms": vms,
-            "rows": [[row[0][:1024], row[1], row[2]] for row in rows],
-        }
-
-    def run(self):
-        import platform
-        self.send({
-            "type": "hello", "id": 0, "protocol": _wire.PROTOCOL_VERSION, "pid": self.pid,
-            "python": platform.python_version(),
-            "implementation": platform.python_implementation(),
-            "executable": sys.executable or "",
-            "accelerated": False,
-            "capabilities": ["census", "snapshot"],
-        })
-        while self.connected():
-            try:
-                message = _wire.read_message(self.sock)
-            except (OSError, ValueError, _wire.WireError):
+                size = _codec.parse_header(header)
+            except _codec.ProtocolError as error:
+                # Framing is lost: say why and end the session.
+                _locked_send({"type": "error", "id": 0, "message": _cut(str(error))})
                 break
-            if message is None or message.get("type") == "bye":
+            payload = _read_exactly(sock, size)
+            if payload is None:
                 break
-            request_id = message.get("id", 0)
-            if message["type"] == "census":
-                try:
-                    reply = self.take_census(request_id)
-                except Exception as error:  # report, never raise into the program
-                    reply = {"type": "error", "id": request_id,
-                             "message": "census failed: %s" % type(error).__name__}
-            else:
-                reply = {"type": "error", "id": request_id,
-                         "message": "unknown request %s" % message["type"][:64]}
-            if not self.send(reply):
+            if not _handle(payload):
                 break
-        self.sock = None
+    except BaseException:       # the program must never see the agent fail
+        pass
+    try:
+        _finish_thread(sock)
+    except BaseException:       # even at interpreter exit
+        pass
 
 
-def _thread_frames(thread):
-    frames = []
-    frame = sys._current_frames().get(thread.ident)
-    while frame is not None:
-        frames.append(frame)
-        frame = frame.f_back
-    return frames
+def _read_exactly(sock, size):
+    """Read `size` bytes; None on end of file or error.
+
+    While it blocks, a census may run in another thread, so nothing here is
+    an object the collector tracks: the buffer is a bytearray, and the read is
+    os.read, whose arguments are not packed in a tuple as sock.recv's are.
+    """
+    fd = sock.fileno()
+    data = bytearray()
+    while len(data) < size:
+        try:
+            chunk = os.read(fd, min(size - len(data), 1 << 20))
+        except InterruptedError:
+            continue
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
 
 
-def start(fd):
-    global _agent
-    _agent = Agent(fd)
-    _agent.thread.start()
+def _handle(payload):
+    """Serve one request; False when the session is over."""
+    if not _acquire():
+        return False
+    try:
+        # Everything the request makes lives in _answer's frame, which is gone
+        # before the lock is released: a census waiting for the lock in another
+        # thread never sees it.
+        return _answer(payload)
+    finally:
+        del _state["serving"][:]
+        _release()
 
 
-def active():
-    """True while a Heapscope app is connected."""
-    return _agent is not None and _agent.connected()
+def _answer(payload):
+    try:
+        request = _codec.decode_payload(payload)
+    except _codec.ProtocolError as error:
+        return _send({"type": "error", "id": 0, "message": _cut(str(error))})
+    _collect_containers(request, _state["serving"])
+    request_id = request.get("id")
+    if type(request_id) is not int or request_id < 1:
+        return _send({"type": "error", "id": 0,
+                      "message": "request without a valid \"id\""})
+    kind = request["type"]
+    if kind == "bye":
+        return False
+    if kind == "census":
+        try:
+            body = _take_census()
+        except Exception as error:
+            return _send({"type": "error", "id": request_id,
+                          "message": _cut("census failed: %s" % type(error).__name__)})
+        return _send(_census_message(request_id, body, None, False))
+    return _send({"type": "error", "id": request_id,
+                  "message": _cut("unknown request type %r" % kind)})
+
+
+def _collect_containers(value, found):
+    """Gather the dicts and lists of a decoded request (all made by the decoder)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            found.append(item)
+            stack.extend(item.values())
+        elif type(item) is list:
+            found.append(item)
+            stack.extend(item)
+
+
+# -- census, sending ----------------------------------------------------------------
+
+def _take_census():
+    own = _state["own"] + _state["serving"]
+    own.append(own)         # the list is the census's own object too
+    try:
+        return _census.census(own, _state["codes"], _state["started"])
+    finally:
+        del own[:]          # no reference cycle left for the collector
+
+
+def _census_message(request_id, body, label, final):
+    message = {"type": "census", "id": request_id, "label": label, "final": final}
+    message.update(body)
+    return message
+
+
+def _connected():
+    return _state["sock"] is not None and _state["pid"] == os.getpid()
+
+
+def _acquire():
+    """Take the agent lock unless this thread already holds it (a re-entrant call)."""
+    me = _thread.get_ident()
+    if _state["holder"] == me:
+        return False
+    _state["lock"].acquire()
+    _state["holder"] = me
+    return True
+
+
+def _release():
+    _state["holder"] = None
+    _state["lock"].release()
+
+
+def _send(message):
+    """Write one message; the lock must be held. False (and the session ends) on failure."""
+    sock = _state["sock"]
+    if sock is None or _state["pid"] != os.getpid():
+        return False
+    try:
+        sock.sendall(_codec.json_frame(message), _socket.MSG_NOSIGNAL)
+        return True
+    except Exception:
+        _stop()
+        return False
+
+
+def _locked_send(message):
+    if not _acquire():
+        return False
+    try:
+        return _send(message)
+    finally:
+        _release()
+
+
+def _stop():
+    """End the session from any thread; the lock must be held.
+
+    The socket is shut down, which wakes the agent thread from its read; that
+    thread closes it. Closing it from here could let the descriptor number be
+    reused while the agent thread still reads from it.
+    """
+    sock = _state["sock"]
+    _state["sock"] = None
+    if sock is None:
+        return
+    try:
+        sock.shutdown(_socket.SHUT_RDWR)
+    except OSError:
+        pass
+    if _state["reader"] is None:
+        sock.close()
+
+
+def _finish_thread(sock):
+    held = _acquire()
+    try:
+        if _state["sock"] is sock:
+            _state["sock"] = None
+        _state["reader"] = None
+        sock.close()
+    finally:
+        if held:
+            _release()
+
+
+# -- entry points for the program ---------------------------------------------------
+
+def push(label=None, final=False):
+    """Take a census in the calling thread and push it (id 0). No-op when not connected."""
+    if label is not None and type(label) is not str:
+        raise TypeError("snapshot label must be a str or None, not %s"
+                        % type(label).__name__)
+    if not _connected():
+        return
+    if not _acquire():
+        return
+    try:
+        if _connected():
+            _push_locked(label, final)
+    finally:
+        _release()
+
+
+def _push_locked(label, final):
+    body = _take_census()
+    if label is not None:
+        label = _cut(label)
+    _send(_census_message(0, body, label, final))
 
 
 def snapshot(label=None):
-    """Records the heap now, under @label, as a snapshot in the app."""
-    if not active():
-        return None
-    _agent.send(_agent.take_census(0, label="" if label is None else str(label)[:1024]))
-    return None
+    """Take a census now, in this thread, and show it in Heapscope under `label`.
+
+    A no-op returning None when the program is not running under Heapscope
+    (or in a child process after fork()). `label` is a str or None; it is cut
+    to 1024 UTF-8 bytes.
+    """
+    push(label, False)
 
 
-def final_census():
-    if active():
-        _agent.sock.settimeout(5)
-        _agent.send(_agent.take_census(0, final=True))
+def push_final():
+    """Push the census taken when the script's __main__ ends. Never raises."""
+    try:
+        push(None, True)
+    except BaseException:
+        pass
+
+
+def _cut(text, limit=MAX_TEXT_BYTES):
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "backslashreplace")
+        text = data.decode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
+
+
+def _warn(text):
+    try:
+        sys.stderr.write("heapscope: %s\n" % text)
+        sys.stderr.flush()
+    except Exception:
+        pass

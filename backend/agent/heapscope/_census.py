@@ -1,179 +1,612 @@
-"""The census: every object of the program, counted by type, once each.
+"""The heap census: every live object of the program, counted once, by type.
 
-What is counted: every object gc tracks, and everything reachable from those
-through containers gc does not track (a tuple of floats, a dict of atoms), to
-full depth, each object once by identity. Pympler's ``muppy.get_objects`` stops
-one level below the tracked objects and misses such atoms.
+What is counted
+    The roots are the objects the garbage collector tracks (``gc.get_objects()``).
+    From every root the census follows references the way ``gc.get_referents``
+    does (``tp_traverse``) into objects the collector does not track -- a tuple
+    of floats, a dict holding only atoms, the str, int and float objects inside
+    them -- to any depth. A tracked referent is not followed: it is a root of its
+    own. Every object is counted once, by identity. (Pympler's
+    ``muppy.get_objects`` stops one level below the tracked objects, so it misses
+    the floats in a tuple of floats that sits in a list.) Objects only reachable
+    through a tracked object that gc does not list (``gc.freeze()``) are not seen,
+    as with Pympler. Garbage not yet collected is live memory and is counted: the
+    census never calls ``gc.collect()``.
 
-What is left out: the agent itself. Its modules, their dicts, the functions,
-classes and code defined in them, its thread's frames and the frames of a
-census in progress, its instances (socket, locks, thread) and the census's own
-temporaries are excluded, and the walk never passes through them, so objects
-reachable only from the agent are not counted either. Objects the agent shares
-with the program (interned strings, small ints, builtins) are counted, as the
-program holds them too.
+What is excluded
+    The census is given the agent's own objects (see ``_agent.own_objects``) and
+    the agent's code objects. An excluded object is neither counted nor
+    followed, so what hangs only from it is not counted either; an object
+    reachable from the program as well as from the agent counts as the program's.
+    A frame whose code is agent code is excluded the same way.
 
-Names follow Pympler's ``summary``: ``str``, ``__main__.Marker``,
-``function (__init__)``, ``method (run)``. Sizes follow ``sys.getsizeof`` as
-Pympler's summary does, computed without calling any ``__sizeof__`` a user class
-defines. No user code runs: no ``__repr__``, no properties, no ``__getattr__``.
+Names
+    A row is named as Pympler's ``summary.summarize`` names it (``summary._repr``
+    at verbosity 1): ``function (NAME)``, ``frame (codename: NAME)``,
+    ``module(NAME)`` for those exact types, otherwise ``str(type(o))`` with
+    Pympler's two clean-ups (`` at 0x...`` removed, ``<class 'X'>`` -> ``X``).
+    No user code runs: ``str(type)`` is rebuilt from ``type.__repr__`` (C); a
+    metaclass that defines ``__str__``/``__repr__`` in Python is not called,
+    except that the standard library's ``enum`` metaclass repr is reproduced
+    (``<enum 'Color'>``, ``<flag 'Perm'>``). A module's name comes from its
+    ``__dict__`` (``__name__``, else ``__file__``, else ``nameless, id: N``),
+    never from a module ``__getattr__``. Names longer than 1024 UTF-8 bytes are
+    cut there (rows whose cut names coincide are merged); a lone surrogate is
+    written as its ``\\udxxx`` escape.
+
+Sizes
+    A row's size is the sum of its objects' sizes. An object's size is
+    ``sys.getsizeof(o)`` as Pympler's summary uses it, with two differences:
+
+    * a ``__sizeof__`` written in Python is never called; such an object is
+      charged ``object.__sizeof__(o)`` plus the header ``sys.getsizeof`` adds
+      (the GC header, and on 3.11+ the managed-dict pre-header);
+    * an instance whose attributes live inline in CPython's values array (3.11+,
+      no ``__dict__`` materialized) is also charged that storage, which
+      ``sys.getsizeof`` leaves out:
+
+      - 3.11, 3.12: the values array hanging from the pre-header, if the
+        instance has one: ``round_up(n + 2, 8) + 8 * n`` bytes with
+        ``n = dk_nentries + dk_usable`` of the class's shared keys -- what
+        CPython allocates for a new instance of the class now. (The few
+        instances made while the class was young got a larger array, up to 30
+        slots, which is not visible afterwards.)
+      - 3.13+: the values embedded in the object, ``round_up(c, 8) + 8 * (c + 1)``
+        bytes, whether or not a ``__dict__`` was materialized since. ``c`` is
+        the instance's capacity, plus one if that capacity is above the
+        class's current ``dk_nentries + dk_usable`` (CPython sized the object
+        before shrinking the shared keys' usable count for it); at most one
+        instance per class, the one made as that count reached 1, is charged
+        8 bytes too few.
+
+      Example, CPython 3.11, a class with 4 attributes: 56 B (getsizeof,
+      pre-header included) + 48 B values = 104 B, what tracemalloc sees
+      allocated; Pympler says 160 B because reading ``obj.__dict__`` creates a
+      104 B dict. The census never touches ``__dict__`` on such an instance: the
+      C accelerator reads the type flags and the pre-header, the pure path
+      reads the same words through ``/proc/self/mem``. A materialized
+      ``__dict__`` is a dict and is counted in the ``dict`` row. (On 3.13,
+      a dict made from inline values and holding only atoms is untracked and
+      tp_traverse visits the values, not the dict: like gc.get_referents,
+      the census does not reach it.)
+
+The C accelerator (``_accel``) does the walk and the per-type aggregation; the
+naming and the rows are built here for both paths, so both give the same rows.
 """
 
 import gc
 import os
 import sys
-import types
+import time
 
-_AGENT_DIR = os.path.dirname(os.path.abspath(__file__))
-_HEAPTYPE = 1 << 9
+try:
+    from . import _accel
+except ImportError:
+    _accel = None
+if os.environ.get("HEAPSCOPE_ACCEL", "1") == "0":
+    _accel = None
+
+MAX_NAME_BYTES = 1024
+MAX_ROWS = 200000
+MAX_ROWS_BYTES = 15 * 1024 * 1024   # leaves room in a 16 MiB frame
+OTHER_ROW = "(other)"
+
+_VERSION = sys.version_info[:2]
 _HAVE_GC = 1 << 14
-_GC_HEADER = sys.getsizeof([]) - [].__sizeof__()
-
-_type_names = {}
-_sizeof_for_type = {}
-
-
-def _type_name(t):
-    name = _type_names.get(t)
-    if name is None:
-        text = type.__repr__(t)  # never a metaclass's own __repr__
-        if text.startswith("<class '") and text.endswith("'>"):
-            text = text[8:-2]
-        name = _type_names[t] = text
-    return name
+_HEAPTYPE = 1 << 9
+_MANAGED_DICT = 1 << 4
+_MANAGED_WEAKREF = 1 << 3
+_INLINE_VALUES = 1 << 2
+if _VERSION >= (3, 12):
+    _PREHEADER = _MANAGED_DICT | _MANAGED_WEAKREF
+elif _VERSION >= (3, 11):
+    _PREHEADER = _MANAGED_DICT
+else:
+    _PREHEADER = 0
+_GC_HEADER = 2 * 8 if sys.maxsize > 2 ** 32 else 2 * 4
+_POINTER = 8 if sys.maxsize > 2 ** 32 else 4
 
 
-def _object_name(o, t):
-    if t is types.FunctionType:
-        return "function (%s)" % o.__name__
-    if t is types.MethodType:
-        function = o.__func__
-        if type(function) is types.FunctionType:
-            return "method (%s)" % function.__name__
-        return "method"
-    return _type_name(t)
+def _sample_function():
+    pass
 
 
-def _sizeof_function(t):
-    """The __sizeof__ of @t's first builtin base, and whether @t carries a GC header."""
-    found = _sizeof_for_type.get(t)
-    if found is None:
-        base = t
-        for candidate in t.__mro__:
-            if not candidate.__flags__ & _HEAPTYPE:
-                base = candidate
-                break
-        found = _sizeof_for_type[t] = (base.__sizeof__, bool(t.__flags__ & _HAVE_GC))
-    return found
+_FunctionType = type(_sample_function)
+_FrameType = type(sys._getframe())
+_ModuleType = type(sys)
+_CodeType = type(_sample_function.__code__)
+
+# Type data read through type's own descriptors, so that a metaclass property
+# or __getattr__ is never involved.
+_type_mro = type.__dict__["__mro__"].__get__
+_type_dict = type.__dict__["__dict__"].__get__
+_type_flags = type.__dict__["__flags__"].__get__
+_type_name = type.__dict__["__name__"].__get__
+_type_qualname = type.__dict__["__qualname__"].__get__
+_type_repr = type.__repr__
+_function_name = _FunctionType.__dict__["__name__"].__get__
+_frame_code = _FrameType.__dict__["f_code"].__get__
+_code_name = _CodeType.__dict__["co_name"].__get__
+_module_dict = _ModuleType.__dict__["__dict__"].__get__
+_dict_get = dict.get
+_str_str = str.__str__
+_object_sizeof = object.__sizeof__
+_object_repr = object.__repr__
+_object_str_slot = object.__dict__["__str__"]
+_type_repr_slot = type.__dict__["__repr__"]
+_SizeofDescriptor = type(object.__dict__["__sizeof__"])
+_SlotWrapper = type(_object_str_slot)
+_MISSING = object()
+_getsizeof = sys.getsizeof
+_is_tracked = gc.is_tracked
+_get_referents = gc.get_referents
 
 
-def _user_sizeof(t):
-    """True when a class of the program defines its own __sizeof__."""
-    overrides = _sizeof_for_type.get((t, "user"))
-    if overrides is None:
-        overrides = any(klass.__flags__ & _HEAPTYPE and "__sizeof__" in klass.__dict__
-                        for klass in t.__mro__)
-        _sizeof_for_type[(t, "user")] = overrides
-    return overrides
+def _in_mro(cls, base):
+    """issubclass by identity along the MRO: no metaclass __eq__ or __subclasscheck__."""
+    mro = _type_mro(cls)
+    if mro is not None:
+        for entry in mro:
+            if entry is base:
+                return True
+    return False
 
 
-def _size(o, t):
-    if not t.__flags__ & _HEAPTYPE or not _user_sizeof(t):
-        return sys.getsizeof(o)
-    sizeof, has_gc = _sizeof_function(t)
-    return sizeof(o) + (_GC_HEADER if has_gc else 0)
+def _is_c_callable(method):
+    kind = type(method)
+    return kind is _SizeofDescriptor or kind is _SlotWrapper
 
 
-def _is_agent_code(code):
-    return code.co_filename.startswith(_AGENT_DIR)
+def _lookup(cls, name):
+    """Find `name` along the MRO of `cls` in the type dicts, as CPython's type lookup does."""
+    mro = _type_mro(cls)
+    if mro is None:
+        return None
+    for base in mro:
+        namespace = _type_dict(base)
+        if name in namespace:
+            return namespace[name]
+    return None
 
 
-def agent_objects(extra_roots, skip_frames):
-    """Ids of the agent's own objects: its modules and what is private to them."""
-    excluded = set()
-    roots = list(extra_roots)
-    for name, module in list(sys.modules.items()):
-        if name == "heapscope" or name.startswith("heapscope."):
-            roots.append(module)
-            roots.append(module.__dict__)
-            for value in list(module.__dict__.values()):
-                if isinstance(value, (types.FunctionType, type)) and \
-                        getattr(value, "__module__", "").startswith("heapscope"):
-                    roots.append(value)
-    for frame in skip_frames:
-        roots.append(frame)
+# -- names ------------------------------------------------------------------
 
-    while roots:
-        o = roots.pop()
-        if id(o) in excluded:
+def _enum_repr(cls, method):
+    """The stdlib enum metaclass's __repr__, rebuilt from type data only.
+
+    Returns None when `method` is not that function.
+    """
+    enum = sys.modules.get("enum")
+    if enum is None:
+        return None
+    namespace = _module_dict(enum)
+    meta = _dict_get(namespace, "EnumType") or _dict_get(namespace, "EnumMeta")
+    if type(meta) is not type or _type_dict(meta).get("__repr__") is not method:
+        return None
+    kind = "enum"
+    flag = _dict_get(namespace, "Flag")
+    if _VERSION >= (3, 11) and flag is not None and _in_mro(cls, flag):
+        kind = "flag"
+    return "<%s %s>" % (kind, str.__repr__(_str_str(_type_name(cls))))
+
+
+def _class_str(cls):
+    """What str(cls) gives, running no Python-level code of a metaclass."""
+    meta = type(cls)
+    method = _lookup(meta, "__str__")
+    if method is not _object_str_slot:
+        if _is_c_callable(method):
+            return _str_str(method(cls))
+        return _type_repr(cls)
+    method = _lookup(meta, "__repr__")
+    if method is _type_repr_slot or method is None:
+        return _type_repr(cls)
+    if _is_c_callable(method):
+        return _str_str(method(cls))
+    if type(method) is _FunctionType:
+        text = _enum_repr(cls, method)
+        if text is not None:
+            return text
+    return _type_repr(cls)
+
+
+def _module_label(module):
+    """Pympler's module name: __name__, else __file__, else 'nameless, id: N'."""
+    namespace = _module_dict(module)
+    value = _MISSING
+    if type(namespace) is dict:
+        value = _dict_get(namespace, "__name__", _dict_get(namespace, "__file__", _MISSING))
+    if value is _MISSING:
+        return "nameless, id: %d" % id(module)
+    kind = type(value)
+    if _in_mro(kind, str):
+        return _str_str(value)
+    if kind is int or kind is float or kind is bool or kind is bytes or value is None:
+        return kind.__str__(value)
+    return _object_repr(value)
+
+
+def _strip_addresses(text):
+    """Remove every ' at 0x<hex digits>' (Pympler's `address` pattern)."""
+    marker = " at 0x"
+    start = text.find(marker)
+    if start < 0:
+        return text
+    out = []
+    pos = 0
+    while start >= 0:
+        end = start + len(marker)
+        while end < len(text) and text[end] in "0123456789abcdef":
+            end += 1
+        if end == start + len(marker):      # no hex digit: not a match
+            start = text.find(marker, start + 1)
             continue
-        excluded.add(id(o))
-        t = type(o)
-        if t is types.FunctionType:
-            roots.extend((o.__code__, o.__dict__))
-            if o.__defaults__:
-                roots.append(o.__defaults__)
-            if o.__kwdefaults__:
-                roots.append(o.__kwdefaults__)
-            if o.__closure__:
-                roots.append(o.__closure__)
-                roots.extend(o.__closure__)
-        elif t is types.CodeType:
-            roots.append(o.co_consts)
-            roots.extend(c for c in o.co_consts if type(c) is types.CodeType)
-        elif isinstance(o, type) and o.__module__.startswith("heapscope"):
-            roots.extend(gc.get_referents(o))
-            for value in list(o.__dict__.values()):
-                if isinstance(value, (types.FunctionType, staticmethod, classmethod, property)):
-                    roots.append(value)
-        elif t is types.FrameType:
-            roots.append(o.f_code)
-        elif type(t) is type and t.__module__.startswith("heapscope"):
-            roots.append(o)  # instance: walk its state
-            roots.extend(gc.get_referents(o))
-            excluded.discard(id(t))
-    return excluded
+        out.append(text[pos:start])
+        pos = end
+        start = text.find(marker, end)
+    out.append(text[pos:])
+    return "".join(out)
 
 
-def census(extra_roots=(), skip_frames=()):
-    """Rows [name, count, size] of the program's heap, largest first."""
-    counts = {}
-    sizes = {}
-    tracked = gc.get_objects()
-    excluded = agent_objects(list(extra_roots) + [tracked, counts, sizes], skip_frames)
-    seen = set(excluded)
-    seen.add(id(seen))
-    for o in tracked:
-        seen.add(id(o))
+def _strip_class_brackets(text):
+    """Pympler's `type_repr` pattern: "<class 'X'>" or "<type 'X'>" becomes X.
 
-    pending = []
-    seen_add = seen.add
-    get_referents = gc.get_referents
-    is_tracked = gc.is_tracked
+    As in `re`, X is one or more non-whitespace characters and `$` also
+    matches before a final newline.
+    """
+    for prefix in ("<class '", "<type '"):
+        if text.startswith(prefix):
+            break
+    else:
+        return text
+    body = text[len(prefix):]
+    newline = ""
+    if body.endswith("'>\n"):
+        body = body[:-1]
+        newline = "\n"
+    if not body.endswith("'>"):
+        return text
+    inner = body[:-2]
+    if not inner or any(char.isspace() for char in inner):
+        return text
+    return inner + newline
 
-    def visit(o):
-        t = type(o)
-        key = _object_name(o, t)
-        size = _size(o, t)
-        if key in counts:
-            counts[key] += 1
-            sizes[key] += size
+
+def _cut_name(text):
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:        # lone surrogates: keep them as escapes
+        data = text.encode("utf-8", "backslashreplace")
+        text = data.decode("utf-8")
+    if len(data) <= MAX_NAME_BYTES:
+        return text
+    return data[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+
+
+def row_name(cls, source):
+    """The row name for objects of type `cls` (and, for per-object names, `source`)."""
+    if source is None:
+        text = _class_str(cls)
+    elif cls is _FunctionType:
+        text = "function (" + source + ")"
+    elif cls is _FrameType:
+        text = "frame (codename: " + source + ")"
+    else:
+        text = "module(" + _module_label(source) + ")"
+    text = _strip_class_brackets(_strip_addresses(text))
+    return _cut_name(text)
+
+
+def build_rows(entries):
+    """Turn (type, source, count, size) entries into merged [name, count, size] rows."""
+    merged = {}
+    for cls, source, count, size in entries:
+        name = row_name(cls, source)
+        row = merged.get(name)
+        if row is None:
+            merged[name] = [name, count, size]
         else:
-            counts[key] = 1
-            sizes[key] = size
-        for r in get_referents(o):
-            if not is_tracked(r) and id(r) not in seen:
-                seen_add(id(r))
-                pending.append(r)
+            row[1] += count
+            row[2] += size
+    # Largest first. (No sort(key=...): a keyword argument's first use makes
+    # the interpreter build a lasting tuple, which a later census would count.)
+    order = []
+    for row in merged.values():
+        order.append((-row[2], -row[1], row[0], row))
+    order.sort()
+    return _limit_rows([item[3] for item in order])
 
-    for o in tracked:
-        if id(o) in excluded:
+
+def _limit_rows(rows):
+    """Keep the protocol's limits: at most MAX_ROWS rows and MAX_ROWS_BYTES of text.
+
+    The smallest rows beyond a limit are merged into one OTHER_ROW, so that the
+    totals stay the sums of the rows.
+    """
+    budget = MAX_ROWS_BYTES
+    keep = 0
+    for row in rows:
+        cost = len(row[0].encode("utf-8", "backslashreplace")) * 2 + 48
+        if keep >= MAX_ROWS - 1 or cost > budget:
+            break
+        budget -= cost
+        keep += 1
+    if keep == len(rows):
+        return rows
+    other = [OTHER_ROW, 0, 0]
+    for row in rows[keep:]:
+        other[1] += row[1]
+        other[2] += row[2]
+    return rows[:keep] + [other]
+
+
+# -- raw memory, for the pure path on 3.11+ ------------------------------------
+
+_memory = {"fd": -1, "pid": -1, "keys_offset": None}
+
+
+def _memory_fd():
+    """A file descriptor on /proc/self/mem for this process (reopened after fork)."""
+    pid = os.getpid()
+    if _memory["pid"] != pid:
+        if _memory["fd"] >= 0:
+            try:
+                os.close(_memory["fd"])
+            except OSError:
+                pass
+        try:
+            _memory["fd"] = os.open("/proc/self/mem", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            _memory["fd"] = -1
+        _memory["pid"] = pid
+    return _memory["fd"]
+
+
+def _read_word(fd, address):
+    data = os.pread(fd, _POINTER, address)
+    if len(data) != _POINTER:
+        raise OSError("short read")
+    return int.from_bytes(data, sys.byteorder)
+
+
+def _read_byte(fd, address):
+    data = os.pread(fd, 1, address)
+    if len(data) != 1:
+        raise OSError("short read")
+    return data[0]
+
+
+def _cached_keys_offset(fd, cls):
+    """Offset of PyHeapTypeObject.ht_cached_keys, found next to ht_name/ht_qualname.
+
+    The layout is `ht_name, ht_slots, ht_qualname, ht_cached_keys` on 3.8-3.13;
+    the words of a heap type are searched for the addresses of its name and
+    qualname (the objects `__name__` and `__qualname__` return).
+    """
+    if _memory["keys_offset"] is None:
+        name = id(_type_name(cls))
+        qualname = id(_type_qualname(cls))
+        size = type.__dict__["__basicsize__"].__get__(type)
+        data = os.pread(fd, size, id(cls))
+        words = [int.from_bytes(data[i:i + _POINTER], sys.byteorder)
+                 for i in range(0, len(data) - _POINTER + 1, _POINTER)]
+        for index in range(len(words) - 3):
+            if words[index] == name and words[index + 2] == qualname:
+                _memory["keys_offset"] = (index + 3) * _POINTER
+                break
+        else:
+            _memory["keys_offset"] = -1
+    return _memory["keys_offset"]
+
+
+def _shared_slots(fd, cls):
+    """dk_nentries + dk_usable of the class's shared keys: a new instance's slot count."""
+    offset = _cached_keys_offset(fd, cls)
+    if offset < 0:
+        return 0
+    keys = _read_word(fd, id(cls) + offset)
+    if not keys:
+        return 0
+    return _read_word(fd, keys + 16) + _read_word(fd, keys + 24)
+
+
+def _round_up(value, unit):
+    return (value + unit - 1) // unit * unit
+
+
+# -- the pure Python walk -----------------------------------------------------
+
+# Per-type plans: (size_kind, preheader, values_kind, values_bytes, traverse)
+_SIZE_GETSIZEOF = 0   # a C __sizeof__: sys.getsizeof is exact and runs no user code
+_SIZE_FALLBACK = 1    # a Python-level __sizeof__: object.__sizeof__ + header
+_VALUES_NONE = 0
+_VALUES_POINTER = 1   # 3.11: values pointer in the pre-header, NULL when a dict exists
+_VALUES_TAGGED = 2    # 3.12: dict-or-values word, tagged with bit 0 for values
+_VALUES_INLINE = 3    # 3.13+: values embedded after the object header
+
+
+def _plan(cls, fd):
+    flags = _type_flags(cls)
+    method = _lookup(cls, "__sizeof__")
+    size_kind = _SIZE_FALLBACK
+    if type(method) is _SizeofDescriptor and _in_mro(cls, method.__objclass__):
+        size_kind = _SIZE_GETSIZEOF
+    preheader = 0
+    if flags & _HAVE_GC:
+        preheader += _GC_HEADER
+    if flags & _PREHEADER:
+        preheader += 2 * _POINTER
+    values_kind = _VALUES_NONE
+    values_bytes = 0        # 3.13: the class's current slot count instead
+    if fd >= 0 and flags & _HEAPTYPE:
+        if _VERSION >= (3, 13) and flags & _INLINE_VALUES:
+            values_kind = _VALUES_INLINE
+            values_bytes = _shared_slots(fd, cls)
+        elif _VERSION >= (3, 11) and flags & _MANAGED_DICT:
+            values_kind = _VALUES_TAGGED if _VERSION >= (3, 12) else _VALUES_POINTER
+            slots = _shared_slots(fd, cls)
+            if slots:
+                values_bytes = _round_up(slots + 2, _POINTER) + _POINTER * slots
+    return (size_kind, preheader, values_kind, values_bytes, bool(flags & _HAVE_GC))
+
+
+def _fallback_size(obj, cls, preheader):
+    size = _object_sizeof(obj)
+    if _VERSION < (3, 11):
+        # sys.getsizeof adds the GC header when _PyObject_IS_GC(obj); for a
+        # class object that depends on the class being a heap type.
+        if preheader and _in_mro(cls, type) and not _type_flags(obj) & _HEAPTYPE:
+            return size
+    return size + preheader
+
+
+def _values_size(obj, kind, values_bytes, fd):
+    try:
+        if kind == _VALUES_POINTER:
+            return values_bytes if _read_word(fd, id(obj) - 4 * _POINTER) else 0
+        if kind == _VALUES_TAGGED:
+            return values_bytes if _read_word(fd, id(obj) - 3 * _POINTER) & 1 else 0
+        capacity = _read_byte(fd, id(obj) + 2 * _POINTER)
+        if capacity > values_bytes:
+            capacity += 1
+        return _round_up(capacity, _POINTER) + _POINTER * (capacity + 1)
+    except OSError:
+        return 0
+
+
+def _account(obj, cls, plans, totals, fd):
+    """Count one object; return whether to follow its references."""
+    plan = plans.get(id(cls))
+    if plan is None:
+        plan = plans[id(cls)] = _plan(cls, fd)
+    size_kind, preheader, values_kind, values_bytes, traverse = plan
+    if size_kind == _SIZE_GETSIZEOF:
+        try:
+            size = _getsizeof(obj)
+        except Exception:
+            size = _fallback_size(obj, cls, preheader)
+    else:
+        size = _fallback_size(obj, cls, preheader)
+    if values_kind:
+        size += _values_size(obj, values_kind, values_bytes, fd)
+    source = None
+    if cls is _FunctionType:
+        source = _str_str(_function_name(obj))
+        key = (id(cls), source)
+    elif cls is _FrameType:
+        source = _str_str(_code_name(_frame_code(obj)))
+        key = (id(cls), source)
+    elif cls is _ModuleType:
+        source = obj
+        key = (id(cls), id(obj))
+    else:
+        key = id(cls)
+    total = totals.get(key)
+    if total is None:
+        totals[key] = [cls, source, 1, size]
+    else:
+        total[2] += 1
+        total[3] += size
+    return traverse
+
+
+def walk_pure(own, codes):
+    """Walk the heap in Python; return (type, source, count, size) entries.
+
+    `own`: objects to exclude, by identity. `codes`: code objects whose frames
+    are excluded.
+    """
+    roots = gc.get_objects()
+    # Everything below is made after the roots were listed, so none of it is
+    # a root; it is reachable only from this frame. (No closures here: their
+    # cells would exist before the listing.)
+    excluded = set()
+    for obj in own:
+        excluded.add(id(obj))
+    agent_codes = set()
+    for code in codes:
+        agent_codes.add(id(code))
+    seen = set(excluded)
+    alive = []          # holds visited objects so that their ids stay unique
+    plans = {}          # id(type) -> plan; ids, because a metaclass may define __hash__
+    totals = {}         # row key -> [type, source, count, size]
+    fd = _memory_fd() if _VERSION >= (3, 11) else -1
+    frame_type = _FrameType
+    stack = []
+    for root in roots:
+        if id(root) in excluded:
             continue
-        visit(o)
-        while pending:
-            visit(pending.pop())
+        cls = type(root)
+        if cls is frame_type and id(_frame_code(root)) in agent_codes:
+            continue
+        if not _account(root, cls, plans, totals, fd):
+            continue
+        stack.append(root)
+        while stack:
+            for ref in _get_referents(stack.pop()):
+                if _is_tracked(ref):
+                    continue
+                ref_id = id(ref)
+                if ref_id in seen:
+                    continue
+                seen.add(ref_id)
+                alive.append(ref)
+                cls = type(ref)
+                if cls is frame_type and id(_frame_code(ref)) in agent_codes:
+                    continue
+                if _account(ref, cls, plans, totals, fd):
+                    stack.append(ref)
+    return [tuple(total) for total in totals.values()]
 
-    del tracked
-    rows = [[name, counts[name], sizes[name]] for name in counts]
-    rows.sort(key=lambda row: (-row[2], row[0]))
-    return rows
+
+# -- a census message -----------------------------------------------------------
+
+def accelerated():
+    return _accel is not None
+
+
+def _statm():
+    """(rss, vms) in bytes from /proc/self/statm, (0, 0) where unknown."""
+    try:
+        fd = os.open("/proc/self/statm", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            fields = os.read(fd, 256).split()
+        finally:
+            os.close(fd)
+        page = os.sysconf("SC_PAGE_SIZE")
+        return int(fields[1]) * page, int(fields[0]) * page
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+
+
+def walk(own, codes, use_accel=None):
+    """Return (type, source, count, size) entries, from the accelerator if there is one."""
+    if use_accel is None:
+        use_accel = _accel is not None
+    if use_accel:
+        return _accel.walk(own, codes)
+    return walk_pure(own, codes)
+
+
+def census_rows(own, codes, use_accel=None):
+    """Take a census and return its rows: [[name, count, size], ...], largest first."""
+    return build_rows(walk(own, codes, use_accel))
+
+
+def census(own, codes, started, use_accel=None):
+    """Take a census and return the body of a census message (no type/id/label/final).
+
+    `started` is the agent's monotonic start time.
+    """
+    begin = time.perf_counter()
+    rows = build_rows(walk(own, codes, use_accel))
+    elapsed = time.perf_counter() - begin
+    rss, vms = _statm()
+    objects = 0
+    total = 0
+    for row in rows:
+        objects += row[1]
+        total += row[2]
+    return {"time": time.monotonic() - started, "elapsed": elapsed,
+            "objects": objects, "bytes": total, "rss": rss, "vms": vms,
+            "rows": rows}

@@ -1,0 +1,1231 @@
+/* _accel.c: the census heap walk in C.
+ *
+ * Copyright 2025 The Heapscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * walk (own, codes) returns the same (type, source, count, size) entries as
+ * heapscope._census.walk_pure (own, codes); _census.py documents what is
+ * counted, what is excluded and how sizes are charged. The walk:
+ *
+ *   - disables the collector and lists its objects (gc.get_objects ());
+ *   - counts every listed object that is not excluded, and follows tp_traverse
+ *     from it into untracked objects, to any depth. Untracked containers
+ *     (tuples, dicts of atoms) go through a pointer set so each is counted
+ *     and followed once. Atoms -- objects of types without GC support, the
+ *     bulk of a heap: str, int, float, bytes -- are only appended to an
+ *     array, which is radix-sorted by address and counted once per distinct
+ *     address at the end: sequential writes and a sequential pass instead of
+ *     a random probe of a large hash table per reference;
+ *   - aggregates by type in a pointer-keyed table, and by name for functions,
+ *     frames and modules, whose Pympler names depend on the object.
+ *
+ * It runs no Python code while it walks: sizes come from the core types' own
+ * C __sizeof__ (called directly), from object.__sizeof__'s formula, or, for
+ * other C __sizeof__ methods, from sys.getsizeof once the walk is over (those
+ * objects are held meanwhile). So the heap cannot change under it, and the
+ * borrowed pointers it keeps stay valid.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#if PY_VERSION_HEX < 0x030B0000
+# include <frameobject.h>
+#endif
+#include <stdint.h>
+#include <string.h>
+
+#if PY_VERSION_HEX < 0x03090000
+# error "heapscope._accel needs CPython 3.9 or newer (older ones use the pure Python census)"
+#endif
+
+#ifndef Py_TPFLAGS_MANAGED_DICT
+# define Py_TPFLAGS_MANAGED_DICT 0
+#endif
+#ifndef Py_TPFLAGS_MANAGED_WEAKREF
+# define Py_TPFLAGS_MANAGED_WEAKREF 0
+#endif
+#ifndef Py_TPFLAGS_INLINE_VALUES
+# define Py_TPFLAGS_INLINE_VALUES 0
+#endif
+
+#define HS_GC_HEADER (2 * sizeof (void *))
+
+/* The head of CPython's PyDictKeysObject (3.11-3.13, default build). */
+typedef struct
+{
+  Py_ssize_t dk_refcnt;
+  uint8_t dk_log2_size;
+  uint8_t dk_log2_index_bytes;
+  uint8_t dk_kind;
+  uint32_t dk_version;
+  Py_ssize_t dk_usable;
+  Py_ssize_t dk_nentries;
+} HsDictKeysHead;
+
+/* ---- pointer sets ------------------------------------------------------- */
+
+typedef struct
+{
+  uintptr_t *slots;
+  size_t mask;
+  size_t used;
+} HsPtrSet;
+
+static inline size_t
+hs_ptr_hash (uintptr_t ptr)
+{
+  uint64_t x = (uint64_t) ptr >> 4;
+
+  x *= UINT64_C (0x9E3779B97F4A7C15);
+  return (size_t) (x ^ (x >> 31));
+}
+
+static int
+hs_ptr_set_init (HsPtrSet *set,
+                 size_t     capacity)
+{
+  size_t size = 64;
+
+  while (size < capacity)
+    size <<= 1;
+  set->slots = PyMem_RawCalloc (size, sizeof (uintptr_t));
+  if (set->slots == NULL)
+    return -1;
+  set->mask = size - 1;
+  set->used = 0;
+  return 0;
+}
+
+static void
+hs_ptr_set_clear (HsPtrSet *set)
+{
+  PyMem_RawFree (set->slots);
+  set->slots = NULL;
+  set->mask = 0;
+  set->used = 0;
+}
+
+static int
+hs_ptr_set_contains (const HsPtrSet *set,
+                     const void     *ptr)
+{
+  uintptr_t key = (uintptr_t) ptr;
+  size_t i = hs_ptr_hash (key) & set->mask;
+
+  for (;;)
+    {
+      uintptr_t slot = set->slots[i];
+
+      if (slot == key)
+        return 1;
+      if (slot == 0)
+        return 0;
+      i = (i + 1) & set->mask;
+    }
+}
+
+static int
+hs_ptr_set_grow (HsPtrSet *set)
+{
+  size_t old_size = set->mask + 1;
+  uintptr_t *old = set->slots;
+  size_t new_size = old_size * 2;
+  uintptr_t *slots = PyMem_RawCalloc (new_size, sizeof (uintptr_t));
+
+  if (slots == NULL)
+    return -1;
+  for (size_t j = 0; j < old_size; j++)
+    {
+      if (old[j] != 0)
+        {
+          size_t i = hs_ptr_hash (old[j]) & (new_size - 1);
+
+          while (slots[i] != 0)
+            i = (i + 1) & (new_size - 1);
+          slots[i] = old[j];
+        }
+    }
+  PyMem_RawFree (old);
+  set->slots = slots;
+  set->mask = new_size - 1;
+  return 0;
+}
+
+/* 1 if added, 0 if it was there, -1 when out of memory. */
+static int
+hs_ptr_set_add (HsPtrSet   *set,
+                const void *ptr)
+{
+  uintptr_t key = (uintptr_t) ptr;
+  size_t i;
+
+  /* At most 3/4 full: linear probing stays short with a mixing hash. */
+  if ((set->used + 1) * 4 > (set->mask + 1) * 3 && hs_ptr_set_grow (set) < 0)
+    return -1;
+  i = hs_ptr_hash (key) & set->mask;
+  for (;;)
+    {
+      uintptr_t slot = set->slots[i];
+
+      if (slot == key)
+        return 0;
+      if (slot == 0)
+        break;
+      i = (i + 1) & set->mask;
+    }
+  set->slots[i] = key;
+  set->used++;
+  return 1;
+}
+
+/* ---- per-type records ---------------------------------------------------- */
+
+typedef enum
+{
+  HS_SIZE_OBJECT,       /* object.__sizeof__: tp_basicsize + Py_SIZE * tp_itemsize */
+  HS_SIZE_DIRECT,       /* a core type's C __sizeof__, called directly */
+  HS_SIZE_DEFERRED,     /* another C __sizeof__: sys.getsizeof after the walk */
+  HS_SIZE_FALLBACK,     /* a __sizeof__ written in Python: never called */
+} HsSizeKind;
+
+typedef enum
+{
+  HS_VALUES_NONE,
+  HS_VALUES_POINTER,    /* 3.11: values pointer in the pre-header */
+  HS_VALUES_TAGGED,     /* 3.12: dict-or-values word, bit 0 set for values */
+  HS_VALUES_INLINE,     /* 3.13+: values embedded after the object header */
+} HsValuesKind;
+
+typedef enum
+{
+  HS_NAME_NONE,
+  HS_NAME_FUNCTION,
+  HS_NAME_FRAME,
+  HS_NAME_MODULE,
+} HsNaming;
+
+typedef struct
+{
+  PyTypeObject *type;           /* strong reference */
+  Py_ssize_t count;
+  Py_ssize_t size;
+  HsSizeKind size_kind;
+  PyCFunction sizeof_func;
+  Py_ssize_t preheader;         /* what sys.getsizeof adds to __sizeof__ */
+  Py_ssize_t fallback_preheader;
+  HsValuesKind values_kind;
+  Py_ssize_t values_bytes;
+  HsNaming naming;
+  PyObject *names;              /* naming != NONE: source -> index in HsWalk.named */
+} HsTypeRecord;
+
+typedef struct
+{
+  PyObject *source;             /* strong reference: a str, or the module */
+  Py_ssize_t record;
+  Py_ssize_t count;
+  Py_ssize_t size;
+} HsNamed;
+
+typedef struct
+{
+  PyObject *object;             /* strong reference, until sized */
+  Py_ssize_t record;
+  Py_ssize_t named;             /* index in HsWalk.named, or -1 */
+  Py_ssize_t extra;             /* inline values, added to the getsizeof result */
+} HsDeferred;
+
+typedef struct
+{
+  HsPtrSet excluded;            /* own objects: never counted, never followed */
+  HsPtrSet codes;               /* agent code: its frames are excluded */
+  HsPtrSet seen;                /* untracked containers counted (and own objects) */
+
+  PyObject **atoms;             /* references to atoms, duplicates included */
+  Py_ssize_t n_atoms;
+  Py_ssize_t atoms_capacity;
+
+  HsTypeRecord *records;
+  Py_ssize_t n_records;
+  Py_ssize_t records_capacity;
+  Py_ssize_t *type_slots;       /* type -> record index + 1, open addressing */
+  size_t type_mask;
+  PyTypeObject *last_type;
+  Py_ssize_t last_record;
+
+  HsNamed *named;
+  Py_ssize_t n_named;
+  Py_ssize_t named_capacity;
+
+  HsDeferred *deferred;
+  Py_ssize_t n_deferred;
+  Py_ssize_t deferred_capacity;
+
+  PyObject **stack;
+  Py_ssize_t stack_len;
+  Py_ssize_t stack_capacity;
+
+  int failed;                   /* out of memory: the walk gives up */
+} HsWalk;
+
+/* Module state, filled once at import. */
+static PyObject *hs_sizeof_name;        /* "__sizeof__" */
+static PyObject *hs_object_sizeof;      /* object.__dict__["__sizeof__"] */
+static PyObject *hs_getsizeof;          /* sys.getsizeof */
+static PyObject *hs_gc_get_objects;     /* gc.get_objects */
+static int hs_static_types_get_header;  /* sys.getsizeof (int) > int.__sizeof__ () */
+
+static PyTypeObject *hs_direct_types[20];
+static int hs_n_direct_types;
+
+static int
+hs_grow (void       **array,
+         Py_ssize_t  *capacity,
+         Py_ssize_t   needed,
+         size_t       item_size)
+{
+  Py_ssize_t size = *capacity > 0 ? *capacity : 64;
+  void *grown;
+
+  if (needed <= *capacity)
+    return 0;
+  while (size < needed)
+    size *= 2;
+  grown = PyMem_RawRealloc (*array, (size_t) size * item_size);
+  if (grown == NULL)
+    return -1;
+  *array = grown;
+  *capacity = size;
+  return 0;
+}
+
+static int
+hs_is_direct_type (PyTypeObject *type)
+{
+  for (int i = 0; i < hs_n_direct_types; i++)
+    if (hs_direct_types[i] == type)
+      return 1;
+  return 0;
+}
+
+static Py_ssize_t
+hs_round_up (Py_ssize_t value,
+             Py_ssize_t unit)
+{
+  return (value + unit - 1) / unit * unit;
+}
+
+#if PY_VERSION_HEX >= 0x030B0000
+/* dk_nentries + dk_usable of the class's shared keys: a new instance's slots. */
+static Py_ssize_t
+hs_shared_slots (PyTypeObject *type)
+{
+  HsDictKeysHead *keys = (HsDictKeysHead *) ((PyHeapTypeObject *) type)->ht_cached_keys;
+
+  if (keys == NULL)
+    return 0;
+  return keys->dk_usable + keys->dk_nentries;
+}
+
+#if PY_VERSION_HEX < 0x030D0000
+/* Bytes of a values array CPython 3.11/3.12 allocates for a new instance. */
+static Py_ssize_t
+hs_shared_values_bytes (PyTypeObject *type)
+{
+  Py_ssize_t slots = hs_shared_slots (type);
+
+  if (slots == 0)
+    return 0;
+  return hs_round_up (slots + 2, sizeof (PyObject *)) + (Py_ssize_t) sizeof (PyObject *) * slots;
+}
+#endif
+#endif
+
+static void
+hs_plan_record (HsTypeRecord *record)
+{
+  PyTypeObject *type = record->type;
+  unsigned long flags = type->tp_flags;
+  PyObject *method = _PyType_Lookup (type, hs_sizeof_name);
+  Py_ssize_t preheader = 0;
+
+  record->size_kind = HS_SIZE_FALLBACK;
+  if (method == hs_object_sizeof)
+    record->size_kind = HS_SIZE_OBJECT;
+  else if (method != NULL && Py_IS_TYPE (method, &PyMethodDescr_Type))
+    {
+      PyMethodDescrObject *descr = (PyMethodDescrObject *) method;
+      PyTypeObject *owner = PyDescr_TYPE (descr);
+
+      if (PyType_IsSubtype (type, owner))
+        {
+          int flags_ok = (descr->d_method->ml_flags & ~METH_COEXIST) == METH_NOARGS;
+
+          if (hs_is_direct_type (owner) && flags_ok)
+            {
+              record->size_kind = HS_SIZE_DIRECT;
+              record->sizeof_func = descr->d_method->ml_meth;
+            }
+          else
+            record->size_kind = HS_SIZE_DEFERRED;
+        }
+    }
+
+  if (PyType_HasFeature (type, Py_TPFLAGS_HAVE_GC))
+    preheader += HS_GC_HEADER;
+#if PY_VERSION_HEX >= 0x030C0000
+  if (flags & (Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF))
+    preheader += 2 * sizeof (PyObject *);
+#elif PY_VERSION_HEX >= 0x030B0000
+  if (flags & Py_TPFLAGS_MANAGED_DICT)
+    preheader += 2 * sizeof (PyObject *);
+#endif
+  record->preheader = preheader;
+  record->fallback_preheader = preheader;
+
+  record->values_kind = HS_VALUES_NONE;
+  record->values_bytes = 0;
+  if (flags & Py_TPFLAGS_HEAPTYPE)
+    {
+#if PY_VERSION_HEX >= 0x030D0000
+      if (flags & Py_TPFLAGS_INLINE_VALUES)
+        {
+          record->values_kind = HS_VALUES_INLINE;
+          record->values_bytes = hs_shared_slots (type);    /* slots, here */
+        }
+#elif PY_VERSION_HEX >= 0x030C0000
+      if (flags & Py_TPFLAGS_MANAGED_DICT)
+        {
+          record->values_kind = HS_VALUES_TAGGED;
+          record->values_bytes = hs_shared_values_bytes (type);
+        }
+#elif PY_VERSION_HEX >= 0x030B0000
+      if (flags & Py_TPFLAGS_MANAGED_DICT)
+        {
+          record->values_kind = HS_VALUES_POINTER;
+          record->values_bytes = hs_shared_values_bytes (type);
+        }
+#endif
+    }
+
+  if (type == &PyFunction_Type)
+    record->naming = HS_NAME_FUNCTION;
+  else if (type == &PyFrame_Type)
+    record->naming = HS_NAME_FRAME;
+  else if (type == &PyModule_Type)
+    record->naming = HS_NAME_MODULE;
+  else
+    record->naming = HS_NAME_NONE;
+}
+
+static Py_ssize_t
+hs_record_for (HsWalk       *walk,
+               PyTypeObject *type)
+{
+  size_t i;
+  HsTypeRecord *record;
+
+  if (type == walk->last_type)
+    return walk->last_record;
+
+  i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
+  while (walk->type_slots[i] != 0)
+    {
+      Py_ssize_t index = walk->type_slots[i] - 1;
+
+      if (walk->records[index].type == type)
+        {
+          walk->last_type = type;
+          walk->last_record = index;
+          return index;
+        }
+      i = (i + 1) & walk->type_mask;
+    }
+
+  /* A new type; keep the table at most half full. */
+  if ((size_t) (walk->n_records + 1) * 2 > walk->type_mask + 1)
+    {
+      size_t new_size = (walk->type_mask + 1) * 2;
+      Py_ssize_t *slots = PyMem_RawCalloc (new_size, sizeof (Py_ssize_t));
+
+      if (slots == NULL)
+        return -1;
+      for (Py_ssize_t r = 0; r < walk->n_records; r++)
+        {
+          size_t j = hs_ptr_hash ((uintptr_t) walk->records[r].type) & (new_size - 1);
+
+          while (slots[j] != 0)
+            j = (j + 1) & (new_size - 1);
+          slots[j] = r + 1;
+        }
+      PyMem_RawFree (walk->type_slots);
+      walk->type_slots = slots;
+      walk->type_mask = new_size - 1;
+      i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
+      while (walk->type_slots[i] != 0)
+        i = (i + 1) & walk->type_mask;
+    }
+  if (hs_grow ((void **) &walk->records, &walk->records_capacity,
+               walk->n_records + 1, sizeof (HsTypeRecord)) < 0)
+    return -1;
+
+  record = &walk->records[walk->n_records];
+  memset (record, 0, sizeof (*record));
+  Py_INCREF (type);
+  record->type = type;
+  hs_plan_record (record);
+  walk->type_slots[i] = walk->n_records + 1;
+  walk->last_type = type;
+  walk->last_record = walk->n_records;
+  return walk->n_records++;
+}
+
+/* ---- sizes ----------------------------------------------------------------- */
+
+static Py_ssize_t
+hs_object_formula (PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  Py_ssize_t size = 0;
+
+  if (type->tp_itemsize > 0)
+    size = Py_SIZE (obj) * type->tp_itemsize;
+  return size + type->tp_basicsize;
+}
+
+/* The header sys.getsizeof adds to __sizeof__ for this object. */
+static Py_ssize_t
+hs_getsizeof_header (const HsTypeRecord *record,
+                     PyObject           *obj)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+  if (!hs_static_types_get_header && Py_IS_TYPE (obj, &PyType_Type)
+      && !PyType_HasFeature ((PyTypeObject *) obj, Py_TPFLAGS_HEAPTYPE))
+    return 0;
+  return record->preheader;
+#else
+  return PyObject_IS_GC (obj) ? (Py_ssize_t) HS_GC_HEADER : 0;
+#endif
+}
+
+/* The size charged for an object whose __sizeof__ is not called. */
+static Py_ssize_t
+hs_fallback_size (const HsTypeRecord *record,
+                  PyObject           *obj)
+{
+  Py_ssize_t size = hs_object_formula (obj);
+
+#if PY_VERSION_HEX < 0x030B0000
+  if (record->fallback_preheader && PyType_Check (obj)
+      && !PyType_HasFeature ((PyTypeObject *) obj, Py_TPFLAGS_HEAPTYPE))
+    return size;
+#endif
+  return size + record->fallback_preheader;
+}
+
+static Py_ssize_t
+hs_values_size (const HsTypeRecord *record,
+                PyObject           *obj)
+{
+  switch (record->values_kind)
+    {
+    case HS_VALUES_POINTER:
+      return ((void **) obj)[-4] != NULL ? record->values_bytes : 0;
+    case HS_VALUES_TAGGED:
+      return (((uintptr_t *) obj)[-3] & 1) ? record->values_bytes : 0;
+    case HS_VALUES_INLINE:
+      {
+        Py_ssize_t capacity = ((uint8_t *) obj)[sizeof (PyObject)];
+
+        /* Sized before CPython shrank the shared keys' usable count for it. */
+        if (capacity > record->values_bytes)
+          capacity++;
+        return hs_round_up (capacity, sizeof (PyObject *))
+               + (Py_ssize_t) sizeof (PyObject *) * (capacity + 1);
+      }
+    case HS_VALUES_NONE:
+    default:
+      return 0;
+    }
+}
+
+/* ---- counting ---------------------------------------------------------------- */
+
+static PyObject *
+hs_exact_str (PyObject *name)
+{
+  if (PyUnicode_CheckExact (name))
+    {
+      Py_INCREF (name);
+      return name;
+    }
+  if (PyUnicode_Check (name))
+    return PyUnicode_FromObject (name);       /* a copy, as str.__str__ makes */
+  return PyUnicode_FromString ("?");
+}
+
+static Py_ssize_t
+hs_named_index (HsWalk       *walk,
+                Py_ssize_t    record_index,
+                PyObject     *obj)
+{
+  HsTypeRecord *record = &walk->records[record_index];
+  PyObject *source;
+  PyObject *found;
+  PyObject *index;
+  Py_ssize_t n;
+
+  switch (record->naming)
+    {
+    case HS_NAME_FUNCTION:
+      source = hs_exact_str (((PyFunctionObject *) obj)->func_name);
+      break;
+    case HS_NAME_FRAME:
+      {
+        PyCodeObject *code = PyFrame_GetCode ((PyFrameObject *) obj);
+
+        source = hs_exact_str (code->co_name);
+        Py_DECREF (code);
+      }
+      break;
+    case HS_NAME_MODULE:
+      source = obj;
+      Py_INCREF (source);
+      break;
+    case HS_NAME_NONE:
+    default:
+      return -1;
+    }
+  if (source == NULL)
+    return -2;
+
+  if (record->names == NULL && (record->names = PyDict_New ()) == NULL)
+    goto fail;
+  found = PyDict_GetItemWithError (record->names, source);
+  if (found != NULL)
+    {
+      Py_DECREF (source);
+      return PyLong_AsSsize_t (found);
+    }
+  if (PyErr_Occurred ())
+    goto fail;
+
+  if (hs_grow ((void **) &walk->named, &walk->named_capacity,
+               walk->n_named + 1, sizeof (HsNamed)) < 0)
+    goto fail;
+  n = walk->n_named;
+  index = PyLong_FromSsize_t (n);
+  if (index == NULL || PyDict_SetItem (record->names, source, index) < 0)
+    {
+      Py_XDECREF (index);
+      goto fail;
+    }
+  Py_DECREF (index);
+  walk->named[n].source = source;         /* takes the reference */
+  walk->named[n].record = record_index;
+  walk->named[n].count = 0;
+  walk->named[n].size = 0;
+  walk->n_named++;
+  return n;
+
+fail:
+  Py_DECREF (source);
+  return -2;
+}
+
+static void
+hs_account (HsWalk   *walk,
+            PyObject *obj)
+{
+  Py_ssize_t r = hs_record_for (walk, Py_TYPE (obj));
+  HsTypeRecord *record;
+  Py_ssize_t size = 0;
+  Py_ssize_t extra;
+  Py_ssize_t named = -1;
+
+  if (r < 0)
+    {
+      walk->failed = 1;
+      return;
+    }
+  record = &walk->records[r];
+  extra = record->values_kind != HS_VALUES_NONE ? hs_values_size (record, obj) : 0;
+
+  if (record->naming != HS_NAME_NONE)
+    {
+      named = hs_named_index (walk, r, obj);
+      if (named < 0)
+        {
+          PyErr_Clear ();
+          walk->failed = 1;
+          return;
+        }
+      record = &walk->records[r];
+    }
+
+  switch (record->size_kind)
+    {
+    case HS_SIZE_OBJECT:
+      size = hs_object_formula (obj) + hs_getsizeof_header (record, obj);
+      break;
+    case HS_SIZE_DIRECT:
+      {
+        PyObject *result = record->sizeof_func (obj, NULL);
+        Py_ssize_t value = -1;
+
+        if (result != NULL)
+          {
+            value = PyLong_AsSsize_t (result);
+            Py_DECREF (result);
+          }
+        if (value < 0)
+          {
+            PyErr_Clear ();
+            size = hs_fallback_size (record, obj);
+          }
+        else
+          size = value + hs_getsizeof_header (record, obj);
+      }
+      break;
+    case HS_SIZE_DEFERRED:
+      if (hs_grow ((void **) &walk->deferred, &walk->deferred_capacity,
+                   walk->n_deferred + 1, sizeof (HsDeferred)) < 0)
+        {
+          walk->failed = 1;
+          return;
+        }
+      Py_INCREF (obj);
+      walk->deferred[walk->n_deferred].object = obj;
+      walk->deferred[walk->n_deferred].record = r;
+      walk->deferred[walk->n_deferred].named = named;
+      walk->deferred[walk->n_deferred].extra = extra;
+      walk->n_deferred++;
+      return;                   /* counted when sized, after the walk */
+    case HS_SIZE_FALLBACK:
+    default:
+      size = hs_fallback_size (record, obj);
+      break;
+    }
+
+  size += extra;
+  if (named >= 0)
+    {
+      walk->named[named].count++;
+      walk->named[named].size += size;
+    }
+  else
+    {
+      record->count++;
+      record->size += size;
+    }
+}
+
+static int
+hs_is_agent_frame (HsWalk   *walk,
+                   PyObject *obj)
+{
+  PyCodeObject *code;
+  int found;
+
+  if (!Py_IS_TYPE (obj, &PyFrame_Type) || walk->codes.used == 0)
+    return 0;
+  code = PyFrame_GetCode ((PyFrameObject *) obj);
+  found = hs_ptr_set_contains (&walk->codes, code);
+  Py_DECREF (code);
+  return found;
+}
+
+static int
+hs_push (HsWalk   *walk,
+         PyObject *obj)
+{
+  if (hs_grow ((void **) &walk->stack, &walk->stack_capacity,
+               walk->stack_len + 1, sizeof (PyObject *)) < 0)
+    {
+      walk->failed = 1;
+      return -1;
+    }
+  walk->stack[walk->stack_len++] = obj;
+  return 0;
+}
+
+static int
+hs_visit (PyObject *obj,
+          void     *arg)
+{
+  HsWalk *walk = arg;
+  int added;
+
+  if (walk->failed || PyObject_GC_IsTracked (obj))
+    return 0;                   /* tracked: counted as a root */
+  if (!PyObject_IS_GC (obj))
+    {
+      /* An atom: nothing to follow; counted once after the walk. */
+      if (walk->n_atoms == walk->atoms_capacity
+          && hs_grow ((void **) &walk->atoms, &walk->atoms_capacity,
+                      walk->n_atoms + 1, sizeof (PyObject *)) < 0)
+        {
+          walk->failed = 1;
+          return 0;
+        }
+      walk->atoms[walk->n_atoms++] = obj;
+      return 0;
+    }
+  added = hs_ptr_set_add (&walk->seen, obj);
+  if (added <= 0)
+    {
+      if (added < 0)
+        walk->failed = 1;
+      return 0;
+    }
+  if (hs_is_agent_frame (walk, obj))
+    return 0;
+  hs_account (walk, obj);
+  if (Py_TYPE (obj)->tp_traverse != NULL)
+    hs_push (walk, obj);
+  return 0;
+}
+
+/* LSD radix sort of pointers (8-byte aligned, below 2^51), 16 bits a pass. */
+static int
+hs_sort_pointers (PyObject  **items,
+                  Py_ssize_t  n)
+{
+  uintptr_t *keys = (uintptr_t *) items;
+  uintptr_t *tmp;
+  uintptr_t max = 0;
+  size_t *counts;
+
+  if (n < 2)
+    return 0;
+  for (Py_ssize_t i = 0; i < n; i++)
+    if (keys[i] > max)
+      max = keys[i];
+  tmp = PyMem_RawMalloc ((size_t) n * sizeof (uintptr_t));
+  counts = PyMem_RawMalloc (65536 * sizeof (size_t));
+  if (tmp == NULL || counts == NULL)
+    {
+      PyMem_RawFree (tmp);
+      PyMem_RawFree (counts);
+      return -1;
+    }
+  for (int shift = 3; shift < 64 && (max >> shift) != 0; shift += 16)
+    {
+      size_t total = 0;
+
+      memset (counts, 0, 65536 * sizeof (size_t));
+      for (Py_ssize_t i = 0; i < n; i++)
+        counts[(keys[i] >> shift) & 0xFFFF]++;
+      for (size_t d = 0; d < 65536; d++)
+        {
+          size_t c = counts[d];
+
+          counts[d] = total;
+          total += c;
+        }
+      for (Py_ssize_t i = 0; i < n; i++)
+        tmp[counts[(keys[i] >> shift) & 0xFFFF]++] = keys[i];
+      memcpy (keys, tmp, (size_t) n * sizeof (uintptr_t));
+    }
+  PyMem_RawFree (tmp);
+  PyMem_RawFree (counts);
+  return 0;
+}
+
+/* Count each distinct atom once (own ones excluded). */
+static void
+hs_account_atoms (HsWalk *walk)
+{
+  PyObject *previous = NULL;
+
+  if (hs_sort_pointers (walk->atoms, walk->n_atoms) < 0)
+    {
+      walk->failed = 1;
+      return;
+    }
+  for (Py_ssize_t i = 0; i < walk->n_atoms && !walk->failed; i++)
+    {
+      PyObject *obj = walk->atoms[i];
+
+      if (obj == previous)
+        continue;
+      previous = obj;
+      if (walk->excluded.used != 0 && hs_ptr_set_contains (&walk->excluded, obj))
+        continue;
+      hs_account (walk, obj);
+    }
+}
+
+static void
+hs_follow (HsWalk   *walk,
+           PyObject *root)
+{
+  if (!PyObject_IS_GC (root) || Py_TYPE (root)->tp_traverse == NULL)
+    return;
+  Py_TYPE (root)->tp_traverse (root, hs_visit, walk);
+  while (walk->stack_len > 0 && !walk->failed)
+    {
+      PyObject *obj = walk->stack[--walk->stack_len];
+
+      Py_TYPE (obj)->tp_traverse (obj, hs_visit, walk);
+    }
+}
+
+static int
+hs_fill_set (HsPtrSet *set,
+             PyObject *sequence,
+             HsPtrSet *also)
+{
+  PyObject *fast = PySequence_Fast (sequence, "expected a sequence");
+  Py_ssize_t n;
+
+  if (fast == NULL)
+    return -1;
+  n = PySequence_Fast_GET_SIZE (fast);
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (fast, i);
+
+      if (hs_ptr_set_add (set, item) < 0 || (also && hs_ptr_set_add (also, item) < 0))
+        {
+          Py_DECREF (fast);
+          PyErr_NoMemory ();
+          return -1;
+        }
+    }
+  Py_DECREF (fast);
+  return 0;
+}
+
+static void
+hs_walk_clear (HsWalk *walk)
+{
+  for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
+    Py_XDECREF (walk->deferred[i].object);
+  for (Py_ssize_t i = 0; i < walk->n_named; i++)
+    Py_XDECREF (walk->named[i].source);
+  for (Py_ssize_t i = 0; i < walk->n_records; i++)
+    {
+      Py_XDECREF (walk->records[i].names);
+      Py_XDECREF (walk->records[i].type);
+    }
+  PyMem_RawFree (walk->deferred);
+  PyMem_RawFree (walk->named);
+  PyMem_RawFree (walk->records);
+  PyMem_RawFree (walk->type_slots);
+  PyMem_RawFree (walk->stack);
+  PyMem_RawFree (walk->atoms);
+  hs_ptr_set_clear (&walk->excluded);
+  hs_ptr_set_clear (&walk->codes);
+  hs_ptr_set_clear (&walk->seen);
+}
+
+/* Size the objects held back during the walk. */
+static void
+hs_size_deferred (HsWalk *walk)
+{
+  for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
+    {
+      HsDeferred *item = &walk->deferred[i];
+      HsTypeRecord *record = &walk->records[item->record];
+      PyObject *result = PyObject_CallOneArg (hs_getsizeof, item->object);
+      Py_ssize_t size = -1;
+
+      if (result != NULL)
+        {
+          size = PyLong_AsSsize_t (result);
+          Py_DECREF (result);
+        }
+      if (size < 0)
+        {
+          PyErr_Clear ();
+          size = hs_fallback_size (record, item->object);
+        }
+      size += item->extra;
+      if (item->named >= 0)
+        {
+          walk->named[item->named].count++;
+          walk->named[item->named].size += size;
+        }
+      else
+        {
+          record->count++;
+          record->size += size;
+        }
+      Py_CLEAR (item->object);
+    }
+}
+
+static PyObject *
+hs_entries (HsWalk *walk)
+{
+  PyObject *entries = PyList_New (0);
+
+  if (entries == NULL)
+    return NULL;
+  for (Py_ssize_t i = 0; i < walk->n_records; i++)
+    {
+      HsTypeRecord *record = &walk->records[i];
+      PyObject *entry;
+
+      if (record->count == 0)
+        continue;
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) record->type, Py_None,
+                             record->count, record->size);
+      if (entry == NULL || PyList_Append (entries, entry) < 0)
+        goto fail_entry;
+      Py_DECREF (entry);
+      continue;
+    fail_entry:
+      Py_XDECREF (entry);
+      Py_DECREF (entries);
+      return NULL;
+    }
+  for (Py_ssize_t i = 0; i < walk->n_named; i++)
+    {
+      HsNamed *named = &walk->named[i];
+      PyObject *entry;
+
+      if (named->count == 0)
+        continue;
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->records[named->record].type,
+                             named->source, named->count, named->size);
+      if (entry == NULL || PyList_Append (entries, entry) < 0)
+        {
+          Py_XDECREF (entry);
+          Py_DECREF (entries);
+          return NULL;
+        }
+      Py_DECREF (entry);
+    }
+  return entries;
+}
+
+/* PyGC_Disable/Enable arrived in 3.10; go through the gc module before. */
+#if PY_VERSION_HEX < 0x030A0000
+static int
+hs_gc_call (const char *name)
+{
+  PyObject *gc = PyImport_ImportModule ("gc");
+  PyObject *result;
+  int enabled = 0;
+
+  if (gc == NULL)
+    return 0;
+  result = PyObject_CallMethod (gc, "isenabled", NULL);
+  if (result != NULL)
+    enabled = PyObject_IsTrue (result) == 1;
+  Py_XDECREF (result);
+  result = PyObject_CallMethod (gc, name, NULL);
+  Py_XDECREF (result);
+  Py_DECREF (gc);
+  PyErr_Clear ();
+  return enabled;
+}
+
+
+static int
+hs_gc_disable (void)
+{
+  return hs_gc_call ("disable");
+}
+
+static void
+hs_gc_enable (void)
+{
+  hs_gc_call ("enable");
+}
+#else
+static int
+hs_gc_disable (void)
+{
+  return PyGC_Disable ();
+}
+
+static void
+hs_gc_enable (void)
+{
+  PyGC_Enable ();
+}
+#endif
+
+PyDoc_STRVAR (hs_walk_doc,
+"walk(own, codes) -> [(type, source, count, size), ...]\n\n"
+"Walk the heap as heapscope._census.walk_pure does: `own` are objects to\n"
+"exclude by identity, `codes` code objects whose frames are excluded.");
+
+static PyObject *
+hs_walk (PyObject  *module,
+         PyObject *const *args,
+         Py_ssize_t nargs)
+{
+  HsWalk walk;
+  PyObject *no_args[1] = { NULL };
+  PyObject *roots = NULL;
+  PyObject *entries = NULL;
+  int gc_was_enabled;
+
+  if (nargs != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "walk() takes exactly 2 arguments (own, codes)");
+      return NULL;
+    }
+
+  memset (&walk, 0, sizeof (walk));
+  walk.last_record = -1;
+  if (hs_ptr_set_init (&walk.excluded, 1024) < 0 || hs_ptr_set_init (&walk.codes, 256) < 0
+      || hs_ptr_set_init (&walk.seen, 1 << 16) < 0)
+    {
+      hs_walk_clear (&walk);
+      return PyErr_NoMemory ();
+    }
+  walk.type_slots = PyMem_RawCalloc (1024, sizeof (Py_ssize_t));
+  if (walk.type_slots == NULL)
+    {
+      hs_walk_clear (&walk);
+      return PyErr_NoMemory ();
+    }
+  walk.type_mask = 1023;
+
+  if (hs_fill_set (&walk.excluded, args[0], &walk.seen) < 0
+      || hs_fill_set (&walk.codes, args[1], NULL) < 0)
+    {
+      hs_walk_clear (&walk);
+      return NULL;
+    }
+
+  /* No collection (and so no finalizer, no Python code) while we walk. */
+  gc_was_enabled = hs_gc_disable ();
+  /* Called with a non-NULL argument array, as Python code calls it: with
+   * NULL, the argument parser would create its keyword tuple on first use,
+   * an object the census would then find on the heap. */
+  roots = PyObject_Vectorcall (hs_gc_get_objects, no_args, 0, NULL);
+  if (roots == NULL || !PyList_Check (roots))
+    {
+      if (roots != NULL)
+        PyErr_SetString (PyExc_TypeError, "gc.get_objects() did not return a list");
+      goto out;
+    }
+
+  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk.failed; i++)
+    {
+      PyObject *root = PyList_GET_ITEM (roots, i);
+
+      if (hs_ptr_set_contains (&walk.excluded, root) || hs_is_agent_frame (&walk, root))
+        continue;
+      hs_account (&walk, root);
+      hs_follow (&walk, root);
+    }
+  if (!walk.failed)
+    hs_account_atoms (&walk);
+  Py_CLEAR (roots);
+  if (gc_was_enabled)
+    {
+      hs_gc_enable ();
+      gc_was_enabled = 0;
+    }
+
+  if (walk.failed)
+    {
+      if (!PyErr_Occurred ())
+        PyErr_NoMemory ();
+      goto out;
+    }
+  hs_size_deferred (&walk);
+  entries = hs_entries (&walk);
+
+out:
+  if (gc_was_enabled)
+    hs_gc_enable ();
+  Py_XDECREF (roots);
+  hs_walk_clear (&walk);
+  return entries;
+}
+
+static PyMethodDef hs_methods[] = {
+  { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
+  { NULL, NULL, 0, NULL },
+};
+
+static int
+hs_exec (PyObject *module)
+{
+  PyObject *sys = NULL;
+  PyObject *gc = NULL;
+  PyObject *result;
+  Py_ssize_t with_header = 0;
+  PyTypeObject *direct[] = {
+    &PyBaseObject_Type, &PyUnicode_Type, &PyBytes_Type, &PyByteArray_Type,
+    &PyLong_Type, &PyBool_Type, &PyFloat_Type, &PyComplex_Type,
+    &PyTuple_Type, &PyList_Type, &PyDict_Type, &PySet_Type,
+    &PyFrozenSet_Type, &PyType_Type, &PyCode_Type, &PyFrame_Type,
+    &PyODict_Type, &PyMemoryView_Type, &PyModule_Type, &PyFunction_Type,
+  };
+
+  hs_n_direct_types = 0;
+  for (size_t i = 0; i < sizeof (direct) / sizeof (direct[0]); i++)
+    hs_direct_types[hs_n_direct_types++] = direct[i];
+
+  if (hs_sizeof_name == NULL)
+    {
+      hs_sizeof_name = PyUnicode_InternFromString ("__sizeof__");
+      if (hs_sizeof_name == NULL)
+        return -1;
+    }
+  if (hs_object_sizeof == NULL)
+    {
+      hs_object_sizeof = _PyType_Lookup (&PyBaseObject_Type, hs_sizeof_name);
+      if (hs_object_sizeof == NULL)
+        {
+          PyErr_SetString (PyExc_RuntimeError, "object has no __sizeof__");
+          return -1;
+        }
+      Py_INCREF (hs_object_sizeof);
+    }
+
+  sys = PyImport_ImportModule ("sys");
+  gc = PyImport_ImportModule ("gc");
+  if (sys == NULL || gc == NULL)
+    goto fail;
+  Py_XSETREF (hs_getsizeof, PyObject_GetAttrString (sys, "getsizeof"));
+  Py_XSETREF (hs_gc_get_objects, PyObject_GetAttrString (gc, "get_objects"));
+  if (hs_getsizeof == NULL || hs_gc_get_objects == NULL)
+    goto fail;
+
+  /* Does sys.getsizeof add the GC header to a static type? (3.11, 3.12.0-1: yes) */
+  result = PyObject_CallOneArg (hs_getsizeof, (PyObject *) &PyLong_Type);
+  if (result == NULL)
+    goto fail;
+  with_header = PyLong_AsSsize_t (result);
+  Py_DECREF (result);
+  hs_static_types_get_header = with_header > (Py_ssize_t) sizeof (PyTypeObject);
+
+  Py_DECREF (sys);
+  Py_DECREF (gc);
+  return 0;
+
+fail:
+  Py_XDECREF (sys);
+  Py_XDECREF (gc);
+  return -1;
+}
+
+static PyModuleDef_Slot hs_slots[] = {
+  { Py_mod_exec, hs_exec },
+  { 0, NULL },
+};
+
+static struct PyModuleDef hs_module = {
+  PyModuleDef_HEAD_INIT,
+  .m_name = "heapscope._accel",
+  .m_doc = "The C heap walk behind heapscope's census (see heapscope._census).",
+  .m_size = 0,
+  .m_methods = hs_methods,
+  .m_slots = hs_slots,
+};
+
+PyMODINIT_FUNC
+PyInit__accel (void)
+{
+  return PyModuleDef_Init (&hs_module);
+}
