@@ -32,7 +32,6 @@ struct _HsSession
   gboolean        paused;
   double          interval;
   double          effective_interval;
-  double          last_round_trip;
 
   HsCensusModel  *census_model;
   GListStore     *samples;
@@ -265,8 +264,7 @@ static void
 refresh_census_model (HsSession *self)
 {
   guint n_samples = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
-  g_autoptr(HsSample) latest = hs_session_get_latest_sample (self) ? g_object_ref (hs_session_get_latest_sample (self)) : NULL;
-  HsSample *shown = self->shown_sample != NULL ? self->shown_sample : latest;
+  HsSample *shown = self->shown_sample != NULL ? self->shown_sample : hs_session_get_latest_sample (self);
   g_autoptr(HsSample) baseline = NULL;
 
   if (shown == NULL)
@@ -356,7 +354,6 @@ on_worker_event (const HsWorkerEvent *event,
       break;
 
     case HS_WORKER_EVENT_CENSUS:
-      self->last_round_trip = event->round_trip;
       if (event->effective_interval != self->effective_interval)
         {
           self->effective_interval = event->effective_interval;
@@ -679,31 +676,35 @@ hs_session_get_console (HsSession *self)
   return G_LIST_MODEL (self->console);
 }
 
+/* The sample at @position, borrowed: the store keeps it alive. */
+static HsSample *
+peek_sample (HsSession *self,
+             guint      position)
+{
+  HsSample *sample = g_list_model_get_item (G_LIST_MODEL (self->samples), position);
+
+  if (sample != NULL)
+    g_object_unref (sample);
+  return sample;
+}
+
 /* Borrowed; NULL before the first sample. */
 HsSample *
 hs_session_get_latest_sample (HsSession *self)
 {
   guint n;
-  g_autoptr(HsSample) sample = NULL;
 
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
-  if (n == 0)
-    return NULL;
-  sample = g_list_model_get_item (G_LIST_MODEL (self->samples), n - 1);
-  return sample;  /* the store keeps it alive */
+  return n > 0 ? peek_sample (self, n - 1) : NULL;
 }
 
+/* Borrowed; NULL before the first sample. */
 HsSample *
 hs_session_get_first_sample (HsSession *self)
 {
-  g_autoptr(HsSample) sample = NULL;
-
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->samples)) == 0)
-    return NULL;
-  sample = g_list_model_get_item (G_LIST_MODEL (self->samples), 0);
-  return sample;
+  return peek_sample (self, 0);
 }

@@ -90,8 +90,6 @@ struct _HsWorker
   GMutex             console_mutex;
   GPtrArray         *console_pending;
   gboolean           console_idle_queued;
-
-  gint               finished;          /* atomic */
 };
 
 static void worker_close_agent   (HsWorker *self);
@@ -395,14 +393,6 @@ hs_worker_unref (HsWorker *self)
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_clear_pointer (&self->spec, hs_launch_spec_free);
   g_free (self);
-}
-
-gboolean
-hs_worker_is_finished (HsWorker *self)
-{
-  g_return_val_if_fail (self != NULL, TRUE);
-
-  return g_atomic_int_get (&self->finished);
 }
 
 static void
@@ -1071,7 +1061,6 @@ worker_thread (gpointer data)
   while (g_main_context_iteration (self->context, FALSE))
     ;
   g_main_context_pop_thread_default (self->context);
-  g_atomic_int_set (&self->finished, TRUE);
   hs_worker_unref (self);
   return NULL;
 }

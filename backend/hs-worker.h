@@ -95,7 +95,6 @@ void          hs_worker_set_interval      (HsWorker           *self,
                                            double              seconds);
 void          hs_worker_set_paused        (HsWorker           *self,
                                            gboolean            paused);
-gboolean      hs_worker_is_finished       (HsWorker           *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLaunchSpec, hs_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsWorker, hs_worker_unref)
