@@ -8,19 +8,10 @@
 
 #include "hs-census-model.h"
 #include "hs-sample.h"
+#include "hs-store.h"
 #include "hs-worker.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  HS_SESSION_STATE_IDLE,
-  HS_SESSION_STATE_STARTING,
-  HS_SESSION_STATE_RUNNING,
-  HS_SESSION_STATE_EXITED,
-  HS_SESSION_STATE_SIGNALED,
-  HS_SESSION_STATE_FAILED,
-} HsSessionState;
 
 typedef enum
 {
@@ -41,6 +32,8 @@ void            hs_session_start                (HsSession          *self,
 void            hs_session_attach_socket        (HsSession          *self,
                                                  int                 agent_fd,
                                                  double              interval);
+void            hs_session_record_to            (HsSession          *self,
+                                                 const char         *path);
 void            hs_session_stop                 (HsSession          *self);
 void            hs_session_take_snapshot        (HsSession          *self,
                                                  const char         *label);
@@ -68,6 +61,33 @@ const char     *hs_session_get_failure          (HsSession          *self);
 const char     *hs_session_get_protocol_error   (HsSession          *self);
 const HsLaunchSpec *hs_session_get_launch_spec  (HsSession          *self);
 char           *hs_session_dup_status_text      (HsSession          *self);
+
+/* Reopening a recorded session: read-only, every view works. */
+HsSession      *hs_session_load                 (const char         *path,
+                                                 GError            **error);
+void            hs_session_load_async           (const char         *path,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+HsSession      *hs_session_load_finish          (GAsyncResult       *result,
+                                                 GError            **error);
+void            hs_session_save_as_async        (HsSession          *self,
+                                                 const char         *path,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean        hs_session_save_as_finish       (HsSession          *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+gboolean        hs_session_is_read_only         (HsSession          *self);
+gboolean        hs_session_is_being_written_elsewhere (HsSession    *self);
+const char     *hs_session_get_file             (HsSession          *self);
+const char     *hs_session_get_record_error     (HsSession          *self);
+gboolean        hs_session_get_loading          (HsSession          *self);
+gint64          hs_session_get_started_at       (HsSession          *self);
+gint64          hs_session_get_ended_at         (HsSession          *self);
+HsSample       *hs_session_find_snapshot        (HsSession          *self,
+                                                 const char         *label);
 
 HsCensusModel  *hs_session_get_census_model     (HsSession          *self);
 GListModel     *hs_session_get_samples          (HsSession          *self);

@@ -13,5 +13,29 @@ typedef struct _HsCensusRow   HsCensusRow;
 typedef struct _HsHello       HsHello;
 typedef struct _HsMessage     HsMessage;
 typedef struct _HsLaunchSpec  HsLaunchSpec;
+typedef struct _HsStore       HsStore;
+typedef struct _HsRecording   HsRecording;
+
+typedef enum
+{
+  HS_SESSION_STATE_IDLE,
+  HS_SESSION_STATE_STARTING,
+  HS_SESSION_STATE_RUNNING,
+  HS_SESSION_STATE_EXITED,
+  HS_SESSION_STATE_SIGNALED,
+  HS_SESSION_STATE_FAILED,
+} HsSessionState;
+
+typedef enum
+{
+  HS_CONSOLE_STDOUT,
+  HS_CONSOLE_STDERR,
+} HsConsoleStream;
+
+typedef struct
+{
+  HsConsoleStream  stream;
+  char            *text;
+} HsConsoleText;
 
 G_END_DECLS

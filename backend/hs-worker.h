@@ -36,18 +36,6 @@ typedef enum
   HS_WORKER_EVENT_EXITED,
 } HsWorkerEventType;
 
-typedef enum
-{
-  HS_CONSOLE_STDOUT,
-  HS_CONSOLE_STDERR,
-} HsConsoleStream;
-
-typedef struct
-{
-  HsConsoleStream  stream;
-  char            *text;
-} HsConsoleText;
-
 typedef struct
 {
   HsWorkerEventType  type;
