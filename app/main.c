@@ -1,4 +1,4 @@
-/* main.c — heapscope [--headless] [--interval SECONDS] [SCRIPT [ARGS…]]
+/* main.c — heapscope [OPTION…] [SCRIPT [ARGS…] | FILE.heapscope]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,9 +18,15 @@ print_usage (FILE *out)
 {
   fprintf (out, "%s",
            _("Usage: heapscope [OPTION…] [SCRIPT [ARGUMENTS…]]\n"
+             "       heapscope --report FILE.heapscope [--from LABEL --to LABEL]\n"
              "See where a Python program’s memory goes.\n"
              "\n"
              "  --headless            run SCRIPT with no window and print the census tables\n"
+             "  --record FILE         run SCRIPT with no window, record the session to FILE\n"
+             "                        and print the census tables\n"
+             "  --report FILE         print the census tables of a recorded session\n"
+             "  --from LABEL          with --report: diff from the snapshot LABEL…\n"
+             "  --to LABEL            …to the snapshot LABEL (default: the first and last samples)\n"
              "  --interval SECONDS    time between samples (default 1)\n"
              "  --python PATH         the interpreter to run SCRIPT with (default python3)\n"
              "  --version             print the version and exit\n"
@@ -37,6 +43,10 @@ main (int   argc,
   g_autoptr(HsLaunchSpec) spec = NULL;
   const char *interpreter = "python3";
   gboolean headless = FALSE;
+  const char *record_path = NULL;
+  const char *report_path = NULL;
+  const char *from_label = NULL;
+  const char *to_label = NULL;
   double interval = 1.0;
   int first_script_arg = argc;
   char *app_argv[] = { argv[0], NULL };
@@ -51,6 +61,14 @@ main (int   argc,
     {
       if (strcmp (argv[i], "--headless") == 0)
         headless = TRUE;
+      else if (strcmp (argv[i], "--record") == 0 && i + 1 < argc)
+        record_path = argv[++i];
+      else if (strcmp (argv[i], "--report") == 0 && i + 1 < argc)
+        report_path = argv[++i];
+      else if (strcmp (argv[i], "--from") == 0 && i + 1 < argc)
+        from_label = argv[++i];
+      else if (strcmp (argv[i], "--to") == 0 && i + 1 < argc)
+        to_label = argv[++i];
       else if (strcmp (argv[i], "--interval") == 0 && i + 1 < argc)
         {
           char *end = NULL;
@@ -87,6 +105,21 @@ main (int   argc,
         }
     }
 
+  if (report_path != NULL)
+    {
+      if (first_script_arg < argc || headless || record_path != NULL)
+        {
+          g_printerr (_("heapscope: --report reads a recorded session; it runs no script\n"));
+          return 2;
+        }
+      return hs_headless_report (report_path, from_label, to_label);
+    }
+  if (from_label != NULL || to_label != NULL)
+    {
+      g_printerr (_("heapscope: --from and --to go with --report\n"));
+      return 2;
+    }
+
   if (first_script_arg < argc)
     {
       spec = hs_launch_spec_new (interpreter, argv[first_script_arg],
@@ -94,14 +127,15 @@ main (int   argc,
       spec->interval = interval;
     }
 
-  if (headless)
+  if (headless || record_path != NULL)
     {
       if (spec == NULL)
         {
-          g_printerr (_("heapscope: --headless needs a script to run\n"));
+          g_printerr (record_path != NULL ? _("heapscope: --record needs a script to run\n")
+                                          : _("heapscope: --headless needs a script to run\n"));
           return 2;
         }
-      return hs_headless_run (spec);
+      return hs_headless_run (spec, record_path);
     }
 
   application = hs_application_new ();

@@ -58,3 +58,28 @@ hs_console_chunk_get_text (HsConsoleChunk *self)
   g_return_val_if_fail (HS_IS_CONSOLE_CHUNK (self), NULL);
   return self->text;
 }
+
+/* HsConsoleText: output as it travels from the worker, before it becomes a chunk. */
+
+HsConsoleText *
+hs_console_text_new (HsConsoleStream  stream,
+                     const char      *text,
+                     gssize           length)
+{
+  HsConsoleText *self = g_new0 (HsConsoleText, 1);
+
+  self->stream = stream;
+  self->text = length < 0 ? g_strdup (text) : g_strndup (text, length);
+  return self;
+}
+
+void
+hs_console_text_free (gpointer text)
+{
+  HsConsoleText *self = text;
+
+  if (self == NULL)
+    return;
+  g_free (self->text);
+  g_free (self);
+}

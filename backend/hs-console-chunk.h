@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hs-types.h"
+
 G_BEGIN_DECLS
 
 #define HS_TYPE_CONSOLE_CHUNK (hs_console_chunk_get_type ())
@@ -15,5 +17,10 @@ HsConsoleChunk *hs_console_chunk_new        (gboolean        is_stderr,
                                              const char     *text);
 gboolean        hs_console_chunk_is_stderr  (HsConsoleChunk *self);
 const char     *hs_console_chunk_get_text   (HsConsoleChunk *self);
+
+HsConsoleText  *hs_console_text_new         (HsConsoleStream  stream,
+                                             const char      *text,
+                                             gssize           length);
+void            hs_console_text_free        (gpointer         text);
 
 G_END_DECLS

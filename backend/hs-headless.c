@@ -7,17 +7,21 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "hs-console-chunk.h"
 #include "hs-headless.h"
 
 #define REPORT_ROWS 15
 
-/* The final census (top rows by size) and the diff from the first sample to the
- * last, as Pympler's summary.print_ prints them. */
+/* The final census (top rows by size) and the diff from @from to @to (the
+ * first sample and the last when NULL), as Pympler's summary.print_ prints
+ * them. Every sample named must have its rows. */
 char *
-hs_session_format_report (HsSession *self)
+hs_session_format_report (HsSession *self,
+                          HsSample  *from,
+                          HsSample  *to)
 {
-  HsSample *first = hs_session_get_first_sample (self);
   HsSample *last = hs_session_get_latest_sample (self);
+  HsSample *first = from != NULL ? from : hs_session_get_first_sample (self);
   GString *report = g_string_new (NULL);
   g_autofree char *status = hs_session_dup_status_text (self);
   HsCensus *final_census;
@@ -46,14 +50,23 @@ hs_session_format_report (HsSession *self)
                           g_strstrip (total), REPORT_ROWS);
   g_string_append (report, table);
 
-  rows = hs_census_diff (hs_sample_get_census (first), final_census, &n_rows);
+  if (to == NULL)
+    to = last;
+  rows = hs_census_diff (hs_sample_get_census (first), hs_sample_get_census (to), &n_rows);
   hs_census_rows_sort_by_size (rows, n_rows);
   diff_table = hs_census_format_table (rows, n_rows, REPORT_ROWS);
   hs_census_rows_free (rows, n_rows);
 
-  g_string_append_printf (report, _("\nDiff from the first sample (%.1f s) to the last (%.1f s), %u samples\n"),
-                          hs_sample_get_time (first), final_census->time,
-                          g_list_model_get_n_items (hs_session_get_samples (self)));
+  if (from == NULL && to == last)
+    g_string_append_printf (report, _("\nDiff from the first sample (%.1f s) to the last (%.1f s), %u samples\n"),
+                            hs_sample_get_time (first), final_census->time,
+                            g_list_model_get_n_items (hs_session_get_samples (self)));
+  else
+    {
+      g_autofree char *from_title = hs_sample_dup_title (first);
+      g_autofree char *to_title = hs_sample_dup_title (to);
+      g_string_append_printf (report, _("\nDiff from %s to %s\n"), from_title, to_title);
+    }
   g_string_append (report, diff_table);
   g_string_append_printf (report, _("\n%s\n"), status);
   return g_string_free (report, FALSE);
@@ -76,27 +89,27 @@ on_notice (HsSession  *session,
   g_printerr ("heapscope: %s\n", text);
 }
 
-/* Returns the script's exit code (128 + signal if it was killed). */
-int
-hs_headless_run (const HsLaunchSpec *spec)
+/* A recorded run captures the script's output for the file, and passes it on. */
+static void
+on_console_changed (GListModel *console,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    gpointer    user_data)
 {
-  g_autoptr(HsSession) session = hs_session_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(HsLaunchSpec) headless_spec = hs_launch_spec_copy (spec);
-  g_autofree char *report = NULL;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(HsConsoleChunk) chunk = g_list_model_get_item (console, i);
+      FILE *out = hs_console_chunk_is_stderr (chunk) ? stderr : stdout;
 
-  headless_spec->inherit_stdio = TRUE;
-  g_signal_connect (session, "notify::state", G_CALLBACK (on_state_changed), loop);
-  g_signal_connect (session, "notice", G_CALLBACK (on_notice), NULL);
-  hs_session_start (session, headless_spec);
-  if (!hs_session_is_over (session))
-    g_main_loop_run (loop);
+      fputs (hs_console_chunk_get_text (chunk), out);
+      fflush (out);
+    }
+}
 
-  report = hs_session_format_report (session);
-  fflush (stderr);
-  fputs (report, stdout);
-  fflush (stdout);
-
+static int
+exit_code_of (HsSession *session)
+{
   switch (hs_session_get_state (session))
     {
     case HS_SESSION_STATE_EXITED:
@@ -106,4 +119,85 @@ hs_headless_run (const HsLaunchSpec *spec)
     default:
       return 2;
     }
+}
+
+/* Runs @spec with no window, recording to @record_path if it is not NULL;
+ * returns the script's exit code (128 + signal if it was killed). */
+int
+hs_headless_run (const HsLaunchSpec *spec,
+                 const char         *record_path)
+{
+  g_autoptr(HsSession) session = hs_session_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(HsLaunchSpec) headless_spec = hs_launch_spec_copy (spec);
+  g_autofree char *report = NULL;
+
+  headless_spec->inherit_stdio = record_path == NULL;
+  g_signal_connect (session, "notify::state", G_CALLBACK (on_state_changed), loop);
+  g_signal_connect (session, "notice", G_CALLBACK (on_notice), NULL);
+  if (record_path != NULL)
+    {
+      hs_session_record_to (session, record_path);
+      g_signal_connect (hs_session_get_console (session), "items-changed",
+                        G_CALLBACK (on_console_changed), NULL);
+    }
+  hs_session_start (session, headless_spec);
+  if (!hs_session_is_over (session))
+    g_main_loop_run (loop);
+
+  report = hs_session_format_report (session, NULL, NULL);
+  fflush (stderr);
+  fputs (report, stdout);
+  if (record_path != NULL && hs_session_get_record_error (session) == NULL)
+    g_print (_("Recorded to %s\n"), record_path);
+  fflush (stdout);
+
+  if (record_path != NULL && hs_session_get_record_error (session) != NULL)
+    return 2;
+  return exit_code_of (session);
+}
+
+static HsSample *
+find_snapshot_or_complain (HsSession  *session,
+                           const char *label)
+{
+  HsSample *sample = hs_session_find_snapshot (session, label);
+
+  if (sample == NULL)
+    g_printerr (_("heapscope: the session has no snapshot labelled “%s”\n"), label);
+  return sample;
+}
+
+/* Prints the tables of a recorded session; @from_label and @to_label name
+ * snapshots to diff instead of the first and last samples. Returns 0, or 1
+ * if the file cannot be read or a snapshot is missing. */
+int
+hs_headless_report (const char *path,
+                    const char *from_label,
+                    const char *to_label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = hs_session_load (path, &error);
+  g_autofree char *report = NULL;
+  HsSample *from = NULL;
+  HsSample *to = NULL;
+
+  if (session == NULL)
+    {
+      g_printerr ("heapscope: %s\n", error->message);
+      return 1;
+    }
+  if ((from_label != NULL && !(from = find_snapshot_or_complain (session, from_label))) ||
+      (to_label != NULL && !(to = find_snapshot_or_complain (session, to_label))))
+    return 1;
+  if ((from != NULL && !hs_session_load_rows (session, from, &error)) ||
+      (to != NULL && !hs_session_load_rows (session, to, &error)))
+    {
+      g_printerr ("heapscope: %s\n", error->message);
+      return 1;
+    }
+
+  report = hs_session_format_report (session, from, to);
+  fputs (report, stdout);
+  return 0;
 }

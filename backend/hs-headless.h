@@ -8,7 +8,13 @@
 
 G_BEGIN_DECLS
 
-int   hs_headless_run          (const HsLaunchSpec *spec);
-char *hs_session_format_report (HsSession          *self);
+int   hs_headless_run          (const HsLaunchSpec *spec,
+                                const char         *record_path);
+int   hs_headless_report       (const char         *path,
+                                const char         *from_label,
+                                const char         *to_label);
+char *hs_session_format_report (HsSession          *self,
+                                HsSample           *from,
+                                HsSample           *to);
 
 G_END_DECLS

@@ -12,7 +12,8 @@ struct _HsSample
 {
   GObject   parent_instance;
   guint     index;
-  HsCensus *census;
+  HsCensus *census;    /* the figures always; the rows only when has_rows */
+  gboolean  has_rows;
 };
 
 G_DEFINE_FINAL_TYPE (HsSample, hs_sample, G_TYPE_OBJECT)
@@ -116,7 +117,41 @@ hs_sample_new (guint     index,
   self = g_object_new (HS_TYPE_SAMPLE, NULL);
   self->index = index;
   self->census = hs_census_ref (census);
+  self->has_rows = TRUE;
   return self;
+}
+
+/* A sample of a reopened session: @header has the figures and label; the rows
+ * are read from the file when needed and given with hs_sample_set_census(). */
+HsSample *
+hs_sample_new_without_rows (guint     index,
+                            HsCensus *header)
+{
+  HsSample *self = hs_sample_new (index, header);
+
+  self->has_rows = FALSE;
+  return self;
+}
+
+gboolean
+hs_sample_has_rows (HsSample *self)
+{
+  g_return_val_if_fail (HS_IS_SAMPLE (self), FALSE);
+  return self->has_rows;
+}
+
+void
+hs_sample_set_census (HsSample *self,
+                      HsCensus *census)
+{
+  g_return_if_fail (HS_IS_SAMPLE (self));
+  g_return_if_fail (census != NULL);
+
+  if (census == self->census)
+    return;
+  hs_census_unref (self->census);
+  self->census = hs_census_ref (census);
+  self->has_rows = TRUE;
 }
 
 guint
@@ -126,6 +161,7 @@ hs_sample_get_index (HsSample *self)
   return self->index;
 }
 
+/* The rows are valid only when hs_sample_has_rows(). */
 HsCensus *
 hs_sample_get_census (HsSample *self)
 {

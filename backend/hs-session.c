@@ -2,7 +2,10 @@
  *
  * Lives on the main thread. The worker feeds it events; widgets bind to its
  * properties and list models. It never blocks: every question to the child is
- * asked by the worker.
+ * asked by the worker, and the worker writes the session file.
+ *
+ * A session reopened from a file is read-only: its samples carry their figures,
+ * and census rows are read from the file in a thread when a view needs them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +44,15 @@ struct _HsSession
   HsBaselineKind  baseline_kind;
   HsSample       *baseline_sample;
   HsSample       *shown_sample;
+
+  char           *file;
+  char           *record_error;
+  gint64          started_at;
+  gint64          ended_at;
+  gboolean        read_only;
+  gboolean        being_written_elsewhere;
+  HsStore        *store;              /* read-only sessions: where rows come from */
+  GCancellable   *rows_cancellable;   /* the rows being read, if any */
 };
 
 G_DEFINE_FINAL_TYPE (HsSession, hs_session, G_TYPE_OBJECT)
@@ -60,6 +72,10 @@ enum {
   PROP_SHOWN_SAMPLE,
   PROP_FAILURE,
   PROP_PROTOCOL_ERROR,
+  PROP_FILE,
+  PROP_RECORD_ERROR,
+  PROP_READ_ONLY,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -104,6 +120,9 @@ hs_session_dispose (GObject *object)
     }
   g_clear_object (&self->baseline_sample);
   g_clear_object (&self->shown_sample);
+  if (self->rows_cancellable != NULL)
+    g_cancellable_cancel (self->rows_cancellable);
+  g_clear_object (&self->rows_cancellable);
   G_OBJECT_CLASS (hs_session_parent_class)->dispose (object);
 }
 
@@ -116,6 +135,9 @@ hs_session_finalize (GObject *object)
   g_free (self->python_version);
   g_free (self->failure);
   g_free (self->protocol_error);
+  g_free (self->file);
+  g_free (self->record_error);
+  g_clear_pointer (&self->store, hs_store_close);
   g_clear_object (&self->census_model);
   g_clear_object (&self->samples);
   g_clear_object (&self->snapshots);
@@ -172,6 +194,18 @@ hs_session_get_property (GObject    *object,
     case PROP_PROTOCOL_ERROR:
       g_value_set_string (value, self->protocol_error);
       break;
+    case PROP_FILE:
+      g_value_set_string (value, self->file);
+      break;
+    case PROP_RECORD_ERROR:
+      g_value_set_string (value, self->record_error);
+      break;
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, hs_session_get_loading (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -204,6 +238,10 @@ hs_session_class_init (HsSessionClass *klass)
     g_param_spec_object ("shown-sample", NULL, NULL, HS_TYPE_SAMPLE, flags);
   properties [PROP_FAILURE] = g_param_spec_string ("failure", NULL, NULL, NULL, flags);
   properties [PROP_PROTOCOL_ERROR] = g_param_spec_string ("protocol-error", NULL, NULL, NULL, flags);
+  properties [PROP_FILE] = g_param_spec_string ("file", NULL, NULL, NULL, flags);
+  properties [PROP_RECORD_ERROR] = g_param_spec_string ("record-error", NULL, NULL, NULL, flags);
+  properties [PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
+  properties [PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -259,6 +297,101 @@ set_string (char       **field,
   *field = g_strdup (value);
 }
 
+static void refresh_census_model (HsSession *self);
+
+static void
+cancel_reading_rows (HsSession *self)
+{
+  if (self->rows_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->rows_cancellable);
+  g_clear_object (&self->rows_cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
+}
+
+static void
+read_rows_in_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  HsSession *self = source_object;
+  GPtrArray *samples = task_data;
+  g_autoptr(GPtrArray) censuses = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      GError *error = NULL;
+      HsCensus *census;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      census = hs_store_read_census (self->store, hs_sample_get_index (g_ptr_array_index (samples, i)), &error);
+      if (census == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_ptr_array_add (censuses, census);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&censuses), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_rows_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HsSession *self = HS_SESSION (object);
+  GPtrArray *samples = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) censuses = NULL;
+  g_autoptr(GError) error = NULL;
+
+  censuses = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->rows_cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
+  if (censuses == NULL)
+    {
+      g_signal_emit (self, signals [NOTICE], 0, error->message);
+      return;
+    }
+  for (guint i = 0; i < samples->len; i++)
+    hs_sample_set_census (g_ptr_array_index (samples, i), g_ptr_array_index (censuses, i));
+  refresh_census_model (self);
+}
+
+/* Reads the rows of @shown and @baseline from the file, then refreshes; the
+ * table keeps showing what it had until they arrive. */
+static void
+read_rows (HsSession *self,
+           HsSample  *shown,
+           HsSample  *baseline)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *samples = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->store == NULL)
+    {
+      g_ptr_array_unref (samples);
+      return;
+    }
+  if (!hs_sample_has_rows (shown))
+    g_ptr_array_add (samples, g_object_ref (shown));
+  if (baseline != NULL && !hs_sample_has_rows (baseline))
+    g_ptr_array_add (samples, g_object_ref (baseline));
+
+  cancel_reading_rows (self);
+  self->rows_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->rows_cancellable, on_rows_read, NULL);
+  g_task_set_source_tag (task, read_rows);
+  g_task_set_task_data (task, samples, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, read_rows_in_thread);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
+}
+
 /* The census the Types page shows, and what it is compared with. */
 static void
 refresh_census_model (HsSession *self)
@@ -289,6 +422,12 @@ refresh_census_model (HsSession *self)
       g_assert_not_reached ();
     }
 
+  if (!hs_sample_has_rows (shown) || (baseline != NULL && !hs_sample_has_rows (baseline)))
+    {
+      read_rows (self, shown, baseline);
+      return;
+    }
+  cancel_reading_rows (self);
   hs_census_model_update (self->census_model, hs_sample_get_census (shown),
                           baseline != NULL ? hs_sample_get_census (baseline) : NULL);
 }
@@ -333,6 +472,7 @@ on_worker_event (const HsWorkerEvent *event,
   switch (event->type)
     {
     case HS_WORKER_EVENT_STARTED:
+      self->started_at = g_get_real_time ();
       self->pid = event->pid;
       set_string (&self->python_version, event->python_version);
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PID]);
@@ -383,7 +523,18 @@ on_worker_event (const HsWorkerEvent *event,
       }
       break;
 
+    case HS_WORKER_EVENT_RECORD_ERROR:
+      {
+        g_autofree char *text = g_strdup_printf (_("Recording to disk stopped: %s. The session continues in memory."),
+                                                 event->message);
+        set_string (&self->record_error, event->message);
+        g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RECORD_ERROR]);
+        g_signal_emit (self, signals [NOTICE], 0, text);
+      }
+      break;
+
     case HS_WORKER_EVENT_FAILED:
+      self->ended_at = g_get_real_time ();
       set_string (&self->failure, event->message);
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FAILURE]);
       set_state (self, HS_SESSION_STATE_FAILED);
@@ -391,6 +542,7 @@ on_worker_event (const HsWorkerEvent *event,
       break;
 
     case HS_WORKER_EVENT_EXITED:
+      self->ended_at = g_get_real_time ();
       if (event->signaled)
         {
           self->term_signal = event->term_signal;
@@ -415,6 +567,8 @@ start_worker (HsSession *self,
   g_return_if_fail (self->worker == NULL);
 
   self->worker = worker;
+  if (self->file != NULL)
+    hs_worker_record_to (self->worker, self->file);
   set_state (self, HS_SESSION_STATE_STARTING);
   hs_worker_start (self->worker);
 }
@@ -445,6 +599,19 @@ hs_session_attach_socket (HsSession *self,
 
   self->interval = self->effective_interval = interval;
   start_worker (self, hs_worker_new_for_socket (agent_fd, interval, on_worker_event, self));
+}
+
+/* Records the session to a file at @path as it runs; call before starting it. */
+void
+hs_session_record_to (HsSession  *self,
+                      const char *path)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (self->state == HS_SESSION_STATE_IDLE);
+  g_return_if_fail (!self->read_only);
+
+  set_string (&self->file, path);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FILE]);
 }
 
 void
@@ -562,14 +729,15 @@ gboolean
 hs_session_is_live (HsSession *self)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
-  return self->state == HS_SESSION_STATE_STARTING || self->state == HS_SESSION_STATE_RUNNING;
+  return !self->read_only &&
+         (self->state == HS_SESSION_STATE_STARTING || self->state == HS_SESSION_STATE_RUNNING);
 }
 
 gboolean
 hs_session_is_over (HsSession *self)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
-  return self->state >= HS_SESSION_STATE_EXITED;
+  return self->read_only || self->state >= HS_SESSION_STATE_EXITED;
 }
 
 gint64
@@ -634,6 +802,10 @@ hs_session_dup_status_text (HsSession *self)
     case HS_SESSION_STATE_STARTING:
       return g_strdup (_("Starting…"));
     case HS_SESSION_STATE_RUNNING:
+      if (self->read_only && self->being_written_elsewhere)
+        return g_strdup (_("Still being recorded by another Heapscope"));
+      if (self->read_only)
+        return g_strdup (_("The recording ended while the script was running"));
       if (self->protocol_error != NULL)
         return g_strdup (_("Running, not sampled (agent connection lost)"));
       return g_strdup (self->paused ? _("Running, sampling paused") : _("Running"));
@@ -707,4 +879,317 @@ hs_session_get_first_sample (HsSession *self)
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
 
   return peek_sample (self, 0);
+}
+
+/* Reopening */
+
+/* Builds the session from its file; safe in any thread, refreshes nothing. */
+static HsSession *
+load_session (const char  *path,
+              GError     **error)
+{
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsRecording) recording = NULL;
+  g_autoptr(HsSession) self = NULL;
+  g_autoptr(GPtrArray) chunks = NULL;
+  guint n_samples;
+
+  if (!(store = hs_store_open (path, error)) ||
+      !(recording = hs_store_read_recording (store, error)))
+    return NULL;
+
+  self = hs_session_new ();
+  self->read_only = TRUE;
+  self->file = g_strdup (path);
+  self->being_written_elsewhere = hs_store_is_being_written (store);
+  self->spec = g_steal_pointer (&recording->spec);
+  self->python_version = g_steal_pointer (&recording->python_version);
+  self->pid = recording->pid;
+  self->accelerated = recording->accelerated;
+  self->started_at = recording->started_at;
+  self->ended_at = recording->ended_at;
+  self->state = recording->state;
+  self->exit_code = recording->exit_code;
+  self->term_signal = recording->term_signal;
+  self->failure = g_steal_pointer (&recording->failure);
+  self->protocol_error = g_steal_pointer (&recording->protocol_error);
+  self->interval = self->effective_interval = self->spec->interval;
+
+  /* The first page needs the last census, the one before it and the first. */
+  n_samples = recording->samples->len;
+  for (guint i = 0; i < n_samples; i++)
+    {
+      g_autoptr(HsSample) sample = NULL;
+
+      if (i == 0 || i + 2 >= n_samples)
+        {
+          g_autoptr(HsCensus) census = hs_store_read_census (store, i, error);
+
+          if (census == NULL)
+            return NULL;
+          sample = hs_sample_new (i, census);
+        }
+      else
+        sample = hs_sample_new_without_rows (i, g_ptr_array_index (recording->samples, i));
+      g_list_store_append (self->samples, sample);
+      if (hs_sample_get_label (sample) != NULL)
+        g_list_store_append (self->snapshots, sample);
+    }
+
+  chunks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < recording->console->len; i++)
+    {
+      const HsConsoleText *text = g_ptr_array_index (recording->console, i);
+      g_ptr_array_add (chunks, hs_console_chunk_new (text->stream == HS_CONSOLE_STDERR, text->text));
+    }
+  g_list_store_splice (self->console, 0, 0, chunks->pdata, chunks->len);
+
+  self->store = g_steal_pointer (&store);
+  return g_steal_pointer (&self);
+}
+
+/* Opens a recorded session, read-only; blocks while it reads the file. */
+HsSession *
+hs_session_load (const char  *path,
+                 GError     **error)
+{
+  HsSession *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if ((self = load_session (path, error)) != NULL)
+    refresh_census_model (self);
+  return self;
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HsSession *session = load_session (task_data, &error);
+
+  if (session == NULL)
+    g_task_return_error (task, error);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, session, g_object_unref);
+  else
+    g_object_unref (session);
+}
+
+void
+hs_session_load_async (const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_session_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+HsSession *
+hs_session_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  HsSession *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if ((self = g_task_propagate_pointer (G_TASK (result), error)) != NULL)
+    refresh_census_model (self);
+  return self;
+}
+
+/* Saving a copy */
+
+typedef struct
+{
+  char *source;
+  char *destination;
+} Copy;
+
+static void
+copy_free (gpointer data)
+{
+  Copy *copy = data;
+
+  g_free (copy->source);
+  g_free (copy->destination);
+  g_free (copy);
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Copy *copy = task_data;
+  GError *error = NULL;
+
+  if (hs_store_backup (copy->source, copy->destination, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Copies the session file to @path, with SQLite's online backup: it works while
+ * the session is still being recorded. */
+void
+hs_session_save_as_async (HsSession           *self,
+                          const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) destination = NULL;
+  Copy *copy;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_session_save_as_async);
+
+  if (self->file == NULL)
+    {
+      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                               _("This session is not recorded to a file"));
+      return;
+    }
+  if (self->record_error != NULL)
+    {
+      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                               _("Recording to disk stopped earlier (%s), so a saved copy would be incomplete"),
+                               self->record_error);
+      return;
+    }
+  source = g_file_new_for_path (self->file);
+  destination = g_file_new_for_path (path);
+  if (g_file_equal (source, destination))
+    {
+      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                               _("The session is already saved in that file"));
+      return;
+    }
+
+  copy = g_new0 (Copy, 1);
+  copy->source = g_strdup (self->file);
+  copy->destination = g_strdup (path);
+  g_task_set_task_data (task, copy, copy_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+gboolean
+hs_session_save_as_finish (HsSession     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hs_session_is_read_only (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->read_only;
+}
+
+gboolean
+hs_session_is_being_written_elsewhere (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->being_written_elsewhere;
+}
+
+/* The file the session is recorded in or was opened from; NULL if none. */
+const char *
+hs_session_get_file (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->file;
+}
+
+const char *
+hs_session_get_record_error (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->record_error;
+}
+
+/* Census rows are being read from the file. */
+gboolean
+hs_session_get_loading (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->rows_cancellable != NULL;
+}
+
+/* µs since the epoch; 0 before the script started. */
+gint64
+hs_session_get_started_at (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->started_at;
+}
+
+/* µs since the epoch; 0 while running, or if the recording never saw the end. */
+gint64
+hs_session_get_ended_at (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->ended_at;
+}
+
+/* The first snapshot labelled @label, borrowed; NULL if there is none. */
+HsSample *
+hs_session_find_snapshot (HsSession  *self,
+                          const char *label)
+{
+  GListModel *snapshots;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  snapshots = G_LIST_MODEL (self->snapshots);
+  for (guint i = 0; i < g_list_model_get_n_items (snapshots); i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (snapshots, i);
+
+      if (g_strcmp0 (hs_sample_get_label (sample), label) == 0)
+        return sample;
+    }
+  return NULL;
+}
+
+/* Makes sure @sample has its census rows, reading them from the file if needed;
+ * blocks, so it is for command-line tools, not windows. */
+gboolean
+hs_session_load_rows (HsSession  *self,
+                      HsSample   *sample,
+                      GError    **error)
+{
+  g_autoptr(HsCensus) census = NULL;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (HS_IS_SAMPLE (sample), FALSE);
+
+  if (hs_sample_has_rows (sample))
+    return TRUE;
+  g_return_val_if_fail (self->store != NULL, FALSE);
+  if (!(census = hs_store_read_census (self->store, hs_sample_get_index (sample), error)))
+    return FALSE;
+  hs_sample_set_census (sample, census);
+  return TRUE;
 }

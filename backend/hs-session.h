@@ -88,6 +88,9 @@ gint64          hs_session_get_started_at       (HsSession          *self);
 gint64          hs_session_get_ended_at         (HsSession          *self);
 HsSample       *hs_session_find_snapshot        (HsSession          *self,
                                                  const char         *label);
+gboolean        hs_session_load_rows            (HsSession          *self,
+                                                 HsSample           *sample,
+                                                 GError            **error);
 
 HsCensusModel  *hs_session_get_census_model     (HsSession          *self);
 GListModel     *hs_session_get_samples          (HsSession          *self);

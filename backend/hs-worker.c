@@ -20,6 +20,8 @@
 #include <glib-unix.h>
 #include <gio/gunixinputstream.h>
 
+#include "hs-console-chunk.h"
+#include "hs-store.h"
 #include "hs-worker.h"
 
 #define STOP_GRACE_MS          3000
@@ -27,6 +29,7 @@
 #define AGENT_EOF_GRACE_MS     1500
 #define CENSUS_COST_FACTOR     10.0  /* wait ≥ 10× a census' cost: the agent takes ≤ 10 % */
 #define READ_CHUNK             65536
+#define CONSOLE_FLUSH_MS       250   /* output reaches the session file within this */
 
 #define PROBE_CODE \
   "import sys; sys.stdout.write('heapscope-probe %d.%d.%d\\n' % tuple(sys.version_info[:3]))"
@@ -85,6 +88,11 @@ struct _HsWorker
   double             last_census_cost;
   double             effective_interval;
   gint64             last_sample_sent_at;
+  char              *record_path;
+  HsStore           *store;
+  GPtrArray         *store_console;       /* HsConsoleText not yet in the store */
+  GSource           *console_flush_timeout;
+  char              *protocol_error_text;
 
   /* Shared, under console_mutex. */
   GMutex             console_mutex;
@@ -93,6 +101,7 @@ struct _HsWorker
 };
 
 static void worker_close_agent   (HsWorker *self);
+static gboolean on_console_flush_due (gpointer user_data);
 static void worker_schedule_sample (HsWorker *self);
 
 /* HsLaunchSpec */
@@ -166,15 +175,6 @@ event_new (HsWorkerEventType type)
 }
 
 static void
-console_text_free (gpointer data)
-{
-  HsConsoleText *text = data;
-
-  g_free (text->text);
-  g_free (text);
-}
-
-static void
 event_free (gpointer data)
 {
   HsWorkerEvent *event = data;
@@ -234,7 +234,7 @@ deliver_console_in_main (gpointer data)
 
   g_mutex_lock (&self->console_mutex);
   event->console = g_steal_pointer (&self->console_pending);
-  self->console_pending = g_ptr_array_new_with_free_func (console_text_free);
+  self->console_pending = g_ptr_array_new_with_free_func (hs_console_text_free);
   self->console_idle_queued = FALSE;
   g_mutex_unlock (&self->console_mutex);
 
@@ -263,15 +263,23 @@ post_console (HsWorker        *self,
       last->text = g_strconcat (old, more, NULL);
     }
   else
-    {
-      HsConsoleText *text = g_new0 (HsConsoleText, 1);
-      text->stream = stream;
-      text->text = g_strndup (data, length);
-      g_ptr_array_add (self->console_pending, text);
-    }
+    g_ptr_array_add (self->console_pending, hs_console_text_new (stream, data, length));
   queue_idle = !self->console_idle_queued;
   self->console_idle_queued = TRUE;
   g_mutex_unlock (&self->console_mutex);
+
+  /* Output reaches the file in batches: one transaction per write would be
+   * one fsync per line. */
+  if (self->store != NULL)
+    {
+      g_ptr_array_add (self->store_console, hs_console_text_new (stream, data, length));
+      if (self->console_flush_timeout == NULL)
+        {
+          self->console_flush_timeout = g_timeout_source_new (CONSOLE_FLUSH_MS);
+          g_source_set_callback (self->console_flush_timeout, on_console_flush_due, self, NULL);
+          g_source_attach (self->console_flush_timeout, self->context);
+        }
+    }
 
   if (queue_idle)
     {
@@ -317,7 +325,8 @@ worker_new (HsWorkerCallback callback,
   self->next_request_id = 1;
   self->interval = self->effective_interval = interval > 0 ? interval : 1.0;
   g_mutex_init (&self->console_mutex);
-  self->console_pending = g_ptr_array_new_with_free_func (console_text_free);
+  self->console_pending = g_ptr_array_new_with_free_func (hs_console_text_free);
+  self->store_console = g_ptr_array_new_with_free_func (hs_console_text_free);
   return self;
 }
 
@@ -392,6 +401,10 @@ hs_worker_unref (HsWorker *self)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_clear_pointer (&self->spec, hs_launch_spec_free);
+  g_clear_pointer (&self->store, hs_store_close);
+  g_clear_pointer (&self->store_console, g_ptr_array_unref);
+  g_free (self->record_path);
+  g_free (self->protocol_error_text);
   g_free (self);
 }
 
@@ -406,6 +419,98 @@ destroy_source (GSource **source)
     }
 }
 
+/* Recording: everything is written to the store before the main thread
+ * hears of it, so the file always holds what the window shows. */
+
+static void
+record_failed (HsWorker *self,
+               GError   *error)
+{
+  HsWorkerEvent *event = event_new (HS_WORKER_EVENT_RECORD_ERROR);
+
+  event->message = g_strdup (error->message);
+  post_event (self, event);
+  g_clear_pointer (&self->store, hs_store_close);
+  g_ptr_array_set_size (self->store_console, 0);
+}
+
+static void
+record_start (HsWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->record_path == NULL)
+    return;
+  if (!(self->store = hs_store_create (self->record_path, &error)) ||
+      !hs_store_write_launch (self->store, self->spec, g_get_real_time (), &error))
+    record_failed (self, error);
+}
+
+static void
+record_process (HsWorker   *self,
+                gint64      pid,
+                const char *python_version,
+                gboolean    accelerated)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && !hs_store_write_process (self->store, pid, python_version, accelerated, &error))
+    record_failed (self, error);
+}
+
+static void
+record_console (HsWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  destroy_source (&self->console_flush_timeout);
+  if (self->store != NULL && !hs_store_append_console (self->store, self->store_console, &error))
+    record_failed (self, error);
+  g_ptr_array_set_size (self->store_console, 0);
+}
+
+static gboolean
+on_console_flush_due (gpointer user_data)
+{
+  HsWorker *self = user_data;
+
+  g_clear_pointer (&self->console_flush_timeout, g_source_unref);
+  record_console (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+record_census (HsWorker *self,
+               HsCensus *census)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  record_console (self);
+  if (self->store != NULL && !hs_store_append_census (self->store, census, &error))
+    record_failed (self, error);
+}
+
+static void
+record_outcome (HsWorker       *self,
+                HsSessionState  state,
+                int             exit_code,
+                int             term_signal,
+                const char     *failure)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  record_console (self);
+  if (self->store != NULL &&
+      !hs_store_write_outcome (self->store, state, exit_code, term_signal, failure,
+                               self->protocol_error_text, &error))
+    record_failed (self, error);
+  g_clear_pointer (&self->store, hs_store_close);
+}
+
 /* Ending */
 
 static void
@@ -418,6 +523,7 @@ worker_finish (HsWorker *self)
   /* A worker without a child ends when its agent does. */
   if (!self->finished_posted)
     {
+      record_outcome (self, HS_SESSION_STATE_EXITED, 0, 0, NULL);
       post_event (self, event_new (HS_WORKER_EVENT_EXITED));
       self->finished_posted = TRUE;
     }
@@ -426,7 +532,9 @@ worker_finish (HsWorker *self)
   destroy_source (&self->eof_timeout);
   destroy_source (&self->stdout_source);
   destroy_source (&self->stderr_source);
+  destroy_source (&self->console_flush_timeout);
   worker_close_agent (self);
+  g_clear_pointer (&self->store, hs_store_close);
   g_main_loop_quit (self->loop);
 }
 
@@ -436,6 +544,7 @@ fail (HsWorker   *self,
 {
   HsWorkerEvent *event = event_new (HS_WORKER_EVENT_FAILED);
 
+  record_outcome (self, HS_SESSION_STATE_FAILED, 0, 0, message);
   event->message = g_strdup (message);
   post_event (self, event);
   self->finished_posted = TRUE;
@@ -448,6 +557,8 @@ protocol_error (HsWorker   *self,
 {
   HsWorkerEvent *event = event_new (HS_WORKER_EVENT_PROTOCOL_ERROR);
 
+  if (self->protocol_error_text == NULL)
+    self->protocol_error_text = g_strdup (message);
   event->message = g_strdup (message);
   post_event (self, event);
   worker_close_agent (self);
@@ -620,6 +731,8 @@ handle_message (HsWorker  *self,
         self->hello_received = TRUE;
         event = event_new (HS_WORKER_EVENT_HELLO);
         event->hello = g_steal_pointer (&message->hello);
+        record_process (self, self->process != NULL ? 0 : event->hello->pid,
+                        event->hello->python, event->hello->accelerated);
         post_event (self, event);
         send_census_request (self, REQUEST_SAMPLE, NULL);
       }
@@ -665,6 +778,8 @@ handle_message (HsWorker  *self,
             event->effective_interval = self->effective_interval;
           }
 
+        if (event->census != NULL)
+          record_census (self, event->census);
         if (request != NULL && request->kind == REQUEST_SAMPLE)
           self->sample_in_flight = FALSE;
         if (request != NULL)
@@ -825,6 +940,8 @@ on_process_exited (GObject      *object,
     }
   else
     event->exit_code = g_subprocess_get_exit_status (self->process);
+  record_outcome (self, event->signaled ? HS_SESSION_STATE_SIGNALED : HS_SESSION_STATE_EXITED,
+                  event->exit_code, event->term_signal, NULL);
   post_event (self, event);
   self->finished_posted = TRUE;
   worker_finish (self);
@@ -905,6 +1022,8 @@ spawn_child (HsWorker   *self,
   event = event_new (HS_WORKER_EVENT_STARTED);
   event->pid = g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
   event->python_version = g_strdup (python_version);
+  record_start (self);
+  record_process (self, event->pid, python_version, FALSE);
   post_event (self, event);
 
   g_subprocess_wait_async (self->process, NULL, on_process_exited, hs_worker_ref (self));
@@ -1052,7 +1171,10 @@ worker_thread (gpointer data)
   if (self->spec != NULL)
     start_probe (self);
   else
-    watch_agent (self);
+    {
+      record_start (self);
+      watch_agent (self);
+    }
 
   if (!self->done)
     g_main_loop_run (self->loop);
@@ -1063,6 +1185,18 @@ worker_thread (gpointer data)
   g_main_context_pop_thread_default (self->context);
   hs_worker_unref (self);
   return NULL;
+}
+
+/* Records everything the worker sees to a session file at @path; call before
+ * hs_worker_start(). */
+void
+hs_worker_record_to (HsWorker   *self,
+                     const char *path)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->record_path);
+  self->record_path = g_strdup (path);
 }
 
 void

@@ -34,6 +34,7 @@ typedef enum
   HS_WORKER_EVENT_PROTOCOL_ERROR,
   HS_WORKER_EVENT_FAILED,
   HS_WORKER_EVENT_EXITED,
+  HS_WORKER_EVENT_RECORD_ERROR,
 } HsWorkerEventType;
 
 typedef struct
@@ -74,6 +75,8 @@ HsWorker     *hs_worker_new_for_socket    (int                 agent_fd,
                                            gpointer            user_data);
 HsWorker     *hs_worker_ref               (HsWorker           *self);
 void          hs_worker_unref             (HsWorker           *self);
+void          hs_worker_record_to         (HsWorker           *self,
+                                           const char         *path);
 void          hs_worker_start             (HsWorker           *self);
 void          hs_worker_stop              (HsWorker           *self);
 void          hs_worker_detach            (HsWorker           *self);
