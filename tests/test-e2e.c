@@ -5,7 +5,10 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
 
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
@@ -17,11 +20,14 @@ script_path (const char *name)
   return g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), name, NULL);
 }
 
+static char *tmpdir;
+
 static HsSession *
-run_session (const char         *interpreter,
-             const char         *script,
-             const char * const *arguments,
-             double              stop_after)
+run_recorded_session (const char         *interpreter,
+                      const char         *script,
+                      const char * const *arguments,
+                      double              stop_after,
+                      const char         *record_path)
 {
   g_autoptr(HsLaunchSpec) spec = NULL;
   HsSession *session = hs_session_new ();
@@ -30,6 +36,8 @@ run_session (const char         *interpreter,
 
   spec = hs_launch_spec_new (interpreter != NULL ? interpreter : g_getenv ("HS_TEST_PYTHON"), script, arguments);
   spec->interval = 0.2;
+  if (record_path != NULL)
+    hs_session_record_to (session, record_path);
   hs_session_start (session, spec);
   while (!hs_session_is_over (session))
     {
@@ -45,6 +53,15 @@ run_session (const char         *interpreter,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   return session;
+}
+
+static HsSession *
+run_session (const char         *interpreter,
+             const char         *script,
+             const char * const *arguments,
+             double              stop_after)
+{
+  return run_recorded_session (interpreter, script, arguments, stop_after, NULL);
 }
 
 static char *
@@ -255,10 +272,244 @@ test_headless (void)
   g_assert_nonnull (strstr (out, "Exited with code 5"));
 }
 
+static void
+assert_same_census (HsCensus *expected,
+                    HsCensus *actual)
+{
+  g_assert_cmpuint (actual->n_rows, ==, expected->n_rows);
+  for (guint i = 0; i < expected->n_rows; i++)
+    {
+      const HsCensusRow *row = hs_census_lookup (actual, expected->rows[i].name);
+
+      g_assert_nonnull (row);
+      g_assert_cmpint (row->count, ==, expected->rows[i].count);
+      g_assert_cmpint (row->size, ==, expected->rows[i].size);
+    }
+  g_assert_cmpfloat (actual->time, ==, expected->time);
+  g_assert_cmpint (actual->rss, ==, expected->rss);
+  g_assert_cmpstr (actual->label, ==, expected->label);
+}
+
+/* Record a real run, reopen it: the same samples, snapshots, console and launch details. */
+static void
+test_record_round_trip (void)
+{
+  g_autofree char *script = script_path ("markers.py");
+  g_autofree char *path = g_build_filename (tmpdir, "markers.heapscope", NULL);
+  const char *arguments[] = { "0.6", "4", NULL };
+  g_autoptr(HsSession) live = run_recorded_session (NULL, script, arguments, 0, path);
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *live_console = console_text (live, TRUE);
+  g_autofree char *reopened_console = NULL;
+  const HsLaunchSpec *spec;
+  GListModel *live_samples = hs_session_get_samples (live);
+  GListModel *samples;
+
+  g_assert_null (hs_session_get_record_error (live));
+  g_assert_cmpstr (hs_session_get_file (live), ==, path);
+
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_session_is_read_only (reopened));
+  g_assert_false (hs_session_is_being_written_elsewhere (reopened));
+
+  spec = hs_session_get_launch_spec (reopened);
+  g_assert_cmpstr (spec->script, ==, script);
+  g_assert_cmpstr (spec->interpreter, ==, g_getenv ("HS_TEST_PYTHON"));
+  g_assert_cmpstr (spec->arguments[0], ==, "0.6");
+  g_assert_cmpstr (spec->arguments[1], ==, "4");
+  g_assert_cmpstr (hs_session_get_python_version (reopened), ==, hs_session_get_python_version (live));
+  g_assert_cmpint (hs_session_get_pid (reopened), ==, hs_session_get_pid (live));
+  g_assert_cmpint (hs_session_get_state (reopened), ==, HS_SESSION_STATE_EXITED);
+  g_assert_cmpint (hs_session_get_exit_code (reopened), ==, 4);
+  g_assert_cmpint (hs_session_get_started_at (reopened), >, 0);
+  g_assert_cmpint (hs_session_get_ended_at (reopened), >=, hs_session_get_started_at (reopened));
+
+  reopened_console = console_text (reopened, TRUE);
+  g_assert_cmpstr (reopened_console, ==, live_console);
+
+  samples = hs_session_get_samples (reopened);
+  g_assert_cmpuint (g_list_model_get_n_items (samples), ==, g_list_model_get_n_items (live_samples));
+  g_assert_cmpuint (g_list_model_get_n_items (samples), >=, 3);
+  for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+    {
+      g_autoptr(HsSample) expected = g_list_model_get_item (live_samples, i);
+      g_autoptr(HsSample) actual = g_list_model_get_item (samples, i);
+
+      g_assert_true (hs_session_load_rows (reopened, actual, &error));
+      assert_same_census (hs_sample_get_census (expected), hs_sample_get_census (actual));
+    }
+  g_assert_nonnull (hs_session_find_snapshot (reopened, "markers made"));
+}
+
+static char *
+heapscope_path (void)
+{
+  return g_build_filename (g_getenv ("HS_BUILD_ROOT"), "app", "heapscope", NULL);
+}
+
+static int
+run_heapscope (char **out,
+               char **err,
+               ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heapscope = heapscope_path ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, heapscope);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* heapscope --record writes a file that reopens; --report prints its tables. */
+static void
+test_record_and_report (void)
+{
+  g_autofree char *script = script_path ("markers.py");
+  g_autofree char *path = g_build_filename (tmpdir, "cli.heapscope", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *report_err = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--interval", "0.3",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "0.5", "5", NULL), ==, 5);
+  g_assert_nonnull (strstr (out, "expected-size "));  /* the script's output is passed on */
+  g_assert_nonnull (strstr (out, " __main__.Marker |       12345 |"));
+  g_assert_nonnull (strstr (out, "Recorded to "));
+
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), >=, 2);
+
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--report", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (report, " __main__.Marker |       12345 |"));
+  g_assert_nonnull (strstr (report, "Diff from the first sample"));
+  g_assert_nonnull (strstr (report, "Exited with code 5"));
+  g_clear_pointer (&report, g_free);
+  g_clear_pointer (&report_err, g_free);
+
+  /* Between two snapshots: from the script's own to the final census. */
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--report", path, "--from", "markers made",
+                                  "--to", "markers made", NULL), ==, 0);
+  g_assert_nonnull (strstr (report, "Diff from markers made"));
+  g_clear_pointer (&report, g_free);
+  g_clear_pointer (&report_err, g_free);
+
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--report", path, "--from", "no such label", NULL), ==, 1);
+  g_assert_nonnull (strstr (report_err, "no snapshot labelled “no such label”"));
+  g_clear_pointer (&report, g_free);
+  g_clear_pointer (&report_err, g_free);
+
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--report", script, NULL), ==, 1);
+  g_assert_nonnull (strstr (report_err, "is not a Heapscope session"));
+}
+
+/* The child side of test_sigkill: record a run and report each sample the
+ * session receives on stdout, until killed. */
+static int
+record_until_killed (const char *path)
+{
+  g_autofree char *script = script_path ("grows.py");
+  const char *arguments[] = { "60", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(HsSession) session = hs_session_new ();
+  guint reported = 0;
+
+  spec->interval = 0.1;
+  hs_session_record_to (session, path);
+  hs_session_start (session, spec);
+  while (!hs_session_is_over (session))
+    {
+      guint n = g_list_model_get_n_items (hs_session_get_samples (session));
+
+      g_main_context_iteration (NULL, TRUE);
+      if (n != reported)
+        {
+          printf ("pid %" G_GINT64_FORMAT " samples %u\n", hs_session_get_pid (session), n);
+          fflush (stdout);
+          reported = n;
+        }
+    }
+  return 1;
+}
+
+/* SIGKILL the app mid-run: the file holds every sample it had received. */
+static void
+test_sigkill (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "killed.heapscope", NULL);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self, "--record-until-killed", path, NULL };
+  g_autoptr(GSubprocess) recorder = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autofree char *status = NULL;
+  guint received = 0;
+  gint64 child_pid = 0;
+
+  recorder = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (recorder));
+  while (received < 6)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_cmpint (sscanf (line, "pid %" G_GINT64_FORMAT " samples %u", &child_pid, &received), ==, 2);
+    }
+  g_subprocess_send_signal (recorder, SIGKILL);
+  g_subprocess_wait (recorder, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (recorder));
+  kill ((pid_t) child_pid, SIGKILL);
+
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), >=, received);
+  for (guint i = 0; i < g_list_model_get_n_items (hs_session_get_samples (session)); i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (hs_session_get_samples (session), i);
+      g_assert_true (hs_session_load_rows (session, sample, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_RUNNING);
+  status = hs_session_dup_status_text (session);
+  g_assert_cmpstr (status, ==, "The recording ended while the script was running");
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_console (session)), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  if (argc == 3 && strcmp (argv[1], "--record-until-killed") == 0)
+    return record_until_killed (argv[2]);
+
+  tmpdir = g_dir_make_tmp ("hs-e2e-XXXXXX", NULL);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hs/e2e/markers", test_markers);
@@ -271,6 +522,15 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/output-order-and-cwd", test_output_order_and_cwd);
   g_test_add_func ("/hs/e2e/bad-launches", test_bad_launches);
   g_test_add_func ("/hs/e2e/headless", test_headless);
+  g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
+  g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
+  g_test_add_func ("/hs/e2e/sigkill", test_sigkill);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (status == 0)
+    {
+      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmpdir);
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  return status;
 }

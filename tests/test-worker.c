@@ -6,9 +6,13 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "hs-session.h"
 
@@ -287,6 +291,96 @@ test_agent_error_is_a_notice (Fixture       *fixture,
   g_assert_nonnull (strstr (g_ptr_array_index (fixture->notices, 0), "MemoryError"));
 }
 
+static void
+send_wide_snapshot (Fixture *fixture,
+                    guint    index)
+{
+  g_autoptr(HsCensus) census = hs_census_new (200);
+  HsMessage message = { HS_MESSAGE_CENSUS, 0, NULL, census, NULL };
+
+  for (guint row = 0; row < 200; row++)
+    census->rows[row] = (HsCensusRow) { g_strdup_printf ("module_%u.SomeRatherLongClassName_%u", index, row),
+                                        row + 1, 64 * (row + 1) };
+  census->objects = 200 * 201 / 2;
+  census->bytes = 64 * census->objects;
+  census->time = index;
+  census->label = g_strdup_printf ("snapshot %u", index);
+  send_message (fixture, &message);
+}
+
+static gboolean
+has_record_error (Fixture *fixture)
+{
+  return hs_session_get_record_error (fixture->session) != NULL;
+}
+
+static guint
+n_samples (Fixture *fixture)
+{
+  return g_list_model_get_n_items (hs_session_get_samples (fixture->session));
+}
+
+/* The disk fills up mid-run: the session says so and keeps sampling in memory;
+ * the file keeps what was written before. */
+static void
+test_disk_full (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hs-worker-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "full.heapscope", NULL);
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fixture_storage = { 0 };
+  Fixture *fixture = &fixture_storage;
+  struct rlimit saved, limit;
+  guint sent = 0;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  fixture->agent_fd = fds[1];
+  fixture->notices = g_ptr_array_new_with_free_func (g_free);
+  fixture->session = hs_session_new ();
+  g_signal_connect (fixture->session, "notice", G_CALLBACK (on_notice), fixture->notices);
+  hs_session_record_to (fixture->session, path);
+  hs_session_attach_socket (fixture->session, fds[0], 3600);
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limit = saved;
+  limit.rlim_cur = 160 * 1024;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  send_hello (fixture);
+  while (!has_record_error (fixture) && sent < 400)
+    {
+      send_wide_snapshot (fixture, sent++);
+      while (n_samples (fixture) < sent)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (has_record_error (fixture));
+  g_assert_cmpuint (fixture->notices->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->notices, 0), "Recording to disk stopped"));
+
+  /* Sampling goes on in memory. */
+  send_wide_snapshot (fixture, sent++);
+  g_assert_true (wait_until (has_snapshot, fixture));
+  while (n_samples (fixture) < sent)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  g_assert_true (wait_until (is_over, fixture));
+
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (reopened)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (reopened)), <, sent - 1);
+
+  fixture_tear_down (fixture, NULL);
+  g_remove (path);
+  g_rmdir (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +390,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/hs/worker/sampling", test_sampling);
+  g_test_add_func ("/hs/worker/disk-full", test_disk_full);
   ADD ("/hs/worker/pushed-snapshot", test_pushed_snapshot);
   ADD ("/hs/worker/garbage", test_garbage);
   ADD ("/hs/worker/oversized-frame", test_oversized_frame);
