@@ -1,7 +1,8 @@
 /* replay-corpus.c — run a fuzz target over a corpus directory, as a normal test
  *
  * Without libFuzzer, every fuzz target links this driver: each file of the
- * committed corpus is one TAP subtest (GLib's fuzzing/ arrangement).
+ * committed corpus is one TAP subtest (GLib's fuzzing/ arrangement). The corpus
+ * folder is the first argument, or $HS_FUZZ_CORPUS.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,7 +39,7 @@ main (int   argc,
   const char *name;
 
   g_test_init (&argc, &argv, NULL);
-  corpus = g_getenv ("HS_FUZZ_CORPUS");
+  corpus = argc > 1 ? argv[1] : g_getenv ("HS_FUZZ_CORPUS");
   g_assert_nonnull (corpus);
   dir = g_dir_open (corpus, 0, NULL);
   g_assert_nonnull (dir);
