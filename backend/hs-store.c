@@ -1206,10 +1206,14 @@ hs_store_read_census (HsStore  *self,
       const guint8 *rows = sqlite3_column_blob (chain, 2);
       int n_bytes = sqlite3_column_bytes (chain, 2);
 
-      if (sqlite3_column_int64 (chain, 0) != expected || sqlite3_column_int64 (chain, 1) != keyframe ||
-          sqlite3_column_int64 (chain, 3) != checksum (rows, n_bytes))
+      if (sqlite3_column_int64 (chain, 0) != expected || sqlite3_column_int64 (chain, 1) != keyframe)
         {
           damaged (self, error, _("a census chain is broken"));
+          return NULL;
+        }
+      if (sqlite3_column_int64 (chain, 3) != checksum (rows, n_bytes))
+        {
+          damaged (self, error, _("a census does not match its checksum"));
           return NULL;
         }
       if (!apply_census_rows (self, tallies, rows, rows + n_bytes, expected == keyframe, error))
