@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Validates a shared-mime-info package file: it parses, declares the session
 # type with its glob, and update-mime-database (when installed) accepts it
-# and writes the type and glob into a fresh database.
+# and writes the type, glob and content magic into a fresh database.
 #
 # usage: check-mime.py FILE MIME-TYPE GLOB
 
@@ -73,6 +73,10 @@ def main():
                        if line.strip() and not line.startswith("#")]
         if [mime_type, glob] not in [e[:2] for e in entries]:
             fail("update-mime-database wrote no {} glob for {}".format(glob, mime_type))
+        with open(os.path.join(db, "magic"), "rb") as f:
+            magic = f.read()
+        if ("[60:" + mime_type + "]").encode() not in magic or b"Heap" not in magic:
+            fail("update-mime-database wrote no content magic for " + mime_type)
     print("ok: update-mime-database accepts it")
     return 0
 
