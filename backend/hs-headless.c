@@ -45,8 +45,8 @@ hs_session_format_report (HsSession *self,
   total = hs_format_size (final_census->bytes);
 
   g_string_append_printf (report,
-                          _("Final census at %.1f s: %" G_GINT64_FORMAT " objects, %s (top %d types by size)\n"),
-                          final_census->time, final_census->objects,
+                          _("Final census at %.1f s: %lld objects, %s (top %d types by size)\n"),
+                          final_census->time, (long long) final_census->objects,
                           g_strstrip (total), REPORT_ROWS);
   g_string_append (report, table);
 

@@ -467,7 +467,7 @@ on_worker_event (const HsWorkerEvent *event,
                  gpointer             user_data)
 {
   HsSession *self = user_data;
-  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+  g_autoptr(GObject) hold G_GNUC_UNUSED = g_object_ref (G_OBJECT (self));
 
   switch (event->type)
     {

@@ -81,10 +81,43 @@ static const char schema_sql[] =
 
 /* Errors */
 
+typedef enum
+{
+  OP_CREATE,
+  OP_OPEN,
+  OP_CHECK,
+  OP_READ,
+  OP_WRITE,
+  OP_SAVE,
+} Operation;
+
+/* Whole sentences, one per operation, for translators: the file, then why. */
+static const char *
+failure_format (Operation operation)
+{
+  switch (operation)
+    {
+    case OP_CREATE:
+      return _("Could not create “%s”: %s");
+    case OP_OPEN:
+      return _("Could not open “%s”: %s");
+    case OP_CHECK:
+      return _("Could not check “%s”: %s");
+    case OP_READ:
+      return _("Could not read “%s”: %s");
+    case OP_WRITE:
+      return _("Could not write to “%s”: %s");
+    case OP_SAVE:
+      return _("Could not save “%s”: %s");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static gboolean
 set_sqlite_error (HsStore     *self,
                   GError     **error,
-                  const char  *doing)
+                  Operation    doing)
 {
   int code = sqlite3_errcode (self->db);
   int primary = code & 0xff;
@@ -97,11 +130,11 @@ set_sqlite_error (HsStore     *self,
                  _("“%s” is damaged: %s"), self->display_name, sqlite3_errmsg (self->db));
   else if (primary == SQLITE_FULL)
     g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
-                 _("Could not %s “%s”: the disk is full"), doing, self->display_name);
+                 failure_format (doing), self->display_name, _("the disk is full"));
   else
     g_set_error (error, HS_STORE_ERROR,
                  self->writable ? HS_STORE_ERROR_IO : HS_STORE_ERROR_DAMAGED,
-                 _("Could not %s “%s”: %s"), doing, self->display_name, sqlite3_errmsg (self->db));
+                 failure_format (doing), self->display_name, sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -216,7 +249,7 @@ static gboolean
 exec (HsStore     *self,
       const char  *sql,
       GError     **error,
-      const char  *doing)
+      Operation    doing)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, doing);
@@ -227,7 +260,7 @@ static sqlite3_stmt *
 prepare (HsStore     *self,
          const char  *sql,
          GError     **error,
-         const char  *doing)
+         Operation    doing)
 {
   sqlite3_stmt *statement = NULL;
 
@@ -297,7 +330,7 @@ hs_store_create (const char  *path,
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("create"));
+      set_sqlite_error (self, error, OP_CREATE);
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
@@ -314,11 +347,11 @@ hs_store_create (const char  *path,
   pragmas = g_strdup_printf ("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                              "PRAGMA application_id=%d; PRAGMA user_version=%d;",
                              HS_STORE_APPLICATION_ID, HS_STORE_SCHEMA_VERSION);
-  if (!exec (self, pragmas, error, _("create")) ||
-      !exec (self, "BEGIN", error, _("create")) ||
-      !exec (self, schema_sql, error, _("create")) ||
+  if (!exec (self, pragmas, error, OP_CREATE) ||
+      !exec (self, "BEGIN", error, OP_CREATE) ||
+      !exec (self, schema_sql, error, OP_CREATE) ||
       !write_setting (self, "app_version", g_variant_new_string (PACKAGE_VERSION), error) ||
-      !exec (self, "COMMIT", error, _("create")))
+      !exec (self, "COMMIT", error, OP_CREATE))
     return NULL;
 
   self->recording = TRUE;
@@ -374,9 +407,9 @@ write_setting (HsStore     *self,
                GVariant    *value,
                GError     **error)
 {
-  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  g_autoptr(GVariant) owned G_GNUC_UNUSED = g_variant_ref_sink (value);
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "INSERT OR REPLACE INTO session (key, value) VALUES (?, ?)", error, _("write"));
+    prepare (self, "INSERT OR REPLACE INTO session (key, value) VALUES (?, ?)", error, OP_WRITE);
 
   if (statement == NULL)
     return FALSE;
@@ -390,7 +423,7 @@ write_setting (HsStore     *self,
   else
     g_assert_not_reached ();
   if (sqlite3_step (statement) != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("write"));
+    return set_sqlite_error (self, error, OP_WRITE);
   return TRUE;
 }
 
@@ -405,7 +438,7 @@ check_writable (HsStore  *self,
       g_set_error_literal (error, HS_STORE_ERROR, HS_STORE_ERROR_IO, self->failed);
       return FALSE;
     }
-  return exec (self, "BEGIN IMMEDIATE", error, _("write to"));
+  return exec (self, "BEGIN IMMEDIATE", error, OP_WRITE);
 }
 
 /* Ends the transaction check_writable() began; after a failure the store
@@ -415,7 +448,7 @@ end_write (HsStore  *self,
            gboolean  ok,
            GError  **error)
 {
-  if (ok && exec (self, "COMMIT", error, _("write to")))
+  if (ok && exec (self, "COMMIT", error, OP_WRITE))
     return TRUE;
 
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -448,13 +481,13 @@ hs_store_write_launch (HsStore             *self,
            write_setting (self, "interval", g_variant_new_double (spec->interval), error) &&
            (spec->working_directory == NULL ||
             write_setting (self, "working_directory", g_variant_new_string (spec->working_directory), error));
-      statement = ok ? prepare (self, "INSERT INTO argument (position, value) VALUES (?, ?)", error, _("write to")) : NULL;
+      statement = ok ? prepare (self, "INSERT INTO argument (position, value) VALUES (?, ?)", error, OP_WRITE) : NULL;
       ok = statement != NULL;
       for (guint i = 0; ok && spec->arguments != NULL && spec->arguments[i] != NULL; i++)
         {
           sqlite3_bind_int (statement, 1, i);
           sqlite3_bind_text (statement, 2, spec->arguments[i], -1, SQLITE_STATIC);
-          ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, _("write to"));
+          ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
           sqlite3_reset (statement);
         }
     }
@@ -523,13 +556,13 @@ lookup_or_add_type (HsStore     *self,
     }
 
   *id = self->type_names->len;
-  statement = prepare (self, "INSERT INTO type (id, name) VALUES (?, ?)", error, _("write to"));
+  statement = prepare (self, "INSERT INTO type (id, name) VALUES (?, ?)", error, OP_WRITE);
   if (statement == NULL)
     return FALSE;
   sqlite3_bind_int (statement, 1, *id);
   sqlite3_bind_text (statement, 2, name, -1, SQLITE_STATIC);
   if (sqlite3_step (statement) != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("write to"));
+    return set_sqlite_error (self, error, OP_WRITE);
 
   owned = g_strdup (name);
   g_ptr_array_add (self->type_names, owned);
@@ -620,7 +653,7 @@ hs_store_append_census (HsStore   *self,
   if (ok)
     {
       sample = prepare (self, "INSERT INTO sample (id, time, elapsed, objects, bytes, rss, vms, label, final)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error, _("write to"));
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error, OP_WRITE);
       ok = sample != NULL;
     }
   if (ok)
@@ -635,12 +668,12 @@ hs_store_append_census (HsStore   *self,
       if (census->label != NULL)
         sqlite3_bind_text (sample, 8, census->label, -1, SQLITE_STATIC);
       sqlite3_bind_int (sample, 9, census->final);
-      ok = sqlite3_step (sample) == SQLITE_DONE || set_sqlite_error (self, error, _("write to"));
+      ok = sqlite3_step (sample) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
   if (ok)
     {
       rows = prepare (self, "INSERT INTO census (sample, keyframe, rows, checksum) VALUES (?, ?, ?, ?)",
-                      error, _("write to"));
+                      error, OP_WRITE);
       ok = rows != NULL;
     }
   if (ok)
@@ -652,7 +685,7 @@ hs_store_append_census (HsStore   *self,
       else
         sqlite3_bind_zeroblob (rows, 3, 0);
       sqlite3_bind_int64 (rows, 4, checksum (blob->data, blob->len));
-      ok = sqlite3_step (rows) == SQLITE_DONE || set_sqlite_error (self, error, _("write to"));
+      ok = sqlite3_step (rows) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
 
   if (!end_write (self, ok, error))
@@ -693,7 +726,7 @@ hs_store_append_console (HsStore    *self,
   if (!check_writable (self, error))
     return FALSE;
 
-  statement = prepare (self, "INSERT INTO console (stream, text) VALUES (?, ?)", error, _("write to"));
+  statement = prepare (self, "INSERT INTO console (stream, text) VALUES (?, ?)", error, OP_WRITE);
   ok = statement != NULL;
   for (guint i = 0; ok && i < texts->len; i++)
     {
@@ -701,7 +734,7 @@ hs_store_append_console (HsStore    *self,
 
       sqlite3_bind_int (statement, 1, text->stream);
       sqlite3_bind_blob (statement, 2, text->text, strlen (text->text), SQLITE_STATIC);
-      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, _("write to"));
+      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
       sqlite3_reset (statement);
     }
   return end_write (self, ok, error);
@@ -714,7 +747,7 @@ load_type_names (HsStore  *self,
                  GError  **error)
 {
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT id, name FROM type WHERE id >= ? ORDER BY id", error, _("read"));
+    prepare (self, "SELECT id, name FROM type WHERE id >= ? ORDER BY id", error, OP_READ);
   int step;
 
   if (statement == NULL)
@@ -729,7 +762,7 @@ load_type_names (HsStore  *self,
       g_ptr_array_add (self->type_names, g_strdup (name));
     }
   if (step != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("read"));
+    return set_sqlite_error (self, error, OP_READ);
   return TRUE;
 }
 
@@ -739,12 +772,12 @@ query_int (HsStore     *self,
            gint64      *value,
            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = prepare (self, sql, error, _("read"));
+  g_autoptr(sqlite3_stmt) statement = prepare (self, sql, error, OP_READ);
 
   if (statement == NULL)
     return FALSE;
   if (sqlite3_step (statement) != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("read"));
+    return set_sqlite_error (self, error, OP_READ);
   *value = sqlite3_column_int64 (statement, 0);
   return TRUE;
 }
@@ -754,7 +787,7 @@ read_setting_string (HsStore    *self,
                      const char *key)
 {
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, NULL);
+    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
   const char *text;
 
   if (statement == NULL)
@@ -772,7 +805,7 @@ read_setting_int (HsStore    *self,
                   gint64      fallback)
 {
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, NULL);
+    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
 
   if (statement == NULL)
     return fallback;
@@ -788,7 +821,7 @@ read_setting_double (HsStore    *self,
                      double      fallback)
 {
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, NULL);
+    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
 
   if (statement == NULL)
     return fallback;
@@ -804,7 +837,6 @@ check_identity (HsStore  *self,
 {
   gint64 application_id = 0;
   gint64 schema_version = 0;
-  g_autofree char *quick_check = NULL;
 
   if (!query_int (self, "PRAGMA application_id", &application_id, error))
     return FALSE;
@@ -829,12 +861,12 @@ check_identity (HsStore  *self,
     return damaged (self, error, _("it has no schema version"));
 
   {
-    g_autoptr(sqlite3_stmt) statement = prepare (self, "PRAGMA quick_check(1)", error, _("check"));
+    g_autoptr(sqlite3_stmt) statement = prepare (self, "PRAGMA quick_check(1)", error, OP_CHECK);
 
     if (statement == NULL)
       return FALSE;
     if (sqlite3_step (statement) != SQLITE_ROW)
-      return set_sqlite_error (self, error, _("check"));
+      return set_sqlite_error (self, error, OP_CHECK);
     if (g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), "ok") != 0)
       return damaged (self, error, (const char *) sqlite3_column_text (statement, 0));
   }
@@ -873,7 +905,7 @@ hs_store_open (const char  *path,
 
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("open"));
+      set_sqlite_error (self, error, OP_OPEN);
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
@@ -911,7 +943,7 @@ read_arguments (HsStore  *self,
 {
   g_autoptr(GPtrArray) arguments = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM argument ORDER BY position", error, _("read"));
+    prepare (self, "SELECT value FROM argument ORDER BY position", error, OP_READ);
   int step;
 
   if (statement == NULL)
@@ -923,7 +955,7 @@ read_arguments (HsStore  *self,
     }
   if (step != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, _("read"));
+      set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
   g_ptr_array_add (arguments, NULL);
@@ -968,7 +1000,7 @@ read_launch (HsStore  *self,
   recording->n_samples = (guint) MIN (n_samples, G_MAXUINT);
   if (n_samples > 0)
     {
-      g_autoptr(sqlite3_stmt) last = prepare (self, "SELECT max(time) FROM sample", error, _("read"));
+      g_autoptr(sqlite3_stmt) last = prepare (self, "SELECT max(time) FROM sample", error, OP_READ);
 
       if (last == NULL)
         return NULL;
@@ -1005,7 +1037,7 @@ read_samples (HsStore  *self,
 {
   g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT " SAMPLE_COLUMNS " FROM sample WHERE id < ? ORDER BY id", error, _("read"));
+    prepare (self, "SELECT " SAMPLE_COLUMNS " FROM sample WHERE id < ? ORDER BY id", error, OP_READ);
   int step;
 
   if (statement == NULL)
@@ -1022,7 +1054,7 @@ read_samples (HsStore  *self,
     }
   if (step != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, _("read"));
+      set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
   return g_steal_pointer (&samples);
@@ -1034,7 +1066,7 @@ read_console (HsStore  *self,
 {
   g_autoptr(GPtrArray) console = g_ptr_array_new_with_free_func (hs_console_text_free);
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT stream, text FROM console ORDER BY id", error, _("read"));
+    prepare (self, "SELECT stream, text FROM console ORDER BY id", error, OP_READ);
   int step;
 
   if (statement == NULL)
@@ -1050,7 +1082,7 @@ read_console (HsStore  *self,
     }
   if (step != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, _("read"));
+      set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
   return g_steal_pointer (&console);
@@ -1067,7 +1099,7 @@ hs_store_read_recording (HsStore  *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!exec (self, "BEGIN", error, _("read")))
+  if (!exec (self, "BEGIN", error, OP_READ))
     return NULL;
   if ((recording = read_launch (self, error)) != NULL &&
       (recording->samples = read_samples (self, recording->n_samples, error)) != NULL)
@@ -1170,7 +1202,7 @@ hs_store_read_census (HsStore  *self,
   locker = g_mutex_locker_new (&self->mutex);
 
   figures = prepare (self, "SELECT " SAMPLE_COLUMNS ", (SELECT keyframe FROM census WHERE sample = ?1)"
-                           " FROM sample WHERE id = ?1", error, _("read"));
+                           " FROM sample WHERE id = ?1", error, OP_READ);
   if (figures == NULL)
     return NULL;
   sqlite3_bind_int64 (figures, 1, index);
@@ -1182,7 +1214,7 @@ hs_store_read_census (HsStore  *self,
     }
   if (step != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, _("read"));
+      set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
   header = census_from_row (figures, 0);
@@ -1195,7 +1227,7 @@ hs_store_read_census (HsStore  *self,
     }
 
   chain = prepare (self, "SELECT sample, keyframe, rows, checksum FROM census"
-                         " WHERE sample BETWEEN ? AND ? ORDER BY sample", error, _("read"));
+                         " WHERE sample BETWEEN ? AND ? ORDER BY sample", error, OP_READ);
   if (chain == NULL)
     return NULL;
   sqlite3_bind_int64 (chain, 1, keyframe);
@@ -1222,7 +1254,7 @@ hs_store_read_census (HsStore  *self,
     }
   if (step != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, _("read"));
+      set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
   if (expected != (gint64) index + 1)
@@ -1302,26 +1334,26 @@ hs_store_backup (const char    *source_path,
   g_free (destination->display_name);
   destination->display_name = g_filename_display_basename (destination_path);
   if (sqlite3_open_v2 (template, &destination->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    ok = set_sqlite_error (destination, error, _("save"));
+    ok = set_sqlite_error (destination, error, OP_SAVE);
 
   g_mutex_lock (&source->mutex);
   backup = ok ? sqlite3_backup_init (destination->db, "main", source->db, "main") : NULL;
   if (ok && backup == NULL)
-    ok = set_sqlite_error (destination, error, _("save"));
+    ok = set_sqlite_error (destination, error, OP_SAVE);
   while (ok && (step = sqlite3_backup_step (backup, 256)) != SQLITE_DONE)
     {
       if (step != SQLITE_OK && step != SQLITE_BUSY && step != SQLITE_LOCKED)
-        ok = set_sqlite_error (destination, error, _("save"));
+        ok = set_sqlite_error (destination, error, OP_SAVE);
       else if (g_cancellable_set_error_if_cancelled (cancellable, error))
         ok = FALSE;
       else if (step != SQLITE_OK)
         g_usleep (10000);
     }
   if (backup != NULL && sqlite3_backup_finish (backup) != SQLITE_OK && ok)
-    ok = set_sqlite_error (destination, error, _("save"));
+    ok = set_sqlite_error (destination, error, OP_SAVE);
   g_mutex_unlock (&source->mutex);
 
-  ok = ok && exec (destination, "PRAGMA journal_mode=DELETE", error, _("save"));
+  ok = ok && exec (destination, "PRAGMA journal_mode=DELETE", error, OP_SAVE);
   g_clear_pointer (&destination, hs_store_close);
 
   if (ok && g_rename (template, destination_path) != 0)

@@ -747,7 +747,7 @@ handle_message (HsWorker  *self,
 
         if (id != 0 && !(request = g_hash_table_lookup (self->requests, &id)))
           {
-            g_autofree char *text = g_strdup_printf (_("The agent answered request %" G_GINT64_FORMAT ", which was never asked"), id);
+            g_autofree char *text = g_strdup_printf (_("The agent answered request %lld, which was never asked"), (long long) id);
             protocol_error (self, text);
             return;
           }
