@@ -217,3 +217,47 @@ hs_census_format_table (const HsCensusRow *rows,
 
   return g_string_free (out, FALSE);
 }
+
+static void
+append_csv_field (GString    *out,
+                  const char *field)
+{
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, field);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = field; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* @rows as RFC 4180 CSV: a header, then one record per row, CRLF line ends,
+ * sizes in bytes. With @deltas (@n_rows entries in the same order, names
+ * unused), each record also has the change of its count and size. */
+char *
+hs_census_format_csv (const HsCensusRow *rows,
+                      const HsCensusRow *deltas,
+                      guint              n_rows)
+{
+  GString *out = g_string_new (deltas != NULL ? "type,count,size,delta_count,delta_size\r\n"
+                                              : "type,count,size\r\n");
+
+  g_return_val_if_fail (rows != NULL || n_rows == 0, NULL);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      append_csv_field (out, rows[i].name != NULL ? rows[i].name : "");
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, rows[i].count, rows[i].size);
+      if (deltas != NULL)
+        g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, deltas[i].count, deltas[i].size);
+      g_string_append (out, "\r\n");
+    }
+
+  return g_string_free (out, FALSE);
+}

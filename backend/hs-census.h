@@ -50,6 +50,10 @@ char              *hs_census_format_table  (const HsCensusRow *rows,
                                             guint              limit);
 char              *hs_format_size          (gint64          bytes);
 
+char              *hs_census_format_csv    (const HsCensusRow *rows,
+                                            const HsCensusRow *deltas,
+                                            guint              n_rows);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCensus, hs_census_unref)
 
 G_END_DECLS
