@@ -17,6 +17,7 @@ EXPECTED = {
     "last-working-directory": "''",
     "sample-interval": "1.0",
     "diff-baseline": "'previous'",
+    "recent-sessions": "@as []",
     "window-width": "1100",
     "window-height": "760",
     "window-maximized": "false",
