@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <math.h>
+#include <glib/gi18n-lib.h>
+
 #include "hs-census.h"
 #include "hs-format.h"
 
@@ -41,4 +44,39 @@ hs_format_signed_bytes (gint64 bytes)
     return g_strdup ("0 B");
   magnitude = hs_format_bytes (bytes > 0 ? bytes : -bytes);
   return g_strconcat (bytes > 0 ? "+" : "−", magnitude, NULL);
+}
+
+/* "0.4 s", "12 s", "3 min 4 s", "2 h 5 min". */
+char *
+hs_format_duration (double seconds)
+{
+  long whole;
+
+  if (!(seconds >= 0))
+    seconds = 0;
+  if (seconds < 10)
+    return g_strdup_printf (_("%.1f s"), seconds);
+  whole = lround (MIN (seconds, (double) G_MAXINT32));
+  if (whole < 60)
+    return g_strdup_printf (_("%ld s"), whole);
+  if (whole < 3600)
+    return g_strdup_printf (_("%ld min %ld s"), whole / 60, whole % 60);
+  return g_strdup_printf (_("%ld h %ld min"), whole / 3600, (whole % 3600) / 60);
+}
+
+/* "21 Nov 2026, 14:05" in local time; "" for 0. */
+char *
+hs_format_date_time (gint64 usec_since_epoch)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (usec_since_epoch <= 0)
+    return g_strdup ("");
+  utc = g_date_time_new_from_unix_utc (usec_since_epoch / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  /* Translators: a session's start, as in "21 Nov 2026, 14:05"; see g_date_time_format() */
+  return g_date_time_format (local, _("%-d %b %Y, %H:%M"));
 }

@@ -12,5 +12,7 @@ char *hs_format_count        (gint64 count);
 char *hs_format_signed_count (gint64 count);
 char *hs_format_bytes        (gint64 bytes);
 char *hs_format_signed_bytes (gint64 bytes);
+char *hs_format_duration     (double seconds);
+char *hs_format_date_time    (gint64 usec_since_epoch);
 
 G_END_DECLS
