@@ -4,11 +4,27 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-format.h"
 #include "hs-memory-chart.h"
 #include "hs-overview-page.h"
+
+typedef enum
+{
+  DETAIL_SCRIPT,
+  DETAIL_ARGUMENTS,
+  DETAIL_FOLDER,
+  DETAIL_INTERPRETER,
+  DETAIL_PYTHON,
+  DETAIL_PID,
+  DETAIL_STARTED,
+  DETAIL_DURATION,
+  DETAIL_OUTCOME,
+  DETAIL_FILE,
+  N_DETAILS
+} Detail;
 
 typedef enum
 {
@@ -28,6 +44,7 @@ struct _HsOverviewPage
   HsMemoryChart *chart;
   GtkListBox    *snapshot_list;
   GtkWidget     *snapshot_placeholder;
+  GtkLabel      *details[N_DETAILS];
 };
 
 G_DEFINE_FINAL_TYPE (HsOverviewPage, hs_overview_page, GTK_TYPE_WIDGET)
@@ -110,6 +127,189 @@ create_snapshot_row (gpointer item,
   return row;
 }
 
+static void
+set_detail (HsOverviewPage *self,
+            Detail          detail,
+            const char     *text,
+            const char     *tooltip)
+{
+  GtkLabel *label = self->details[detail];
+  gboolean known = text != NULL && *text != '\0';
+
+  gtk_label_set_text (label, known ? text : "—");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), known ? (tooltip != NULL ? tooltip : text) : NULL);
+}
+
+static char *
+dup_arguments (const HsLaunchSpec *spec)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; spec->arguments != NULL && spec->arguments[i] != NULL; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (spec->arguments[i]);
+
+      if (i > 0)
+        g_string_append_c (text, ' ');
+      /* Quote only what needs it, as one would type it. */
+      g_string_append (text, strpbrk (spec->arguments[i], " \t\n'\"\\$`*?[]{}()<>|&;#~") != NULL ||
+                             *spec->arguments[i] == '\0' ? quoted : spec->arguments[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Seconds the session ran, or has run so far. */
+static double
+session_duration (HsSession *session)
+{
+  gint64 started = hs_session_get_started_at (session);
+  gint64 ended = hs_session_get_ended_at (session);
+  HsSample *latest = hs_session_get_latest_sample (session);
+
+  if (started > 0 && ended >= started)
+    return (ended - started) / (double) G_USEC_PER_SEC;
+  if (started > 0 && hs_session_is_live (session))
+    return (g_get_real_time () - started) / (double) G_USEC_PER_SEC;
+  return latest != NULL ? hs_sample_get_time (latest) : -1;
+}
+
+static void
+update_details (HsOverviewPage *self)
+{
+  HsSession *session = self->session;
+  const HsLaunchSpec *spec = session != NULL ? hs_session_get_launch_spec (session) : NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *arguments = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *started = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *outcome = NULL;
+  g_autofree char *file_text = NULL;
+  const char *file = NULL;
+  double seconds;
+
+  if (session == NULL)
+    {
+      for (guint i = 0; i < N_DETAILS; i++)
+        set_detail (self, i, NULL, NULL);
+      return;
+    }
+
+  if (spec != NULL)
+    {
+      script = spec->script != NULL ? g_path_get_basename (spec->script) : NULL;
+      arguments = dup_arguments (spec);
+      if (spec->working_directory != NULL && *spec->working_directory != '\0')
+        folder = g_strdup (spec->working_directory);
+      else if (spec->script != NULL)
+        folder = g_path_get_dirname (spec->script);
+    }
+  set_detail (self, DETAIL_SCRIPT, script, spec != NULL ? spec->script : NULL);
+  if (spec != NULL && (arguments == NULL || *arguments == '\0'))
+    set_detail (self, DETAIL_ARGUMENTS, _("None"), NULL);
+  else
+    set_detail (self, DETAIL_ARGUMENTS, arguments, NULL);
+  set_detail (self, DETAIL_FOLDER, folder, NULL);
+  set_detail (self, DETAIL_INTERPRETER, spec != NULL ? spec->interpreter : NULL, NULL);
+  set_detail (self, DETAIL_PYTHON, hs_session_get_python_version (session), NULL);
+
+  if (hs_session_get_pid (session) > 0)
+    pid = g_strdup_printf ("%" G_GINT64_FORMAT, hs_session_get_pid (session));
+  set_detail (self, DETAIL_PID, pid, NULL);
+
+  started = hs_format_date_time (hs_session_get_started_at (session));
+  set_detail (self, DETAIL_STARTED, started, NULL);
+  seconds = session_duration (session);
+  if (seconds >= 0)
+    duration = hs_format_duration (seconds);
+  set_detail (self, DETAIL_DURATION, duration, NULL);
+
+  outcome = hs_session_dup_status_text (session);
+  set_detail (self, DETAIL_OUTCOME, outcome, NULL);
+
+  file = hs_session_get_file (session);
+  if (file == NULL)
+    file_text = g_strdup (_("Not recorded"));
+  else if (hs_session_get_record_error (session) != NULL)
+    file_text = g_strdup_printf (_("%s (recording stopped)"), file);
+  else
+    file_text = g_strdup (file);
+  set_detail (self, DETAIL_FILE, file_text, NULL);
+}
+
+static void
+on_session_changed (HsSession      *session,
+                    GParamSpec     *pspec,
+                    HsOverviewPage *self)
+{
+  update_details (self);
+}
+
+static void
+add_detail (HsOverviewPage *self,
+            GtkListBox     *list,
+            Detail          detail,
+            const char     *title,
+            PangoEllipsizeMode ellipsize)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *caption = gtk_label_new (title);
+  GtkWidget *value = gtk_label_new ("—");
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 1);
+  gtk_label_set_ellipsize (GTK_LABEL (value), ellipsize);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL, -1);
+  gtk_list_box_append (list, row);
+  self->details[detail] = GTK_LABEL (value);
+}
+
+static GtkWidget *
+create_details (HsOverviewPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *heading = gtk_label_new (_("Details"));
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_set_valign (list, GTK_ALIGN_START);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_SCRIPT, _("Script"), PANGO_ELLIPSIZE_MIDDLE);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_ARGUMENTS, _("Arguments"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_FOLDER, _("Working Folder"), PANGO_ELLIPSIZE_START);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_INTERPRETER, _("Interpreter"), PANGO_ELLIPSIZE_START);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_PYTHON, _("Python Version"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_PID, _("Process ID"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_STARTED, _("Started"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_DURATION, _("Duration"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_OUTCOME, _("Outcome"), PANGO_ELLIPSIZE_END);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_FILE, _("Session File"), PANGO_ELLIPSIZE_START);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_widget_set_size_request (box, 340, -1);
+  return box;
+}
+
 static GtkWidget *
 create_figure (HsOverviewPage *self,
                GtkGrid        *grid,
@@ -162,6 +362,8 @@ static void
 hs_overview_page_init (HsOverviewPage *self)
 {
   GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *main_column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *chart_frame;
   GtkWidget *heading;
   GtkWidget *scroller;
@@ -192,12 +394,12 @@ hs_overview_page_init (HsOverviewPage *self)
   gtk_widget_add_css_class (chart_frame, "view");
   gtk_frame_set_child (GTK_FRAME (chart_frame), GTK_WIDGET (self->chart));
   gtk_widget_set_vexpand (chart_frame, TRUE);
-  gtk_widget_set_parent (chart_frame, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (main_column), chart_frame);
 
   heading = gtk_label_new (_("Snapshots"));
   gtk_widget_add_css_class (heading, "heading");
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_set_parent (heading, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (main_column), heading);
 
   self->snapshot_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->snapshot_list, GTK_SELECTION_NONE);
@@ -213,7 +415,14 @@ hs_overview_page_init (HsOverviewPage *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->snapshot_list));
-  gtk_widget_set_parent (scroller, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (main_column), scroller);
+
+  gtk_widget_set_hexpand (main_column, TRUE);
+  gtk_box_append (GTK_BOX (columns), main_column);
+  gtk_box_append (GTK_BOX (columns), create_details (self));
+  gtk_widget_set_vexpand (columns, TRUE);
+  gtk_widget_set_parent (columns, GTK_WIDGET (self));
+  update_details (self);
 }
 
 GtkWidget *
@@ -242,6 +451,8 @@ hs_overview_page_set_session (HsOverviewPage *self,
     {
       g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
       g_signal_connect (session, "notify::effective-interval", G_CALLBACK (on_latest_sample), self);
+      g_signal_connect (session, "notify", G_CALLBACK (on_session_changed), self);
     }
   update_figures (self);
+  update_details (self);
 }
