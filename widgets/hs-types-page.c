@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-format.h"
@@ -19,6 +20,8 @@ struct _HsTypesPage
 
   HsSession          *session;
   GSignalGroup       *snapshot_signals;
+  GSignalGroup       *session_signals;
+  GtkFileChooserNative *chooser;
 
   GtkWidget          *toolbar;
   GtkSearchEntry     *filter_entry;
@@ -27,6 +30,8 @@ struct _HsTypesPage
   GtkStringList      *shown_choices;
   GtkStringList      *baseline_choices;
   GtkWidget          *scroller;
+  GtkWidget          *loading_box;
+  GtkSpinner         *loading_spinner;
   GtkColumnView      *column_view;
   GtkStringFilter    *filter;
   GtkFilterListModel *filtered;
@@ -37,6 +42,15 @@ struct _HsTypesPage
 };
 
 G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
+
+enum {
+  NOTICE,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static void update_export_actions (HsTypesPage *self);
 
 typedef enum
 {
@@ -295,7 +309,285 @@ on_rows_changed (GListModel  *model,
                  HsTypesPage *self)
 {
   if (removed != added)
-    update_summary (self);
+    {
+      update_summary (self);
+      update_export_actions (self);
+    }
+}
+
+/* Rows are read from a reopened session's file on demand: say so meanwhile. */
+static gboolean
+is_loading (HsTypesPage *self)
+{
+  return self->session != NULL && hs_session_get_loading (self->session);
+}
+
+static void
+update_export_actions (HsTypesPage *self)
+{
+  gboolean can = self->session != NULL && !is_loading (self) &&
+                 g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "types.export-csv", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "types.copy-table", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "types.save-table", can);
+}
+
+static void
+update_loading (HsTypesPage *self)
+{
+  gboolean loading = is_loading (self);
+
+  gtk_widget_set_visible (self->loading_box, loading);
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  update_export_actions (self);
+}
+
+static void
+on_loading_changed (HsSession   *session,
+                    GParamSpec  *pspec,
+                    HsTypesPage *self)
+{
+  update_loading (self);
+}
+
+/* The census the table shows: the chosen snapshot, or the latest sample. */
+static HsSample *
+shown_sample (HsTypesPage *self)
+{
+  guint shown = gtk_drop_down_get_selected (self->shown_dropdown);
+
+  if (shown == 0 || shown == GTK_INVALID_LIST_POSITION)
+    return hs_session_get_latest_sample (self->session);
+  return snapshot_at (self, shown - 1);
+}
+
+/* Whether the Δ columns compare with anything: the first sample compared with
+ * the previous one has nothing before it. */
+static gboolean
+has_baseline (HsTypesPage *self)
+{
+  guint baseline = gtk_drop_down_get_selected (self->baseline_dropdown);
+  HsSample *shown;
+
+  if (self->session == NULL || (shown = shown_sample (self)) == NULL)
+    return FALSE;
+  if (baseline == 0 || baseline == GTK_INVALID_LIST_POSITION)
+    return hs_sample_get_index (shown) > 0;
+  return TRUE;
+}
+
+/* Whether the user chose what to compare with (the first sample or a
+ * snapshot), as one does to diff two censuses. */
+static gboolean
+is_comparing (HsTypesPage *self)
+{
+  guint baseline = gtk_drop_down_get_selected (self->baseline_dropdown);
+
+  return self->session != NULL && baseline != GTK_INVALID_LIST_POSITION && baseline >= 1;
+}
+
+/**
+ * hs_types_page_dup_csv:
+ *
+ * The rows as shown (filtered and sorted) as CSV: type, count, size and, when
+ * the Δ columns compare with a census, delta_count and delta_size.
+ */
+char *
+hs_types_page_dup_csv (HsTypesPage *self)
+{
+  GListModel *rows;
+  guint n;
+  g_autofree HsCensusRow *values = NULL;
+  g_autofree HsCensusRow *deltas = NULL;
+  gboolean with_deltas;
+
+  g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
+
+  rows = G_LIST_MODEL (self->sorted);
+  n = g_list_model_get_n_items (rows);
+  with_deltas = has_baseline (self);
+  values = g_new0 (HsCensusRow, MAX (n, 1));
+  deltas = with_deltas ? g_new0 (HsCensusRow, MAX (n, 1)) : NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+
+      values[i].name = (char *) hs_type_stat_get_name (stat);
+      values[i].count = hs_type_stat_get_count (stat);
+      values[i].size = hs_type_stat_get_size (stat);
+      if (deltas != NULL)
+        {
+          deltas[i].count = hs_type_stat_get_delta_count (stat);
+          deltas[i].size = hs_type_stat_get_delta_size (stat);
+        }
+    }
+  /* The names stay alive: the census model holds the rows. */
+  return hs_census_format_csv (values, deltas, n);
+}
+
+/**
+ * hs_types_page_dup_text_table:
+ *
+ * The rows as shown, as Pympler's summary.print_ prints them: the census, or,
+ * when comparing with a chosen census, the rows that changed and by how much
+ * (as tracker.print_diff prints them).
+ */
+char *
+hs_types_page_dup_text_table (HsTypesPage *self)
+{
+  GListModel *rows;
+  guint n;
+  guint n_kept = 0;
+  g_autofree HsCensusRow *values = NULL;
+  gboolean comparing;
+
+  g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
+
+  rows = G_LIST_MODEL (self->sorted);
+  n = g_list_model_get_n_items (rows);
+  comparing = is_comparing (self);
+  values = g_new0 (HsCensusRow, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+      HsCensusRow *row = &values[n_kept];
+
+      row->name = (char *) hs_type_stat_get_name (stat);
+      row->count = comparing ? hs_type_stat_get_delta_count (stat) : hs_type_stat_get_count (stat);
+      row->size = comparing ? hs_type_stat_get_delta_size (stat) : hs_type_stat_get_size (stat);
+      /* A type only the baseline has is no part of the census; an unchanged one no part of a diff. */
+      if (row->count != 0 || row->size != 0)
+        n_kept++;
+    }
+  return hs_census_format_table (values, n_kept, n_kept);
+}
+
+static void
+notice (HsTypesPage *self,
+        const char  *text)
+{
+  g_signal_emit (self, signals [NOTICE], 0, text);
+}
+
+static void
+copy_table_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HsTypesPage *self = HS_TYPES_PAGE (widget);
+  g_autofree char *table = hs_types_page_dup_text_table (self);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), table);
+  notice (self, _("Table copied"));
+}
+
+typedef struct
+{
+  HsTypesPage *page;
+  char        *name;
+} WriteRequest;
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  WriteRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    text = g_strdup_printf (_("Saved as %s"), request->name);
+  else
+    text = g_strdup_printf (_("Could not save %s: %s"), request->name, error->message);
+  notice (request->page, text);
+  g_object_unref (request->page);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+write_file (HsTypesPage *self,
+            GFile       *file,
+            char        *contents)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_take (contents, strlen (contents));
+  WriteRequest *request = g_new0 (WriteRequest, 1);
+
+  request->page = g_object_ref (self);
+  request->name = g_file_get_basename (file);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, on_written, request);
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    HsTypesPage     *self)
+{
+  gboolean csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "hs-csv"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        write_file (self, file, csv ? hs_types_page_dup_csv (self) : hs_types_page_dup_text_table (self));
+    }
+  g_clear_object (&self->chooser);
+}
+
+/* "markers-types.csv" for markers.py */
+static char *
+dup_export_name (HsTypesPage *self,
+                 const char  *suffix)
+{
+  const HsLaunchSpec *spec = self->session != NULL ? hs_session_get_launch_spec (self->session) : NULL;
+  g_autofree char *stem = spec != NULL && spec->script != NULL ? g_path_get_basename (spec->script) : g_strdup ("heapscope");
+  char *dot = strrchr (stem, '.');
+
+  if (dot != NULL && dot != stem)
+    *dot = '\0';
+  return g_strdup_printf ("%s-types%s", stem, suffix);
+}
+
+static void
+choose_export_file (HsTypesPage *self,
+                    gboolean     csv)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = dup_export_name (self, csv ? ".csv" : ".txt");
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (csv ? _("Export as CSV") : _("Save as Text"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, csv ? _("CSV Files") : _("Text Files"));
+  gtk_file_filter_add_mime_type (filter, csv ? "text/csv" : "text/plain");
+  gtk_file_filter_add_pattern (filter, csv ? "*.csv" : "*.txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_object_set_data (G_OBJECT (self->chooser), "hs-csv", GINT_TO_POINTER (csv));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  choose_export_file (HS_TYPES_PAGE (widget), TRUE);
+}
+
+static void
+save_table_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  choose_export_file (HS_TYPES_PAGE (widget), FALSE);
 }
 
 static void
@@ -304,7 +596,14 @@ hs_types_page_dispose (GObject *object)
   HsTypesPage *self = (HsTypesPage *) object;
   GtkWidget *child;
 
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   g_clear_object (&self->snapshot_signals);
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -321,6 +620,18 @@ hs_types_page_class_init (HsTypesPageClass *klass)
   object_class->dispose = hs_types_page_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hstypespage");
+
+  gtk_widget_class_install_action (widget_class, "types.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "types.copy-table", NULL, copy_table_action);
+  gtk_widget_class_install_action (widget_class, "types.save-table", NULL, save_table_action);
+
+  /**
+   * HsTypesPage::notice:
+   * @text: what happened (an export done or failed), for a toast
+   */
+  signals [NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static GtkWidget *
@@ -378,6 +689,19 @@ hs_types_page_init (HsTypesPage *self)
   g_signal_connect (self->baseline_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
   gtk_box_append (GTK_BOX (self->toolbar), labelled (_("_Compare with"), GTK_WIDGET (self->baseline_dropdown)));
 
+  {
+    GtkWidget *export_button = gtk_menu_button_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+
+    g_menu_append (menu, _("Export as _CSV…"), "types.export-csv");
+    g_menu_append (menu, _("_Copy as Text Table"), "types.copy-table");
+    g_menu_append (menu, _("_Save as Text…"), "types.save-table");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export_button), "document-save-as-symbolic");
+    gtk_widget_set_tooltip_text (export_button, _("Export the Table"));
+    gtk_box_append (GTK_BOX (self->toolbar), export_button);
+  }
+
   /* The table. */
   self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_column_view_set_show_column_separators (self->column_view, FALSE);
@@ -409,8 +733,25 @@ hs_types_page_init (HsTypesPage *self)
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
-  gtk_widget_set_vexpand (self->scroller, TRUE);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+    GtkWidget *label = gtk_label_new (_("Reading the census…"));
+
+    self->loading_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+    self->loading_spinner = GTK_SPINNER (gtk_spinner_new ());
+    gtk_widget_set_size_request (GTK_WIDGET (self->loading_spinner), 32, 32);
+    gtk_widget_add_css_class (self->loading_box, "card");
+    gtk_widget_add_css_class (self->loading_box, "hs-loading");
+    gtk_widget_set_halign (self->loading_box, GTK_ALIGN_CENTER);
+    gtk_widget_set_valign (self->loading_box, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (self->loading_box), GTK_WIDGET (self->loading_spinner));
+    gtk_box_append (GTK_BOX (self->loading_box), label);
+    gtk_widget_set_visible (self->loading_box, FALSE);
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), self->scroller);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->loading_box);
+    gtk_widget_set_vexpand (overlay, TRUE);
+    gtk_widget_set_parent (overlay, GTK_WIDGET (self));
+  }
 
   self->summary_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->summary_label, 0);
@@ -424,7 +765,11 @@ hs_types_page_init (HsTypesPage *self)
   self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_object (self->snapshot_signals, "items-changed",
                                  G_CALLBACK (on_snapshots_changed), self, 0);
+  self->session_signals = g_signal_group_new (HS_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::loading",
+                                 G_CALLBACK (on_loading_changed), self, 0);
   update_summary (self);
+  update_export_actions (self);
 }
 
 GtkWidget *
@@ -447,12 +792,14 @@ hs_types_page_set_session (HsTypesPage *self,
                                    session != NULL ? G_LIST_MODEL (hs_session_get_census_model (session)) : NULL);
   g_signal_group_set_target (self->snapshot_signals,
                              session != NULL ? hs_session_get_snapshots (session) : NULL);
+  g_signal_group_set_target (self->session_signals, session);
   self->updating_choices = TRUE;
   gtk_drop_down_set_selected (self->shown_dropdown, 0);
   gtk_drop_down_set_selected (self->baseline_dropdown, 0);
   self->updating_choices = FALSE;
   rebuild_choices (self);
   update_summary (self);
+  update_loading (self);
 }
 
 GtkColumnView *

@@ -24,5 +24,7 @@ void           hs_types_page_sort_by          (HsTypesPage *self,
                                                const char  *property,
                                                GtkSortType  order);
 void           hs_types_page_focus_filter     (HsTypesPage *self);
+char          *hs_types_page_dup_csv          (HsTypesPage *self);
+char          *hs_types_page_dup_text_table   (HsTypesPage *self);
 
 G_END_DECLS
