@@ -1,0 +1,113 @@
+/* hs-banner.c — a message across the top of the window, until it no longer holds
+ *
+ * libadwaita 1.2 has no AdwBanner: this is the same idea, a revealer holding a
+ * line of text that stays while what it says is true (a toast would vanish).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "hs-banner.h"
+
+struct _HsBanner
+{
+  GtkWidget    parent_instance;
+  GtkRevealer *revealer;
+  GtkLabel    *label;
+};
+
+G_DEFINE_FINAL_TYPE (HsBanner, hs_banner, GTK_TYPE_WIDGET)
+
+static void
+hs_banner_dispose (GObject *object)
+{
+  HsBanner *self = (HsBanner *) object;
+
+  if (self->revealer != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->revealer));
+      self->revealer = NULL;
+    }
+  G_OBJECT_CLASS (hs_banner_parent_class)->dispose (object);
+}
+
+static void
+hs_banner_class_init (HsBannerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_banner_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hsbanner");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+hs_banner_init (HsBanner *self)
+{
+  self->revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (self->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_widget_set_parent (GTK_WIDGET (self->revealer), GTK_WIDGET (self));
+}
+
+/* @icon_name: shown before the text, or NULL. */
+GtkWidget *
+hs_banner_new (const char *icon_name)
+{
+  HsBanner *self = g_object_new (HS_TYPE_BANNER, NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
+
+  gtk_widget_add_css_class (box, "hs-banner-box");
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_widget_set_valign (icon, GTK_ALIGN_START);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      gtk_box_append (GTK_BOX (box), icon);
+    }
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->label, TRUE);
+  gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (self->label, 0);
+  gtk_label_set_selectable (self->label, TRUE);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
+  gtk_revealer_set_child (self->revealer, box);
+  return GTK_WIDGET (self);
+}
+
+void
+hs_banner_set_title (HsBanner   *self,
+                     const char *title)
+{
+  g_return_if_fail (HS_IS_BANNER (self));
+
+  gtk_label_set_text (self->label, title != NULL ? title : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title != NULL ? title : "", -1);
+}
+
+const char *
+hs_banner_get_title (HsBanner *self)
+{
+  g_return_val_if_fail (HS_IS_BANNER (self), NULL);
+  return gtk_label_get_text (self->label);
+}
+
+void
+hs_banner_set_revealed (HsBanner *self,
+                        gboolean  revealed)
+{
+  g_return_if_fail (HS_IS_BANNER (self));
+  gtk_revealer_set_reveal_child (self->revealer, revealed);
+}
+
+gboolean
+hs_banner_get_revealed (HsBanner *self)
+{
+  g_return_val_if_fail (HS_IS_BANNER (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->revealer);
+}
