@@ -7,38 +7,15 @@
 #include <glib/gi18n.h>
 
 #include "hs-launch-dialog.h"
-#include "hs-overview-page.h"
 #include "hs-settings.h"
-#include "hs-window.h"
-
-struct _HsWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  HsSession            *session;
-
-  AdwToastOverlay      *toasts;
-  AdwWindowTitle       *title;
-  GtkStack             *main_stack;
-  AdwViewStack         *pages;
-  HsOverviewPage       *overview_page;
-  HsTypesPage          *types_page;
-  HsConsoleView        *console_view;
-  GtkWidget            *status_bar;
-  GtkLabel             *state_label;
-  GtkLabel             *process_label;
-  GtkLabel             *command_label;
-  GtkSpinButton        *interval_spin;
-  GtkToggleButton      *pause_button;
-  GtkWidget            *switcher_title;
-};
+#include "hs-store.h"
+#include "hs-window-private.h"
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-toast (HsWindow   *self,
-       const char *text)
+void
+_hs_window_toast (HsWindow   *self,
+                  const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
 
@@ -46,16 +23,36 @@ toast (HsWindow   *self,
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
-static void
-update_actions (HsWindow *self)
+/* The controls that need a live process say why they are off. */
+void
+_hs_window_update_actions (HsWindow *self)
 {
   gboolean live = self->session != NULL && hs_session_is_live (self->session);
   gboolean has_agent = live && hs_session_get_protocol_error (self->session) == NULL;
+  gboolean read_only = self->session != NULL && hs_session_is_read_only (self->session);
+  gboolean over = self->session != NULL && hs_session_is_over (self->session);
+  gboolean opening = self->open_cancellable != NULL;
+  const char *why = NULL;
+
+  if (read_only)
+    why = _("The script has ended; this is a recorded session");
+  else if (over)
+    why = _("The script has ended");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.take-snapshot", has_agent);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-pause", has_agent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as",
+                                 !opening && self->session != NULL &&
+                                 hs_session_get_file (self->session) != NULL &&
+                                 hs_session_get_record_error (self->session) == NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), has_agent);
+  gtk_widget_set_sensitive (self->interval_button, !read_only);
+
+  gtk_widget_set_tooltip_text (self->stop_button, why != NULL ? why : _("Stop the Script (Ctrl+.)"));
+  gtk_widget_set_tooltip_text (self->snapshot_button, why != NULL ? why : _("Take Snapshot (Ctrl+T)"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), why != NULL ? why : _("Pause Sampling (Ctrl+P)"));
+  gtk_widget_set_tooltip_text (self->interval_button, read_only ? why : _("Sampling Interval"));
 }
 
 static void
@@ -95,7 +92,25 @@ update_status (HsWindow *self)
       gtk_label_set_text (self->command_label, command);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->command_label), command);
     }
-  update_actions (self);
+  _hs_window_update_actions (self);
+}
+
+/* The recording joins the recent sessions as soon as its file exists: the
+ * worker creates it, and a list reading it before then would drop it. */
+static void
+list_recording (HsWindow *self)
+{
+  const char *file;
+
+  if (self->recording_listed || self->session == NULL || hs_session_is_read_only (self->session))
+    return;
+  file = hs_session_get_file (self->session);
+  if (file == NULL || hs_session_get_record_error (self->session) != NULL)
+    return;
+  if (hs_session_get_state (self->session) <= HS_SESSION_STATE_STARTING || !g_file_test (file, G_FILE_TEST_EXISTS))
+    return;
+  self->recording_listed = TRUE;
+  hs_recent_sessions_add (file);
 }
 
 static void
@@ -104,6 +119,15 @@ on_session_notify (HsSession  *session,
                    HsWindow   *self)
 {
   update_status (self);
+  list_recording (self);
+}
+
+static void
+on_latest_sample (HsSession  *session,
+                  GParamSpec *pspec,
+                  HsWindow   *self)
+{
+  list_recording (self);
 }
 
 static void
@@ -111,7 +135,7 @@ on_session_notice (HsSession  *session,
                    const char *text,
                    HsWindow   *self)
 {
-  toast (self, text);
+  _hs_window_toast (self, text);
 }
 
 static void
@@ -122,9 +146,76 @@ on_paused_changed (HsSession  *session,
   gtk_toggle_button_set_active (self->pause_button, hs_session_get_paused (session));
 }
 
+/* "Recording to disk stopped: disk full. The session continues in memory." */
 static void
-set_session (HsWindow  *self,
-             HsSession *session)
+update_record_error (HsWindow *self)
+{
+  const char *error = self->session != NULL ? hs_session_get_record_error (self->session) : NULL;
+
+  if (error != NULL)
+    {
+      g_autofree char *sentence = g_str_has_suffix (error, ".") ? g_strdup (error) : g_strconcat (error, ".", NULL);
+      g_autofree char *text = g_strdup_printf (_("Recording to disk stopped: %s The session continues in memory."),
+                                               sentence);
+
+      hs_banner_set_title (self->record_error_banner, text);
+    }
+  hs_banner_set_revealed (self->record_error_banner, error != NULL);
+  _hs_window_update_actions (self);
+}
+
+static void
+on_record_error_changed (HsSession  *session,
+                         GParamSpec *pspec,
+                         HsWindow   *self)
+{
+  update_record_error (self);
+}
+
+/* A reopened session is named after its file, a live one after its script. */
+static void
+update_title (HsWindow *self)
+{
+  const HsLaunchSpec *spec = self->session != NULL ? hs_session_get_launch_spec (self->session) : NULL;
+  const char *file = self->session != NULL ? hs_session_get_file (self->session) : NULL;
+  g_autofree char *name = NULL;
+
+  if (self->session != NULL && hs_session_is_read_only (self->session) && file != NULL)
+    name = g_path_get_basename (file);
+  else if (spec != NULL && spec->script != NULL)
+    name = g_path_get_basename (spec->script);
+
+  adw_window_title_set_subtitle (self->title, name);
+  gtk_window_set_title (GTK_WINDOW (self), name != NULL ? name : _("Heapscope"));
+}
+
+static void
+update_recorded_banner (HsWindow *self)
+{
+  const char *file = self->session != NULL ? hs_session_get_file (self->session) : NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->session == NULL || !hs_session_is_read_only (self->session) || file == NULL)
+    {
+      hs_banner_set_revealed (self->recorded_banner, FALSE);
+      return;
+    }
+
+  basename = g_path_get_basename (file);
+  if (hs_session_is_being_written_elsewhere (self->session))
+    text = g_strdup_printf (_("Recorded session — opened from %s. Still being recorded by another Heapscope; showing what was recorded when it was opened."),
+                            basename);
+  else
+    text = g_strdup_printf (_("Recorded session — opened from %s"), basename);
+  hs_banner_set_title (self->recorded_banner, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recorded_banner), file);
+  hs_banner_set_revealed (self->recorded_banner, TRUE);
+}
+
+void
+_hs_window_set_session (HsWindow  *self,
+                        HsSession *session)
 {
   if (self->session != NULL)
     {
@@ -145,25 +236,38 @@ set_session (HsWindow  *self,
       g_signal_connect (session, "notify::python-version", G_CALLBACK (on_session_notify), self);
       g_signal_connect (session, "notify::protocol-error", G_CALLBACK (on_session_notify), self);
       g_signal_connect (session, "notify::paused", G_CALLBACK (on_paused_changed), self);
+      g_signal_connect (session, "notify::record-error", G_CALLBACK (on_record_error_changed), self);
+      g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
       g_signal_connect (session, "notice", G_CALLBACK (on_session_notice), self);
       gtk_stack_set_visible_child_name (self->main_stack, "session");
       gtk_widget_set_visible (self->status_bar, TRUE);
     }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      gtk_widget_set_visible (self->status_bar, FALSE);
+    }
+  update_title (self);
+  update_recorded_banner (self);
+  update_record_error (self);
   update_status (self);
 }
 
-/* Runs @spec here, or in a new window if this one still watches a live script. */
+/* Runs @spec here, or in a new window if this one still watches a live script
+ * (or is opening a file). The session is recorded to a file of its own as it
+ * runs, and that file joins the recent sessions. */
 void
 hs_window_run (HsWindow           *self,
                const HsLaunchSpec *spec)
 {
   g_autoptr(HsSession) session = NULL;
-  g_autofree char *basename = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *record_path = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
   g_return_if_fail (spec != NULL);
 
-  if (self->session != NULL && hs_session_is_live (self->session))
+  if ((self->session != NULL && hs_session_is_live (self->session)) || self->open_cancellable != NULL)
     {
       HsWindow *other = hs_window_new (gtk_window_get_application (GTK_WINDOW (self)));
 
@@ -173,12 +277,17 @@ hs_window_run (HsWindow           *self,
     }
 
   session = hs_session_new ();
-  set_session (self, session);
-  basename = g_path_get_basename (spec->script);
-  adw_window_title_set_subtitle (self->title, basename);
-  gtk_window_set_title (GTK_WINDOW (self), basename);
+  now = g_date_time_new_now_local ();
+  record_path = hs_store_autosave_path (spec->script, now);
+  if (record_path != NULL)
+    hs_session_record_to (session, record_path);
+  _hs_window_set_session (self, session);
   hs_session_start (session, spec);
+  update_title (self);
+  update_status (self);
   gtk_spin_button_set_value (self->interval_spin, spec->interval);
+  self->recording_listed = record_path == NULL;
+  list_recording (self);
 }
 
 static void
@@ -191,9 +300,9 @@ on_launch_dialog_run (HsLaunchDialog *dialog,
     hs_window_run (self, spec);
 }
 
-static void
-open_launch_dialog (HsWindow   *self,
-                    const char *script)
+void
+_hs_window_open_launch_dialog (HsWindow   *self,
+                               const char *script)
 {
   HsLaunchDialog *dialog = hs_launch_dialog_new (GTK_WINDOW (self), script);
 
@@ -206,7 +315,7 @@ run_script_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  open_launch_dialog (HS_WINDOW (widget), NULL);
+  _hs_window_open_launch_dialog (HS_WINDOW (widget), NULL);
 }
 
 static void
@@ -304,52 +413,82 @@ on_interval_changed (GtkSpinButton *spin,
 {
   double seconds = gtk_spin_button_get_value (spin);
 
-  if (self->session != NULL)
+  if (self->session != NULL && !hs_session_is_read_only (self->session))
     hs_session_set_interval (self->session, seconds);
   if (self->settings != NULL)
     g_settings_set_double (self->settings, "sample-interval", seconds);
 }
 
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         HsWindow      *self)
+static void
+on_recent_open (HsRecentList *list,
+                const char   *path,
+                HsWindow     *self)
 {
-  GFile *file = g_value_get_object (value);
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (path == NULL)
-    return FALSE;
-  if (!g_str_has_suffix (path, ".py") && !g_str_has_suffix (path, ".pyw"))
-    {
-      g_autofree char *basename = g_path_get_basename (path);
-      g_autofree char *message = g_strdup_printf (_("%s is not a Python script"), basename);
-
-      toast (self, message);
-      return FALSE;
-    }
-  open_launch_dialog (self, path);
-  return TRUE;
+  hs_window_open_file (self, path);
 }
 
+/* The invitation, and the sessions to go back to. */
 static GtkWidget *
-create_empty_page (void)
+create_empty_page (HsWindow *self)
 {
   GtkWidget *status = adw_status_page_new ();
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Run Script…"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 36);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *run_button = gtk_button_new_with_mnemonic (_("_Run Script…"));
+  GtkWidget *open_button = gtk_button_new_with_mnemonic (_("_Open Session…"));
+  GtkWidget *clamp = adw_clamp_new ();
 
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), APP_ID);
   adw_status_page_set_title (ADW_STATUS_PAGE (status), _("See Where Your Memory Goes"));
   adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                   _("Run a Python script to watch its heap live: objects by type, memory over time and its output.\nOr drop a script here."));
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.run-script");
-  adw_status_page_set_child (ADW_STATUS_PAGE (status), button);
+                                   _("Run a Python script to watch its heap live: objects by type, memory over time and its output.\nOr drop a script or a session file here."));
+
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (run_button, "pill");
+  gtk_widget_add_css_class (run_button, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (run_button), "win.run-script");
+  gtk_widget_add_css_class (open_button, "pill");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open_button), "win.open");
+  gtk_box_append (GTK_BOX (buttons), run_button);
+  gtk_box_append (GTK_BOX (buttons), open_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  self->recent_list = HS_RECENT_LIST (hs_recent_list_new ());
+  g_signal_connect (self->recent_list, "open", G_CALLBACK (on_recent_open), self);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 600);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->recent_list));
+  gtk_box_append (GTK_BOX (box), clamp);
+
+  adw_status_page_set_child (ADW_STATUS_PAGE (status), box);
   return status;
+}
+
+static void
+on_cancel_opening (GtkButton *button,
+                   HsWindow  *self)
+{
+  g_cancellable_cancel (self->open_cancellable);
+}
+
+/* While a session file is read: what, and a way out. */
+static GtkWidget *
+create_opening_page (HsWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+  self->opening_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  gtk_widget_set_size_request (spinner, 32, 32);
+  gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (cancel, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (cancel, "pill");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_cancel_opening), self);
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_box_append (GTK_BOX (box), cancel);
+  adw_status_page_set_child (self->opening_page, box);
+  return GTK_WIDGET (self->opening_page);
 }
 
 static GtkWidget *
@@ -377,6 +516,7 @@ create_interval_button (HsWindow *self)
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-system-time-symbolic");
   gtk_widget_set_tooltip_text (button, _("Sampling Interval"));
+  self->interval_button = button;
   return button;
 }
 
@@ -388,6 +528,11 @@ create_primary_menu_button (void)
   g_autoptr(GMenu) section = g_menu_new ();
 
   g_menu_append (section, _("_New Window"), "app.new-window");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+  section = g_menu_new ();
+  g_menu_append (section, _("_Open Session…"), "win.open");
+  g_menu_append (section, _("_Save Session As…"), "win.save-as");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
   section = g_menu_new ();
@@ -476,6 +621,7 @@ hs_window_dispose (GObject *object)
 {
   HsWindow *self = (HsWindow *) object;
 
+  _hs_window_files_dispose (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -502,6 +648,15 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  _hs_window_class_files_init (klass);
+}
+
+static void
+on_types_notice (HsTypesPage *page,
+                 const char  *text,
+                 HsWindow    *self)
+{
+  _hs_window_toast (self, text);
 }
 
 static void
@@ -511,10 +666,7 @@ hs_window_init (HsWindow *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *run_button = gtk_button_new ();
   GtkWidget *run_content = adw_button_content_new ();
-  GtkWidget *stop_button = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
-  GtkWidget *snapshot_button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
   GtkWidget *switcher_bar = adw_view_switcher_bar_new ();
-  GtkDropTarget *drop;
 
   load_css ();
   self->settings = hs_settings_new ();
@@ -542,21 +694,20 @@ hs_window_init (HsWindow *self)
   gtk_widget_set_tooltip_text (run_button, _("Run a Python Script (Ctrl+R)"));
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), run_button);
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (stop_button), "win.stop");
-  gtk_widget_set_tooltip_text (stop_button, _("Stop the Script (Ctrl+.)"));
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), stop_button);
+  self->stop_button = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->stop_button), "win.stop");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->stop_button);
 
   self->pause_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
   gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), "media-playback-pause-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause Sampling (Ctrl+P)"));
   g_signal_connect (self->pause_button, "toggled", G_CALLBACK (on_pause_toggled), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->pause_button));
 
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_primary_menu_button ());
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_interval_button (self));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (snapshot_button), "win.take-snapshot");
-  gtk_widget_set_tooltip_text (snapshot_button, _("Take Snapshot (Ctrl+T)"));
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), snapshot_button);
+  self->snapshot_button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->snapshot_button), "win.take-snapshot");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->snapshot_button);
 
   self->pages = ADW_VIEW_STACK (adw_view_stack_new ());
   self->switcher_title = adw_view_switcher_title_new ();
@@ -571,15 +722,24 @@ hs_window_init (HsWindow *self)
   self->overview_page = HS_OVERVIEW_PAGE (hs_overview_page_new ());
   self->types_page = HS_TYPES_PAGE (hs_types_page_new ());
   self->console_view = HS_CONSOLE_VIEW (hs_console_view_new ());
+  g_signal_connect (self->types_page, "notice", G_CALLBACK (on_types_notice), self);
   add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "utilities-system-monitor-symbolic");
   add_page (self, GTK_WIDGET (self->types_page), "types", _("Types"), "view-list-symbolic");
   add_page (self, GTK_WIDGET (self->console_view), "console", _("Console"), "utilities-terminal-symbolic");
   adw_view_stack_set_visible_child_name (self->pages, "types");
 
   self->main_stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->main_stack, create_empty_page (), "empty");
+  gtk_stack_add_named (self->main_stack, create_empty_page (self), "empty");
+  gtk_stack_add_named (self->main_stack, create_opening_page (self), "opening");
   {
     GtkWidget *session_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    self->recorded_banner = HS_BANNER (hs_banner_new ("document-open-recent-symbolic"));
+    gtk_widget_add_css_class (GTK_WIDGET (self->recorded_banner), "hs-recorded");
+    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->recorded_banner));
+    self->record_error_banner = HS_BANNER (hs_banner_new ("dialog-warning-symbolic"));
+    gtk_widget_add_css_class (GTK_WIDGET (self->record_error_banner), "error");
+    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->record_error_banner));
 
     gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
     gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->pages));
@@ -599,13 +759,11 @@ hs_window_init (HsWindow *self)
   adw_toast_overlay_set_child (self->toasts, box);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toasts));
 
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  _hs_window_files_init (self);
 
   if (self->settings != NULL)
     gtk_spin_button_set_value (self->interval_spin, g_settings_get_double (self->settings, "sample-interval"));
-  update_actions (self);
+  _hs_window_update_actions (self);
 }
 
 HsWindow *
@@ -628,11 +786,33 @@ hs_window_get_types_page (HsWindow *self)
   return self->types_page;
 }
 
+HsOverviewPage *
+hs_window_get_overview_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->overview_page;
+}
+
 HsConsoleView *
 hs_window_get_console_view (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   return self->console_view;
+}
+
+HsRecentList *
+hs_window_get_recent_list (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->recent_list;
+}
+
+/* "empty" (the start page), "opening" (reading a session file) or "session". */
+const char *
+hs_window_get_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
 void

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "hs-console-view.h"
+#include "hs-overview-page.h"
+#include "hs-recent-list.h"
 #include "hs-session.h"
 #include "hs-types-page.h"
 
@@ -18,9 +20,16 @@ G_DECLARE_FINAL_TYPE (HsWindow, hs_window, HS, WINDOW, AdwApplicationWindow)
 HsWindow      *hs_window_new              (GtkApplication     *application);
 void           hs_window_run              (HsWindow           *self,
                                            const HsLaunchSpec *spec);
+void           hs_window_open_file        (HsWindow           *self,
+                                           const char         *path);
+void           hs_window_save_as          (HsWindow           *self,
+                                           const char         *path);
 HsSession     *hs_window_get_session      (HsWindow           *self);
 HsTypesPage   *hs_window_get_types_page   (HsWindow           *self);
+HsOverviewPage *hs_window_get_overview_page (HsWindow         *self);
 HsConsoleView *hs_window_get_console_view (HsWindow           *self);
+HsRecentList  *hs_window_get_recent_list  (HsWindow           *self);
+const char    *hs_window_get_view         (HsWindow           *self);
 void           hs_window_show_page        (HsWindow           *self,
                                            const char         *name);
 

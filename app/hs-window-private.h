@@ -1,0 +1,62 @@
+/* hs-window-private.h — what the main window's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hs-banner.h"
+#include "hs-overview-page.h"
+#include "hs-recent-list.h"
+#include "hs-window.h"
+
+G_BEGIN_DECLS
+
+struct _HsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  HsSession            *session;
+  gboolean              recording_listed;
+
+  AdwToastOverlay      *toasts;
+  AdwWindowTitle       *title;
+  GtkStack             *main_stack;
+  AdwViewStack         *pages;
+  HsOverviewPage       *overview_page;
+  HsTypesPage          *types_page;
+  HsConsoleView        *console_view;
+  HsRecentList         *recent_list;
+  HsBanner             *recorded_banner;
+  HsBanner             *record_error_banner;
+  GtkWidget            *status_bar;
+  GtkLabel             *state_label;
+  GtkLabel             *process_label;
+  GtkLabel             *command_label;
+  GtkWidget            *stop_button;
+  GtkWidget            *snapshot_button;
+  GtkWidget            *interval_button;
+  GtkSpinButton        *interval_spin;
+  GtkToggleButton      *pause_button;
+  GtkWidget            *switcher_title;
+
+  /* Opening a session file. */
+  AdwStatusPage        *opening_page;
+  GCancellable         *open_cancellable;
+  char                 *view_before_opening;
+  GtkWindow            *opener;             /* weak: the window the user opened from */
+  GtkFileChooserNative *chooser;
+};
+
+void _hs_window_class_files_init (HsWindowClass *klass);
+void _hs_window_files_init       (HsWindow      *self);
+void _hs_window_files_dispose    (HsWindow      *self);
+void _hs_window_set_session      (HsWindow      *self,
+                                  HsSession     *session);
+void _hs_window_toast            (HsWindow      *self,
+                                  const char    *text);
+void _hs_window_update_actions   (HsWindow      *self);
+void _hs_window_open_launch_dialog (HsWindow    *self,
+                                    const char  *script);
+
+G_END_DECLS
