@@ -13,6 +13,8 @@ struct _HsApplication
 {
   AdwApplication  parent_instance;
   HsLaunchSpec   *initial_launch;
+  GPtrArray      *pending_files;   /* session files to open once activated */
+  gboolean        activated;
 };
 
 G_DEFINE_FINAL_TYPE (HsApplication, hs_application, ADW_TYPE_APPLICATION)
@@ -29,6 +31,11 @@ hs_application_activate (GApplication *application)
       hs_window_run (window, self->initial_launch);
       g_clear_pointer (&self->initial_launch, hs_launch_spec_free);
     }
+  /* The first file opens in this window, if it runs nothing; the others in windows of their own. */
+  for (guint i = 0; i < self->pending_files->len; i++)
+    hs_window_open_file (window, g_ptr_array_index (self->pending_files, i));
+  g_ptr_array_set_size (self->pending_files, 0);
+  self->activated = TRUE;
 }
 
 static void
@@ -94,6 +101,8 @@ hs_application_startup (GApplication *application)
     { "win.show-page::overview", { "<Alt>1", NULL } },
     { "win.show-page::types", { "<Alt>2", NULL } },
     { "win.show-page::console", { "<Alt>3", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 
@@ -109,6 +118,7 @@ static void
 hs_application_finalize (GObject *object)
 {
   g_clear_pointer (&HS_APPLICATION (object)->initial_launch, hs_launch_spec_free);
+  g_clear_pointer (&HS_APPLICATION (object)->pending_files, g_ptr_array_unref);
   G_OBJECT_CLASS (hs_application_parent_class)->finalize (object);
 }
 
@@ -123,6 +133,7 @@ hs_application_class_init (HsApplicationClass *klass)
 static void
 hs_application_init (HsApplication *self)
 {
+  self->pending_files = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* Each `heapscope` is its own process: a script's session belongs to the window
@@ -146,4 +157,35 @@ hs_application_set_initial_launch (HsApplication      *self,
   g_clear_pointer (&self->initial_launch, hs_launch_spec_free);
   if (spec != NULL)
     self->initial_launch = hs_launch_spec_copy (spec);
+}
+
+/**
+ * hs_application_open_file:
+ * @path: a session file (.heapscope)
+ *
+ * Reopens @path: in the first window if the application is not running yet,
+ * else in the active window (or a new one if that shows a session already).
+ */
+void
+hs_application_open_file (HsApplication *self,
+                          const char    *path)
+{
+  GtkWindow *window;
+
+  g_return_if_fail (HS_IS_APPLICATION (self));
+  g_return_if_fail (path != NULL);
+
+  if (!self->activated)
+    {
+      g_ptr_array_add (self->pending_files, g_canonicalize_filename (path, NULL));
+      return;
+    }
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!HS_IS_WINDOW (window))
+    {
+      window = GTK_WINDOW (hs_window_new (GTK_APPLICATION (self)));
+      gtk_window_present (window);
+    }
+  hs_window_open_file (HS_WINDOW (window), path);
 }

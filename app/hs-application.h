@@ -16,5 +16,7 @@ G_DECLARE_FINAL_TYPE (HsApplication, hs_application, HS, APPLICATION, AdwApplica
 HsApplication *hs_application_new                 (void);
 void           hs_application_set_initial_launch  (HsApplication      *self,
                                                    const HsLaunchSpec *spec);
+void           hs_application_open_file           (HsApplication      *self,
+                                                   const char         *path);
 
 G_END_DECLS
