@@ -10,6 +10,7 @@
 #include "hs-format.h"
 #include "hs-memory-chart.h"
 #include "hs-overview-page.h"
+#include "hs-reveal.h"
 
 typedef enum
 {
@@ -44,7 +45,10 @@ struct _HsOverviewPage
   HsMemoryChart *chart;
   GtkListBox    *snapshot_list;
   GtkWidget     *snapshot_placeholder;
+  GtkWidget     *snapshot_scroller;
+  GSignalGroup  *snapshot_signals;
   GtkLabel      *details[N_DETAILS];
+  GtkWidget     *reveal_button;
 };
 
 G_DEFINE_FINAL_TYPE (HsOverviewPage, hs_overview_page, GTK_TYPE_WIDGET)
@@ -193,6 +197,7 @@ update_details (HsOverviewPage *self)
     {
       for (guint i = 0; i < N_DETAILS; i++)
         set_detail (self, i, NULL, NULL);
+      gtk_widget_set_visible (self->reveal_button, FALSE);
       return;
     }
 
@@ -231,11 +236,51 @@ update_details (HsOverviewPage *self)
   file = hs_session_get_file (session);
   if (file == NULL)
     file_text = g_strdup (_("Not recorded"));
-  else if (hs_session_get_record_error (session) != NULL)
-    file_text = g_strdup_printf (_("%s (recording stopped)"), file);
   else
-    file_text = g_strdup (file);
-  set_detail (self, DETAIL_FILE, file_text, NULL);
+    {
+      g_autofree char *basename = g_path_get_basename (file);
+
+      if (hs_session_get_record_error (session) != NULL)
+        file_text = g_strdup_printf (_("%s (recording stopped)"), basename);
+      else
+        file_text = g_steal_pointer (&basename);
+    }
+  set_detail (self, DETAIL_FILE, file_text, file);
+  gtk_widget_set_visible (self->reveal_button, file != NULL);
+}
+
+static void
+on_reveal_clicked (GtkButton      *button,
+                   HsOverviewPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *file = self->session != NULL ? hs_session_get_file (self->session) : NULL;
+
+  if (file != NULL)
+    hs_reveal_file (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, file);
+}
+
+/* The list, or a word on how to fill it. */
+static void
+update_snapshot_visibility (HsOverviewPage *self)
+{
+  guint n = self->session != NULL ? g_list_model_get_n_items (hs_session_get_snapshots (self->session)) : 0;
+
+  gtk_widget_set_visible (self->snapshot_scroller, n > 0);
+  gtk_widget_set_visible (self->snapshot_placeholder, n == 0);
+  /* A scrollbar asks for more height than a row or two: only when there are many. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->snapshot_scroller), GTK_POLICY_NEVER,
+                                  n > 4 ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+}
+
+static void
+on_snapshots_changed (GListModel     *snapshots,
+                      guint           position,
+                      guint           removed,
+                      guint           added,
+                      HsOverviewPage *self)
+{
+  update_snapshot_visibility (self);
 }
 
 static void
@@ -299,7 +344,15 @@ create_details (HsOverviewPage *self)
   add_detail (self, GTK_LIST_BOX (list), DETAIL_STARTED, _("Started"), PANGO_ELLIPSIZE_END);
   add_detail (self, GTK_LIST_BOX (list), DETAIL_DURATION, _("Duration"), PANGO_ELLIPSIZE_END);
   add_detail (self, GTK_LIST_BOX (list), DETAIL_OUTCOME, _("Outcome"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_FILE, _("Session File"), PANGO_ELLIPSIZE_START);
+  add_detail (self, GTK_LIST_BOX (list), DETAIL_FILE, _("Session File"), PANGO_ELLIPSIZE_MIDDLE);
+  self->reveal_button = gtk_button_new_from_icon_name ("folder-open-symbolic");
+  gtk_widget_add_css_class (self->reveal_button, "flat");
+  gtk_widget_set_valign (self->reveal_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->reveal_button, _("Reveal in Files"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reveal_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reveal in Files"), -1);
+  g_signal_connect (self->reveal_button, "clicked", G_CALLBACK (on_reveal_clicked), self);
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->details[DETAIL_FILE]))), self->reveal_button);
 
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
@@ -342,6 +395,7 @@ hs_overview_page_dispose (GObject *object)
   GtkWidget *child;
 
   hs_overview_page_set_session (self, NULL);
+  g_clear_object (&self->snapshot_signals);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (hs_overview_page_parent_class)->dispose (object);
@@ -409,20 +463,27 @@ hs_overview_page_init (HsOverviewPage *self)
   gtk_widget_add_css_class (self->snapshot_placeholder, "dim-label");
   gtk_widget_set_margin_top (self->snapshot_placeholder, 12);
   gtk_widget_set_margin_bottom (self->snapshot_placeholder, 12);
-  gtk_list_box_set_placeholder (self->snapshot_list, self->snapshot_placeholder);
+  gtk_label_set_xalign (GTK_LABEL (self->snapshot_placeholder), 0);
+  gtk_box_append (GTK_BOX (main_column), self->snapshot_placeholder);
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->snapshot_list));
   gtk_box_append (GTK_BOX (main_column), scroller);
+  self->snapshot_scroller = scroller;
 
   gtk_widget_set_hexpand (main_column, TRUE);
   gtk_box_append (GTK_BOX (columns), main_column);
   gtk_box_append (GTK_BOX (columns), create_details (self));
   gtk_widget_set_vexpand (columns, TRUE);
   gtk_widget_set_parent (columns, GTK_WIDGET (self));
+
+  self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_object (self->snapshot_signals, "items-changed",
+                                 G_CALLBACK (on_snapshots_changed), self, 0);
   update_details (self);
+  update_snapshot_visibility (self);
 }
 
 GtkWidget *
@@ -447,6 +508,7 @@ hs_overview_page_set_session (HsOverviewPage *self,
   gtk_list_box_bind_model (self->snapshot_list,
                            session != NULL ? hs_session_get_snapshots (session) : NULL,
                            create_snapshot_row, NULL, NULL);
+  g_signal_group_set_target (self->snapshot_signals, session != NULL ? hs_session_get_snapshots (session) : NULL);
   if (session != NULL)
     {
       g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
@@ -455,4 +517,5 @@ hs_overview_page_set_session (HsOverviewPage *self,
     }
   update_figures (self);
   update_details (self);
+  update_snapshot_visibility (self);
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "hs-reveal.h"
 
 typedef struct
