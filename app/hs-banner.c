@@ -56,10 +56,14 @@ GtkWidget *
 hs_banner_new (const char *icon_name)
 {
   HsBanner *self = g_object_new (HS_TYPE_BANNER, NULL);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
 
-  gtk_widget_add_css_class (box, "hs-banner-box");
+  /* The bar spans the window (and carries the colour); its content is centred. */
+  gtk_widget_add_css_class (bar, "hs-banner-bar");
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_box_append (GTK_BOX (bar), box);
   if (icon_name != NULL)
     {
       GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
@@ -75,7 +79,7 @@ hs_banner_new (const char *icon_name)
   gtk_label_set_selectable (self->label, TRUE);
   gtk_widget_set_can_focus (GTK_WIDGET (self->label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
-  gtk_revealer_set_child (self->revealer, box);
+  gtk_revealer_set_child (self->revealer, bar);
   return GTK_WIDGET (self);
 }
 
