@@ -651,6 +651,20 @@ hs_window_class_init (HsWindowClass *klass)
   _hs_window_class_files_init (klass);
 }
 
+/* The view switcher and the controls of a session only when a session is shown. */
+static void
+on_view_changed (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 HsWindow   *self)
+{
+  gboolean in_session = g_strcmp0 (gtk_stack_get_visible_child_name (stack), "session") == 0;
+
+  adw_view_switcher_title_set_view_switcher_enabled (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), in_session);
+  gtk_widget_set_visible (self->stop_button, in_session);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), in_session);
+  gtk_widget_set_visible (self->snapshot_button, in_session);
+}
+
 static void
 on_types_notice (HsTypesPage *page,
                  const char  *text,
@@ -723,7 +737,7 @@ hs_window_init (HsWindow *self)
   self->types_page = HS_TYPES_PAGE (hs_types_page_new ());
   self->console_view = HS_CONSOLE_VIEW (hs_console_view_new ());
   g_signal_connect (self->types_page, "notice", G_CALLBACK (on_types_notice), self);
-  add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "utilities-system-monitor-symbolic");
+  add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "view-grid-symbolic");
   add_page (self, GTK_WIDGET (self->types_page), "types", _("Types"), "view-list-symbolic");
   add_page (self, GTK_WIDGET (self->console_view), "console", _("Console"), "utilities-terminal-symbolic");
   adw_view_stack_set_visible_child_name (self->pages, "types");
@@ -749,6 +763,8 @@ hs_window_init (HsWindow *self)
     gtk_stack_add_named (self->main_stack, session_box, "session");
   }
   gtk_stack_set_visible_child_name (self->main_stack, "empty");
+  g_signal_connect (self->main_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self);
+  on_view_changed (self->main_stack, NULL, self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->main_stack), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->main_stack));
 
