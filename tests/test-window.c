@@ -7,16 +7,36 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "hs-console-chunk.h"
+#include "hs-settings.h"
+#include "hs-store.h"
 #include "hs-window.h"
 
 static HsWindow *window;
+static char *scratch_dir;       /* files the tests make */
+static char *recorded_path;     /* a session recorded by /hs/window/record-session */
 
 static void
 wait_for_draw (GtkWidget *widget)
 {
   gtk_test_widget_wait_for_draw (widget);
   gdk_display_sync (gtk_widget_get_display (widget));
+}
+
+/* Lets transitions (revealers, the view switcher) end, then draws. */
+static void
+settle (GtkWidget *widget)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  wait_for_draw (widget);
 }
 
 static void
@@ -165,11 +185,592 @@ test_console_and_overview (void)
   save_png (GTK_WIDGET (window), "test-window-console.png");
 }
 
+/* Runs the main loop until @done says so, failing after a minute. */
+static void
+wait_until (gboolean (*done) (gpointer data),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_not_opening (gpointer data)
+{
+  return g_strcmp0 (hs_window_get_view (data), "opening") != 0;
+}
+
+static gboolean
+is_not_loading (gpointer data)
+{
+  HsSession *session = hs_window_get_session (data);
+
+  return session == NULL || !hs_session_get_loading (session);
+}
+
+static gboolean
+child_is_revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data);
+}
+
+static gboolean
+recent_list_is_read (gpointer data)
+{
+  return !hs_recent_list_get_loading (data);
+}
+
+static char **
+dup_recent_sessions (void)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+
+  g_assert_nonnull (settings);
+  return g_settings_get_strv (settings, "recent-sessions");
+}
+
+static gboolean
+is_recent (gpointer data)
+{
+  g_auto(GStrv) paths = dup_recent_sessions ();
+
+  return g_strv_contains ((const char * const *) paths, data);
+}
+
+static void
+set_recent_sessions (const char * const *paths)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+
+  g_settings_set_strv (settings, "recent-sessions", paths);
+}
+
+/* The first widget under @root (itself included) that @match accepts. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             gboolean (*match) (GtkWidget *widget, gconstpointer data),
+             gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+is_button_for_action (GtkWidget     *widget,
+                      gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+is_spinner (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_SPINNER (widget);
+}
+
+/* The message dialog a window shows, if any. */
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == parent &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static guint
+count_windows (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    n += HS_IS_WINDOW (l->data);
+  return n;
+}
+
+static HsWindow *
+new_window (void)
+{
+  HsWindow *other = hs_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (other), 1100, 760);
+  gtk_window_present (GTK_WINDOW (other));
+  wait_for_draw (GTK_WIDGET (other));
+  return other;
+}
+
+/* Every run in a window is recorded to a file of its own, which joins the recent sessions. */
+static void
+test_run_is_recorded (void)
+{
+  HsSession *session = hs_window_get_session (window);
+  const char *file = hs_session_get_file (session);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "heapscope", "sessions", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsRecording) summary = NULL;
+
+  g_assert_nonnull (file);
+  g_assert_true (g_str_has_prefix (file, folder));
+  g_assert_true (g_str_has_suffix (file, ".heapscope"));
+  g_assert_null (hs_session_get_record_error (session));
+  g_assert_true (is_recent ((gpointer) file));
+
+  store = hs_store_open (file, &error);
+  g_assert_no_error (error);
+  summary = hs_store_read_summary (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->n_samples, ==, g_list_model_get_n_items (hs_session_get_samples (session)));
+  g_assert_true (g_str_has_suffix (summary->spec->script, "markers.py"));
+}
+
+/* A session recorded as the brief's semantics say: record_to, start, wait for the end. */
+static void
+test_record_session (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "1.0", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(HsSession) session = hs_session_new ();
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  recorded_path = g_build_filename (scratch_dir, "markers-run.heapscope", NULL);
+  spec->interval = 0.2;
+  hs_session_record_to (session, recorded_path);
+  hs_session_start (session, spec);
+  while (!hs_session_is_over (session))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_null (hs_session_get_record_error (session));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_snapshots (session)), ==, 1);
+  g_assert_true (g_file_test (recorded_path, G_FILE_TEST_IS_REGULAR));
+}
+
+static HsTypeStat *
+find_visible_row (HsTypesPage *page,
+                  const char  *name)
+{
+  GListModel *rows = hs_types_page_get_visible_rows (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    if (g_str_equal (hs_type_stat_get_name (visible_row (page, i)), name))
+      return visible_row (page, i);
+  return NULL;
+}
+
+/* (a) Open: the file shows in a window with every view, read-only. */
+static void
+test_open_recorded (void)
+{
+  HsWindow *other = new_window ();
+  HsTypesPage *types = hs_window_get_types_page (other);
+  g_autofree char *basename = g_path_get_basename (recorded_path);
+  HsSession *session;
+  HsTypeStat *marker;
+  GtkWidget *widget;
+  HsSample *snapshot;
+
+  g_assert_cmpstr (hs_window_get_view (other), ==, "empty");
+  hs_window_open_file (other, recorded_path);
+  g_assert_cmpstr (hs_window_get_view (other), ==, "opening");
+  g_assert_nonnull (find_widget (GTK_WIDGET (other), is_label_containing, "Opening markers-run.heapscope…"));
+  wait_until (is_not_opening, other);
+  g_assert_null (find_message_dialog (GTK_WINDOW (other)));
+  g_assert_cmpstr (hs_window_get_view (other), ==, "session");
+
+  session = hs_window_get_session (other);
+  g_assert_nonnull (session);
+  g_assert_true (hs_session_is_read_only (session));
+  g_assert_cmpstr (hs_session_get_file (session), ==, recorded_path);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (other)), ==, basename);
+  g_assert_true (is_recent (recorded_path));
+  wait_until (is_not_loading, other);
+
+  /* Types: the census of the last sample, Marker and all. */
+  g_assert_cmpuint (g_list_model_get_n_items (hs_types_page_get_visible_rows (types)), >, 10);
+  marker = find_visible_row (types, "__main__.Marker");
+  g_assert_nonnull (marker);
+  g_assert_cmpint (hs_type_stat_get_count (marker), ==, 12345);
+
+  /* Overview: the details, the snapshot, the note that says what this is. */
+  hs_window_show_page (other, "overview");
+  wait_for_draw (GTK_WIDGET (other));
+  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "markers.py");
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_drawable (widget));
+  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "Exited with code 0");
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_drawable (widget));
+  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, basename);
+  g_assert_nonnull (widget);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (widget), ==, recorded_path);
+  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_containing, "markers made");
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_drawable (widget));
+  widget = find_widget (GTK_WIDGET (other), is_label_containing, "Recorded session — opened from markers-run.heapscope");
+  g_assert_nonnull (widget);
+  wait_until (child_is_revealed, gtk_widget_get_ancestor (widget, GTK_TYPE_REVEALER));
+  g_assert_true (gtk_widget_is_drawable (widget));
+
+  /* What needs a live process is off, and says why. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *actions[] = { "win.stop", "win.take-snapshot", "win.toggle-pause" };
+      GtkWidget *button = find_widget (GTK_WIDGET (other), is_button_for_action, actions[i]);
+
+      if (button == NULL)
+        continue;  /* the pause button is a toggle without an action */
+      g_assert_false (gtk_widget_is_sensitive (button));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "The script has ended; this is a recorded session");
+    }
+  settle (GTK_WIDGET (other));
+  save_png (GTK_WIDGET (other), "test-window-reopened.png");
+
+  /* A snapshot's rows are read from the file when it is shown: the Types page says so meanwhile. */
+  snapshot = hs_session_find_snapshot (session, "markers made");
+  g_assert_nonnull (snapshot);
+  hs_window_show_page (other, "types");
+  hs_session_set_shown_sample (session, snapshot);
+  if (hs_session_get_loading (session))
+    {
+      widget = find_widget (GTK_WIDGET (types), is_spinner, NULL);
+      g_assert_nonnull (widget);
+      g_assert_true (gtk_widget_is_visible (widget));
+      g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (widget)));
+    }
+  wait_until (is_not_loading, other);
+  widget = find_widget (GTK_WIDGET (types), is_spinner, NULL);
+  g_assert_false (gtk_widget_is_visible (widget));
+  marker = find_visible_row (types, "__main__.Marker");
+  g_assert_nonnull (marker);
+  g_assert_cmpint (hs_type_stat_get_count (marker), ==, 12345);
+  hs_session_set_shown_sample (session, NULL);
+  wait_until (is_not_loading, other);
+  wait_for_draw (GTK_WIDGET (other));
+  settle (GTK_WIDGET (other));
+  save_png (GTK_WIDGET (other), "test-window-reopened-types.png");
+
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+static char *
+write_garbage (const char *name)
+{
+  char *path = g_build_filename (scratch_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "This is not a session, only some bytes.\n\x01\x02\x03\xff", -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return find_message_dialog (data) != NULL;
+}
+
+/* (b) A damaged file: the user hears why, and the window stays as it was. */
+static void
+test_open_damaged (void)
+{
+  g_autofree char *damaged = write_garbage ("damaged.heapscope");
+  HsWindow *other = new_window ();
+  HsSession *before = hs_window_get_session (window);
+  guint n_windows;
+  AdwMessageDialog *dialog;
+
+  hs_window_open_file (other, damaged);
+  wait_until (is_not_opening, other);
+  wait_until (has_message_dialog, other);
+  dialog = find_message_dialog (GTK_WINDOW (other));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "damaged.heapscope"));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), !=, "");
+  g_assert_cmpstr (hs_window_get_view (other), ==, "empty");
+  g_assert_null (hs_window_get_session (other));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (other)), ==, "Heapscope");
+  g_assert_false (is_recent (damaged));
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  /* From a window that shows a session: the new window made for the file goes
+   * away, the error shows over this one, and this one is untouched. */
+  n_windows = count_windows ();
+  hs_window_open_file (window, damaged);
+  g_assert_cmpuint (count_windows (), ==, n_windows + 1);
+  wait_until (has_message_dialog, window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+  g_assert_true (hs_window_get_session (window) == before);
+  g_assert_cmpstr (hs_window_get_view (window), ==, "session");
+  dialog = find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "damaged.heapscope"));
+  adw_message_dialog_response (dialog, "close");
+}
+
+/* Cancelling while a file is read leaves the window as it was. */
+static void
+test_open_cancelled (void)
+{
+  HsWindow *other = new_window ();
+
+  hs_window_open_file (other, recorded_path);
+  g_assert_cmpstr (hs_window_get_view (other), ==, "opening");
+  {
+    GtkWidget *cancel = find_widget (GTK_WIDGET (other), is_label_with_text, "Cancel");
+
+    g_assert_nonnull (cancel);
+    g_signal_emit_by_name (gtk_widget_get_ancestor (cancel, GTK_TYPE_BUTTON), "clicked");
+  }
+  wait_until (is_not_opening, other);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (hs_window_get_view (other), ==, "empty");
+  g_assert_null (hs_window_get_session (other));
+  g_assert_null (find_message_dialog (GTK_WINDOW (other)));
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+static void
+assert_saved_copy (const char *path,
+                   HsSession  *session)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsRecording) summary = NULL;
+
+  store = hs_store_open (path, &error);
+  g_assert_no_error (error);
+  summary = hs_store_read_summary (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->n_samples, ==, g_list_model_get_n_items (hs_session_get_samples (session)));
+}
+
+/* (c) Save As copies the session file, from a reopened session and a run alike. */
+static void
+test_save_as (void)
+{
+  HsWindow *other = new_window ();
+  g_autofree char *copy = g_build_filename (scratch_dir, "copy", NULL);
+  g_autofree char *copy_path = g_build_filename (scratch_dir, "copy.heapscope", NULL);
+  g_autofree char *run_copy = g_build_filename (scratch_dir, "run-copy.heapscope", NULL);
+
+  hs_window_open_file (other, recorded_path);
+  wait_until (is_not_opening, other);
+  g_assert_nonnull (hs_window_get_session (other));
+
+  hs_window_save_as (other, copy);   /* the suffix is added */
+  wait_until (is_recent, copy_path);
+  assert_saved_copy (copy_path, hs_window_get_session (other));
+  g_assert_nonnull (find_widget (GTK_WIDGET (other), is_label_with_text, "Saved as copy.heapscope"));
+
+  hs_window_save_as (window, run_copy);
+  wait_until (is_recent, run_copy);
+  assert_saved_copy (run_copy, hs_window_get_session (window));
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+/* (d) The start page lists recent sessions: readable ones with their summary,
+ * unreadable ones with the reason; missing ones are forgotten. */
+static void
+test_recent_list (void)
+{
+  g_autofree char *missing = g_build_filename (scratch_dir, "gone.heapscope", NULL);
+  g_autofree char *garbage = write_garbage ("garbage.heapscope");
+  const char *paths[] = { recorded_path, missing, garbage, NULL };
+  g_auto(GStrv) remaining = NULL;
+  HsWindow *other;
+  HsRecentList *list;
+  AdwActionRow *row;
+
+  set_recent_sessions (paths);
+  other = new_window ();
+  list = hs_window_get_recent_list (other);
+  wait_until (recent_list_is_read, list);
+
+  g_assert_cmpuint (hs_recent_list_get_n_rows (list), ==, 2);
+  row = hs_recent_list_get_row (list, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "markers-run");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), "markers.py · "));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), " s · "));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (row)));
+  row = hs_recent_list_get_row (list, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "garbage");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "garbage.heapscope"));
+
+  remaining = dup_recent_sessions ();
+  g_assert_cmpuint (g_strv_length (remaining), ==, 2);
+  g_assert_false (g_strv_contains ((const char * const *) remaining, missing));
+  wait_for_draw (GTK_WIDGET (other));
+  settle (GTK_WIDGET (other));
+  save_png (GTK_WIDGET (other), "test-window-recent.png");
+
+  /* Remove from List forgets the file, and the row goes. */
+  hs_recent_sessions_remove (garbage);
+  wait_until (recent_list_is_read, list);
+  g_assert_cmpuint (hs_recent_list_get_n_rows (list), ==, 1);
+
+  /* Choosing a row opens it here. */
+  adw_action_row_activate (hs_recent_list_get_row (list, 0));
+  wait_until (is_not_opening, other);
+  g_assert_nonnull (hs_window_get_session (other));
+  g_assert_cmpstr (hs_session_get_file (hs_window_get_session (other)), ==, recorded_path);
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  /* No recent sessions: nothing but the invitation. */
+  set_recent_sessions ((const char *[]) { NULL });
+  other = new_window ();
+  list = hs_window_get_recent_list (other);
+  wait_until (recent_list_is_read, list);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+/* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
+static void
+test_census_csv (void)
+{
+  HsCensusRow rows[] = {
+    { (char *) "dict", 120, 34560 },
+    { (char *) "a,b", 2, 64 },
+    { (char *) "say \"hi\"", 1, 48 },
+  };
+  HsCensusRow deltas[] = {
+    { NULL, 3, 1024 },
+    { NULL, -2, -64 },
+    { NULL, 0, 0 },
+  };
+  g_autofree char *plain = hs_census_format_csv (rows, NULL, G_N_ELEMENTS (rows));
+  g_autofree char *with_deltas = hs_census_format_csv (rows, deltas, G_N_ELEMENTS (rows));
+  g_autofree char *empty = hs_census_format_csv (NULL, NULL, 0);
+
+  g_assert_cmpstr (plain, ==,
+                   "type,count,size\r\n"
+                   "dict,120,34560\r\n"
+                   "\"a,b\",2,64\r\n"
+                   "\"say \"\"hi\"\"\",1,48\r\n");
+  g_assert_cmpstr (with_deltas, ==,
+                   "type,count,size,delta_count,delta_size\r\n"
+                   "dict,120,34560,3,1024\r\n"
+                   "\"a,b\",2,64,-2,-64\r\n"
+                   "\"say \"\"hi\"\"\",1,48,0,0\r\n");
+  g_assert_cmpstr (empty, ==, "type,count,size\r\n");
+}
+
+/* The Types page exports the rows it shows, as CSV and as Pympler's table. */
+static void
+test_types_export (void)
+{
+  HsWindow *other = new_window ();
+  HsTypesPage *types = hs_window_get_types_page (other);
+  HsTypeStat *marker;
+  g_autofree char *csv = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  hs_window_open_file (other, recorded_path);
+  wait_until (is_not_opening, other);
+  wait_until (is_not_loading, other);
+  hs_types_page_set_filter_text (types, "__main__.Marker");
+  g_assert_cmpuint (g_list_model_get_n_items (hs_types_page_get_visible_rows (types)), ==, 1);
+  marker = visible_row (types, 0);
+
+  /* The last sample has one before it: the Δ columns are exported. */
+  csv = hs_types_page_dup_csv (types);
+  expected = g_strdup_printf ("type,count,size,delta_count,delta_size\r\n"
+                              "__main__.Marker,12345,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\r\n",
+                              hs_type_stat_get_size (marker),
+                              hs_type_stat_get_delta_count (marker),
+                              hs_type_stat_get_delta_size (marker));
+  g_assert_cmpstr (csv, ==, expected);
+
+  table = hs_types_page_dup_text_table (types);
+  lines = g_strsplit (table, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);  /* header, rule, one row, "" */
+  g_assert_nonnull (strstr (lines[0], "types"));
+  g_assert_nonnull (strstr (lines[0], "# objects"));
+  g_assert_true (g_str_has_prefix (lines[1], "="));
+  g_assert_nonnull (strstr (lines[2], "__main__.Marker"));
+  g_assert_nonnull (strstr (lines[2], " 12345 "));
+
+  /* Compared with the first sample: the table is the diff. */
+  hs_session_set_baseline (hs_window_get_session (other), HS_BASELINE_FIRST, NULL);
+  wait_until (is_not_loading, other);
+  hs_types_page_set_filter_text (types, "");
+  g_clear_pointer (&csv, g_free);
+  csv = hs_types_page_dup_csv (types);
+  g_assert_nonnull (strstr (csv, "\r\n__main__.Marker,12345,"));
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int result;
+  g_autofree char *data_home = g_dir_make_tmp ("heapscope-test-window-XXXXXX", NULL);
+
+  /* Before anything reads it: the sessions this test records go here. */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   if (!gtk_init_check ())
@@ -179,6 +780,16 @@ main (int   argc,
     }
   adw_init ();
 
+  /* The app's icon, as an installed app finds it (the screenshots show it). */
+  if (g_getenv ("HS_DEMO_SCRIPT") != NULL)
+    {
+      g_autofree char *demo_dir = g_path_get_dirname (g_getenv ("HS_DEMO_SCRIPT"));
+      g_autofree char *data_dir = g_path_get_dirname (demo_dir);
+      g_autofree char *icons = g_build_filename (data_dir, "icons", NULL);
+
+      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()), icons);
+    }
+
   window = hs_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -186,8 +797,22 @@ main (int   argc,
   g_test_add_func ("/hs/window/types-page-after-run", test_types_page_after_run);
   g_test_add_func ("/hs/window/selection-survives-update", test_selection_survives_update);
   g_test_add_func ("/hs/window/console-and-overview", test_console_and_overview);
+  g_test_add_func ("/hs/window/run-is-recorded", test_run_is_recorded);
+  g_test_add_func ("/hs/window/record-session", test_record_session);
+  g_test_add_func ("/hs/window/open-recorded", test_open_recorded);
+  g_test_add_func ("/hs/window/open-damaged", test_open_damaged);
+  g_test_add_func ("/hs/window/open-cancelled", test_open_cancelled);
+  g_test_add_func ("/hs/window/save-as", test_save_as);
+  g_test_add_func ("/hs/window/recent-list", test_recent_list);
+  g_test_add_func ("/hs/window/types-export", test_types_export);
+  g_test_add_func ("/hs/census/csv", test_census_csv);
 
+  scratch_dir = g_build_filename (data_home, "scratch", NULL);
+  g_mkdir (scratch_dir, 0700);
   result = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
+  remove_tree (data_home);
+  g_free (scratch_dir);
+  g_free (recorded_path);
   return result;
 }
