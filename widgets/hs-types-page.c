@@ -39,6 +39,7 @@ struct _HsTypesPage
   GtkSingleSelection *selection;
   GtkLabel           *summary_label;
   gboolean            updating_choices;
+  guint               keep_top_id;
 };
 
 G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
@@ -590,12 +591,51 @@ save_table_action (GtkWidget  *widget,
   choose_export_file (HS_TYPES_PAGE (widget), FALSE);
 }
 
+static gboolean
+keep_top (gpointer user_data)
+{
+  HsTypesPage *self = user_data;
+
+  self->keep_top_id = 0;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
+    return G_SOURCE_REMOVE;
+  /* The column view's list, a child of it, has the action. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0))
+      break;
+  return G_SOURCE_REMOVE;
+}
+
+/* A view scrolled to the top stays there as rows are re-sorted: the biggest
+ * types first, not whichever row happened to be on top before. */
+static void
+on_sorted_changed (GListModel  *model,
+                   guint        position,
+                   guint        removed,
+                   guint        added,
+                   HsTypesPage *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  if (self->keep_top_id == 0 && vadjustment != NULL && gtk_adjustment_get_value (vadjustment) < 1)
+    self->keep_top_id = g_idle_add (keep_top, self);
+}
+
 static void
 hs_types_page_dispose (GObject *object)
 {
   HsTypesPage *self = (HsTypesPage *) object;
   GtkWidget *child;
 
+  /* The models live as long as the selection that owns them. */
+  if (self->selection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sorted, self);
+      g_signal_handlers_disconnect_by_data (self->filtered, self);
+    }
+  g_clear_handle_id (&self->keep_top_id, g_source_remove);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -608,6 +648,8 @@ hs_types_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  self->sorted = NULL;
+  self->filtered = NULL;
   G_OBJECT_CLASS (hs_types_page_parent_class)->dispose (object);
 }
 
@@ -725,6 +767,7 @@ hs_types_page_init (HsTypesPage *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_rows_changed), self);
+  g_signal_connect (self->sorted, "items-changed", G_CALLBACK (on_sorted_changed), self);
 
   columns = g_object_ref (gtk_column_view_get_columns (self->column_view));
   size_column = g_list_model_get_item (columns, CELL_SIZE);
