@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "hs-launch-dialog.h"
@@ -135,6 +136,11 @@ on_session_notice (HsSession  *session,
                    const char *text,
                    HsWindow   *self)
 {
+  const char *record_error = hs_session_get_record_error (session);
+
+  /* The banner says it already, and stays. */
+  if (record_error != NULL && strstr (text, record_error) != NULL)
+    return;
   _hs_window_toast (self, text);
 }
 
