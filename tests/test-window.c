@@ -665,6 +665,81 @@ test_recent_list (void)
   gtk_window_destroy (GTK_WINDOW (other));
 }
 
+static gboolean
+record_error_or_over (gpointer data)
+{
+  HsSession *session = data;
+
+  return hs_session_get_record_error (session) != NULL || hs_session_is_over (session);
+}
+
+static gboolean
+session_is_over (gpointer data)
+{
+  return hs_session_is_over (data);
+}
+
+/* When the disk refuses the recording, the window says so for as long as it
+ * shows the session, and the session goes on in memory. */
+static void
+test_record_error (void)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "heapscope", "sessions", NULL);
+  g_autofree char *away = g_strconcat (folder, ".away", NULL);
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "0.5", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(GError) error = NULL;
+  HsWindow *other;
+  HsSession *session;
+  GtkWidget *label;
+
+  /* A file where the sessions folder should be: nothing can be created in it. */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (g_rename (folder, away), ==, 0);
+  g_file_set_contents (folder, "", 0, &error);
+  g_assert_no_error (error);
+
+  other = new_window ();
+  spec->interval = 0.2;
+  hs_window_run (other, spec);
+  session = hs_window_get_session (other);
+  wait_until (record_error_or_over, session);
+  g_assert_nonnull (hs_session_get_record_error (session));
+
+  label = find_widget (GTK_WIDGET (other), is_label_containing, "Recording to disk stopped: ");
+  g_assert_nonnull (label);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "The session continues in memory."));
+  wait_until (child_is_revealed, gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER));
+  g_assert_true (gtk_widget_is_drawable (label));
+
+  wait_until (session_is_over, session);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), >, 0);
+  g_assert_false (is_recent ((gpointer) hs_session_get_file (session)));
+  g_assert_true (gtk_widget_is_drawable (label));
+  settle (GTK_WIDGET (other));
+  save_png (GTK_WIDGET (other), "test-window-record-error.png");
+
+  /* The table was at the top while types grew past each other: it still shows the biggest first. */
+  {
+    HsTypesPage *types = hs_window_get_types_page (other);
+    GtkWidget *column_view = GTK_WIDGET (hs_types_page_get_column_view (types));
+    GtkWidget *header = gtk_widget_get_first_child (column_view);
+    GtkWidget *picked;
+
+    hs_window_show_page (other, "types");
+    wait_for_draw (GTK_WIDGET (other));
+    picked = gtk_widget_pick (column_view, 30, gtk_widget_get_height (header) + 6, GTK_PICK_DEFAULT);
+    g_assert_true (GTK_IS_LABEL (picked));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (picked)), ==, hs_type_stat_get_name (visible_row (types, 0)));
+  }
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  g_assert_cmpint (g_unlink (folder), ==, 0);
+  g_assert_cmpint (g_rename (away, folder), ==, 0);
+}
+
 /* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
 static void
 test_census_csv (void)
@@ -805,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/save-as", test_save_as);
   g_test_add_func ("/hs/window/recent-list", test_recent_list);
   g_test_add_func ("/hs/window/types-export", test_types_export);
+  g_test_add_func ("/hs/window/record-error", test_record_error);
   g_test_add_func ("/hs/census/csv", test_census_csv);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
