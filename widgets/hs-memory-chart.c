@@ -99,6 +99,7 @@ draw_chart (HsMemoryChart *self,
   double plot_h = MAX (height - MARGIN_TOP - MARGIN_BOTTOM, 10);
   double max_time = 0;
   double max_bytes = 1;
+  double legend_left;
   double step;
   GdkRGBA foreground;
   PangoLayout *layout;
@@ -157,12 +158,28 @@ draw_chart (HsMemoryChart *self,
         }
     }
 
+  /* Where the legend starts, so that no marker label runs into it. */
+  {
+    const char *names[] = { _("Resident memory (RSS)"), _("Objects counted by the census") };
+
+    legend_left = plot_x + plot_w;
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        int text_w, text_h;
+
+        pango_layout_set_text (layout, names[i], -1);
+        pango_layout_get_pixel_size (layout, &text_w, &text_h);
+        legend_left -= text_w + 18 + 16;
+      }
+  }
+
   /* Snapshot markers. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HsSample) sample = g_list_model_get_item (self->samples, i);
       const char *label = hs_sample_get_label (sample);
       double x;
+      int label_w, label_h;
       static const double dashes[] = { 4, 3 };
 
       if (label == NULL)
@@ -175,7 +192,14 @@ draw_chart (HsMemoryChart *self,
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       pango_layout_set_text (layout, *label != '\0' ? label : _("snapshot"), -1);
-      cairo_move_to (cr, x + 3, plot_y - 18);
+      pango_layout_get_pixel_size (layout, &label_w, &label_h);
+      /* Above the plot, right of the line; left of it if the legend is there; else inside the plot. */
+      if (x + 3 + label_w <= legend_left)
+        cairo_move_to (cr, x + 3, plot_y - 18);
+      else if (x - 3 - label_w >= plot_x && x - 3 <= legend_left)
+        cairo_move_to (cr, x - 3 - label_w, plot_y - 18);
+      else
+        cairo_move_to (cr, x + 3, plot_y + 2);
       pango_cairo_show_layout (cr, layout);
     }
 
