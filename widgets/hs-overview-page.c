@@ -347,19 +347,28 @@ create_details (HsOverviewPage *self)
   add_detail (self, GTK_LIST_BOX (list), DETAIL_FILE, _("Session File"), PANGO_ELLIPSIZE_MIDDLE);
   self->reveal_button = gtk_button_new_from_icon_name ("folder-open-symbolic");
   gtk_widget_add_css_class (self->reveal_button, "flat");
+  gtk_widget_add_css_class (self->reveal_button, "hs-inline-button");
   gtk_widget_set_valign (self->reveal_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->reveal_button, _("Reveal in Files"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reveal_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Reveal in Files"), -1);
   g_signal_connect (self->reveal_button, "clicked", G_CALLBACK (on_reveal_clicked), self);
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->details[DETAIL_FILE]))), self->reveal_button);
+  {
+    GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->details[DETAIL_FILE]));
+
+    /* The button fits in a row as tall as the others. */
+    gtk_widget_set_margin_top (box, 6);
+    gtk_widget_set_margin_bottom (box, 6);
+    gtk_widget_set_margin_end (box, 6);
+    gtk_box_append (GTK_BOX (box), self->reveal_button);
+  }
 
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), scroller);
-  gtk_widget_set_size_request (box, 340, -1);
+  gtk_widget_set_size_request (box, 360, -1);
   return box;
 }
 
