@@ -738,6 +738,60 @@ test_record_error (void)
   g_assert_cmpint (g_rename (away, folder), ==, 0);
 }
 
+static gboolean
+has_snapshot (gpointer data)
+{
+  HsSession *session = data;
+
+  g_assert_false (hs_session_is_over (session));
+  return g_list_model_get_n_items (hs_session_get_snapshots (session)) > 0;
+}
+
+/* A file another window is still recording opens read-only, as it was when
+ * opened, and says so; the recent list says it is still being recorded. */
+static void
+test_open_while_recording (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "30", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsWindow *recorder = new_window ();
+  HsWindow *viewer;
+  HsSession *live;
+  HsRecentList *list;
+  AdwActionRow *row;
+  GtkWidget *label;
+  const char *file;
+
+  spec->interval = 0.2;
+  hs_window_run (recorder, spec);
+  live = hs_window_get_session (recorder);
+  wait_until (has_snapshot, live);
+  file = hs_session_get_file (live);
+  g_assert_true (is_recent ((gpointer) file));
+
+  viewer = new_window ();
+  list = hs_window_get_recent_list (viewer);
+  wait_until (recent_list_is_read, list);
+  row = hs_recent_list_get_row (list, 0);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "still recording"));
+
+  hs_window_open_file (viewer, file);
+  wait_until (is_not_opening, viewer);
+  g_assert_nonnull (hs_window_get_session (viewer));
+  g_assert_true (hs_session_is_being_written_elsewhere (hs_window_get_session (viewer)));
+  label = find_widget (GTK_WIDGET (viewer), is_label_containing, "Still being recorded by another Heapscope");
+  g_assert_nonnull (label);
+  wait_until (child_is_revealed, gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER));
+  g_assert_true (gtk_widget_is_drawable (label));
+
+  hs_session_stop (live);
+  wait_until (session_is_over, live);
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  gtk_window_destroy (GTK_WINDOW (recorder));
+}
+
 /* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
 static void
 test_census_csv (void)
@@ -879,6 +933,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/recent-list", test_recent_list);
   g_test_add_func ("/hs/window/types-export", test_types_export);
   g_test_add_func ("/hs/window/record-error", test_record_error);
+  g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
   g_test_add_func ("/hs/census/csv", test_census_csv);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
