@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "hs-application.h"
 #include "hs-console-chunk.h"
 #include "hs-settings.h"
 #include "hs-store.h"
@@ -792,6 +793,45 @@ test_open_while_recording (void)
   gtk_window_destroy (GTK_WINDOW (recorder));
 }
 
+static void
+on_application_activate (GApplication *application,
+                         gpointer      user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
+  HsWindow *first;
+
+  /* hs_application_open_file() before activation: the first window opens the file. */
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  first = windows->data;
+  g_assert_cmpstr (hs_window_get_view (first), ==, "opening");
+  wait_until (is_not_opening, first);
+  g_assert_nonnull (hs_window_get_session (first));
+
+  /* After activation: a window with a session sends the file to a new window. */
+  hs_application_open_file (HS_APPLICATION (application), recorded_path);
+  windows = gtk_application_get_windows (GTK_APPLICATION (application));
+  g_assert_cmpuint (g_list_length (windows), ==, 2);
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      wait_until (is_not_opening, l->data);
+      g_assert_nonnull (hs_window_get_session (l->data));
+      g_assert_cmpstr (hs_session_get_file (hs_window_get_session (l->data)), ==, recorded_path);
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
+}
+
+/* `heapscope file.heapscope`: main() hands the file over before the application runs. */
+static void
+test_application_open_file (void)
+{
+  g_autoptr(HsApplication) application = hs_application_new ();
+  char *argv[] = { (char *) "heapscope", NULL };
+
+  hs_application_open_file (application, recorded_path);
+  g_signal_connect_after (application, "activate", G_CALLBACK (on_application_activate), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), 1, argv), ==, 0);
+}
+
 /* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
 static void
 test_census_csv (void)
@@ -934,6 +974,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/types-export", test_types_export);
   g_test_add_func ("/hs/window/record-error", test_record_error);
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
+  g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/census/csv", test_census_csv);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
