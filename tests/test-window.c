@@ -846,6 +846,31 @@ test_application_open_file (void)
   g_assert_cmpint (g_application_run (G_APPLICATION (application), 1, argv), ==, 0);
 }
 
+static gboolean
+is_shortcut_for (GtkWidget     *widget,
+                 gconstpointer  action)
+{
+  g_autofree char *name = NULL;
+
+  if (!GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    return FALSE;
+  g_object_get (widget, "action-name", &name, NULL);
+  return g_strcmp0 (name, action) == 0;
+}
+
+/* The shortcuts window lists Open and Save As. */
+static void
+test_help_overlay (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_nonnull (overlay);
+  g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.open"));
+  g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.save-as"));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 /* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
 static void
 test_census_csv (void)
@@ -989,6 +1014,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/record-error", test_record_error);
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
+  g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
