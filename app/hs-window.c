@@ -81,8 +81,8 @@ update_status (HsWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
 
   if (hs_session_get_pid (self->session) > 0)
-    process = g_strdup_printf (_("PID %" G_GINT64_FORMAT " · Python %s"),
-                               hs_session_get_pid (self->session),
+    process = g_strdup_printf (_("PID %lld · Python %s"),
+                               (long long) hs_session_get_pid (self->session),
                                hs_session_get_python_version (self->session) ? hs_session_get_python_version (self->session) : "?");
   gtk_label_set_text (self->process_label, process != NULL ? process : "");
 

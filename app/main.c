@@ -12,6 +12,7 @@
 
 #include "hs-application.h"
 #include "hs-headless.h"
+#include "hs-store.h"
 
 static void
 print_usage (FILE *out)
@@ -118,6 +119,16 @@ main (int   argc,
     {
       g_printerr (_("heapscope: --from and --to go with --report\n"));
       return 2;
+    }
+
+  /* A session file is reopened in the window, not run. */
+  if (first_script_arg < argc && g_str_has_suffix (argv[first_script_arg], HS_STORE_SUFFIX) &&
+      !headless && record_path == NULL)
+    {
+      application = hs_application_new ();
+      for (int i = first_script_arg; i < argc; i++)
+        hs_application_open_file (application, argv[i]);
+      return g_application_run (G_APPLICATION (application), 1, app_argv);
     }
 
   if (first_script_arg < argc)
