@@ -71,11 +71,17 @@ console_text (HsSession *session,
   GListModel *console = hs_session_get_console (session);
   GString *text = g_string_new (NULL);
 
+  gboolean previous_was_stderr = FALSE;
+
+  /* Marks where stderr output starts; consecutive stderr chunks are one run,
+   * however the reads happened to split it. */
   for (guint i = 0; i < g_list_model_get_n_items (console); i++)
     {
       g_autoptr(HsConsoleChunk) chunk = g_list_model_get_item (console, i);
+      gboolean starts_stderr = hs_console_chunk_is_stderr (chunk) && !previous_was_stderr;
 
-      if (stderr_marked && hs_console_chunk_is_stderr (chunk))
+      previous_was_stderr = hs_console_chunk_is_stderr (chunk);
+      if (stderr_marked && starts_stderr)
         g_string_append_printf (text, "[err]%s", hs_console_chunk_get_text (chunk));
       else
         g_string_append (text, hs_console_chunk_get_text (chunk));
