@@ -1235,8 +1235,13 @@ hs_store_read_census (HsStore  *self,
   expected = keyframe;
   while ((step = sqlite3_step (chain)) == SQLITE_ROW)
     {
+      static const guint8 no_rows[1];
       const guint8 *rows = sqlite3_column_blob (chain, 2);
       int n_bytes = sqlite3_column_bytes (chain, 2);
+
+      /* An empty blob comes back as NULL. */
+      if (rows == NULL)
+        rows = no_rows;
 
       if (sqlite3_column_int64 (chain, 0) != expected || sqlite3_column_int64 (chain, 1) != keyframe)
         {

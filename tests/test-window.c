@@ -363,7 +363,7 @@ static void
 test_record_session (void)
 {
   g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
-  const char *arguments[] = { "2.0", NULL };
+  const char *arguments[] = { "5.0", NULL };
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
   g_autoptr(HsSession) session = hs_session_new ();
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
