@@ -145,6 +145,9 @@ hs_headless_run (const HsLaunchSpec *spec,
   if (!hs_session_is_over (session))
     g_main_loop_run (loop);
 
+  /* Output read just before the end is still on its way to the console model. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   report = hs_session_format_report (session, NULL, NULL);
   fflush (stderr);
   fputs (report, stdout);
