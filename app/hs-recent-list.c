@@ -452,15 +452,11 @@ hs_recent_list_get_row (HsRecentList *self,
   return NULL;
 }
 
-static char *
-canonical_path (const char *path)
-{
-  return g_canonicalize_filename (path, NULL);
-}
-
-/* Puts @path first in the list (once), keeping the newest HS_RECENT_SESSIONS_MAX. */
-void
-hs_recent_sessions_add (const char *path)
+/* Rewrites the list without @path, and with it first if @first; keeps the
+ * newest HS_RECENT_SESSIONS_MAX. */
+static void
+update_recent_sessions (const char *path,
+                        gboolean    first)
 {
   g_autoptr(GSettings) settings = hs_settings_new ();
   g_autofree char *canonical = NULL;
@@ -471,10 +467,11 @@ hs_recent_sessions_add (const char *path)
   if (settings == NULL)
     return;
 
-  canonical = canonical_path (path);
+  canonical = g_canonicalize_filename (path, NULL);
   paths = g_settings_get_strv (settings, "recent-sessions");
   list = g_ptr_array_new ();
-  g_ptr_array_add (list, canonical);
+  if (first)
+    g_ptr_array_add (list, canonical);
   for (guint i = 0; paths[i] != NULL && list->len < HS_RECENT_SESSIONS_MAX; i++)
     if (!g_str_equal (paths[i], canonical))
       g_ptr_array_add (list, paths[i]);
@@ -482,25 +479,16 @@ hs_recent_sessions_add (const char *path)
   g_settings_set_strv (settings, "recent-sessions", (const char * const *) list->pdata);
 }
 
+/* Puts @path first in the list (once). */
+void
+hs_recent_sessions_add (const char *path)
+{
+  update_recent_sessions (path, TRUE);
+}
+
 /* Forgets @path; the file stays where it is. */
 void
 hs_recent_sessions_remove (const char *path)
 {
-  g_autoptr(GSettings) settings = hs_settings_new ();
-  g_autofree char *canonical = NULL;
-  g_auto(GStrv) paths = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-
-  g_return_if_fail (path != NULL);
-  if (settings == NULL)
-    return;
-
-  canonical = canonical_path (path);
-  paths = g_settings_get_strv (settings, "recent-sessions");
-  list = g_ptr_array_new ();
-  for (guint i = 0; paths[i] != NULL; i++)
-    if (!g_str_equal (paths[i], canonical))
-      g_ptr_array_add (list, paths[i]);
-  g_ptr_array_add (list, NULL);
-  g_settings_set_strv (settings, "recent-sessions", (const char * const *) list->pdata);
+  update_recent_sessions (path, FALSE);
 }

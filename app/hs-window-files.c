@@ -192,20 +192,28 @@ hs_window_open_file (HsWindow   *self,
                          file_request_new (self, self->open_cancellable, absolute));
 }
 
+/* The local path the user chose, or NULL; the chooser is done with either way. */
+static char *
+take_chosen_path (HsWindow *self,
+                  int       response)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (self->chooser));
+  g_clear_object (&self->chooser);
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
 static void
 on_open_response (GtkNativeDialog *chooser,
                   int              response,
                   HsWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autofree char *path = take_chosen_path (self, response);
 
-      if (path != NULL)
-        hs_window_open_file (self, path);
-    }
-  g_clear_object (&self->chooser);
+  if (path != NULL)
+    hs_window_open_file (self, path);
 }
 
 static void
@@ -303,15 +311,10 @@ on_save_response (GtkNativeDialog *chooser,
                   int              response,
                   HsWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autofree char *path = take_chosen_path (self, response);
 
-      if (path != NULL)
-        hs_window_save_as (self, path);
-    }
-  g_clear_object (&self->chooser);
+  if (path != NULL)
+    hs_window_save_as (self, path);
 }
 
 static void

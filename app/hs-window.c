@@ -136,10 +136,10 @@ on_session_notice (HsSession  *session,
                    const char *text,
                    HsWindow   *self)
 {
-  const char *record_error = hs_session_get_record_error (session);
+  g_autofree char *record_error = hs_session_dup_record_error_text (session);
 
   /* The banner says it already, and stays. */
-  if (record_error != NULL && strstr (text, record_error) != NULL)
+  if (g_strcmp0 (text, record_error) == 0)
     return;
   _hs_window_toast (self, text);
 }
@@ -152,21 +152,14 @@ on_paused_changed (HsSession  *session,
   gtk_toggle_button_set_active (self->pause_button, hs_session_get_paused (session));
 }
 
-/* "Recording to disk stopped: disk full. The session continues in memory." */
 static void
 update_record_error (HsWindow *self)
 {
-  const char *error = self->session != NULL ? hs_session_get_record_error (self->session) : NULL;
+  g_autofree char *text = self->session != NULL ? hs_session_dup_record_error_text (self->session) : NULL;
 
-  if (error != NULL)
-    {
-      g_autofree char *sentence = g_str_has_suffix (error, ".") ? g_strdup (error) : g_strconcat (error, ".", NULL);
-      g_autofree char *text = g_strdup_printf (_("Recording to disk stopped: %s The session continues in memory."),
-                                               sentence);
-
-      hs_banner_set_title (self->record_error_banner, text);
-    }
-  hs_banner_set_revealed (self->record_error_banner, error != NULL);
+  if (text != NULL)
+    hs_banner_set_title (self->record_error_banner, text);
+  hs_banner_set_revealed (self->record_error_banner, text != NULL);
   _hs_window_update_actions (self);
 }
 

@@ -525,9 +525,10 @@ on_worker_event (const HsWorkerEvent *event,
 
     case HS_WORKER_EVENT_RECORD_ERROR:
       {
-        g_autofree char *text = g_strdup_printf (_("Recording to disk stopped: %s. The session continues in memory."),
-                                                 event->message);
+        g_autofree char *text = NULL;
+
         set_string (&self->record_error, event->message);
+        text = hs_session_dup_record_error_text (self);
         g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RECORD_ERROR]);
         g_signal_emit (self, signals [NOTICE], 0, text);
       }
@@ -1192,4 +1193,20 @@ hs_session_load_rows (HsSession  *self,
     return FALSE;
   hs_sample_set_census (sample, census);
   return TRUE;
+}
+
+/* "Recording to disk stopped: the disk is full. The session continues in
+ * memory.", or NULL while recording is fine. */
+char *
+hs_session_dup_record_error_text (HsSession *self)
+{
+  g_autofree char *sentence = NULL;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  if (self->record_error == NULL)
+    return NULL;
+  sentence = g_str_has_suffix (self->record_error, ".") ? g_strdup (self->record_error)
+                                                        : g_strconcat (self->record_error, ".", NULL);
+  return g_strdup_printf (_("Recording to disk stopped: %s The session continues in memory."), sentence);
 }

@@ -83,6 +83,7 @@ gboolean        hs_session_is_read_only         (HsSession          *self);
 gboolean        hs_session_is_being_written_elsewhere (HsSession    *self);
 const char     *hs_session_get_file             (HsSession          *self);
 const char     *hs_session_get_record_error     (HsSession          *self);
+char           *hs_session_dup_record_error_text (HsSession         *self);
 gboolean        hs_session_get_loading          (HsSession          *self);
 gint64          hs_session_get_started_at       (HsSession          *self);
 gint64          hs_session_get_ended_at         (HsSession          *self);

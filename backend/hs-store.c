@@ -782,53 +782,90 @@ query_int (HsStore     *self,
   return TRUE;
 }
 
-static char *
-read_setting_string (HsStore    *self,
-                     const char *key)
+/* The session table in one query: key → GVariant ("s", "x" or "d"); values of
+ * other types are left out, so a damaged value reads as missing. */
+static GHashTable *
+read_settings (HsStore  *self,
+               GError  **error)
 {
-  g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
-  const char *text;
+  g_autoptr(GHashTable) settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           (GDestroyNotify) g_variant_unref);
+  g_autoptr(sqlite3_stmt) statement = prepare (self, "SELECT key, value FROM session", error, OP_READ);
+  int step;
 
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) != SQLITE_ROW || sqlite3_column_type (statement, 0) != SQLITE_TEXT)
-    return NULL;
-  text = (const char *) sqlite3_column_text (statement, 0);
-  return g_utf8_make_valid (text, -1);
+  while ((step = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (statement, 0);
+      GVariant *value = NULL;
+
+      if (key == NULL)
+        continue;
+      switch (sqlite3_column_type (statement, 1))
+        {
+        case SQLITE_TEXT:
+          {
+            g_autofree char *text = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, 1), -1);
+            value = g_variant_new_string (text);
+          }
+          break;
+        case SQLITE_INTEGER:
+          value = g_variant_new_int64 (sqlite3_column_int64 (statement, 1));
+          break;
+        case SQLITE_FLOAT:
+          value = g_variant_new_double (sqlite3_column_double (statement, 1));
+          break;
+        default:
+          continue;
+        }
+      g_hash_table_replace (settings, g_strdup (key), g_variant_ref_sink (value));
+    }
+  if (step != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, OP_READ);
+      return NULL;
+    }
+  return g_steal_pointer (&settings);
+}
+
+static GVariant *
+lookup_setting (GHashTable         *settings,
+                const char         *key,
+                const GVariantType *type)
+{
+  GVariant *value = settings != NULL ? g_hash_table_lookup (settings, key) : NULL;
+
+  return value != NULL && g_variant_is_of_type (value, type) ? value : NULL;
+}
+
+static char *
+setting_string (GHashTable *settings,
+                const char *key)
+{
+  GVariant *value = lookup_setting (settings, key, G_VARIANT_TYPE_STRING);
+
+  return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
 }
 
 static gint64
-read_setting_int (HsStore    *self,
-                  const char *key,
-                  gint64      fallback)
+setting_int (GHashTable *settings,
+             const char *key,
+             gint64      fallback)
 {
-  g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
+  GVariant *value = lookup_setting (settings, key, G_VARIANT_TYPE_INT64);
 
-  if (statement == NULL)
-    return fallback;
-  sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) != SQLITE_ROW || sqlite3_column_type (statement, 0) != SQLITE_INTEGER)
-    return fallback;
-  return sqlite3_column_int64 (statement, 0);
+  return value != NULL ? g_variant_get_int64 (value) : fallback;
 }
 
 static double
-read_setting_double (HsStore    *self,
-                     const char *key,
-                     double      fallback)
+setting_double (GHashTable *settings,
+                const char *key,
+                double      fallback)
 {
-  g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT value FROM session WHERE key = ?", NULL, OP_READ);
+  GVariant *value = lookup_setting (settings, key, G_VARIANT_TYPE_DOUBLE);
 
-  if (statement == NULL)
-    return fallback;
-  sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) != SQLITE_ROW || sqlite3_column_type (statement, 0) != SQLITE_FLOAT)
-    return fallback;
-  return sqlite3_column_double (statement, 0);
+  return value != NULL ? g_variant_get_double (value) : fallback;
 }
 
 static gboolean
@@ -851,7 +888,8 @@ check_identity (HsStore  *self,
     return FALSE;
   if (schema_version > HS_STORE_SCHEMA_VERSION)
     {
-      g_autofree char *version = read_setting_string (self, "app_version");
+      g_autoptr(GHashTable) settings = read_settings (self, NULL);
+      g_autofree char *version = setting_string (settings, "app_version");
       g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NEWER,
                    _("“%s” was made by a newer Heapscope (version %s); this is version %s"),
                    self->display_name, version != NULL ? version : _("unknown"), PACKAGE_VERSION);
@@ -967,33 +1005,36 @@ read_launch (HsStore  *self,
              GError  **error)
 {
   g_autoptr(HsRecording) recording = g_new0 (HsRecording, 1);
+  g_autoptr(GHashTable) settings = NULL;
   g_auto(GStrv) arguments = NULL;
-  g_autofree char *script = read_setting_string (self, "script");
-  g_autofree char *interpreter = read_setting_string (self, "interpreter");
+  g_autofree char *script = NULL;
+  g_autofree char *interpreter = NULL;
   gint64 n_samples = 0;
   gint64 state;
 
-  if (!(arguments = read_arguments (self, error)))
+  if (!(settings = read_settings (self, error)) || !(arguments = read_arguments (self, error)))
     return NULL;
+  script = setting_string (settings, "script");
+  interpreter = setting_string (settings, "interpreter");
 
   recording->spec = hs_launch_spec_new (interpreter != NULL ? interpreter : "",
                                         script != NULL ? script : "",
                                         (const char * const *) arguments);
-  recording->spec->working_directory = read_setting_string (self, "working_directory");
-  recording->spec->interval = read_setting_double (self, "interval", 1.0);
-  recording->app_version = read_setting_string (self, "app_version");
-  recording->python_version = read_setting_string (self, "python_version");
-  recording->pid = read_setting_int (self, "pid", 0);
-  recording->accelerated = read_setting_int (self, "accelerated", 0) != 0;
-  recording->started_at = read_setting_int (self, "started_at", 0);
-  recording->ended_at = read_setting_int (self, "ended_at", 0);
-  state = read_setting_int (self, "state", HS_SESSION_STATE_RUNNING);
+  recording->spec->working_directory = setting_string (settings, "working_directory");
+  recording->spec->interval = setting_double (settings, "interval", 1.0);
+  recording->app_version = setting_string (settings, "app_version");
+  recording->python_version = setting_string (settings, "python_version");
+  recording->pid = setting_int (settings, "pid", 0);
+  recording->accelerated = setting_int (settings, "accelerated", 0) != 0;
+  recording->started_at = setting_int (settings, "started_at", 0);
+  recording->ended_at = setting_int (settings, "ended_at", 0);
+  state = setting_int (settings, "state", HS_SESSION_STATE_RUNNING);
   recording->state = state >= HS_SESSION_STATE_RUNNING && state <= HS_SESSION_STATE_FAILED
                      ? (HsSessionState) state : HS_SESSION_STATE_RUNNING;
-  recording->exit_code = (int) CLAMP (read_setting_int (self, "exit_code", 0), 0, 255);
-  recording->term_signal = (int) CLAMP (read_setting_int (self, "term_signal", 0), 0, 128);
-  recording->failure = read_setting_string (self, "failure");
-  recording->protocol_error = read_setting_string (self, "protocol_error");
+  recording->exit_code = (int) CLAMP (setting_int (settings, "exit_code", 0), 0, 255);
+  recording->term_signal = (int) CLAMP (setting_int (settings, "term_signal", 0), 0, 128);
+  recording->failure = setting_string (settings, "failure");
+  recording->protocol_error = setting_string (settings, "protocol_error");
 
   if (!query_int (self, "SELECT count(*) FROM sample", &n_samples, error))
     return NULL;
@@ -1374,8 +1415,8 @@ hs_store_backup (const char    *source_path,
   return ok;
 }
 
-/* $XDG_DATA_HOME/heapscope/sessions/<script>-<date>.heapscope, made unique;
- * the folder is created if needed. */
+/* $XDG_DATA_HOME/heapscope/sessions/<script>-<date>.heapscope, made unique
+ * and reserved; the folder is created if needed. */
 char *
 hs_store_autosave_path (const char *script,
                         GDateTime  *started)
@@ -1395,8 +1436,14 @@ hs_store_autosave_path (const char *script,
         ? g_strdup_printf ("%s-%s" HS_STORE_SUFFIX, basename, stamp)
         : g_strdup_printf ("%s-%s-%u" HS_STORE_SUFFIX, basename, stamp, attempt);
       char *path = g_build_filename (folder, name, NULL);
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+      /* The empty file holds the name until hs_store_create() replaces it, so
+       * two runs started in the same second get two files. Any error other
+       * than a taken name is for hs_store_create() to report. */
+      if (fd >= 0)
+        close (fd);
+      if (fd >= 0 || errno != EEXIST)
         return path;
       g_free (path);
     }

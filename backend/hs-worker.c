@@ -1022,7 +1022,6 @@ spawn_child (HsWorker   *self,
   event = event_new (HS_WORKER_EVENT_STARTED);
   event->pid = g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
   event->python_version = g_strdup (python_version);
-  record_start (self);
   record_process (self, event->pid, python_version, FALSE);
   post_event (self, event);
 
@@ -1168,13 +1167,12 @@ worker_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
 
+  /* From the start: a run that fails to start is recorded with its reason. */
+  record_start (self);
   if (self->spec != NULL)
     start_probe (self);
   else
-    {
-      record_start (self);
-      watch_agent (self);
-    }
+    watch_agent (self);
 
   if (!self->done)
     g_main_loop_run (self->loop);
