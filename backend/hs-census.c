@@ -133,6 +133,9 @@ void
 hs_census_rows_sort_by_size (HsCensusRow *rows,
                              guint        n_rows)
 {
+  /* An empty diff has no array at all, and qsort() wants one. */
+  if (n_rows == 0)
+    return;
   qsort (rows, n_rows, sizeof *rows, compare_rows_by_size_descending);
 }
 
