@@ -39,7 +39,8 @@ struct _HsTypesPage
   GtkSingleSelection *selection;
   GtkLabel           *summary_label;
   gboolean            updating_choices;
-  guint               keep_top_id;
+  GdkFrameClock      *layout_clock;
+  gulong              layout_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
@@ -591,25 +592,42 @@ save_table_action (GtkWidget  *widget,
   choose_export_file (HS_TYPES_PAGE (widget), FALSE);
 }
 
-static gboolean
-keep_top (gpointer user_data)
+static void
+scroll_to_top (HsTypesPage *self)
 {
-  HsTypesPage *self = user_data;
-
-  self->keep_top_id = 0;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
-    return G_SOURCE_REMOVE;
+    return;
   /* The column view's list, a child of it, has the action. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0))
       break;
-  return G_SOURCE_REMOVE;
 }
 
-/* A view scrolled to the top stays there as rows are re-sorted: the biggest
- * types first, not whichever row happened to be on top before. */
+static void
+stop_keeping_top (HsTypesPage *self)
+{
+  if (self->layout_clock != NULL)
+    {
+      g_clear_signal_handler (&self->layout_handler, self->layout_clock);
+      g_clear_object (&self->layout_clock);
+    }
+}
+
+/* After the frame's layout, where the rows now are is known: bring the first
+ * one back to the top (the frame lays out again before it paints). */
+static void
+on_frame_layout (GdkFrameClock *clock,
+                 HsTypesPage   *self)
+{
+  stop_keeping_top (self);
+  scroll_to_top (self);
+}
+
+/* A view scrolled to the top stays there as rows are re-sorted or filtered:
+ * the list keeps its top row in place, which would leave the biggest types,
+ * grown past it, above the view. */
 static void
 on_sorted_changed (GListModel  *model,
                    guint        position,
@@ -618,9 +636,21 @@ on_sorted_changed (GListModel  *model,
                    HsTypesPage *self)
 {
   GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (self->keep_top_id == 0 && vadjustment != NULL && gtk_adjustment_get_value (vadjustment) < 1)
-    self->keep_top_id = g_idle_add (keep_top, self);
+  if (self->layout_clock != NULL || clock == NULL || vadjustment == NULL ||
+      gtk_adjustment_get_value (vadjustment) >= 1)
+    return;
+  self->layout_clock = g_object_ref (clock);
+  self->layout_handler = g_signal_connect_after (clock, "layout", G_CALLBACK (on_frame_layout), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self->column_view));
+}
+
+static void
+hs_types_page_unrealize (GtkWidget *widget)
+{
+  stop_keeping_top (HS_TYPES_PAGE (widget));
+  GTK_WIDGET_CLASS (hs_types_page_parent_class)->unrealize (widget);
 }
 
 static void
@@ -635,7 +665,7 @@ hs_types_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->sorted, self);
       g_signal_handlers_disconnect_by_data (self->filtered, self);
     }
-  g_clear_handle_id (&self->keep_top_id, g_source_remove);
+  stop_keeping_top (self);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -660,6 +690,7 @@ hs_types_page_class_init (HsTypesPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_types_page_dispose;
+  widget_class->unrealize = hs_types_page_unrealize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hstypespage");
 
