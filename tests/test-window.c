@@ -482,11 +482,11 @@ test_open_recorded (void)
   save_png (GTK_WIDGET (other), "test-window-reopened.png");
 
   /* A sample's rows are read from the file when it is shown (the first page
-   * needs only the first and last ones): the Types page says so meanwhile. */
+   * needs only the first and the last two): the Types page says so meanwhile. */
   snapshot = hs_session_find_snapshot (session, "markers made");
   g_assert_nonnull (snapshot);
   middle = NULL;
-  for (guint i = hs_sample_get_index (snapshot); i < g_list_model_get_n_items (hs_session_get_samples (session)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (hs_session_get_samples (session)); i++)
     {
       g_autoptr(HsSample) sample = g_list_model_get_item (hs_session_get_samples (session), i);
 
@@ -507,9 +507,14 @@ test_open_recorded (void)
   wait_until (is_not_loading, other);
   widget = find_widget (GTK_WIDGET (types), is_spinner, NULL);
   g_assert_false (gtk_widget_is_visible (widget));
-  marker = find_visible_row (types, "__main__.Marker");
-  g_assert_nonnull (marker);
-  g_assert_cmpint (hs_type_stat_get_count (marker), ==, 12345);
+  g_assert_true (hs_sample_has_rows (middle));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_types_page_get_visible_rows (types)), >, 10);
+  if (hs_sample_get_index (middle) >= hs_sample_get_index (snapshot))
+    {
+      marker = find_visible_row (types, "__main__.Marker");
+      g_assert_nonnull (marker);
+      g_assert_cmpint (hs_type_stat_get_count (marker), ==, 12345);
+    }
   hs_session_set_shown_sample (session, NULL);
   wait_until (is_not_loading, other);
   wait_for_draw (GTK_WIDGET (other));
