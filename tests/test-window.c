@@ -881,6 +881,33 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* Two runs of one script started together are recorded to two files. */
+static void
+test_runs_started_together (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "0.3", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsWindow *first = new_window ();
+  HsWindow *second = new_window ();
+  HsSession *sessions[2];
+
+  spec->interval = 0.2;
+  hs_window_run (first, spec);
+  hs_window_run (second, spec);
+  sessions[0] = hs_window_get_session (first);
+  sessions[1] = hs_window_get_session (second);
+  g_assert_cmpstr (hs_session_get_file (sessions[0]), !=, hs_session_get_file (sessions[1]));
+  for (guint i = 0; i < 2; i++)
+    {
+      wait_until (session_is_over, sessions[i]);
+      g_assert_null (hs_session_get_record_error (sessions[i]));
+      assert_saved_copy (hs_session_get_file (sessions[i]), sessions[i]);
+    }
+  gtk_window_destroy (GTK_WINDOW (first));
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
 /* (e) CSV: RFC 4180 quoting, CRLF, the Δ columns only with deltas. */
 static void
 test_census_csv (void)
@@ -1023,6 +1050,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/types-export", test_types_export);
   g_test_add_func ("/hs/window/record-error", test_record_error);
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
+  g_test_add_func ("/hs/window/runs-started-together", test_runs_started_together);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
