@@ -7,6 +7,9 @@
  * Censuses are stored as what changed: a keyframe holds every row, the samples
  * after it only the types whose count or size moved, packed as varints. Any
  * census is rebuilt from its keyframe and at most KEYFRAME_SPACING - 1 deltas.
+ * Since schema 2 a delta's size is stored as what the count change does not
+ * explain (objects of one type mostly share one size, so it is usually 0),
+ * and the packed rows are deflated.
  * Each packed census carries a checksum: SQLite checks its own structure, not
  * the bytes inside a blob, and a scribbled varint would still decode.
  *
@@ -36,6 +39,11 @@
 #define HS_STORE_APPLICATION_ID 0x48656170
 #define KEYFRAME_SPACING 64
 #define MAX_VARINT_BYTES 10
+/* Schema 2 blobs start with one of these. */
+#define BLOB_PACKED   0
+#define BLOB_DEFLATED 1
+/* No census unpacks to more: 200 000 rows of three 10-byte varints, twice over. */
+#define MAX_PACKED_BYTES (12 * 1024 * 1024)
 
 struct _HsStore
 {
@@ -44,6 +52,7 @@ struct _HsStore
   char         *display_name;
   gboolean      writable;
   gboolean      recording;         /* created by hs_store_create(): finish the file on close */
+  gint64        schema_version;
   int           lock_fd;
   GMutex        mutex;
 
@@ -240,6 +249,7 @@ store_new (const char *path,
   self->display_name = g_filename_display_basename (path);
   self->writable = writable;
   self->lock_fd = -1;
+  self->schema_version = HS_STORE_SCHEMA_VERSION;
   self->type_names = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->mutex);
   return self;
@@ -570,6 +580,46 @@ lookup_or_add_type (HsStore     *self,
   return TRUE;
 }
 
+static gboolean
+insert_console (HsStore    *self,
+                GPtrArray  *texts,
+                GError    **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  gboolean ok;
+
+  if (texts == NULL || texts->len == 0)
+    return TRUE;
+  statement = prepare (self, "INSERT INTO console (stream, text) VALUES (?, ?)", error, OP_WRITE);
+  ok = statement != NULL;
+  for (guint i = 0; ok && i < texts->len; i++)
+    {
+      const HsConsoleText *text = g_ptr_array_index (texts, i);
+
+      sqlite3_bind_int (statement, 1, text->stream);
+      sqlite3_bind_blob (statement, 2, text->text, strlen (text->text), SQLITE_STATIC);
+      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
+      sqlite3_reset (statement);
+    }
+  return ok;
+}
+
+/* The size change that @count_change explains: that many objects of the
+ * type's mean size before it. 0 where there is no mean, or the product would
+ * come near overflowing, so the residual always fits. */
+static gint64
+explained_size_change (const Tally *before,
+                       gint64       count_change)
+{
+  gint64 explained;
+
+  if (before->count <= 0 ||
+      __builtin_mul_overflow (count_change, before->size / before->count, &explained) ||
+      explained > G_MAXINT64 / 2 || explained < G_MININT64 / 2)
+    return 0;
+  return explained;
+}
+
 /* A keyframe lists every type present; a delta every type whose tally moved
  * since the previous census. */
 static GByteArray *
@@ -601,19 +651,97 @@ encode_census (const Tally *current,
         }
       else
         {
-          put_svarint (out, now->count - before->count);
-          put_svarint (out, now->size - before->size);
+          gint64 count_change = now->count - before->count;
+
+          put_svarint (out, count_change);
+          put_svarint (out, now->size - before->size - explained_size_change (before, count_change));
         }
     }
   return out;
 }
 
+/* The stored form of packed rows: a format byte, the packed length, and the
+ * rows deflated, or as they are where deflating would not make them smaller. */
+static GByteArray *
+seal_census (GByteArray *packed)
+{
+  g_autoptr(GConverter) compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1));
+  GByteArray *sealed = g_byte_array_sized_new (packed->len / 2 + 16);
+  guint8 format = BLOB_DEFLATED;
+  gsize header_length;
+  gsize bytes_read = 0;
+  gsize bytes_written = 0;
+  GConverterResult result;
+
+  g_byte_array_append (sealed, &format, 1);
+  put_uvarint (sealed, packed->len);
+  header_length = sealed->len;
+
+  /* Anything over the packed length is not worth deflating. */
+  g_byte_array_set_size (sealed, header_length + packed->len);
+  if (packed->len > 0)
+    result = g_converter_convert (compressor, packed->data, packed->len,
+                                  sealed->data + header_length, packed->len,
+                                  G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, NULL);
+  else
+    result = G_CONVERTER_ERROR;
+  if (result == G_CONVERTER_FINISHED && bytes_read == packed->len)
+    {
+      g_byte_array_set_size (sealed, header_length + bytes_written);
+      return sealed;
+    }
+
+  sealed->data[0] = BLOB_PACKED;
+  memcpy (sealed->data + header_length, packed->data, packed->len);
+  return sealed;
+}
+
+/* Undoes seal_census(): the packed rows of a stored census, or NULL. */
+static GBytes *
+unseal_census (HsStore      *self,
+               const guint8 *blob,
+               gsize         length,
+               GError      **error)
+{
+  const guint8 *cursor = blob + 1;
+  const guint8 *end = blob + length;
+  guint64 packed_length;
+
+  if (self->schema_version < 2)
+    return g_bytes_new (blob, length);
+
+  if (length < 2 || !get_uvarint (&cursor, end, &packed_length) || packed_length > MAX_PACKED_BYTES)
+    {
+      damaged (self, error, _("a census is unreadable"));
+      return NULL;
+    }
+  if (blob[0] == BLOB_PACKED && (guint64) (end - cursor) == packed_length)
+    return g_bytes_new (packed_length > 0 ? cursor : NULL, packed_length);
+  if (blob[0] == BLOB_DEFLATED)
+    {
+      g_autoptr(GConverter) decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+      g_autofree guint8 *packed = g_malloc (packed_length + 1);
+      gsize bytes_read = 0;
+      gsize bytes_written = 0;
+
+      /* One byte of room over the promised length catches a longer stream. */
+      if (g_converter_convert (decompressor, cursor, end - cursor, packed, packed_length + 1,
+                               G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, NULL) == G_CONVERTER_FINISHED &&
+          bytes_read == (gsize) (end - cursor) && bytes_written == packed_length)
+        return g_bytes_new_take (g_steal_pointer (&packed), packed_length);
+    }
+  damaged (self, error, _("a census is unreadable"));
+  return NULL;
+}
+
 gboolean
-hs_store_append_census (HsStore   *self,
-                        HsCensus  *census,
-                        GError   **error)
+hs_store_append_census (HsStore    *self,
+                        HsCensus   *census,
+                        GPtrArray  *console,
+                        GError    **error)
 {
   g_autoptr(GArray) current = g_array_new (FALSE, TRUE, sizeof (Tally));
+  g_autoptr(GByteArray) packed = NULL;
   g_autoptr(GByteArray) blob = NULL;
   g_autoptr(sqlite3_stmt) sample = NULL;
   g_autoptr(sqlite3_stmt) rows = NULL;
@@ -627,6 +755,7 @@ hs_store_append_census (HsStore   *self,
   if (!check_writable (self, error))
     return FALSE;
 
+  ok = insert_console (self, console, error);
   for (guint i = 0; ok && i < census->n_rows; i++)
     {
       const HsCensusRow *row = &census->rows[i];
@@ -647,8 +776,9 @@ hs_store_append_census (HsStore   *self,
   keyframe = self->n_samples == 0 ||
              self->n_samples - self->keyframe >= KEYFRAME_SPACING ||
              self->bytes_since_keyframe > self->keyframe_bytes;
-  blob = encode_census ((Tally *) current->data, (Tally *) self->previous->data,
-                        current->len, self->previous->len, keyframe);
+  packed = encode_census ((Tally *) current->data, (Tally *) self->previous->data,
+                          current->len, self->previous->len, keyframe);
+  blob = seal_census (packed);
 
   if (ok)
     {
@@ -680,10 +810,7 @@ hs_store_append_census (HsStore   *self,
     {
       sqlite3_bind_int (rows, 1, self->n_samples);
       sqlite3_bind_int (rows, 2, keyframe ? self->n_samples : self->keyframe);
-      if (blob->len > 0)
-        sqlite3_bind_blob (rows, 3, blob->data, blob->len, SQLITE_STATIC);
-      else
-        sqlite3_bind_zeroblob (rows, 3, 0);
+      sqlite3_bind_blob (rows, 3, blob->data, blob->len, SQLITE_STATIC);
       sqlite3_bind_int64 (rows, 4, checksum (blob->data, blob->len));
       ok = sqlite3_step (rows) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
@@ -716,28 +843,13 @@ hs_store_append_console (HsStore    *self,
                          GPtrArray  *texts,
                          GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (texts->len == 0)
     return TRUE;
   if (!check_writable (self, error))
     return FALSE;
-
-  statement = prepare (self, "INSERT INTO console (stream, text) VALUES (?, ?)", error, OP_WRITE);
-  ok = statement != NULL;
-  for (guint i = 0; ok && i < texts->len; i++)
-    {
-      const HsConsoleText *text = g_ptr_array_index (texts, i);
-
-      sqlite3_bind_int (statement, 1, text->stream);
-      sqlite3_bind_blob (statement, 2, text->text, strlen (text->text), SQLITE_STATIC);
-      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
-      sqlite3_reset (statement);
-    }
-  return end_write (self, ok, error);
+  return end_write (self, insert_console (self, texts, error), error);
 }
 
 /* Reading */
@@ -897,6 +1009,7 @@ check_identity (HsStore  *self,
     }
   if (schema_version < 1)
     return damaged (self, error, _("it has no schema version"));
+  self->schema_version = schema_version;
 
   {
     g_autoptr(sqlite3_stmt) statement = prepare (self, "PRAGMA quick_check(1)", error, OP_CHECK);
@@ -1210,8 +1323,12 @@ apply_census_rows (HsStore      *self,
         }
       else
         {
-          if (!get_svarint (&cursor, end, &count) || !get_svarint (&cursor, end, &size) ||
-              __builtin_add_overflow (tally->count, count, &tally->count) ||
+          if (!get_svarint (&cursor, end, &count) || !get_svarint (&cursor, end, &size))
+            return damaged (self, error, _("a census is unreadable"));
+          if (self->schema_version >= 2 &&
+              __builtin_add_overflow (size, explained_size_change (tally, count), &size))
+            return damaged (self, error, _("a census is unreadable"));
+          if (__builtin_add_overflow (tally->count, count, &tally->count) ||
               __builtin_add_overflow (tally->size, size, &tally->size))
             return damaged (self, error, _("a census is unreadable"));
         }
@@ -1277,24 +1394,33 @@ hs_store_read_census (HsStore  *self,
   while ((step = sqlite3_step (chain)) == SQLITE_ROW)
     {
       static const guint8 no_rows[1];
-      const guint8 *rows = sqlite3_column_blob (chain, 2);
+      const guint8 *blob = sqlite3_column_blob (chain, 2);
       int n_bytes = sqlite3_column_bytes (chain, 2);
+      g_autoptr(GBytes) packed = NULL;
+      const guint8 *rows;
+      gsize n_rows_bytes;
 
       /* An empty blob comes back as NULL. */
-      if (rows == NULL)
-        rows = no_rows;
+      if (blob == NULL)
+        blob = no_rows;
 
       if (sqlite3_column_int64 (chain, 0) != expected || sqlite3_column_int64 (chain, 1) != keyframe)
         {
           damaged (self, error, _("a census chain is broken"));
           return NULL;
         }
-      if (sqlite3_column_int64 (chain, 3) != checksum (rows, n_bytes))
+      if (sqlite3_column_int64 (chain, 3) != checksum (blob, n_bytes))
         {
           damaged (self, error, _("a census does not match its checksum"));
           return NULL;
         }
-      if (!apply_census_rows (self, tallies, rows, rows + n_bytes, expected == keyframe, error))
+      packed = unseal_census (self, blob, n_bytes, error);
+      if (packed == NULL)
+        return NULL;
+      rows = g_bytes_get_data (packed, &n_rows_bytes);
+      if (rows == NULL)
+        rows = no_rows;
+      if (!apply_census_rows (self, tallies, rows, rows + n_rows_bytes, expected == keyframe, error))
         return NULL;
       expected++;
     }

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define HS_STORE_SUFFIX ".heapscope"
-#define HS_STORE_SCHEMA_VERSION 1
+#define HS_STORE_SCHEMA_VERSION 2
 
 #define HS_STORE_ERROR (hs_store_error_quark ())
 
@@ -63,6 +63,7 @@ gboolean      hs_store_write_process      (HsStore             *self,
                                            GError             **error);
 gboolean      hs_store_append_census      (HsStore             *self,
                                            HsCensus            *census,
+                                           GPtrArray           *console,
                                            GError             **error);
 gboolean      hs_store_append_console     (HsStore             *self,
                                            GPtrArray           *texts,

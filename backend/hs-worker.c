@@ -487,9 +487,11 @@ record_census (HsWorker *self,
 
   if (self->store == NULL)
     return;
-  record_console (self);
-  if (self->store != NULL && !hs_store_append_census (self->store, census, &error))
+  /* The output printed before the census goes in its transaction: one fsync. */
+  destroy_source (&self->console_flush_timeout);
+  if (!hs_store_append_census (self->store, census, self->store_console, &error))
     record_failed (self, error);
+  g_ptr_array_set_size (self->store_console, 0);
 }
 
 static void

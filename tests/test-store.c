@@ -104,7 +104,7 @@ record_session (const char *path,
   for (guint i = 0; i < n_samples; i++)
     {
       g_autoptr(HsCensus) census = make_census (i);
-      g_assert_true (hs_store_append_census (store, census, &error));
+      g_assert_true (hs_store_append_census (store, census, NULL, &error));
       g_assert_no_error (error);
     }
   g_ptr_array_add (console, hs_console_text_new (HS_CONSOLE_STDOUT, "loading…\n", -1));
@@ -359,6 +359,191 @@ test_corrupted (void)
   g_assert_cmpuint (reported, >=, pages / 2);
 }
 
+/* FNV-1a, as the store checksums a census blob. */
+static gint64
+blob_checksum (const guint8 *data,
+               gsize         length)
+{
+  guint32 hash = 2166136261u;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      hash ^= data[i];
+      hash *= 16777619u;
+    }
+  return hash;
+}
+
+/* Replaces the stored census of sample @index with @blob, checksum and all. */
+static void
+replace_census_blob (const char   *path,
+                     guint         index,
+                     const guint8 *blob,
+                     gsize         length)
+{
+  sqlite3 *db;
+  sqlite3_stmt *statement;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE census SET rows = ?, checksum = ? WHERE sample = ?",
+                                       -1, &statement, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (statement, 1, blob, length, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (statement, 2, blob_checksum (blob, length));
+  sqlite3_bind_int (statement, 3, index);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+}
+
+/* A blob that passes its checksum but does not unpack is damage, named as such. */
+static void
+test_damaged_blob (void)
+{
+  /* format byte, packed length (uvarint), body */
+  static const guint8 not_deflate[] = { 1, 6, 0xff, 0xff, 0xff, 0xff };
+  static const guint8 unknown_format[] = { 9, 3, 0, 2, 0 };
+  static const guint8 short_raw[] = { 0, 5, 0, 2, 0 };
+  static const guint8 huge_length[] = { 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x03, 0x00 };
+  /* raw DEFLATE of { 0, 2, 0 } (a stored block), promising 2 bytes, then 9 */
+  static const guint8 deflate_longer[] = { 1, 2, 0x01, 0x03, 0x00, 0xfc, 0xff, 0, 2, 0 };
+  static const guint8 deflate_shorter[] = { 1, 9, 0x01, 0x03, 0x00, 0xfc, 0xff, 0, 2, 0 };
+  static const struct { const char *name; const guint8 *blob; gsize length; } cases[] = {
+    { "not-deflate", not_deflate, sizeof not_deflate },
+    { "unknown-format", unknown_format, sizeof unknown_format },
+    { "short-raw", short_raw, sizeof short_raw },
+    { "huge-length", huge_length, sizeof huge_length },
+    { "deflate-longer", deflate_longer, sizeof deflate_longer },
+    { "deflate-shorter", deflate_shorter, sizeof deflate_shorter },
+  };
+  g_autofree char *pristine = temp_path ("blob-pristine.heapscope");
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  record_session (pristine, 10);
+  g_assert_true (g_file_get_contents (pristine, &contents, &length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("blob-%s.heapscope", cases[i].name);
+      g_autofree char *path = temp_path (name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsStore) store = NULL;
+      g_autoptr(HsCensus) census = NULL;
+
+      write_bytes (path, contents, length);
+      replace_census_blob (path, 5, cases[i].blob, cases[i].length);
+      store = hs_store_open (path, &error);
+      g_assert_no_error (error);
+      census = hs_store_read_census (store, 4, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&census, hs_census_unref);
+      census = hs_store_read_census (store, 5, &error);
+      g_assert_null (census);
+      g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED);
+      g_assert_nonnull (strstr (error->message, name));
+    }
+}
+
+/* Deltas whose size changes the count changes explain take next to no room:
+ * the residuals are zeros, and the packed rows are deflated. */
+static void
+test_compact_deltas (void)
+{
+  enum { N_TYPES = 2000, N_DELTAS = 60 };
+  g_autofree char *path = temp_path ("compact.heapscope");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autoptr(HsStore) reader = NULL;
+  g_autoptr(HsCensus) last = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *statement;
+  gint64 delta_bytes;
+
+  g_assert_no_error (error);
+  /* The last census comes twice: a delta with nothing in it. */
+  for (guint sample = 0; sample <= N_DELTAS + 1; sample++)
+    {
+      g_autoptr(HsCensus) census = hs_census_new (N_TYPES);
+
+      for (guint type = 0; type < N_TYPES; type++)
+        {
+          gint64 count = 1000 + type + MIN (sample, N_DELTAS) * (type % 7);
+
+          census->rows[type] = (HsCensusRow) { g_strdup_printf ("m.Class%u", type), count, count * (16 + type % 300) };
+        }
+      g_assert_true (hs_store_append_census (store, census, NULL, &error));
+    }
+  g_clear_pointer (&store, hs_store_close);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sum(length(rows)) FROM census WHERE sample BETWEEN 1 AND 60",
+                                       -1, &statement, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  delta_bytes = sqlite3_column_int64 (statement, 0);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+  /* Packed as varints alone, each delta would take about 4 bytes a type. */
+  g_test_message ("%d deltas of %d types: %" G_GINT64_FORMAT " bytes", N_DELTAS, N_TYPES, delta_bytes);
+  g_assert_cmpint (delta_bytes, <, N_DELTAS * N_TYPES / 4);
+
+  reader = hs_store_open (path, &error);
+  g_assert_no_error (error);
+  last = hs_store_read_census (reader, N_DELTAS + 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last->n_rows, ==, N_TYPES);
+  for (guint type = 0; type < N_TYPES; type++)
+    {
+      g_autofree char *name = g_strdup_printf ("m.Class%u", type);
+      const HsCensusRow *row = hs_census_lookup (last, name);
+      gint64 count = 1000 + type + N_DELTAS * (type % 7);
+
+      g_assert_nonnull (row);
+      g_assert_cmpint (row->count, ==, count);
+      g_assert_cmpint (row->size, ==, count * (16 + type % 300));
+    }
+}
+
+/* Files written before deltas were deflated (schema 1) still read back whole. */
+static void
+test_schema_1 (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("HS_TEST_DATA"), "schema-1.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsRecording) recording = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *statement;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &statement, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (statement, 0), ==, 1);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+
+  store = hs_store_open (path, &error);
+  g_assert_no_error (error);
+  recording = hs_store_read_recording (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recording->samples->len, >, 2);
+  for (guint i = 0; i < recording->samples->len; i++)
+    {
+      g_autoptr(HsCensus) census = hs_store_read_census (store, i, &error);
+      gint64 objects = 0;
+      gint64 bytes = 0;
+
+      g_assert_no_error (error);
+      for (guint r = 0; r < census->n_rows; r++)
+        {
+          objects += census->rows[r].count;
+          bytes += census->rows[r].size;
+        }
+      /* The agent sends each census's totals as the sums of its rows. */
+      g_assert_cmpint (objects, ==, census->objects);
+      g_assert_cmpint (bytes, ==, census->bytes);
+    }
+}
+
 static void
 test_being_written (void)
 {
@@ -373,7 +558,7 @@ test_being_written (void)
 
   g_assert_no_error (error);
   g_assert_true (hs_store_write_launch (writer, NULL, g_get_real_time (), &error));
-  g_assert_true (hs_store_append_census (writer, census, &error));
+  g_assert_true (hs_store_append_census (writer, census, NULL, &error));
 
   reader = hs_store_open (path, &error);
   g_assert_no_error (error);
@@ -420,7 +605,7 @@ test_disk_full (void)
 
       for (guint row = 0; row < 300; row++)
         census->rows[row] = (HsCensusRow) { g_strdup_printf ("type_%u_%u", i, row), 1, 100 };
-      if (hs_store_append_census (store, census, &error))
+      if (hs_store_append_census (store, census, NULL, &error))
         written++;
     }
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
@@ -431,7 +616,7 @@ test_disk_full (void)
   /* It stays stopped, with the same reason. */
   {
     g_autoptr(HsCensus) census = make_census (1);
-    g_assert_false (hs_store_append_census (store, census, &error));
+    g_assert_false (hs_store_append_census (store, census, NULL, &error));
     g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO);
     g_clear_error (&error);
   }
@@ -466,7 +651,7 @@ test_backup_while_recording (void)
   for (guint i = 0; i < 70; i++)
     {
       g_autoptr(HsCensus) census = make_census (i);
-      g_assert_true (hs_store_append_census (writer, census, &error));
+      g_assert_true (hs_store_append_census (writer, census, NULL, &error));
     }
 
   g_assert_true (hs_store_backup (path, copy, NULL, &error));
@@ -476,7 +661,7 @@ test_backup_while_recording (void)
   /* The recording goes on, the copy is what was there. */
   {
     g_autoptr(HsCensus) census = make_census (70);
-    g_assert_true (hs_store_append_census (writer, census, &error));
+    g_assert_true (hs_store_append_census (writer, census, NULL, &error));
   }
   reader = hs_store_open (copy, &error);
   g_assert_no_error (error);
@@ -531,6 +716,9 @@ main (int   argc,
   g_test_add_func ("/store/newer-schema", test_newer_schema);
   g_test_add_func ("/store/truncated", test_truncated);
   g_test_add_func ("/store/corrupted", test_corrupted);
+  g_test_add_func ("/store/damaged-blob", test_damaged_blob);
+  g_test_add_func ("/store/compact-deltas", test_compact_deltas);
+  g_test_add_func ("/store/schema-1", test_schema_1);
   g_test_add_func ("/store/being-written", test_being_written);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/backup-while-recording", test_backup_while_recording);

@@ -2,7 +2,9 @@
  *
  * Records a synthetic session with the real writer (WAL, one durable
  * transaction per sample) — by default one hour at 1 Hz with 4 000 live types,
- * a quarter of which change between samples — then measures the file size,
+ * a quarter of which change between samples, each change adding or dropping
+ * objects of the type's size (a tenth of the types have objects of varying
+ * sizes, as str, list and dict do) — then measures the file size,
  * the time to reopen it and show the first page, and the time to diff two
  * samples picked at random.
  *
@@ -18,6 +20,10 @@
 
 #include "hs-session.h"
 #include "hs-store.h"
+
+/* Most types' objects share one size (instances of a class); one type in
+ * this many has objects of varying sizes. */
+#define VARIABLE_SIZE_EVERY 10
 
 static int n_types = 4000;
 static int n_samples = 3600;
@@ -76,6 +82,7 @@ main (int   argc,
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   g_autofree gint64 *counts = NULL;
   g_autofree gint64 *sizes = NULL;
+  g_autofree gint64 *object_sizes = NULL;
   g_auto(GStrv) names = NULL;
   GStatBuf info;
   double started;
@@ -93,11 +100,13 @@ main (int   argc,
   names = g_new0 (char *, n_types + 1);
   counts = g_new0 (gint64, n_types);
   sizes = g_new0 (gint64, n_types);
+  object_sizes = g_new0 (gint64, n_types);
   for (int i = 0; i < n_types; i++)
     {
       names[i] = g_strdup_printf ("package%d.module%d.SomeClassName%d", i % 17, i % 101, i);
+      object_sizes[i] = g_rand_int_range (rand, 16, 400);
       counts[i] = g_rand_int_range (rand, 1, 100000);
-      sizes[i] = counts[i] * g_rand_int_range (rand, 16, 400);
+      sizes[i] = counts[i] * object_sizes[i];
     }
 
   g_print ("Recording %d samples of %d types, %.0f %% changing per sample, to %s\n",
@@ -117,7 +126,10 @@ main (int   argc,
           gint64 step = g_rand_int_range (rand, -50, 80);
 
           counts[i] = MAX (1, counts[i] + step);
-          sizes[i] = MAX (16, sizes[i] + step * 48);
+          sizes[i] = MAX (16, sizes[i] + step * object_sizes[i]);
+          /* Strings, lists, dicts: one type, objects of many sizes. */
+          if (i % VARIABLE_SIZE_EVERY == 0)
+            sizes[i] = MAX (16, sizes[i] + g_rand_int_range (rand, -64, 256));
         }
       for (int i = 0; i < n_types; i++)
         {
@@ -132,7 +144,7 @@ main (int   argc,
         census->label = g_strdup_printf ("snapshot %d", s / 600);
 
       before = now ();
-      if (!hs_store_append_census (writer, census, &error))
+      if (!hs_store_append_census (writer, census, NULL, &error))
         g_error ("%s", error->message);
       g_array_append_val (write_times, (double) { now () - before });
     }
