@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hs-console-chunk.h"
+#include "hs-reply.h"
 #include "hs-session.h"
 
 struct _HsSession
@@ -53,6 +54,11 @@ struct _HsSession
   gboolean        being_written_elsewhere;
   HsStore        *store;              /* read-only sessions: where rows come from */
   GCancellable   *rows_cancellable;   /* the rows being read, if any */
+
+  /* What was asked about objects, by request text: the answers a live
+   * session can still show once its process has ended. */
+  GHashTable     *replies;
+  gboolean        allow_repr;
 };
 
 G_DEFINE_FINAL_TYPE (HsSession, hs_session, G_TYPE_OBJECT)
@@ -142,6 +148,7 @@ hs_session_finalize (GObject *object)
   g_clear_object (&self->samples);
   g_clear_object (&self->snapshots);
   g_clear_object (&self->console);
+  g_clear_pointer (&self->replies, g_hash_table_unref);
   G_OBJECT_CLASS (hs_session_parent_class)->finalize (object);
 }
 
@@ -264,6 +271,7 @@ hs_session_init (HsSession *self)
   self->snapshots = g_list_store_new (HS_TYPE_SAMPLE);
   self->console = g_list_store_new (HS_TYPE_CONSOLE_CHUNK);
   self->interval = self->effective_interval = 1.0;
+  self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hs_reply_unref);
 }
 
 HsSession *
@@ -1209,4 +1217,233 @@ hs_session_dup_record_error_text (HsSession *self)
   sentence = g_str_has_suffix (self->record_error, ".") ? g_strdup (self->record_error)
                                                         : g_strconcat (self->record_error, ".", NULL);
   return g_strdup_printf (_("Recording to disk stopped: %s The session continues in memory."), sentence);
+}
+
+/* Questions about objects */
+
+static void
+on_worker_query_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HsSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  HsReply *reply = hs_worker_query_finish (result, &error);
+
+  if (reply == NULL)
+    {
+      /* Asked as the process ended: an answer from before is still an answer. */
+      if (g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED) &&
+          (reply = g_hash_table_lookup (self->replies, g_task_get_task_data (task))) != NULL)
+        {
+          g_task_return_pointer (task, hs_reply_ref (reply), (GDestroyNotify) hs_reply_unref);
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_hash_table_replace (self->replies, g_strdup (g_task_get_task_data (task)), hs_reply_ref (reply));
+  g_task_return_pointer (task, reply, (GDestroyNotify) hs_reply_unref);
+}
+
+/* A reopened session: the answer recorded for the same question, if any. */
+static void
+look_up_reply (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HsSession *self = source_object;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = hs_store_lookup_reply (self->store, task_data, &error);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(HsMessage) message = NULL;
+
+  if (text == NULL && error == NULL)
+    {
+      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                               _("The process has ended; only what was looked at while it ran can be shown"));
+      return;
+    }
+  if (text == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  payload = g_bytes_new_take (text, strlen (text));
+  g_steal_pointer (&text);
+  message = hs_message_parse (HS_FRAME_KIND_JSON, payload, &error);
+  if (message == NULL || message->type != HS_MESSAGE_REPLY)
+    {
+      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED,
+                               _("“%s” is damaged: a recorded answer is unreadable"),
+                               hs_session_get_file (self));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&message->reply), (GDestroyNotify) hs_reply_unref);
+}
+
+/* Asks the child about objects: @request is a JSON object without an id
+ * ({"type": "referrers", "handle": 7, "limit": 100}). A live session asks the
+ * agent; a reopened one, and a live one whose process has ended, answer with
+ * what was recorded for the same question, or HS_REPLY_ERROR_ENDED. */
+void
+hs_session_query_async (HsSession           *self,
+                        JsonNode            *request,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  char *key;
+  HsReply *known;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (request));
+
+  key = json_to_string (request, FALSE);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_session_query_async);
+  g_task_set_task_data (task, key, g_free);
+
+  if (self->read_only && self->store != NULL)
+    {
+      g_task_run_in_thread (task, look_up_reply);
+      return;
+    }
+  if (self->worker != NULL && hs_session_is_live (self))
+    {
+      hs_worker_query (self->worker, request, cancellable, on_worker_query_done, g_steal_pointer (&task));
+      return;
+    }
+  if ((known = g_hash_table_lookup (self->replies, key)) != NULL)
+    {
+      g_task_return_pointer (task, hs_reply_ref (known), (GDestroyNotify) hs_reply_unref);
+      return;
+    }
+  g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                           _("The process has ended; only what was looked at while it ran can be shown"));
+}
+
+HsReply *
+hs_session_query_finish (HsSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The window no longer shows these objects; the agent may let them go. */
+void
+hs_session_release (HsSession    *self,
+                    const gint64 *handles,
+                    guint         n_handles)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  if (self->worker != NULL && hs_session_is_live (self))
+    hs_worker_release (self->worker, handles, n_handles);
+}
+
+/* Whether object descriptions may call the script's own __repr__ (bounded
+ * in time and length by the agent). Off by default: looking runs no user code. */
+void
+hs_session_set_allow_repr (HsSession *self,
+                           gboolean   allow)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  self->allow_repr = allow;
+}
+
+static JsonBuilder *
+begin_request (HsSession  *self,
+               const char *type)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  if (self->allow_repr)
+    {
+      json_builder_set_member_name (builder, "repr");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  return builder;
+}
+
+static JsonNode *
+end_request (JsonBuilder *builder)
+{
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* A page of the instances of the census row @type_name, largest first. */
+JsonNode *
+hs_session_instances_request (HsSession  *self,
+                              const char *type_name,
+                              gint64      offset,
+                              gint64      limit,
+                              gboolean    by_deep_size)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (self, "instances");
+
+  json_builder_set_member_name (builder, "type_name");
+  json_builder_add_string_value (builder, type_name);
+  add_int (builder, "offset", offset);
+  add_int (builder, "limit", limit);
+  json_builder_set_member_name (builder, "order");
+  json_builder_add_string_value (builder, by_deep_size ? "deep" : "flat");
+  return end_request (builder);
+}
+
+/* An object's sizes, its asized(detail) breakdown, and its referents. */
+JsonNode *
+hs_session_object_request (HsSession *self,
+                           gint64     handle,
+                           int        detail)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (self, "object");
+
+  add_int (builder, "handle", handle);
+  add_int (builder, "detail", detail);
+  return end_request (builder);
+}
+
+/* The first @limit objects that refer to @handle's object, and how. */
+JsonNode *
+hs_session_referrers_request (HsSession *self,
+                              gint64     handle,
+                              gint64     limit)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (self, "referrers");
+
+  add_int (builder, "handle", handle);
+  add_int (builder, "limit", limit);
+  return end_request (builder);
+}
+
+/* The shortest chain of referrers from @handle's object to a root. */
+JsonNode *
+hs_session_path_request (HsSession *self,
+                         gint64     handle)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (self, "path");
+
+  add_int (builder, "handle", handle);
+  return end_request (builder);
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "hs-census-model.h"
+#include "hs-reply.h"
 #include "hs-sample.h"
 #include "hs-store.h"
 #include "hs-worker.h"
@@ -99,5 +100,33 @@ GListModel     *hs_session_get_snapshots        (HsSession          *self);
 GListModel     *hs_session_get_console          (HsSession          *self);
 HsSample       *hs_session_get_latest_sample    (HsSession          *self);
 HsSample       *hs_session_get_first_sample     (HsSession          *self);
+
+/* Questions about objects (hs-reply.h) */
+void            hs_session_query_async          (HsSession          *self,
+                                                 JsonNode           *request,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+HsReply        *hs_session_query_finish         (HsSession          *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+void            hs_session_release              (HsSession          *self,
+                                                 const gint64       *handles,
+                                                 guint               n_handles);
+void            hs_session_set_allow_repr       (HsSession          *self,
+                                                 gboolean            allow);
+JsonNode       *hs_session_instances_request    (HsSession          *self,
+                                                 const char         *type_name,
+                                                 gint64              offset,
+                                                 gint64              limit,
+                                                 gboolean            by_deep_size);
+JsonNode       *hs_session_object_request       (HsSession          *self,
+                                                 gint64              handle,
+                                                 int                 detail);
+JsonNode       *hs_session_referrers_request    (HsSession          *self,
+                                                 gint64              handle,
+                                                 gint64              limit);
+JsonNode       *hs_session_path_request         (HsSession          *self,
+                                                 gint64              handle);
 
 G_END_DECLS

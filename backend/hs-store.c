@@ -86,7 +86,10 @@ static const char schema_sql[] =
   "  vms INTEGER NOT NULL, label TEXT, final INTEGER NOT NULL);"
   "CREATE TABLE census (sample INTEGER PRIMARY KEY, keyframe INTEGER NOT NULL, rows BLOB NOT NULL,"
   "  checksum INTEGER NOT NULL);"
-  "CREATE TABLE console (id INTEGER PRIMARY KEY, stream INTEGER NOT NULL, text BLOB NOT NULL);";
+  "CREATE TABLE console (id INTEGER PRIMARY KEY, stream INTEGER NOT NULL, text BLOB NOT NULL);"
+  /* Schema 2: what the app asked the agent while browsing, and the answers. */
+  "CREATE TABLE reply (id INTEGER PRIMARY KEY, request TEXT NOT NULL, reply TEXT NOT NULL);"
+  "CREATE INDEX reply_by_request ON reply (request);";
 
 /* Errors */
 
@@ -852,6 +855,33 @@ hs_store_append_console (HsStore    *self,
   return end_write (self, insert_console (self, texts, error), error);
 }
 
+/* @request is the request as the app sent it, without its id: the key a
+ * reopened session looks the answer up by. */
+gboolean
+hs_store_append_reply (HsStore     *self,
+                       const char  *request,
+                       const char  *reply,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (request != NULL && reply != NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  statement = prepare (self, "INSERT INTO reply (request, reply) VALUES (?, ?)", error, OP_WRITE);
+  ok = statement != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (statement, 1, request, -1, SQLITE_STATIC);
+      sqlite3_bind_text (statement, 2, reply, -1, SQLITE_STATIC);
+      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
+    }
+  return end_write (self, ok, error);
+}
+
 /* Reading */
 
 static gboolean
@@ -1461,6 +1491,38 @@ hs_store_read_census (HsStore  *self,
       n_rows++;
     }
   return census;
+}
+
+/* The last answer recorded for @request; NULL without an error if it was
+ * never asked (or the file predates recorded answers). */
+char *
+hs_store_lookup_reply (HsStore     *self,
+                       const char  *request,
+                       GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  int step;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (self->schema_version < 2)
+    return NULL;
+  locker = g_mutex_locker_new (&self->mutex);
+  statement = prepare (self, "SELECT reply FROM reply WHERE request = ? ORDER BY id DESC LIMIT 1",
+                       error, OP_READ);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_text (statement, 1, request, -1, SQLITE_STATIC);
+  step = sqlite3_step (statement);
+  if (step == SQLITE_ROW && sqlite3_column_type (statement, 0) == SQLITE_TEXT)
+    return g_strdup ((const char *) sqlite3_column_text (statement, 0));
+  if (step == SQLITE_ROW)
+    damaged (self, error, _("a recorded answer is not text"));
+  else if (step != SQLITE_DONE)
+    set_sqlite_error (self, error, OP_READ);
+  return NULL;
 }
 
 /* Copying */

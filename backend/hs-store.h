@@ -68,6 +68,10 @@ gboolean      hs_store_append_census      (HsStore             *self,
 gboolean      hs_store_append_console     (HsStore             *self,
                                            GPtrArray           *texts,
                                            GError             **error);
+gboolean      hs_store_append_reply       (HsStore             *self,
+                                           const char          *request,
+                                           const char          *reply,
+                                           GError             **error);
 gboolean      hs_store_write_outcome      (HsStore             *self,
                                            HsSessionState       state,
                                            int                  exit_code,
@@ -86,6 +90,9 @@ HsRecording  *hs_store_read_summary       (HsStore             *self,
                                            GError             **error);
 HsCensus     *hs_store_read_census        (HsStore             *self,
                                            guint                index,
+                                           GError             **error);
+char         *hs_store_lookup_reply       (HsStore             *self,
+                                           const char          *request,
                                            GError             **error);
 
 const char   *hs_store_get_path           (HsStore             *self);

@@ -15,6 +15,9 @@ typedef struct _HsMessage     HsMessage;
 typedef struct _HsLaunchSpec  HsLaunchSpec;
 typedef struct _HsStore       HsStore;
 typedef struct _HsRecording   HsRecording;
+typedef struct _HsReply       HsReply;
+typedef struct _HsObjectRef   HsObjectRef;
+typedef struct _HsSizeNode    HsSizeNode;
 
 typedef enum
 {

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "hs-reply.h"
 #include "hs-wire.h"
 
 G_DEFINE_QUARK (hs-wire-error-quark, hs_wire_error)
@@ -167,6 +168,23 @@ hs_wire_encode_request (const char *type,
   json_builder_add_int_value (builder, id);
   json_builder_end_object (builder);
   return encode_json_object (builder);
+}
+
+GBytes *
+hs_wire_encode_query (JsonNode *request,
+                      gint64    id)
+{
+  g_autoptr(JsonNode) message = json_node_copy (request);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (request), NULL);
+
+  json_object_set_int_member (json_node_get_object (message), "id", id);
+  json_generator_set_root (generator, message);
+  text = json_generator_to_data (generator, &length);
+  return hs_frame_encode (HS_FRAME_KIND_JSON, text, length);
 }
 
 static void
@@ -489,6 +507,250 @@ parse_census (JsonObject  *object,
   return g_steal_pointer (&census);
 }
 
+/* Answers about objects */
+
+static JsonArray *
+read_array (JsonObject  *object,
+            const char  *member,
+            guint        limit,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      invalid (error, member, "is not an array");
+      return NULL;
+    }
+  if (json_array_get_length (json_node_get_array (node)) > limit)
+    {
+      invalid (error, member, "has more items than the limit");
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static JsonObject *
+read_object (JsonObject  *object,
+             const char  *member,
+             gboolean     nullable,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (nullable && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, member, "is not an object");
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static const struct { const char *name; int value; } edge_kinds[] = {
+  { "attribute", HS_EDGE_ATTRIBUTE },
+  { "key", HS_EDGE_KEY },
+  { "index", HS_EDGE_INDEX },
+  { "closure", HS_EDGE_CLOSURE },
+  { "local", HS_EDGE_LOCAL },
+  { "global", HS_EDGE_GLOBAL },
+  { "class-attribute", HS_EDGE_CLASS_ATTRIBUTE },
+  { "referent", HS_EDGE_REFERENT },
+};
+
+static const struct { const char *name; int value; } root_kinds[] = {
+  { "module", HS_ROOT_MODULE },
+  { "frame", HS_ROOT_FRAME },
+  { "class", HS_ROOT_CLASS },
+  { "sys.modules", HS_ROOT_SYS_MODULES },
+};
+
+static gboolean
+parse_edge (JsonObject   *edge,
+            HsObjectRef  *ref,
+            GError      **error)
+{
+  g_autofree char *kind = NULL;
+
+  if (!read_string (edge, "kind", FALSE, &kind, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (edge_kinds); i++)
+    if (g_str_equal (kind, edge_kinds[i].name))
+      ref->edge = edge_kinds[i].value;
+  if (ref->edge == HS_EDGE_NONE)
+    return invalid (error, "kind", "names no kind of reference");
+  if (ref->edge == HS_EDGE_INDEX)
+    return read_integer (edge, "index", 0, &ref->edge_index, error);
+  if (ref->edge == HS_EDGE_REFERENT)
+    return TRUE;
+  return read_string (edge, "name", FALSE, &ref->edge_name, error);
+}
+
+static HsObjectRef *
+parse_object_ref (JsonNode  *node,
+                  GError   **error)
+{
+  g_autoptr(HsObjectRef) ref = hs_object_ref_new ();
+  g_autofree char *root = NULL;
+  JsonObject *object;
+  JsonObject *edge;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, "items", "holds an object description that is not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_integer (object, "handle", 1, &ref->handle, error) ||
+      !read_string (object, "type", FALSE, &ref->type_name, error) ||
+      !read_integer (object, "address", 0, &ref->address, error) ||
+      !read_integer (object, "flat", 0, &ref->flat, error) ||
+      !read_string (object, "text", FALSE, &ref->text, error) ||
+      !read_string (object, "root", TRUE, &root, error))
+    return NULL;
+  if (json_object_has_member (object, "edge"))
+    {
+      if (!(edge = read_object (object, "edge", TRUE, error)) && error != NULL && *error != NULL)
+        return NULL;
+      if (edge != NULL && !parse_edge (edge, ref, error))
+        return NULL;
+    }
+  if (root != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (root_kinds); i++)
+        if (g_str_equal (root, root_kinds[i].name))
+          ref->root = root_kinds[i].value;
+      if (ref->root == HS_ROOT_NONE)
+        {
+          invalid (error, "root", "names no kind of root");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&ref);
+}
+
+static gboolean
+parse_object_refs (JsonObject  *object,
+                   const char  *member,
+                   GPtrArray   *items,
+                   GError     **error)
+{
+  JsonArray *array = read_array (object, member, HS_WIRE_MAX_ITEMS, error);
+
+  if (array == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      HsObjectRef *ref = parse_object_ref (json_array_get_element (array, i), error);
+
+      if (ref == NULL)
+        return FALSE;
+      g_ptr_array_add (items, ref);
+    }
+  return TRUE;
+}
+
+/* A breakdown node: {"name", "size", "flat", "children": [...]}; @budget
+ * counts the nodes still allowed. */
+static HsSizeNode *
+parse_size_node (JsonNode  *node,
+                 guint      depth,
+                 guint     *budget,
+                 GError   **error)
+{
+  g_autoptr(HsSizeNode) size_node = hs_size_node_new ();
+  JsonObject *object;
+  JsonArray *children;
+
+  if (depth > HS_WIRE_MAX_DEPTH || *budget == 0)
+    {
+      invalid (error, "breakdown", "is deeper or larger than the limit");
+      return NULL;
+    }
+  (*budget)--;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, "breakdown", "holds a node that is not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_string (object, "name", FALSE, &size_node->name, error) ||
+      !read_integer (object, "size", 0, &size_node->size, error) ||
+      !read_integer (object, "flat", 0, &size_node->flat, error) ||
+      !(children = read_array (object, "children", HS_WIRE_MAX_SIZE_NODES, error)))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (children); i++)
+    {
+      HsSizeNode *child = parse_size_node (json_array_get_element (children, i), depth + 1, budget, error);
+
+      if (child == NULL)
+        return NULL;
+      g_ptr_array_add (size_node->children, child);
+    }
+  return g_steal_pointer (&size_node);
+}
+
+static HsReply *
+parse_reply (HsReplyKind   kind,
+             JsonObject   *object,
+             GError      **error)
+{
+  g_autoptr(HsReply) reply = hs_reply_new (kind);
+
+  switch (kind)
+    {
+    case HS_REPLY_INSTANCES:
+      if (!read_integer (object, "total", 0, &reply->total, error) ||
+          !read_integer (object, "offset", 0, &reply->offset, error) ||
+          !parse_object_refs (object, "items", reply->items, error))
+        return NULL;
+      break;
+
+    case HS_REPLY_REFERRERS:
+      if (!read_integer (object, "total", 0, &reply->total, error) ||
+          !parse_object_refs (object, "items", reply->items, error))
+        return NULL;
+      break;
+
+    case HS_REPLY_PATH:
+      if (!read_boolean (object, "found", FALSE, &reply->found, error) ||
+          !parse_object_refs (object, "items", reply->items, error))
+        return NULL;
+      break;
+
+    case HS_REPLY_OBJECT:
+      {
+        JsonNode *deep = json_object_get_member (object, "deep");
+        guint budget = HS_WIRE_MAX_SIZE_NODES;
+
+        if (!(reply->object = parse_object_ref (json_object_get_member (object, "object"), error)) ||
+            !read_integer (object, "basic", 0, &reply->basic, error) ||
+            !read_integer (object, "item", 0, &reply->item, error) ||
+            !read_integer (object, "total", 0, &reply->total, error) ||
+            !parse_object_refs (object, "referents", reply->items, error))
+          return NULL;
+        if (deep != NULL && !JSON_NODE_HOLDS_NULL (deep) &&
+            !read_integer (object, "deep", 0, &reply->deep, error))
+          return NULL;
+        if (json_object_has_member (object, "breakdown") &&
+            !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "breakdown")) &&
+            !(reply->breakdown = parse_size_node (json_object_get_member (object, "breakdown"), 0, &budget, error)))
+          return NULL;
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  if (reply->items->len > (guint) MAX (reply->total, 0) && kind != HS_REPLY_PATH)
+    {
+      invalid (error, "total", "is less than the items given");
+      return NULL;
+    }
+  return g_steal_pointer (&reply);
+}
+
 HsMessage *
 hs_message_parse (guint8   kind,
                   GBytes  *payload,
@@ -556,7 +818,22 @@ hs_message_parse (guint8   kind,
   else if (g_str_equal (type, "error"))
     {
       message->type = HS_MESSAGE_ERROR;
-      if (!read_string (object, "message", FALSE, &message->error_message, error))
+      if (!read_string (object, "message", FALSE, &message->error_message, error) ||
+          !read_string (object, "code", TRUE, &message->error_code, error))
+        return NULL;
+    }
+  else if (g_str_equal (type, "released"))
+    message->type = HS_MESSAGE_RELEASED;
+  else if (g_str_equal (type, "instances") || g_str_equal (type, "object") ||
+           g_str_equal (type, "referrers") || g_str_equal (type, "path"))
+    {
+      HsReplyKind kind = g_str_equal (type, "instances") ? HS_REPLY_INSTANCES
+                         : g_str_equal (type, "object") ? HS_REPLY_OBJECT
+                         : g_str_equal (type, "referrers") ? HS_REPLY_REFERRERS
+                         : HS_REPLY_PATH;
+
+      message->type = HS_MESSAGE_REPLY;
+      if (!(message->reply = parse_reply (kind, object, error)))
         return NULL;
     }
   else
@@ -598,6 +875,9 @@ hs_message_free (HsMessage *self)
     return;
   g_clear_pointer (&self->hello, hs_hello_free);
   g_clear_pointer (&self->census, hs_census_unref);
+  g_clear_pointer (&self->reply, hs_reply_unref);
+  g_clear_pointer (&self->payload, g_bytes_unref);
   g_free (self->error_message);
+  g_free (self->error_code);
   g_free (self);
 }

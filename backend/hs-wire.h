@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "hs-census.h"
 
@@ -30,11 +31,17 @@ typedef enum
   HS_WIRE_ERROR_UNKNOWN_TYPE,
 } HsWireError;
 
+#define HS_WIRE_MAX_ITEMS        10000   /* objects in one answer */
+#define HS_WIRE_MAX_SIZE_NODES   10000   /* nodes of one size breakdown */
+#define HS_WIRE_MAX_DEPTH        64      /* levels of one size breakdown */
+
 typedef enum
 {
   HS_MESSAGE_HELLO,
   HS_MESSAGE_CENSUS,
   HS_MESSAGE_ERROR,
+  HS_MESSAGE_REPLY,      /* instances, object, referrers, path */
+  HS_MESSAGE_RELEASED,
 } HsMessageType;
 
 struct _HsHello
@@ -53,7 +60,10 @@ struct _HsMessage
   gint64         id;
   HsHello       *hello;          /* HS_MESSAGE_HELLO */
   HsCensus      *census;         /* HS_MESSAGE_CENSUS */
+  HsReply       *reply;          /* HS_MESSAGE_REPLY */
   char          *error_message;  /* HS_MESSAGE_ERROR */
+  char          *error_code;     /* HS_MESSAGE_ERROR: "stale", "cancelled", or NULL */
+  GBytes        *payload;        /* HS_MESSAGE_REPLY, when kept to be recorded */
 };
 
 typedef struct _HsFrameDecoder HsFrameDecoder;
@@ -78,6 +88,8 @@ GBytes         *hs_frame_encode          (guint8           kind,
 GBytes         *hs_wire_encode_request   (const char      *type,
                                           gint64           id);
 GBytes         *hs_wire_encode_message   (const HsMessage *message);
+GBytes         *hs_wire_encode_query     (JsonNode        *request,
+                                          gint64           id);
 
 HsMessage      *hs_message_parse         (guint8           kind,
                                           GBytes          *payload,

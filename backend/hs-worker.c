@@ -21,6 +21,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "hs-console-chunk.h"
+#include "hs-reply.h"
 #include "hs-store.h"
 #include "hs-worker.h"
 
@@ -38,6 +39,8 @@ typedef enum
 {
   REQUEST_SAMPLE,
   REQUEST_SNAPSHOT,
+  REQUEST_QUERY,
+  REQUEST_RELEASE,
 } RequestKind;
 
 typedef struct
@@ -45,6 +48,8 @@ typedef struct
   RequestKind  kind;
   char        *label;
   gint64       sent_at;
+  GTask       *task;             /* QUERY: returned once, then cleared */
+  GSource     *cancel_source;    /* QUERY with a cancellable */
 } Request;
 
 struct _HsWorker
@@ -76,6 +81,7 @@ struct _HsWorker
   GSource           *eof_timeout;
   HsFrameDecoder    *decoder;
   GHashTable        *requests;          /* id → Request */
+  GHashTable        *cancelled;         /* ids of queries given up on: their answers are dropped */
   gint64             next_request_id;
   gboolean           sample_in_flight;
   gboolean           hello_received;
@@ -294,11 +300,30 @@ post_console (HsWorker        *self,
 
 /* Object lifetime */
 
+/* A query that will get no answer: the agent link is gone. */
+static void
+request_end_query (Request *request)
+{
+  if (request->cancel_source != NULL)
+    {
+      g_source_destroy (request->cancel_source);
+      g_clear_pointer (&request->cancel_source, g_source_unref);
+    }
+  if (request->task != NULL)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&request->task);
+
+      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                               _("The process has ended; it can no longer be asked about objects"));
+    }
+}
+
 static void
 request_free (gpointer data)
 {
   Request *request = data;
 
+  request_end_query (request);
   g_free (request->label);
   g_free (request);
 }
@@ -322,6 +347,7 @@ worker_new (HsWorkerCallback callback,
   self->stderr_fd = -1;
   self->decoder = hs_frame_decoder_new ();
   self->requests = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, request_free);
+  self->cancelled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->next_request_id = 1;
   self->interval = self->effective_interval = interval > 0 ? interval : 1.0;
   g_mutex_init (&self->console_mutex);
@@ -395,6 +421,7 @@ hs_worker_unref (HsWorker *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->decoder, hs_frame_decoder_free);
   g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_clear_pointer (&self->cancelled, g_hash_table_unref);
   g_clear_pointer (&self->console_pending, g_ptr_array_unref);
   g_mutex_clear (&self->console_mutex);
   g_clear_pointer (&self->loop, g_main_loop_unref);
@@ -492,6 +519,21 @@ record_census (HsWorker *self,
   if (!hs_store_append_census (self->store, census, self->store_console, &error))
     record_failed (self, error);
   g_ptr_array_set_size (self->store_console, 0);
+}
+
+static void
+record_reply (HsWorker  *self,
+              Request   *request,
+              HsMessage *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+
+  if (self->store == NULL || message->payload == NULL || request->task == NULL)
+    return;
+  reply = g_strndup (g_bytes_get_data (message->payload, NULL), g_bytes_get_size (message->payload));
+  if (!hs_store_append_reply (self->store, g_task_get_task_data (request->task), reply, &error))
+    record_failed (self, error);
 }
 
 static void
@@ -747,6 +789,8 @@ handle_message (HsWorker  *self,
         Request *request = NULL;
         gint64 id = message->id;
 
+        if (message->type == HS_MESSAGE_ERROR && id != 0 && g_hash_table_remove (self->cancelled, &id))
+          return;
         if (id != 0 && !(request = g_hash_table_lookup (self->requests, &id)))
           {
             g_autofree char *text = g_strdup_printf (_("The agent answered request %lld, which was never asked"), (long long) id);
@@ -754,6 +798,24 @@ handle_message (HsWorker  *self,
             return;
           }
 
+        if (request != NULL && (request->kind == REQUEST_QUERY || request->kind == REQUEST_RELEASE))
+          {
+            if (message->type != HS_MESSAGE_ERROR)
+              {
+                protocol_error (self, _("The agent answered a question about an object with a census"));
+                return;
+              }
+            if (request->task != NULL)
+              g_task_return_new_error (request->task, HS_REPLY_ERROR,
+                                       g_strcmp0 (message->error_code, "stale") == 0
+                                         ? HS_REPLY_ERROR_STALE : HS_REPLY_ERROR_FAILED,
+                                       "%s", g_strcmp0 (message->error_code, "stale") == 0
+                                               ? _("This object no longer exists")
+                                               : message->error_message);
+            g_clear_object (&request->task);
+            g_hash_table_remove (self->requests, &id);
+            return;
+          }
         if (message->type == HS_MESSAGE_ERROR)
           {
             event = event_new (HS_WORKER_EVENT_AGENT_ERROR);
@@ -791,6 +853,31 @@ handle_message (HsWorker  *self,
       }
       break;
 
+    case HS_MESSAGE_REPLY:
+    case HS_MESSAGE_RELEASED:
+      {
+        Request *request;
+        gint64 id = message->id;
+
+        if (g_hash_table_remove (self->cancelled, &id))
+          return;
+        request = g_hash_table_lookup (self->requests, &id);
+        if (request == NULL ||
+            request->kind != (message->type == HS_MESSAGE_REPLY ? REQUEST_QUERY : REQUEST_RELEASE))
+          {
+            g_autofree char *text = g_strdup_printf (_("The agent answered request %lld, which was never asked"), (long long) id);
+            protocol_error (self, text);
+            return;
+          }
+        if (message->type == HS_MESSAGE_REPLY)
+          record_reply (self, request, message);
+        if (request->task != NULL)
+          g_task_return_pointer (request->task, hs_reply_ref (message->reply), (GDestroyNotify) hs_reply_unref);
+        g_clear_object (&request->task);
+        g_hash_table_remove (self->requests, &id);
+      }
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -799,9 +886,17 @@ handle_message (HsWorker  *self,
 static void
 worker_close_agent (HsWorker *self)
 {
+  GHashTableIter iter;
+  Request *request;
+
   destroy_source (&self->agent_source);
   destroy_source (&self->sample_timeout);
   close_fd (&self->agent_fd);
+
+  g_hash_table_iter_init (&iter, self->requests);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
+    if (request->kind == REQUEST_QUERY || request->kind == REQUEST_RELEASE)
+      g_hash_table_iter_remove (&iter);
 }
 
 static gboolean
@@ -873,6 +968,8 @@ read_agent (HsWorker *self)
               protocol_error (self, error->message);
               return FALSE;
             }
+          if (message->type == HS_MESSAGE_REPLY)
+            message->payload = g_bytes_ref (payload);
           handle_message (self, message);
           if (self->agent_fd == -1)
             return FALSE;
@@ -1216,6 +1313,8 @@ typedef struct
   char     *label;
   double    number;
   gboolean  flag;
+  GTask    *task;        /* query */
+  JsonNode *request;     /* query, release: the message without its id */
 } Command;
 
 static void
@@ -1223,9 +1322,31 @@ command_free (gpointer data)
 {
   Command *command = data;
 
+  /* A query the worker never took: it has finished. */
+  if (command->task != NULL)
+    g_task_return_new_error (command->task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                             _("The process has ended; it can no longer be asked about objects"));
+  g_clear_object (&command->task);
+  g_clear_pointer (&command->request, json_node_unref);
   hs_worker_unref (command->worker);
   g_free (command->label);
   g_free (command);
+}
+
+static Command *
+command_new (HsWorker *self)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->worker = hs_worker_ref (self);
+  return command;
+}
+
+static void
+command_post (Command     *command,
+              GSourceFunc  func)
+{
+  g_main_context_invoke_full (command->worker->context, G_PRIORITY_DEFAULT, func, command, command_free);
 }
 
 static void
@@ -1235,13 +1356,12 @@ post_command (HsWorker    *self,
               double       number,
               gboolean     flag)
 {
-  Command *command = g_new0 (Command, 1);
+  Command *command = command_new (self);
 
-  command->worker = hs_worker_ref (self);
   command->label = g_strdup (label);
   command->number = number;
   command->flag = flag;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, func, command, command_free);
+  command_post (command, func);
 }
 
 static gboolean
@@ -1357,4 +1477,179 @@ hs_worker_set_paused (HsWorker *self,
   g_return_if_fail (self != NULL);
 
   post_command (self, set_paused_in_worker, NULL, 0, paused);
+}
+
+/* Questions about objects */
+
+/* Sends @request (a JSON object, given an id here) and registers what waits
+ * for the answer; the id, or 0 when the agent cannot be reached. */
+static gint64
+send_query (HsWorker    *self,
+            RequestKind  kind,
+            JsonNode    *request,
+            GTask       *task)
+{
+  g_autoptr(GBytes) frame = NULL;
+  Request *pending;
+  gint64 id;
+
+  if (self->agent_fd == -1 || !self->hello_received)
+    return 0;
+
+  id = self->next_request_id++;
+  pending = g_new0 (Request, 1);
+  pending->kind = kind;
+  pending->sent_at = g_get_monotonic_time ();
+  pending->task = task != NULL ? g_object_ref (task) : NULL;
+  g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), pending);
+
+  frame = hs_wire_encode_query (request, id);
+  if (!send_frame (self, frame))
+    {
+      protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
+      return 0;
+    }
+  return id;
+}
+
+typedef struct
+{
+  HsWorker *worker;
+  gint64    id;
+} CancelData;
+
+/* Worker thread: the app gave up on a query. Tell the agent, which stops a
+ * long search early, and answer the task at once. */
+static gboolean
+on_query_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  CancelData *data = user_data;
+  HsWorker *self = data->worker;
+  Request *request = g_hash_table_lookup (self->requests, &data->id);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) cancel = NULL;
+
+  if (request == NULL || request->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "cancel");
+  json_builder_set_member_name (builder, "request");
+  json_builder_add_int_value (builder, data->id);
+  json_builder_end_object (builder);
+  cancel = json_builder_get_root (builder);
+
+  g_task_return_error_if_cancelled (request->task);
+  g_clear_object (&request->task);
+  g_hash_table_insert (self->cancelled, g_memdup2 (&data->id, sizeof data->id), NULL);
+  g_hash_table_remove (self->requests, &data->id);
+  send_query (self, REQUEST_RELEASE, cancel, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+query_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+  GCancellable *cancellable = g_task_get_cancellable (command->task);
+  gint64 id;
+
+  if (g_task_return_error_if_cancelled (command->task))
+    {
+      g_clear_object (&command->task);
+      return G_SOURCE_REMOVE;
+    }
+  id = send_query (self, REQUEST_QUERY, command->request, command->task);
+  if (id == 0)
+    return G_SOURCE_REMOVE;     /* command_free answers the task */
+  g_clear_object (&command->task);
+
+  if (cancellable != NULL)
+    {
+      Request *request = g_hash_table_lookup (self->requests, &id);
+      CancelData *cancel = g_new0 (CancelData, 1);
+
+      cancel->worker = self;
+      cancel->id = id;
+      request->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (request->cancel_source, G_SOURCE_FUNC (on_query_cancelled), cancel, g_free);
+      g_source_attach (request->cancel_source, self->context);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks the agent @request, a JSON object without an id ({"type": "referrers",
+ * "handle": 12, …}). The answer is recorded in the session file under the
+ * request's text, so a reopened session can show it. */
+void
+hs_worker_query (HsWorker            *self,
+                 JsonNode            *request,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  Command *command;
+  GTask *task;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (request));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_worker_query);
+  g_task_set_task_data (task, json_to_string (request, FALSE), g_free);
+
+  command = command_new (self);
+  command->task = task;
+  command->request = json_node_copy (request);
+  command_post (command, query_in_worker);
+}
+
+HsReply *
+hs_worker_query_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hs_worker_query, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+release_in_worker (gpointer data)
+{
+  Command *command = data;
+
+  send_query (command->worker, REQUEST_RELEASE, command->request, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The app no longer shows these objects: the agent may let them go. */
+void
+hs_worker_release (HsWorker     *self,
+                   const gint64 *handles,
+                   guint         n_handles)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Command *command;
+
+  g_return_if_fail (self != NULL);
+
+  if (n_handles == 0)
+    return;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "release");
+  json_builder_set_member_name (builder, "handles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_handles; i++)
+    json_builder_add_int_value (builder, handles[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  command = command_new (self);
+  command->request = json_builder_get_root (builder);
+  command_post (command, release_in_worker);
 }

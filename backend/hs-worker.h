@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "hs-wire.h"
 
 G_BEGIN_DECLS
@@ -86,6 +88,16 @@ void          hs_worker_set_interval      (HsWorker           *self,
                                            double              seconds);
 void          hs_worker_set_paused        (HsWorker           *self,
                                            gboolean            paused);
+void          hs_worker_query             (HsWorker           *self,
+                                           JsonNode           *request,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+HsReply      *hs_worker_query_finish      (GAsyncResult       *result,
+                                           GError            **error);
+void          hs_worker_release           (HsWorker           *self,
+                                           const gint64       *handles,
+                                           guint               n_handles);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLaunchSpec, hs_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsWorker, hs_worker_unref)

@@ -112,6 +112,46 @@ read_request (Fixture *fixture)
     }
 }
 
+/* Reads the next frame from the app: its JSON object. */
+static JsonObject *
+read_frame_object (Fixture *fixture)
+{
+  static HsFrameDecoder *decoder;
+
+  if (decoder == NULL)
+    decoder = hs_frame_decoder_new ();
+  for (;;)
+    {
+      guint8 buffer[256];
+      g_autoptr(GBytes) payload = NULL;
+      g_autoptr(GError) error = NULL;
+      gssize n;
+      guint8 kind;
+
+      if (hs_frame_decoder_next (decoder, &kind, &payload, &error))
+        {
+          g_autofree char *text = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+          g_autoptr(JsonNode) node = json_from_string (text, &error);
+
+          g_assert_no_error (error);
+          return json_object_ref (json_node_get_object (node));
+        }
+      g_assert_no_error (error);
+      n = read (fixture->agent_fd, buffer, 1);   /* a byte at a time: frames are never read past */
+      g_assert_cmpint (n, >, 0);
+      hs_frame_decoder_push (decoder, buffer, n);
+    }
+}
+
+static void
+send_json (Fixture    *fixture,
+           const char *text)
+{
+  g_autoptr(GBytes) frame = hs_frame_encode (HS_FRAME_KIND_JSON, text, strlen (text));
+
+  send_bytes (fixture, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+}
+
 static void
 send_census (Fixture    *fixture,
              gint64      id,
@@ -276,7 +316,7 @@ static void
 test_agent_error_is_a_notice (Fixture       *fixture,
                               gconstpointer  data)
 {
-  HsMessage message = { HS_MESSAGE_ERROR, 1, NULL, NULL, (char *) "census failed: MemoryError" };
+  HsMessage message = { .type = HS_MESSAGE_ERROR, .id = 1, .error_message = (char *) "census failed: MemoryError" };
   gint64 id;
 
   send_hello (fixture);
@@ -381,6 +421,322 @@ test_disk_full (void)
   g_rmdir (tmpdir);
 }
 
+/* Questions about objects */
+
+typedef struct
+{
+  HsReply *reply;
+  GError  *error;
+  gboolean done;
+} QueryResult;
+
+static void
+on_query_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  QueryResult *outcome = user_data;
+
+  outcome->reply = hs_session_query_finish (HS_SESSION (source), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+query_result_clear (QueryResult *outcome)
+{
+  g_clear_pointer (&outcome->reply, hs_reply_unref);
+  g_clear_error (&outcome->error);
+  outcome->done = FALSE;
+}
+
+static void
+wait_for_query (QueryResult *outcome)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!outcome->done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Starts the session and leaves its first census unanswered, so no other
+ * census request comes between the queries. */
+static void
+start_quiet (Fixture *fixture)
+{
+  send_hello (fixture);
+  read_request (fixture);
+}
+
+/* Asks for the referrers of handle 7 and returns the id the agent sees. */
+static gint64
+ask_referrers (Fixture      *fixture,
+               GCancellable *cancellable,
+               QueryResult  *outcome)
+{
+  g_autoptr(JsonNode) request = hs_session_referrers_request (fixture->session, 7, 100);
+  g_autoptr(JsonObject) seen = NULL;
+
+  hs_session_query_async (fixture->session, request, cancellable, on_query_done, outcome);
+  seen = read_frame_object (fixture);
+  g_assert_cmpstr (json_object_get_string_member (seen, "type"), ==, "referrers");
+  g_assert_cmpint (json_object_get_int_member (seen, "handle"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (seen, "limit"), ==, 100);
+  g_assert_false (json_object_has_member (seen, "repr"));
+  return json_object_get_int_member (seen, "id");
+}
+
+#define REFERRERS_REPLY \
+  "{\"type\": \"referrers\", \"id\": %lld, \"total\": 3, \"items\": [" \
+  "{\"handle\": 8, \"type\": \"__main__.Holder\", \"address\": 4096, \"flat\": 56," \
+  " \"text\": \"Holder at 0x1000\", \"edge\": {\"kind\": \"attribute\", \"name\": \"items\"}, \"root\": null}," \
+  "{\"handle\": 9, \"type\": \"list\", \"address\": 8192, \"flat\": 88," \
+  " \"text\": \"list of 3\", \"edge\": {\"kind\": \"index\", \"index\": 2}}," \
+  "{\"handle\": 10, \"type\": \"module\", \"address\": 12288, \"flat\": 72," \
+  " \"text\": \"module(__main__)\", \"edge\": {\"kind\": \"global\", \"name\": \"cache\"}, \"root\": \"module\"}]}"
+
+static void
+test_query (Fixture       *fixture,
+            gconstpointer  data)
+{
+  QueryResult outcome = { 0 };
+  g_autofree char *reply = NULL;
+  g_autofree char *edge = NULL;
+  HsObjectRef *ref;
+  gint64 id;
+
+  start_quiet (fixture);
+  id = ask_referrers (fixture, NULL, &outcome);
+  reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
+  send_json (fixture, reply);
+  wait_for_query (&outcome);
+
+  g_assert_no_error (outcome.error);
+  g_assert_cmpint (outcome.reply->kind, ==, HS_REPLY_REFERRERS);
+  g_assert_cmpint (outcome.reply->total, ==, 3);
+  g_assert_cmpuint (outcome.reply->items->len, ==, 3);
+  ref = g_ptr_array_index (outcome.reply->items, 0);
+  g_assert_cmpint (ref->handle, ==, 8);
+  g_assert_cmpstr (ref->type_name, ==, "__main__.Holder");
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_ATTRIBUTE);
+  edge = hs_object_ref_describe_edge (ref);
+  g_assert_cmpstr (edge, ==, "attribute items");
+  g_assert_cmpint (ref->root, ==, HS_ROOT_NONE);
+  ref = g_ptr_array_index (outcome.reply->items, 1);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_INDEX);
+  g_assert_cmpint (ref->edge_index, ==, 2);
+  ref = g_ptr_array_index (outcome.reply->items, 2);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_GLOBAL);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_MODULE);
+  query_result_clear (&outcome);
+
+  /* Once the process has ended, the same question gets the answer it had;
+   * a new one says the process has ended. */
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  g_assert_true (wait_until (is_over, fixture));
+  {
+    g_autoptr(JsonNode) same = hs_session_referrers_request (fixture->session, 7, 100);
+    g_autoptr(JsonNode) other = hs_session_referrers_request (fixture->session, 8, 100);
+
+    hs_session_query_async (fixture->session, same, NULL, on_query_done, &outcome);
+    wait_for_query (&outcome);
+    g_assert_no_error (outcome.error);
+    g_assert_cmpint (outcome.reply->total, ==, 3);
+    query_result_clear (&outcome);
+
+    hs_session_query_async (fixture->session, other, NULL, on_query_done, &outcome);
+    wait_for_query (&outcome);
+    g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+    query_result_clear (&outcome);
+  }
+}
+
+static void
+test_query_stale (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  QueryResult outcome = { 0 };
+  g_autofree char *reply = NULL;
+  gint64 id;
+
+  start_quiet (fixture);
+  id = ask_referrers (fixture, NULL, &outcome);
+  reply = g_strdup_printf ("{\"type\": \"error\", \"id\": %lld, \"code\": \"stale\","
+                           " \"message\": \"no such handle\"}", (long long) id);
+  send_json (fixture, reply);
+  wait_for_query (&outcome);
+  g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_STALE);
+  g_assert_cmpstr (outcome.error->message, ==, "This object no longer exists");
+  /* An error about one object is not the session's error. */
+  g_assert_null (hs_session_get_protocol_error (fixture->session));
+  g_assert_cmpuint (fixture->notices->len, ==, 0);
+  query_result_clear (&outcome);
+}
+
+/* Cancelling answers at once, tells the agent, and its late answer is dropped. */
+static void
+test_query_cancel (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JsonObject) cancel = NULL;
+  QueryResult outcome = { 0 };
+  g_autofree char *late = NULL;
+  g_autofree char *reply = NULL;
+  gint64 id;
+
+  start_quiet (fixture);
+  id = ask_referrers (fixture, cancellable, &outcome);
+  g_cancellable_cancel (cancellable);
+  wait_for_query (&outcome);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  query_result_clear (&outcome);
+
+  cancel = read_frame_object (fixture);
+  g_assert_cmpstr (json_object_get_string_member (cancel, "type"), ==, "cancel");
+  g_assert_cmpint (json_object_get_int_member (cancel, "request"), ==, id);
+
+  late = g_strdup_printf ("{\"type\": \"error\", \"id\": %lld, \"code\": \"cancelled\","
+                          " \"message\": \"cancelled\"}", (long long) id);
+  send_json (fixture, late);
+  /* The session goes on: the next question is answered. */
+  id = ask_referrers (fixture, NULL, &outcome);
+  reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
+  send_json (fixture, reply);
+  wait_for_query (&outcome);
+  g_assert_no_error (outcome.error);
+  g_assert_null (hs_session_get_protocol_error (fixture->session));
+  query_result_clear (&outcome);
+}
+
+/* A query outstanding when the agent goes away is answered, not left hanging. */
+static void
+test_query_agent_gone (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  QueryResult outcome = { 0 };
+
+  start_quiet (fixture);
+  ask_referrers (fixture, NULL, &outcome);
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  wait_for_query (&outcome);
+  g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+  query_result_clear (&outcome);
+}
+
+/* An answer that breaks the protocol ends the session like any bad frame. */
+static void
+test_query_invalid (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char * const replies[] = {
+    /* no handle */
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"items\": ["
+    "{\"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\"}]}",
+    /* an edge of no known kind */
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"items\": ["
+    "{\"handle\": 3, \"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\","
+    " \"edge\": {\"kind\": \"telepathy\"}}]}",
+    /* more items than it says there are */
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 0, \"items\": ["
+    "{\"handle\": 3, \"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\"}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf (replies[i], 1LL);
+      g_autoptr(GBytes) payload = g_bytes_new (text, strlen (text));
+      g_autoptr(HsMessage) message = hs_message_parse (HS_FRAME_KIND_JSON, payload, &error);
+
+      g_assert_null (message);
+      g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+    }
+
+  {
+    QueryResult outcome = { 0 };
+    g_autofree char *reply = NULL;
+    gint64 id;
+
+    start_quiet (fixture);
+    id = ask_referrers (fixture, NULL, &outcome);
+    reply = g_strdup_printf (replies[0], (long long) id);
+    send_json (fixture, reply);
+    g_assert_true (wait_until (has_protocol_error, fixture));
+    wait_for_query (&outcome);
+    g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+    query_result_clear (&outcome);
+  }
+}
+
+/* Answers are recorded with the session; reopened, the same questions get
+ * the same answers and new ones say the process has ended. */
+static void
+test_query_recorded (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hs-test-query-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "browsed.heapscope", NULL);
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  QueryResult outcome = { 0 };
+  Fixture fixture = { 0 };
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  fixture.agent_fd = fds[1];
+  fixture.notices = g_ptr_array_new_with_free_func (g_free);
+  fixture.session = hs_session_new ();
+  hs_session_record_to (fixture.session, path);
+  hs_session_attach_socket (fixture.session, fds[0], 0.05);
+
+  {
+    g_autofree char *reply = NULL;
+    gint64 id;
+
+    start_quiet (&fixture);
+    id = ask_referrers (&fixture, NULL, &outcome);
+    reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
+    send_json (&fixture, reply);
+    wait_for_query (&outcome);
+    g_assert_no_error (outcome.error);
+    query_result_clear (&outcome);
+  }
+  close (fixture.agent_fd);
+  fixture.agent_fd = -1;
+  g_assert_true (wait_until (is_over, &fixture));
+  fixture_tear_down (&fixture, NULL);
+
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) same = hs_session_referrers_request (reopened, 7, 100);
+    g_autoptr(JsonNode) other = hs_session_referrers_request (reopened, 7, 50);
+    HsObjectRef *ref;
+
+    hs_session_query_async (reopened, same, NULL, on_query_done, &outcome);
+    wait_for_query (&outcome);
+    g_assert_no_error (outcome.error);
+    g_assert_cmpint (outcome.reply->total, ==, 3);
+    ref = g_ptr_array_index (outcome.reply->items, 2);
+    g_assert_cmpstr (ref->text, ==, "module(__main__)");
+    g_assert_cmpstr (ref->edge_name, ==, "cache");
+    query_result_clear (&outcome);
+
+    hs_session_query_async (reopened, other, NULL, on_query_done, &outcome);
+    wait_for_query (&outcome);
+    g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+    query_result_clear (&outcome);
+  }
+  g_clear_object (&reopened);
+  g_remove (path);
+  g_rmdir (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -398,6 +754,12 @@ main (int   argc,
   ADD ("/hs/worker/unasked-reply", test_unasked_reply);
   ADD ("/hs/worker/truncated-stream", test_truncated_stream);
   ADD ("/hs/worker/agent-error", test_agent_error_is_a_notice);
+  ADD ("/hs/worker/query", test_query);
+  ADD ("/hs/worker/query-stale", test_query_stale);
+  ADD ("/hs/worker/query-cancel", test_query_cancel);
+  ADD ("/hs/worker/query-agent-gone", test_query_agent_gone);
+  ADD ("/hs/worker/query-invalid", test_query_invalid);
+  g_test_add_func ("/hs/worker/query-recorded", test_query_recorded);
 #undef ADD
 
   return g_test_run ();

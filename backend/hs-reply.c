@@ -1,0 +1,122 @@
+/* hs-reply.c — the agent's answers about single objects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hs-reply.h"
+
+G_DEFINE_QUARK (hs-reply-error-quark, hs_reply_error)
+
+HsReply *
+hs_reply_new (HsReplyKind kind)
+{
+  HsReply *self = g_new0 (HsReply, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->kind = kind;
+  self->deep = -1;
+  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_object_ref_free);
+  return self;
+}
+
+HsReply *
+hs_reply_ref (HsReply *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+hs_reply_unref (HsReply *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_ptr_array_unref (self->items);
+  hs_object_ref_free (self->object);
+  hs_size_node_free (self->breakdown);
+  g_free (self);
+}
+
+HsObjectRef *
+hs_object_ref_new (void)
+{
+  return g_new0 (HsObjectRef, 1);
+}
+
+HsObjectRef *
+hs_object_ref_copy (const HsObjectRef *self)
+{
+  HsObjectRef *copy = g_memdup2 (self, sizeof *self);
+
+  copy->type_name = g_strdup (self->type_name);
+  copy->text = g_strdup (self->text);
+  copy->edge_name = g_strdup (self->edge_name);
+  return copy;
+}
+
+void
+hs_object_ref_free (HsObjectRef *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->type_name);
+  g_free (self->text);
+  g_free (self->edge_name);
+  g_free (self);
+}
+
+/* How the object holds the one it was found from, as a reader says it:
+ * "attribute items", "key 'cache'", "index 3", … NULL for no edge. */
+char *
+hs_object_ref_describe_edge (const HsObjectRef *self)
+{
+  const char *name = self->edge_name != NULL ? self->edge_name : "";
+
+  switch (self->edge)
+    {
+    case HS_EDGE_NONE:
+      return NULL;
+    case HS_EDGE_ATTRIBUTE:
+      return g_strdup_printf (_("attribute %s"), name);
+    case HS_EDGE_KEY:
+      return g_strdup_printf (_("key %s"), name);
+    case HS_EDGE_INDEX:
+      return g_strdup_printf (_("index %lld"), (long long) self->edge_index);
+    case HS_EDGE_CLOSURE:
+      return g_strdup_printf (_("closure variable %s"), name);
+    case HS_EDGE_LOCAL:
+      return g_strdup_printf (_("local variable %s"), name);
+    case HS_EDGE_GLOBAL:
+      return g_strdup_printf (_("global %s"), name);
+    case HS_EDGE_CLASS_ATTRIBUTE:
+      return g_strdup_printf (_("class attribute %s"), name);
+    case HS_EDGE_REFERENT:
+      return g_strdup (_("refers to it"));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+HsSizeNode *
+hs_size_node_new (void)
+{
+  HsSizeNode *self = g_new0 (HsSizeNode, 1);
+
+  self->children = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_size_node_free);
+  return self;
+}
+
+void
+hs_size_node_free (HsSizeNode *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_ptr_array_unref (self->children);
+  g_free (self);
+}

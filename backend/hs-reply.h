@@ -1,0 +1,111 @@
+/* hs-reply.h — the agent's answers about single objects: instances of a type,
+ * an object's sizes and referents, its referrers, its path to a root
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hs-types.h"
+
+G_BEGIN_DECLS
+
+#define HS_REPLY_ERROR (hs_reply_error_quark ())
+
+typedef enum
+{
+  HS_REPLY_ERROR_STALE,      /* the handle's object no longer exists */
+  HS_REPLY_ERROR_ENDED,      /* the process has ended, or the question was never asked of it */
+  HS_REPLY_ERROR_FAILED,     /* the agent could not answer; the message says why */
+} HsReplyError;
+
+/* How a referrer holds the object below it. */
+typedef enum
+{
+  HS_EDGE_NONE,
+  HS_EDGE_ATTRIBUTE,
+  HS_EDGE_KEY,
+  HS_EDGE_INDEX,
+  HS_EDGE_CLOSURE,
+  HS_EDGE_LOCAL,
+  HS_EDGE_GLOBAL,
+  HS_EDGE_CLASS_ATTRIBUTE,
+  HS_EDGE_REFERENT,
+} HsEdgeKind;
+
+/* Why an object is a root: what keeps it alive without a referrer. */
+typedef enum
+{
+  HS_ROOT_NONE,
+  HS_ROOT_MODULE,
+  HS_ROOT_FRAME,
+  HS_ROOT_CLASS,
+  HS_ROOT_SYS_MODULES,
+} HsRootKind;
+
+typedef enum
+{
+  HS_REPLY_INSTANCES,
+  HS_REPLY_OBJECT,
+  HS_REPLY_REFERRERS,
+  HS_REPLY_PATH,
+} HsReplyKind;
+
+struct _HsObjectRef
+{
+  gint64      handle;
+  char       *type_name;     /* named as the census names types */
+  gint64      address;
+  gint64      flat;          /* bytes */
+  char       *text;          /* a short description, safe to show */
+  HsEdgeKind  edge;          /* how this object refers to the one it was found from */
+  char       *edge_name;     /* attribute, key, variable name; NULL otherwise */
+  gint64      edge_index;    /* HS_EDGE_INDEX */
+  HsRootKind  root;
+};
+
+/* A node of an asized(detail=N) breakdown. */
+struct _HsSizeNode
+{
+  char       *name;
+  gint64      size;          /* deep */
+  gint64      flat;
+  GPtrArray  *children;      /* HsSizeNode */
+};
+
+/* Immutable once parsed; shared by reference. */
+struct _HsReply
+{
+  HsReplyKind  kind;
+  gint64       total;        /* INSTANCES, REFERRERS, OBJECT (referents): how many there are */
+  gint64       offset;       /* INSTANCES: where @items starts */
+  GPtrArray   *items;        /* HsObjectRef: instances, referrers, referents, path steps */
+  HsObjectRef *object;       /* OBJECT: the object itself */
+  gint64       basic;        /* OBJECT */
+  gint64       item;         /* OBJECT */
+  gint64       deep;         /* OBJECT; -1 when the agent cannot size deeply */
+  HsSizeNode  *breakdown;    /* OBJECT; NULL when the agent cannot size deeply */
+  gboolean     found;        /* PATH: FALSE when no root was reached */
+
+  /*< private >*/
+  gatomicrefcount ref_count;
+};
+
+GQuark       hs_reply_error_quark    (void);
+
+HsReply     *hs_reply_new            (HsReplyKind        kind);
+HsReply     *hs_reply_ref            (HsReply           *self);
+void         hs_reply_unref          (HsReply           *self);
+
+HsObjectRef *hs_object_ref_new       (void);
+HsObjectRef *hs_object_ref_copy      (const HsObjectRef *self);
+void         hs_object_ref_free      (HsObjectRef       *self);
+char        *hs_object_ref_describe_edge (const HsObjectRef *self);
+
+HsSizeNode  *hs_size_node_new        (void);
+void         hs_size_node_free       (HsSizeNode        *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsReply, hs_reply_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsObjectRef, hs_object_ref_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsSizeNode, hs_size_node_free)
+
+G_END_DECLS
