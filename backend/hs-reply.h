@@ -78,7 +78,9 @@ struct _HsReply
   HsReplyKind  kind;
   gint64       total;        /* INSTANCES, REFERRERS, OBJECT (referents): how many there are */
   gint64       offset;       /* INSTANCES: where @items starts */
-  GPtrArray   *items;        /* HsObjectRef: instances, referrers, referents, path steps */
+  gint64       list_handle;  /* INSTANCES: the agent's list, to page through and release */
+  GPtrArray   *items;        /* HsObjectRef: instances, referrers, referents; PATH: the
+                              * object first, then each referrer up to the root, last */
   HsObjectRef *object;       /* OBJECT: the object itself */
   gint64       basic;        /* OBJECT */
   gint64       item;         /* OBJECT */

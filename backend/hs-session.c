@@ -1392,10 +1392,14 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
-/* A page of the instances of the census row @type_name, largest first. */
+/* A page of the instances of the census row @type_name, largest first. The
+ * first page makes the list (the agent holds it, as HsReply.list_handle,
+ * until released); later pages name it by @list_handle, so they page through
+ * the same objects in the same order. */
 JsonNode *
 hs_session_instances_request (HsSession  *self,
                               const char *type_name,
+                              gint64      list_handle,
                               gint64      offset,
                               gint64      limit,
                               gboolean    by_deep_size)
@@ -1404,6 +1408,8 @@ hs_session_instances_request (HsSession  *self,
 
   json_builder_set_member_name (builder, "type_name");
   json_builder_add_string_value (builder, type_name);
+  if (list_handle > 0)
+    add_int (builder, "list", list_handle);
   add_int (builder, "offset", offset);
   add_int (builder, "limit", limit);
   json_builder_set_member_name (builder, "order");

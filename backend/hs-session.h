@@ -117,6 +117,7 @@ void            hs_session_set_allow_repr       (HsSession          *self,
                                                  gboolean            allow);
 JsonNode       *hs_session_instances_request    (HsSession          *self,
                                                  const char         *type_name,
+                                                 gint64              list_handle,
                                                  gint64              offset,
                                                  gint64              limit,
                                                  gboolean            by_deep_size);

@@ -822,8 +822,6 @@ hs_message_parse (guint8   kind,
           !read_string (object, "code", TRUE, &message->error_code, error))
         return NULL;
     }
-  else if (g_str_equal (type, "released"))
-    message->type = HS_MESSAGE_RELEASED;
   else if (g_str_equal (type, "instances") || g_str_equal (type, "object") ||
            g_str_equal (type, "referrers") || g_str_equal (type, "path"))
     {

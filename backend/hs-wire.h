@@ -41,7 +41,6 @@ typedef enum
   HS_MESSAGE_CENSUS,
   HS_MESSAGE_ERROR,
   HS_MESSAGE_REPLY,      /* instances, object, referrers, path */
-  HS_MESSAGE_RELEASED,
 } HsMessageType;
 
 struct _HsHello

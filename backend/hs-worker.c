@@ -798,7 +798,7 @@ handle_message (HsWorker  *self,
             return;
           }
 
-        if (request != NULL && (request->kind == REQUEST_QUERY || request->kind == REQUEST_RELEASE))
+        if (request != NULL && request->kind == REQUEST_QUERY)
           {
             if (message->type != HS_MESSAGE_ERROR)
               {
@@ -854,7 +854,6 @@ handle_message (HsWorker  *self,
       break;
 
     case HS_MESSAGE_REPLY:
-    case HS_MESSAGE_RELEASED:
       {
         Request *request;
         gint64 id = message->id;
@@ -862,15 +861,13 @@ handle_message (HsWorker  *self,
         if (g_hash_table_remove (self->cancelled, &id))
           return;
         request = g_hash_table_lookup (self->requests, &id);
-        if (request == NULL ||
-            request->kind != (message->type == HS_MESSAGE_REPLY ? REQUEST_QUERY : REQUEST_RELEASE))
+        if (request == NULL || request->kind != REQUEST_QUERY)
           {
             g_autofree char *text = g_strdup_printf (_("The agent answered request %lld, which was never asked"), (long long) id);
             protocol_error (self, text);
             return;
           }
-        if (message->type == HS_MESSAGE_REPLY)
-          record_reply (self, request, message);
+        record_reply (self, request, message);
         if (request->task != NULL)
           g_task_return_pointer (request->task, hs_reply_ref (message->reply), (GDestroyNotify) hs_reply_unref);
         g_clear_object (&request->task);
@@ -895,7 +892,7 @@ worker_close_agent (HsWorker *self)
 
   g_hash_table_iter_init (&iter, self->requests);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
-    if (request->kind == REQUEST_QUERY || request->kind == REQUEST_RELEASE)
+    if (request->kind == REQUEST_QUERY)
       g_hash_table_iter_remove (&iter);
 }
 
@@ -1497,11 +1494,15 @@ send_query (HsWorker    *self,
     return 0;
 
   id = self->next_request_id++;
-  pending = g_new0 (Request, 1);
-  pending->kind = kind;
-  pending->sent_at = g_get_monotonic_time ();
-  pending->task = task != NULL ? g_object_ref (task) : NULL;
-  g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), pending);
+  /* Releases and cancels get no answer. */
+  if (kind == REQUEST_QUERY)
+    {
+      pending = g_new0 (Request, 1);
+      pending->kind = kind;
+      pending->sent_at = g_get_monotonic_time ();
+      pending->task = g_object_ref (task);
+      g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), pending);
+    }
 
   frame = hs_wire_encode_query (request, id);
   if (!send_frame (self, frame))
