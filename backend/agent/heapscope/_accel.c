@@ -219,6 +219,18 @@ typedef struct
   PyObject *names;              /* naming != NONE: source -> index in HsWalk.named */
 } HsTypeRecord;
 
+/* Per-type records, found by type: the census's and deep_size's. */
+typedef struct
+{
+  HsTypeRecord *records;
+  Py_ssize_t n_records;
+  Py_ssize_t records_capacity;
+  Py_ssize_t *type_slots;       /* type -> record index + 1, open addressing */
+  size_t type_mask;
+  PyTypeObject *last_type;
+  Py_ssize_t last_record;
+} HsTypeTable;
+
 typedef struct
 {
   PyObject *source;             /* strong reference: a str, or the module */
@@ -245,13 +257,7 @@ typedef struct
   Py_ssize_t n_atoms;
   Py_ssize_t atoms_capacity;
 
-  HsTypeRecord *records;
-  Py_ssize_t n_records;
-  Py_ssize_t records_capacity;
-  Py_ssize_t *type_slots;       /* type -> record index + 1, open addressing */
-  size_t type_mask;
-  PyTypeObject *last_type;
-  Py_ssize_t last_record;
+  HsTypeTable types;
 
   HsNamed *named;
   Py_ssize_t n_named;
@@ -418,66 +424,91 @@ hs_plan_record (HsTypeRecord *record)
     record->naming = HS_NAME_NONE;
 }
 
+static int
+hs_type_table_init (HsTypeTable *table)
+{
+  memset (table, 0, sizeof (*table));
+  table->last_record = -1;
+  table->type_slots = PyMem_RawCalloc (1024, sizeof (Py_ssize_t));
+  if (table->type_slots == NULL)
+    return -1;
+  table->type_mask = 1023;
+  return 0;
+}
+
+static void
+hs_type_table_clear (HsTypeTable *table)
+{
+  for (Py_ssize_t i = 0; i < table->n_records; i++)
+    {
+      Py_XDECREF (table->records[i].names);
+      Py_XDECREF (table->records[i].type);
+    }
+  PyMem_RawFree (table->records);
+  PyMem_RawFree (table->type_slots);
+  memset (table, 0, sizeof (*table));
+}
+
 static Py_ssize_t
-hs_record_for (HsWalk       *walk,
+hs_record_for (HsTypeTable  *table,
                PyTypeObject *type)
 {
   size_t i;
   HsTypeRecord *record;
 
-  if (type == walk->last_type)
-    return walk->last_record;
+  if (type == table->last_type)
+    return table->last_record;
 
-  i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
-  while (walk->type_slots[i] != 0)
+  i = hs_ptr_hash ((uintptr_t) type) & table->type_mask;
+  while (table->type_slots[i] != 0)
     {
-      Py_ssize_t index = walk->type_slots[i] - 1;
+      Py_ssize_t index = table->type_slots[i] - 1;
 
-      if (walk->records[index].type == type)
+      if (table->records[index].type == type)
         {
-          walk->last_type = type;
-          walk->last_record = index;
+          table->last_type = type;
+          table->last_record = index;
           return index;
         }
-      i = (i + 1) & walk->type_mask;
+      i = (i + 1) & table->type_mask;
     }
 
   /* A new type; keep the table at most half full. */
-  if ((size_t) (walk->n_records + 1) * 2 > walk->type_mask + 1)
+  if ((size_t) (table->n_records + 1) * 2 > table->type_mask + 1)
     {
-      size_t new_size = (walk->type_mask + 1) * 2;
+      size_t new_size = (table->type_mask + 1) * 2;
       Py_ssize_t *slots = PyMem_RawCalloc (new_size, sizeof (Py_ssize_t));
 
       if (slots == NULL)
         return -1;
-      for (Py_ssize_t r = 0; r < walk->n_records; r++)
+      for (Py_ssize_t r = 0; r < table->n_records; r++)
         {
-          size_t j = hs_ptr_hash ((uintptr_t) walk->records[r].type) & (new_size - 1);
+          size_t j = hs_ptr_hash ((uintptr_t) table->records[r].type) & (new_size - 1);
 
           while (slots[j] != 0)
             j = (j + 1) & (new_size - 1);
           slots[j] = r + 1;
         }
-      PyMem_RawFree (walk->type_slots);
-      walk->type_slots = slots;
-      walk->type_mask = new_size - 1;
-      i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
-      while (walk->type_slots[i] != 0)
-        i = (i + 1) & walk->type_mask;
+      PyMem_RawFree (table->type_slots);
+      table->type_slots = slots;
+      table->type_mask = new_size - 1;
+      i = hs_ptr_hash ((uintptr_t) type) & table->type_mask;
+      while (table->type_slots[i] != 0)
+        i = (i + 1) & table->type_mask;
     }
-  if (hs_grow ((void **) &walk->records, &walk->records_capacity,
-               walk->n_records + 1, sizeof (HsTypeRecord)) < 0)
+  if (hs_grow ((void **) &table->records, &table->records_capacity,
+               table->n_records + 1, sizeof (HsTypeRecord)) < 0)
     return -1;
 
-  record = &walk->records[walk->n_records];
+  record = &table->records[table->n_records];
   memset (record, 0, sizeof (*record));
   Py_INCREF (type);
   record->type = type;
   hs_plan_record (record);
-  walk->type_slots[i] = walk->n_records + 1;
-  walk->last_type = type;
-  walk->last_record = walk->n_records;
-  return walk->n_records++;
+  table->type_slots[i] = table->n_records + 1;
+  table->last_type = type;
+  table->last_record = table->n_records;
+  return table->n_records++;
 }
 
 /* ---- sizes ----------------------------------------------------------------- */
@@ -549,6 +580,62 @@ hs_values_size (const HsTypeRecord *record,
     }
 }
 
+/* sys.getsizeof (obj), or the fallback size if it fails: for HS_SIZE_DEFERRED,
+ * outside a heap walk (it may run code). */
+static Py_ssize_t
+hs_getsizeof_size (const HsTypeRecord *record,
+                   PyObject           *obj)
+{
+  PyObject *result = PyObject_CallOneArg (hs_getsizeof, obj);
+  Py_ssize_t size = -1;
+
+  if (result != NULL)
+    {
+      size = PyLong_AsSsize_t (result);
+      Py_DECREF (result);
+    }
+  if (size < 0)
+    {
+      PyErr_Clear ();
+      size = hs_fallback_size (record, obj);
+    }
+  return size;
+}
+
+/* The size charged for obj without its inline values (see _census.py),
+ * for every size kind but HS_SIZE_DEFERRED. */
+static Py_ssize_t
+hs_record_size (const HsTypeRecord *record,
+                PyObject           *obj)
+{
+  switch (record->size_kind)
+    {
+    case HS_SIZE_OBJECT:
+      return hs_object_formula (obj) + hs_getsizeof_header (record, obj);
+    case HS_SIZE_DIRECT:
+      {
+        PyObject *result = record->sizeof_func (obj, NULL);
+        Py_ssize_t value = -1;
+
+        if (result != NULL)
+          {
+            value = PyLong_AsSsize_t (result);
+            Py_DECREF (result);
+          }
+        if (value < 0)
+          {
+            PyErr_Clear ();
+            return hs_fallback_size (record, obj);
+          }
+        return value + hs_getsizeof_header (record, obj);
+      }
+    case HS_SIZE_DEFERRED:
+    case HS_SIZE_FALLBACK:
+    default:
+      return hs_fallback_size (record, obj);
+    }
+}
+
 /* ---- counting ---------------------------------------------------------------- */
 
 static PyObject *
@@ -569,7 +656,7 @@ hs_named_index (HsWalk       *walk,
                 Py_ssize_t    record_index,
                 PyObject     *obj)
 {
-  HsTypeRecord *record = &walk->records[record_index];
+  HsTypeRecord *record = &walk->types.records[record_index];
   PyObject *source;
   PyObject *found;
   PyObject *index;
@@ -637,9 +724,9 @@ static void
 hs_account (HsWalk   *walk,
             PyObject *obj)
 {
-  Py_ssize_t r = hs_record_for (walk, Py_TYPE (obj));
+  Py_ssize_t r = hs_record_for (&walk->types, Py_TYPE (obj));
   HsTypeRecord *record;
-  Py_ssize_t size = 0;
+  Py_ssize_t size;
   Py_ssize_t extra;
   Py_ssize_t named = -1;
 
@@ -648,7 +735,7 @@ hs_account (HsWalk   *walk,
       walk->failed = 1;
       return;
     }
-  record = &walk->records[r];
+  record = &walk->types.records[r];
   extra = record->values_kind != HS_VALUES_NONE ? hs_values_size (record, obj) : 0;
 
   if (record->naming != HS_NAME_NONE)
@@ -660,34 +747,11 @@ hs_account (HsWalk   *walk,
           walk->failed = 1;
           return;
         }
-      record = &walk->records[r];
+      record = &walk->types.records[r];
     }
 
-  switch (record->size_kind)
+  if (record->size_kind == HS_SIZE_DEFERRED)
     {
-    case HS_SIZE_OBJECT:
-      size = hs_object_formula (obj) + hs_getsizeof_header (record, obj);
-      break;
-    case HS_SIZE_DIRECT:
-      {
-        PyObject *result = record->sizeof_func (obj, NULL);
-        Py_ssize_t value = -1;
-
-        if (result != NULL)
-          {
-            value = PyLong_AsSsize_t (result);
-            Py_DECREF (result);
-          }
-        if (value < 0)
-          {
-            PyErr_Clear ();
-            size = hs_fallback_size (record, obj);
-          }
-        else
-          size = value + hs_getsizeof_header (record, obj);
-      }
-      break;
-    case HS_SIZE_DEFERRED:
       if (hs_grow ((void **) &walk->deferred, &walk->deferred_capacity,
                    walk->n_deferred + 1, sizeof (HsDeferred)) < 0)
         {
@@ -701,13 +765,9 @@ hs_account (HsWalk   *walk,
       walk->deferred[walk->n_deferred].extra = extra;
       walk->n_deferred++;
       return;                   /* counted when sized, after the walk */
-    case HS_SIZE_FALLBACK:
-    default:
-      size = hs_fallback_size (record, obj);
-      break;
     }
 
-  size += extra;
+  size = hs_record_size (record, obj) + extra;
   if (named >= 0)
     {
       walk->named[named].count++;
@@ -904,15 +964,9 @@ hs_walk_clear (HsWalk *walk)
     Py_XDECREF (walk->deferred[i].object);
   for (Py_ssize_t i = 0; i < walk->n_named; i++)
     Py_XDECREF (walk->named[i].source);
-  for (Py_ssize_t i = 0; i < walk->n_records; i++)
-    {
-      Py_XDECREF (walk->records[i].names);
-      Py_XDECREF (walk->records[i].type);
-    }
   PyMem_RawFree (walk->deferred);
   PyMem_RawFree (walk->named);
-  PyMem_RawFree (walk->records);
-  PyMem_RawFree (walk->type_slots);
+  hs_type_table_clear (&walk->types);
   PyMem_RawFree (walk->stack);
   PyMem_RawFree (walk->atoms);
   hs_ptr_set_clear (&walk->excluded);
@@ -927,21 +981,8 @@ hs_size_deferred (HsWalk *walk)
   for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
     {
       HsDeferred *item = &walk->deferred[i];
-      HsTypeRecord *record = &walk->records[item->record];
-      PyObject *result = PyObject_CallOneArg (hs_getsizeof, item->object);
-      Py_ssize_t size = -1;
-
-      if (result != NULL)
-        {
-          size = PyLong_AsSsize_t (result);
-          Py_DECREF (result);
-        }
-      if (size < 0)
-        {
-          PyErr_Clear ();
-          size = hs_fallback_size (record, item->object);
-        }
-      size += item->extra;
+      HsTypeRecord *record = &walk->types.records[item->record];
+      Py_ssize_t size = hs_getsizeof_size (record, item->object) + item->extra;
       if (item->named >= 0)
         {
           walk->named[item->named].count++;
@@ -963,9 +1004,9 @@ hs_entries (HsWalk *walk)
 
   if (entries == NULL)
     return NULL;
-  for (Py_ssize_t i = 0; i < walk->n_records; i++)
+  for (Py_ssize_t i = 0; i < walk->types.n_records; i++)
     {
-      HsTypeRecord *record = &walk->records[i];
+      HsTypeRecord *record = &walk->types.records[i];
       PyObject *entry;
 
       if (record->count == 0)
@@ -988,7 +1029,7 @@ hs_entries (HsWalk *walk)
 
       if (named->count == 0)
         continue;
-      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->records[named->record].type,
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->types.records[named->record].type,
                              named->source, named->count, named->size);
       if (entry == NULL || PyList_Append (entries, entry) < 0)
         {
@@ -1072,20 +1113,17 @@ hs_walk (PyObject  *module,
     }
 
   memset (&walk, 0, sizeof (walk));
-  walk.last_record = -1;
   if (hs_ptr_set_init (&walk.excluded, 1024) < 0 || hs_ptr_set_init (&walk.codes, 256) < 0
       || hs_ptr_set_init (&walk.seen, 1 << 16) < 0)
     {
       hs_walk_clear (&walk);
       return PyErr_NoMemory ();
     }
-  walk.type_slots = PyMem_RawCalloc (1024, sizeof (Py_ssize_t));
-  if (walk.type_slots == NULL)
+  if (hs_type_table_init (&walk.types) < 0)
     {
       hs_walk_clear (&walk);
       return PyErr_NoMemory ();
     }
-  walk.type_mask = 1023;
 
   if (hs_fill_set (&walk.excluded, args[0], &walk.seen) < 0
       || hs_fill_set (&walk.codes, args[1], NULL) < 0)
