@@ -142,12 +142,17 @@ _MappingProxyType = type(_SlotsProbe.__dict__)
 
 
 def _static_rules():
-    """Pympler's static typedefs: type -> (kind, detail)."""
-    import weakref
+    """Pympler's static typedefs: type -> (kind, detail).
+
+    Nothing is imported for them (importing weakref or _struct here would
+    make their objects the agent's): types of modules loaded later are
+    recognized by _classify.
+    """
+    import _weakref
     rules = {}
     for cls in (complex, float, int, bool, type(Ellipsis), type(None), type(NotImplemented),
                 bytearray, bytes, str, range, slice, _GetSetType, _MemberType,
-                weakref.ProxyType):
+                _weakref.ProxyType):
         rules[cls] = (_LEAF, None)
     for cls in (list, tuple, set, frozenset):
         rules[cls] = (_SEQUENCE, None)
@@ -158,26 +163,18 @@ def _static_rules():
     rules[enumerate] = (_OTHER, ("__doc__",))
     rules[reversed] = (_OTHER, ("__doc__",))
     rules[Exception] = (_OTHER, ("args", "filename", "lineno", "msg", "text"))
-    rules[type(os.stat_result)] = (_SKIP, None)
-    stat = type(os.stat(os.curdir))
-    rules[stat] = (_OTHER, tuple(sorted(n for n in dir(stat) if n.startswith("st_"))))
-    if hasattr(os, "statvfs"):
-        statvfs = type(os.statvfs(os.curdir))
-        rules[statvfs] = (_OTHER, tuple(sorted(n for n in dir(statvfs) if n.startswith("f_"))))
+    for cls, prefix in ((getattr(os, "stat_result", None), "st_"),
+                        (getattr(os, "statvfs_result", None), "f_")):
+        if cls is not None:
+            rules[cls] = (_OTHER, tuple(sorted(n for n in dir(cls) if n.startswith(prefix))))
     try:
         raise ValueError
     except ValueError as error:
         traceback = type(error.__traceback__)
     rules[traceback] = (_OTHER, ("tb_frame", "tb_lasti", "tb_lineno", "tb_next"))
-    try:
-        import _struct
-        rules[_struct.Struct] = (_LEAF, None)
-    except ImportError:
-        pass
-    rules[weakref.ref] = (_OTHER, _WEAK)
-    rules[weakref.KeyedRef] = (_OTHER, _WEAK)
+    rules[_weakref.ref] = (_OTHER, _WEAK)
     for cls in (object, super, type, classmethod, staticmethod, _MethodType,
-                weakref.CallableProxyType, _FunctionType, _BuiltinType, _CodeType, _FrameType):
+                _weakref.CallableProxyType, _FunctionType, _BuiltinType, _CodeType, _FrameType):
         rules[cls] = (_SKIP, None)
     rules[_GeneratorType] = (_OTHER, _REFERENTS)
     # The iterators Pympler knows: what gc.get_referents gives.
@@ -199,6 +196,8 @@ for _cls, _rule in _static_rules().items():
 del _cls, _rule
 
 _IGNORED_MODULES = ("builtins", "types", __name__)
+# Static typedefs of Pympler's whose modules may not be loaded: (module, name, rule).
+_LATE_RULES = (("weakref", "KeyedRef", (_OTHER, _WEAK)), ("_struct", "Struct", (_LEAF, None)))
 _DICT_LIKE = {"weakref": ("WeakKeyDictionary", "WeakValueDictionary")}
 
 
@@ -215,6 +214,10 @@ def _classify(obj, cls):
         return entry[1]
     if _in_mro(cls, type):
         return (_SKIP, None)                        # classes: code only
+    for module, name, rule in _LATE_RULES:
+        loaded = sys.modules.get(module)
+        if loaded is not None and cls is _module_dict(loaded).get(name):
+            return rule
     if _in_mro(cls, _ModuleType):
         return (_OTHER, _MODULE)
     if _in_mro(cls, _FrameType) or _in_mro(cls, _CodeType):
