@@ -509,7 +509,7 @@ def _named_items(items):
     named = []
     for key, value in items:
         text = _key_text(key)
-        named.append(("[K] " + text, key))
+        named.append((_clip("[K] " + text), key))
         named.append((_clip("[V] " + text + ": " + _safe_repr(value, _CLIP)), value))
     return named
 
@@ -568,8 +568,10 @@ def _safe_repr(obj, budget):
 
 
 def _key_text(key):
-    """A dict key as Pympler names it (str(key)), safely, cut to _CLIP characters."""
-    return _clip(key if type(key) is str else _safe_repr(key, _CLIP))
+    """A dict key as Pympler names it (str(key)), safely, at most about _CLIP characters."""
+    if type(key) is str:
+        return key if len(key) <= 2 * _CLIP else key[:_CLIP] + key[-_CLIP:]
+    return _safe_repr(key, _CLIP)
 
 
 def _name_of(obj):
@@ -608,7 +610,7 @@ def _refs(reader, obj, kind, detail, top, named):
                 for address, value in inline:
                     if address:
                         text = reader.key(address)[1] if named else None
-                        refs.append(("[K] " + _clip(text), _AtKey(address)) if named
+                        refs.append((_clip("[K] " + text), _AtKey(address)) if named
                                     else _AtKey(address))
                         refs.append((_clip(text), value) if named else value)
                     else:
