@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 import unittest
 import weakref
@@ -490,7 +491,6 @@ class PublicTest(unittest.TestCase):
         out = subprocess.run([agenttest.PYTHON, "-c", script], env=env, check=True,
                              stdout=subprocess.PIPE).stdout.decode().strip()
         self.assertEqual(out, expected)
-        import tempfile
         with tempfile.TemporaryDirectory(prefix="hs-sizes-") as directory:
             path = os.path.join(directory, "script.py")
             with open(path, "w") as stream:

@@ -1324,7 +1324,8 @@ hs_sizer_record (HsSizer  *sizer,
       return hs_sizer_fail (sizer);
     }
   rule->kind = (HsKind) kind;
-  rule->detail = Py_NewRef (PyTuple_GET_ITEM (result, 1));
+  rule->detail = PyTuple_GET_ITEM (result, 1);
+  Py_INCREF (rule->detail);
   Py_DECREF (result);
   if ((rule->kind == HS_KIND_INSTANCE || rule->kind == HS_KIND_NAMEDTUPLE)
       && hs_rule_slots (rule, type) < 0)
@@ -1406,8 +1407,9 @@ hs_sizer_reach (HsSizer  *sizer,
 }
 
 #if PY_VERSION_HEX >= 0x030B0000
-/* The inline values of an instance (keys from the class's shared keys), or
- * -1 if it has none in use; else the materialized dict in *dict. */
+/* Reach the inline values of an instance and their names (from the class's
+ * shared keys); without inline values in use, set *dict to the materialized
+ * __dict__, if any. Nothing is created. */
 static void
 hs_sizer_inline (HsSizer   *sizer,
                  PyObject  *obj,

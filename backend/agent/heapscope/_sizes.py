@@ -575,9 +575,17 @@ def _key_text(key):
 
 
 def _name_of(obj):
-    """Pympler's name for an object: its __name__, else its repr, both cut."""
-    name = _lookup(type(obj), "__name__") if not _in_mro(type(obj), type) else _type_name(obj)
-    if type(name) is str and _in_mro(type(obj), type):
+    """Pympler's name for an object: a class's, function's or module's name, else its repr."""
+    cls = type(obj)
+    name = None
+    if _in_mro(cls, type):
+        name = _type_name(obj)
+    elif cls is _FunctionType:
+        name = _FunctionType.__dict__["__name__"].__get__(obj)
+    elif _in_mro(cls, _ModuleType):
+        namespace = _module_dict(obj)
+        name = namespace.get("__name__") if type(namespace) is dict else None
+    if type(name) is str:
         return name
     return _clip(_safe_repr(obj, _CLIP))
 
