@@ -552,7 +552,7 @@ def _collect_containers(value, found):
 # -- census, sending ----------------------------------------------------------------
 
 def _take_census():
-    own = _state["own"] + _state["serving"]
+    own = _state["own"] + _state["serving"] + _refs.kept_containers()
     own.append(own)         # the list is the census's own object too
     try:
         return _census.census(own, _state["codes"], _state["started"])

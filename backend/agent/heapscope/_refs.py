@@ -173,6 +173,16 @@ def resolve(handle):
     return obj
 
 
+def kept_containers():
+    """The containers the agent made at run time and keeps (the census excludes them)."""
+    found = []
+    for record in _handles["lists"].values():
+        found.append(record)
+        found.append(record[2])
+        found.append(record[3])
+    return found
+
+
 def pinned_count():
     return len(_handles["objects"]) + len(_handles["lists"])
 
@@ -218,8 +228,8 @@ def _scratch(ctx, container):
     return container
 
 
-def _prepare_heap(ctx):
-    """List the tracked objects once, and the program's running frames."""
+def _prepare_heap(ctx, frames=True):
+    """List the tracked objects once, and (for referrers) the program's running frames."""
     if ctx["objects"] is not None:
         return
     modules = ctx["module_dicts"]
@@ -228,7 +238,8 @@ def _prepare_heap(ctx):
             namespace = _module_dict(module)
             if type(namespace) is dict:
                 modules[id(namespace)] = module
-    _read_frames(ctx)
+    if frames:
+        _read_frames(ctx)
     ctx["objects"] = _scratch(ctx, gc.get_objects())
 
 
@@ -868,7 +879,7 @@ def _matches(cls):
 
 def census_objects(type_name, ctx):
     """The objects the census counts under `type_name`."""
-    _prepare_heap(ctx)
+    _prepare_heap(ctx, False)
     _match["name"] = type_name
     try:
         if _refaccel is not None:
