@@ -194,8 +194,8 @@ test_invalid_fields (void)
     { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":2,\"bytes\":16,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1,8],[\"int\",1,8]]}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"census\",\"id\":1,\"time\":-1,\"elapsed\":0,\"objects\":0,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":9007199254740992,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
-    { "{\"type\":\"hello\",\"id\":0,\"protocol\":2,\"pid\":1,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
-    { "{\"type\":\"hello\",\"id\":0,\"protocol\":1,\"pid\":0,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":3,\"pid\":1,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":2,\"pid\":0,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"error\",\"id\":3}", HS_WIRE_ERROR_INVALID },
   };
 
