@@ -25,31 +25,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_AGENT = os.path.join(HERE, "..", "..", "backend", "agent")
 
 
-class Plain:
-    def __init__(self, i):
-        self.number = i * 1000003
-        self.label = "plain-%d" % i
-        self.ratio = i / 7.0
-
-
-class Slotted:
-    __slots__ = ("pair", "tag")
-
-    def __init__(self, i):
-        self.pair = (i + 0.5, i + 0.25)
-        self.tag = i * 1000033
-
-
-def build(n):
-    """About n objects, in units of 20."""
-    heap = []
-    for i in range(n // 20):
-        heap.append(Plain(i))                                   # 4 objects
-        heap.append(Slotted(i))                                 # 5
-        heap.append({"key": i * 1000037, "name": str(i)})       # 3
-        heap.append([i * 1000039, (i * 1000049, "x%d" % i)])    # 5
-        heap.append((float(i) * 3.0, [None]))                   # 3
-    return heap
+# The same mix as the other benchmarks: instances with and without __slots__,
+# dicts, lists, strs, ints, floats, tuples, nested containers.
+sys.path.insert(0, HERE)
+from round_trip_heap import build  # noqa: E402
 
 
 def timed(function, repeat):

@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_inline_values.h"
+
 #if PY_VERSION_HEX < 0x03090000
 # error "heapscope._accel needs CPython 3.9 or newer (older ones use the pure Python census)"
 #endif
@@ -51,17 +53,6 @@
 
 #define HS_GC_HEADER (2 * sizeof (void *))
 
-/* The head of CPython's PyDictKeysObject (3.11-3.13, default build). */
-typedef struct
-{
-  Py_ssize_t dk_refcnt;
-  uint8_t dk_log2_size;
-  uint8_t dk_log2_index_bytes;
-  uint8_t dk_kind;
-  uint32_t dk_version;
-  Py_ssize_t dk_usable;
-  Py_ssize_t dk_nentries;
-} HsDictKeysHead;
 
 /* ---- pointer sets ------------------------------------------------------- */
 
@@ -327,7 +318,7 @@ hs_round_up (Py_ssize_t value,
 static Py_ssize_t
 hs_shared_slots (PyTypeObject *type)
 {
-  HsDictKeysHead *keys = (HsDictKeysHead *) ((PyHeapTypeObject *) type)->ht_cached_keys;
+  const HsDictKeysHead *keys = hs_shared_keys (type);
 
   if (keys == NULL)
     return 0;
@@ -1415,53 +1406,26 @@ hs_sizer_inline (HsSizer   *sizer,
                  PyObject  *obj,
                  PyObject **dict)
 {
-  PyTypeObject *type = Py_TYPE (obj);
-  HsDictKeysHead *keys = (HsDictKeysHead *) ((PyHeapTypeObject *) type)->ht_cached_keys;
-  PyObject **values = NULL;
   Py_ssize_t count;
-  PyObject **entries;
+  PyObject **values = hs_inline_values (obj, &count);
+  const HsDictKeysHead *keys;
 
-# if PY_VERSION_HEX >= 0x030D0000
-  *dict = ((PyObject **) obj)[-3];
-  if (type->tp_flags & Py_TPFLAGS_INLINE_VALUES)
-    {
-      uint8_t *head = (uint8_t *) obj + type->tp_basicsize;
-
-      if (head[3])                  /* valid */
-        {
-          values = (PyObject **) (head + 8);
-          count = head[0];
-        }
-    }
-# elif PY_VERSION_HEX >= 0x030C0000
-  {
-    uintptr_t word = ((uintptr_t *) obj)[-3];
-
-    if (word & 1)
-      values = (PyObject **) (word + 1);
-    else
-      *dict = (PyObject *) word;
-    count = PY_SSIZE_T_MAX;
-  }
-# else
-  values = ((PyObject ***) obj)[-4];
-  *dict = ((PyObject **) obj)[-3];
-  count = PY_SSIZE_T_MAX;
-# endif
   if (values == NULL)
-    return;
+    {
+      *dict = hs_managed_dict (obj);
+      return;
+    }
   *dict = NULL;
-  if (keys == NULL || !PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+  keys = hs_shared_keys (Py_TYPE (obj));
+  if (keys == NULL)
     return;
   if (keys->dk_nentries < count)
     count = keys->dk_nentries;
-  entries = (PyObject **) ((char *) (keys + 1)
-                           + ((size_t) 1 << ((uint8_t *) keys)[9]));   /* dk_log2_index_bytes */
   for (Py_ssize_t i = 0; i < count && !sizer->failed; i++)
     {
       if (values[i] == NULL)
         continue;
-      hs_sizer_reach (sizer, entries[2 * i]);
+      hs_sizer_reach (sizer, hs_shared_key_name (keys, i));
       hs_sizer_reach (sizer, values[i]);
     }
 }

@@ -33,6 +33,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_inline_values.h"
+
 /* -- a set (or map) of pointers, open addressing --------------------------- */
 
 typedef struct
@@ -564,66 +566,6 @@ out:
 
 /* -- instance attributes without a __dict__ ---------------------------------- */
 
-#if PY_VERSION_HEX >= 0x030B0000
-/* The start of CPython's PyDictKeysObject (3.11-3.13, default build). */
-typedef struct
-{
-  Py_ssize_t dk_refcnt;
-  uint8_t    dk_log2_size;
-  uint8_t    dk_log2_index_bytes;
-  uint8_t    dk_kind;
-  uint32_t   dk_version;
-  Py_ssize_t dk_usable;
-  Py_ssize_t dk_nentries;
-  char       dk_indices[];
-} KeysHead;
-
-typedef struct
-{
-  PyObject *me_key;
-  PyObject *me_value;
-} UnicodeEntry;
-#endif
-
-#ifndef Py_TPFLAGS_MANAGED_DICT
-#define Py_TPFLAGS_MANAGED_DICT (1 << 4)
-#endif
-#ifndef Py_TPFLAGS_INLINE_VALUES
-#define Py_TPFLAGS_INLINE_VALUES (1 << 2)
-#endif
-
-static PyObject **
-values_of (PyObject *obj)
-{
-#if PY_VERSION_HEX >= 0x030D0000
-  PyTypeObject *type = Py_TYPE (obj);
-  uint8_t *values;
-
-  if (!(type->tp_flags & Py_TPFLAGS_INLINE_VALUES))
-    return NULL;
-  values = (uint8_t *) obj + type->tp_basicsize;
-  if (!values[3])       /* valid */
-    return NULL;
-  return (PyObject **) (values + sizeof (PyObject *));
-#elif PY_VERSION_HEX >= 0x030C0000
-  uintptr_t word;
-
-  if (!(Py_TYPE (obj)->tp_flags & Py_TPFLAGS_MANAGED_DICT))
-    return NULL;
-  word = ((uintptr_t *) obj)[-3];
-  if (!(word & 1))
-    return NULL;
-  return (PyObject **) (word - 1);
-#elif PY_VERSION_HEX >= 0x030B0000
-  if (!(Py_TYPE (obj)->tp_flags & Py_TPFLAGS_MANAGED_DICT))
-    return NULL;
-  return ((PyObject ***) obj)[-4];
-#else
-  (void) obj;
-  return NULL;
-#endif
-}
-
 static PyObject *
 refaccel_instance_dict (PyObject *self,
                         PyObject *obj)
@@ -633,14 +575,7 @@ refaccel_instance_dict (PyObject *self,
 
 #if PY_VERSION_HEX >= 0x030B0000
   if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-    {
-      uintptr_t word = ((uintptr_t *) obj)[-3];
-# if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
-      if (word & 1)
-        word = 0;
-# endif
-      dict = (PyObject *) word;
-    }
+    dict = hs_managed_dict (obj);
   else
 #endif
   if (type->tp_dictoffset != 0)
@@ -667,24 +602,21 @@ refaccel_inline_attributes (PyObject *self,
                             PyObject *obj)
 {
 #if PY_VERSION_HEX >= 0x030B0000
-  PyTypeObject *type = Py_TYPE (obj);
-  PyObject **values = values_of (obj);
-  const KeysHead *keys;
-  const UnicodeEntry *entries;
+  Py_ssize_t count;
+  PyObject **values = hs_inline_values (obj, &count);
+  const HsDictKeysHead *keys = hs_shared_keys (Py_TYPE (obj));
   PyObject *result;
 
-  if (values == NULL || !(type->tp_flags & Py_TPFLAGS_HEAPTYPE))
+  if (values == NULL || keys == NULL)
     Py_RETURN_NONE;
-  keys = (const KeysHead *) ((PyHeapTypeObject *) type)->ht_cached_keys;
-  if (keys == NULL)
-    Py_RETURN_NONE;
-  entries = (const UnicodeEntry *) (keys->dk_indices + ((size_t) 1 << keys->dk_log2_index_bytes));
+  if (keys->dk_nentries < count)
+    count = keys->dk_nentries;
   result = PyList_New (0);
   if (result == NULL)
     return NULL;
-  for (Py_ssize_t i = 0; i < keys->dk_nentries; i++)
+  for (Py_ssize_t i = 0; i < count; i++)
     {
-      PyObject *name = entries[i].me_key;
+      PyObject *name = hs_shared_key_name (keys, i);
       PyObject *value = values[i];
       PyObject *pair;
 
