@@ -104,6 +104,21 @@ sys.stdin.readline()
 '''
 
 
+LOCAL = r'''
+import sys
+class Leaf:
+    pass
+def wait():
+    kept = Leaf()
+    print("ready", flush=True)
+    sys.stdin.readline()            # the app has asked who holds the Leaf
+    del kept
+    print("dropped", flush=True)
+    sys.stdin.readline()
+wait()
+'''
+
+
 class RefsTest(unittest.TestCase):
 
     def setUp(self):
@@ -234,6 +249,20 @@ class RefsTest(unittest.TestCase):
         # The same object later gets a new handle: handles are never reused.
         fresh = self.find(app, "__main__.Node", "name='target'")
         self.assertGreater(fresh["handle"], target["handle"])
+
+    def test_reading_a_frame_keeps_nothing_alive(self):
+        # Before 3.13, frame.f_locals makes a dict that holds the locals it
+        # saw: an object the frame drops would live on. Its slots are read.
+        app = self.start(LOCAL)
+        listing = self.instances(app, "__main__.Leaf")
+        leaf = listing["objects"][0]
+        found = [(e["type"], e["edge"], e["root"]) for e in self.referrers(app, leaf["handle"])]
+        self.assertEqual(found, [("frame (codename: wait)", {"kind": "local", "name": "kept"}, "frame")])
+        app.send({"type": "release", "id": 1, "handles": [leaf["handle"], listing["list"]]})
+        app.process.stdin.write(b"\n")
+        app.process.stdin.flush()
+        self.assertEqual(app.process.stdout.readline(), b"dropped\n")
+        self.assertEqual(self.instances(app, "__main__.Leaf")["total"], 0)
 
     def test_object_sizes_and_referents(self):
         app = self.start(HEAP)

@@ -35,6 +35,18 @@
 
 #include "_inline_values.h"
 
+/* 3.11 and 3.12 make a frame's f_locals dict when it is read, which would
+ * change the heap being looked at (and keep the locals it saw alive); the
+ * interpreter frame's own slots are read instead. */
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+# define HS_READ_FRAME_SLOTS 1
+# define Py_BUILD_CORE
+# include <internal/pycore_frame.h>
+# undef Py_BUILD_CORE
+# define HS_CO_FAST_CELL 0x40
+# define HS_CO_FAST_FREE 0x80
+#endif
+
 /* -- a set (or map) of pointers, open addressing --------------------------- */
 
 typedef struct
@@ -646,10 +658,58 @@ refaccel_inline_attributes (PyObject *self,
 #endif
 }
 
+/* The locals of a frame as a new dict {name: value}, read from the frame's
+ * slots (cells read through); None where f_locals must be used instead. */
+static PyObject *
+refaccel_frame_locals (PyObject *self,
+                       PyObject *arg)
+{
+#ifdef HS_READ_FRAME_SLOTS
+  struct _PyInterpreterFrame *frame;
+  PyCodeObject *code;
+  PyObject *result;
+  Py_ssize_t n;
+
+  if (!PyFrame_Check (arg))
+    Py_RETURN_NONE;
+  frame = ((PyFrameObject *) arg)->f_frame;
+  code = frame->f_code;
+  /* Module and class bodies keep their names in a real dict already. */
+  if (!(code->co_flags & CO_OPTIMIZED))
+    Py_RETURN_NONE;
+  n = PyTuple_GET_SIZE (code->co_localsplusnames);
+  if (PyBytes_GET_SIZE (code->co_localspluskinds) != n)
+    Py_RETURN_NONE;
+  result = PyDict_New ();
+  if (result == NULL)
+    return NULL;
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *value = frame->localsplus[i];
+      unsigned char kind = (unsigned char) PyBytes_AS_STRING (code->co_localspluskinds)[i];
+
+      /* A cell variable holds its cell once the frame has made it. */
+      if (value != NULL && (kind & (HS_CO_FAST_CELL | HS_CO_FAST_FREE)) && PyCell_Check (value))
+        value = PyCell_GET (value);
+      if (value == NULL)
+        continue;
+      if (PyDict_SetItem (result, PyTuple_GET_ITEM (code->co_localsplusnames, i), value) < 0)
+        {
+          Py_DECREF (result);
+          return NULL;
+        }
+    }
+  return result;
+#else
+  Py_RETURN_NONE;
+#endif
+}
+
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
   { "collect", refaccel_collect, METH_VARARGS, "The census's objects whose type matches." },
   { "instance_dict", refaccel_instance_dict, METH_O, "An existing instance __dict__, or None." },
+  { "frame_locals", refaccel_frame_locals, METH_O, "A frame's locals as a new dict, or None." },
   { "inline_attributes", refaccel_inline_attributes, METH_O,
     "[[name, value], ...] of inline values, or None." },
   { NULL, NULL, 0, NULL }

@@ -26,8 +26,9 @@ Referrers
     collapsed into its owner (instance, module, class), a closure cell into the
     function holding it, which takes one more scan each. Running frames do not
     expose their locals to the collector from 3.11 on, so the frames of the
-    program's threads are read directly (``frame.f_locals``; before 3.13 that
-    makes the frame's locals dict, as a debugger does).
+    program's threads are read directly: on 3.11 and 3.12 from the frame's
+    slots by the accelerator (``frame.f_locals`` would make the frame's locals
+    dict, and keep what it saw alive), else through ``frame.f_locals``.
 
 Safe text
     No code of the program runs unless the request allows ``repr``: the text
@@ -109,7 +110,7 @@ _str_str = _census._str_str
 _frame_code = _census._frame_code
 _code_name = _census._code_name
 _frame_back = _FrameType.__dict__["f_back"].__get__
-_frame_locals = _FrameType.__dict__["f_locals"].__get__
+_frame_f_locals = _FrameType.__dict__["f_locals"].__get__
 _frame_globals = _FrameType.__dict__["f_globals"].__get__
 _frame_lineno = _FrameType.__dict__["f_lineno"].__get__
 _code_filename = _CodeType.__dict__["co_filename"].__get__
@@ -123,6 +124,16 @@ _type_name = _census._type_name
 _get_referents = gc.get_referents
 _MISSING = _census._MISSING
 _ATOMS = (type(None), bool, int, float)
+
+
+def _frame_locals(frame):
+    """A running frame's locals, without making its f_locals dict where the
+    accelerator can read them (the dict it returns is the agent's)."""
+    if _refaccel is not None:
+        local = _refaccel.frame_locals(frame)
+        if local is not None:
+            return local
+    return _frame_f_locals(frame)
 
 # The handle table: handle -> object, id(object) -> handle, list handle -> [...].
 _handles = {"next": 1, "objects": {}, "ids": {}, "lists": {}}
