@@ -650,6 +650,18 @@ test_why_alive (void)
   g_assert_nonnull (object->breakdown);
   g_assert_cmpint (object->breakdown->size, ==, object->deep);
   g_assert_cmpint (object->total, >=, 2);     /* name, value (and the class) */
+  {
+    /* The script's own heapscope.asizeof and flatsize say the same. */
+    g_autofree char *output = console_text (session, FALSE);
+    const char *sizes = strstr (output, "sizes ");
+    long long deep = -1;
+    long long flat = -1;
+
+    g_assert_nonnull (sizes);
+    g_assert_cmpint (sscanf (sizes, "sizes %lld %lld", &deep, &flat), ==, 2);
+    g_assert_cmpint (deep, ==, object->deep);
+    g_assert_cmpint (flat, ==, object->object->flat);
+  }
   assert_no_agent_objects (object);
 
   /* Released, the handle names nothing any more. */

@@ -3,8 +3,11 @@
     module global `registry` -> dict (key 'entry') -> list (index 0) -> Leaf
 
 A Twig is held by a closure variable and refers to the Leaf by an attribute.
+It prints the Leaf's deep and flat sizes as the script itself sees them.
 """
 import time
+
+import heapscope
 
 
 class Leaf:
@@ -28,6 +31,9 @@ def make_holder(twig):
 
 
 hold_twig = make_holder(Twig(registry["entry"][0]))
+leaf = registry["entry"][0]
+print("sizes %d %d" % (heapscope.asizeof(leaf), heapscope.flatsize(leaf)), flush=True)
+del leaf
 print("ready", flush=True)
 while True:
     time.sleep(0.05)
