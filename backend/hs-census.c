@@ -19,6 +19,24 @@ hs_census_new (guint n_rows)
   return self;
 }
 
+/* A census of @n_rows empty rows with @figures' label, times and totals. */
+HsCensus *
+hs_census_new_with_figures (const HsCensus *figures,
+                            guint           n_rows)
+{
+  HsCensus *self = hs_census_new (n_rows);
+
+  self->label = g_strdup (figures->label);
+  self->final = figures->final;
+  self->time = figures->time;
+  self->elapsed = figures->elapsed;
+  self->objects = figures->objects;
+  self->bytes = figures->bytes;
+  self->rss = figures->rss;
+  self->vms = figures->vms;
+  return self;
+}
+
 HsCensus *
 hs_census_ref (HsCensus *self)
 {

@@ -34,6 +34,8 @@ struct _HsCensus
 };
 
 HsCensus          *hs_census_new           (guint           n_rows);
+HsCensus          *hs_census_new_with_figures (const HsCensus *figures,
+                                               guint           n_rows);
 HsCensus          *hs_census_ref           (HsCensus       *self);
 void               hs_census_unref         (HsCensus       *self);
 const HsCensusRow *hs_census_lookup        (HsCensus       *self,

@@ -133,6 +133,23 @@ hs_sample_new_without_rows (guint     index,
   return self;
 }
 
+/* Lets the rows go, keeping the figures: they can be read back from the
+ * session file, which holds them. */
+void
+hs_sample_drop_rows (HsSample *self)
+{
+  HsCensus *figures;
+
+  g_return_if_fail (HS_IS_SAMPLE (self));
+
+  if (!self->has_rows)
+    return;
+  figures = hs_census_new_with_figures (self->census, 0);
+  hs_census_unref (self->census);
+  self->census = figures;
+  self->has_rows = FALSE;
+}
+
 gboolean
 hs_sample_has_rows (HsSample *self)
 {

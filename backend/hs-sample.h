@@ -20,6 +20,7 @@ HsSample   *hs_sample_new_without_rows (guint     index,
                                         HsCensus *header);
 HsCensus   *hs_sample_get_census   (HsSample *self);
 gboolean    hs_sample_has_rows     (HsSample *self);
+void        hs_sample_drop_rows    (HsSample *self);
 void        hs_sample_set_census   (HsSample *self,
                                     HsCensus *census);
 const char *hs_sample_get_label    (HsSample *self);

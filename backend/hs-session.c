@@ -52,7 +52,9 @@ struct _HsSession
   gint64          ended_at;
   gboolean        read_only;
   gboolean        being_written_elsewhere;
-  HsStore        *store;              /* read-only sessions: where rows come from */
+  HsStore        *store;              /* where rows come from: opened at load, or on
+                                       * first need while recording (under store_mutex) */
+  GMutex          store_mutex;
   GCancellable   *rows_cancellable;   /* the rows being read, if any */
 
   /* What was asked about objects, by request text: the answers a live
@@ -144,6 +146,7 @@ hs_session_finalize (GObject *object)
   g_free (self->file);
   g_free (self->record_error);
   g_clear_pointer (&self->store, hs_store_close);
+  g_mutex_clear (&self->store_mutex);
   g_clear_object (&self->census_model);
   g_clear_object (&self->samples);
   g_clear_object (&self->snapshots);
@@ -272,6 +275,7 @@ hs_session_init (HsSession *self)
   self->console = g_list_store_new (HS_TYPE_CONSOLE_CHUNK);
   self->interval = self->effective_interval = 1.0;
   self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hs_reply_unref);
+  g_mutex_init (&self->store_mutex);
 }
 
 HsSession *
@@ -305,6 +309,8 @@ set_string (char       **field,
   *field = g_strdup (value);
 }
 
+#define ROWS_KEPT_RECENT 2    /* the latest census and the one before, for diffs */
+
 static void refresh_census_model (HsSession *self);
 
 static void
@@ -317,6 +323,21 @@ cancel_reading_rows (HsSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
 }
 
+/* The file rows are read back from: opened at load, or on first need while
+ * recording (the file being written); any thread. */
+static HsStore *
+rows_store (HsSession  *self,
+            GError    **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->store_mutex);
+
+  if (self->store == NULL && self->file != NULL)
+    self->store = hs_store_open (self->file, error);
+  else if (self->store == NULL)
+    g_set_error_literal (error, HS_STORE_ERROR, HS_STORE_ERROR_IO, _("This session is not recorded to a file"));
+  return self->store;
+}
+
 static void
 read_rows_in_thread (GTask        *task,
                      gpointer      source_object,
@@ -326,7 +347,14 @@ read_rows_in_thread (GTask        *task,
   HsSession *self = source_object;
   GPtrArray *samples = task_data;
   g_autoptr(GPtrArray) censuses = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
+  GError *error = NULL;
+  HsStore *store = rows_store (self, &error);
 
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   for (guint i = 0; i < samples->len; i++)
     {
       GError *error = NULL;
@@ -334,7 +362,7 @@ read_rows_in_thread (GTask        *task,
 
       if (g_task_return_error_if_cancelled (task))
         return;
-      census = hs_store_read_census (self->store, hs_sample_get_index (g_ptr_array_index (samples, i)), &error);
+      census = hs_store_read_census (store, hs_sample_get_index (g_ptr_array_index (samples, i)), &error);
       if (census == NULL)
         {
           g_task_return_error (task, error);
@@ -381,7 +409,7 @@ read_rows (HsSession *self,
   g_autoptr(GTask) task = NULL;
   GPtrArray *samples = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (self->store == NULL)
+  if (self->store == NULL && self->file == NULL)
     {
       g_ptr_array_unref (samples);
       return;
@@ -440,6 +468,25 @@ refresh_census_model (HsSession *self)
                           baseline != NULL ? hs_sample_get_census (baseline) : NULL);
 }
 
+/* While a run is recorded, its file holds every census: the rows of a
+ * sample nobody shows can go, and are read back when asked for. Kept: the
+ * first sample, snapshots, the last ROWS_KEPT_RECENT, what is shown and
+ * what it is compared with. */
+static void
+let_rows_go (HsSession *self,
+             guint      index)
+{
+  g_autoptr(HsSample) sample = NULL;
+
+  if (self->file == NULL || self->record_error != NULL || index == 0)
+    return;
+  sample = g_list_model_get_item (G_LIST_MODEL (self->samples), index);
+  if (sample == NULL || hs_sample_get_label (sample) != NULL ||
+      sample == self->shown_sample || sample == self->baseline_sample)
+    return;
+  hs_sample_drop_rows (sample);
+}
+
 static void
 append_census (HsSession *self,
                HsCensus  *census)
@@ -453,6 +500,8 @@ append_census (HsSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LATEST_SAMPLE]);
   if (self->shown_sample == NULL)
     refresh_census_model (self);
+  if (index >= ROWS_KEPT_RECENT)
+    let_rows_go (self, index - ROWS_KEPT_RECENT);
 }
 
 static void
@@ -1190,14 +1239,15 @@ hs_session_load_rows (HsSession  *self,
                       GError    **error)
 {
   g_autoptr(HsCensus) census = NULL;
+  HsStore *store;
 
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
   g_return_val_if_fail (HS_IS_SAMPLE (sample), FALSE);
 
   if (hs_sample_has_rows (sample))
     return TRUE;
-  g_return_val_if_fail (self->store != NULL, FALSE);
-  if (!(census = hs_store_read_census (self->store, hs_sample_get_index (sample), error)))
+  if (!(store = rows_store (self, error)) ||
+      !(census = hs_store_read_census (store, hs_sample_get_index (sample), error)))
     return FALSE;
   hs_sample_set_census (sample, census);
   return TRUE;

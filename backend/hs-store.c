@@ -1469,15 +1469,7 @@ hs_store_read_census (HsStore  *self,
     if (g_array_index (tallies, Tally, id).count != 0 || g_array_index (tallies, Tally, id).size != 0)
       n_rows++;
 
-  census = hs_census_new (n_rows);
-  census->label = g_strdup (header->label);
-  census->final = header->final;
-  census->time = header->time;
-  census->elapsed = header->elapsed;
-  census->objects = header->objects;
-  census->bytes = header->bytes;
-  census->rss = header->rss;
-  census->vms = header->vms;
+  census = hs_census_new_with_figures (header, n_rows);
   n_rows = 0;
   for (guint id = 0; id < tallies->len; id++)
     {

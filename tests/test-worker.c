@@ -421,6 +421,68 @@ test_disk_full (void)
   g_rmdir (tmpdir);
 }
 
+/* A recorded run lets the rows of samples nobody shows go, and reads them
+ * back from its file when they are asked for. */
+static void
+test_recorded_rows_let_go (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hs-worker-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "rows.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSample) first = NULL;
+  g_autoptr(HsSample) middle = NULL;
+  g_autoptr(HsSample) snapshot = NULL;
+  g_autoptr(HsSample) last = NULL;
+  Fixture fixture_storage = { 0 };
+  Fixture *fixture = &fixture_storage;
+  HsTypeStat *marker;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  fixture->agent_fd = fds[1];
+  fixture->notices = g_ptr_array_new_with_free_func (g_free);
+  fixture->session = hs_session_new ();
+  hs_session_record_to (fixture->session, path);
+  hs_session_attach_socket (fixture->session, fds[0], 3600);
+
+  send_hello (fixture);
+  send_census (fixture, read_request (fixture), NULL, 100);
+  for (guint i = 1; i < 8; i++)
+    {
+      send_census (fixture, 0, i == 4 ? "kept" : NULL, 100 + 10 * i);
+      while (n_samples (fixture) < i + 1)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  first = g_list_model_get_item (hs_session_get_samples (fixture->session), 0);
+  middle = g_list_model_get_item (hs_session_get_samples (fixture->session), 3);
+  snapshot = g_list_model_get_item (hs_session_get_samples (fixture->session), 4);
+  last = g_list_model_get_item (hs_session_get_samples (fixture->session), 7);
+  g_assert_true (hs_sample_has_rows (first));
+  g_assert_false (hs_sample_has_rows (middle));
+  g_assert_cmpint (hs_sample_get_census (middle)->objects, ==, 130 + 100);   /* the figures stay */
+  g_assert_true (hs_sample_has_rows (snapshot));
+  g_assert_true (hs_sample_has_rows (last));
+
+  /* Shown again, its rows come back from the file, diffed with the one before. */
+  hs_session_set_shown_sample (fixture->session, middle);
+  while (hs_session_get_loading (fixture->session))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hs_sample_has_rows (middle));
+  marker = hs_census_model_lookup (hs_session_get_census_model (fixture->session), "__main__.Marker");
+  g_assert_nonnull (marker);
+  g_assert_cmpint (hs_type_stat_get_count (marker), ==, 130);
+  g_assert_cmpint (hs_type_stat_get_delta_count (marker), ==, 10);
+  g_assert_cmpuint (fixture->notices->len, ==, 0);
+
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  g_assert_true (wait_until (is_over, fixture));
+  fixture_tear_down (fixture, NULL);
+  g_remove (path);
+  g_rmdir (tmpdir);
+}
+
 /* Questions about objects */
 
 typedef struct
@@ -747,6 +809,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/hs/worker/sampling", test_sampling);
   g_test_add_func ("/hs/worker/disk-full", test_disk_full);
+  g_test_add_func ("/hs/worker/recorded-rows-let-go", test_recorded_rows_let_go);
   ADD ("/hs/worker/pushed-snapshot", test_pushed_snapshot);
   ADD ("/hs/worker/garbage", test_garbage);
   ADD ("/hs/worker/oversized-frame", test_oversized_frame);
