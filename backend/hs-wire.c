@@ -703,6 +703,8 @@ parse_reply (HsReplyKind   kind,
     case HS_REPLY_INSTANCES:
       if (!read_integer (object, "total", 0, &reply->total, error) ||
           !read_integer (object, "offset", 0, &reply->offset, error) ||
+          (json_object_has_member (object, "list") &&
+           !read_integer (object, "list", 1, &reply->list_handle, error)) ||
           !parse_object_refs (object, "items", reply->items, error))
         return NULL;
       break;
