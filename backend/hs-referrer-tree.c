@@ -3,7 +3,7 @@
  * A node's referrers are an HsReferrerModel: made when a view first probes the
  * node (cheap, asks nothing), it asks the agent only when its rows are first
  * counted, that is when the node is expanded. Until the answer it holds one
- * LOADING row; then the referrers, and a MORE row when there are more than
+ * LOADING row (from the start, so that counting changes nothing); then the referrers, and a MORE row when there are more than
  * HS_REFERRER_TREE_LIMIT. A node whose object is already on the way up from
  * the tree's root is a cycle and has no children; so has a root (module,
  * frame, class, sys.modules): nothing is above it.
@@ -268,6 +268,12 @@ hs_referrer_node_get_children (HsReferrerNode *self)
       g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &self->children->owner);
       self->children->session = g_object_ref (self->session);
       self->children->handle = self->ref->handle;
+      /* There from the start: counting the rows must not change them. */
+      {
+        g_autoptr(HsReferrerNode) loading = node_new (HS_REFERRER_NODE_LOADING, self->session, self, NULL);
+
+        g_list_store_append (self->children->store, loading);
+      }
     }
   return G_LIST_MODEL (self->children);
 }
@@ -340,13 +346,10 @@ static void
 model_start (HsReferrerModel *self)
 {
   g_autoptr(JsonNode) request = NULL;
-  g_autoptr(HsReferrerNode) loading = NULL;
 
   if (self->state != LOAD_NOT_STARTED || self->owner == NULL)
     return;
   self->state = LOAD_RUNNING;
-  loading = node_new (HS_REFERRER_NODE_LOADING, self->session, self->owner, NULL);
-  g_list_store_append (self->store, loading);
   request = hs_session_referrers_request (self->session, self->handle, HS_REFERRER_TREE_LIMIT);
   hs_session_query_async (self->session, request, self->cancellable, on_referrers, g_object_ref (self));
 }

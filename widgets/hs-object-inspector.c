@@ -97,6 +97,7 @@ struct _HsObjectInspector
   GListStore       *referents;
   GtkLabel         *referents_title;
   GtkListView      *referents_view;
+  GtkWidget        *referents_scroller;
 };
 
 G_DEFINE_FINAL_TYPE (HsObjectInspector, hs_object_inspector, GTK_TYPE_WIDGET)
@@ -203,6 +204,7 @@ on_object (GObject      *source,
     else
       title = g_strdup_printf (_("Refers To (%lld)"), (long long) reply->total);
     gtk_label_set_text (self->referents_title, title);
+    gtk_widget_set_visible (self->referents_scroller, reply->items->len > 0);
   }
   show_message (self, reply->breakdown == NULL ? _("The agent cannot size this object deeply") : NULL, FALSE, FALSE);
 }
@@ -575,6 +577,7 @@ create_object_view (HsObjectInspector *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->referents_view), _("Click an object to inspect it"));
   g_signal_connect (self->referents_view, "activate", G_CALLBACK (on_referent_activate), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (referents_scroller), GTK_WIDGET (self->referents_view));
+  self->referents_scroller = referents_scroller;
   gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (referents_scroller), TRUE);
   gtk_widget_set_vexpand (referents_scroller, TRUE);
   gtk_box_append (GTK_BOX (box), referents_scroller);

@@ -120,10 +120,11 @@ on_row_setup (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (row->badge, "caption");
   gtk_box_append (GTK_BOX (box), row->icon);
   gtk_box_append (GTK_BOX (box), row->spinner);
+  /* How it holds its parent row comes first after its type: that is the answer. */
   gtk_box_append (GTK_BOX (box), row->type);
-  gtk_box_append (GTK_BOX (box), row->text);
   gtk_box_append (GTK_BOX (box), row->edge);
   gtk_box_append (GTK_BOX (box), row->badge);
+  gtk_box_append (GTK_BOX (box), row->text);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), box);
   gtk_list_item_set_child (list_item, row->expander);
   g_object_set_data_full (G_OBJECT (list_item), "hs-row", row, g_free);
@@ -137,14 +138,19 @@ on_row_bind (GtkSignalListItemFactory *factory,
   RowWidgets *row = g_object_get_data (G_OBJECT (list_item), "hs-row");
   GtkTreeListRow *list_row = gtk_list_item_get_item (list_item);
   g_autoptr(HsReferrerNode) node = gtk_tree_list_row_get_item (list_row);
-  const HsObjectRef *ref = hs_referrer_node_get_ref (node);
-  HsReferrerNodeKind kind = hs_referrer_node_get_kind (node);
+  const HsObjectRef *ref;
+  HsReferrerNodeKind kind;
   g_autofree char *edge = NULL;
   g_autofree char *label = NULL;
   const char *icon = NULL;
   const char *badge = NULL;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
+  /* A row whose node was just replaced (its loading row) is bound again soon. */
+  if (node == NULL)
+    return;
+  ref = hs_referrer_node_get_ref (node);
+  kind = hs_referrer_node_get_kind (node);
   gtk_widget_remove_css_class (row->type, "heading");
   gtk_widget_remove_css_class (row->type, "error");
   gtk_widget_remove_css_class (row->type, "dim-label");
