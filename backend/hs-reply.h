@@ -67,8 +67,8 @@ struct _HsObjectRef
 struct _HsSizeNode
 {
   char       *name;
-  gint64      size;          /* deep */
-  gint64      flat;
+  gint64      size;          /* deep; -1 when unknown */
+  gint64      flat;          /* -1 when unknown */
   GPtrArray  *children;      /* HsSizeNode */
 };
 
@@ -80,7 +80,8 @@ struct _HsReply
   gint64       offset;       /* INSTANCES: where @items starts */
   gint64       list_handle;  /* INSTANCES: the agent's list, to page through and release */
   GPtrArray   *items;        /* HsObjectRef: instances, referrers, referents; PATH: the
-                              * object first, then each referrer up to the root, last */
+                              * referrer of the object, then each referrer of the one
+                              * before, the root last */
   HsObjectRef *object;       /* OBJECT: the object itself */
   gint64       basic;        /* OBJECT */
   gint64       item;         /* OBJECT */

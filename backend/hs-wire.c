@@ -598,7 +598,7 @@ parse_object_ref (JsonNode  *node,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (error, "items", "holds an object description that is not a JSON object");
+      invalid (error, "objects", "holds an object description that is not a JSON object");
       return NULL;
     }
   object = json_node_get_object (node);
@@ -651,8 +651,25 @@ parse_object_refs (JsonObject  *object,
   return TRUE;
 }
 
-/* A breakdown node: {"name", "size", "flat", "children": [...]}; @budget
- * counts the nodes still allowed. */
+/* A nullable size: -1 for null. */
+static gboolean
+read_optional_size (JsonObject  *object,
+                    const char  *member,
+                    gint64      *value,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *value = -1;
+      return TRUE;
+    }
+  return read_integer (object, member, 0, value, error);
+}
+
+/* A breakdown node: {"name", "size", "flat", "refs": [...]}; @budget counts
+ * the nodes still allowed. */
 static HsSizeNode *
 parse_size_node (JsonNode  *node,
                  guint      depth,
@@ -665,20 +682,20 @@ parse_size_node (JsonNode  *node,
 
   if (depth > HS_WIRE_MAX_DEPTH || *budget == 0)
     {
-      invalid (error, "breakdown", "is deeper or larger than the limit");
+      invalid (error, "sizes", "is deeper or larger than the limit");
       return NULL;
     }
   (*budget)--;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (error, "breakdown", "holds a node that is not a JSON object");
+      invalid (error, "sizes", "holds a node that is not a JSON object");
       return NULL;
     }
   object = json_node_get_object (node);
   if (!read_string (object, "name", FALSE, &size_node->name, error) ||
-      !read_integer (object, "size", 0, &size_node->size, error) ||
-      !read_integer (object, "flat", 0, &size_node->flat, error) ||
-      !(children = read_array (object, "children", HS_WIRE_MAX_SIZE_NODES, error)))
+      !read_optional_size (object, "size", &size_node->size, error) ||
+      !read_optional_size (object, "flat", &size_node->flat, error) ||
+      !(children = read_array (object, "refs", HS_WIRE_MAX_SIZE_NODES, error)))
     return NULL;
   for (guint i = 0; i < json_array_get_length (children); i++)
     {
@@ -701,43 +718,42 @@ parse_reply (HsReplyKind   kind,
   switch (kind)
     {
     case HS_REPLY_INSTANCES:
-      if (!read_integer (object, "total", 0, &reply->total, error) ||
+      if (!read_integer (object, "list", 1, &reply->list_handle, error) ||
+          !read_integer (object, "total", 0, &reply->total, error) ||
           !read_integer (object, "offset", 0, &reply->offset, error) ||
-          (json_object_has_member (object, "list") &&
-           !read_integer (object, "list", 1, &reply->list_handle, error)) ||
-          !parse_object_refs (object, "items", reply->items, error))
+          !parse_object_refs (object, "objects", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_REFERRERS:
       if (!read_integer (object, "total", 0, &reply->total, error) ||
-          !parse_object_refs (object, "items", reply->items, error))
+          !parse_object_refs (object, "referrers", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_PATH:
       if (!read_boolean (object, "found", FALSE, &reply->found, error) ||
-          !parse_object_refs (object, "items", reply->items, error))
+          !parse_object_refs (object, "steps", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_OBJECT:
       {
-        JsonNode *deep = json_object_get_member (object, "deep");
+        JsonObject *body = read_object (object, "object", FALSE, error);
         guint budget = HS_WIRE_MAX_SIZE_NODES;
+        JsonNode *sizes;
 
-        if (!(reply->object = parse_object_ref (json_object_get_member (object, "object"), error)) ||
-            !read_integer (object, "basic", 0, &reply->basic, error) ||
-            !read_integer (object, "item", 0, &reply->item, error) ||
+        if (body == NULL ||
+            !(reply->object = parse_object_ref (json_object_get_member (object, "object"), error)) ||
+            !read_integer (body, "basic", 0, &reply->basic, error) ||
+            !read_integer (body, "item", 0, &reply->item, error) ||
+            !read_optional_size (body, "deep", &reply->deep, error) ||
             !read_integer (object, "total", 0, &reply->total, error) ||
             !parse_object_refs (object, "referents", reply->items, error))
           return NULL;
-        if (deep != NULL && !JSON_NODE_HOLDS_NULL (deep) &&
-            !read_integer (object, "deep", 0, &reply->deep, error))
-          return NULL;
-        if (json_object_has_member (object, "breakdown") &&
-            !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "breakdown")) &&
-            !(reply->breakdown = parse_size_node (json_object_get_member (object, "breakdown"), 0, &budget, error)))
+        sizes = json_object_get_member (body, "sizes");
+        if (sizes != NULL && !JSON_NODE_HOLDS_NULL (sizes) &&
+            !(reply->breakdown = parse_size_node (sizes, 0, &budget, error)))
           return NULL;
       }
       break;
@@ -745,9 +761,9 @@ parse_reply (HsReplyKind   kind,
     default:
       g_assert_not_reached ();
     }
-  if (reply->items->len > (guint) MAX (reply->total, 0) && kind != HS_REPLY_PATH)
+  if (kind != HS_REPLY_PATH && reply->items->len > (guint64) reply->total)
     {
-      invalid (error, "total", "is less than the items given");
+      invalid (error, "total", "is less than the objects given");
       return NULL;
     }
   return g_steal_pointer (&reply);

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION      1
+#define HS_PROTOCOL_VERSION      2
 #define HS_FRAME_HEADER_SIZE     4
 #define HS_FRAME_MAX_LENGTH      (16u * 1024u * 1024u)
 #define HS_FRAME_KIND_JSON       'J'

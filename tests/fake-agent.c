@@ -227,7 +227,7 @@ answer_instances (FakeAgent  *self,
   add_member_int (builder, "total", total);
   add_member_int (builder, "offset", offset);
   add_member_int (builder, "list", 900);
-  json_builder_set_member_name (builder, "items");
+  json_builder_set_member_name (builder, "objects");
   json_builder_begin_array (builder);
   for (gint64 i = offset; i < MIN (total, offset + limit); i++)
     {
@@ -250,7 +250,8 @@ answer_referrers (FakeAgent *self,
   g_autoptr(JsonBuilder) builder = begin_reply ("referrers", id);
   guint total = 0;
 
-  json_builder_set_member_name (builder, "items");
+  add_member_int (builder, "handle", handle);
+  json_builder_set_member_name (builder, "referrers");
   json_builder_begin_array (builder);
   if (handle == 7)
     {
@@ -288,7 +289,8 @@ answer_path (FakeAgent *self,
 
   json_builder_set_member_name (builder, "found");
   json_builder_add_boolean_value (builder, handle == 1);
-  json_builder_set_member_name (builder, "items");
+  add_member_int (builder, "handle", handle);
+  json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);
   if (handle == 1)
     for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
@@ -317,7 +319,7 @@ add_size_node (JsonBuilder *builder,
   add_member_string (builder, "name", name);
   add_member_int (builder, "size", size);
   add_member_int (builder, "flat", flat);
-  json_builder_set_member_name (builder, "children");
+  json_builder_set_member_name (builder, "refs");
   json_builder_begin_array (builder);
   if (depth < detail)
     for (int i = 0; i < 2; i++)
@@ -347,12 +349,18 @@ answer_object (FakeAgent *self,
     }
   builder = begin_reply ("object", id);
   json_builder_set_member_name (builder, "object");
-  add_object_ref (builder, object, NULL);
+  json_builder_begin_object (builder);
+  add_member_int (builder, "handle", object->handle);
+  add_member_string (builder, "type", object->type);
+  add_member_int (builder, "address", 0x1000 * object->handle);
+  add_member_int (builder, "flat", object->flat);
+  add_member_string (builder, "text", object->text);
   add_member_int (builder, "basic", object->flat - 8);
   add_member_int (builder, "item", 8);
   add_member_int (builder, "deep", object->flat * 10);
-  json_builder_set_member_name (builder, "breakdown");
+  json_builder_set_member_name (builder, "sizes");
   add_size_node (builder, object->text, object->flat * 10, object->flat, 0, detail);
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "referents");
   json_builder_begin_array (builder);
   /* What it refers to: the reverse of the referrer edges. */

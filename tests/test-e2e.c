@@ -506,6 +506,177 @@ test_sigkill (void)
   g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_console (session)), >, 0);
 }
 
+/* Why is it alive: questions about objects against a real child. */
+
+typedef struct
+{
+  HsReply *reply;
+  GError  *error;
+  gboolean done;
+} QueryResult;
+
+static void
+on_query_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  QueryResult *outcome = user_data;
+
+  outcome->reply = hs_session_query_finish (HS_SESSION (source), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* Asks @request (taken) and waits for the answer; NULL with @error set on failure. */
+static HsReply *
+ask (HsSession  *session,
+     JsonNode   *request,
+     GError    **error)
+{
+  QueryResult outcome = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  hs_session_query_async (session, request, NULL, on_query_done, &outcome);
+  json_node_unref (request);
+  while (!outcome.done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.reply;
+}
+
+/* Nothing of the agent in an answer: its package, its thread's frames. */
+static void
+assert_no_agent_objects (HsReply *reply)
+{
+  for (guint i = 0; i < reply->items->len; i++)
+    {
+      HsObjectRef *ref = g_ptr_array_index (reply->items, i);
+
+      g_assert_null (strstr (ref->type_name, "heapscope"));
+      g_assert_null (strstr (ref->text, "heapscope"));
+    }
+}
+
+static gboolean
+console_says_ready (HsSession *session)
+{
+  g_autofree char *text = console_text (session, FALSE);
+
+  return strstr (text, "ready") != NULL && hs_session_get_latest_sample (session) != NULL;
+}
+
+static void
+test_why_alive (void)
+{
+  g_autofree char *script = script_path ("chain.py");
+  g_autofree char *path = g_build_filename (tmpdir, "chain.heapscope", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  g_autoptr(HsSession) session = hs_session_new ();
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(HsReply) instances = NULL;
+  g_autoptr(HsReply) path_reply = NULL;
+  g_autoptr(HsReply) referrers = NULL;
+  g_autoptr(HsReply) object = NULL;
+  g_autoptr(HsReply) stale = NULL;
+  g_autoptr(HsReply) offline = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  HsObjectRef *leaf;
+  HsObjectRef *step;
+  gboolean list_seen = FALSE;
+  gboolean twig_seen = FALSE;
+
+  spec->interval = 0.2;
+  hs_session_record_to (session, path);
+  hs_session_start (session, spec);
+  while (!console_says_ready (session))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_false (hs_session_is_over (session));
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  instances = ask (session, hs_session_instances_request (session, "__main__.Leaf", 0, 0, 10, FALSE), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (instances->total, ==, 1);
+  g_assert_cmpuint (instances->items->len, ==, 1);
+  leaf = g_ptr_array_index (instances->items, 0);
+  g_assert_cmpstr (leaf->type_name, ==, "__main__.Leaf");
+  g_assert_cmpint (leaf->flat, >, 0);
+  g_assert_nonnull (strstr (leaf->text, "target"));
+
+  /* module global -> dict -> list -> Leaf */
+  path_reply = ask (session, hs_session_path_request (session, leaf->handle), &error);
+  g_assert_no_error (error);
+  g_assert_true (path_reply->found);
+  g_assert_cmpuint (path_reply->items->len, ==, 3);
+  step = g_ptr_array_index (path_reply->items, 0);
+  g_assert_cmpstr (step->type_name, ==, "list");
+  g_assert_cmpint (step->edge, ==, HS_EDGE_INDEX);
+  g_assert_cmpint (step->edge_index, ==, 0);
+  step = g_ptr_array_index (path_reply->items, 1);
+  g_assert_cmpstr (step->type_name, ==, "dict");
+  g_assert_cmpint (step->edge, ==, HS_EDGE_KEY);
+  g_assert_cmpstr (step->edge_name, ==, "'entry'");
+  step = g_ptr_array_index (path_reply->items, 2);
+  g_assert_cmpstr (step->type_name, ==, "module(__main__)");
+  g_assert_cmpint (step->edge, ==, HS_EDGE_GLOBAL);
+  g_assert_cmpstr (step->edge_name, ==, "registry");
+  g_assert_cmpint (step->root, ==, HS_ROOT_MODULE);
+  assert_no_agent_objects (path_reply);
+
+  referrers = ask (session, hs_session_referrers_request (session, leaf->handle, 100), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < referrers->items->len; i++)
+    {
+      HsObjectRef *ref = g_ptr_array_index (referrers->items, i);
+
+      list_seen |= g_str_equal (ref->type_name, "list") && ref->edge == HS_EDGE_INDEX;
+      twig_seen |= g_str_equal (ref->type_name, "__main__.Twig") && ref->edge == HS_EDGE_ATTRIBUTE &&
+                   g_strcmp0 (ref->edge_name, "leaf") == 0;
+    }
+  g_assert_true (list_seen);
+  g_assert_true (twig_seen);
+  g_assert_cmpint (referrers->total, ==, referrers->items->len);
+  assert_no_agent_objects (referrers);
+
+  object = ask (session, hs_session_object_request (session, leaf->handle, 2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (object->object->handle, ==, leaf->handle);
+  g_assert_cmpint (object->deep, >=, object->object->flat);
+  g_assert_nonnull (object->breakdown);
+  g_assert_cmpint (object->breakdown->size, ==, object->deep);
+  g_assert_cmpint (object->total, >=, 2);     /* name, value (and the class) */
+  assert_no_agent_objects (object);
+
+  /* Released, the handle names nothing any more. */
+  hs_session_release (session, &leaf->handle, 1);
+  stale = ask (session, hs_session_object_request (session, leaf->handle, 0), &error);
+  g_assert_null (stale);
+  g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_STALE);
+  g_clear_error (&error);
+
+  hs_session_stop (session);
+  while (!hs_session_is_over (session))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Reopened, the path is still there; a question never asked is not. */
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  offline = ask (reopened, hs_session_path_request (reopened, leaf->handle), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offline->items->len, ==, 3);
+  step = g_ptr_array_index (offline->items, 2);
+  g_assert_cmpstr (step->edge_name, ==, "registry");
+  g_clear_pointer (&offline, hs_reply_unref);
+  offline = ask (reopened, hs_session_referrers_request (reopened, leaf->handle, 5), &error);
+  g_assert_null (offline);
+  g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +702,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
   g_test_add_func ("/hs/e2e/sigkill", test_sigkill);
+  g_test_add_func ("/hs/e2e/why-alive", test_why_alive);
 
   status = g_test_run ();
   if (status == 0)

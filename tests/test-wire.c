@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "hs-reply.h"
 #include "hs-wire.h"
 
 static HsCensus *
@@ -194,8 +195,8 @@ test_invalid_fields (void)
     { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":2,\"bytes\":16,\"rss\":0,\"vms\":0,\"rows\":[[\"int\",1,8],[\"int\",1,8]]}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"census\",\"id\":1,\"time\":-1,\"elapsed\":0,\"objects\":0,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"census\",\"id\":1,\"time\":1,\"elapsed\":0,\"objects\":9007199254740992,\"bytes\":0,\"rss\":0,\"vms\":0,\"rows\":[]}", HS_WIRE_ERROR_INVALID },
-    { "{\"type\":\"hello\",\"id\":0,\"protocol\":2,\"pid\":1,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
-    { "{\"type\":\"hello\",\"id\":0,\"protocol\":1,\"pid\":0,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":3,\"pid\":1,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
+    { "{\"type\":\"hello\",\"id\":0,\"protocol\":2,\"pid\":0,\"python\":\"3.11\",\"implementation\":\"CPython\",\"executable\":\"p\"}", HS_WIRE_ERROR_INVALID },
     { "{\"type\":\"error\",\"id\":3}", HS_WIRE_ERROR_INVALID },
   };
 
@@ -290,6 +291,99 @@ test_diff (void)
   hs_census_rows_free (diff, n_rows);
 }
 
+/* The protocol 2 answers, as the fuzz seeds hold them: parsed field by field. */
+static HsMessage *
+decode_seed (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("HS_TEST_FUZZ_CORPUS"), name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  HsMessage *message;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  frame = g_bytes_new (contents, length);
+  message = decode_one (frame, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+static void
+test_replies (void)
+{
+  g_autoptr(HsMessage) instances = decode_seed ("reply-instances");
+  g_autoptr(HsMessage) object = decode_seed ("reply-object");
+  g_autoptr(HsMessage) referrers = decode_seed ("reply-referrers");
+  g_autoptr(HsMessage) path = decode_seed ("reply-path");
+  g_autoptr(HsMessage) stale = decode_seed ("error-stale");
+  HsObjectRef *ref;
+  HsSizeNode *node;
+
+  g_assert_cmpint (instances->type, ==, HS_MESSAGE_REPLY);
+  g_assert_cmpint (instances->reply->kind, ==, HS_REPLY_INSTANCES);
+  g_assert_cmpint (instances->reply->list_handle, ==, 5);
+  g_assert_cmpint (instances->reply->total, ==, 1000000);
+  g_assert_cmpuint (instances->reply->items->len, ==, 2);
+  ref = g_ptr_array_index (instances->reply->items, 1);
+  g_assert_cmpint (ref->handle, ==, 18);
+  g_assert_cmpstr (ref->type_name, ==, "__main__.Node");
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_NONE);
+
+  g_assert_cmpint (object->reply->kind, ==, HS_REPLY_OBJECT);
+  g_assert_cmpint (object->reply->object->handle, ==, 17);
+  g_assert_cmpint (object->reply->basic, ==, 16);
+  g_assert_cmpint (object->reply->deep, ==, 312);
+  node = object->reply->breakdown;
+  g_assert_cmpint (node->size, ==, 312);
+  g_assert_cmpuint (node->children->len, ==, 2);
+  node = g_ptr_array_index (node->children, 1);
+  g_assert_cmpstr (node->name, ==, "children");
+  g_assert_cmpstr (((HsSizeNode *) g_ptr_array_index (node->children, 0))->name, ==, "[0]");
+  ref = g_ptr_array_index (object->reply->items, 1);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_REFERENT);
+
+  g_assert_cmpint (referrers->reply->kind, ==, HS_REPLY_REFERRERS);
+  g_assert_cmpint (referrers->reply->total, ==, 4);
+  ref = g_ptr_array_index (referrers->reply->items, 2);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_CLOSURE);
+  g_assert_cmpstr (ref->edge_name, ==, "x");
+  ref = g_ptr_array_index (referrers->reply->items, 3);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_MODULE);
+
+  g_assert_cmpint (path->reply->kind, ==, HS_REPLY_PATH);
+  g_assert_true (path->reply->found);
+  ref = g_ptr_array_index (path->reply->items, 1);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_LOCAL);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_FRAME);
+
+  g_assert_cmpint (stale->type, ==, HS_MESSAGE_ERROR);
+  g_assert_cmpstr (stale->error_code, ==, "stale");
+}
+
+/* A size breakdown deeper than the limit is refused, not followed. */
+static void
+test_deep_breakdown (void)
+{
+  g_autoptr(GString) json = g_string_new ("{\"type\": \"object\", \"id\": 1, \"total\": 0, \"referents\": [],"
+                                          " \"object\": {\"handle\": 1, \"type\": \"list\", \"address\": 1,"
+                                          " \"flat\": 56, \"text\": \"x\", \"basic\": 0, \"item\": 0, \"deep\": 0, \"sizes\": ");
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = NULL;
+
+  for (guint i = 0; i <= HS_WIRE_MAX_DEPTH + 1; i++)
+    g_string_append (json, "{\"name\": \"n\", \"size\": 0, \"flat\": 0, \"refs\": [");
+  for (guint i = 0; i <= HS_WIRE_MAX_DEPTH + 1; i++)
+    g_string_append (json, "]}");
+  g_string_append (json, "}}");
+  frame = json_frame (json->str);
+  message = decode_one (frame, &error);
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "deeper"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +400,8 @@ main (int   argc,
   g_test_add_func ("/hs/wire/invalid-fields", test_invalid_fields);
   g_test_add_func ("/hs/wire/long-string", test_long_string_rejected);
   g_test_add_func ("/hs/wire/not-utf8", test_not_utf8);
+  g_test_add_func ("/hs/wire/replies", test_replies);
+  g_test_add_func ("/hs/wire/deep-breakdown", test_deep_breakdown);
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);

@@ -490,7 +490,7 @@ ask_referrers (Fixture      *fixture,
 }
 
 #define REFERRERS_REPLY \
-  "{\"type\": \"referrers\", \"id\": %lld, \"total\": 3, \"items\": [" \
+  "{\"type\": \"referrers\", \"id\": %lld, \"handle\": 7, \"total\": 3, \"referrers\": [" \
   "{\"handle\": 8, \"type\": \"__main__.Holder\", \"address\": 4096, \"flat\": 56," \
   " \"text\": \"Holder at 0x1000\", \"edge\": {\"kind\": \"attribute\", \"name\": \"items\"}, \"root\": null}," \
   "{\"handle\": 9, \"type\": \"list\", \"address\": 8192, \"flat\": 88," \
@@ -636,14 +636,14 @@ test_query_invalid (Fixture       *fixture,
 {
   static const char * const replies[] = {
     /* no handle */
-    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"items\": ["
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"referrers\": ["
     "{\"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\"}]}",
     /* an edge of no known kind */
-    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"items\": ["
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 1, \"referrers\": ["
     "{\"handle\": 3, \"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\","
     " \"edge\": {\"kind\": \"telepathy\"}}]}",
     /* more items than it says there are */
-    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 0, \"items\": ["
+    "{\"type\": \"referrers\", \"id\": %lld, \"total\": 0, \"referrers\": ["
     "{\"handle\": 3, \"type\": \"list\", \"address\": 1, \"flat\": 56, \"text\": \"x\"}]}",
   };
 

@@ -73,10 +73,13 @@ class AgentTest(unittest.TestCase):
         app = self.start(WAITER)
         hello = app.receive()
         self.assertEqual(hello, {
-            "type": "hello", "id": 0, "protocol": 1, "pid": app.process.pid,
+            "type": "hello", "id": 0, "protocol": 2, "pid": app.process.pid,
             "python": sys.version.split()[0], "implementation": "CPython",
             "executable": sys.executable, "accelerated": hello["accelerated"],
-            "capabilities": ["census", "snapshot"]})
+            "capabilities": hello["capabilities"]})
+        for capability in ("census", "snapshot", "handles", "instances", "object",
+                           "referrers", "path", "cancel", "repr"):
+            self.assertIn(capability, hello["capabilities"])
         self.assertIs(type(hello["accelerated"]), bool)
         app.send({"type": "census", "id": 7})
         census = app.receive()
@@ -93,7 +96,7 @@ class AgentTest(unittest.TestCase):
         app = self.start(WAITER)
         app.receive()
         app.send({"type": "dance", "id": 3})
-        self.assertEqual(app.receive(), {"type": "error", "id": 3,
+        self.assertEqual(app.receive(), {"type": "error", "id": 3, "code": "unknown-request",
                                          "message": "unknown request type 'dance'"})
         app.send_raw(_codec.frame(_codec.KIND_JSON, b"{not json"))
         error = app.receive()

@@ -397,10 +397,10 @@ def _instance_bytes(obj):
     """What the census should charge one Marker-like instance (see _census)."""
     size = sys.getsizeof(obj)
     if sys.version_info >= (3, 11) and sys.implementation.name == "cpython":
-        fd = _census._memory_fd()
+        fd = _census.memory_fd()
         cls = type(obj)
         if sys.version_info >= (3, 13):
-            capacity = _census._read_byte(fd, id(obj) + 16)
+            capacity = _census.read_byte(fd, id(obj) + 16)
             if capacity > _census._shared_slots(fd, cls):
                 capacity += 1
             size += (capacity + 7) // 8 * 8 + 8 * (capacity + 1)

@@ -31,8 +31,11 @@
 #if PY_VERSION_HEX < 0x030B0000
 # include <frameobject.h>
 #endif
+#include <structmember.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "_inline_values.h"
 
 #if PY_VERSION_HEX < 0x03090000
 # error "heapscope._accel needs CPython 3.9 or newer (older ones use the pure Python census)"
@@ -50,17 +53,6 @@
 
 #define HS_GC_HEADER (2 * sizeof (void *))
 
-/* The head of CPython's PyDictKeysObject (3.11-3.13, default build). */
-typedef struct
-{
-  Py_ssize_t dk_refcnt;
-  uint8_t dk_log2_size;
-  uint8_t dk_log2_index_bytes;
-  uint8_t dk_kind;
-  uint32_t dk_version;
-  Py_ssize_t dk_usable;
-  Py_ssize_t dk_nentries;
-} HsDictKeysHead;
 
 /* ---- pointer sets ------------------------------------------------------- */
 
@@ -219,6 +211,18 @@ typedef struct
   PyObject *names;              /* naming != NONE: source -> index in HsWalk.named */
 } HsTypeRecord;
 
+/* Per-type records, found by type: the census's and deep_size's. */
+typedef struct
+{
+  HsTypeRecord *records;
+  Py_ssize_t n_records;
+  Py_ssize_t records_capacity;
+  Py_ssize_t *type_slots;       /* type -> record index + 1, open addressing */
+  size_t type_mask;
+  PyTypeObject *last_type;
+  Py_ssize_t last_record;
+} HsTypeTable;
+
 typedef struct
 {
   PyObject *source;             /* strong reference: a str, or the module */
@@ -245,13 +249,7 @@ typedef struct
   Py_ssize_t n_atoms;
   Py_ssize_t atoms_capacity;
 
-  HsTypeRecord *records;
-  Py_ssize_t n_records;
-  Py_ssize_t records_capacity;
-  Py_ssize_t *type_slots;       /* type -> record index + 1, open addressing */
-  size_t type_mask;
-  PyTypeObject *last_type;
-  Py_ssize_t last_record;
+  HsTypeTable types;
 
   HsNamed *named;
   Py_ssize_t n_named;
@@ -320,7 +318,7 @@ hs_round_up (Py_ssize_t value,
 static Py_ssize_t
 hs_shared_slots (PyTypeObject *type)
 {
-  HsDictKeysHead *keys = (HsDictKeysHead *) ((PyHeapTypeObject *) type)->ht_cached_keys;
+  const HsDictKeysHead *keys = hs_shared_keys (type);
 
   if (keys == NULL)
     return 0;
@@ -418,66 +416,91 @@ hs_plan_record (HsTypeRecord *record)
     record->naming = HS_NAME_NONE;
 }
 
+static int
+hs_type_table_init (HsTypeTable *table)
+{
+  memset (table, 0, sizeof (*table));
+  table->last_record = -1;
+  table->type_slots = PyMem_RawCalloc (1024, sizeof (Py_ssize_t));
+  if (table->type_slots == NULL)
+    return -1;
+  table->type_mask = 1023;
+  return 0;
+}
+
+static void
+hs_type_table_clear (HsTypeTable *table)
+{
+  for (Py_ssize_t i = 0; i < table->n_records; i++)
+    {
+      Py_XDECREF (table->records[i].names);
+      Py_XDECREF (table->records[i].type);
+    }
+  PyMem_RawFree (table->records);
+  PyMem_RawFree (table->type_slots);
+  memset (table, 0, sizeof (*table));
+}
+
 static Py_ssize_t
-hs_record_for (HsWalk       *walk,
+hs_record_for (HsTypeTable  *table,
                PyTypeObject *type)
 {
   size_t i;
   HsTypeRecord *record;
 
-  if (type == walk->last_type)
-    return walk->last_record;
+  if (type == table->last_type)
+    return table->last_record;
 
-  i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
-  while (walk->type_slots[i] != 0)
+  i = hs_ptr_hash ((uintptr_t) type) & table->type_mask;
+  while (table->type_slots[i] != 0)
     {
-      Py_ssize_t index = walk->type_slots[i] - 1;
+      Py_ssize_t index = table->type_slots[i] - 1;
 
-      if (walk->records[index].type == type)
+      if (table->records[index].type == type)
         {
-          walk->last_type = type;
-          walk->last_record = index;
+          table->last_type = type;
+          table->last_record = index;
           return index;
         }
-      i = (i + 1) & walk->type_mask;
+      i = (i + 1) & table->type_mask;
     }
 
   /* A new type; keep the table at most half full. */
-  if ((size_t) (walk->n_records + 1) * 2 > walk->type_mask + 1)
+  if ((size_t) (table->n_records + 1) * 2 > table->type_mask + 1)
     {
-      size_t new_size = (walk->type_mask + 1) * 2;
+      size_t new_size = (table->type_mask + 1) * 2;
       Py_ssize_t *slots = PyMem_RawCalloc (new_size, sizeof (Py_ssize_t));
 
       if (slots == NULL)
         return -1;
-      for (Py_ssize_t r = 0; r < walk->n_records; r++)
+      for (Py_ssize_t r = 0; r < table->n_records; r++)
         {
-          size_t j = hs_ptr_hash ((uintptr_t) walk->records[r].type) & (new_size - 1);
+          size_t j = hs_ptr_hash ((uintptr_t) table->records[r].type) & (new_size - 1);
 
           while (slots[j] != 0)
             j = (j + 1) & (new_size - 1);
           slots[j] = r + 1;
         }
-      PyMem_RawFree (walk->type_slots);
-      walk->type_slots = slots;
-      walk->type_mask = new_size - 1;
-      i = hs_ptr_hash ((uintptr_t) type) & walk->type_mask;
-      while (walk->type_slots[i] != 0)
-        i = (i + 1) & walk->type_mask;
+      PyMem_RawFree (table->type_slots);
+      table->type_slots = slots;
+      table->type_mask = new_size - 1;
+      i = hs_ptr_hash ((uintptr_t) type) & table->type_mask;
+      while (table->type_slots[i] != 0)
+        i = (i + 1) & table->type_mask;
     }
-  if (hs_grow ((void **) &walk->records, &walk->records_capacity,
-               walk->n_records + 1, sizeof (HsTypeRecord)) < 0)
+  if (hs_grow ((void **) &table->records, &table->records_capacity,
+               table->n_records + 1, sizeof (HsTypeRecord)) < 0)
     return -1;
 
-  record = &walk->records[walk->n_records];
+  record = &table->records[table->n_records];
   memset (record, 0, sizeof (*record));
   Py_INCREF (type);
   record->type = type;
   hs_plan_record (record);
-  walk->type_slots[i] = walk->n_records + 1;
-  walk->last_type = type;
-  walk->last_record = walk->n_records;
-  return walk->n_records++;
+  table->type_slots[i] = table->n_records + 1;
+  table->last_type = type;
+  table->last_record = table->n_records;
+  return table->n_records++;
 }
 
 /* ---- sizes ----------------------------------------------------------------- */
@@ -549,6 +572,62 @@ hs_values_size (const HsTypeRecord *record,
     }
 }
 
+/* sys.getsizeof (obj), or the fallback size if it fails: for HS_SIZE_DEFERRED,
+ * outside a heap walk (it may run code). */
+static Py_ssize_t
+hs_getsizeof_size (const HsTypeRecord *record,
+                   PyObject           *obj)
+{
+  PyObject *result = PyObject_CallOneArg (hs_getsizeof, obj);
+  Py_ssize_t size = -1;
+
+  if (result != NULL)
+    {
+      size = PyLong_AsSsize_t (result);
+      Py_DECREF (result);
+    }
+  if (size < 0)
+    {
+      PyErr_Clear ();
+      size = hs_fallback_size (record, obj);
+    }
+  return size;
+}
+
+/* The size charged for obj without its inline values (see _census.py),
+ * for every size kind but HS_SIZE_DEFERRED. */
+static Py_ssize_t
+hs_record_size (const HsTypeRecord *record,
+                PyObject           *obj)
+{
+  switch (record->size_kind)
+    {
+    case HS_SIZE_OBJECT:
+      return hs_object_formula (obj) + hs_getsizeof_header (record, obj);
+    case HS_SIZE_DIRECT:
+      {
+        PyObject *result = record->sizeof_func (obj, NULL);
+        Py_ssize_t value = -1;
+
+        if (result != NULL)
+          {
+            value = PyLong_AsSsize_t (result);
+            Py_DECREF (result);
+          }
+        if (value < 0)
+          {
+            PyErr_Clear ();
+            return hs_fallback_size (record, obj);
+          }
+        return value + hs_getsizeof_header (record, obj);
+      }
+    case HS_SIZE_DEFERRED:
+    case HS_SIZE_FALLBACK:
+    default:
+      return hs_fallback_size (record, obj);
+    }
+}
+
 /* ---- counting ---------------------------------------------------------------- */
 
 static PyObject *
@@ -569,7 +648,7 @@ hs_named_index (HsWalk       *walk,
                 Py_ssize_t    record_index,
                 PyObject     *obj)
 {
-  HsTypeRecord *record = &walk->records[record_index];
+  HsTypeRecord *record = &walk->types.records[record_index];
   PyObject *source;
   PyObject *found;
   PyObject *index;
@@ -637,9 +716,9 @@ static void
 hs_account (HsWalk   *walk,
             PyObject *obj)
 {
-  Py_ssize_t r = hs_record_for (walk, Py_TYPE (obj));
+  Py_ssize_t r = hs_record_for (&walk->types, Py_TYPE (obj));
   HsTypeRecord *record;
-  Py_ssize_t size = 0;
+  Py_ssize_t size;
   Py_ssize_t extra;
   Py_ssize_t named = -1;
 
@@ -648,7 +727,7 @@ hs_account (HsWalk   *walk,
       walk->failed = 1;
       return;
     }
-  record = &walk->records[r];
+  record = &walk->types.records[r];
   extra = record->values_kind != HS_VALUES_NONE ? hs_values_size (record, obj) : 0;
 
   if (record->naming != HS_NAME_NONE)
@@ -660,34 +739,11 @@ hs_account (HsWalk   *walk,
           walk->failed = 1;
           return;
         }
-      record = &walk->records[r];
+      record = &walk->types.records[r];
     }
 
-  switch (record->size_kind)
+  if (record->size_kind == HS_SIZE_DEFERRED)
     {
-    case HS_SIZE_OBJECT:
-      size = hs_object_formula (obj) + hs_getsizeof_header (record, obj);
-      break;
-    case HS_SIZE_DIRECT:
-      {
-        PyObject *result = record->sizeof_func (obj, NULL);
-        Py_ssize_t value = -1;
-
-        if (result != NULL)
-          {
-            value = PyLong_AsSsize_t (result);
-            Py_DECREF (result);
-          }
-        if (value < 0)
-          {
-            PyErr_Clear ();
-            size = hs_fallback_size (record, obj);
-          }
-        else
-          size = value + hs_getsizeof_header (record, obj);
-      }
-      break;
-    case HS_SIZE_DEFERRED:
       if (hs_grow ((void **) &walk->deferred, &walk->deferred_capacity,
                    walk->n_deferred + 1, sizeof (HsDeferred)) < 0)
         {
@@ -701,13 +757,9 @@ hs_account (HsWalk   *walk,
       walk->deferred[walk->n_deferred].extra = extra;
       walk->n_deferred++;
       return;                   /* counted when sized, after the walk */
-    case HS_SIZE_FALLBACK:
-    default:
-      size = hs_fallback_size (record, obj);
-      break;
     }
 
-  size += extra;
+  size = hs_record_size (record, obj) + extra;
   if (named >= 0)
     {
       walk->named[named].count++;
@@ -904,15 +956,9 @@ hs_walk_clear (HsWalk *walk)
     Py_XDECREF (walk->deferred[i].object);
   for (Py_ssize_t i = 0; i < walk->n_named; i++)
     Py_XDECREF (walk->named[i].source);
-  for (Py_ssize_t i = 0; i < walk->n_records; i++)
-    {
-      Py_XDECREF (walk->records[i].names);
-      Py_XDECREF (walk->records[i].type);
-    }
   PyMem_RawFree (walk->deferred);
   PyMem_RawFree (walk->named);
-  PyMem_RawFree (walk->records);
-  PyMem_RawFree (walk->type_slots);
+  hs_type_table_clear (&walk->types);
   PyMem_RawFree (walk->stack);
   PyMem_RawFree (walk->atoms);
   hs_ptr_set_clear (&walk->excluded);
@@ -927,21 +973,8 @@ hs_size_deferred (HsWalk *walk)
   for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
     {
       HsDeferred *item = &walk->deferred[i];
-      HsTypeRecord *record = &walk->records[item->record];
-      PyObject *result = PyObject_CallOneArg (hs_getsizeof, item->object);
-      Py_ssize_t size = -1;
-
-      if (result != NULL)
-        {
-          size = PyLong_AsSsize_t (result);
-          Py_DECREF (result);
-        }
-      if (size < 0)
-        {
-          PyErr_Clear ();
-          size = hs_fallback_size (record, item->object);
-        }
-      size += item->extra;
+      HsTypeRecord *record = &walk->types.records[item->record];
+      Py_ssize_t size = hs_getsizeof_size (record, item->object) + item->extra;
       if (item->named >= 0)
         {
           walk->named[item->named].count++;
@@ -963,9 +996,9 @@ hs_entries (HsWalk *walk)
 
   if (entries == NULL)
     return NULL;
-  for (Py_ssize_t i = 0; i < walk->n_records; i++)
+  for (Py_ssize_t i = 0; i < walk->types.n_records; i++)
     {
-      HsTypeRecord *record = &walk->records[i];
+      HsTypeRecord *record = &walk->types.records[i];
       PyObject *entry;
 
       if (record->count == 0)
@@ -988,7 +1021,7 @@ hs_entries (HsWalk *walk)
 
       if (named->count == 0)
         continue;
-      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->records[named->record].type,
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->types.records[named->record].type,
                              named->source, named->count, named->size);
       if (entry == NULL || PyList_Append (entries, entry) < 0)
         {
@@ -1072,20 +1105,17 @@ hs_walk (PyObject  *module,
     }
 
   memset (&walk, 0, sizeof (walk));
-  walk.last_record = -1;
   if (hs_ptr_set_init (&walk.excluded, 1024) < 0 || hs_ptr_set_init (&walk.codes, 256) < 0
       || hs_ptr_set_init (&walk.seen, 1 << 16) < 0)
     {
       hs_walk_clear (&walk);
       return PyErr_NoMemory ();
     }
-  walk.type_slots = PyMem_RawCalloc (1024, sizeof (Py_ssize_t));
-  if (walk.type_slots == NULL)
+  if (hs_type_table_init (&walk.types) < 0)
     {
       hs_walk_clear (&walk);
       return PyErr_NoMemory ();
     }
-  walk.type_mask = 1023;
 
   if (hs_fill_set (&walk.excluded, args[0], &walk.seen) < 0
       || hs_fill_set (&walk.codes, args[1], NULL) < 0)
@@ -1142,8 +1172,554 @@ out:
   return entries;
 }
 
+/* ---- deep sizes (heapscope._sizes) ---------------------------------------- */
+
+/* What to do with an object, by type: heapscope._sizes decides (_classify). */
+typedef enum
+{
+  HS_KIND_SKIP,         /* code or ignored: neither sized nor followed */
+  HS_KIND_LEAF,         /* sized, nothing followed */
+  HS_KIND_SEQUENCE,     /* list, tuple, set, frozenset: the items */
+  HS_KIND_DICT,         /* dict and subclasses: keys and values */
+  HS_KIND_INSTANCE,     /* __dict__ or inline values, __slots__ */
+  HS_KIND_NAMEDTUPLE,   /* __slots__, then the items */
+  HS_KIND_OTHER,        /* the list _other_refs (obj, detail, top) returns */
+  HS_N_KINDS,
+} HsKind;
+
+/* What deep_size keeps per type, beside the census record of the same index. */
+typedef struct
+{
+  HsKind kind;
+  PyObject *detail;             /* strong reference */
+  Py_ssize_t *slots;            /* offsets of the __slots__ values */
+  Py_ssize_t n_slots;
+} HsRule;
+
+typedef struct
+{
+  HsTypeTable types;
+  HsRule *rules;                /* by record index */
+  Py_ssize_t rules_capacity;
+
+  HsPtrSet seen;                /* given, excluded and sized objects (atoms aside) */
+  PyObject **atoms;             /* non-GC leaves, duplicates included */
+  Py_ssize_t n_atoms;
+  Py_ssize_t atoms_capacity;
+  PyObject **stack;
+  Py_ssize_t stack_len;
+  Py_ssize_t stack_capacity;
+
+  PyObject *keep;               /* what callbacks returned: ids stay unique */
+  PyObject *classify;           /* _sizes._classify (obj, type) -> (kind, detail) */
+  PyObject *other_refs;         /* _sizes._other_refs (obj, detail, top) -> list */
+  Py_ssize_t mask;              /* alignment - 1 */
+  Py_ssize_t total;
+  int failed;                   /* a Python error is set, or out of memory */
+} HsSizer;
+
+static int
+hs_sizer_fail (HsSizer *sizer)
+{
+  if (!PyErr_Occurred ())
+    PyErr_NoMemory ();
+  sizer->failed = 1;
+  return -1;
+}
+
+/* The __slots__ of a type and its bases, first name wins (as _sizes._slot_descriptors). */
+static int
+hs_rule_slots (HsRule       *rule,
+               PyTypeObject *type)
+{
+  PyObject *mro = type->tp_mro;
+  PyObject **names = NULL;
+  Py_ssize_t names_capacity = 0;
+  Py_ssize_t slots_capacity = 0;
+
+  if (mro == NULL || !PyTuple_Check (mro))
+    return 0;
+  for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE (mro); m++)
+    {
+      PyTypeObject *base = (PyTypeObject *) PyTuple_GET_ITEM (mro, m);
+      PyHeapTypeObject *heap = (PyHeapTypeObject *) base;
+      PyMemberDef *members;
+
+      if (!PyType_HasFeature (base, Py_TPFLAGS_HEAPTYPE) || heap->ht_slots == NULL
+          || !PyTuple_Check (heap->ht_slots))
+        continue;
+      /* The members follow the type object, as PyHeapType_GET_MEMBERS said. */
+      members = (PyMemberDef *) ((char *) heap + Py_TYPE (base)->tp_basicsize);
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (heap->ht_slots); i++)
+        {
+          PyObject *name = PyTuple_GET_ITEM (heap->ht_slots, i);
+          int known = 0;
+
+          for (Py_ssize_t j = 0; j < rule->n_slots && !known; j++)
+            known = PyUnicode_Compare (names[j], name) == 0;
+          if (known)
+            continue;
+          if (hs_grow ((void **) &names, &names_capacity, rule->n_slots + 1,
+                       sizeof (PyObject *)) < 0
+              || hs_grow ((void **) &rule->slots, &slots_capacity, rule->n_slots + 1,
+                          sizeof (Py_ssize_t)) < 0)
+            {
+              PyMem_RawFree (names);
+              return -1;
+            }
+          names[rule->n_slots] = name;
+          rule->slots[rule->n_slots++] = members[i].offset;
+        }
+    }
+  PyMem_RawFree (names);
+  return 0;
+}
+
+/* The record index for obj's type, planned on first sight; -1 on error. */
+static Py_ssize_t
+hs_sizer_record (HsSizer  *sizer,
+                 PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  Py_ssize_t known = sizer->types.n_records;
+  Py_ssize_t r = hs_record_for (&sizer->types, type);
+  PyObject *result;
+  HsRule *rule;
+  long kind;
+
+  if (r < 0)
+    return hs_sizer_fail (sizer);
+  if (r < known)
+    return r;
+
+  if (hs_grow ((void **) &sizer->rules, &sizer->rules_capacity, r + 1, sizeof (HsRule)) < 0)
+    return hs_sizer_fail (sizer);
+  rule = &sizer->rules[r];
+  memset (rule, 0, sizeof (*rule));
+  rule->kind = HS_KIND_SKIP;
+  result = PyObject_CallFunctionObjArgs (sizer->classify, obj, (PyObject *) type, NULL);
+  if (result == NULL)
+    return hs_sizer_fail (sizer);
+  if (!PyTuple_Check (result) || PyTuple_GET_SIZE (result) != 2)
+    {
+      Py_DECREF (result);
+      PyErr_SetString (PyExc_TypeError, "_classify must return (kind, detail)");
+      return hs_sizer_fail (sizer);
+    }
+  kind = PyLong_AsLong (PyTuple_GET_ITEM (result, 0));
+  if (kind < 0 || kind >= HS_N_KINDS)
+    {
+      Py_DECREF (result);
+      if (!PyErr_Occurred ())
+        PyErr_SetString (PyExc_ValueError, "_classify returned an unknown kind");
+      return hs_sizer_fail (sizer);
+    }
+  rule->kind = (HsKind) kind;
+  rule->detail = PyTuple_GET_ITEM (result, 1);
+  Py_INCREF (rule->detail);
+  Py_DECREF (result);
+  if ((rule->kind == HS_KIND_INSTANCE || rule->kind == HS_KIND_NAMEDTUPLE)
+      && hs_rule_slots (rule, type) < 0)
+    return hs_sizer_fail (sizer);
+  return r;
+}
+
+/* The flat size of obj, with its inline values, rounded up to the alignment. */
+static Py_ssize_t
+hs_sizer_flat (HsSizer    *sizer,
+               Py_ssize_t  r,
+               PyObject   *obj)
+{
+  const HsTypeRecord *record = &sizer->types.records[r];
+  Py_ssize_t size;
+
+  if (record->size_kind == HS_SIZE_DEFERRED)
+    size = hs_getsizeof_size (record, obj);
+  else
+    size = hs_record_size (record, obj);
+  if (record->values_kind != HS_VALUES_NONE)
+    size += hs_values_size (record, obj);
+  return (size + sizer->mask) & ~sizer->mask;
+}
+
+static void
+hs_sizer_push (HsSizer  *sizer,
+               PyObject *obj)
+{
+  if (hs_grow ((void **) &sizer->stack, &sizer->stack_capacity,
+               sizer->stack_len + 1, sizeof (PyObject *)) < 0)
+    {
+      hs_sizer_fail (sizer);
+      return;
+    }
+  sizer->stack[sizer->stack_len++] = obj;
+}
+
+/* A referent: counted and queued unless seen, skipped or failed. */
+static void
+hs_sizer_reach (HsSizer  *sizer,
+                PyObject *obj)
+{
+  Py_ssize_t r;
+  HsKind kind;
+  int added;
+
+  if (sizer->failed || obj == NULL)
+    return;
+  r = hs_sizer_record (sizer, obj);
+  if (r < 0)
+    return;
+  kind = sizer->rules[r].kind;
+  if (kind == HS_KIND_SKIP)
+    return;
+  if (kind == HS_KIND_LEAF && !PyObject_IS_GC (obj))
+    {
+      /* An atom: counted once after the walk (see hs_account_atoms). */
+      if (sizer->n_atoms == sizer->atoms_capacity
+          && hs_grow ((void **) &sizer->atoms, &sizer->atoms_capacity,
+                      sizer->n_atoms + 1, sizeof (PyObject *)) < 0)
+        {
+          hs_sizer_fail (sizer);
+          return;
+        }
+      sizer->atoms[sizer->n_atoms++] = obj;
+      return;
+    }
+  added = hs_ptr_set_add (&sizer->seen, obj);
+  if (added <= 0)
+    {
+      if (added < 0)
+        hs_sizer_fail (sizer);
+      return;
+    }
+  sizer->total += hs_sizer_flat (sizer, r, obj);
+  if (kind != HS_KIND_LEAF)
+    hs_sizer_push (sizer, obj);
+}
+
+#if PY_VERSION_HEX >= 0x030B0000
+/* Reach the inline values of an instance and their names (from the class's
+ * shared keys); without inline values in use, set *dict to the materialized
+ * __dict__, if any. Nothing is created. */
+static void
+hs_sizer_inline (HsSizer   *sizer,
+                 PyObject  *obj,
+                 PyObject **dict)
+{
+  Py_ssize_t count;
+  PyObject **values = hs_inline_values (obj, &count);
+  const HsDictKeysHead *keys;
+
+  if (values == NULL)
+    {
+      *dict = hs_managed_dict (obj);
+      return;
+    }
+  *dict = NULL;
+  keys = hs_shared_keys (Py_TYPE (obj));
+  if (keys == NULL)
+    return;
+  if (keys->dk_nentries < count)
+    count = keys->dk_nentries;
+  for (Py_ssize_t i = 0; i < count && !sizer->failed; i++)
+    {
+      if (values[i] == NULL)
+        continue;
+      hs_sizer_reach (sizer, hs_shared_key_name (keys, i));
+      hs_sizer_reach (sizer, values[i]);
+    }
+}
+#endif
+
+static void
+hs_sizer_instance (HsSizer        *sizer,
+                   PyObject       *obj,
+                   const HsRule   *rule)
+{
+  PyObject *dict = NULL;
+
+#if PY_VERSION_HEX >= 0x030B0000
+  if (Py_TYPE (obj)->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+    hs_sizer_inline (sizer, obj, &dict);
+  else
+#endif
+  if (Py_TYPE (obj)->tp_dictoffset != 0)
+    {
+      PyObject **pointer = _PyObject_GetDictPtr (obj);
+
+      dict = pointer != NULL ? *pointer : NULL;
+    }
+  hs_sizer_reach (sizer, dict);
+  for (Py_ssize_t i = 0; i < rule->n_slots && !sizer->failed; i++)
+    hs_sizer_reach (sizer, *(PyObject **) ((char *) obj + rule->slots[i]));
+}
+
+/* Reach everything obj refers to, as its kind says. */
+static void
+hs_sizer_expand (HsSizer  *sizer,
+                 PyObject *obj,
+                 int       top)
+{
+  Py_ssize_t r = hs_sizer_record (sizer, obj);
+  const HsRule *rule;
+
+  if (r < 0)
+    return;
+  rule = &sizer->rules[r];
+  switch (rule->kind)
+    {
+    case HS_KIND_SEQUENCE:
+      if (PyList_Check (obj))
+        {
+          for (Py_ssize_t i = 0; i < PyList_GET_SIZE (obj) && !sizer->failed; i++)
+            hs_sizer_reach (sizer, PyList_GET_ITEM (obj, i));
+        }
+      else if (PyTuple_Check (obj))
+        {
+          for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (obj) && !sizer->failed; i++)
+            hs_sizer_reach (sizer, PyTuple_GET_ITEM (obj, i));
+        }
+      else
+        {
+          PyObject *iterator = PyObject_GetIter (obj);
+          PyObject *item;
+
+          if (iterator == NULL)
+            {
+              hs_sizer_fail (sizer);
+              return;
+            }
+          /* An exact set or frozenset: the items stay in it while we look. */
+          while ((item = PyIter_Next (iterator)) != NULL)
+            {
+              hs_sizer_reach (sizer, item);
+              Py_DECREF (item);
+            }
+          Py_DECREF (iterator);
+          if (PyErr_Occurred ())
+            hs_sizer_fail (sizer);
+        }
+      break;
+    case HS_KIND_DICT:
+      {
+        Py_ssize_t pos = 0;
+        PyObject *key;
+        PyObject *value;
+
+        while (!sizer->failed && PyDict_Next (obj, &pos, &key, &value))
+          {
+            hs_sizer_reach (sizer, key);
+            hs_sizer_reach (sizer, value);
+          }
+      }
+      break;
+    case HS_KIND_INSTANCE:
+      hs_sizer_instance (sizer, obj, rule);
+      break;
+    case HS_KIND_NAMEDTUPLE:
+      for (Py_ssize_t i = 0; i < rule->n_slots && !sizer->failed; i++)
+        hs_sizer_reach (sizer, *(PyObject **) ((char *) obj + rule->slots[i]));
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (obj) && !sizer->failed; i++)
+        hs_sizer_reach (sizer, PyTuple_GET_ITEM (obj, i));
+      break;
+    case HS_KIND_OTHER:
+      {
+        PyObject *refs = PyObject_CallFunctionObjArgs (sizer->other_refs, obj, rule->detail,
+                                                       top ? Py_True : Py_False, NULL);
+
+        if (refs == NULL || !PyList_Check (refs) || PyList_Append (sizer->keep, refs) < 0)
+          {
+            if (refs != NULL && !PyList_Check (refs))
+              PyErr_SetString (PyExc_TypeError, "_other_refs must return a list");
+            Py_XDECREF (refs);
+            hs_sizer_fail (sizer);
+            return;
+          }
+        Py_DECREF (refs);           /* kept alive by sizer->keep */
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE (refs) && !sizer->failed; i++)
+          hs_sizer_reach (sizer, PyList_GET_ITEM (refs, i));
+      }
+      break;
+    case HS_KIND_SKIP:
+    case HS_KIND_LEAF:
+    case HS_N_KINDS:
+    default:
+      break;
+    }
+}
+
+/* Count each distinct atom once, but none given, excluded or counted already. */
+static void
+hs_sizer_count_atoms (HsSizer *sizer)
+{
+  PyObject *previous = NULL;
+
+  if (hs_sort_pointers (sizer->atoms, sizer->n_atoms) < 0)
+    {
+      hs_sizer_fail (sizer);
+      return;
+    }
+  for (Py_ssize_t i = 0; i < sizer->n_atoms && !sizer->failed; i++)
+    {
+      PyObject *obj = sizer->atoms[i];
+      Py_ssize_t r;
+
+      if (obj == previous)
+        continue;
+      previous = obj;
+      if (hs_ptr_set_contains (&sizer->seen, obj))
+        continue;
+      r = hs_sizer_record (sizer, obj);
+      if (r >= 0)
+        sizer->total += hs_sizer_flat (sizer, r, obj);
+    }
+}
+
+static void
+hs_sizer_clear (HsSizer *sizer)
+{
+  for (Py_ssize_t i = 0; i < sizer->types.n_records; i++)
+    {
+      Py_XDECREF (sizer->rules[i].detail);
+      PyMem_RawFree (sizer->rules[i].slots);
+    }
+  PyMem_RawFree (sizer->rules);
+  hs_type_table_clear (&sizer->types);
+  hs_ptr_set_clear (&sizer->seen);
+  PyMem_RawFree (sizer->atoms);
+  PyMem_RawFree (sizer->stack);
+  Py_CLEAR (sizer->keep);
+}
+
+/* Add every item of a sequence to the seen set: objects, or their ids (as ints). */
+static int
+hs_sizer_exclude (HsSizer  *sizer,
+                  PyObject *sequence,
+                  int       ids)
+{
+  PyObject *fast = PySequence_Fast (sequence, "expected a sequence");
+
+  if (fast == NULL)
+    return -1;
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (fast); i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (fast, i);
+      void *pointer = item;
+
+      if (ids)
+        {
+          pointer = PyLong_AsVoidPtr (item);
+          if (pointer == NULL && PyErr_Occurred ())
+            {
+              Py_DECREF (fast);
+              return -1;
+            }
+        }
+      if (pointer != NULL && hs_ptr_set_add (&sizer->seen, pointer) < 0)
+        {
+          Py_DECREF (fast);
+          PyErr_NoMemory ();
+          return -1;
+        }
+    }
+  Py_DECREF (fast);
+  return 0;
+}
+
+PyDoc_STRVAR (hs_deep_size_doc,
+"deep_size(objs, mask, exclude, exclude_ids, classify, other_refs) -> int\n\n"
+"The deep size of the objects together, as heapscope._sizes.asizeof computes\n"
+"it in Python: `mask` is the alignment less one, `classify` and `other_refs`\n"
+"are heapscope._sizes._classify and _other_refs.");
+
+static PyObject *
+hs_deep_size (PyObject         *module,
+              PyObject *const  *args,
+              Py_ssize_t        nargs)
+{
+  HsSizer sizer;
+  PyObject *tops = NULL;
+  PyObject *result = NULL;
+
+  if (nargs != 6)
+    {
+      PyErr_SetString (PyExc_TypeError, "deep_size() takes exactly 6 arguments");
+      return NULL;
+    }
+  memset (&sizer, 0, sizeof (sizer));
+  sizer.mask = PyLong_AsSsize_t (args[1]);
+  if (sizer.mask < 0 || (sizer.mask & (sizer.mask + 1)) != 0)
+    {
+      if (!PyErr_Occurred ())
+        PyErr_SetString (PyExc_ValueError, "mask must be a power of 2 less one");
+      return NULL;
+    }
+  sizer.classify = args[4];
+  sizer.other_refs = args[5];
+  sizer.keep = PyList_New (0);
+  if (sizer.keep == NULL || hs_type_table_init (&sizer.types) < 0
+      || hs_ptr_set_init (&sizer.seen, 1 << 12) < 0)
+    {
+      hs_sizer_clear (&sizer);
+      return PyErr_NoMemory ();
+    }
+  if (hs_sizer_exclude (&sizer, args[2], 0) < 0 || hs_sizer_exclude (&sizer, args[3], 1) < 0)
+    goto out;
+
+  /* The given objects, once each and not excluded, are in the seen set
+   * before any is sized: none is counted as a referent of another. */
+  tops = PyList_New (0);
+  if (tops == NULL)
+    goto out;
+  {
+    PyObject *fast = PySequence_Fast (args[0], "objs must be a sequence");
+
+    if (fast == NULL)
+      goto out;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (fast); i++)
+      {
+        PyObject *obj = PySequence_Fast_GET_ITEM (fast, i);
+        int added = hs_ptr_set_add (&sizer.seen, obj);
+
+        if (added < 0 || (added > 0 && PyList_Append (tops, obj) < 0))
+          {
+            Py_DECREF (fast);
+            if (added < 0)
+              PyErr_NoMemory ();
+            goto out;
+          }
+      }
+    Py_DECREF (fast);
+  }
+
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE (tops) && !sizer.failed; i++)
+    {
+      PyObject *top = PyList_GET_ITEM (tops, i);
+      Py_ssize_t r = hs_sizer_record (&sizer, top);
+
+      if (r < 0 || sizer.rules[r].kind == HS_KIND_SKIP)
+        continue;
+      sizer.total += hs_sizer_flat (&sizer, r, top);
+      if (sizer.rules[r].kind == HS_KIND_LEAF)
+        continue;
+      hs_sizer_expand (&sizer, top, 1);
+      while (sizer.stack_len > 0 && !sizer.failed)
+        hs_sizer_expand (&sizer, sizer.stack[--sizer.stack_len], 0);
+    }
+  if (!sizer.failed)
+    hs_sizer_count_atoms (&sizer);
+  if (!sizer.failed)
+    result = PyLong_FromSsize_t (sizer.total);
+
+out:
+  Py_XDECREF (tops);
+  hs_sizer_clear (&sizer);
+  return result;
+}
+
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
+  { "deep_size", (PyCFunction) (void (*) (void)) hs_deep_size, METH_FASTCALL, hs_deep_size_doc },
   { NULL, NULL, 0, NULL },
 };
 

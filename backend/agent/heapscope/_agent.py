@@ -58,6 +58,7 @@ import _thread
 
 from . import _codec
 from . import _census
+from . import _refs
 
 try:
     import _socket
@@ -67,6 +68,9 @@ except ImportError:         # no socket support: no agent
 # Values too widely shared to be anyone's: never excluded as planted entries.
 _SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
 
+PROTOCOL = 2
+CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
+                "path", "cancel", "repr"]
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
 
@@ -80,6 +84,8 @@ _state = {
     "lock": _thread.allocate_lock(),   # one census or write at a time
     "holder": None,         # thread ident holding the lock
     "reader": None,         # thread ident of the agent thread
+    "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
+    "cancelled": set(),     # ids of requests cancelled before they were served
 }
 
 
@@ -219,12 +225,15 @@ def greet():
     """Send the hello frame; the first frame of the session."""
     implementation = sys.implementation.name
     names = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
-    hello = {"type": "hello", "id": 0, "protocol": 1, "pid": os.getpid(),
+    capabilities = list(CAPABILITIES)
+    if _refs._sizes is not None:
+        capabilities.append("sizes")
+    hello = {"type": "hello", "id": 0, "protocol": PROTOCOL, "pid": os.getpid(),
              "python": sys.version.split()[0],
              "implementation": names.get(implementation, implementation),
              "executable": _cut(sys.executable or "", 4096),
              "accelerated": _census.accelerated(),
-             "capabilities": ["census", "snapshot"]}
+             "capabilities": capabilities}
     _locked_send(hello)
 
 
@@ -245,6 +254,9 @@ def _serve():
     sock = _state.pop("reader_sock")
     try:
         while _state["sock"] is sock:
+            if _frame_end(_state["inbox"], 0) < 0:
+                # No request waits: a cancel seen early has nothing left to cancel.
+                _state["cancelled"].clear()
             header = _read_exactly(sock, 5)
             if header is None:
                 break
@@ -276,6 +288,10 @@ def _read_exactly(sock, size):
     """
     fd = sock.fileno()
     data = bytearray()
+    inbox = _state["inbox"]
+    if inbox:
+        data += inbox[:size]
+        del inbox[:size]
     while len(data) < size:
         try:
             chunk = os.read(fd, min(size - len(data), 1 << 20))
@@ -311,20 +327,213 @@ def _answer(payload):
     _collect_containers(request, _state["serving"])
     request_id = request.get("id")
     if type(request_id) is not int or request_id < 1:
-        return _send({"type": "error", "id": 0,
-                      "message": "request without a valid \"id\""})
+        return _send(_error(0, "bad-request", "request without a valid \"id\""))
     kind = request["type"]
     if kind == "bye":
         return False
+    if kind == "cancel" or kind == "release":
+        # No reply. A cancel read here comes after its request's reply.
+        if kind == "release":
+            handles = request.get("handles")
+            if type(handles) is not list:
+                return _send(_error(request_id, "bad-request", "\"handles\" is not a list"))
+            _refs.release(handles)
+        return True
+    if request_id in _state["cancelled"]:
+        _state["cancelled"].discard(request_id)
+        return _send(_error(request_id, "cancelled", "the request was cancelled"))
     if kind == "census":
         try:
             body = _take_census()
         except Exception as error:
-            return _send({"type": "error", "id": request_id,
-                          "message": _cut("census failed: %s" % type(error).__name__)})
+            return _send(_error(request_id, "failed",
+                                "census failed: %s" % type(error).__name__))
         return _send(_census_message(request_id, body, None, False))
-    return _send({"type": "error", "id": request_id,
-                  "message": _cut("unknown request type %r" % kind)})
+    if kind in _REFS_REQUESTS:
+        try:
+            reply = _refs_reply(kind, request, request_id)
+        except _refs.Failure as failure:
+            return _send(_error(request_id, failure.code, str(failure)))
+        except Exception as error:
+            return _send(_error(request_id, "failed",
+                                "%s failed: %s" % (kind, type(error).__name__)))
+        return _send(reply)
+    return _send(_error(request_id, "unknown-request", "unknown request type %r" % kind))
+
+
+def _error(request_id, code, message):
+    return {"type": "error", "id": request_id, "code": code, "message": _cut(message)}
+
+
+# -- why is it alive? (the work is in _refs) ------------------------------------------
+
+_REFS_REQUESTS = ("instances", "object", "referrers", "path")
+
+
+def _refs_reply(kind, request, request_id):
+    allow_repr = request.get("repr", False)
+    if type(allow_repr) is not bool:
+        raise _refs.Failure("bad-request", "\"repr\" is not a boolean")
+    ctx = _refs._context(_state["own"], _state["codes"], _state["serving"],
+                         _state["reader"], _cancel_poller(request_id), allow_repr)
+    try:
+        if kind == "instances":
+            return _instances_reply(request, request_id, ctx)
+        if kind == "object":
+            return _object_reply(request, request_id, ctx)
+        if kind == "referrers":
+            return _referrers_reply(request, request_id, ctx)
+        return _path_reply(request, request_id, ctx)
+    finally:
+        ctx.clear()
+
+
+def _int_member(request, name, default, low, high):
+    value = request.get(name, default)
+    if type(value) is not int or value < low or value > high:
+        raise _refs.Failure("bad-request", "\"%s\" is not an integer in %d..%d" % (name, low, high))
+    return value
+
+
+def _handle_member(request, name):
+    return _int_member(request, name, None, 1, (1 << 53) - 1)
+
+
+def _instances_reply(request, request_id, ctx):
+    offset = _int_member(request, "offset", 0, 0, (1 << 53) - 1)
+    limit = _int_member(request, "limit", 200, 0, _refs.PAGE_MAX)
+    order = request.get("order", "flat")
+    if order != "flat" and order != "deep":
+        raise _refs.Failure("bad-request", "\"order\" is neither \"flat\" nor \"deep\"")
+    if order == "deep" and _refs._sizes is None:
+        raise _refs.Failure("unsupported", "deep sizes need the sizes module")
+    if "list" in request and request["list"] is not None:
+        handle = _handle_member(request, "list")
+    else:
+        type_name = request.get("type_name")
+        if type(type_name) is not str:
+            raise _refs.Failure("bad-request", "\"type_name\" is not a string")
+        handle = _refs.instances_list(type_name, order, ctx)
+    record, page = _refs.instances_page(handle, offset, limit, ctx)
+    return {"type": "instances", "id": request_id, "type_name": record[0], "order": record[1],
+            "list": handle, "total": len(record[2]), "offset": offset, "objects": page}
+
+
+def _object_reply(request, request_id, ctx):
+    obj = _refs.resolve(_handle_member(request, "handle"))
+    detail = _int_member(request, "detail", 2, 0, 16)
+    body = _refs.summary(obj, ctx)
+    sizes = _refs._sizes
+    cls = type(obj)
+    basic = item = deep = None
+    if sizes is not None:
+        try:
+            basic = int(sizes.basicsize(obj))
+            item = int(sizes.itemsize(obj))
+        except Exception:
+            basic = item = None
+        deep = _refs.deep_size(obj)
+    if basic is None:
+        basic = _refs._type_basicsize(cls)
+        item = _refs._type_itemsize(cls)
+    body["basic"] = basic
+    body["item"] = item
+    body["deep"] = deep
+    body["sizes"] = _refs.size_tree(obj, detail)
+    total, found = _refs.referents(obj, ctx, _refs.REFERENTS_MAX)
+    referents = []
+    for pair in found:
+        entry = _refs.summary(pair[0], ctx)
+        entry["edge"] = pair[1]
+        referents.append(entry)
+    del found, obj
+    return {"type": "object", "id": request_id, "object": body,
+            "total": total, "referents": referents}
+
+
+def _referrers_reply(request, request_id, ctx):
+    handle = _handle_member(request, "handle")
+    obj = _refs.resolve(handle)
+    limit = _int_member(request, "limit", 100, 0, _refs.PAGE_MAX)
+    total, found = _refs.referrers(obj, ctx, limit)
+    entries = []
+    for pair in found:
+        entries.append(_refs.referrer_entry(pair, ctx))
+    del found, obj
+    return {"type": "referrers", "id": request_id, "handle": handle,
+            "total": total, "referrers": entries}
+
+
+def _path_reply(request, request_id, ctx):
+    handle = _handle_member(request, "handle")
+    obj = _refs.resolve(handle)
+    steps = _refs.path(obj, ctx)
+    entries = []
+    for pair in steps or ():
+        entries.append(_refs.referrer_entry(pair, ctx))
+    del obj
+    return {"type": "path", "id": request_id, "handle": handle,
+            "found": steps is not None, "steps": entries}
+
+
+# -- cancel: looking at the socket during a long request ------------------------------------
+
+def _cancel_poller(request_id):
+    """A function the long work calls now and then: True once `request_id` is cancelled.
+
+    It reads what the app has sent without blocking, keeps it in the inbox,
+    and takes the cancel frames out (ids into _state["cancelled"]).
+    """
+    def poll():
+        _read_available()
+        return request_id in _state["cancelled"]
+    return poll
+
+
+def _read_available():
+    sock = _state["sock"]
+    if sock is None:
+        return
+    inbox = _state["inbox"]
+    while True:
+        try:
+            chunk = sock.recv(1 << 16, _socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            break
+        except OSError:
+            break
+        if not chunk:
+            break
+        inbox += chunk
+    position = 0
+    while True:
+        end = _frame_end(inbox, position)
+        if end < 0:
+            break
+        try:
+            message = _codec.decode_payload(bytes(inbox[position + 5:end]))
+        except _codec.ProtocolError:
+            message = None
+        if (message is not None and message["type"] == "cancel"
+                and type(message.get("request")) is int):
+            _state["cancelled"].add(message["request"])
+            del inbox[position:end]
+        else:
+            position = end
+        message = None
+
+
+def _frame_end(data, position):
+    """The end of the complete frame at `position` of `data`, or -1."""
+    if len(data) - position < 5:
+        return -1
+    try:
+        size = _codec.parse_header(bytes(data[position:position + 5]))
+    except _codec.ProtocolError:
+        return -1
+    if len(data) - position - 5 < size:
+        return -1
+    return position + 5 + size
 
 
 def _collect_containers(value, found):
@@ -343,7 +552,7 @@ def _collect_containers(value, found):
 # -- census, sending ----------------------------------------------------------------
 
 def _take_census():
-    own = _state["own"] + _state["serving"]
+    own = _state["own"] + _state["serving"] + _refs.kept_containers()
     own.append(own)         # the list is the census's own object too
     try:
         return _census.census(own, _state["codes"], _state["started"])

@@ -345,7 +345,7 @@ def _limit_rows(rows):
 _memory = {"fd": -1, "pid": -1, "keys_offset": None}
 
 
-def _memory_fd():
+def memory_fd():
     """A file descriptor on /proc/self/mem for this process (reopened after fork)."""
     pid = os.getpid()
     if _memory["pid"] != pid:
@@ -362,21 +362,21 @@ def _memory_fd():
     return _memory["fd"]
 
 
-def _read_word(fd, address):
+def read_word(fd, address):
     data = os.pread(fd, _POINTER, address)
     if len(data) != _POINTER:
         raise OSError("short read")
     return int.from_bytes(data, sys.byteorder)
 
 
-def _read_byte(fd, address):
+def read_byte(fd, address):
     data = os.pread(fd, 1, address)
     if len(data) != 1:
         raise OSError("short read")
     return data[0]
 
 
-def _cached_keys_offset(fd, cls):
+def cached_keys_offset(fd, cls):
     """Offset of PyHeapTypeObject.ht_cached_keys, found next to ht_name/ht_qualname.
 
     The layout is `ht_name, ht_slots, ht_qualname, ht_cached_keys` on 3.8-3.13;
@@ -401,16 +401,16 @@ def _cached_keys_offset(fd, cls):
 
 def _shared_slots(fd, cls):
     """dk_nentries + dk_usable of the class's shared keys: a new instance's slot count."""
-    offset = _cached_keys_offset(fd, cls)
+    offset = cached_keys_offset(fd, cls)
     if offset < 0:
         return 0
-    keys = _read_word(fd, id(cls) + offset)
+    keys = read_word(fd, id(cls) + offset)
     if not keys:
         return 0
-    return _read_word(fd, keys + 16) + _read_word(fd, keys + 24)
+    return read_word(fd, keys + 16) + read_word(fd, keys + 24)
 
 
-def _round_up(value, unit):
+def round_up(value, unit):
     return (value + unit - 1) // unit * unit
 
 
@@ -425,7 +425,8 @@ _VALUES_TAGGED = 2    # 3.12: dict-or-values word, tagged with bit 0 for values
 _VALUES_INLINE = 3    # 3.13+: values embedded after the object header
 
 
-def _plan(cls, fd):
+def size_plan(cls, fd):
+    """How objects of `cls` are sized: (size_kind, preheader, values_kind, values_bytes, traverse)."""
     flags = _type_flags(cls)
     method = _lookup(cls, "__sizeof__")
     size_kind = _SIZE_FALLBACK
@@ -446,7 +447,7 @@ def _plan(cls, fd):
             values_kind = _VALUES_TAGGED if _VERSION >= (3, 12) else _VALUES_POINTER
             slots = _shared_slots(fd, cls)
             if slots:
-                values_bytes = _round_up(slots + 2, _POINTER) + _POINTER * slots
+                values_bytes = round_up(slots + 2, _POINTER) + _POINTER * slots
     return (size_kind, preheader, values_kind, values_bytes, bool(flags & _HAVE_GC))
 
 
@@ -463,23 +464,24 @@ def _fallback_size(obj, cls, preheader):
 def _values_size(obj, kind, values_bytes, fd):
     try:
         if kind == _VALUES_POINTER:
-            return values_bytes if _read_word(fd, id(obj) - 4 * _POINTER) else 0
+            return values_bytes if read_word(fd, id(obj) - 4 * _POINTER) else 0
         if kind == _VALUES_TAGGED:
-            return values_bytes if _read_word(fd, id(obj) - 3 * _POINTER) & 1 else 0
-        capacity = _read_byte(fd, id(obj) + 2 * _POINTER)
+            return values_bytes if read_word(fd, id(obj) - 3 * _POINTER) & 1 else 0
+        capacity = read_byte(fd, id(obj) + 2 * _POINTER)
         if capacity > values_bytes:
             capacity += 1
-        return _round_up(capacity, _POINTER) + _POINTER * (capacity + 1)
+        return round_up(capacity, _POINTER) + _POINTER * (capacity + 1)
     except OSError:
         return 0
 
 
-def _account(obj, cls, plans, totals, fd):
-    """Count one object; return whether to follow its references."""
-    plan = plans.get(id(cls))
-    if plan is None:
-        plan = plans[id(cls)] = _plan(cls, fd)
-    size_kind, preheader, values_kind, values_bytes, traverse = plan
+def object_size(obj, cls, plan, fd):
+    """The size charged for `obj` (of type `cls`), as "Sizes" above says.
+
+    `plan` is ``size_plan(cls, fd)``, `fd` is ``memory_fd()`` (or -1 where the
+    inline values cannot be read). Shared with ``_sizes.flatsize``.
+    """
+    size_kind, preheader, values_kind, values_bytes, _ = plan
     if size_kind == _SIZE_GETSIZEOF:
         try:
             size = _getsizeof(obj)
@@ -489,6 +491,16 @@ def _account(obj, cls, plans, totals, fd):
         size = _fallback_size(obj, cls, preheader)
     if values_kind:
         size += _values_size(obj, values_kind, values_bytes, fd)
+    return size
+
+
+def _account(obj, cls, plans, totals, fd):
+    """Count one object; return whether to follow its references."""
+    plan = plans.get(id(cls))
+    if plan is None:
+        plan = plans[id(cls)] = size_plan(cls, fd)
+    size = object_size(obj, cls, plan, fd)
+    traverse = plan[4]
     source = None
     if cls is _FunctionType:
         source = _str_str(_function_name(obj))
@@ -530,7 +542,7 @@ def walk_pure(own, codes):
     alive = []          # holds visited objects so that their ids stay unique
     plans = {}          # id(type) -> plan; ids, because a metaclass may define __hash__
     totals = {}         # row key -> [type, source, count, size]
-    fd = _memory_fd() if _VERSION >= (3, 11) else -1
+    fd = memory_fd() if _VERSION >= (3, 11) else -1
     frame_type = _FrameType
     stack = []
     for root in roots:

@@ -1,0 +1,1054 @@
+"""Why is it alive? Handles, instances, referrers and paths to a root.
+
+Handles
+    Every object a reply names gets a handle: an int >= 1, never reused in a
+    run. The handle table holds the object (pins it) until the app releases the
+    handle, so a handle can never come to name another object that reuses the
+    address; while pinned, an object always gets the same handle back, which
+    lets the app spot a cycle by handle. The table hangs from this module, an
+    agent object: the census neither counts nor follows it, and no reply ever
+    lists it (nor any other container of the agent) as a referrer.
+
+Which objects
+    ``instances`` lists what the census would count under a row name: the same
+    walk (tracked roots, untracked referents followed), the same exclusions.
+    The sorted list is pinned under a list handle, a snapshot of the moment of
+    the first page: the next pages come from it at once, and it is dropped
+    when the app releases the list handle. (Re-walking a 1 M-object heap and
+    re-sorting for every page of 200 would cost the first page's time again
+    each time.)
+
+Referrers
+    One scan of every object the collector tracks (``_refaccel.scan``, a hash
+    set of targets; ``gc.get_referrers`` checks its targets one by one) for
+    each step, nothing kept between requests: a reply is always about the heap
+    as it is when the request is served. An intermediate ``__dict__`` is
+    collapsed into its owner (instance, module, class), a closure cell into the
+    function holding it, which takes one more scan each. Running frames do not
+    expose their locals to the collector from 3.11 on, so the frames of the
+    program's threads are read directly (``frame.f_locals``; before 3.13 that
+    makes the frame's locals dict, as a debugger does).
+
+Safe text
+    No code of the program runs unless the request allows ``repr``: the text
+    is built from the type, the address and a few plain attribute values (None,
+    bool, int, float, short str) read from inline values, an existing
+    ``__dict__`` or ``__slots__`` -- never by ``getattr``, never creating a
+    ``__dict__``. An allowed ``repr`` runs under a line tracer that stops it
+    after REPR_SECONDS (time spent inside one C call cannot be cut), its
+    text is cut to REPR_CHARS, and an exception becomes "<repr raised X>".
+"""
+
+import gc
+import os
+import sys
+import time
+
+from . import _census
+
+try:
+    from . import _refaccel
+except ImportError:
+    _refaccel = None
+if os.environ.get("HEAPSCOPE_ACCEL", "1") == "0":
+    _refaccel = None
+
+# The sizes module is written beside this one; imported at start-up, when it
+# exists, so that its objects are the agent's.
+try:
+    from . import _sizes
+except ImportError:
+    _sizes = None
+
+PAGE_MAX = 1000             # objects in one reply at most
+REFERENTS_MAX = 100
+REPR_CHARS = 200
+REPR_SECONDS = 0.5
+TEXT_STR_CHARS = 40         # a str attribute shown in a safe text
+TEXT_ATTRIBUTES = 4
+POLL_EVERY = 2000           # objects sized between two looks for a cancel
+
+
+class Failure(Exception):
+    """A request that gets an error reply with `code`."""
+
+    def __init__(self, code, message):
+        Exception.__init__(self, message)
+        self.code = code
+
+
+class _ReprTimeout(BaseException):
+    pass
+
+
+def _sample_cell():
+    value = None
+
+    def inner():
+        return value
+    return inner.__closure__[0]
+
+
+def _sample_generator():
+    yield None
+
+
+_FunctionType = _census._FunctionType
+_FrameType = _census._FrameType
+_ModuleType = _census._ModuleType
+_CodeType = _census._CodeType
+_CellType = type(_sample_cell())
+_GeneratorType = type(_sample_generator())
+_GENERATOR_CODES = ((_GeneratorType, _GeneratorType.__dict__["gi_code"].__get__),)
+_MemberDescriptor = type(_FunctionType.__dict__["__globals__"])
+_MappingProxy = type(type.__dict__)
+_in_mro = _census._in_mro
+_type_dict = _census._type_dict
+_module_dict = _census._module_dict
+_str_str = _census._str_str
+_frame_code = _census._frame_code
+_code_name = _census._code_name
+_frame_back = _FrameType.__dict__["f_back"].__get__
+_frame_locals = _FrameType.__dict__["f_locals"].__get__
+_frame_globals = _FrameType.__dict__["f_globals"].__get__
+_frame_lineno = _FrameType.__dict__["f_lineno"].__get__
+_code_filename = _CodeType.__dict__["co_filename"].__get__
+_code_freevars = _CodeType.__dict__["co_freevars"].__get__
+_function_closure = _FunctionType.__dict__["__closure__"].__get__
+_function_code = _FunctionType.__dict__["__code__"].__get__
+_function_qualname = _FunctionType.__dict__["__qualname__"].__get__
+_type_basicsize = type.__dict__["__basicsize__"].__get__
+_type_itemsize = type.__dict__["__itemsize__"].__get__
+_type_name = _census._type_name
+_get_referents = gc.get_referents
+_MISSING = _census._MISSING
+_ATOMS = (type(None), bool, int, float)
+
+# The handle table: handle -> object, id(object) -> handle, list handle -> [...].
+_handles = {"next": 1, "objects": {}, "ids": {}, "lists": {}}
+# Caches filled on first use (made now, so they are the agent's).
+_cache = {"own_ids": set(), "code_ids": set(), "ready": False}
+_match = {"name": None}
+_trace = {"deadline": 0.0}
+
+
+# -- handles ------------------------------------------------------------------
+
+def pin(obj):
+    """The handle of `obj`, pinning it: the same handle while it stays pinned."""
+    objects = _handles["objects"]
+    handle = _handles["ids"].get(id(obj))
+    if handle is not None and objects.get(handle, _MISSING) is obj:
+        return handle
+    handle = _new_handle()
+    objects[handle] = obj
+    _handles["ids"][id(obj)] = handle
+    return handle
+
+
+def _new_handle():
+    handle = _handles["next"]
+    _handles["next"] = handle + 1
+    return handle
+
+
+def release(handles):
+    """Drop the handles (objects and lists); unknown ones are ignored."""
+    objects = _handles["objects"]
+    ids = _handles["ids"]
+    for handle in handles:
+        obj = objects.pop(handle, _MISSING)
+        if obj is not _MISSING:
+            if ids.get(id(obj)) == handle:
+                del ids[id(obj)]
+            del obj
+        else:
+            _handles["lists"].pop(handle, None)
+
+
+def resolve(handle):
+    obj = _handles["objects"].get(handle, _MISSING)
+    if obj is _MISSING:
+        raise Failure("stale", "this object no longer exists")
+    return obj
+
+
+def kept_containers():
+    """The containers the agent made at run time and keeps (the census excludes them)."""
+    found = []
+    for record in _handles["lists"].values():
+        found.append(record)
+        found.append(record[2])
+        found.append(record[3])
+    return found
+
+
+def pinned_count():
+    return len(_handles["objects"]) + len(_handles["lists"])
+
+
+# -- a request's context --------------------------------------------------------
+
+def _context(own, codes, serving, agent_thread, poll, allow_repr):
+    """What a request needs: the ids to leave out, the program's frames, caches.
+
+    Every container made here that may hold a program object is registered in
+    ctx["skip"], so that no scan reports it.
+    """
+    if not _cache["ready"]:
+        own_ids = _cache["own_ids"]
+        for obj in own:
+            own_ids.add(id(obj))
+        code_ids = _cache["code_ids"]
+        for code in codes:
+            code_ids.add(id(code))
+        _cache["ready"] = True
+    skip = set(_cache["own_ids"])
+    ctx = {"skip": skip, "codes": _cache["code_ids"], "poll": poll,
+           "repr": allow_repr, "names": {}, "plans": {}, "fd": -1,
+           "objects": None, "frames": [], "frame_ids": set(), "locals_ids": {},
+           "module_dicts": {}, "agent_thread": agent_thread}
+    for value in (skip, ctx, ctx["names"], ctx["frames"], ctx["frame_ids"],
+                  ctx["locals_ids"], ctx["module_dicts"], own, codes, serving,
+                  _handles, _handles["objects"], _handles["ids"], _handles["lists"], _cache):
+        skip.add(id(value))
+    for obj in serving:
+        skip.add(id(obj))
+    for record in _handles["lists"].values():
+        skip.add(id(record))
+        skip.add(id(record[2]))
+        skip.add(id(record[3]))
+    if _census._VERSION >= (3, 11):
+        ctx["fd"] = _census.memory_fd()
+    return ctx
+
+
+def _scratch(ctx, container):
+    ctx["skip"].add(id(container))
+    return container
+
+
+def _prepare_heap(ctx, frames=True):
+    """List the tracked objects once, and (for referrers) the program's running frames."""
+    if ctx["objects"] is not None:
+        return
+    modules = ctx["module_dicts"]
+    for module in dict.values(sys.modules):
+        if _in_mro(type(module), _ModuleType):
+            namespace = _module_dict(module)
+            if type(namespace) is dict:
+                modules[id(namespace)] = module
+    if frames:
+        _read_frames(ctx)
+    ctx["objects"] = _scratch(ctx, gc.get_objects())
+
+
+def _read_frames(ctx):
+    current = _scratch(ctx, sys._current_frames())
+    frames = ctx["frames"]
+    codes = ctx["codes"]
+    for ident in current:
+        if ident == ctx["agent_thread"]:
+            continue
+        frame = current[ident]
+        while frame is not None:
+            code = _frame_code(frame)
+            if id(code) not in codes:
+                ctx["frame_ids"].add(id(frame))
+                local = _frame_locals(frame)
+                if local is not _frame_globals(frame):
+                    kind = type(local)
+                    if kind is dict or _type_name(kind) == "FrameLocalsProxy":
+                        frames.append(_scratch(ctx, [frame, local]))
+                        ctx["locals_ids"][id(local)] = frame
+            frame = _frame_back(frame)
+        del frame
+    current.clear()
+
+
+def _scan(ctx, targets):
+    """(referrers, indexes): the objects referring to each of `targets`."""
+    _prepare_heap(ctx)
+    _scratch(ctx, targets)
+    descend = False
+    for target in targets:
+        if not gc.is_tracked(target):
+            descend = True
+            break
+    if _refaccel is not None:
+        found = _refaccel.scan(ctx["objects"], targets, ctx["skip"], ctx["codes"], descend)
+    else:
+        found = _scan_pure(ctx, targets, descend)
+    referrers = _scratch(ctx, found[0])
+    indexes = found[1]
+    del found
+    # Generators and coroutines running the agent's code are the agent's too.
+    codes = ctx["codes"]
+    keep = _scratch(ctx, [])
+    kept_indexes = []
+    for position in range(len(referrers)):
+        referrer = referrers[position]
+        code = _generator_code(referrer)
+        if code is None or id(code) not in codes:
+            keep.append(referrer)
+            kept_indexes.append(indexes[position])
+    return keep, kept_indexes
+
+
+def _generator_code(obj):
+    kind = type(obj)
+    for pair in _GENERATOR_CODES:
+        if kind is pair[0]:
+            return pair[1](obj)
+    return None
+
+
+def _scan_pure(ctx, targets, descend):
+    """The scan without the C module: gc.get_referrers, then the census's walk if needed."""
+    wanted = _scratch(ctx, {})
+    for index in range(len(targets)):
+        wanted[id(targets[index])] = index
+    skip = ctx["skip"]
+    codes = ctx["codes"]
+    referrers = _scratch(ctx, [])
+    indexes = []
+    stack = _scratch(ctx, [])
+    seen = set()
+    for root in ctx["objects"]:
+        if id(root) in skip or (type(root) is _FrameType and id(_frame_code(root)) in codes):
+            continue
+        stack.append(root)
+        while stack:
+            obj = stack.pop()
+            matched = set()
+            for ref in _get_referents(obj):
+                index = wanted.get(id(ref))
+                if index is not None and index not in matched:
+                    matched.add(index)
+                    referrers.append(obj)
+                    indexes.append(index)
+                if (descend and not gc.is_tracked(ref) and id(ref) not in seen
+                        and id(ref) not in skip):
+                    seen.add(id(ref))
+                    stack.append(ref)
+    obj = root = None
+    return referrers, indexes
+
+
+# -- names, sizes, text ---------------------------------------------------------------
+
+def row_name(obj, ctx):
+    cls = type(obj)
+    if cls is _FunctionType:
+        return _census.row_name(cls, _str_str(_census._function_name(obj)))
+    if cls is _FrameType:
+        return _census.row_name(cls, _str_str(_code_name(_frame_code(obj))))
+    if cls is _ModuleType:
+        return _census.row_name(cls, obj)
+    names = ctx["names"]
+    name = names.get(id(cls))
+    if name is None:
+        name = names[id(cls)] = _census.row_name(cls, None)
+    return name
+
+
+def flat_size(obj, ctx):
+    if _sizes is not None:
+        try:
+            return int(_sizes.flatsize(obj))
+        except Exception:
+            pass
+    cls = type(obj)
+    plan = ctx["plans"].get(id(cls))
+    if plan is None:
+        plan = ctx["plans"][id(cls)] = _census.size_plan(cls, ctx["fd"])
+    return _census.object_size(obj, cls, plan, ctx["fd"])
+
+
+def deep_size(obj):
+    if _sizes is None:
+        return None
+    try:
+        return int(_sizes.asizeof(obj))
+    except Exception:
+        return None
+
+
+def summary(obj, ctx):
+    """The object summary of PROTOCOL.md; pins the object."""
+    return {"handle": pin(obj), "type": row_name(obj, ctx), "address": id(obj),
+            "flat": flat_size(obj, ctx), "text": text(obj, ctx)}
+
+
+def text(obj, ctx):
+    if ctx["repr"]:
+        return guarded_repr(obj)
+    return safe_text(obj, ctx)
+
+
+def safe_text(obj, ctx):
+    """A short description that runs no code of the program."""
+    cls = type(obj)
+    plain = _plain_value(obj, 60)
+    if plain is not None:
+        return plain
+    name = row_name(obj, ctx)
+    if cls is _ModuleType:
+        return name
+    if cls is _FunctionType:
+        return "function %s" % _str_str(_function_qualname(obj))
+    if cls is _FrameType:
+        code = _frame_code(obj)
+        return "frame of %s at %s:%d" % (_str_str(_code_name(code)),
+                                         _str_str(_code_filename(code)), _frame_lineno(obj))
+    if _in_mro(cls, type):
+        return "class %s" % _census._strip_class_brackets(_census._class_str(obj))
+    for base in (dict, list, tuple, set, frozenset, bytearray):
+        if _in_mro(cls, base):
+            count = base.__len__(obj)
+            return "%s of %d item%s" % (name, count, "" if count == 1 else "s")
+    description = "%s at 0x%x" % (name, id(obj))
+    shown = []
+    for pair in attributes(obj, ctx):
+        value = _plain_value(pair[1], TEXT_STR_CHARS)
+        if value is not None and type(pair[0]) is str:
+            shown.append("%s=%s" % (pair[0], value))
+            if len(shown) == TEXT_ATTRIBUTES:
+                break
+    if shown:
+        description += " (" + ", ".join(shown) + ")"
+    return description
+
+
+def _plain_value(value, chars):
+    """The repr of an atom (None, bool, int, float, str, bytes) by its type's C code, or None."""
+    kind = type(value)
+    if value is None or kind is bool:
+        return repr(value)
+    if kind is int:
+        if int.bit_length(value) > 128:
+            return "int of %d bits" % int.bit_length(value)
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value)
+    if kind is str:
+        if len(value) > chars:
+            return str.__repr__(value[:chars]) + "\u2026"
+        return str.__repr__(value)
+    if kind is bytes:
+        if len(value) > chars:
+            return bytes.__repr__(value[:chars]) + "\u2026"
+        return bytes.__repr__(value)
+    return None
+
+
+def _key_text(key, ctx):
+    plain = _plain_value(key, REPR_CHARS)
+    if plain is not None:
+        return plain
+    if type(key) is tuple and len(key) <= 8:
+        parts = []
+        for item in key:
+            parts.append(_key_text(item, ctx))
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    return safe_text(key, ctx)
+
+
+def _trace_calls(frame, event, arg):
+    if time.monotonic() > _trace["deadline"]:
+        raise _ReprTimeout()
+    return _trace_calls
+
+
+def guarded_repr(obj):
+    """repr(obj), bounded in time and length, never raising."""
+    previous = sys.gettrace()
+    _trace["deadline"] = time.monotonic() + REPR_SECONDS
+    sys.settrace(_trace_calls)
+    try:
+        result = repr(obj)
+    except _ReprTimeout:
+        return "<repr took longer than %g s>" % REPR_SECONDS
+    except BaseException as error:
+        return "<repr raised %s>" % _str_str(_type_name(type(error)))
+    finally:
+        sys.settrace(previous)
+    if type(result) is not str:
+        return "<repr returned no str>"
+    if len(result) > REPR_CHARS:
+        result = result[:REPR_CHARS] + "\u2026"
+    return result
+
+
+# -- attributes, edges ------------------------------------------------------------
+
+def instance_dict(obj, ctx):
+    """The instance's __dict__ if it has one already, else None; never makes one."""
+    if _refaccel is not None:
+        return _refaccel.instance_dict(obj)
+    cls = type(obj)
+    if _census._VERSION >= (3, 11) and _census._type_flags(cls) & _census._MANAGED_DICT:
+        if ctx["fd"] < 0:
+            return None
+        try:
+            word = _census.read_word(ctx["fd"], id(obj) - 3 * _census._POINTER)
+        except OSError:
+            return None
+        if _census._VERSION[:2] == (3, 12) and word & 1:
+            return None
+        for ref in _get_referents(obj):
+            if type(ref) is dict and id(ref) == word:
+                return ref
+        return None
+    if _census._VERSION < (3, 11):
+        descriptor = _census._lookup(cls, "__dict__")
+        if descriptor is not None and type(descriptor).__name__ == "getset_descriptor":
+            for ref in _get_referents(obj):
+                if type(ref) is dict:
+                    try:
+                        namespace = descriptor.__get__(obj, cls)
+                    except Exception:
+                        return None
+                    return namespace if type(namespace) is dict else None
+    return None
+
+
+def attributes(obj, ctx):
+    """[[name, value], ...]: inline values, the existing __dict__, then __slots__."""
+    found = []
+    if _refaccel is not None:
+        inline = _refaccel.inline_attributes(obj)
+        if inline is not None:
+            found.extend(inline)
+    namespace = instance_dict(obj, ctx)
+    if namespace is not None:
+        for pair in dict.items(namespace):
+            found.append([pair[0], pair[1]])
+    cls = type(obj)
+    mro = _census._type_mro(cls)
+    for base in mro or ():
+        if base is object:
+            continue
+        for name, descriptor in dict.items(_class_namespace(base)):
+            if type(descriptor) is _MemberDescriptor:
+                try:
+                    found.append([name, descriptor.__get__(obj, cls)])
+                except Exception:
+                    pass
+    return found
+
+
+def _key_of(namespace, target):
+    for pair in dict.items(namespace):
+        if pair[1] is target:
+            return pair[0]
+    return _MISSING
+
+
+def _index_of(sequence, target):
+    kind = list if _in_mro(type(sequence), list) else tuple
+    items = kind.__getitem__(sequence, slice(None)) if type(sequence) is not kind else sequence
+    index = 0
+    for item in items:
+        if item is target:
+            return index
+        index += 1
+    return -1
+
+
+def edge(referrer, target, ctx):
+    """How `referrer` refers to `target`, without collapsing anything."""
+    cls = type(referrer)
+    if _in_mro(cls, dict):
+        key = _key_of(referrer, target)
+        if key is not _MISSING:
+            return {"kind": "key", "name": _key_text(key, ctx)}
+    elif _in_mro(cls, list) or _in_mro(cls, tuple):
+        index = _index_of(referrer, target)
+        if index >= 0:
+            return {"kind": "index", "index": index}
+    elif cls is _FrameType:
+        name = _local_name(_frame_locals(referrer), target)
+        if name is not None:
+            return {"kind": "local", "name": name}
+        return {"kind": "referent"}
+    elif _in_mro(cls, _ModuleType):
+        namespace = _module_dict(referrer)
+        if type(namespace) is dict:
+            key = _key_of(namespace, target)
+            if key is not _MISSING:
+                return _named("global", key, ctx)
+        return {"kind": "referent"}
+    elif _in_mro(cls, type):
+        key = _key_of_class(referrer, target)
+        if key is not _MISSING:
+            return _named("class-attribute", key, ctx)
+        return {"kind": "referent"}
+    elif cls is _FunctionType or cls is _CellType:
+        return {"kind": "referent"}
+    for pair in attributes(referrer, ctx):
+        if pair[1] is target:
+            return _named("attribute", pair[0], ctx)
+    return {"kind": "referent"}
+
+
+def _named(kind, key, ctx):
+    if type(key) is str:
+        return {"kind": kind, "name": key}
+    return {"kind": kind, "name": _key_text(key, ctx)}
+
+
+def _key_of_class(cls, target):
+    return _key_of(_class_namespace(cls), target)
+
+
+def _class_namespace(cls):
+    """The dict behind type.__dict__ (the mapping proxy refers to it)."""
+    for ref in _get_referents(_type_dict(cls)):
+        if type(ref) is dict:
+            return ref
+    return {}
+
+
+def _local_name(local, target):
+    if type(local) is not dict and _type_name(type(local)) != "FrameLocalsProxy":
+        return None
+    for name in local:
+        if local[name] is target and type(name) is str:
+            return name
+    return None
+
+
+def root_kind(obj, ctx):
+    cls = type(obj)
+    if _in_mro(cls, _ModuleType):
+        return "module"
+    if _in_mro(cls, type):
+        return "class"
+    if obj is sys.modules:
+        return "sys.modules"
+    if cls is _FrameType and id(obj) in ctx["frame_ids"]:
+        return "frame"
+    return None
+
+
+def _dict_owner(namespace, candidates, ctx):
+    """The module, class, frame or instance whose namespace `namespace` is, or None."""
+    module = ctx["module_dicts"].get(id(namespace))
+    if module is not None:
+        return module
+    frame = ctx["locals_ids"].get(id(namespace))
+    if frame is not None:
+        return frame
+    for candidate in candidates:
+        cls = type(candidate)
+        if _in_mro(cls, _ModuleType):
+            if _module_dict(candidate) is namespace:
+                return candidate
+        elif _in_mro(cls, type):
+            if _class_namespace(candidate) is namespace:
+                return candidate
+        elif instance_dict(candidate, ctx) is namespace:
+            return candidate
+    return None
+
+
+def _owned_edge(owner, namespace, target, ctx):
+    key = _key_of(namespace, target)
+    if key is _MISSING:
+        return {"kind": "referent"}
+    cls = type(owner)
+    if _in_mro(cls, _ModuleType):
+        return _named("global", key, ctx)
+    if _in_mro(cls, type):
+        return _named("class-attribute", key, ctx)
+    if cls is _FrameType:
+        return _named("local", key, ctx)
+    return _named("attribute", key, ctx)
+
+
+def _closure_name(function, cell):
+    closure = _function_closure(function)
+    if closure is None:
+        return None
+    names = _code_freevars(_function_code(function))
+    for index in range(len(closure)):
+        if closure[index] is cell and index < len(names):
+            return names[index]
+    return None
+
+
+# -- referrers ------------------------------------------------------------------
+
+def referrers(target, ctx, limit):
+    """(total, [[referrer, edge], ...]): the first `limit` referrers, dicts and
+    cells collapsed into their owners (one owner each, so the total is the
+    count before collapsing)."""
+    _prepare_heap(ctx)
+    result = _scratch(ctx, [])
+    seen = set()
+    total = 0
+    for pair in ctx["frames"]:
+        name = _local_name(pair[1], target)
+        if name is not None:
+            total += 1
+            if len(result) < limit:
+                _add(result, seen, pair[0], {"kind": "local", "name": name}, ctx)
+    found = _scan(ctx, _scratch(ctx, [target]))[0]
+    namespaces = _scratch(ctx, [])
+    cells = _scratch(ctx, [])
+    for referrer in found:
+        if id(referrer) in ctx["locals_ids"]:
+            continue                    # a frame's locals: the frame is listed
+        total += 1
+        if len(result) + len(namespaces) + len(cells) >= limit:
+            continue
+        owner = ctx["module_dicts"].get(id(referrer))
+        if owner is not None:
+            _add(result, seen, owner, _owned_edge(owner, referrer, target, ctx), ctx)
+        elif type(referrer) is dict:
+            namespaces.append(referrer)
+        elif type(referrer) is _CellType:
+            cells.append(referrer)
+        else:
+            _add(result, seen, referrer, edge(referrer, target, ctx), ctx)
+    if namespaces or cells:
+        _collapse(target, namespaces, cells, result, seen, ctx)
+    return total, result
+
+
+def _add(result, seen, referrer, label, ctx):
+    if id(referrer) not in seen:
+        seen.add(id(referrer))
+        result.append(_scratch(ctx, [referrer, label]))
+
+
+def _collapse(target, namespaces, cells, result, seen, ctx):
+    targets = _scratch(ctx, namespaces + cells)
+    found, indexes = _scan(ctx, targets)
+    candidates = _scratch(ctx, [])
+    for index in range(len(targets)):
+        candidates.append(_scratch(ctx, []))
+    for position in range(len(found)):
+        candidates[indexes[position]].append(found[position])
+    for index in range(len(namespaces)):
+        namespace = namespaces[index]
+        owner = _dict_owner(namespace, candidates[index], ctx)
+        if owner is None:
+            _add(result, seen, namespace, edge(namespace, target, ctx), ctx)
+        else:
+            _add(result, seen, owner, _owned_edge(owner, namespace, target, ctx), ctx)
+    if not cells:
+        return
+    closures = _scratch(ctx, [])
+    closure_cells = _scratch(ctx, [])
+    for index in range(len(cells)):
+        for holder in candidates[len(namespaces) + index]:
+            if type(holder) is tuple:
+                closures.append(holder)
+                closure_cells.append(cells[index])
+    functions = _scratch(ctx, [])
+    if closures:
+        found, indexes = _scan(ctx, closures)
+        for position in range(len(found)):
+            function = found[position]
+            if type(function) is _FunctionType:
+                name = _closure_name(function, closure_cells[indexes[position]])
+                if name is not None:
+                    functions.append(closure_cells[indexes[position]])
+                    _add(result, seen, function, {"kind": "closure", "name": name}, ctx)
+    for cell in cells:
+        named = False
+        for done in functions:
+            if done is cell:
+                named = True
+        if not named:
+            _add(result, seen, cell, {"kind": "referent"}, ctx)
+
+
+def referrer_entry(pair, ctx):
+    entry = summary(pair[0], ctx)
+    entry["edge"] = pair[1]
+    entry["root"] = root_kind(pair[0], ctx)
+    return entry
+
+
+# -- referents ------------------------------------------------------------------
+
+def referents(obj, ctx, limit):
+    """(total, [[referent, edge], ...]): what `obj` refers to, its namespace
+    expanded (an instance's attributes, a module's globals, a class's
+    attributes); edges for the first `limit` only."""
+    chosen = _scratch(ctx, [])
+    seen = set()
+    skip = ctx["skip"]
+    cls = type(obj)
+    namespace = None
+    kind = "attribute"
+    if _in_mro(cls, _ModuleType):
+        namespace = _module_dict(obj)
+        kind = "global"
+    elif _in_mro(cls, type):
+        namespace = _class_namespace(obj)
+        kind = "class-attribute"
+    elif not _in_mro(cls, dict):
+        namespace = instance_dict(obj, ctx)
+    total = 0
+    if type(namespace) is dict:
+        seen.add(id(namespace))
+        for pair in dict.items(namespace):
+            if id(pair[1]) not in skip and id(pair[1]) not in seen:
+                seen.add(id(pair[1]))
+                total += 1
+                if len(chosen) < limit:
+                    chosen.append(_scratch(ctx, [pair[1], _named(kind, pair[0], ctx)]))
+    position = 0
+    sequence = _in_mro(cls, list) or _in_mro(cls, tuple)
+    for ref in _get_referents(obj):
+        if id(ref) in skip or id(ref) in seen:
+            position += 1
+            continue
+        seen.add(id(ref))
+        total += 1
+        if len(chosen) < limit:
+            if sequence and type(obj) in (list, tuple):
+                label = {"kind": "index", "index": position}
+            else:
+                label = edge(obj, ref, ctx)
+            chosen.append(_scratch(ctx, [ref, label]))
+        position += 1
+    return total, chosen
+
+
+def size_tree(obj, detail):
+    """_sizes.asized(obj, detail=detail) as plain data, or None without _sizes."""
+    if _sizes is None:
+        return None
+    try:
+        return _plain_tree(_sizes.asized(obj, detail=detail), 0)
+    except Exception:
+        return None
+
+
+def _plain_tree(node, depth):
+    """An _sizes.Asized node as JSON-ready data."""
+    if depth > 16:
+        return None
+    refs = []
+    for child in node.refs:
+        plain = _plain_tree(child, depth + 1)
+        if plain is not None:
+            refs.append(plain)
+    name = node.name
+    return {"name": name[:REPR_CHARS] if type(name) is str else "",
+            "size": _int_or_none(node.size), "flat": _int_or_none(node.flat),
+            "refs": refs}
+
+
+def _int_or_none(value):
+    return value if type(value) is int and value >= 0 else None
+
+
+# -- instances --------------------------------------------------------------------
+
+def _matches(cls):
+    name = _match["name"]
+    if cls is _FunctionType:
+        return name.startswith("function (")
+    if cls is _FrameType:
+        return name.startswith("frame (codename: ")
+    if cls is _ModuleType:
+        return name.startswith("module(")
+    return _census.row_name(cls, None) == name
+
+
+def census_objects(type_name, ctx):
+    """The objects the census counts under `type_name`."""
+    _prepare_heap(ctx, False)
+    _match["name"] = type_name
+    try:
+        if _refaccel is not None:
+            found = _refaccel.collect(ctx["objects"], ctx["skip"], ctx["codes"], _matches)
+        else:
+            found = _collect_pure(ctx)
+    finally:
+        _match["name"] = None
+    _scratch(ctx, found)
+    if (type_name.startswith("function (") or type_name.startswith("frame (codename: ")
+            or type_name.startswith("module(")):
+        kept = _scratch(ctx, [])
+        for obj in found:
+            if row_name(obj, ctx) == type_name:
+                kept.append(obj)
+        found = kept
+    return found
+
+
+def _collect_pure(ctx):
+    skip = ctx["skip"]
+    codes = ctx["codes"]
+    decisions = {}
+    found = _scratch(ctx, [])
+    seen = set()
+    stack = _scratch(ctx, [])
+    for root in ctx["objects"]:
+        if id(root) in skip:
+            continue
+        stack.append(root)
+        while stack:
+            obj = stack.pop()
+            cls = type(obj)
+            if cls is _FrameType and id(_frame_code(obj)) in codes:
+                continue
+            keep = decisions.get(id(cls))
+            if keep is None:
+                keep = decisions[id(cls)] = _matches(cls)
+            if keep:
+                found.append(obj)
+            for ref in _get_referents(obj):
+                if gc.is_tracked(ref) or id(ref) in seen or id(ref) in skip:
+                    continue
+                seen.add(id(ref))
+                stack.append(ref)
+    obj = root = None
+    return found
+
+
+def instances_list(type_name, order, ctx):
+    """Pin the sorted instances of a row under a new list handle; return it."""
+    found = census_objects(type_name, ctx)
+    poll = ctx["poll"]
+    keys = []
+    sizes = []
+    index = 0
+    for obj in found:
+        if index % POLL_EVERY == 0 and index and poll():
+            raise Failure("cancelled", "the request was cancelled")
+        if order == "deep":
+            size = deep_size(obj)
+            if size is None:
+                size = 0
+        else:
+            size = flat_size(obj, ctx)
+        sizes.append(size)
+        # Largest first, then by address: one int per object sorts fast.
+        keys.append(((1 << 62) - size) << 96 | id(obj) << 32 | index)
+        index += 1
+    keys.sort()
+    objects = []
+    ordered = []
+    mask = (1 << 32) - 1
+    for key in keys:
+        objects.append(found[key & mask])
+        ordered.append(sizes[key & mask])
+    del keys, sizes
+    found.clear()
+    handle = _new_handle()
+    _handles["lists"][handle] = [type_name, order, objects, ordered]
+    return handle
+
+
+def instances_page(handle, offset, limit, ctx):
+    record = _handles["lists"].get(handle)
+    if record is None:
+        raise Failure("stale", "this list no longer exists")
+    objects = record[2]
+    page = []
+    for position in range(offset, min(offset + limit, len(objects))):
+        entry = summary(objects[position], ctx)
+        if record[1] == "deep":
+            entry["deep"] = record[3][position]
+        page.append(entry)
+    return record, page
+
+
+# -- path to a root ------------------------------------------------------------------
+
+def path(target, ctx):
+    """The shortest chain of referrers from `target` to a root: [[object, edge, root], ...].
+
+    A breadth-first search upward, one scan per level (the whole level at
+    once); None when no root is reached (garbage not yet collected, or held
+    only by the agent).
+    """
+    _prepare_heap(ctx)
+    if root_kind(target, ctx) is not None:
+        return []
+    parents = _scratch(ctx, {id(target): None})
+    frontier = _scratch(ctx, [target])
+    poll = ctx["poll"]
+    root = None
+    while frontier and root is None:
+        if poll():
+            raise Failure("cancelled", "the request was cancelled")
+        wanted = {}
+        for index in range(len(frontier)):
+            wanted[id(frontier[index])] = index
+        for pair in ctx["frames"]:
+            if id(pair[0]) in parents:
+                continue
+            for name in pair[1]:
+                value = pair[1][name]
+                if id(value) in wanted:
+                    parents[id(pair[0])] = _scratch(ctx, [pair[0], value])
+                    root = pair[0]
+                    break
+            if root is not None:
+                break
+        if root is not None:
+            break
+        found, indexes = _scan(ctx, frontier)
+        following = _scratch(ctx, [])
+        for position in range(len(found)):
+            referrer = found[position]
+            if id(referrer) in parents:
+                continue
+            parents[id(referrer)] = _scratch(ctx, [referrer, frontier[indexes[position]]])
+            owner = ctx["module_dicts"].get(id(referrer)) or ctx["locals_ids"].get(id(referrer))
+            if owner is not None and id(owner) not in parents:
+                parents[id(owner)] = _scratch(ctx, [owner, referrer])
+                root = owner
+                break
+            if root_kind(referrer, ctx) is not None:
+                root = referrer
+                break
+            following.append(referrer)
+        frontier = following
+    if root is None:
+        return None
+    chain = _scratch(ctx, [])
+    link = parents[id(root)]
+    while link is not None:
+        chain.append(link[0])
+        link = parents[id(link[1])]
+    chain.reverse()
+    return _steps(target, chain, ctx)
+
+
+def _steps(target, chain, ctx):
+    """Turn the raw chain (target's referrer first) into steps, collapsing namespaces."""
+    steps = _scratch(ctx, [])
+    child = target
+    index = 0
+    while index < len(chain):
+        obj = chain[index]
+        following = chain[index + 1] if index + 1 < len(chain) else None
+        if type(obj) is dict and following is not None and \
+                _dict_owner(obj, [following], ctx) is following:
+            steps.append(_scratch(ctx, [following, _owned_edge(following, obj, child, ctx)]))
+            child = following
+            index += 2
+            continue
+        if (type(obj) is _CellType and index + 2 < len(chain)
+                and type(following) is tuple and type(chain[index + 2]) is _FunctionType
+                and _function_closure(chain[index + 2]) is following):
+            function = chain[index + 2]
+            name = _closure_name(function, obj)
+            steps.append(_scratch(ctx, [function, {"kind": "closure", "name": name}]))
+            child = function
+            index += 3
+            continue
+        steps.append(_scratch(ctx, [obj, edge(obj, child, ctx)]))
+        child = obj
+        index += 1
+    return steps
