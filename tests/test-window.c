@@ -1309,6 +1309,85 @@ test_browse_offline (void)
   gtk_window_destroy (GTK_WINDOW (shown));
 }
 
+static gboolean
+has_type_row (gpointer data)
+{
+  GListModel *rows = hs_types_page_get_visible_rows (hs_window_get_types_page (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hs_type_stat_get_name (stat), data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_edge_row (HsReferrersPage *page,
+              const char      *type_name,
+              const char      *edge)
+{
+  GListModel *rows = G_LIST_MODEL (hs_referrers_page_get_rows (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      HsReferrerNode *node = tree_row (page, i);
+      const HsObjectRef *ref = hs_referrer_node_get_ref (node);
+      g_autofree char *described = ref != NULL ? hs_object_ref_describe_edge (ref) : NULL;
+
+      if (ref != NULL && g_strcmp0 (ref->type_name, type_name) == 0 && g_strcmp0 (described, edge) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A real script: the Leaf chain.py holds is found, and what keeps it alive. */
+static void
+test_browse_real_script (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "chain.py", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  HsObjectInspector *inspector = hs_window_get_inspector (window);
+  HsReferrersPage *referrers = hs_window_get_referrers_page (window);
+  HsReferrerNode *end;
+
+  spec->interval = 0.3;
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Leaf");
+  select_type (window, "__main__.Leaf");
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1);
+  hs_instances_view_select (instances, 0);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpstr (hs_object_inspector_get_object (inspector)->type_name, ==, "__main__.Leaf");
+  g_assert_cmpint (hs_object_inspector_get_reply (inspector)->deep, >, hs_object_inspector_get_object (inspector)->flat);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-real-instances.png");
+
+  hs_window_show_page (window, "referrers");
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_true (has_edge_row (referrers, "list", "index 0"));
+  g_assert_true (has_edge_row (referrers, "__main__.Twig", "attribute leaf"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
+  g_assert_true (fake_agent_wait (not_finding, referrers));
+  end = hs_referrers_page_get_selected (referrers);
+  g_assert_nonnull (end);
+  g_assert_cmpint (hs_referrer_node_get_ref (end)->root, !=, HS_ROOT_NONE);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-real-referrers.png");
+  /* The breadcrumb starts at the Leaf and ends at the module that holds it. */
+  g_assert_nonnull (crumb (referrers, "__main__.Leaf"));
+  g_assert_nonnull (crumb (referrers, "module(__main__)"));
+
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1361,6 +1440,7 @@ main (int   argc,
   g_test_add_func ("/hs/census/csv", test_census_csv);
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
+  g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
   g_mkdir (scratch_dir, 0700);
