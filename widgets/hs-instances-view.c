@@ -192,7 +192,10 @@ update_state (HsInstancesView *self)
     {
       g_autofree char *count = hs_format_count (g_list_model_get_n_items (G_LIST_MODEL (self->list)));
 
-      title = g_strdup_printf (_("%s Instances of %s"), count, self->type_name);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Instance of %s", "%s Instances of %s", n),
+                               count, self->type_name);
     }
   gtk_label_set_text (self->title, title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title), title);

@@ -158,6 +158,9 @@ on_row_bind (GtkSignalListItemFactory *factory,
   gtk_widget_remove_css_class (row->badge, "hs-cycle");
   gtk_widget_set_visible (row->spinner, kind == HS_REFERRER_NODE_LOADING);
   gtk_spinner_set_spinning (GTK_SPINNER (row->spinner), kind == HS_REFERRER_NODE_LOADING);
+  /* A type name is cut in its middle; a message is shown whole. */
+  gtk_label_set_max_width_chars (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? 32 : -1);
+  gtk_label_set_ellipsize (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
   gtk_list_item_set_selectable (list_item, kind == HS_REFERRER_NODE_OBJECT);
   gtk_list_item_set_activatable (list_item, kind == HS_REFERRER_NODE_OBJECT);
 
