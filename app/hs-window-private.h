@@ -5,8 +5,11 @@
 #pragma once
 
 #include "hs-banner.h"
+#include "hs-instances-view.h"
+#include "hs-object-inspector.h"
 #include "hs-overview-page.h"
 #include "hs-recent-list.h"
+#include "hs-referrers-page.h"
 #include "hs-window.h"
 
 G_BEGIN_DECLS
@@ -25,6 +28,9 @@ struct _HsWindow
   AdwViewStack         *pages;
   HsOverviewPage       *overview_page;
   HsTypesPage          *types_page;
+  HsInstancesView      *instances_view;
+  HsObjectInspector    *inspector;
+  HsReferrersPage      *referrers_page;
   HsConsoleView        *console_view;
   HsRecentList         *recent_list;
   HsBanner             *recorded_banner;

@@ -41,6 +41,10 @@ _hs_window_update_actions (HsWindow *self)
     why = _("The script has ended");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.path-to-root",
+                                 hs_referrers_page_get_tree (self->referrers_page) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-referrers",
+                                 hs_referrers_page_get_tree (self->referrers_page) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.take-snapshot", has_agent);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-pause", has_agent);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as",
@@ -224,6 +228,11 @@ _hs_window_set_session (HsWindow  *self,
   g_set_object (&self->session, session);
 
   hs_types_page_set_session (self->types_page, session);
+  hs_referrers_page_set_session (self->referrers_page, session);
+  hs_object_inspector_set_session (self->inspector, session);
+  hs_instances_view_set_session (self->instances_view, session);
+  if (session != NULL && self->settings != NULL)
+    hs_session_set_allow_repr (session, g_settings_get_boolean (self->settings, "allow-repr"));
   hs_overview_page_set_session (self->overview_page, session);
   hs_console_view_set_model (self->console_view, session != NULL ? hs_session_get_console (session) : NULL);
 
@@ -391,6 +400,41 @@ find_action (GtkWidget  *widget,
 }
 
 static void
+path_to_root_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  if (hs_referrers_page_get_tree (self->referrers_page) == NULL)
+    return;
+  hs_window_show_page (self, "referrers");
+  hs_referrers_page_find_path (self->referrers_page);
+}
+
+static void
+copy_referrers_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->referrers_page), "referrers.copy-text", NULL);
+}
+
+static void
+toggle_deep_sizes_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  HsInstanceList *list = hs_instances_view_get_list (self->instances_view);
+
+  hs_instances_view_set_by_deep_size (self->instances_view,
+                                      list == NULL || !hs_instance_list_get_by_deep_size (list));
+}
+
+static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -535,6 +579,10 @@ create_primary_menu_button (void)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
   section = g_menu_new ();
+  g_menu_append (section, _("_Describe Objects with Their __repr__"), "win.allow-repr");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+  section = g_menu_new ();
   g_menu_append (section, _("_Keyboard Shortcuts"), "win.show-help-overlay");
   g_menu_append (section, _("_About Heapscope"), "app.about");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
@@ -647,6 +695,9 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.path-to-root", NULL, path_to_root_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-referrers", NULL, copy_referrers_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-deep-sizes", NULL, toggle_deep_sizes_action);
   _hs_window_class_files_init (klass);
 }
 
@@ -670,6 +721,80 @@ on_types_notice (HsTypesPage *page,
                  HsWindow    *self)
 {
   _hs_window_toast (self, text);
+}
+
+/* Types → instances → inspector → referrer tree: each follows the one before. */
+static void
+on_type_selected (GtkSingleSelection *selection,
+                  GParamSpec         *pspec,
+                  HsWindow           *self)
+{
+  HsTypeStat *stat = gtk_single_selection_get_selected_item (selection);
+
+  if (stat != NULL)
+    hs_instances_view_set_type_name (self->instances_view, hs_type_stat_get_name (stat));
+}
+
+static void
+on_instance_selected (HsInstancesView *view,
+                      GParamSpec      *pspec,
+                      HsWindow        *self)
+{
+  const HsObjectRef *selected = hs_instances_view_get_selected (view);
+
+  if (selected != NULL)
+    hs_object_inspector_set_object (self->inspector, selected);
+}
+
+static void
+on_inspected (HsObjectInspector *inspector,
+              GParamSpec        *pspec,
+              HsWindow          *self)
+{
+  hs_referrers_page_set_object (self->referrers_page, hs_object_inspector_get_object (inspector));
+  _hs_window_update_actions (self);
+}
+
+static void
+on_allow_repr_changed (GSettings  *settings,
+                       const char *key,
+                       HsWindow   *self)
+{
+  if (self->session != NULL)
+    hs_session_set_allow_repr (self->session, g_settings_get_boolean (settings, key));
+}
+
+/* The Types page above, and below it the instances of its selected row
+ * beside the instance inspected. */
+static GtkWidget *
+create_types_area (HsWindow *self)
+{
+  GtkWidget *vertical = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget *horizontal = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  GtkSelectionModel *types = gtk_column_view_get_model (hs_types_page_get_column_view (self->types_page));
+
+  self->instances_view = HS_INSTANCES_VIEW (hs_instances_view_new ());
+  self->inspector = HS_OBJECT_INSPECTOR (hs_object_inspector_new ());
+  g_signal_connect (types, "notify::selected-item", G_CALLBACK (on_type_selected), self);
+  g_signal_connect (self->instances_view, "notify::selected", G_CALLBACK (on_instance_selected), self);
+  g_signal_connect (self->inspector, "notify::object", G_CALLBACK (on_inspected), self);
+
+  gtk_paned_set_start_child (GTK_PANED (horizontal), GTK_WIDGET (self->instances_view));
+  gtk_paned_set_end_child (GTK_PANED (horizontal), GTK_WIDGET (self->inspector));
+  gtk_paned_set_resize_start_child (GTK_PANED (horizontal), TRUE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (horizontal), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (horizontal), FALSE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->instances_view), 360, 200);
+  gtk_widget_set_size_request (GTK_WIDGET (self->inspector), 360, 200);
+  gtk_paned_set_position (GTK_PANED (horizontal), 560);
+
+  gtk_paned_set_start_child (GTK_PANED (vertical), GTK_WIDGET (self->types_page));
+  gtk_paned_set_end_child (GTK_PANED (vertical), horizontal);
+  gtk_paned_set_shrink_start_child (GTK_PANED (vertical), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (vertical), FALSE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->types_page), -1, 160);
+  gtk_paned_set_position (GTK_PANED (vertical), 280);
+  return vertical;
 }
 
 static void
@@ -737,7 +862,10 @@ hs_window_init (HsWindow *self)
   self->console_view = HS_CONSOLE_VIEW (hs_console_view_new ());
   g_signal_connect (self->types_page, "notice", G_CALLBACK (on_types_notice), self);
   add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "view-grid-symbolic");
-  add_page (self, GTK_WIDGET (self->types_page), "types", _("Types"), "view-list-symbolic");
+  self->referrers_page = HS_REFERRERS_PAGE (hs_referrers_page_new ());
+  g_signal_connect (self->referrers_page, "notice", G_CALLBACK (on_types_notice), self);
+  add_page (self, create_types_area (self), "types", _("Types"), "view-list-symbolic");
+  add_page (self, GTK_WIDGET (self->referrers_page), "referrers", _("Referrers"), "find-location-symbolic");
   add_page (self, GTK_WIDGET (self->console_view), "console", _("Console"), "utilities-terminal-symbolic");
   adw_view_stack_set_visible_child_name (self->pages, "types");
 
@@ -777,6 +905,13 @@ hs_window_init (HsWindow *self)
   _hs_window_files_init (self);
 
   if (self->settings != NULL)
+    {
+      g_autoptr(GAction) allow_repr = g_settings_create_action (self->settings, "allow-repr");
+
+      g_action_map_add_action (G_ACTION_MAP (self), allow_repr);
+      g_signal_connect_object (self->settings, "changed::allow-repr", G_CALLBACK (on_allow_repr_changed), self, 0);
+    }
+  if (self->settings != NULL)
     gtk_spin_button_set_value (self->interval_spin, g_settings_get_double (self->settings, "sample-interval"));
   _hs_window_update_actions (self);
 }
@@ -799,6 +934,27 @@ hs_window_get_types_page (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   return self->types_page;
+}
+
+HsInstancesView *
+hs_window_get_instances_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->instances_view;
+}
+
+HsObjectInspector *
+hs_window_get_inspector (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->inspector;
+}
+
+HsReferrersPage *
+hs_window_get_referrers_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->referrers_page;
 }
 
 HsOverviewPage *

@@ -10,6 +10,9 @@
 #include "hs-overview-page.h"
 #include "hs-recent-list.h"
 #include "hs-session.h"
+#include "hs-instances-view.h"
+#include "hs-object-inspector.h"
+#include "hs-referrers-page.h"
 #include "hs-types-page.h"
 
 G_BEGIN_DECLS
@@ -26,6 +29,9 @@ void           hs_window_save_as          (HsWindow           *self,
                                            const char         *path);
 HsSession     *hs_window_get_session      (HsWindow           *self);
 HsTypesPage   *hs_window_get_types_page   (HsWindow           *self);
+HsInstancesView *hs_window_get_instances_view (HsWindow       *self);
+HsObjectInspector *hs_window_get_inspector (HsWindow          *self);
+HsReferrersPage *hs_window_get_referrers_page (HsWindow       *self);
 HsOverviewPage *hs_window_get_overview_page (HsWindow         *self);
 HsConsoleView *hs_window_get_console_view (HsWindow           *self);
 HsRecentList  *hs_window_get_recent_list  (HsWindow           *self);

@@ -14,6 +14,8 @@
 #include "hs-settings.h"
 #include "hs-store.h"
 #include "hs-window.h"
+#include "hs-window-private.h"
+#include "fake-agent.h"
 
 static HsWindow *window;
 static char *scratch_dir;       /* files the tests make */
@@ -1004,6 +1006,388 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+
+/* Why is it alive? — against a fake agent (tests/fake-agent.h) */
+
+static char *browsed_path;      /* the session browsed by /hs/window/browse */
+
+static gboolean
+types_listed (gpointer data)
+{
+  return g_list_model_get_n_items (hs_types_page_get_visible_rows (hs_window_get_types_page (data))) >= 3;
+}
+
+static void
+select_type (HsWindow   *shown,
+             const char *name)
+{
+  HsTypesPage *types = hs_window_get_types_page (shown);
+  GListModel *rows = hs_types_page_get_visible_rows (types);
+  GtkSelectionModel *selection = gtk_column_view_get_model (hs_types_page_get_column_view (types));
+
+  g_assert_true (fake_agent_wait (types_listed, shown));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hs_type_stat_get_name (stat), name) == 0)
+        {
+          gtk_selection_model_select_item (selection, i, TRUE);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+instances_listed (gpointer data)
+{
+  HsInstanceList *list = hs_instances_view_get_list (data);
+
+  return list != NULL && !hs_instance_list_get_loading (list);
+}
+
+static gboolean
+inspected (gpointer data)
+{
+  return hs_object_inspector_get_reply (data) != NULL;
+}
+
+static gboolean
+inspector_settled (gpointer data)
+{
+  return hs_object_inspector_get_reply (data) != NULL ||
+         (g_strcmp0 (hs_object_inspector_get_message (data), "") != 0 &&
+          !g_str_equal (hs_object_inspector_get_message (data), "Measuring…"));
+}
+
+static HsReferrerNode *
+tree_row (HsReferrersPage *page,
+          guint            position)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hs_referrers_page_get_rows (page)), position);
+  HsReferrerNode *node;
+
+  g_assert_nonnull (row);
+  node = gtk_tree_list_row_get_item (row);
+  g_object_unref (node);   /* the row keeps it */
+  return node;
+}
+
+static gboolean
+no_row_loading (gpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (hs_referrers_page_get_rows (data));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    if (hs_referrer_node_get_kind (tree_row (data, i)) == HS_REFERRER_NODE_LOADING)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+expand_row (HsReferrersPage *page,
+            guint            position)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hs_referrers_page_get_rows (page)), position);
+
+  g_assert_true (gtk_tree_list_row_is_expandable (row));
+  gtk_tree_list_row_set_expanded (row, TRUE);
+  g_assert_true (fake_agent_wait (no_row_loading, page));
+}
+
+static gboolean
+is_row_expandable (HsReferrersPage *page,
+                   guint            position)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hs_referrers_page_get_rows (page)), position);
+
+  return gtk_tree_list_row_is_expandable (row);
+}
+
+static gboolean
+not_finding (gpointer data)
+{
+  return !hs_referrers_page_get_finding (data);
+}
+
+static GtkWidget *
+crumb (HsReferrersPage *page,
+       const char      *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (hs_referrers_page_get_breadcrumb (page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+      return child;
+  return NULL;
+}
+
+/* Types → instances → inspector → referrer tree → path to root, in the window. */
+static void
+test_browse (void)
+{
+  g_autoptr(HsSession) session = hs_session_new ();
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  HsObjectInspector *inspector = hs_window_get_inspector (window);
+  HsReferrersPage *referrers = hs_window_get_referrers_page (window);
+  FakeAgent *agent;
+  g_autofree char *text = NULL;
+  GtkWidget *breadcrumb_labels[4];
+  HsObjectRef list = { 2, (char *) "list", 0x2000, 72, (char *) "list of 2 items", 0, NULL, 0, 0 };
+
+  browsed_path = g_build_filename (scratch_dir, "browsed.heapscope", NULL);
+  agent = fake_agent_start (session, browsed_path);
+  _hs_window_set_session (window, session);
+  hs_window_show_page (window, "types");
+
+  /* No type selected yet: the views say what to do. */
+  g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
+  g_assert_null (hs_referrers_page_get_tree (referrers));
+
+  /* A type with no instances says so in place. */
+  select_type (window, "__main__.Empty");
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
+  g_assert_cmpstr (hs_instances_view_get_message (instances), ==, "None of this type is alive any more");
+
+  select_type (window, "str");
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1000);
+  /* Only the rows drawn were asked for. */
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (hs_instance_list_get_n_requests (hs_instances_view_get_list (instances)), <=, 2);
+  g_assert_nonnull (find_widget (GTK_WIDGET (hs_instances_view_get_column_view (instances)), is_label_with_text, "'target'"));
+
+  /* The first instance: its sizes and asized(detail=2) breakdown. */
+  hs_instances_view_select (instances, 0);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpint (hs_object_inspector_get_object (inspector)->handle, ==, 1);
+  g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "flat"), ==, "55 B");
+  g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "basic"), ==, "47 B");
+  g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "deep"), ==, "550 B");
+  g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_breakdown (inspector)), ==, 1 + 2 + 4);
+  hs_object_inspector_set_detail (inspector, 1);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_breakdown (inspector)), ==, 1 + 2);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-instances.png");
+
+  /* Referents are clickable: the list refers to the str and to the other list. */
+  hs_object_inspector_set_object (inspector, &list);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_referents (inspector)), ==, 2);
+  hs_object_inspector_activate_referent (inspector, 0);
+  g_assert_cmpint (hs_object_inspector_get_object (inspector)->handle, ==, 1);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+
+  /* The Referrers page follows the object inspected; its root is open. */
+  hs_window_show_page (window, "referrers");
+  g_assert_nonnull (hs_referrers_page_get_tree (referrers));
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 3);
+  g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 1))->type_name, ==, "list");
+  g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 2))->type_name, ==, "__main__.Holder");
+
+  /* Two levels down: the list's referrers, then the second list's, a cycle. */
+  expand_row (referrers, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 5);
+  g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 2))->type_name, ==, "dict");
+  g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 3))->text, ==, "list of 1 item");
+  expand_row (referrers, 3);
+  g_assert_true (hs_referrer_node_is_cycle (tree_row (referrers, 4)));
+  g_assert_false (is_row_expandable (referrers, 4));
+  settle (GTK_WIDGET (window));
+  {
+    GtkWidget *view = GTK_WIDGET (hs_referrers_page_get_list_view (referrers));
+
+    g_assert_nonnull (find_widget (view, is_label_with_text, "index 0"));
+    g_assert_nonnull (find_widget (view, is_label_with_text, "attribute name"));
+    g_assert_nonnull (find_widget (view, is_label_with_text, "key items"));
+    g_assert_nonnull (find_widget (view, is_label_with_text, "index 1"));
+    g_assert_nonnull (find_widget (view, is_label_with_text, "cycle"));
+  }
+
+  /* The text export is what is expanded, as Pympler's ConsoleBrowser prints it. */
+  text = hs_referrers_page_dup_text (referrers);
+  g_assert_cmpstr (text, ==,
+                   "str-+-list-+-dict\n"
+                   "    |      +-list--list\n"
+                   "    |\n"
+                   "    +-__main__.Holder\n");
+
+  /* Path to root opens the chain and shows it as a breadcrumb. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
+  g_assert_true (fake_agent_wait (not_finding, referrers));
+  g_assert_cmpstr (hs_referrers_page_get_message (referrers), ==, "");
+  breadcrumb_labels[0] = crumb (referrers, "str");
+  breadcrumb_labels[1] = crumb (referrers, "list");
+  breadcrumb_labels[2] = crumb (referrers, "dict");
+  breadcrumb_labels[3] = crumb (referrers, "module(__main__)");
+  for (guint i = 0; i < 4; i++)
+    g_assert_nonnull (breadcrumb_labels[i]);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (hs_referrers_page_get_breadcrumb (referrers),
+                                                                  GTK_TYPE_SCROLLED_WINDOW)));
+  g_assert_cmpint (hs_referrer_node_get_ref (hs_referrers_page_get_selected (referrers))->handle, ==, 4);
+  g_assert_cmpint (hs_referrer_node_get_ref (hs_referrers_page_get_selected (referrers))->root, ==, HS_ROOT_MODULE);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-referrers.png");
+  g_signal_emit_by_name (breadcrumb_labels[1], "clicked");
+  g_assert_cmpint (hs_referrer_node_get_ref (hs_referrers_page_get_selected (referrers))->handle, ==, 2);
+
+  fake_agent_end (agent);
+  g_assert_true (fake_agent_wait ((gboolean (*) (gpointer)) hs_session_is_over, session));
+  fake_agent_free (agent);
+}
+
+static gboolean
+error_row_shown (gpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (hs_referrers_page_get_rows (data));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    if (hs_referrer_node_get_kind (tree_row (data, i)) == HS_REFERRER_NODE_ERROR)
+      return TRUE;
+  return FALSE;
+}
+
+/* Reopened, the session shows what was browsed, and says the rest is gone. */
+static void
+test_browse_offline (void)
+{
+  HsWindow *shown = new_window ();
+  HsInstancesView *instances = hs_window_get_instances_view (shown);
+  HsObjectInspector *inspector = hs_window_get_inspector (shown);
+  HsReferrersPage *referrers = hs_window_get_referrers_page (shown);
+  HsObjectRef holder = { 6, (char *) "__main__.Holder", 0x6000, 48, (char *) "Holder", 0, NULL, 0, 0 };
+
+  g_assert_nonnull (browsed_path);
+  hs_window_open_file (shown, browsed_path);
+  wait_until (is_not_opening, shown);
+  wait_until (is_not_loading, shown);
+  g_assert_true (hs_session_is_read_only (hs_window_get_session (shown)));
+  hs_window_show_page (shown, "types");
+
+  select_type (shown, "str");
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1000);
+  hs_instances_view_select (instances, 0);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "deep"), ==, "550 B");
+
+  /* Deep sizes were never asked for: the list says the process has ended. */
+  hs_instances_view_set_by_deep_size (instances, TRUE);
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
+  g_assert_true (g_str_has_prefix (hs_instances_view_get_message (instances), "The process has ended"));
+  hs_instances_view_set_by_deep_size (instances, FALSE);
+
+  hs_window_show_page (shown, "referrers");
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 3);
+  expand_row (referrers, 1);
+  g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 2))->type_name, ==, "dict");
+  /* The Holder's referrers were never looked at. */
+  expand_row (referrers, 4);
+  g_assert_true (error_row_shown (referrers));
+  settle (GTK_WIDGET (shown));
+  g_assert_nonnull (find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_containing,
+                                 "The process has ended"));
+
+  /* The path found while it ran is shown again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown), "win.path-to-root", NULL));
+  g_assert_true (fake_agent_wait (not_finding, referrers));
+  g_assert_nonnull (crumb (referrers, "module(__main__)"));
+
+  /* An object never inspected says so in place. */
+  hs_object_inspector_set_object (inspector, &holder);
+  g_assert_true (fake_agent_wait (inspector_settled, inspector));
+  g_assert_true (g_str_has_prefix (hs_object_inspector_get_message (inspector), "The process has ended"));
+  settle (GTK_WIDGET (shown));
+  save_png (GTK_WIDGET (shown), "browse-offline.png");
+  gtk_window_destroy (GTK_WINDOW (shown));
+}
+
+static gboolean
+has_type_row (gpointer data)
+{
+  GListModel *rows = hs_types_page_get_visible_rows (hs_window_get_types_page (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hs_type_stat_get_name (stat), data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_edge_row (HsReferrersPage *page,
+              const char      *type_name,
+              const char      *edge)
+{
+  GListModel *rows = G_LIST_MODEL (hs_referrers_page_get_rows (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      HsReferrerNode *node = tree_row (page, i);
+      const HsObjectRef *ref = hs_referrer_node_get_ref (node);
+      g_autofree char *described = ref != NULL ? hs_object_ref_describe_edge (ref) : NULL;
+
+      if (ref != NULL && g_strcmp0 (ref->type_name, type_name) == 0 && g_strcmp0 (described, edge) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A real script: the Leaf chain.py holds is found, and what keeps it alive. */
+static void
+test_browse_real_script (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "chain.py", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  HsObjectInspector *inspector = hs_window_get_inspector (window);
+  HsReferrersPage *referrers = hs_window_get_referrers_page (window);
+  HsReferrerNode *end;
+
+  spec->interval = 0.3;
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Leaf");
+  select_type (window, "__main__.Leaf");
+  g_assert_true (fake_agent_wait (instances_listed, instances));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1);
+  hs_instances_view_select (instances, 0);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_cmpstr (hs_object_inspector_get_object (inspector)->type_name, ==, "__main__.Leaf");
+  g_assert_cmpint (hs_object_inspector_get_reply (inspector)->deep, >, hs_object_inspector_get_object (inspector)->flat);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-real-instances.png");
+
+  hs_window_show_page (window, "referrers");
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_true (has_edge_row (referrers, "list", "index 0"));
+  g_assert_true (has_edge_row (referrers, "__main__.Twig", "attribute leaf"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
+  g_assert_true (fake_agent_wait (not_finding, referrers));
+  end = hs_referrers_page_get_selected (referrers);
+  g_assert_nonnull (end);
+  g_assert_cmpint (hs_referrer_node_get_ref (end)->root, !=, HS_ROOT_NONE);
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "browse-real-referrers.png");
+  /* The breadcrumb starts at the Leaf and ends at the module that holds it. */
+  g_assert_nonnull (crumb (referrers, "__main__.Leaf"));
+  g_assert_nonnull (crumb (referrers, "module(__main__)"));
+
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1054,6 +1438,9 @@ main (int   argc,
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
+  g_test_add_func ("/hs/window/browse", test_browse);
+  g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
+  g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
   g_mkdir (scratch_dir, 0700);
@@ -1062,5 +1449,6 @@ main (int   argc,
   remove_tree (data_home);
   g_free (scratch_dir);
   g_free (recorded_path);
+  g_free (browsed_path);
   return result;
 }

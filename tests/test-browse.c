@@ -1,0 +1,511 @@
+/* test-browse.c — the models of "why is it alive?" against a fake agent:
+ * paged instances, the referrer tree, its text, the path to a root, offline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fake-agent.h"
+#include "hs-instance-list.h"
+#include "hs-referrer-tree.h"
+
+typedef struct
+{
+  HsSession *session;
+  FakeAgent *agent;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->session = hs_session_new ();
+  fixture->agent = fake_agent_start (fixture->session, data);
+}
+
+static gboolean
+session_is_over (gpointer data)
+{
+  return hs_session_is_over (data);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  fake_agent_end (fixture->agent);
+  g_assert_true (fake_agent_wait (session_is_over, fixture->session));
+  fake_agent_free (fixture->agent);
+  g_clear_object (&fixture->session);
+}
+
+typedef struct
+{
+  guint position, removed, added;
+} Change;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GArray     *changes)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (changes, change);
+}
+
+static gboolean
+list_settled (gpointer data)
+{
+  return !hs_instance_list_get_loading (data);
+}
+
+static gboolean
+item_loaded (gpointer data)
+{
+  return hs_object_item_get_loaded (data);
+}
+
+typedef struct
+{
+  FakeAgent *agent;
+  gint64     handle;
+} Released;
+
+static gboolean
+was_released (gpointer data)
+{
+  Released *released = data;
+
+  return fake_agent_was_released (released->agent, released->handle);
+}
+
+/* The list has a row for every instance, but asks only for the pages looked at. */
+static void
+test_instances_paging (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  HsInstanceList *list = hs_instance_list_new (fixture->session, "str", FALSE);
+  g_autoptr(HsObjectItem) first = NULL;
+  g_autoptr(HsObjectItem) far = NULL;
+  g_autoptr(HsObjectItem) near = NULL;
+  Released released = { fixture->agent, 900 };
+  Change change;
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), changes);
+  g_assert_true (hs_instance_list_get_loading (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_true (fake_agent_wait (list_settled, list));
+  g_assert_null (hs_instance_list_get_error (list));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change.position, ==, 0);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 1000);
+  g_assert_cmpuint (hs_instance_list_get_n_requests (list), ==, 1);
+
+  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_true (hs_object_item_get_loaded (first));
+  g_assert_cmpint (hs_object_item_get_ref (first)->handle, ==, 1);
+  g_assert_cmpstr (hs_object_item_get_ref (first)->text, ==, "'target'");
+
+  /* Row 500 is on the third page: a placeholder, filled in place. */
+  far = g_list_model_get_item (G_LIST_MODEL (list), 500);
+  g_assert_false (hs_object_item_get_loaded (far));
+  g_assert_cmpuint (hs_instance_list_get_n_requests (list), ==, 2);
+  g_assert_true (fake_agent_wait (item_loaded, far));
+  g_assert_cmpint (fake_agent_last_offset (fixture->agent), ==, 400);
+  g_assert_cmpint (hs_object_item_get_ref (far)->handle, ==, 2500);
+  g_assert_cmpstr (hs_object_item_get_ref (far)->text, ==, "'s500'");
+  near = g_list_model_get_item (G_LIST_MODEL (list), 510);
+  g_assert_true (hs_object_item_get_loaded (near));
+  g_assert_cmpuint (hs_instance_list_get_n_requests (list), ==, 2);
+  /* Filling rows is no change of rows. */
+  g_assert_cmpuint (changes->len, ==, 1);
+
+  /* Let go of, the list and what it showed are released. */
+  g_signal_handlers_disconnect_by_data (list, changes);
+  g_assert_finalize_object (list);
+  g_assert_true (fake_agent_wait (was_released, &released));
+  released.handle = 2500;
+  g_assert_true (fake_agent_wait (was_released, &released));
+  g_assert_true (fake_agent_was_released (fixture->agent, 1));
+}
+
+static gboolean
+has_error (gpointer data)
+{
+  return hs_instance_list_get_error (data) != NULL;
+}
+
+static void
+test_instances_empty_and_stale (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(HsInstanceList) empty = hs_instance_list_new (fixture->session, "__main__.Empty", FALSE);
+  g_autoptr(HsInstanceList) gone = hs_instance_list_new (fixture->session, "gone", FALSE);
+
+  g_assert_true (fake_agent_wait (list_settled, empty));
+  g_assert_null (hs_instance_list_get_error (empty));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (empty)), ==, 0);
+
+  g_assert_true (fake_agent_wait (has_error, gone));
+  g_assert_false (hs_instance_list_get_loading (gone));
+  g_assert_error ((GError *) hs_instance_list_get_error (gone), HS_REPLY_ERROR, HS_REPLY_ERROR_STALE);
+  g_assert_cmpstr (hs_instance_list_get_error (gone)->message, ==, "This object no longer exists");
+}
+
+static gboolean
+saw_cancel (gpointer data)
+{
+  return fake_agent_saw_cancel (data);
+}
+
+static gboolean
+asked_instances (gpointer data)
+{
+  return fake_agent_count (data, "instances") > 0;
+}
+
+/* Deep sizes may be slow: cancelling stops waiting and tells the agent. */
+static void
+test_instances_cancel (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(HsInstanceList) list = NULL;
+
+  fake_agent_hold_deep (fixture->agent, TRUE);
+  list = hs_instance_list_new (fixture->session, "str", TRUE);
+  g_assert_true (hs_instance_list_get_by_deep_size (list));
+  g_assert_true (hs_instance_list_get_loading (list));
+  g_assert_true (fake_agent_wait (asked_instances, fixture->agent));
+  hs_instance_list_cancel (list);
+  g_assert_true (fake_agent_wait (list_settled, list));
+  g_assert_error ((GError *) hs_instance_list_get_error (list), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (fake_agent_wait (saw_cancel, fixture->agent));
+}
+
+/* Referrer tree */
+
+static HsObjectRef *
+object_ref (gint64      handle,
+            const char *type_name)
+{
+  HsObjectRef *ref = hs_object_ref_new ();
+
+  ref->handle = handle;
+  ref->type_name = g_strdup (type_name);
+  ref->text = g_strdup (type_name);
+  return ref;
+}
+
+static gboolean
+is_loaded (gpointer data)
+{
+  g_autoptr(HsReferrerNode) first = g_list_model_get_item (data, 0);
+
+  return first != NULL && hs_referrer_node_get_kind (first) != HS_REFERRER_NODE_LOADING;
+}
+
+/* Expands @node and waits for its referrers. */
+static GListModel *
+expand (HsReferrerNode *node)
+{
+  GListModel *children = hs_referrer_node_get_children (node);
+
+  g_assert_nonnull (children);
+  g_list_model_get_n_items (children);
+  g_assert_true (fake_agent_wait (is_loaded, children));
+  return children;
+}
+
+static HsReferrerNode *
+child (GListModel *children,
+       guint       position)
+{
+  HsReferrerNode *node = g_list_model_get_item (children, position);
+
+  g_object_unref (node);   /* the model keeps it */
+  return node;
+}
+
+static void
+assert_row (HsReferrerNode *node,
+            gint64          handle,
+            const char     *type_name,
+            const char     *edge)
+{
+  g_autofree char *described = hs_object_ref_describe_edge (hs_referrer_node_get_ref (node));
+
+  g_assert_cmpint (hs_referrer_node_get_kind (node), ==, HS_REFERRER_NODE_OBJECT);
+  g_assert_cmpint (hs_referrer_node_get_ref (node)->handle, ==, handle);
+  g_assert_cmpstr (hs_referrer_node_get_ref (node)->type_name, ==, type_name);
+  g_assert_cmpstr (described, ==, edge);
+}
+
+static void
+test_tree_expand (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) target = object_ref (1, "str");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, target);
+  HsReferrerNode *root = hs_referrer_tree_get_root (tree);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  GListModel *children;
+  GListModel *level2;
+  GListModel *cycle;
+  GListModel *dict;
+  HsReferrerNode *module;
+
+  g_assert_cmpuint (g_list_model_get_n_items (hs_referrer_tree_get_roots (tree)), ==, 1);
+  g_assert_true (hs_referrer_node_is_expandable (root));
+
+  /* Probing for children asks nothing; counting them does. */
+  children = hs_referrer_node_get_children (root);
+  g_assert_cmpuint (fake_agent_count (fixture->agent, "referrers"), ==, 0);
+  g_signal_connect (children, "items-changed", G_CALLBACK (on_items_changed), changes);
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 1);
+  g_assert_cmpint (hs_referrer_node_get_kind (child (children, 0)), ==, HS_REFERRER_NODE_LOADING);
+  g_assert_true (fake_agent_wait (is_loaded, children));
+  g_assert_cmpuint (fake_agent_count (fixture->agent, "referrers"), ==, 1);
+  /* The loading row was there when counted; the answer replaces it. */
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).removed, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).added, ==, 2);
+  g_signal_handlers_disconnect_by_data (children, changes);
+
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 2);
+  assert_row (child (children, 0), 2, "list", "index 0");
+  assert_row (child (children, 1), 6, "__main__.Holder", "attribute name");
+  g_assert_true (hs_referrer_node_get_parent (child (children, 0)) == root);
+  g_assert_cmpuint (hs_referrer_node_get_depth (child (children, 0)), ==, 1);
+
+  level2 = expand (child (children, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (level2), ==, 2);
+  assert_row (child (level2, 0), 3, "dict", "key items");
+  assert_row (child (level2, 1), 5, "list", "index 0");
+
+  /* 5 is held by 2, already on the way up: a cycle, not expandable. */
+  cycle = expand (child (level2, 1));
+  assert_row (child (cycle, 0), 2, "list", "index 1");
+  g_assert_true (hs_referrer_node_is_cycle (child (cycle, 0)));
+  g_assert_false (hs_referrer_node_is_expandable (child (cycle, 0)));
+  g_assert_null (hs_referrer_node_get_children (child (cycle, 0)));
+
+  /* A module is a root: marked, nothing above it. */
+  dict = expand (child (level2, 0));
+  module = child (dict, 0);
+  assert_row (module, 4, "module", "attribute __dict__");
+  g_assert_cmpint (hs_referrer_node_get_ref (module)->root, ==, HS_ROOT_MODULE);
+  g_assert_false (hs_referrer_node_is_expandable (module));
+  g_assert_false (hs_referrer_node_is_cycle (module));
+}
+
+static void
+test_tree_more (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) seven = object_ref (7, "int");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, seven);
+  GListModel *children = expand (hs_referrer_tree_get_root (tree));
+  HsReferrerNode *more;
+  g_autofree char *label = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, HS_REFERRER_TREE_LIMIT + 1);
+  more = child (children, HS_REFERRER_TREE_LIMIT);
+  g_assert_cmpint (hs_referrer_node_get_kind (more), ==, HS_REFERRER_NODE_MORE);
+  g_assert_cmpint (hs_referrer_node_get_n_more (more), ==, 150);
+  g_assert_false (hs_referrer_node_is_expandable (more));
+  label = hs_referrer_node_dup_label (more);
+  g_assert_cmpstr (label, ==, "150 more…");
+}
+
+static gboolean
+always (HsReferrerNode *node,
+        gpointer        data)
+{
+  return TRUE;
+}
+
+static gboolean
+not_holder (HsReferrerNode *node,
+            gpointer        data)
+{
+  return hs_referrer_node_get_ref (node)->handle != 6;
+}
+
+/* The expanded tree, as Pympler's ConsoleBrowser prints it. */
+static void
+test_tree_format (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) target = object_ref (1, "str");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, target);
+  GListModel *children = expand (hs_referrer_tree_get_root (tree));
+  GListModel *level2 = expand (child (children, 0));
+  g_autofree char *text = NULL;
+  g_autofree char *collapsed = NULL;
+
+  expand (child (level2, 0));
+  expand (child (level2, 1));
+  expand (child (children, 1));
+  text = hs_referrer_tree_format (tree, always, NULL);
+  g_assert_cmpstr (text, ==,
+                   "str-+-list-+-dict--module(__main__)\n"
+                   "    |      +-list--list\n"
+                   "    |\n"
+                   "    +-__main__.Holder--dict\n");
+  /* Only what is expanded is written. */
+  collapsed = hs_referrer_tree_format (tree, not_holder, NULL);
+  g_assert_cmpstr (collapsed, ==,
+                   "str-+-list-+-dict--module(__main__)\n"
+                   "    |      +-list--list\n"
+                   "    |\n"
+                   "    +-__main__.Holder\n");
+}
+
+typedef struct
+{
+  GPtrArray *nodes;
+  gboolean   found;
+  GError    *error;
+  gboolean   done;
+} PathResult;
+
+static void
+on_path (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  PathResult *outcome = user_data;
+
+  outcome->nodes = hs_referrer_tree_find_path_finish (HS_REFERRER_TREE (source), result,
+                                                      &outcome->found, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static gboolean
+path_done (gpointer data)
+{
+  return ((PathResult *) data)->done;
+}
+
+static void
+test_tree_path (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) target = object_ref (1, "str");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, target);
+  static const gint64 chain[] = { 1, 2, 3, 4 };
+  PathResult outcome = { 0 };
+  GListModel *children;
+
+  hs_referrer_tree_find_path_async (tree, NULL, on_path, &outcome);
+  g_assert_true (fake_agent_wait (path_done, &outcome));
+  g_assert_no_error (outcome.error);
+  g_assert_true (outcome.found);
+  g_assert_cmpuint (outcome.nodes->len, ==, 4);
+  g_assert_true (g_ptr_array_index (outcome.nodes, 0) == hs_referrer_tree_get_root (tree));
+  for (guint i = 1; i < 4; i++)
+    {
+      HsReferrerNode *node = g_ptr_array_index (outcome.nodes, i);
+
+      g_assert_cmpint (hs_referrer_node_get_ref (node)->handle, ==, chain[i]);
+      g_assert_true (hs_referrer_node_get_parent (node) == g_ptr_array_index (outcome.nodes, i - 1));
+    }
+  /* The chain is the tree's own rows. */
+  children = hs_referrer_node_get_children (hs_referrer_tree_get_root (tree));
+  g_assert_true (child (children, 0) == g_ptr_array_index (outcome.nodes, 1));
+  g_ptr_array_unref (outcome.nodes);
+}
+
+/* Handles shown twice are released when neither shows them. */
+static void
+test_handles_counted (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  gint64 handle = 6;
+  Released released = { fixture->agent, 6 };
+
+  hs_session_hold_handles (fixture->session, &handle, 1);
+  hs_session_hold_handles (fixture->session, &handle, 1);
+  hs_session_drop_handles (fixture->session, &handle, 1);
+  hs_session_drop_handles (fixture->session, &handle, 1);
+  g_assert_true (fake_agent_wait (was_released, &released));
+  g_assert_false (fake_agent_was_released (fixture->agent, 5));
+}
+
+/* A reopened session shows what was browsed, and says the rest is gone. */
+static void
+test_offline (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hs-test-browse-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "browsed.heapscope", NULL);
+  g_autoptr(HsObjectRef) target = object_ref (1, "str");
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { 0 };
+
+  fixture_set_up (&fixture, path);
+  {
+    g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture.session, target);
+    g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture.session, "str", FALSE);
+
+    expand (hs_referrer_tree_get_root (tree));
+    g_assert_true (fake_agent_wait (list_settled, list));
+  }
+  fixture_tear_down (&fixture, NULL);
+
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (reopened, target);
+    g_autoptr(HsInstanceList) list = hs_instance_list_new (reopened, "str", FALSE);
+    g_autoptr(HsInstanceList) deep = hs_instance_list_new (reopened, "str", TRUE);
+    GListModel *children = expand (hs_referrer_tree_get_root (tree));
+    GListModel *unseen;
+
+    assert_row (child (children, 0), 2, "list", "index 0");
+    unseen = expand (child (children, 1));
+    g_assert_cmpint (hs_referrer_node_get_kind (child (unseen, 0)), ==, HS_REFERRER_NODE_ERROR);
+    g_assert_true (g_str_has_prefix (hs_referrer_node_get_message (child (unseen, 0)), "The process has ended"));
+
+    g_assert_true (fake_agent_wait (list_settled, list));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+    g_assert_true (fake_agent_wait (list_settled, deep));
+    g_assert_error ((GError *) hs_instance_list_get_error (deep), HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+  }
+  g_clear_object (&reopened);
+  g_remove (path);
+  g_rmdir (tmpdir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/hs/instance-list/paging", test_instances_paging);
+  ADD ("/hs/instance-list/empty-and-stale", test_instances_empty_and_stale);
+  ADD ("/hs/instance-list/cancel", test_instances_cancel);
+  ADD ("/hs/referrer-tree/expand", test_tree_expand);
+  ADD ("/hs/referrer-tree/more", test_tree_more);
+  ADD ("/hs/referrer-tree/format", test_tree_format);
+  ADD ("/hs/referrer-tree/path", test_tree_path);
+  ADD ("/hs/referrer-tree/handles-counted", test_handles_counted);
+  g_test_add_func ("/hs/referrer-tree/offline", test_offline);
+#undef ADD
+
+  return g_test_run ();
+}

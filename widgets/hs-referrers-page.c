@@ -1,0 +1,834 @@
+/* hs-referrers-page.c — why is it alive: a tree rooted at the object
+ * inspected, each row an object that refers to its parent row and how;
+ * expanding a row asks for its referrers. Path to Root finds the shortest
+ * chain to a module, frame, class or sys.modules, opens it in the tree and
+ * shows it as a breadcrumb.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "hs-referrers-page.h"
+
+struct _HsReferrersPage
+{
+  GtkWidget           parent_instance;
+
+  HsSession          *session;
+  HsReferrerTree     *tree;
+  GCancellable       *path_cancellable;
+  GPtrArray          *path;             /* HsReferrerNode, the object first */
+  GtkFileChooserNative *chooser;
+
+  GtkStack           *stack;
+  GtkLabel           *title;
+  GtkSpinner         *spinner;
+  GtkWidget          *path_button;
+  GtkLabel           *message;
+  GtkWidget          *breadcrumb_scroller;
+  GtkWidget          *breadcrumb;
+  GtkTreeListModel   *rows;
+  GtkSingleSelection *selection;
+  GtkListView        *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (HsReferrersPage, hs_referrers_page, GTK_TYPE_WIDGET)
+
+enum {
+  NOTICE,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static const char *
+root_icon (HsRootKind root)
+{
+  switch (root)
+    {
+    case HS_ROOT_MODULE:
+    case HS_ROOT_SYS_MODULES:
+      return "package-x-generic-symbolic";
+    case HS_ROOT_FRAME:
+      return "system-run-symbolic";
+    case HS_ROOT_CLASS:
+      return "applications-science-symbolic";
+    case HS_ROOT_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+root_name (HsRootKind root)
+{
+  switch (root)
+    {
+    case HS_ROOT_MODULE:
+      return _("module root");
+    case HS_ROOT_SYS_MODULES:
+      return _("in sys.modules");
+    case HS_ROOT_FRAME:
+      return _("running frame");
+    case HS_ROOT_CLASS:
+      return _("class root");
+    case HS_ROOT_NONE:
+    default:
+      return NULL;
+    }
+}
+
+typedef struct
+{
+  GtkWidget *expander;
+  GtkWidget *icon;
+  GtkWidget *spinner;
+  GtkWidget *type;
+  GtkWidget *text;
+  GtkWidget *edge;
+  GtkWidget *badge;
+} RowWidgets;
+
+static void
+on_row_setup (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  RowWidgets *row = g_new0 (RowWidgets, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  row->expander = gtk_tree_expander_new ();
+  row->icon = gtk_image_new ();
+  row->spinner = gtk_spinner_new ();
+  row->type = gtk_label_new (NULL);
+  row->text = gtk_label_new (NULL);
+  row->edge = gtk_label_new (NULL);
+  row->badge = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (row->type), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (row->type), 32);
+  gtk_label_set_ellipsize (GTK_LABEL (row->type), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_xalign (GTK_LABEL (row->text), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (row->text), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (row->text, TRUE);
+  gtk_widget_add_css_class (row->text, "dim-label");
+  gtk_widget_add_css_class (row->edge, "hs-edge");
+  gtk_widget_add_css_class (row->edge, "caption");
+  gtk_widget_add_css_class (row->badge, "hs-badge");
+  gtk_widget_add_css_class (row->badge, "caption");
+  gtk_box_append (GTK_BOX (box), row->icon);
+  gtk_box_append (GTK_BOX (box), row->spinner);
+  /* How it holds its parent row comes first after its type: that is the answer. */
+  gtk_box_append (GTK_BOX (box), row->type);
+  gtk_box_append (GTK_BOX (box), row->edge);
+  gtk_box_append (GTK_BOX (box), row->badge);
+  gtk_box_append (GTK_BOX (box), row->text);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), box);
+  gtk_list_item_set_child (list_item, row->expander);
+  g_object_set_data_full (G_OBJECT (list_item), "hs-row", row, g_free);
+}
+
+static void
+on_row_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  RowWidgets *row = g_object_get_data (G_OBJECT (list_item), "hs-row");
+  GtkTreeListRow *list_row = gtk_list_item_get_item (list_item);
+  g_autoptr(HsReferrerNode) node = gtk_tree_list_row_get_item (list_row);
+  const HsObjectRef *ref;
+  HsReferrerNodeKind kind;
+  g_autofree char *edge = NULL;
+  g_autofree char *label = NULL;
+  const char *icon = NULL;
+  const char *badge = NULL;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
+  /* A row whose node was just replaced (its loading row) is bound again soon. */
+  if (node == NULL)
+    return;
+  ref = hs_referrer_node_get_ref (node);
+  kind = hs_referrer_node_get_kind (node);
+  gtk_widget_remove_css_class (row->type, "heading");
+  gtk_widget_remove_css_class (row->type, "error");
+  gtk_widget_remove_css_class (row->type, "dim-label");
+  gtk_widget_remove_css_class (row->badge, "hs-root");
+  gtk_widget_remove_css_class (row->badge, "hs-cycle");
+  gtk_widget_set_visible (row->spinner, kind == HS_REFERRER_NODE_LOADING);
+  gtk_spinner_set_spinning (GTK_SPINNER (row->spinner), kind == HS_REFERRER_NODE_LOADING);
+  /* A type name is cut in its middle; a message is shown whole. */
+  gtk_label_set_max_width_chars (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? 32 : -1);
+  gtk_label_set_ellipsize (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_selectable (list_item, kind == HS_REFERRER_NODE_OBJECT);
+  gtk_list_item_set_activatable (list_item, kind == HS_REFERRER_NODE_OBJECT);
+
+  switch (kind)
+    {
+    case HS_REFERRER_NODE_OBJECT:
+      gtk_label_set_text (GTK_LABEL (row->type), ref->type_name);
+      gtk_widget_add_css_class (row->type, "heading");
+      gtk_label_set_text (GTK_LABEL (row->text), ref->text);
+      gtk_widget_set_tooltip_text (row->text, ref->text);
+      edge = hs_object_ref_describe_edge (ref);
+      if (hs_referrer_node_is_cycle (node))
+        {
+          icon = "media-playlist-repeat-symbolic";
+          badge = _("cycle");
+          gtk_widget_add_css_class (row->badge, "hs-cycle");
+          gtk_widget_set_tooltip_text (row->badge, _("Already on the way up from the object: a reference cycle"));
+        }
+      else if (ref->root != HS_ROOT_NONE && hs_referrer_node_get_depth (node) > 0)
+        {
+          icon = root_icon (ref->root);
+          badge = root_name (ref->root);
+          gtk_widget_add_css_class (row->badge, "hs-root");
+          gtk_widget_set_tooltip_text (row->badge, _("A root: it is alive without a referrer"));
+        }
+      break;
+    case HS_REFERRER_NODE_LOADING:
+      gtk_label_set_text (GTK_LABEL (row->type), _("Looking for referrers…"));
+      gtk_widget_add_css_class (row->type, "dim-label");
+      gtk_label_set_text (GTK_LABEL (row->text), NULL);
+      break;
+    case HS_REFERRER_NODE_MORE:
+      label = hs_referrer_node_dup_label (node);
+      gtk_label_set_text (GTK_LABEL (row->type), label);
+      gtk_widget_add_css_class (row->type, "dim-label");
+      gtk_label_set_text (GTK_LABEL (row->text), _("only the first are listed"));
+      break;
+    case HS_REFERRER_NODE_ERROR:
+    default:
+      icon = "dialog-warning-symbolic";
+      gtk_label_set_text (GTK_LABEL (row->type), hs_referrer_node_get_message (node));
+      gtk_widget_set_tooltip_text (row->type, hs_referrer_node_get_message (node));
+      gtk_widget_add_css_class (row->type, "error");
+      gtk_label_set_text (GTK_LABEL (row->text), NULL);
+      break;
+    }
+  gtk_image_set_from_icon_name (GTK_IMAGE (row->icon), icon);
+  gtk_widget_set_visible (row->icon, icon != NULL);
+  gtk_label_set_text (GTK_LABEL (row->edge), edge);
+  gtk_widget_set_visible (row->edge, edge != NULL);
+  gtk_label_set_text (GTK_LABEL (row->badge), badge);
+  gtk_widget_set_visible (row->badge, badge != NULL);
+}
+
+static void
+on_row_unbind (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  RowWidgets *row = g_object_get_data (G_OBJECT (list_item), "hs-row");
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), NULL);
+}
+
+static GtkTreeListRow *
+selected_row (HsReferrersPage *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static void
+on_activate (GtkListView     *view,
+             guint            position,
+             HsReferrersPage *self)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
+/* Right or + opens the selected row, Left or - closes it (or goes to its parent). */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HsReferrersPage       *self)
+{
+  GtkTreeListRow *row = selected_row (self);
+
+  if (row == NULL)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Right:
+    case GDK_KEY_plus:
+    case GDK_KEY_KP_Add:
+      gtk_tree_list_row_set_expanded (row, TRUE);
+      return TRUE;
+    case GDK_KEY_Left:
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      if (gtk_tree_list_row_get_expanded (row))
+        gtk_tree_list_row_set_expanded (row, FALSE);
+      else
+        {
+          g_autoptr(GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
+
+          if (parent != NULL)
+            gtk_single_selection_set_selected (self->selection, gtk_tree_list_row_get_position (parent));
+        }
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+show_message (HsReferrersPage *self,
+              const char      *text,
+              gboolean         error)
+{
+  gtk_label_set_text (self->message, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message), text != NULL);
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message), "error");
+}
+
+static guint
+find_row (HsReferrersPage *self,
+          HsReferrerNode  *node)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+      g_autoptr(HsReferrerNode) item = gtk_tree_list_row_get_item (row);
+
+      if (item == node)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+select_node (HsReferrersPage *self,
+             HsReferrerNode  *node)
+{
+  guint position = find_row (self, node);
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+static void
+on_crumb_clicked (GtkButton       *button,
+                  HsReferrersPage *self)
+{
+  select_node (self, g_object_get_data (G_OBJECT (button), "hs-node"));
+}
+
+static void
+clear_breadcrumb (HsReferrersPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->breadcrumb)))
+    gtk_box_remove (GTK_BOX (self->breadcrumb), child);
+  gtk_widget_set_visible (self->breadcrumb_scroller, FALSE);
+  g_clear_pointer (&self->path, g_ptr_array_unref);
+}
+
+static void
+fill_breadcrumb (HsReferrersPage *self)
+{
+  for (guint i = 0; i < self->path->len; i++)
+    {
+      HsReferrerNode *node = g_ptr_array_index (self->path, i);
+      g_autofree char *label = hs_referrer_node_dup_label (node);
+      GtkWidget *button = gtk_button_new_with_label (label);
+      const HsObjectRef *ref = hs_referrer_node_get_ref (node);
+      g_autofree char *edge = hs_object_ref_describe_edge (ref);
+      g_autofree char *tip = edge != NULL ? g_strdup_printf ("%s — %s", ref->text, edge) : g_strdup (ref->text);
+
+      if (i > 0)
+        {
+          GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+          gtk_widget_add_css_class (arrow, "dim-label");
+          gtk_box_append (GTK_BOX (self->breadcrumb), arrow);
+        }
+      gtk_widget_add_css_class (button, "flat");
+      if (i == self->path->len - 1 && ref->root != HS_ROOT_NONE)
+        gtk_widget_add_css_class (button, "hs-root");
+      gtk_widget_set_tooltip_text (button, tip);
+      g_object_set_data_full (G_OBJECT (button), "hs-node", g_object_ref (node), g_object_unref);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_crumb_clicked), self);
+      gtk_box_append (GTK_BOX (self->breadcrumb), button);
+    }
+  gtk_widget_set_visible (self->breadcrumb_scroller, TRUE);
+}
+
+static void
+on_path_found (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+  g_autoptr(GPtrArray) nodes = hs_referrer_tree_find_path_finish (HS_REFERRER_TREE (source), result, &found, &error);
+  HsReferrersPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HS_REFERRERS_PAGE (user_data);
+  g_clear_object (&self->path_cancellable);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  if (nodes == NULL)
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  /* Open the chain, each row's referrers having been asked for on the way. */
+  for (guint i = 0; i + 1 < nodes->len; i++)
+    {
+      guint position = find_row (self, g_ptr_array_index (nodes, i));
+      g_autoptr(GtkTreeListRow) row = position != GTK_INVALID_LIST_POSITION
+        ? g_list_model_get_item (G_LIST_MODEL (self->rows), position) : NULL;
+
+      if (row != NULL)
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  self->path = g_steal_pointer (&nodes);
+  fill_breadcrumb (self);
+  select_node (self, g_ptr_array_index (self->path, self->path->len - 1));
+  show_message (self, found ? NULL : _("No root was reached: the chain ends where the search stopped"), FALSE);
+}
+
+static gboolean
+collect_expanded (HsReferrerNode *node,
+                  gpointer        user_data)
+{
+  return g_hash_table_contains (user_data, node);
+}
+
+static void
+copy_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
+  g_autofree char *text = hs_referrers_page_dup_text (self);
+
+  if (text == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  g_signal_emit (self, signals [NOTICE], 0, _("Referrer tree copied"));
+}
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HsReferrersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *text = NULL;
+
+  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    text = g_strdup_printf (_("Saved as %s"), name);
+  else
+    text = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
+  g_signal_emit (self, signals [NOTICE], 0, text);
+}
+
+static void
+on_save_response (GtkNativeDialog *chooser,
+                  int              response,
+                  HsReferrersPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      char *text = hs_referrers_page_dup_text (self);
+
+      if (file != NULL && text != NULL)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+          g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                               NULL, on_written, g_object_ref (self));
+        }
+      else
+        g_free (text);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Save Referrer Tree"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Text Files"));
+  gtk_file_filter_add_mime_type (filter, "text/plain");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "referrers.txt");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+path_to_root_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  hs_referrers_page_find_path (HS_REFERRERS_PAGE (widget));
+}
+
+static void
+update_actions (HsReferrersPage *self)
+{
+  gboolean has_tree = self->tree != NULL;
+  gboolean read_only = self->session != NULL && hs_session_is_read_only (self->session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "referrers.path-to-root", has_tree);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "referrers.copy-text", has_tree);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "referrers.save-text", has_tree);
+  gtk_widget_set_tooltip_text (self->path_button,
+                               read_only ? _("The script has ended: only a path found while it ran can be shown (Ctrl+Shift+P)")
+                                         : _("Find the shortest chain of referrers to a root (Ctrl+Shift+P)"));
+}
+
+static void
+hs_referrers_page_dispose (GObject *object)
+{
+  HsReferrersPage *self = (HsReferrersPage *) object;
+  GtkWidget *child;
+
+  if (self->path_cancellable != NULL)
+    g_cancellable_cancel (self->path_cancellable);
+  g_clear_object (&self->path_cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  g_clear_pointer (&self->path, g_ptr_array_unref);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  self->rows = NULL;
+  g_clear_object (&self->tree);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (hs_referrers_page_parent_class)->dispose (object);
+}
+
+static void
+hs_referrers_page_class_init (HsReferrersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_referrers_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hsreferrerspage");
+
+  gtk_widget_class_install_action (widget_class, "referrers.path-to-root", NULL, path_to_root_action);
+  gtk_widget_class_install_action (widget_class, "referrers.copy-text", NULL, copy_text_action);
+  gtk_widget_class_install_action (widget_class, "referrers.save-text", NULL, save_text_action);
+
+  /**
+   * HsReferrersPage::notice:
+   * @text: what happened (a copy or save), for a toast
+   */
+  signals [NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static GtkWidget *
+create_empty (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("edit-find-symbolic");
+  GtkWidget *title = gtk_label_new (_("Why Is It Alive?"));
+  GtkWidget *text = gtk_label_new (_("Select an instance on the Types page: its referrers, and theirs, show here"));
+
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 96);
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (text, "dim-label");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), text);
+  return box;
+}
+
+static void
+hs_referrers_page_init (HsReferrersPage *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *tree_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+
+  gtk_widget_add_css_class (toolbar, "toolbar");
+  self->title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title, 0);
+  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->title), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self->title), "heading");
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->title));
+  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->spinner));
+  {
+    GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *icon = gtk_image_new_from_icon_name ("find-location-symbolic");
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Path to Root"));
+
+    gtk_box_append (GTK_BOX (content), icon);
+    gtk_box_append (GTK_BOX (content), label);
+    self->path_button = gtk_button_new ();
+    gtk_button_set_child (GTK_BUTTON (self->path_button), content);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->path_button);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->path_button), "referrers.path-to-root");
+    gtk_box_append (GTK_BOX (toolbar), self->path_button);
+  }
+  {
+    GtkWidget *export_button = gtk_menu_button_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+
+    g_menu_append (menu, _("_Copy as Text"), "referrers.copy-text");
+    g_menu_append (menu, _("_Save as Text…"), "referrers.save-text");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export_button), "document-save-as-symbolic");
+    gtk_widget_set_tooltip_text (export_button, _("Export the Tree as Expanded"));
+    gtk_box_append (GTK_BOX (toolbar), export_button);
+  }
+  gtk_box_append (GTK_BOX (tree_box), toolbar);
+
+  self->message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->message, 0);
+  gtk_label_set_wrap (self->message, TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->message), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->message), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
+  gtk_box_append (GTK_BOX (tree_box), GTK_WIDGET (self->message));
+
+  self->breadcrumb = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  gtk_widget_add_css_class (self->breadcrumb, "hs-breadcrumb");
+  self->breadcrumb_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->breadcrumb_scroller),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->breadcrumb_scroller), self->breadcrumb);
+  gtk_widget_set_margin_start (self->breadcrumb_scroller, 6);
+  gtk_widget_set_margin_end (self->breadcrumb_scroller, 6);
+  gtk_widget_set_visible (self->breadcrumb_scroller, FALSE);
+  gtk_box_append (GTK_BOX (tree_box), self->breadcrumb_scroller);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_row_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_row_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_row_unbind), NULL);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  self->list_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory));
+  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "hs-referrer-tree");
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list_view));
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (tree_box), scroller);
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_add_named (self->stack, create_empty (), "empty");
+  gtk_stack_add_named (self->stack, tree_box, "tree");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
+  update_actions (self);
+}
+
+GtkWidget *
+hs_referrers_page_new (void)
+{
+  return g_object_new (HS_TYPE_REFERRERS_PAGE, NULL);
+}
+
+void
+hs_referrers_page_set_session (HsReferrersPage *self,
+                               HsSession       *session)
+{
+  g_return_if_fail (HS_IS_REFERRERS_PAGE (self));
+
+  if (self->session == session)
+    return;
+  hs_referrers_page_set_object (self, NULL);
+  g_set_object (&self->session, session);
+  update_actions (self);
+}
+
+/* Roots the tree at @object (NULL: none); nothing is asked until expanded. */
+void
+hs_referrers_page_set_object (HsReferrersPage   *self,
+                              const HsObjectRef *object)
+{
+  g_return_if_fail (HS_IS_REFERRERS_PAGE (self));
+
+  if (self->path_cancellable != NULL)
+    g_cancellable_cancel (self->path_cancellable);
+  g_clear_object (&self->path_cancellable);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  clear_breadcrumb (self);
+  show_message (self, NULL, FALSE);
+  gtk_single_selection_set_model (self->selection, NULL);
+  self->rows = NULL;
+  g_clear_object (&self->tree);
+
+  if (object != NULL && self->session != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("What keeps %s at 0x%llx alive"),
+                                                object->type_name, (unsigned long long) object->address);
+      g_autoptr(GtkTreeListModel) rows = NULL;
+
+      self->tree = hs_referrer_tree_new (self->session, object);
+      rows = gtk_tree_list_model_new (g_object_ref (hs_referrer_tree_get_roots (self->tree)), FALSE, FALSE,
+                                      hs_referrer_node_create_model, NULL, NULL);
+      self->rows = rows;
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (rows));
+      gtk_label_set_text (self->title, title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->title), object->text);
+      gtk_stack_set_visible_child_name (self->stack, "tree");
+      /* The object's own referrers are what is asked for first. */
+      {
+        g_autoptr(GtkTreeListRow) root = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+
+        gtk_tree_list_row_set_expanded (root, TRUE);
+      }
+    }
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  update_actions (self);
+}
+
+HsReferrerTree *
+hs_referrers_page_get_tree (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+  return self->tree;
+}
+
+/* The rows shown, NULL without an object. */
+GtkTreeListModel *
+hs_referrers_page_get_rows (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+  return self->rows;
+}
+
+GtkListView *
+hs_referrers_page_get_list_view (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+  return self->list_view;
+}
+
+/* The box of the path's buttons, the object first, hidden without a path. */
+GtkWidget *
+hs_referrers_page_get_breadcrumb (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+  return self->breadcrumb;
+}
+
+HsReferrerNode *
+hs_referrers_page_get_selected (HsReferrersPage *self)
+{
+  GtkTreeListRow *row;
+  HsReferrerNode *node;
+
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+
+  row = selected_row (self);
+  if (row == NULL)
+    return NULL;
+  node = gtk_tree_list_row_get_item (row);
+  g_object_unref (node);   /* the row keeps it */
+  return node;
+}
+
+/* Finds the path to a root, opens it in the tree and shows its breadcrumb. */
+void
+hs_referrers_page_find_path (HsReferrersPage *self)
+{
+  g_return_if_fail (HS_IS_REFERRERS_PAGE (self));
+
+  if (self->tree == NULL)
+    return;
+  if (self->path_cancellable != NULL)
+    g_cancellable_cancel (self->path_cancellable);
+  g_clear_object (&self->path_cancellable);
+  clear_breadcrumb (self);
+  show_message (self, NULL, FALSE);
+  self->path_cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  hs_referrer_tree_find_path_async (self->tree, self->path_cancellable, on_path_found, self);
+}
+
+gboolean
+hs_referrers_page_get_finding (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), FALSE);
+  return self->path_cancellable != NULL;
+}
+
+/* What is said above the tree (a path not found, an error), or "". */
+const char *
+hs_referrers_page_get_message (HsReferrersPage *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+  return gtk_label_get_text (self->message);
+}
+
+/* The tree as expanded, in the layout of Pympler's ConsoleBrowser. */
+char *
+hs_referrers_page_dup_text (HsReferrersPage *self)
+{
+  g_autoptr(GHashTable) expanded = NULL;
+
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+
+  if (self->tree == NULL)
+    return NULL;
+  expanded = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+      if (gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (expanded, gtk_tree_list_row_get_item (row));
+    }
+  return hs_referrer_tree_format (self->tree, collect_expanded, expanded);
+}
