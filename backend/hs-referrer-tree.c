@@ -607,7 +607,7 @@ on_path (GObject      *source,
   walk->reply = reply;
   walk->nodes = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (walk->nodes, g_object_ref (self->root));
-  walk->next = 1;
+  walk->next = 0;       /* the first step refers to the root's object */
   g_task_set_task_data (task, walk, (GDestroyNotify) path_walk_free);
   walk_on (task);
 }

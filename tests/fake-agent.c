@@ -292,12 +292,13 @@ answer_path (FakeAgent *self,
   add_member_int (builder, "handle", handle);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);
+  /* From the object's referrer up: the object itself is not a step. */
   if (handle == 1)
-    for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+    for (guint i = 1; i < G_N_ELEMENTS (chain); i++)
       {
         const FakeEdge *edge = NULL;
 
-        for (guint e = 0; i > 0 && e < G_N_ELEMENTS (edges); e++)
+        for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
           if (edges[e].from == chain[i - 1] && edges[e].by == chain[i])
             edge = &edges[e];
         add_object_ref (builder, find_object (chain[i]), edge);

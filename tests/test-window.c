@@ -1380,8 +1380,10 @@ test_browse_real_script (void)
   g_assert_cmpint (hs_referrer_node_get_ref (end)->root, !=, HS_ROOT_NONE);
   settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "browse-real-referrers.png");
-  /* The breadcrumb starts at the Leaf and ends at the module that holds it. */
+  /* The breadcrumb: the Leaf, the list and the dict it is in, the module. */
   g_assert_nonnull (crumb (referrers, "__main__.Leaf"));
+  g_assert_nonnull (crumb (referrers, "list"));
+  g_assert_nonnull (crumb (referrers, "dict"));
   g_assert_nonnull (crumb (referrers, "module(__main__)"));
 
   hs_session_stop (hs_window_get_session (window));
