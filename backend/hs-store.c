@@ -695,7 +695,8 @@ seal_census (GByteArray *packed)
     }
 
   sealed->data[0] = BLOB_PACKED;
-  memcpy (sealed->data + header_length, packed->data, packed->len);
+  if (packed->len > 0)      /* an empty array may have no data at all */
+    memcpy (sealed->data + header_length, packed->data, packed->len);
   return sealed;
 }
 

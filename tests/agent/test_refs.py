@@ -127,11 +127,11 @@ class RefsTest(unittest.TestCase):
         self.marker = os.path.join(self.dir, "marker")
         self.next_id = 100
 
-    def start(self, text):
+    def start(self, text, env=None):
         path = os.path.join(self.dir, "script.py")
         with open(path, "w") as stream:
             stream.write(text)
-        app = agenttest.FakeApp(path, self.marker, cwd=self.dir, stdin=subprocess.PIPE)
+        app = agenttest.FakeApp(path, self.marker, cwd=self.dir, stdin=subprocess.PIPE, env=env)
         self.addCleanup(app.close)
         hello = app.receive()
         self.assertEqual((hello["type"], hello["protocol"]), ("hello", 2))
@@ -249,6 +249,16 @@ class RefsTest(unittest.TestCase):
         # The same object later gets a new handle: handles are never reused.
         fresh = self.find(app, "__main__.Node", "name='target'")
         self.assertGreater(fresh["handle"], target["handle"])
+
+    def test_inline_attributes_without_the_accelerators(self):
+        # Another interpreter than the one the accelerators were built for:
+        # inline values are read from memory, names and all.
+        app = self.start(HEAP, env={"HEAPSCOPE_ACCEL": "0"})
+        target = self.find(app, "__main__.Node", "name='target'")
+        edges = {(e["type"], e["edge"]["kind"], e["edge"].get("name"))
+                 for e in self.referrers(app, target["handle"])}
+        self.assertIn(("__main__.Node", "attribute", "child"), edges)
+        self.assertIn(("__main__.Slotted", "attribute", "item"), edges)
 
     def test_reading_a_frame_keeps_nothing_alive(self):
         # Before 3.13, frame.f_locals makes a dict that holds the locals it

@@ -527,6 +527,8 @@ def attributes(obj, ctx):
         inline = _refaccel.inline_attributes(obj)
         if inline is not None:
             found.extend(inline)
+    elif _sizes is not None:
+        found.extend(_sizes.inline_attributes(obj))
     namespace = instance_dict(obj, ctx)
     if namespace is not None:
         for pair in dict.items(namespace):

@@ -439,6 +439,19 @@ class _Reader:
         return found
 
 
+def inline_attributes(obj):
+    """[[name, value], ...] of the attribute values `obj` keeps inline (3.11+),
+    read without creating anything; [] when it keeps none."""
+    reader = _Reader()
+    try:
+        inline = reader.attributes(obj, type(obj))[1]
+        if not inline:
+            return []
+        return [[reader.key(address)[1], value] for address, value in inline if address]
+    except (OSError, UnicodeError, KeyError):
+        return []
+
+
 # -- referents --------------------------------------------------------------------
 
 def _other_refs(obj, detail, top):
