@@ -40,7 +40,6 @@ typedef enum
   REQUEST_SAMPLE,
   REQUEST_SNAPSHOT,
   REQUEST_QUERY,
-  REQUEST_RELEASE,
 } RequestKind;
 
 typedef struct
@@ -1478,27 +1477,26 @@ hs_worker_set_paused (HsWorker *self,
 
 /* Questions about objects */
 
-/* Sends @request (a JSON object, given an id here) and registers what waits
- * for the answer; the id, or 0 when the agent cannot be reached. */
+/* Sends @request (a JSON object, given an id here); with a @task, the
+ * answer is waited for and goes to it (releases and cancels get none).
+ * Returns the id, or 0 when the agent cannot be reached. */
 static gint64
-send_query (HsWorker    *self,
-            RequestKind  kind,
-            JsonNode    *request,
-            GTask       *task)
+send_query (HsWorker *self,
+            JsonNode *request,
+            GTask    *task)
 {
   g_autoptr(GBytes) frame = NULL;
-  Request *pending;
   gint64 id;
 
   if (self->agent_fd == -1 || !self->hello_received)
     return 0;
 
   id = self->next_request_id++;
-  /* Releases and cancels get no answer. */
-  if (kind == REQUEST_QUERY)
+  if (task != NULL)
     {
-      pending = g_new0 (Request, 1);
-      pending->kind = kind;
+      Request *pending = g_new0 (Request, 1);
+
+      pending->kind = REQUEST_QUERY;
       pending->sent_at = g_get_monotonic_time ();
       pending->task = g_object_ref (task);
       g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), pending);
@@ -1546,7 +1544,7 @@ on_query_cancelled (GCancellable *cancellable,
   g_clear_object (&request->task);
   g_hash_table_insert (self->cancelled, g_memdup2 (&data->id, sizeof data->id), NULL);
   g_hash_table_remove (self->requests, &data->id);
-  send_query (self, REQUEST_RELEASE, cancel, NULL);
+  send_query (self, cancel, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -1563,7 +1561,7 @@ query_in_worker (gpointer data)
       g_clear_object (&command->task);
       return G_SOURCE_REMOVE;
     }
-  id = send_query (self, REQUEST_QUERY, command->request, command->task);
+  id = send_query (self, command->request, command->task);
   if (id == 0)
     return G_SOURCE_REMOVE;     /* command_free answers the task */
   g_clear_object (&command->task);
@@ -1623,7 +1621,7 @@ release_in_worker (gpointer data)
 {
   Command *command = data;
 
-  send_query (command->worker, REQUEST_RELEASE, command->request, NULL);
+  send_query (command->worker, command->request, NULL);
   return G_SOURCE_REMOVE;
 }
 

@@ -13,6 +13,7 @@
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
 #include "hs-session.h"
+#include "test-query.h"
 
 static char *
 script_path (const char *name)
@@ -509,45 +510,6 @@ test_sigkill (void)
 }
 
 /* Why is it alive: questions about objects against a real child. */
-
-typedef struct
-{
-  HsReply *reply;
-  GError  *error;
-  gboolean done;
-} QueryResult;
-
-static void
-on_query_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  QueryResult *outcome = user_data;
-
-  outcome->reply = hs_session_query_finish (HS_SESSION (source), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-/* Asks @request (taken) and waits for the answer; NULL with @error set on failure. */
-static HsReply *
-ask (HsSession  *session,
-     JsonNode   *request,
-     GError    **error)
-{
-  QueryResult outcome = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  hs_session_query_async (session, request, NULL, on_query_done, &outcome);
-  json_node_unref (request);
-  while (!outcome.done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  if (outcome.error != NULL)
-    g_propagate_error (error, outcome.error);
-  return outcome.reply;
-}
 
 /* Nothing of the agent in an answer: its package, its thread's frames. */
 static void

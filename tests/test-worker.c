@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-session.h"
+#include "test-query.h"
 
 typedef struct
 {
@@ -485,45 +486,6 @@ test_recorded_rows_let_go (void)
 
 /* Questions about objects */
 
-typedef struct
-{
-  HsReply *reply;
-  GError  *error;
-  gboolean done;
-} QueryResult;
-
-static void
-on_query_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  QueryResult *outcome = user_data;
-
-  outcome->reply = hs_session_query_finish (HS_SESSION (source), result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-static void
-query_result_clear (QueryResult *outcome)
-{
-  g_clear_pointer (&outcome->reply, hs_reply_unref);
-  g_clear_error (&outcome->error);
-  outcome->done = FALSE;
-}
-
-static void
-wait_for_query (QueryResult *outcome)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!outcome->done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 /* Starts the session and leaves its first census unanswered, so no other
  * census request comes between the queries. */
 static void
@@ -542,7 +504,7 @@ ask_referrers (Fixture      *fixture,
   g_autoptr(JsonNode) request = hs_session_referrers_request (fixture->session, 7, 100);
   g_autoptr(JsonObject) seen = NULL;
 
-  hs_session_query_async (fixture->session, request, cancellable, on_query_done, outcome);
+  query_start (fixture->session, request, cancellable, outcome);
   seen = read_frame_object (fixture);
   g_assert_cmpstr (json_object_get_string_member (seen, "type"), ==, "referrers");
   g_assert_cmpint (json_object_get_int_member (seen, "handle"), ==, 7);
@@ -574,7 +536,7 @@ test_query (Fixture       *fixture,
   id = ask_referrers (fixture, NULL, &outcome);
   reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
   send_json (fixture, reply);
-  wait_for_query (&outcome);
+  query_wait (&outcome, 10);
 
   g_assert_no_error (outcome.error);
   g_assert_cmpint (outcome.reply->kind, ==, HS_REPLY_REFERRERS);
@@ -593,7 +555,7 @@ test_query (Fixture       *fixture,
   ref = g_ptr_array_index (outcome.reply->items, 2);
   g_assert_cmpint (ref->edge, ==, HS_EDGE_GLOBAL);
   g_assert_cmpint (ref->root, ==, HS_ROOT_MODULE);
-  query_result_clear (&outcome);
+  query_clear (&outcome);
 
   /* Once the process has ended, the same question gets the answer it had;
    * a new one says the process has ended. */
@@ -604,16 +566,16 @@ test_query (Fixture       *fixture,
     g_autoptr(JsonNode) same = hs_session_referrers_request (fixture->session, 7, 100);
     g_autoptr(JsonNode) other = hs_session_referrers_request (fixture->session, 8, 100);
 
-    hs_session_query_async (fixture->session, same, NULL, on_query_done, &outcome);
-    wait_for_query (&outcome);
+    query_start (fixture->session, same, NULL, &outcome);
+    query_wait (&outcome, 10);
     g_assert_no_error (outcome.error);
     g_assert_cmpint (outcome.reply->total, ==, 3);
-    query_result_clear (&outcome);
+    query_clear (&outcome);
 
-    hs_session_query_async (fixture->session, other, NULL, on_query_done, &outcome);
-    wait_for_query (&outcome);
+    query_start (fixture->session, other, NULL, &outcome);
+    query_wait (&outcome, 10);
     g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
-    query_result_clear (&outcome);
+    query_clear (&outcome);
   }
 }
 
@@ -630,13 +592,13 @@ test_query_stale (Fixture       *fixture,
   reply = g_strdup_printf ("{\"type\": \"error\", \"id\": %lld, \"code\": \"stale\","
                            " \"message\": \"no such handle\"}", (long long) id);
   send_json (fixture, reply);
-  wait_for_query (&outcome);
+  query_wait (&outcome, 10);
   g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_STALE);
   g_assert_cmpstr (outcome.error->message, ==, "This object no longer exists");
   /* An error about one object is not the session's error. */
   g_assert_null (hs_session_get_protocol_error (fixture->session));
   g_assert_cmpuint (fixture->notices->len, ==, 0);
-  query_result_clear (&outcome);
+  query_clear (&outcome);
 }
 
 /* Cancelling answers at once, tells the agent, and its late answer is dropped. */
@@ -654,9 +616,9 @@ test_query_cancel (Fixture       *fixture,
   start_quiet (fixture);
   id = ask_referrers (fixture, cancellable, &outcome);
   g_cancellable_cancel (cancellable);
-  wait_for_query (&outcome);
+  query_wait (&outcome, 10);
   g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  query_result_clear (&outcome);
+  query_clear (&outcome);
 
   cancel = read_frame_object (fixture);
   g_assert_cmpstr (json_object_get_string_member (cancel, "type"), ==, "cancel");
@@ -669,10 +631,10 @@ test_query_cancel (Fixture       *fixture,
   id = ask_referrers (fixture, NULL, &outcome);
   reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
   send_json (fixture, reply);
-  wait_for_query (&outcome);
+  query_wait (&outcome, 10);
   g_assert_no_error (outcome.error);
   g_assert_null (hs_session_get_protocol_error (fixture->session));
-  query_result_clear (&outcome);
+  query_clear (&outcome);
 }
 
 /* A query outstanding when the agent goes away is answered, not left hanging. */
@@ -686,9 +648,9 @@ test_query_agent_gone (Fixture       *fixture,
   ask_referrers (fixture, NULL, &outcome);
   close (fixture->agent_fd);
   fixture->agent_fd = -1;
-  wait_for_query (&outcome);
+  query_wait (&outcome, 10);
   g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
-  query_result_clear (&outcome);
+  query_clear (&outcome);
 }
 
 /* An answer that breaks the protocol ends the session like any bad frame. */
@@ -730,9 +692,9 @@ test_query_invalid (Fixture       *fixture,
     reply = g_strdup_printf (replies[0], (long long) id);
     send_json (fixture, reply);
     g_assert_true (wait_until (has_protocol_error, fixture));
-    wait_for_query (&outcome);
+    query_wait (&outcome, 10);
     g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
-    query_result_clear (&outcome);
+    query_clear (&outcome);
   }
 }
 
@@ -764,9 +726,9 @@ test_query_recorded (void)
     id = ask_referrers (&fixture, NULL, &outcome);
     reply = g_strdup_printf (REFERRERS_REPLY, (long long) id);
     send_json (&fixture, reply);
-    wait_for_query (&outcome);
+    query_wait (&outcome, 10);
     g_assert_no_error (outcome.error);
-    query_result_clear (&outcome);
+    query_clear (&outcome);
   }
   close (fixture.agent_fd);
   fixture.agent_fd = -1;
@@ -780,19 +742,19 @@ test_query_recorded (void)
     g_autoptr(JsonNode) other = hs_session_referrers_request (reopened, 7, 50);
     HsObjectRef *ref;
 
-    hs_session_query_async (reopened, same, NULL, on_query_done, &outcome);
-    wait_for_query (&outcome);
+    query_start (reopened, same, NULL, &outcome);
+    query_wait (&outcome, 10);
     g_assert_no_error (outcome.error);
     g_assert_cmpint (outcome.reply->total, ==, 3);
     ref = g_ptr_array_index (outcome.reply->items, 2);
     g_assert_cmpstr (ref->text, ==, "module(__main__)");
     g_assert_cmpstr (ref->edge_name, ==, "cache");
-    query_result_clear (&outcome);
+    query_clear (&outcome);
 
-    hs_session_query_async (reopened, other, NULL, on_query_done, &outcome);
-    wait_for_query (&outcome);
+    query_start (reopened, other, NULL, &outcome);
+    query_wait (&outcome, 10);
     g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
-    query_result_clear (&outcome);
+    query_clear (&outcome);
   }
   g_clear_object (&reopened);
   g_remove (path);

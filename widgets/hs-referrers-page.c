@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hs-referrers-page.h"
+#include "hs-text-export.h"
 
 struct _HsReferrersPage
 {
@@ -21,7 +22,7 @@ struct _HsReferrersPage
   HsReferrerTree     *tree;
   GCancellable       *path_cancellable;
   GPtrArray          *path;             /* HsReferrerNode, the object first */
-  GtkFileChooserNative *chooser;
+  HsTextExport        export;
 
   GtkStack           *stack;
   GtkLabel           *title;
@@ -426,66 +427,14 @@ copy_text_action (GtkWidget  *widget,
 }
 
 static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(HsReferrersPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (G_FILE (source));
-  g_autofree char *text = NULL;
-
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    text = g_strdup_printf (_("Saved as %s"), name);
-  else
-    text = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
-  g_signal_emit (self, signals [NOTICE], 0, text);
-}
-
-static void
-on_save_response (GtkNativeDialog *chooser,
-                  int              response,
-                  HsReferrersPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      char *text = hs_referrers_page_dup_text (self);
-
-      if (file != NULL && text != NULL)
-        {
-          g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
-
-          g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                               NULL, on_written, g_object_ref (self));
-        }
-      else
-        g_free (text);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
 save_text_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save Referrer Tree"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Text Files"));
-  gtk_file_filter_add_mime_type (filter, "text/plain");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "referrers.txt");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  hs_text_export_save (&self->export, widget, _("Save Referrer Tree"), "referrers.txt", FALSE,
+                       (HsTextFunc) hs_referrers_page_dup_text);
 }
 
 static void
@@ -519,12 +468,7 @@ hs_referrers_page_dispose (GObject *object)
   if (self->path_cancellable != NULL)
     g_cancellable_cancel (self->path_cancellable);
   g_clear_object (&self->path_cancellable);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  hs_text_export_clear (&self->export);
   g_clear_pointer (&self->path, g_ptr_array_unref);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);

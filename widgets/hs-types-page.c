@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hs-format.h"
+#include "hs-text-export.h"
 #include "hs-types-page.h"
 
 struct _HsTypesPage
@@ -21,7 +22,7 @@ struct _HsTypesPage
   HsSession          *session;
   GSignalGroup       *snapshot_signals;
   GSignalGroup       *session_signals;
-  GtkFileChooserNative *chooser;
+  HsTextExport        export;
 
   GtkWidget          *toolbar;
   GtkSearchEntry     *filter_entry;
@@ -484,62 +485,6 @@ copy_table_action (GtkWidget  *widget,
   notice (self, _("Table copied"));
 }
 
-typedef struct
-{
-  HsTypesPage *page;
-  char        *name;
-} WriteRequest;
-
-static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  WriteRequest *request = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    text = g_strdup_printf (_("Saved as %s"), request->name);
-  else
-    text = g_strdup_printf (_("Could not save %s: %s"), request->name, error->message);
-  notice (request->page, text);
-  g_object_unref (request->page);
-  g_free (request->name);
-  g_free (request);
-}
-
-static void
-write_file (HsTypesPage *self,
-            GFile       *file,
-            char        *contents)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new_take (contents, strlen (contents));
-  WriteRequest *request = g_new0 (WriteRequest, 1);
-
-  request->page = g_object_ref (self);
-  request->name = g_file_get_basename (file);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, on_written, request);
-}
-
-static void
-on_export_response (GtkNativeDialog *chooser,
-                    int              response,
-                    HsTypesPage     *self)
-{
-  gboolean csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "hs-csv"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        write_file (self, file, csv ? hs_types_page_dup_csv (self) : hs_types_page_dup_text_table (self));
-    }
-  g_clear_object (&self->chooser);
-}
-
 /* "markers-types.csv" for markers.py */
 static char *
 dup_export_name (HsTypesPage *self,
@@ -558,22 +503,11 @@ static void
 choose_export_file (HsTypesPage *self,
                     gboolean     csv)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = dup_export_name (self, csv ? ".csv" : ".txt");
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (csv ? _("Export as CSV") : _("Save as Text"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, csv ? _("CSV Files") : _("Text Files"));
-  gtk_file_filter_add_mime_type (filter, csv ? "text/csv" : "text/plain");
-  gtk_file_filter_add_pattern (filter, csv ? "*.csv" : "*.txt");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_object_set_data (G_OBJECT (self->chooser), "hs-csv", GINT_TO_POINTER (csv));
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  hs_text_export_save (&self->export, GTK_WIDGET (self), csv ? _("Export as CSV") : _("Save as Text"),
+                       name, csv, csv ? (HsTextFunc) hs_types_page_dup_csv
+                                      : (HsTextFunc) hs_types_page_dup_text_table);
 }
 
 static void
@@ -666,12 +600,7 @@ hs_types_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->filtered, self);
     }
   stop_keeping_top (self);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  hs_text_export_clear (&self->export);
   g_clear_object (&self->snapshot_signals);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->session);

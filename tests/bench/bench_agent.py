@@ -33,29 +33,8 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 HEAP = r'''
 import gc, os, sys, time
 sys.path.insert(0, AGENT_DIR)
-
-class Plain:
-    def __init__(self, i):
-        self.number = i * 1000003
-        self.label = "plain-%d" % i
-        self.ratio = i / 7.0
-
-class Slotted:
-    __slots__ = ("pair", "tag")
-    def __init__(self, i):
-        self.pair = (i + 0.5, i + 0.25)
-        self.tag = i * 1000033
-
-def build(n):
-    """About n objects, in units of 20 (the census below gives the exact count)."""
-    heap = []
-    for i in range(n // 20):
-        heap.append(Plain(i))                              # instance, int, str, float: 4
-        heap.append(Slotted(i))                            # instance, tuple, 2 floats, int: 5
-        heap.append({"key": i * 1000037, "name": str(i)})  # dict, int, str: 3
-        heap.append([i * 1000039, (i * 1000049, "x%d" % i)])  # list, int, tuple, int, str: 5
-        heap.append((float(i) * 3.0, [None]))              # tuple, float, list: 3
-    return heap
+sys.path.insert(0, BENCH_DIR)
+from round_trip_heap import build      # the mix every benchmark builds
 '''
 
 MEASURE = HEAP + r'''
@@ -128,8 +107,8 @@ def default_agent_dir():
 
 
 def measure(agent_dir, n, mode, repeat):
-    code = "import json\nAGENT_DIR = %r\nN = %d\nMODE = %r\nREPEAT = %d\n" % (
-        agent_dir, n, mode, repeat) + MEASURE
+    code = "import json\nBENCH_DIR = %r\nAGENT_DIR = %r\nN = %d\nMODE = %r\nREPEAT = %d\n" % (
+        HERE, agent_dir, n, mode, repeat) + MEASURE
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env.pop("HEAPSCOPE_ACCEL", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
@@ -141,7 +120,8 @@ def watched_run(agent_dir, n, seconds, interval):
     """Run the workload under the agent, asking for a census every `interval` s."""
     path = os.path.join("/tmp", "hs-bench-workload-%d.py" % os.getpid())
     with open(path, "w") as stream:
-        stream.write("AGENT_DIR = %r\nN = %d\nSECONDS = %r\n" % (agent_dir, n, seconds) + WORKLOAD)
+        stream.write("BENCH_DIR = %r\nAGENT_DIR = %r\nN = %d\nSECONDS = %r\n" % (HERE, agent_dir, n, seconds)
+                     + WORKLOAD)
     try:
         app, child = socket.socketpair()
         env = dict(os.environ, HEAPSCOPE_FD=str(child.fileno()), PYTHONDONTWRITEBYTECODE="1")
@@ -184,7 +164,7 @@ def watched_run(agent_dir, n, seconds, interval):
 
 
 def plain_run(agent_dir, n, seconds):
-    code = "AGENT_DIR = %r\nN = %d\nSECONDS = %r\n" % (agent_dir, n, seconds) + WORKLOAD
+    code = "BENCH_DIR = %r\nAGENT_DIR = %r\nN = %d\nSECONDS = %r\n" % (HERE, agent_dir, n, seconds) + WORKLOAD
     out = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE,
                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1")).stdout
     return json.loads(out.decode().strip().splitlines()[-1])

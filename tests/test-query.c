@@ -1,0 +1,67 @@
+/* test-query.c — asking a session about objects and waiting for the answer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "test-query.h"
+
+static void
+on_query_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  QueryResult *outcome = user_data;
+
+  outcome->reply = hs_session_query_finish (HS_SESSION (source), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* Asks @request; @outcome is filled when the answer comes (query_wait). */
+void
+query_start (HsSession    *session,
+             JsonNode     *request,
+             GCancellable *cancellable,
+             QueryResult  *outcome)
+{
+  hs_session_query_async (session, request, cancellable, on_query_done, outcome);
+}
+
+/* Runs the main context until the answer is in, failing after @seconds. */
+void
+query_wait (QueryResult *outcome,
+            guint        seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!outcome->done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+void
+query_clear (QueryResult *outcome)
+{
+  g_clear_pointer (&outcome->reply, hs_reply_unref);
+  g_clear_error (&outcome->error);
+  outcome->done = FALSE;
+}
+
+/* Asks @request (taken) and waits for the answer; NULL with @error set on failure. */
+HsReply *
+ask (HsSession  *session,
+     JsonNode   *request,
+     GError    **error)
+{
+  QueryResult outcome = { 0 };
+
+  query_start (session, request, NULL, &outcome);
+  json_node_unref (request);
+  query_wait (&outcome, 60);
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.reply;
+}
