@@ -329,13 +329,17 @@ static HsStore *
 rows_store (HsSession  *self,
             GError    **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->store_mutex);
+  HsStore *store;
 
+  g_mutex_lock (&self->store_mutex);
   if (self->store == NULL && self->file != NULL)
     self->store = hs_store_open (self->file, error);
   else if (self->store == NULL)
     g_set_error_literal (error, HS_STORE_ERROR, HS_STORE_ERROR_IO, _("This session is not recorded to a file"));
-  return self->store;
+  store = self->store;
+  g_mutex_unlock (&self->store_mutex);
+  /* The store has a lock of its own for reading. */
+  return store;
 }
 
 static void

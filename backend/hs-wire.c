@@ -279,6 +279,11 @@ hs_wire_encode_message (const HsMessage *message)
       add_string_member (builder, "message", message->error_message);
       break;
 
+    case HS_MESSAGE_BYE:
+      add_string_member (builder, "type", "bye");
+      add_int_member (builder, "id", 0);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -840,6 +845,8 @@ hs_message_parse (guint8   kind,
           !read_string (object, "code", TRUE, &message->error_code, error))
         return NULL;
     }
+  else if (g_str_equal (type, "bye"))
+    message->type = HS_MESSAGE_BYE;
   else if (g_str_equal (type, "instances") || g_str_equal (type, "object") ||
            g_str_equal (type, "referrers") || g_str_equal (type, "path"))
     {

@@ -41,6 +41,7 @@ typedef enum
   HS_MESSAGE_CENSUS,
   HS_MESSAGE_ERROR,
   HS_MESSAGE_REPLY,      /* instances, object, referrers, path */
+  HS_MESSAGE_BYE,        /* the interpreter is exiting: the link closes next */
 } HsMessageType;
 
 struct _HsHello

@@ -86,6 +86,7 @@ struct _HsWorker
   gboolean           hello_received;
   gboolean           paused;
   gboolean           process_exited;
+  gboolean           agent_said_bye;    /* the link's end is the interpreter exiting */
   gboolean           finished_posted;
   gboolean           stopping;
   gboolean           done;
@@ -874,6 +875,10 @@ handle_message (HsWorker  *self,
       }
       break;
 
+    case HS_MESSAGE_BYE:
+      self->agent_said_bye = TRUE;
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -927,7 +932,9 @@ read_agent (HsWorker *self)
               protocol_error (self, error->message);
               return FALSE;
             }
-          if (self->process == NULL || self->process_exited)
+          /* After a bye, the process is finalizing: however long that
+           * takes, it is no sign of trouble. */
+          if (self->process == NULL || self->process_exited || self->agent_said_bye)
             {
               worker_close_agent (self);
               if (self->process == NULL)

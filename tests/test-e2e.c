@@ -208,6 +208,38 @@ test_garbage_from_child (void)
   g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), >=, 1);
 }
 
+/* The link closing while the process runs on is the agent failing... */
+static void
+test_link_closed_early (void)
+{
+  g_autofree char *script = script_path ("fails.py");
+  const char *arguments[] = { "close-link", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  g_autofree char *console = console_text (session, FALSE);
+
+  g_assert_nonnull (strstr (console, "still running without the agent"));
+  g_assert_cmpstr (hs_session_get_protocol_error (session), ==,
+                   "The agent closed its connection while the script is still running");
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+}
+
+/* ...but not after its bye, however long the interpreter takes to finalize. */
+static void
+test_slow_exit (void)
+{
+  g_autofree char *script = script_path ("fails.py");
+  const char *arguments[] = { "slow-exit", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  HsSample *last = hs_session_get_latest_sample (session);
+
+  g_assert_null (hs_session_get_protocol_error (session));
+  g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_EXITED);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_nonnull (last);
+  g_assert_true (hs_sample_get_census (last)->final);
+  g_assert_nonnull (hs_census_lookup (hs_sample_get_census (last), "__main__.SlowToDie"));
+}
+
 static void
 test_output_order_and_cwd (void)
 {
@@ -672,6 +704,8 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/segfault-keeps-samples", test_segfault_keeps_samples);
   g_test_add_func ("/hs/e2e/stop", test_stop);
   g_test_add_func ("/hs/e2e/garbage-from-child", test_garbage_from_child);
+  g_test_add_func ("/hs/e2e/link-closed-early", test_link_closed_early);
+  g_test_add_func ("/hs/e2e/slow-exit", test_slow_exit);
   g_test_add_func ("/hs/e2e/output-order-and-cwd", test_output_order_and_cwd);
   g_test_add_func ("/hs/e2e/bad-launches", test_bad_launches);
   g_test_add_func ("/hs/e2e/headless", test_headless);

@@ -92,6 +92,20 @@ test_hello_round_trip (void)
   g_assert_true (decoded->hello->accelerated);
 }
 
+/* The agent's bye carries nothing but its type. */
+static void
+test_bye_round_trip (void)
+{
+  HsMessage message = { .type = HS_MESSAGE_BYE };
+  g_autoptr(GBytes) frame = hs_wire_encode_message (&message);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) decoded = decode_one (frame, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->type, ==, HS_MESSAGE_BYE);
+  g_assert_cmpint (decoded->id, ==, 0);
+}
+
 /* Frames split at every byte boundary come out whole and in order. */
 static void
 test_split_frames (void)
@@ -392,6 +406,7 @@ main (int   argc,
 
   g_test_add_func ("/hs/wire/census-round-trip", test_census_round_trip);
   g_test_add_func ("/hs/wire/hello-round-trip", test_hello_round_trip);
+  g_test_add_func ("/hs/wire/bye-round-trip", test_bye_round_trip);
   g_test_add_func ("/hs/wire/split-frames", test_split_frames);
   g_test_add_func ("/hs/wire/truncated", test_truncated);
   g_test_add_func ("/hs/wire/oversized", test_oversized);

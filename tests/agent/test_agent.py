@@ -89,6 +89,7 @@ class AgentTest(unittest.TestCase):
         final = app.receive()
         self.check_census(final, 0, final=True)
         self.assertGreater(final["time"], census["time"])
+        self.assertEqual(app.receive(), {"type": "bye", "id": 0})
         self.assertIsNone(app.receive())
         self.assertEqual(app.finish()[0], 0)
 
@@ -171,7 +172,8 @@ class AgentTest(unittest.TestCase):
                          "    print('TypeError')\n")
         app.process.stdin.close()
         messages = app.receive_all()
-        self.assertEqual([m["type"] for m in messages], ["hello", "census", "census", "census"])
+        self.assertEqual([m["type"] for m in messages],
+                         ["hello", "census", "census", "census", "bye"])
         self.check_census(messages[1], 0, label="after load")
         long_label = messages[2]["label"]
         self.assertEqual(long_label, "\u00e9" * 512)
@@ -186,7 +188,7 @@ class AgentTest(unittest.TestCase):
                 app = self.start(body)
                 app.process.stdin.close()
                 messages = app.receive_all()
-                self.assertEqual([m["type"] for m in messages], ["hello", "census"])
+                self.assertEqual([m["type"] for m in messages], ["hello", "census", "bye"])
                 self.check_census(messages[1], 0, final=True)
                 self.assertEqual(app.finish()[0], code)
 
@@ -214,8 +216,27 @@ class AgentTest(unittest.TestCase):
         messages = app.receive_all()
         self.assertEqual([(m["type"], m.get("label"), m.get("final")) for m in messages],
                          [("hello", None, None), ("census", "in the parent", False),
-                          ("census", None, True)])
+                          ("census", None, True), ("bye", None, None)])
         self.assertEqual(app.finish(), (0, "child None\n", ""))
+
+    def test_bye_comes_after_late_threads_and_exit_handlers(self):
+        # The session lasts until the interpreter finalizes: a thread still
+        # running after __main__ ends and an atexit handler may take snapshots.
+        app = self.start("import atexit, heapscope, threading, time\n"
+                         "atexit.register(lambda: heapscope.snapshot('at exit'))\n"
+                         "def late():\n"
+                         "    time.sleep(0.2)\n"
+                         "    heapscope.snapshot('late')\n"
+                         "threading.Thread(target=late).start()\n"
+                         "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n")
+        app.process.stdin.close()
+        messages = app.receive_all()
+        self.assertEqual([(m["type"], m.get("label"), m.get("final")) for m in messages],
+                         [("hello", None, None), ("census", None, True),
+                          ("census", "late", False), ("census", "at exit", False),
+                          ("bye", None, None)])
+        # A daemon thread of the program's own does not hold the exit up.
+        self.assertEqual(app.finish(timeout=30), (0, "", ""))
 
     def test_threads(self):
         app = self.start("import threading, heapscope\n"

@@ -92,8 +92,8 @@ class RunTest(unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertIn("argv ['%s', 'a', 'b c']" % self.script, out)
         self.assertIn("pickle Thing", out)
-        self.assertEqual([m["type"] for m in messages], ["hello", "census"])
-        self.assertTrue(messages[-1]["final"])
+        self.assertEqual([m["type"] for m in messages], ["hello", "census", "bye"])
+        self.assertTrue(messages[1]["final"])
 
     def test_relative_path_and_symlink(self):
         self.compare(os.path.join(".", "sub", "..", "sub", "probe.py"))
@@ -113,7 +113,8 @@ class RunTest(unittest.TestCase):
             with self.subTest(action=action):
                 (code, out, err), messages = self.compare(self.script, action)
                 self.assertEqual(code, expected)
-                self.assertTrue(messages[-1]["final"])
+                self.assertEqual([m["type"] for m in messages], ["hello", "census", "bye"])
+                self.assertTrue(messages[1]["final"])
         (code, out, err), _ = self.compare(self.script, "exitmsg")
         self.assertEqual(err, "a message\n")
 

@@ -1,4 +1,5 @@
-"""Ends the way argv[1] says: raise, exit N, os._exit, segfault, sleep, garbage."""
+"""Ends the way argv[1] says: raise, exit N, os._exit, segfault, sleep, garbage,
+close-link, slow-exit."""
 import os
 import sys
 import time
@@ -33,3 +34,14 @@ elif how == "output":
     time.sleep(0.1)
     print("to stdout 3", flush=True)
     print("cwd %s" % os.getcwd(), flush=True)
+elif how == "close-link":
+    import socket
+    socket.socket(fileno=os.dup(3)).shutdown(socket.SHUT_RDWR)  # the agent's link
+    time.sleep(3.0)
+    print("still running without the agent", flush=True)
+elif how == "slow-exit":
+    class SlowToDie:
+        # Runs as the interpreter finalizes, after the agent said bye.
+        def __del__(self, sleep=time.sleep):
+            sleep(3.0)
+    slow = SlowToDie()

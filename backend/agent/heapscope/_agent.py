@@ -3,9 +3,11 @@
 It reads frames from the inherited socket (``HEAPSCOPE_FD``), answers ``census``
 requests, stops on ``bye``, on end of file and on a write error, without a word:
 the program runs on undisturbed. It is a bare ``_thread`` thread, so it is
-invisible to ``threading.enumerate()`` and never joined at exit; it survives
-``fork()`` by staying in the parent (every entry point checks ``os.getpid()``;
-the child never touches the socket), and ``os._exit`` simply ends it.
+invisible to ``threading.enumerate()``; at exit, after the program's own
+``atexit`` handlers, the agent says bye, closes the link and waits for its
+thread to end. It survives ``fork()`` by staying in the parent (every entry
+point checks ``os.getpid()``; the child never touches the socket), and
+``os._exit`` simply ends it.
 
 The agent's own objects
     A census must not count the agent. The agent's own objects are:
@@ -50,6 +52,7 @@ The agent's own objects
     too (the ast classes, if the program calls compile()).
 """
 
+import atexit
 import gc
 import os
 import sys
@@ -73,6 +76,7 @@ CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referre
                 "path", "cancel", "repr"]
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
+EXIT_WAIT = 5               # seconds the exit waits for the agent thread to end
 
 _state = {
     "sock": None,           # the socket object, None when not connected
@@ -86,6 +90,11 @@ _state = {
     "reader": None,         # thread ident of the agent thread
     "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
     "cancelled": set(),     # ids of requests cancelled before they were served
+    # Locks the agent thread releases once it runs and as it ends (made now,
+    # so they are start-up objects).
+    "reader_running": _thread.allocate_lock(),
+    "reader_ended": _thread.allocate_lock(),
+    "exiting": False,       # the interpreter is about to finalize
 }
 
 
@@ -238,13 +247,43 @@ def greet():
 
 
 def run_thread():
-    """Start the agent thread (a daemon: it never holds up the program's exit)."""
+    """Start the agent thread (a daemon: it never holds up the program's exit).
+
+    A daemon thread is unsafe at interpreter exit in two moments: still
+    starting (it touches a thread state finalization may have freed) and
+    waking up (from 3.8 to 3.13, taking the GIL then may crash). So this waits
+    until the thread runs, and `_at_exit` ends the session and waits for the
+    thread before the interpreter finalizes.
+    """
     if _connected():
         # The thread's socket, handed over through _state: an argument tuple
         # would live as long as the thread, an object the census would see.
         _state["reader_sock"] = _state["sock"]
         _state["reader"] = -1       # running from now on, as far as _stop() is concerned
+        _state["reader_running"].acquire()
+        _state["reader_ended"].acquire()
         _thread.start_new_thread(_serve, ())
+        _state["reader_running"].acquire()
+        # Registered after the script's own handlers could be, so run after
+        # them: a handler may still take a snapshot.
+        atexit.register(_at_exit)
+
+
+def _at_exit():
+    """End the session and wait (briefly) until the agent thread is gone."""
+    if _state["pid"] != os.getpid():
+        return
+    _state["exiting"] = True        # a long request stops at its next poll
+    if _acquire():
+        try:
+            # The app now expects the link to close, however long the
+            # interpreter then takes to finalize.
+            _send({"type": "bye", "id": 0})
+            _stop()                     # wakes the thread from its read
+        finally:
+            _release()
+    if _state["reader_ended"].acquire(timeout=EXIT_WAIT):
+        _state["reader_ended"].release()
 
 
 # -- the agent thread -------------------------------------------------------------
@@ -252,6 +291,7 @@ def run_thread():
 def _serve():
     _state["reader"] = _thread.get_ident()
     sock = _state.pop("reader_sock")
+    _state["reader_running"].release()
     try:
         while _state["sock"] is sock:
             if _frame_end(_state["inbox"], 0) < 0:
@@ -277,6 +317,9 @@ def _serve():
         _finish_thread(sock)
     except BaseException:       # even at interpreter exit
         pass
+    # The thread's last act: what follows, CPython does without giving the
+    # interpreter away.
+    _state["reader_ended"].release()
 
 
 def _read_exactly(sock, size):
@@ -486,7 +529,7 @@ def _cancel_poller(request_id):
     """
     def poll():
         _read_available()
-        return request_id in _state["cancelled"]
+        return request_id in _state["cancelled"] or _state["exiting"]
     return poll
 
 
