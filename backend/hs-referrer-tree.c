@@ -40,6 +40,8 @@ struct _HsReferrerNode
   HsReferrerModel    *children;
   char               *message;
   gint64              n_more;
+  gboolean            can_load_more;  /* MORE rows: a bigger request would list more */
+  gboolean            process_ended;  /* ERROR rows: the answer is gone with the process */
 };
 
 struct _HsReferrerModel
@@ -208,6 +210,24 @@ hs_referrer_node_get_n_more (HsReferrerNode *self)
   return self->n_more;
 }
 
+/* MORE rows: whether asking again, for as many as one request may bring,
+ * would list more. */
+gboolean
+hs_referrer_node_can_load_more (HsReferrerNode *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRER_NODE (self), FALSE);
+  return self->can_load_more;
+}
+
+/* ERROR rows: the referrers were not asked while the process ran, so they
+ * cannot be had now. Nothing failed. */
+gboolean
+hs_referrer_node_process_ended (HsReferrerNode *self)
+{
+  g_return_val_if_fail (HS_IS_REFERRER_NODE (self), FALSE);
+  return self->process_ended;
+}
+
 static char *
 text_after (const char *text,
             const char *prefix,
@@ -300,6 +320,54 @@ finish_waiters (HsReferrerModel *self)
     g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
 }
 
+/* The rows an answer makes, after the @shown ones (OBJECT nodes already
+ * listed, whose objects are not listed again). */
+static GPtrArray *
+rows_from_answer (HsReferrerModel *self,
+                  HsReply         *reply,
+                  const GError    *error,
+                  GPtrArray       *shown)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) shown_handles = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint listed = shown->len;
+
+  if (reply == NULL)
+    {
+      HsReferrerNode *failed = node_new (HS_REFERRER_NODE_ERROR, self->session, self->owner, NULL);
+
+      failed->message = g_strdup (error->message);
+      failed->process_ended = g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+      g_ptr_array_add (rows, failed);
+      return rows;
+    }
+  for (guint i = 0; i < shown->len; i++)
+    {
+      HsReferrerNode *node = g_ptr_array_index (shown, i);
+
+      if (node->ref != NULL)
+        g_hash_table_add (shown_handles, &node->ref->handle);
+    }
+  for (guint i = 0; i < reply->items->len; i++)
+    {
+      HsObjectRef *ref = g_ptr_array_index (reply->items, i);
+
+      if (g_hash_table_contains (shown_handles, &ref->handle))
+        continue;
+      g_ptr_array_add (rows, node_new (HS_REFERRER_NODE_OBJECT, self->session, self->owner, ref));
+      listed++;
+    }
+  if (reply->total > (gint64) listed)
+    {
+      HsReferrerNode *more = node_new (HS_REFERRER_NODE_MORE, self->session, self->owner, NULL);
+
+      more->n_more = reply->total - listed;
+      more->can_load_more = reply->items->len < HS_REFERRER_TREE_MAX_LIMIT;
+      g_ptr_array_add (rows, more);
+    }
+  return rows;
+}
+
 static void
 on_referrers (GObject      *source,
               GAsyncResult *result,
@@ -308,50 +376,62 @@ on_referrers (GObject      *source,
   g_autoptr(HsReferrerModel) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
+  self->state = LOAD_DONE;
   if (self->owner == NULL)
     {
-      self->state = LOAD_DONE;
       finish_waiters (self);
       return;
     }
-  if (reply != NULL)
-    {
-      for (guint i = 0; i < reply->items->len; i++)
-        g_ptr_array_add (rows, node_new (HS_REFERRER_NODE_OBJECT, self->session, self->owner,
-                                         g_ptr_array_index (reply->items, i)));
-      if (reply->total > (gint64) reply->items->len)
-        {
-          HsReferrerNode *more = node_new (HS_REFERRER_NODE_MORE, self->session, self->owner, NULL);
-
-          more->n_more = reply->total - reply->items->len;
-          g_ptr_array_add (rows, more);
-        }
-    }
-  else
-    {
-      HsReferrerNode *failed = node_new (HS_REFERRER_NODE_ERROR, self->session, self->owner, NULL);
-
-      failed->message = g_strdup (error->message);
-      g_ptr_array_add (rows, failed);
-    }
-  self->state = LOAD_DONE;
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       rows->pdata, rows->len);
+  /* Asking for more keeps what is listed, and replaces the last row. */
+  for (guint i = 0; i + 1 < n_items; i++)
+    g_ptr_array_add (shown, g_list_model_get_item (G_LIST_MODEL (self->store), i));
+  rows = rows_from_answer (self, reply, error, shown);
+  g_list_store_splice (self->store, shown->len, n_items - shown->len, rows->pdata, rows->len);
   finish_waiters (self);
+}
+
+static void
+model_ask (HsReferrerModel *self,
+           gint64           limit)
+{
+  g_autoptr(JsonNode) request = hs_session_referrers_request (self->session, self->handle, limit);
+
+  self->state = LOAD_RUNNING;
+  hs_session_query_async (self->session, request, self->cancellable, on_referrers, g_object_ref (self));
+}
+
+/* A MORE row: asks again for as many referrers as one request may bring, and
+ * lists those not listed yet in its place. */
+void
+hs_referrer_node_load_more (HsReferrerNode *self)
+{
+  g_autoptr(HsReferrerModel) model = NULL;
+  g_autoptr(HsReferrerNode) loading = NULL;
+  guint n_items;
+
+  g_return_if_fail (HS_IS_REFERRER_NODE (self));
+
+  if (self->kind != HS_REFERRER_NODE_MORE || !self->can_load_more || self->parent == NULL ||
+      self->parent->children == NULL || self->parent->children->state != LOAD_DONE)
+    return;
+  model = g_object_ref (self->parent->children);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (model->store));
+  loading = node_new (HS_REFERRER_NODE_LOADING, model->session, model->owner, NULL);
+  /* This row goes: nothing of it is used from here on. */
+  g_list_store_splice (model->store, n_items - 1, 1, (gpointer *) &loading, 1);
+  model_ask (model, HS_REFERRER_TREE_MAX_LIMIT);
 }
 
 static void
 model_start (HsReferrerModel *self)
 {
-  g_autoptr(JsonNode) request = NULL;
-
   if (self->state != LOAD_NOT_STARTED || self->owner == NULL)
     return;
-  self->state = LOAD_RUNNING;
-  request = hs_session_referrers_request (self->session, self->handle, HS_REFERRER_TREE_LIMIT);
-  hs_session_query_async (self->session, request, self->cancellable, on_referrers, g_object_ref (self));
+  model_ask (self, HS_REFERRER_TREE_LIMIT);
 }
 
 static void

@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-#define HS_REFERRER_TREE_LIMIT 100
+#define HS_REFERRER_TREE_LIMIT     100    /* referrers asked for when a node opens */
+#define HS_REFERRER_TREE_MAX_LIMIT 1000   /* the most one request may bring ("N more…") */
 
 typedef enum
 {
@@ -36,6 +37,9 @@ gboolean            hs_referrer_node_is_cycle      (HsReferrerNode *self);
 gboolean            hs_referrer_node_is_expandable (HsReferrerNode *self);
 const char         *hs_referrer_node_get_message   (HsReferrerNode *self);
 gint64              hs_referrer_node_get_n_more    (HsReferrerNode *self);
+gboolean            hs_referrer_node_can_load_more (HsReferrerNode *self);
+void                hs_referrer_node_load_more     (HsReferrerNode *self);
+gboolean            hs_referrer_node_process_ended (HsReferrerNode *self);
 char               *hs_referrer_node_dup_label     (HsReferrerNode *self);
 GListModel         *hs_referrer_node_get_children  (HsReferrerNode *self);
 GListModel         *hs_referrer_node_create_model  (gpointer        item,

@@ -214,6 +214,15 @@ is_loaded (gpointer data)
   return first != NULL && hs_referrer_node_get_kind (first) != HS_REFERRER_NODE_LOADING;
 }
 
+static gboolean
+last_loaded (gpointer data)
+{
+  guint n_items = g_list_model_get_n_items (data);
+  g_autoptr(HsReferrerNode) last = n_items > 0 ? g_list_model_get_item (data, n_items - 1) : NULL;
+
+  return last != NULL && hs_referrer_node_get_kind (last) != HS_REFERRER_NODE_LOADING;
+}
+
 /* Expands @node and waits for its referrers. */
 static GListModel *
 expand (HsReferrerNode *node)
@@ -326,6 +335,15 @@ test_tree_more (Fixture       *fixture,
   g_assert_false (hs_referrer_node_is_expandable (more));
   label = hs_referrer_node_dup_label (more);
   g_assert_cmpstr (label, ==, "150 more…");
+
+  /* Asking for more keeps the rows listed and adds the rest in its place. */
+  g_assert_true (hs_referrer_node_can_load_more (more));
+  hs_referrer_node_load_more (more);
+  g_assert_true (fake_agent_wait (last_loaded, children));
+  g_assert_cmpuint (fake_agent_count (fixture->agent, "referrers"), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 250);
+  for (guint i = 0; i < 250; i++)
+    g_assert_cmpint (hs_referrer_node_get_ref (child (children, i))->handle, ==, 10000 + i);
 }
 
 static gboolean
@@ -459,7 +477,11 @@ test_offline (void)
     g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture.session, target);
     g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture.session, "str", FALSE);
 
+    g_autoptr(HsObjectRef) seven = object_ref (7, "int");
+    g_autoptr(HsReferrerTree) crowded = hs_referrer_tree_new (fixture.session, seven);
+
     expand (hs_referrer_tree_get_root (tree));
+    expand (hs_referrer_tree_get_root (crowded));
     g_assert_true (fake_agent_wait (list_settled, list));
   }
   fixture_tear_down (&fixture, NULL);
@@ -477,6 +499,21 @@ test_offline (void)
     unseen = expand (child (children, 1));
     g_assert_cmpint (hs_referrer_node_get_kind (child (unseen, 0)), ==, HS_REFERRER_NODE_ERROR);
     g_assert_true (g_str_has_prefix (hs_referrer_node_get_message (child (unseen, 0)), "The process has ended"));
+    g_assert_true (hs_referrer_node_process_ended (child (unseen, 0)));
+
+    /* More than was asked while it ran: the rows stay, the process has ended. */
+    {
+      g_autoptr(HsObjectRef) seven = object_ref (7, "int");
+      g_autoptr(HsReferrerTree) crowded = hs_referrer_tree_new (reopened, seven);
+      GListModel *tuples = expand (hs_referrer_tree_get_root (crowded));
+
+      g_assert_cmpuint (g_list_model_get_n_items (tuples), ==, HS_REFERRER_TREE_LIMIT + 1);
+      hs_referrer_node_load_more (child (tuples, HS_REFERRER_TREE_LIMIT));
+      g_assert_true (fake_agent_wait (last_loaded, tuples));
+      g_assert_cmpuint (g_list_model_get_n_items (tuples), ==, HS_REFERRER_TREE_LIMIT + 1);
+      g_assert_cmpint (hs_referrer_node_get_kind (child (tuples, 0)), ==, HS_REFERRER_NODE_OBJECT);
+      g_assert_true (hs_referrer_node_process_ended (child (tuples, HS_REFERRER_TREE_LIMIT)));
+    }
 
     g_assert_true (fake_agent_wait (list_settled, list));
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);

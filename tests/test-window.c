@@ -1135,6 +1135,7 @@ test_browse (void)
   g_autofree char *text = NULL;
   GtkWidget *breadcrumb_labels[4];
   HsObjectRef list = { 2, (char *) "list", 0x2000, 72, (char *) "list of 2 items", 0, NULL, 0, 0 };
+  HsObjectRef crowded = { 7, (char *) "int", 0x7000, 28, (char *) "7", 0, NULL, 0, 0 };
 
   browsed_path = g_build_filename (scratch_dir, "browsed.heapscope", NULL);
   agent = fake_agent_start (session, browsed_path);
@@ -1236,6 +1237,30 @@ test_browse (void)
   g_signal_emit_by_name (breadcrumb_labels[1], "clicked");
   g_assert_cmpint (hs_referrer_node_get_ref (hs_referrers_page_get_selected (referrers))->handle, ==, 2);
 
+  /* An object with 250 referrers: 100 rows and "150 more…", which lists the rest. */
+  hs_object_inspector_set_object (inspector, &crowded);
+  g_assert_true (fake_agent_wait (inspected, inspector));
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 102);
+  g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 101)), ==, HS_REFERRER_NODE_MORE);
+  settle (GTK_WIDGET (window));
+  g_assert_nonnull (find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_with_text,
+                                 "150 more…"));
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)),
+                                                   GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    settle (GTK_WIDGET (window));
+    save_png (GTK_WIDGET (window), "browse-more.png");
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)),
+                                             "list.activate-item", "u", 101));
+  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 251);
+  g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 250)), ==, HS_REFERRER_NODE_OBJECT);
+
   fake_agent_end (agent);
   g_assert_true (fake_agent_wait ((gboolean (*) (gpointer)) hs_session_is_over, session));
   fake_agent_free (agent);
@@ -1292,8 +1317,15 @@ test_browse_offline (void)
   expand_row (referrers, 4);
   g_assert_true (error_row_shown (referrers));
   settle (GTK_WIDGET (shown));
-  g_assert_nonnull (find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_containing,
-                                 "The process has ended"));
+  {
+    GtkWidget *ended = find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_containing,
+                                    "The process has ended");
+
+    /* Nothing failed: the row is quiet, not red. */
+    g_assert_nonnull (ended);
+    g_assert_true (gtk_widget_has_css_class (ended, "dim-label"));
+    g_assert_false (gtk_widget_has_css_class (ended, "error"));
+  }
 
   /* The path found while it ran is shown again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown), "win.path-to-root", NULL));

@@ -429,7 +429,6 @@ test_recorded_rows_let_go (void)
 {
   g_autofree char *tmpdir = g_dir_make_tmp ("hs-worker-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (tmpdir, "rows.heapscope", NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(HsSample) first = NULL;
   g_autoptr(HsSample) middle = NULL;
   g_autoptr(HsSample) snapshot = NULL;

@@ -145,6 +145,7 @@ on_row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *label = NULL;
   const char *icon = NULL;
   const char *badge = NULL;
+  gboolean ended;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
   /* A row whose node was just replaced (its loading row) is bound again soon. */
@@ -162,8 +163,9 @@ on_row_bind (GtkSignalListItemFactory *factory,
   /* A type name is cut in its middle; a message is shown whole. */
   gtk_label_set_max_width_chars (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? 32 : -1);
   gtk_label_set_ellipsize (GTK_LABEL (row->type), kind == HS_REFERRER_NODE_OBJECT ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_selectable (list_item, kind == HS_REFERRER_NODE_OBJECT);
-  gtk_list_item_set_activatable (list_item, kind == HS_REFERRER_NODE_OBJECT);
+  gtk_list_item_set_selectable (list_item, kind == HS_REFERRER_NODE_OBJECT || kind == HS_REFERRER_NODE_MORE);
+  gtk_list_item_set_activatable (list_item, kind == HS_REFERRER_NODE_OBJECT ||
+                                 (kind == HS_REFERRER_NODE_MORE && hs_referrer_node_can_load_more (node)));
 
   switch (kind)
     {
@@ -197,14 +199,19 @@ on_row_bind (GtkSignalListItemFactory *factory,
       label = hs_referrer_node_dup_label (node);
       gtk_label_set_text (GTK_LABEL (row->type), label);
       gtk_widget_add_css_class (row->type, "dim-label");
-      gtk_label_set_text (GTK_LABEL (row->text), _("only the first are listed"));
+      if (hs_referrer_node_can_load_more (node))
+        gtk_label_set_text (GTK_LABEL (row->text), _("Press Enter or double-click to list more"));
+      else
+        gtk_label_set_text (GTK_LABEL (row->text), _("as many as one request may list are shown"));
       break;
     case HS_REFERRER_NODE_ERROR:
     default:
-      icon = "dialog-warning-symbolic";
+      /* A question the ended process can no longer answer is no failure. */
+      ended = hs_referrer_node_process_ended (node);
+      icon = ended ? "dialog-information-symbolic" : "dialog-warning-symbolic";
       gtk_label_set_text (GTK_LABEL (row->type), hs_referrer_node_get_message (node));
       gtk_widget_set_tooltip_text (row->type, hs_referrer_node_get_message (node));
-      gtk_widget_add_css_class (row->type, "error");
+      gtk_widget_add_css_class (row->type, ended ? "dim-label" : "error");
       gtk_label_set_text (GTK_LABEL (row->text), NULL);
       break;
     }
@@ -239,7 +246,11 @@ on_activate (GtkListView     *view,
 {
   g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
 
-  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+  g_autoptr(HsReferrerNode) node = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (node != NULL && hs_referrer_node_get_kind (node) == HS_REFERRER_NODE_MORE)
+    hs_referrer_node_load_more (node);
+  else if (row != NULL && gtk_tree_list_row_is_expandable (row))
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
 
