@@ -57,9 +57,11 @@ struct _HsSession
   GMutex          store_mutex;
   GCancellable   *rows_cancellable;   /* the rows being read, if any */
 
-  /* What was asked about objects, by request text: the answers a live
-   * session can still show once its process has ended. */
+  /* The latest answers about objects, by request text: what a live session
+   * can still show once its process has ended (a recorded one also has
+   * every answer in its file). */
   GHashTable     *replies;
+  GQueue          reply_order;        /* their keys, the latest used first */
   gboolean        allow_repr;
 };
 
@@ -151,6 +153,7 @@ hs_session_finalize (GObject *object)
   g_clear_object (&self->samples);
   g_clear_object (&self->snapshots);
   g_clear_object (&self->console);
+  g_queue_clear (&self->reply_order);
   g_clear_pointer (&self->replies, g_hash_table_unref);
   G_OBJECT_CLASS (hs_session_parent_class)->finalize (object);
 }
@@ -1275,33 +1278,47 @@ hs_session_dup_record_error_text (HsSession *self)
 
 /* Questions about objects */
 
-static void
-on_worker_query_done (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HsSession *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  HsReply *reply = hs_worker_query_finish (result, &error);
+#define REPLY_CACHE_LIMIT 256   /* answers kept in memory */
 
-  if (reply == NULL)
-    {
-      /* Asked as the process ended: an answer from before is still an answer. */
-      if (g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED) &&
-          (reply = g_hash_table_lookup (self->replies, g_task_get_task_data (task))) != NULL)
-        {
-          g_task_return_pointer (task, hs_reply_ref (reply), (GDestroyNotify) hs_reply_unref);
-          return;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_hash_table_replace (self->replies, g_strdup (g_task_get_task_data (task)), hs_reply_ref (reply));
-  g_task_return_pointer (task, reply, (GDestroyNotify) hs_reply_unref);
+static void
+return_ended (GTask *task)
+{
+  g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                           _("The process has ended; only what was looked at while it ran can be shown"));
 }
 
-/* A reopened session: the answer recorded for the same question, if any. */
+static HsReply *
+cached_reply (HsSession  *self,
+              const char *key)
+{
+  char *stored_key;
+  HsReply *reply;
+
+  if (!g_hash_table_lookup_extended (self->replies, key, (gpointer *) &stored_key, (gpointer *) &reply))
+    return NULL;
+  g_queue_remove (&self->reply_order, stored_key);
+  g_queue_push_head (&self->reply_order, stored_key);
+  return reply;
+}
+
+static void
+cache_reply (HsSession  *self,
+             const char *key,
+             HsReply    *reply)
+{
+  char *stored_key = g_strdup (key);
+  char *old_key;
+
+  if (g_hash_table_lookup_extended (self->replies, key, (gpointer *) &old_key, NULL))
+    g_queue_remove (&self->reply_order, old_key);
+  /* The table owns the keys; the queue borrows them. */
+  g_hash_table_replace (self->replies, stored_key, hs_reply_ref (reply));
+  g_queue_push_head (&self->reply_order, stored_key);
+  while (self->reply_order.length > REPLY_CACHE_LIMIT)
+    g_hash_table_remove (self->replies, g_queue_pop_tail (&self->reply_order));
+}
+
+/* The answer recorded in the session's file for the same question, if any. */
 static void
 look_up_reply (GTask        *task,
                gpointer      source_object,
@@ -1310,14 +1327,14 @@ look_up_reply (GTask        *task,
 {
   HsSession *self = source_object;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = hs_store_lookup_reply (self->store, task_data, &error);
+  HsStore *store = rows_store (self, &error);
+  g_autofree char *text = store != NULL ? hs_store_lookup_reply (store, task_data, &error) : NULL;
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(HsMessage) message = NULL;
 
   if (text == NULL && error == NULL)
     {
-      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
-                               _("The process has ended; only what was looked at while it ran can be shown"));
+      return_ended (task);
       return;
     }
   if (text == NULL)
@@ -1338,6 +1355,43 @@ look_up_reply (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&message->reply), (GDestroyNotify) hs_reply_unref);
 }
 
+/* The process has ended: the answer given while it ran, if any. */
+static void
+answer_from_record (HsSession *self,
+                    GTask     *task)
+{
+  HsReply *known = cached_reply (self, g_task_get_task_data (task));
+
+  if (known != NULL)
+    g_task_return_pointer (task, hs_reply_ref (known), (GDestroyNotify) hs_reply_unref);
+  else if (self->file != NULL)
+    g_task_run_in_thread (task, look_up_reply);
+  else
+    return_ended (task);
+}
+
+static void
+on_worker_query_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HsSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  HsReply *reply = hs_worker_query_finish (result, &error);
+
+  /* Asked as the process ended: an answer from before is still an answer. */
+  if (reply == NULL && g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED))
+    answer_from_record (self, task);
+  else if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    {
+      cache_reply (self, g_task_get_task_data (task), reply);
+      g_task_return_pointer (task, reply, (GDestroyNotify) hs_reply_unref);
+    }
+}
+
 /* Asks the child about objects: @request is a JSON object without an id
  * ({"type": "referrers", "handle": 7, "limit": 100}). A live session asks the
  * agent; a reopened one, and a live one whose process has ended, answer with
@@ -1351,7 +1405,6 @@ hs_session_query_async (HsSession           *self,
 {
   g_autoptr(GTask) task = NULL;
   char *key;
-  HsReply *known;
 
   g_return_if_fail (HS_IS_SESSION (self));
   g_return_if_fail (JSON_NODE_HOLDS_OBJECT (request));
@@ -1361,23 +1414,12 @@ hs_session_query_async (HsSession           *self,
   g_task_set_source_tag (task, hs_session_query_async);
   g_task_set_task_data (task, key, g_free);
 
-  if (self->read_only && self->store != NULL)
-    {
-      g_task_run_in_thread (task, look_up_reply);
-      return;
-    }
   if (self->worker != NULL && hs_session_is_live (self))
     {
       hs_worker_query (self->worker, request, cancellable, on_worker_query_done, g_steal_pointer (&task));
       return;
     }
-  if ((known = g_hash_table_lookup (self->replies, key)) != NULL)
-    {
-      g_task_return_pointer (task, hs_reply_ref (known), (GDestroyNotify) hs_reply_unref);
-      return;
-    }
-  g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
-                           _("The process has ended; only what was looked at while it ran can be shown"));
+  answer_from_record (self, task);
 }
 
 HsReply *

@@ -10,6 +10,7 @@
 #include "fake-agent.h"
 #include "hs-instance-list.h"
 #include "hs-referrer-tree.h"
+#include "test-query.h"
 
 typedef struct
 {
@@ -525,6 +526,57 @@ test_offline (void)
   g_rmdir (tmpdir);
 }
 
+/* Once the process has ended, a run keeps its latest answers in memory, and a
+ * recorded run every answer in its file. */
+static void
+test_answers_after_end (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hs-test-browse-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "answers.heapscope", NULL);
+  const char *record_paths[] = { NULL, path };
+  const guint asked = 300;
+
+  for (guint run = 0; run < G_N_ELEMENTS (record_paths); run++)
+    {
+      Fixture fixture = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      fixture_set_up (&fixture, record_paths[run]);
+      for (guint limit = 1; limit <= asked; limit++)
+        {
+          g_autoptr(HsReply) reply = ask (fixture.session, hs_session_referrers_request (fixture.session, 7, limit),
+                                          &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (reply->items->len, ==, MIN (limit, 250));
+        }
+      fake_agent_end (fixture.agent);
+      g_assert_true (fake_agent_wait (session_is_over, fixture.session));
+      {
+        g_autoptr(HsReply) latest_reply = ask (fixture.session,
+                                               hs_session_referrers_request (fixture.session, 7, asked), &error);
+        g_autoptr(HsReply) oldest_reply = NULL;
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (latest_reply->items->len, ==, 250);
+        oldest_reply = ask (fixture.session, hs_session_referrers_request (fixture.session, 7, 1), &error);
+        if (record_paths[run] == NULL)
+          {
+            g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+            g_assert_null (oldest_reply);
+          }
+        else
+          {
+            g_assert_no_error (error);
+            g_assert_cmpuint (oldest_reply->items->len, ==, 1);
+          }
+      }
+      fixture_tear_down (&fixture, NULL);
+    }
+  g_remove (path);
+  g_rmdir (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,6 +594,7 @@ main (int   argc,
   ADD ("/hs/referrer-tree/path", test_tree_path);
   ADD ("/hs/referrer-tree/handles-counted", test_handles_counted);
   g_test_add_func ("/hs/referrer-tree/offline", test_offline);
+  g_test_add_func ("/hs/session/answers-after-end", test_answers_after_end);
 #undef ADD
 
   return g_test_run ();
