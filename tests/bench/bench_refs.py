@@ -12,7 +12,7 @@ The bench plays the app over a socketpair and times, as the app sees them
 - referrers of the target (100 referrers), then of each of its 100 referrers
   (100 each): the depth-2, fan-out-100 tree a user expands;
 - path to a root from the chain's Obj and from one of the target's holders;
-- instances: the first page of a 50 000-instance row, then a second page.
+- instances: the first page of the 50 000 round_trip_heap.Plain, then a second page.
 """
 
 import argparse
@@ -56,7 +56,7 @@ class App:
         self.codec = _codec
         self.path = "/tmp/hs-bench-refs-%d.py" % os.getpid()
         with open(self.path, "w") as stream:
-            stream.write("N = %d\n" % n + CHILD)
+            stream.write("BENCH_DIR = %r\nN = %d\n" % (HERE, n) + CHILD)
         self.sock, child = socket.socketpair()
         env = dict(os.environ, HEAPSCOPE_FD=str(child.fileno()), PYTHONDONTWRITEBYTECODE="1")
         env.pop("HEAPSCOPE_ACCEL", None)
@@ -141,12 +141,14 @@ def main():
               % (elapsed, len(reply["steps"])))
         del holder
 
-        reply, first = app.ask({"type": "instances", "type_name": "__main__.Plain",
+        reply, first = app.ask({"type": "instances", "type_name": "round_trip_heap.Plain",
                                 "offset": 0, "limit": 200})
         listed = reply["list"]
         total = reply["total"]
+        if total == 0:
+            raise SystemExit("the heap has no round_trip_heap.Plain instances")
         reply, second = app.ask({"type": "instances", "list": listed, "offset": 200, "limit": 200})
-        print("instances of __main__.Plain (%d): first page %.3f s, next page %.3f s"
+        print("instances of round_trip_heap.Plain (%d): first page %.3f s, next page %.3f s"
               % (total, first, second))
     finally:
         app.close()
