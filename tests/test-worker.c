@@ -83,36 +83,6 @@ send_hello (Fixture *fixture)
   send_message (fixture, &message);
 }
 
-/* Reads one request frame from the app and returns its id. */
-static gint64
-read_request (Fixture *fixture)
-{
-  g_autoptr(HsFrameDecoder) decoder = hs_frame_decoder_new ();
-
-  for (;;)
-    {
-      guint8 buffer[256];
-      g_autoptr(GBytes) payload = NULL;
-      g_autoptr(GError) error = NULL;
-      gssize n;
-      guint8 kind;
-
-      if (hs_frame_decoder_next (decoder, &kind, &payload, &error))
-        {
-          const char *text = g_bytes_get_data (payload, NULL);
-          const char *id = g_strstr_len (text, g_bytes_get_size (payload), "\"id\":");
-
-          g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (payload), "\"census\""));
-          g_assert_nonnull (id);
-          return g_ascii_strtoll (id + 5, NULL, 10);
-        }
-      g_assert_no_error (error);
-      n = read (fixture->agent_fd, buffer, sizeof buffer);
-      g_assert_cmpint (n, >, 0);
-      hs_frame_decoder_push (decoder, buffer, n);
-    }
-}
-
 /* Reads the next frame from the app: its JSON object. */
 static JsonObject *
 read_frame_object (Fixture *fixture)
@@ -142,6 +112,16 @@ read_frame_object (Fixture *fixture)
       g_assert_cmpint (n, >, 0);
       hs_frame_decoder_push (decoder, buffer, n);
     }
+}
+
+/* Reads one census request from the app and returns its id. */
+static gint64
+read_request (Fixture *fixture)
+{
+  g_autoptr(JsonObject) request = read_frame_object (fixture);
+
+  g_assert_cmpstr (json_object_get_string_member (request, "type"), ==, "census");
+  return json_object_get_int_member (request, "id");
 }
 
 static void

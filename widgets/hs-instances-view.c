@@ -9,6 +9,7 @@
 
 #include "hs-format.h"
 #include "hs-instances-view.h"
+#include "hs-status.h"
 
 struct _HsInstancesView
 {
@@ -26,9 +27,7 @@ struct _HsInstancesView
   GtkStack           *stack;
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
-  GtkImage           *status_icon;
-  GtkLabel           *status_title;
-  GtkLabel           *status_text;
+  HsStatus           *status;
 };
 
 G_DEFINE_FINAL_TYPE (HsInstancesView, hs_instances_view, GTK_TYPE_WIDGET)
@@ -162,10 +161,7 @@ show_status (HsInstancesView *self,
              const char      *title,
              const char      *text)
 {
-  gtk_image_set_from_icon_name (self->status_icon, icon);
-  gtk_label_set_text (self->status_title, title);
-  gtk_label_set_text (self->status_text, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_text), text != NULL && *text != '\0');
+  hs_status_set (self->status, icon, title, text);
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -331,31 +327,6 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
-static GtkWidget *
-create_status (HsInstancesView *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
-  self->status_icon = GTK_IMAGE (gtk_image_new ());
-  gtk_image_set_pixel_size (self->status_icon, 48);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "dim-label");
-  self->status_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_title), "title-4");
-  gtk_label_set_wrap (self->status_title, TRUE);
-  gtk_label_set_justify (self->status_title, GTK_JUSTIFY_CENTER);
-  self->status_text = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->status_text, TRUE);
-  gtk_label_set_justify (self->status_text, GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_text), "dim-label");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_icon));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_title));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_text));
-  return box;
-}
-
 static void
 hs_instances_view_init (HsInstancesView *self)
 {
@@ -407,7 +378,8 @@ hs_instances_view_init (HsInstancesView *self)
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_stack_add_named (self->stack, scroller, "list");
-  gtk_stack_add_named (self->stack, create_status (self), "status");
+  self->status = HS_STATUS (hs_status_new (FALSE));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status), "status");
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
   gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
   update_state (self);
@@ -510,5 +482,5 @@ const char *
 hs_instances_view_get_message (HsInstancesView *self)
 {
   g_return_val_if_fail (HS_IS_INSTANCES_VIEW (self), NULL);
-  return gtk_label_get_text (self->status_text);
+  return hs_status_get_text (self->status);
 }

@@ -11,6 +11,7 @@
 #include "hs-format.h"
 #include "hs-object-inspector.h"
 #include "hs-object-item.h"
+#include "hs-status.h"
 
 /* A node of the breakdown, as a list row. */
 #define HS_TYPE_SIZE_ROW (hs_size_row_get_type ())
@@ -432,24 +433,11 @@ hs_object_inspector_class_init (HsObjectInspectorClass *klass)
 static GtkWidget *
 create_empty (void)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("edit-find-symbolic");
-  GtkWidget *title = gtk_label_new (_("No Object Selected"));
-  GtkWidget *text = gtk_label_new (_("Select an instance to see its sizes and what it refers to"));
+  GtkWidget *status = hs_status_new (FALSE);
 
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 48);
-  gtk_widget_add_css_class (icon, "dim-label");
-  gtk_widget_add_css_class (title, "title-4");
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (text, "dim-label");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), text);
-  return box;
+  hs_status_set (HS_STATUS (status), "edit-find-symbolic", _("No Object Selected"),
+                 _("Select an instance to see its sizes and what it refers to"));
+  return status;
 }
 
 static GtkWidget *

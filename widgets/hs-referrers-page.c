@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hs-referrers-page.h"
+#include "hs-status.h"
 #include "hs-text-export.h"
 
 struct _HsReferrersPage
@@ -516,22 +517,11 @@ hs_referrers_page_class_init (HsReferrersPageClass *klass)
 static GtkWidget *
 create_empty (void)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("edit-find-symbolic");
-  GtkWidget *title = gtk_label_new (_("Why Is It Alive?"));
-  GtkWidget *text = gtk_label_new (_("Select an instance on the Types page: its referrers, and theirs, show here"));
+  GtkWidget *status = hs_status_new (TRUE);
 
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 96);
-  gtk_widget_add_css_class (icon, "dim-label");
-  gtk_widget_add_css_class (title, "title-1");
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (text, "dim-label");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), text);
-  return box;
+  hs_status_set (HS_STATUS (status), "edit-find-symbolic", _("Why Is It Alive?"),
+                 _("Select an instance on the Types page: its referrers, and theirs, show here"));
+  return status;
 }
 
 static void
