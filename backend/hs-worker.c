@@ -48,7 +48,6 @@ typedef struct
   char        *label;
   gint64       sent_at;
   GTask       *task;             /* QUERY: returned once, then cleared */
-  GSource     *cancel_source;    /* QUERY with a cancellable */
 } Request;
 
 struct _HsWorker
@@ -304,11 +303,6 @@ post_console (HsWorker        *self,
 static void
 request_end_query (Request *request)
 {
-  if (request->cancel_source != NULL)
-    {
-      g_source_destroy (request->cancel_source);
-      g_clear_pointer (&request->cancel_source, g_source_unref);
-    }
   if (request->task != NULL)
     {
       g_autoptr(GTask) task = g_steal_pointer (&request->task);
@@ -1317,6 +1311,7 @@ typedef struct
   double    number;
   gboolean  flag;
   GTask    *task;        /* query */
+  GTask    *cancelled;   /* cancel: the query given up on */
   JsonNode *request;     /* query, release: the message without its id */
 } Command;
 
@@ -1330,6 +1325,7 @@ command_free (gpointer data)
     g_task_return_new_error (command->task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
                              _("The process has ended; it can no longer be asked about objects"));
   g_clear_object (&command->task);
+  g_clear_object (&command->cancelled);
   g_clear_pointer (&command->request, json_node_unref);
   hs_worker_unref (command->worker);
   g_free (command->label);
@@ -1518,39 +1514,40 @@ send_query (HsWorker *self,
   return id;
 }
 
-typedef struct
-{
-  HsWorker *worker;
-  gint64    id;
-} CancelData;
-
 /* Worker thread: the app gave up on a query. Tell the agent, which stops a
  * long search early, and answer the task at once. */
 static gboolean
-on_query_cancelled (GCancellable *cancellable,
-                    gpointer      user_data)
+cancel_in_worker (gpointer data)
 {
-  CancelData *data = user_data;
-  HsWorker *self = data->worker;
-  Request *request = g_hash_table_lookup (self->requests, &data->id);
+  Command *command = data;
+  HsWorker *self = command->worker;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) cancel = NULL;
+  GHashTableIter iter;
+  gint64 *key;
+  Request *request;
+  gint64 id = 0;
 
-  if (request == NULL || request->task == NULL)
+  /* Not found: not sent yet (query_in_worker answers it), or answered. */
+  g_hash_table_iter_init (&iter, self->requests);
+  while (id == 0 && g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &request))
+    if (request->task == command->cancelled)
+      id = *key;
+  if (id == 0)
     return G_SOURCE_REMOVE;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, "cancel");
   json_builder_set_member_name (builder, "request");
-  json_builder_add_int_value (builder, data->id);
+  json_builder_add_int_value (builder, id);
   json_builder_end_object (builder);
   cancel = json_builder_get_root (builder);
 
   g_task_return_error_if_cancelled (request->task);
   g_clear_object (&request->task);
-  g_hash_table_insert (self->cancelled, g_memdup2 (&data->id, sizeof data->id), NULL);
-  g_hash_table_remove (self->requests, &data->id);
+  g_hash_table_insert (self->cancelled, g_memdup2 (&id, sizeof id), NULL);
+  g_hash_table_remove (self->requests, &id);
   send_query (self, cancel, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -1560,7 +1557,6 @@ query_in_worker (gpointer data)
 {
   Command *command = data;
   HsWorker *self = command->worker;
-  GCancellable *cancellable = g_task_get_cancellable (command->task);
   gint64 id;
 
   if (g_task_return_error_if_cancelled (command->task))
@@ -1572,19 +1568,28 @@ query_in_worker (gpointer data)
   if (id == 0)
     return G_SOURCE_REMOVE;     /* command_free answers the task */
   g_clear_object (&command->task);
-
-  if (cancellable != NULL)
-    {
-      Request *request = g_hash_table_lookup (self->requests, &id);
-      CancelData *cancel = g_new0 (CancelData, 1);
-
-      cancel->worker = self;
-      cancel->id = id;
-      request->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (request->cancel_source, G_SOURCE_FUNC (on_query_cancelled), cancel, g_free);
-      g_source_attach (request->cancel_source, self->context);
-    }
   return G_SOURCE_REMOVE;
+}
+
+/* Main thread: a query's cancellable fired. */
+static gboolean
+on_query_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  Command *cancel = user_data;
+  Command *command = command_new (cancel->worker);
+
+  command->cancelled = g_object_ref (cancel->cancelled);
+  command_post (command, cancel_in_worker);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_query_completed (GTask      *task,
+                    GParamSpec *pspec,
+                    GSource    *watch)
+{
+  g_source_destroy (watch);
 }
 
 /* Asks the agent @request, a JSON object without an id ({"type": "referrers",
@@ -1606,6 +1611,21 @@ hs_worker_query (HsWorker            *self,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_worker_query);
   g_task_set_task_data (task, json_to_string (request, FALSE), g_free);
+
+  /* The cancellable is watched where it is cancelled and where the task
+   * ends, on this thread: a GCancellableSource disposed in one thread while
+   * cancelled in another can be leaked (GLib 2.74). */
+  if (cancellable != NULL)
+    {
+      Command *cancel = command_new (self);
+      GSource *watch = g_cancellable_source_new (cancellable);
+
+      cancel->cancelled = g_object_ref (task);
+      g_source_set_callback (watch, G_SOURCE_FUNC (on_query_cancelled), cancel, command_free);
+      g_source_attach (watch, g_main_context_get_thread_default ());
+      g_signal_connect_data (task, "notify::completed", G_CALLBACK (on_query_completed),
+                             watch, (GClosureNotify) G_CALLBACK (g_source_unref), 0);
+    }
 
   command = command_new (self);
   command->task = task;
