@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 
 #include "fake-agent.h"
+#include "test-support.h"
 #include "hs-census.h"
 #include "hs-wire.h"
 
@@ -562,19 +563,10 @@ fake_agent_last_repr (FakeAgent *self)
   return self->last_repr;
 }
 
-/* Spins the default main context until @condition holds (10 s at most). */
+/* Runs the default main context until @condition holds (a minute at most). */
 gboolean
 fake_agent_wait (gboolean (*condition) (gpointer),
                  gpointer   data)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
+  return test_wait_for (condition, data, 60);
 }

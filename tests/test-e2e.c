@@ -14,6 +14,7 @@
 #include "hs-headless.h"
 #include "hs-session.h"
 #include "test-query.h"
+#include "test-support.h"
 
 static char *
 script_path (const char *name)
@@ -32,7 +33,7 @@ run_recorded_session (const char         *interpreter,
 {
   g_autoptr(HsLaunchSpec) spec = NULL;
   HsSession *session = hs_session_new ();
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + test_scaled_seconds (120) * G_USEC_PER_SEC;
   gint64 stop_at = stop_after > 0 ? g_get_monotonic_time () + stop_after * G_USEC_PER_SEC : 0;
 
   spec = hs_launch_spec_new (interpreter != NULL ? interpreter : g_getenv ("HS_TEST_PYTHON"), script, arguments);
@@ -594,7 +595,7 @@ test_why_alive (void)
   g_autoptr(HsReply) stale = NULL;
   g_autoptr(HsReply) offline = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + test_scaled_seconds (60) * G_USEC_PER_SEC;
   HsObjectRef *leaf;
   HsObjectRef *step;
   gboolean list_seen = FALSE;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "test-query.h"
+#include "test-support.h"
 
 static void
 on_query_done (GObject      *source,
@@ -36,13 +37,13 @@ on_deadline (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the main context until the answer is in, failing after @seconds. */
+/* Runs the main context until the answer is in, failing after @seconds (scaled). */
 void
 query_wait (QueryResult *outcome,
             guint        seconds)
 {
   gboolean expired = FALSE;
-  guint deadline = g_timeout_add_seconds (seconds, on_deadline, &expired);
+  guint deadline = g_timeout_add_seconds (test_scaled_seconds (seconds), on_deadline, &expired);
 
   while (!outcome->done && !expired)
     g_main_context_iteration (NULL, TRUE);

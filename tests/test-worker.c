@@ -16,6 +16,7 @@
 
 #include "hs-session.h"
 #include "test-query.h"
+#include "test-support.h"
 
 typedef struct
 {
@@ -155,16 +156,7 @@ send_census (Fixture    *fixture,
 static gboolean
 wait_until (gboolean (*condition) (Fixture *), Fixture *fixture)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
+  return test_wait_for ((TestCondition) condition, fixture, 60);
 }
 
 static gboolean
