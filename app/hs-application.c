@@ -73,11 +73,11 @@ on_quit (GSimpleAction *action,
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
 
-  /* Closing each window stops its script. */
+  /* Closing each window stops its script; one whose script runs asks first. */
   while (windows != NULL)
     {
       GList *next = windows->next;
-      gtk_window_destroy (GTK_WINDOW (windows->data));
+      gtk_window_close (GTK_WINDOW (windows->data));
       windows = next;
     }
 }

@@ -21,6 +21,7 @@ struct _HsWindow
   GSettings            *settings;
   HsSession            *session;
   gboolean              recording_listed;
+  gboolean              close_confirmed;    /* the user chose Stop and Close */
 
   AdwToastOverlay      *toasts;
   AdwWindowTitle       *title;

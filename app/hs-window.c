@@ -579,7 +579,7 @@ create_primary_menu_button (void)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
   section = g_menu_new ();
-  g_menu_append (section, _("_Describe Objects with Their __repr__"), "win.allow-repr");
+  g_menu_append (section, _("_Describe Objects with Their ____repr____"), "win.allow-repr");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
   section = g_menu_new ();
@@ -647,10 +647,56 @@ load_css (void)
 }
 
 static gboolean
+close_when_idle (gpointer user_data)
+{
+  gtk_window_close (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_close_running_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           HsWindow         *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  self->close_confirmed = TRUE;
+  /* Once the dialog has finished answering: closing destroys it with us. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_when_idle, g_object_ref (self), g_object_unref);
+}
+
+/* A running script is work in progress: closing asks first, as closing an
+ * unsaved document does. What was recorded stays in its session file. */
+static void
+ask_before_closing (HsWindow *self)
+{
+  const HsLaunchSpec *spec = hs_session_get_launch_spec (self->session);
+  g_autofree char *name = spec != NULL && spec->script != NULL ? g_path_get_basename (spec->script) : NULL;
+  g_autofree char *body = g_strdup_printf (_("Closing the window stops “%s”. What was recorded so far is kept in "
+                                             "its session file."), name != NULL ? name : _("the script"));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the Running Script?"), body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "stop", _("_Stop and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_running_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
 hs_window_close_request (GtkWindow *window)
 {
   HsWindow *self = HS_WINDOW (window);
 
+  if (self->session != NULL && hs_session_is_live (self->session) && !self->close_confirmed)
+    {
+      ask_before_closing (self);
+      return TRUE;
+    }
   if (self->settings != NULL)
     {
       int width, height;

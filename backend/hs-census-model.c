@@ -168,9 +168,10 @@ hs_census_model_update (HsCensusModel *self,
           continue;
         }
 
+      /* A type the baseline lacks grew from nothing: its Δ is all of it. */
       if (hs_type_stat_set_values (stat, count, size,
-                                   before != NULL ? count - before->count : 0,
-                                   before != NULL ? size - before->size : 0))
+                                   baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
+                                   baseline != NULL ? size - (before != NULL ? before->size : 0) : 0))
         {
           if (run_length == 0)
             run_start = position;

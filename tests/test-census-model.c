@@ -110,6 +110,37 @@ test_update_in_place (void)
   g_assert_finalize_object (model);
 }
 
+/* A row that was already listed and that the baseline lacks has grown from
+ * nothing: its Δ is its whole count and size, not 0; one the current census
+ * lacks shows its loss. */
+static void
+test_delta_against_missing_types (void)
+{
+  HsCensusModel *model = hs_census_model_new ();
+  g_autoptr(HsCensus) before = census_from ("a:1:10 gone:3:300");
+  g_autoptr(HsCensus) after = census_from ("a:1:10 fresh:5000:280000");
+  HsTypeStat *fresh;
+  HsTypeStat *gone;
+
+  /* Shown first with no baseline, as the latest sample is. */
+  hs_census_model_update (model, after, NULL);
+  hs_census_model_update (model, after, before);
+  fresh = hs_census_model_lookup (model, "fresh");
+  g_assert_nonnull (fresh);
+  g_assert_cmpint (hs_type_stat_get_delta_count (fresh), ==, 5000);
+  g_assert_cmpint (hs_type_stat_get_delta_size (fresh), ==, 280000);
+  gone = hs_census_model_lookup (model, "gone");
+  g_assert_nonnull (gone);
+  g_assert_cmpint (hs_type_stat_get_count (gone), ==, 0);
+  g_assert_cmpint (hs_type_stat_get_delta_count (gone), ==, -3);
+  g_assert_cmpint (hs_type_stat_get_delta_size (gone), ==, -300);
+
+  /* The same once more: nothing moves. */
+  hs_census_model_update (model, after, before);
+  g_assert_cmpint (hs_type_stat_get_delta_count (fresh), ==, 5000);
+  g_assert_finalize_object (model);
+}
+
 static void
 count_notify (HsTypeStat *stat,
               GParamSpec *pspec,
@@ -139,6 +170,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hs/census-model/update-in-place", test_update_in_place);
+  g_test_add_func ("/hs/census-model/delta-against-missing-types", test_delta_against_missing_types);
   g_test_add_func ("/hs/census-model/notify-only-changes", test_notify_only_changes);
 
   return g_test_run ();

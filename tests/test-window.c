@@ -11,11 +11,13 @@
 
 #include "hs-application.h"
 #include "hs-console-chunk.h"
+#include "hs-format.h"
 #include "hs-settings.h"
 #include "hs-store.h"
 #include "hs-window.h"
 #include "hs-window-private.h"
 #include "fake-agent.h"
+#include "test-support.h"
 
 static HsWindow *window;
 static char *scratch_dir;       /* files the tests make */
@@ -28,17 +30,12 @@ wait_for_draw (GtkWidget *widget)
   gdk_display_sync (gtk_widget_get_display (widget));
 }
 
-/* Lets transitions (revealers, the view switcher) end, then draws. */
+/* Handles what is pending, then draws; transitions are off (main), so
+ * revealers and the view switcher are where they go at once. */
 static void
 settle (GtkWidget *widget)
 {
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
+  test_drain_main_context ();
   wait_for_draw (widget);
 }
 
@@ -69,20 +66,14 @@ run_markers_to_the_end (void)
   g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
   const char *arguments[] = { "1.0", NULL };
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   HsSession *session;
 
   spec->interval = 0.2;
   hs_window_run (window, spec);
   session = hs_window_get_session (window);
   g_assert_nonnull (session);
-  while (!hs_session_is_over (session))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  test_wait_until ((TestCondition) hs_session_is_over, session);
+  test_drain_main_context ();
   g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
 }
 
@@ -203,20 +194,8 @@ test_console_and_overview (void)
   save_png (GTK_WIDGET (window), "test-window-console.png");
 }
 
-/* Runs the main loop until @done says so, failing after a minute. */
-static void
-wait_until (gboolean (*done) (gpointer data),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
+/* Runs the main loop until @done says so; see test_wait_until(). */
+#define wait_until(done, data) test_wait_until ((done), (data))
 
 static gboolean
 is_not_opening (gpointer data)
@@ -383,19 +362,13 @@ test_record_session (void)
   const char *arguments[] = { "5.0", NULL };
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
   g_autoptr(HsSession) session = hs_session_new ();
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   recorded_path = g_build_filename (scratch_dir, "markers-run.heapscope", NULL);
   spec->interval = 0.2;
   hs_session_record_to (session, recorded_path);
   hs_session_start (session, spec);
-  while (!hs_session_is_over (session))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  test_wait_until ((TestCondition) hs_session_is_over, session);
+  test_drain_main_context ();
   g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
   g_assert_null (hs_session_get_record_error (session));
   g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_snapshots (session)), ==, 1);
@@ -780,7 +753,8 @@ static void
 test_open_while_recording (void)
 {
   g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
-  const char *arguments[] = { "30", NULL };
+  /* Runs until stopped: however slow the machine, it is still recording when looked at. */
+  const char *arguments[] = { "3600", NULL };
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
   HsWindow *recorder = new_window ();
   HsWindow *viewer;
@@ -817,6 +791,72 @@ test_open_while_recording (void)
   wait_until (session_is_over, live);
   gtk_window_destroy (GTK_WINDOW (viewer));
   gtk_window_destroy (GTK_WINDOW (recorder));
+}
+
+static gboolean
+window_is_gone (gpointer data)
+{
+  GtkWidget **weak = data;
+
+  return *weak == NULL;
+}
+
+/* Closing a window whose script runs asks first: Cancel keeps both, Stop and
+ * Close stops the script and closes the window. */
+static void
+test_close_while_running (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "3600", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsWindow *running = new_window ();
+  GtkWidget *weak = GTK_WIDGET (running);
+  g_autoptr(HsSession) session = NULL;
+  AdwMessageDialog *dialog;
+
+  spec->interval = 0.2;
+  hs_window_run (running, spec);
+  session = g_object_ref (hs_window_get_session (running));
+  wait_until (has_snapshot, session);
+  g_object_add_weak_pointer (G_OBJECT (running), (gpointer *) &weak);
+
+  gtk_window_close (GTK_WINDOW (running));
+  wait_until (has_message_dialog, running);
+  dialog = find_message_dialog (GTK_WINDOW (running));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "markers.py"));
+  adw_message_dialog_response (dialog, "cancel");
+  test_drain_main_context ();
+  g_assert_nonnull (weak);
+  g_assert_true (hs_session_is_live (session));
+
+  gtk_window_close (GTK_WINDOW (running));
+  wait_until (has_message_dialog, running);
+  adw_message_dialog_response (find_message_dialog (GTK_WINDOW (running)), "stop");
+  wait_until (window_is_gone, &weak);
+  wait_until ((TestCondition) hs_session_is_over, session);
+
+  /* A window whose script has ended closes without a word. */
+  running = new_window ();
+  weak = GTK_WIDGET (running);
+  g_object_add_weak_pointer (G_OBJECT (running), (gpointer *) &weak);
+  gtk_window_close (GTK_WINDOW (running));
+  wait_until (window_is_gone, &weak);
+}
+
+/* Counts read at a glance: grouped by three, also where the locale has no
+ * separator of its own (the tests run in C). */
+static void
+test_count_grouping (void)
+{
+  g_autofree char *count = hs_format_count (1234567);
+  g_autofree char *small = hs_format_count (999);
+  g_autofree char *negative = hs_format_signed_count (-5000);
+  g_autofree char *positive = hs_format_signed_count (G_MAXINT64);
+
+  g_assert_cmpstr (count, ==, "1,234,567");
+  g_assert_cmpstr (small, ==, "999");
+  g_assert_cmpstr (negative, ==, "−5,000");
+  g_assert_cmpstr (positive, ==, "+9,223,372,036,854,775,807");
 }
 
 static void
@@ -1025,7 +1065,7 @@ select_type (HsWindow   *shown,
   GListModel *rows = hs_types_page_get_visible_rows (types);
   GtkSelectionModel *selection = gtk_column_view_get_model (hs_types_page_get_column_view (types));
 
-  g_assert_true (fake_agent_wait (types_listed, shown));
+  wait_until (types_listed, shown);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
       g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
@@ -1093,7 +1133,7 @@ expand_row (HsReferrersPage *page,
 
   g_assert_true (gtk_tree_list_row_is_expandable (row));
   gtk_tree_list_row_set_expanded (row, TRUE);
-  g_assert_true (fake_agent_wait (no_row_loading, page));
+  wait_until (no_row_loading, page);
 }
 
 static gboolean
@@ -1148,12 +1188,12 @@ test_browse (void)
 
   /* A type with no instances says so in place. */
   select_type (window, "__main__.Empty");
-  g_assert_true (fake_agent_wait (instances_listed, instances));
+  wait_until (instances_listed, instances);
   g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
   g_assert_cmpstr (hs_instances_view_get_message (instances), ==, "None of this type is alive any more");
 
   select_type (window, "str");
-  g_assert_true (fake_agent_wait (instances_listed, instances));
+  wait_until (instances_listed, instances);
   g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "list");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1000);
   /* Only the rows drawn were asked for. */
@@ -1163,30 +1203,30 @@ test_browse (void)
 
   /* The first instance: its sizes and asized(detail=2) breakdown. */
   hs_instances_view_select (instances, 0);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
   g_assert_cmpint (hs_object_inspector_get_object (inspector)->handle, ==, 1);
   g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "flat"), ==, "55 B");
   g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "basic"), ==, "47 B");
   g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "deep"), ==, "550 B");
   g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_breakdown (inspector)), ==, 1 + 2 + 4);
   hs_object_inspector_set_detail (inspector, 1);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
   g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_breakdown (inspector)), ==, 1 + 2);
   settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "browse-instances.png");
 
   /* Referents are clickable: the list refers to the str and to the other list. */
   hs_object_inspector_set_object (inspector, &list);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
   g_assert_cmpuint (g_list_model_get_n_items (hs_object_inspector_get_referents (inspector)), ==, 2);
   hs_object_inspector_activate_referent (inspector, 0);
   g_assert_cmpint (hs_object_inspector_get_object (inspector)->handle, ==, 1);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
 
   /* The Referrers page follows the object inspected; its root is open. */
   hs_window_show_page (window, "referrers");
   g_assert_nonnull (hs_referrers_page_get_tree (referrers));
-  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  wait_until (no_row_loading, referrers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 3);
   g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 1))->type_name, ==, "list");
   g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 2))->type_name, ==, "__main__.Holder");
@@ -1220,7 +1260,7 @@ test_browse (void)
 
   /* Path to root opens the chain and shows it as a breadcrumb. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
-  g_assert_true (fake_agent_wait (not_finding, referrers));
+  wait_until (not_finding, referrers);
   g_assert_cmpstr (hs_referrers_page_get_message (referrers), ==, "");
   breadcrumb_labels[0] = crumb (referrers, "str");
   breadcrumb_labels[1] = crumb (referrers, "list");
@@ -1239,8 +1279,8 @@ test_browse (void)
 
   /* An object with 250 referrers: 100 rows and "150 more…", which lists the rest. */
   hs_object_inspector_set_object (inspector, &crowded);
-  g_assert_true (fake_agent_wait (inspected, inspector));
-  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  wait_until (inspected, inspector);
+  wait_until (no_row_loading, referrers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 102);
   g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 101)), ==, HS_REFERRER_NODE_MORE);
   settle (GTK_WIDGET (window));
@@ -1257,12 +1297,12 @@ test_browse (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)),
                                              "list.activate-item", "u", 101));
-  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  wait_until (no_row_loading, referrers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 251);
   g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 250)), ==, HS_REFERRER_NODE_OBJECT);
 
   fake_agent_end (agent);
-  g_assert_true (fake_agent_wait ((gboolean (*) (gpointer)) hs_session_is_over, session));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, session);
   fake_agent_free (agent);
 }
 
@@ -1295,21 +1335,21 @@ test_browse_offline (void)
   hs_window_show_page (shown, "types");
 
   select_type (shown, "str");
-  g_assert_true (fake_agent_wait (instances_listed, instances));
+  wait_until (instances_listed, instances);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1000);
   hs_instances_view_select (instances, 0);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
   g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "deep"), ==, "550 B");
 
   /* Deep sizes were never asked for: the list says the process has ended. */
   hs_instances_view_set_by_deep_size (instances, TRUE);
-  g_assert_true (fake_agent_wait (instances_listed, instances));
+  wait_until (instances_listed, instances);
   g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
   g_assert_true (g_str_has_prefix (hs_instances_view_get_message (instances), "The process has ended"));
   hs_instances_view_set_by_deep_size (instances, FALSE);
 
   hs_window_show_page (shown, "referrers");
-  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  wait_until (no_row_loading, referrers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 3);
   expand_row (referrers, 1);
   g_assert_cmpstr (hs_referrer_node_get_ref (tree_row (referrers, 2))->type_name, ==, "dict");
@@ -1329,12 +1369,12 @@ test_browse_offline (void)
 
   /* The path found while it ran is shown again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown), "win.path-to-root", NULL));
-  g_assert_true (fake_agent_wait (not_finding, referrers));
+  wait_until (not_finding, referrers);
   g_assert_nonnull (crumb (referrers, "module(__main__)"));
 
   /* An object never inspected says so in place. */
   hs_object_inspector_set_object (inspector, &holder);
-  g_assert_true (fake_agent_wait (inspector_settled, inspector));
+  wait_until (inspector_settled, inspector);
   g_assert_true (g_str_has_prefix (hs_object_inspector_get_message (inspector), "The process has ended"));
   settle (GTK_WIDGET (shown));
   save_png (GTK_WIDGET (shown), "browse-offline.png");
@@ -1391,22 +1431,22 @@ test_browse_real_script (void)
   hs_window_show_page (window, "types");
   wait_until (has_type_row, (gpointer) "__main__.Leaf");
   select_type (window, "__main__.Leaf");
-  g_assert_true (fake_agent_wait (instances_listed, instances));
+  wait_until (instances_listed, instances);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1);
   hs_instances_view_select (instances, 0);
-  g_assert_true (fake_agent_wait (inspected, inspector));
+  wait_until (inspected, inspector);
   g_assert_cmpstr (hs_object_inspector_get_object (inspector)->type_name, ==, "__main__.Leaf");
   g_assert_cmpint (hs_object_inspector_get_reply (inspector)->deep, >, hs_object_inspector_get_object (inspector)->flat);
   settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "browse-real-instances.png");
 
   hs_window_show_page (window, "referrers");
-  g_assert_true (fake_agent_wait (no_row_loading, referrers));
+  wait_until (no_row_loading, referrers);
   g_assert_true (has_edge_row (referrers, "list", "index 0"));
   g_assert_true (has_edge_row (referrers, "__main__.Twig", "attribute leaf"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
-  g_assert_true (fake_agent_wait (not_finding, referrers));
+  wait_until (not_finding, referrers);
   end = hs_referrers_page_get_selected (referrers);
   g_assert_nonnull (end);
   g_assert_cmpint (hs_referrer_node_get_ref (end)->root, !=, HS_ROOT_NONE);
@@ -1440,6 +1480,8 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  /* Revealers and stacks land at once: nothing waits on an animation's clock. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   /* The app's icon, as an installed app finds it (the screenshots show it). */
   if (g_getenv ("HS_DEMO_SCRIPT") != NULL)
@@ -1469,9 +1511,11 @@ main (int   argc,
   g_test_add_func ("/hs/window/record-error", test_record_error);
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
   g_test_add_func ("/hs/window/runs-started-together", test_runs_started_together);
+  g_test_add_func ("/hs/window/close-while-running", test_close_while_running);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
+  g_test_add_func ("/hs/format/count-grouping", test_count_grouping);
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);

@@ -4,17 +4,47 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-census.h"
 #include "hs-format.h"
 
+/* Digits grouped by three with the locale's separator, or with a comma where
+ * the locale has none (C, C.UTF-8): a count of millions must read at a glance. */
+static char *
+group_digits (guint64     magnitude,
+              const char *sign)
+{
+  const char *separator = localeconv ()->thousands_sep;
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude);
+  GString *out = g_string_new (sign);
+  gsize length = strlen (digits);
+
+  if (separator == NULL || *separator == '\0')
+    separator = ",";
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append (out, separator);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static guint64
+magnitude_of (gint64 value)
+{
+  return value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value;
+}
+
 /* 1234567 → "1,234,567" in the user's locale grouping. */
 char *
 hs_format_count (gint64 count)
 {
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+  return group_digits (magnitude_of (count), count < 0 ? "−" : "");
 }
 
 char *
@@ -22,8 +52,7 @@ hs_format_signed_count (gint64 count)
 {
   if (count == 0)
     return g_strdup ("0");
-  return g_strdup_printf (count > 0 ? "+%'" G_GINT64_FORMAT : "−%'" G_GINT64_FORMAT,
-                          count > 0 ? count : -count);
+  return group_digits (magnitude_of (count), count > 0 ? "+" : "−");
 }
 
 /* The same units as the Pympler-style tables, without their padding. */

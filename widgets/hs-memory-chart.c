@@ -14,7 +14,7 @@
 #include "hs-memory-chart.h"
 #include "hs-sample.h"
 
-#define MARGIN_LEFT    72.0
+#define MARGIN_LEFT_MIN 40.0
 #define MARGIN_RIGHT   16.0
 #define MARGIN_TOP     28.0
 #define MARGIN_BOTTOM  28.0
@@ -51,6 +51,78 @@ nice_step (double range,
   if (normalized <= 5)
     return 5 * magnitude;
   return 10 * magnitude;
+}
+
+/* The axis unit: the power of 1024 the largest value reads in, named as the
+ * tables name it, so that steps are round in what the user reads. */
+static double
+axis_unit (double       max_bytes,
+           const char **name)
+{
+  static const char *names[] = { "B", "KB", "MB", "GB", "TB" };
+  double unit = 1;
+  guint degree = 0;
+
+  while (max_bytes / unit >= 1024 && degree + 1 < G_N_ELEMENTS (names))
+    {
+      unit *= 1024;
+      degree++;
+    }
+  *name = names[degree];
+  return unit;
+}
+
+/* "150 MB", "2.5 GB": as many decimals as the step needs, none otherwise. */
+static char *
+format_axis_value (double      value,
+                   double      step,
+                   const char *unit_name)
+{
+  int decimals = step >= 1 ? 0 : MIN ((int) ceil (-log10 (step) - 1e-9), 3);
+
+  return g_strdup_printf ("%.*f %s", decimals, value, unit_name);
+}
+
+/* Snapshot labels go in lanes: above the plot, then along its top edge. A
+ * label takes the first place, right or left of its line, that overlaps no
+ * label already placed in that lane; with none free, only the line is drawn. */
+#define LABEL_LANES 3
+
+typedef struct
+{
+  double right_end[LABEL_LANES];  /* rightmost x taken in each lane */
+} LabelLanes;
+
+static gboolean
+place_label (LabelLanes *lanes,
+             double      line_x,
+             double      label_w,
+             double      plot_x,
+             double      plot_right,
+             double      legend_left,
+             guint      *lane_out,
+             double     *x_out)
+{
+  for (guint lane = 0; lane < LABEL_LANES; lane++)
+    {
+      double limit = lane == 0 ? legend_left : plot_right;
+      double candidates[] = { line_x + 3, line_x - 3 - label_w };
+
+      for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+        {
+          double x = candidates[c];
+
+          if (x < plot_x - (lane == 0 ? MARGIN_LEFT_MIN : 0) || x + label_w > limit)
+            continue;
+          if (x < lanes->right_end[lane] + 6)
+            continue;
+          lanes->right_end[lane] = x + label_w;
+          *lane_out = lane;
+          *x_out = x;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -93,14 +165,18 @@ draw_chart (HsMemoryChart *self,
 {
   GtkWidget *widget = GTK_WIDGET (self);
   guint n = self->samples != NULL ? g_list_model_get_n_items (self->samples) : 0;
-  double plot_x = MARGIN_LEFT;
+  double plot_x;
   double plot_y = MARGIN_TOP;
-  double plot_w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 10);
+  double plot_w;
   double plot_h = MAX (height - MARGIN_TOP - MARGIN_BOTTOM, 10);
   double max_time = 0;
   double max_bytes = 1;
   double legend_left;
+  double unit;
   double step;
+  double widest_label = 0;
+  const char *unit_name;
+  LabelLanes lanes;
   GdkRGBA foreground;
   PangoLayout *layout;
   const GdkRGBA rss_color = { 0.21, 0.52, 0.89, 1 };    /* Adwaita blue 3 */
@@ -118,15 +194,29 @@ draw_chart (HsMemoryChart *self,
       max_time = MAX (max_time, hs_sample_get_time (sample));
       max_bytes = MAX (max_bytes, MAX (rss, bytes));
     }
-  step = nice_step (max_bytes, 4);
-  max_bytes = ceil (max_bytes / step) * step;
+  unit = axis_unit (max_bytes, &unit_name);
+  step = nice_step (max_bytes / unit, 4);
+  max_bytes = ceil (max_bytes / unit / step) * step * unit;
+
+  /* The plot starts right of the widest value label, so none is cut. */
+  for (double value = 0; value * unit <= max_bytes + step * unit / 2; value += step)
+    {
+      g_autofree char *text = format_axis_value (value, step, unit_name);
+      int text_w, text_h;
+
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+      widest_label = MAX (widest_label, text_w);
+    }
+  plot_x = MAX (MARGIN_LEFT_MIN, ceil (widest_label) + 16);
+  plot_w = MAX (width - plot_x - MARGIN_RIGHT, 10);
 
   /* Grid and axis labels. */
   cairo_set_line_width (cr, 1);
-  for (double value = 0; value <= max_bytes + step / 2; value += step)
+  for (double value = 0; value * unit <= max_bytes + step * unit / 2; value += step)
     {
-      double y = floor (plot_y + plot_h - (value / max_bytes) * plot_h) + 0.5;
-      g_autofree char *text = hs_format_bytes ((gint64) value);
+      double y = floor (plot_y + plot_h - (value * unit / max_bytes) * plot_h) + 0.5;
+      g_autofree char *text = format_axis_value (value, step, unit_name);
       int text_w, text_h;
 
       cairo_set_source_rgba (cr, foreground.red, foreground.green, foreground.blue, 0.12);
@@ -174,11 +264,15 @@ draw_chart (HsMemoryChart *self,
   }
 
   /* Snapshot markers. */
+  for (guint lane = 0; lane < LABEL_LANES; lane++)
+    lanes.right_end[lane] = -G_MAXDOUBLE;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HsSample) sample = g_list_model_get_item (self->samples, i);
       const char *label = hs_sample_get_label (sample);
       double x;
+      double label_x;
+      guint lane;
       int label_w, label_h;
       static const double dashes[] = { 4, 3 };
 
@@ -193,14 +287,11 @@ draw_chart (HsMemoryChart *self,
       cairo_set_dash (cr, NULL, 0, 0);
       pango_layout_set_text (layout, *label != '\0' ? label : _("snapshot"), -1);
       pango_layout_get_pixel_size (layout, &label_w, &label_h);
-      /* Above the plot, right of the line; left of it if the legend is there; else inside the plot. */
-      if (x + 3 + label_w <= legend_left)
-        cairo_move_to (cr, x + 3, plot_y - 18);
-      else if (x - 3 - label_w >= plot_x && x - 3 <= legend_left)
-        cairo_move_to (cr, x - 3 - label_w, plot_y - 18);
-      else
-        cairo_move_to (cr, x + 3, plot_y + 2);
-      pango_cairo_show_layout (cr, layout);
+      if (place_label (&lanes, x, label_w, plot_x, plot_x + plot_w, legend_left, &lane, &label_x))
+        {
+          cairo_move_to (cr, label_x, lane == 0 ? plot_y - 18 : plot_y + 2 + (lane - 1) * (label_h + 2));
+          pango_cairo_show_layout (cr, layout);
+        }
     }
 
   if (n > 0)

@@ -83,10 +83,14 @@ update_figures (HsOverviewPage *self)
   set_figure (self, FIGURE_OBJECTS, hs_format_count (objects));
   set_figure (self, FIGURE_BYTES, hs_format_bytes (bytes));
   if (hs_session_get_effective_interval (self->session) > hs_session_get_interval (self->session))
-    set_figure (self, FIGURE_SAMPLES,
-                g_strdup_printf (_("%u (every %.1f s)"), n_samples, hs_session_get_effective_interval (self->session)));
+    {
+      g_autofree char *count = hs_format_count (n_samples);
+
+      set_figure (self, FIGURE_SAMPLES,
+                  g_strdup_printf (_("%s (every %.1f s)"), count, hs_session_get_effective_interval (self->session)));
+    }
   else
-    set_figure (self, FIGURE_SAMPLES, g_strdup_printf ("%u", n_samples));
+    set_figure (self, FIGURE_SAMPLES, hs_format_count (n_samples));
 }
 
 static void

@@ -209,12 +209,14 @@ update_summary (HsTypesPage *self)
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   guint all = self->session != NULL
     ? g_list_model_get_n_items (G_LIST_MODEL (hs_session_get_census_model (self->session))) : 0;
+  g_autofree char *shown_text = hs_format_count (shown);
+  g_autofree char *all_text = hs_format_count (all);
   g_autofree char *text = NULL;
 
   if (shown == all)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u type", "%u types", all), all);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s type", "%s types", all), all_text);
   else
-    text = g_strdup_printf (_("%u of %u types"), shown, all);
+    text = g_strdup_printf (_("%s of %s types"), shown_text, all_text);
   gtk_label_set_text (self->summary_label, text);
 }
 
