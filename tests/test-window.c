@@ -859,6 +859,21 @@ test_count_grouping (void)
   g_assert_cmpstr (positive, ==, "+9,223,372,036,854,775,807");
 }
 
+/* The app's icon is in its resources, where the application's resource base
+ * path makes it found, installed or not. */
+static void
+test_icon_in_resources (void)
+{
+  g_autoptr(GBytes) icon = g_resources_lookup_data (RESOURCE_BASE "/icons/scalable/apps/" APP_ID ".svg",
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(GBytes) symbolic = g_resources_lookup_data (RESOURCE_BASE "/icons/symbolic/apps/" APP_ID "-symbolic.svg",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (icon);
+  g_assert_nonnull (symbolic);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (icon, NULL), g_bytes_get_size (icon), "<svg"));
+}
+
 static void
 on_application_activate (GApplication *application,
                          gpointer      user_data)
@@ -1346,6 +1361,8 @@ test_browse_offline (void)
   wait_until (instances_listed, instances);
   g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
   g_assert_true (g_str_has_prefix (hs_instances_view_get_message (instances), "The process has ended"));
+  /* No answer, so no count: not "0 Instances". */
+  g_assert_cmpstr (hs_instances_view_get_title (instances), ==, "Instances of str");
   hs_instances_view_set_by_deep_size (instances, FALSE);
 
   hs_window_show_page (shown, "referrers");
@@ -1516,6 +1533,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
   g_test_add_func ("/hs/format/count-grouping", test_count_grouping);
+  g_test_add_func ("/hs/app/icon-in-resources", test_icon_in_resources);
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);

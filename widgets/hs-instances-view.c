@@ -182,13 +182,13 @@ update_state (HsInstancesView *self)
                    _("Select a type to list its instances"));
       return;
     }
-  if (loading)
+  /* Without an answer there is no count to give: "0 Instances" would be wrong. */
+  if (loading || error != NULL)
     title = g_strdup_printf (_("Instances of %s"), self->type_name);
   else
     {
-      g_autofree char *count = hs_format_count (g_list_model_get_n_items (G_LIST_MODEL (self->list)));
-
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+      g_autofree char *count = hs_format_count (n);
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Instance of %s", "%s Instances of %s", n),
                                count, self->type_name);
@@ -199,6 +199,11 @@ update_state (HsInstancesView *self)
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_status (self, "status", "process-stop-symbolic", _("Listing Cancelled"),
                  _("Turn the deep size order off, or on again, to ask again"));
+  else if (error != NULL && g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED))
+    show_status (self, "status", "document-open-recent-symbolic",
+                 hs_session_is_read_only (self->session) ? _("Not Listed in This Recording")
+                                                          : _("Not Listed Before the Process Ended"),
+                 error->message);
   else if (error != NULL)
     show_status (self, "status", "dialog-warning-symbolic", _("Instances Not Available"), error->message);
   else if (loading)
@@ -478,6 +483,13 @@ hs_instances_view_get_state (HsInstancesView *self)
 }
 
 /* The status shown in place of the list: "This object no longer exists", … */
+const char *
+hs_instances_view_get_title (HsInstancesView *self)
+{
+  g_return_val_if_fail (HS_IS_INSTANCES_VIEW (self), NULL);
+  return gtk_label_get_text (self->title);
+}
+
 const char *
 hs_instances_view_get_message (HsInstancesView *self)
 {

@@ -27,5 +27,6 @@ void               hs_instances_view_select           (HsInstancesView *self,
 const HsObjectRef *hs_instances_view_get_selected     (HsInstancesView *self);
 const char        *hs_instances_view_get_state        (HsInstancesView *self);
 const char        *hs_instances_view_get_message      (HsInstancesView *self);
+const char        *hs_instances_view_get_title        (HsInstancesView *self);
 
 G_END_DECLS

@@ -337,6 +337,10 @@ def main(argv=None):
                  "event bus".format(shop.sessions_closed))
         snapshot(label)
 
+    # The shop stays open, as a server's would: the final census still holds
+    # what leaked (closed sessions the bus keeps, the never-trimmed cache).
+    global OPEN_SHOP
+    OPEN_SHOP = shop
     say(start, "closing: {} orders taken, {} customers, {} cached quotes, "
         "{} sessions still alive through the bus".format(
             shop.next_order_id - 1, len(shop.customers), len(quote.cache),

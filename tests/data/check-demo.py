@@ -24,6 +24,21 @@ def track_class(cls):
 '''
 
 
+# Runs the demo as __main__ and counts its objects still alive as it exits.
+HELD_AT_EXIT = '''
+import collections, gc, runpy, sys
+demo = sys.argv[1]
+sys.argv = [demo, "--fast"]
+try:
+    runpy.run_path(demo, run_name="__main__")
+except SystemExit:
+    gc.collect()
+    counts = collections.Counter(type(o).__name__ for o in gc.get_objects())
+    for name in ("Session", "Order"):
+        print("held", name, counts[name])
+'''
+
+
 def fail(message):
     print("FAIL: " + message)
     sys.exit(1)
@@ -81,6 +96,15 @@ def main():
         if len(labels) < 3 or labels[0] != "start" or labels[-1] != "done":
             fail("unexpected snapshot labels: {}".format(labels))
         print("ok: snapshots {}".format(labels))
+
+        # At the end, what leaked is still held: the final census shows it.
+        held = subprocess.run(
+            [sys.executable, "-c", HELD_AT_EXIT, demo], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, universal_newlines=True, timeout=60)
+        counts = dict(line.split()[1:] for line in held.stdout.splitlines() if line.startswith("held "))
+        if int(counts.get("Session", 0)) == 0 or int(counts.get("Order", 0)) == 0:
+            fail("the demo ends holding no leaked Session or Order: {}".format(counts))
+        print("ok: held at the end {}".format(counts))
     return 0
 
 
