@@ -26,6 +26,75 @@ print("done", flush=True)
 '''
 
 
+# The agent's link as a script finds it: its only socket.
+FIND_LINK = r'''
+import os, sys
+
+def sockets():
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink("/proc/self/fd/" + name).startswith("socket:"):
+                found.append(int(name))
+        except OSError:
+            pass
+    return found
+
+def agent_link():
+    return max(sockets())
+'''
+
+REUSE_LOW = r'''
+import os, sys
+os.closerange(3, 65536)
+# Enough files to take the number the link had, whichever it was.
+files = [os.open("%s.%d" % (sys.argv[1], i), os.O_RDWR | os.O_CREAT, 0o600) for i in range(16)]
+for fd in files:
+    os.write(fd, b"data %d" % fd)
+print("lowest", min(files), flush=True)
+sys.stdin.readline()
+for fd in files:
+    os.lseek(fd, 0, 0)
+    if os.read(fd, 100) != b"data %d" % fd:
+        print("file", fd, "changed")
+    os.close(fd)
+print("read and closed", flush=True)
+'''
+
+REUSE_LINK = FIND_LINK + r'''
+class Thing:
+    def __init__(self):
+        self.a = 1
+        self.b = 2
+
+things = [Thing() for _ in range(3)]
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+os.write(fd, b"the program's own data")
+
+def take(number):
+    os.dup2(fd, number)
+    os.lseek(number, 0, 0)
+
+sys.stdin.readline()
+for name in os.listdir("/proc/self/fd"):
+    try:
+        if os.readlink("/proc/self/fd/" + name) == "/proc/%d/mem" % os.getpid():
+            take(int(name))
+    except OSError:
+        pass
+print("memory taken", flush=True)
+sys.stdin.readline()
+link = agent_link()
+take(link)
+print("link taken", flush=True)
+sys.stdin.readline()
+print(os.read(link, 100).decode(), flush=True)
+os.close(link)
+os.close(fd)
+print("closed", flush=True)
+'''
+
+
 class AgentTest(unittest.TestCase):
 
     def setUp(self):
@@ -262,12 +331,73 @@ class AgentTest(unittest.TestCase):
         self.assertIn(b"running without the agent", result.stderr)
 
     def test_the_socket_is_not_inherited_by_children(self):
-        app = self.start("import os, subprocess, sys\n"
-                         "fd = int(os.environ['HEAPSCOPE_FD'])\n"
-                         "print(os.get_inheritable(fd))\n")
+        app = self.start(FIND_LINK + "print(os.get_inheritable(agent_link()))\n")
         app.process.stdin.close()
         app.receive_all()
         self.assertEqual(app.finish(), (0, "False\n", ""))
+
+    def test_children_do_not_see_the_link_variable(self):
+        app = self.start("import os, posix, subprocess\n"
+                         "print(os.environ.get('HEAPSCOPE_FD'), os.getenv('HEAPSCOPE_FD'),\n"
+                         "      b'HEAPSCOPE_FD' in posix.environ, flush=True)\n"
+                         "os.system('echo ${HEAPSCOPE_FD-unset}')\n"
+                         "print(subprocess.run(['sh', '-c', 'echo ${HEAPSCOPE_FD-unset}'],\n"
+                         "      stdout=subprocess.PIPE).stdout.decode().strip())\n")
+        app.process.stdin.close()
+        app.receive_all()
+        self.assertEqual(app.finish(), (0, "None None False\nunset\nunset\n", ""))
+
+    def test_the_link_is_on_a_high_descriptor(self):
+        app = self.start(FIND_LINK + "print([fd >= 900 for fd in sockets()])\n")
+        app.process.stdin.close()
+        app.receive_all()
+        self.assertEqual(app.finish(), (0, "[True]\n", ""))
+
+    def test_the_program_may_close_the_link_and_reuse_low_numbers(self):
+        # As a daemon does: close every descriptor it did not open, then open
+        # files of its own, which get the low numbers back.
+        app = self.start(REUSE_LOW, os.path.join(self.dir, "data"))
+        self.assertEqual(app.receive()["type"], "hello")
+        self.assertEqual(app.process.stdout.readline(), b"lowest 3\n")
+        # A request the agent reads after its link was closed (if it was
+        # still reading): no reply reaches the program's files, and the link ends.
+        try:
+            app.send({"type": "census", "id": 5})
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.assertIsNone(app.receive(20))
+        started = time.monotonic()
+        self.say(app, "go")
+        code, out, err = app.finish(timeout=30)
+        self.assertLess(time.monotonic() - started, 4)    # no wait for a lost agent
+        self.assertEqual((code, out, err), (0, "read and closed\n", ""))
+
+    def test_the_program_may_take_the_links_number(self):
+        # dup2() of a file onto the agent's own number: the agent must not
+        # read, write or close that file.
+        data = os.path.join(self.dir, "data")
+        app = self.start(REUSE_LINK, data)
+        self.assertEqual(app.receive()["type"], "hello")
+        app.send({"type": "instances", "id": 2, "type_name": "__main__.Thing", "limit": 5})
+        before = app.receive()
+        self.assertEqual(before["type"], "instances", before)
+        self.say(app, "memory")
+        self.assertEqual(app.process.stdout.readline(), b"memory taken\n")
+        # The agent's /proc/self/mem descriptor is gone: it opens another one.
+        app.send({"type": "instances", "id": 3, "type_name": "__main__.Thing", "limit": 5})
+        after = app.receive()
+        self.assertEqual(after["type"], "instances", after)
+        self.assertEqual([o["flat"] for o in after["objects"]],
+                         [o["flat"] for o in before["objects"]])
+        self.say(app, "link")
+        self.assertEqual(app.process.stdout.readline(), b"link taken\n")
+        try:
+            app.send({"type": "census", "id": 4})       # if the agent still reads
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.assertIsNone(app.receive(20))
+        self.say(app, "go")
+        self.assertEqual(app.finish(timeout=30), (0, "the program's own data\nclosed\n", ""))
 
 
 if __name__ == "__main__":

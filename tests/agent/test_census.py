@@ -149,6 +149,20 @@ class Trap(metaclass=Recorder):
         raise AssertionError("__class__ read")
 
 
+class DirMeta(type):
+    """A C method under another slot's name: type.__dir__ as __str__ reads the
+    class's attributes, through the metaclass's __getattribute__."""
+    __str__ = type.__dir__
+
+    def __getattribute__(cls, name):
+        Recorder.calls.append("dir meta __getattribute__ " + name)
+        return type.__getattribute__(cls, name)
+
+
+class DirTrap(metaclass=DirMeta):
+    pass
+
+
 class CensusTest(unittest.TestCase):
 
     def setUp(self):
@@ -336,6 +350,16 @@ class CensusTest(unittest.TestCase):
                 # charged object.__sizeof__ plus the header getsizeof adds.
                 self.assertLess(size, 3 * 1000)
         del traps
+
+    def test_a_c_method_under_a_slots_name_is_not_called(self):
+        trap = DirTrap()
+        del Recorder.calls[:]
+        for use_accel in paths():
+            with self.subTest(accelerated=use_accel):
+                rows = take(use_accel, Recorder.calls)
+                self.assertEqual(Recorder.calls, [])
+                self.assertEqual(rows["test_census.DirTrap"][0], 1)
+        del trap
 
     def test_python_sizeof_fallback_matches_getsizeof_header(self):
         class Honest:

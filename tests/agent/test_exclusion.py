@@ -188,8 +188,9 @@ class ExclusionTest(unittest.TestCase):
         if not hasattr(self, "child_fd"):
             self.run_with_agent()
         out_path = self.out_path()
-        # Same environment as the agent's run, HEAPSCOPE_FD included.
-        env = agenttest.clean_env(HS_AB_OUT=out_path, HEAPSCOPE_FD=str(self.child_fd))
+        # The environment the script saw under the agent, which takes
+        # HEAPSCOPE_FD out of it (os.environ and posix.environ alike).
+        env = agenttest.clean_env(HS_AB_OUT=out_path)
         subprocess.run([agenttest.PYTHON, self.script], env=env, cwd=self.dir, check=True,
                        stdout=subprocess.DEVNULL)
         with open(out_path) as stream:

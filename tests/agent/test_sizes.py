@@ -167,6 +167,98 @@ class PySizeof:
         raise AssertionError("a __sizeof__ written in Python was called")
 
 
+CALLS = []
+
+
+class Meta(type):
+    """A metaclass whose hooks record that they ran."""
+
+    def __getattribute__(cls, name):
+        CALLS.append("meta getattribute " + name)
+        return type.__getattribute__(cls, name)
+
+    def __eq__(cls, other):
+        CALLS.append("meta eq")
+        return type.__eq__(cls, other)
+
+    def __hash__(cls):
+        CALLS.append("meta hash")
+        return type.__hash__(cls)
+
+
+class Hooks:
+    """Every hook records that it ran."""
+
+    def __getattribute__(self, name):
+        CALLS.append("getattribute " + name)
+        return object.__getattribute__(self, name)
+
+    def __getattr__(self, name):
+        CALLS.append("getattr " + name)
+        raise AttributeError(name)
+
+    def __eq__(self, other):
+        CALLS.append("eq")
+        return self is other
+
+    def __hash__(self):
+        CALLS.append("hash")
+        return 7
+
+    def __len__(self):
+        CALLS.append("len")
+        return 1
+
+    def __iter__(self):
+        CALLS.append("iter")
+        return iter(())
+
+    def __getitem__(self, index):
+        CALLS.append("getitem")
+        raise IndexError(index)
+
+    @property
+    def __class__(self):
+        CALLS.append("__class__")
+        return int
+
+
+class TripError(Hooks, Exception, metaclass=Meta):
+    @property
+    def msg(self):
+        CALLS.append("msg property")
+        return "a message"
+
+
+class TripPoint(Hooks, collections.namedtuple("Point", "x y"), metaclass=Meta):
+    __slots__ = ()
+
+
+class TripInt(Hooks, int, metaclass=Meta):
+    pass
+
+
+class TripKey(Hooks, metaclass=Meta):
+    pass
+
+
+class TripMapping(Hooks, metaclass=Meta):
+    def keys(self):
+        CALLS.append("keys")
+        return []
+
+    def items(self):
+        CALLS.append("items")
+        return []
+
+
+class TripArray(Hooks, __import__("array").array, metaclass=Meta):
+    @property
+    def itemsize(self):
+        CALLS.append("itemsize property")
+        return 1000
+
+
 class CorpusTest(unittest.TestCase):
     """The reference cases, each path in a fresh process."""
 
@@ -413,6 +505,42 @@ class ExclusionTest(unittest.TestCase):
                 program_only = {"data": None, "more": program["more"]}
                 self.assertEqual(without, _sizes.asizeof(program_only, use_accel=use_accel)
                                  - aligned(sys.getsizeof(None)))
+
+
+class NoProgramCodeTest(unittest.TestCase):
+    """Sizing reads C-level fields only: no hook of the program's runs."""
+
+    def test_no_hook_runs_and_what_they_hide_is_still_sized(self):
+        big = "b" * 1000
+        error = TripError(big, 2)
+        error.text = "n" * 1000          # in its __dict__, and sized as Pympler does
+        point = TripPoint(big, 3)
+        number = TripInt(12345)
+        number.tag = big
+        table = {TripKey(): big}
+        view = type(type.__dict__)(TripMapping())
+        array = TripArray("d", [1.0] * 10)
+        weak = weakref.WeakKeyDictionary()
+        key = Plain(1, 2, 3, 4)
+        weak[key] = [0] * 1000
+        objects = [error, point, number, table, view, array, weak]
+        del CALLS[:]
+        for use_accel in paths():
+            with self.subTest(accelerated=use_accel):
+                self.assertGreater(_sizes.asizeof(error, use_accel=use_accel), 2000)
+                self.assertGreater(_sizes.asizeof(point, use_accel=use_accel), 1000)
+                self.assertGreater(_sizes.asizeof(number, use_accel=use_accel), 1000)
+                self.assertGreater(_sizes.asizeof(weak, use_accel=use_accel), 8000)
+                for obj in objects:
+                    _sizes.asizeof(obj, use_accel=use_accel)
+        for obj in objects:
+            tree = _sizes.asized(obj, detail=3)
+            self.assertEqual(tree.size, _sizes.asizeof(obj))
+            _sizes.flatsize(obj)
+            _sizes.basicsize(obj)
+            _sizes.itemsize(obj)
+        self.assertEqual(_sizes.itemsize(array), 8)
+        self.assertEqual(CALLS, [])
 
 
 class AsizedTest(unittest.TestCase):

@@ -4,6 +4,18 @@ import os
 import sys
 import time
 
+def agent_link():
+    """The agent's socket, the script's only one: the agent picks its number."""
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink("/proc/self/fd/" + name).startswith("socket:"):
+                found.append(int(name))
+        except OSError:
+            pass
+    return max(found)
+
+
 how = sys.argv[1]
 time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 0)
 
@@ -23,7 +35,7 @@ elif how == "sleep":
     time.sleep(600)
 elif how == "garbage":
     print("writing garbage to the agent socket", flush=True)
-    os.write(3, b"\xff" * 64)  # the agent socket, which the script should never touch
+    os.write(agent_link(), b"\xff" * 64)  # the agent socket, which the script should never touch
     time.sleep(1.0)
     print("still running after the garbage", flush=True)
 elif how == "output":
@@ -36,7 +48,7 @@ elif how == "output":
     print("cwd %s" % os.getcwd(), flush=True)
 elif how == "close-link":
     import socket
-    socket.socket(fileno=os.dup(3)).shutdown(socket.SHUT_RDWR)  # the agent's link
+    socket.socket(fileno=os.dup(agent_link())).shutdown(socket.SHUT_RDWR)  # the agent's link
     time.sleep(3.0)
     print("still running without the agent", flush=True)
 elif how == "slow-exit":

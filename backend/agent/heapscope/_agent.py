@@ -9,6 +9,13 @@ thread to end. It survives ``fork()`` by staying in the parent (every entry
 point checks ``os.getpid()``; the child never touches the socket), and
 ``os._exit`` simply ends it.
 
+The link is the program's guest: at start it moves to a descriptor numbered
+1000 or above (``_census.move_high``; the inherited low number is closed) and ``HEAPSCOPE_FD`` leaves
+the environment, so the program's children never see either. The program may
+still close it (``os.closerange``) or put a file of its own on its number;
+from then on the agent never reads, writes, shuts down or closes that number
+(see ``_link_fd``), and the session ends.
+
 The agent's own objects
     A census must not count the agent. The agent's own objects are:
 
@@ -75,11 +82,14 @@ PROTOCOL = 2
 CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
                 "path", "cancel", "repr"]
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
+LINK_CHECK = 0.5            # seconds between two looks at whether the program closed the link
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
 EXIT_WAIT = 5               # seconds the exit waits for the agent thread to end
 
 _state = {
     "sock": None,           # the socket object, None when not connected
+    "link_dev": -1,         # st_dev and st_ino of the socket: its descriptor number is
+    "link_ino": -1,         # the agent's only while it still names that file
     "pid": -1,              # the process that owns the connection
     "started": 0.0,         # time.monotonic() when the agent started
     "own": [],              # the agent's own objects (see the module docstring)
@@ -108,6 +118,7 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
     the thread come later (`greet`, `run_thread`), once the script's namespace
     is in place.
     """
+    _forget_fd_variable()
     if _socket is None:
         _warn("this Python has no _socket module; running without the agent")
         return False
@@ -123,9 +134,21 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
         _warn("HEAPSCOPE_FD=%s is not a Unix stream socket; running without the agent" % fd_text)
         return False
     try:
+        # Out of the program's way: the low number is closed, free for the program.
+        fd = _census.move_high(sock.detach())
+        sock = _socket.socket(fileno=fd)
         os.set_inheritable(fd, False)
-        timeval = SEND_TIMEOUT.to_bytes(_census._POINTER, sys.byteorder) + bytes(_census._POINTER)
-        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDTIMEO, timeval)
+        info = os.fstat(fd)
+        _state["link_dev"] = info.st_dev
+        _state["link_ino"] = info.st_ino
+    except OSError as error:
+        _warn("cannot take over HEAPSCOPE_FD=%s (%s); running without the agent"
+              % (fd_text, error))
+        return False
+    try:
+        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDTIMEO, _timeval(SEND_TIMEOUT))
+        # The agent thread wakes up this often, to notice a link the program closed.
+        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_RCVTIMEO, _timeval(LINK_CHECK))
     except OSError:
         pass
     _state["sock"] = sock
@@ -139,6 +162,28 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
     _codec.json_frame(_census_message(0, _census.census([], [], 0.0), _cut("label"), False))
     _find_own_objects(before, bootstrap_code, gc_was_loaded)
     return True
+
+
+def _forget_fd_variable():
+    """Take HEAPSCOPE_FD out of the environment: the program's children are not watched.
+
+    Deleting it from os.environ unsets it in the C environment too (os.system,
+    subprocess, exec); posix.environ, the interpreter's start-up copy, loses it too.
+    """
+    try:
+        os.environ.pop("HEAPSCOPE_FD", None)
+    except Exception:
+        pass
+    environ = getattr(sys.modules.get(os.name), "environ", None)
+    if type(environ) is dict:
+        environ.pop(b"HEAPSCOPE_FD", None)
+
+
+def _timeval(seconds):
+    """A struct timeval for SO_SNDTIMEO / SO_RCVTIMEO."""
+    whole = int(seconds)
+    return (whole.to_bytes(_census._POINTER, sys.byteorder)
+            + int((seconds - whole) * 1000000).to_bytes(_census._POINTER, sys.byteorder))
 
 
 def _find_own_objects(before, bootstrap_code, gc_was_loaded):
@@ -172,7 +217,7 @@ def _find_own_objects(before, bootstrap_code, gc_was_loaded):
                 if id(value) in own_ids and id(key) not in own_ids:
                     planted.append(key)
                 elif (id(key) in own_ids and id(value) not in own_ids
-                      and type(value) not in _SHARED_ATOMS):
+                      and not _is_shared_atom(value)):
                     planted.append(value)
     own.extend(planted)
     del planted
@@ -188,6 +233,15 @@ def _find_own_objects(before, bootstrap_code, gc_was_loaded):
                 codes.append(const)
         index += 1
     own.append(codes)
+
+
+def _is_shared_atom(value):
+    # By identity: `in` would call a metaclass __eq__.
+    kind = type(value)
+    for atom in _SHARED_ATOMS:
+        if kind is atom:
+            return True
+    return False
 
 
 def _bootstrap_objects(before, code):
@@ -323,23 +377,29 @@ def _serve():
 
 
 def _read_exactly(sock, size):
-    """Read `size` bytes; None on end of file or error.
+    """Read `size` bytes; None on end of file, error, or once the link is lost or stopped.
 
     While it blocks, a census may run in another thread, so nothing here is
     an object the collector tracks: the buffer is a bytearray, and the read is
-    os.read, whose arguments are not packed in a tuple as sock.recv's are.
+    os.read, whose arguments are not packed in a tuple as sock.recv's are. A
+    read returns every LINK_CHECK seconds (SO_RCVTIMEO) to look at the
+    descriptor again: the program may have closed it.
     """
-    fd = sock.fileno()
     data = bytearray()
     inbox = _state["inbox"]
     if inbox:
         data += inbox[:size]
         del inbox[:size]
     while len(data) < size:
+        if _state["sock"] is not sock:
+            return None
+        fd = _link_fd(sock)
+        if fd < 0:
+            return None
         try:
             chunk = os.read(fd, min(size - len(data), 1 << 20))
-        except InterruptedError:
-            continue
+        except (BlockingIOError, InterruptedError):
+            continue            # nothing yet: look at the descriptor again
         except OSError:
             return None
         if not chunk:
@@ -389,8 +449,7 @@ def _answer(payload):
         try:
             body = _take_census()
         except Exception as error:
-            return _send(_error(request_id, "failed",
-                                "census failed: %s" % type(error).__name__))
+            return _send(_error(request_id, "failed", "census failed: %s" % _error_name(error)))
         return _send(_census_message(request_id, body, None, False))
     if kind in _REFS_REQUESTS:
         try:
@@ -399,9 +458,14 @@ def _answer(payload):
             return _send(_error(request_id, failure.code, str(failure)))
         except Exception as error:
             return _send(_error(request_id, "failed",
-                                "%s failed: %s" % (kind, type(error).__name__)))
+                                "%s failed: %s" % (kind, _error_name(error))))
         return _send(reply)
     return _send(_error(request_id, "unknown-request", "unknown request type %r" % kind))
+
+
+def _error_name(error):
+    # Read through type's own descriptor: a metaclass's __getattribute__ never runs.
+    return _census._str_str(_census._type_name(type(error)))
 
 
 def _error(request_id, code, message):
@@ -535,7 +599,7 @@ def _cancel_poller(request_id):
 
 def _read_available():
     sock = _state["sock"]
-    if sock is None:
+    if sock is None or _link_fd(sock) < 0:
         return
     inbox = _state["inbox"]
     while True:
@@ -614,9 +678,13 @@ def _connected():
 
 
 def _acquire():
-    """Take the agent lock unless this thread already holds it (a re-entrant call)."""
+    """Take the agent lock unless this thread already holds it (a re-entrant call).
+
+    A description's repr, running in a thread of its own for the agent thread
+    (see _refs.guarded_repr), counts as the agent thread.
+    """
     me = _thread.get_ident()
-    if _state["holder"] == me:
+    if _state["holder"] == me or _refs.describing(me):
         return False
     _state["lock"].acquire()
     _state["holder"] = me
@@ -632,6 +700,9 @@ def _send(message):
     """Write one message; the lock must be held. False (and the session ends) on failure."""
     sock = _state["sock"]
     if sock is None or _state["pid"] != os.getpid():
+        return False
+    if _link_fd(sock) < 0:
+        _stop()
         return False
     try:
         sock.sendall(_codec.json_frame(message), _socket.MSG_NOSIGNAL)
@@ -661,6 +732,9 @@ def _stop():
     _state["sock"] = None
     if sock is None:
         return
+    if _link_fd(sock) < 0:
+        _let_go(sock)           # the agent thread sees it within LINK_CHECK
+        return
     try:
         sock.shutdown(_socket.SHUT_RDWR)
     except OSError:
@@ -675,10 +749,37 @@ def _finish_thread(sock):
         if _state["sock"] is sock:
             _state["sock"] = None
         _state["reader"] = None
-        sock.close()
+        if _link_fd(sock) < 0:
+            _let_go(sock)
+        else:
+            sock.close()
     finally:
         if held:
             _release()
+
+
+def _link_fd(sock):
+    """The link's descriptor number, or -1 once it is not the agent's any more.
+
+    The program may close it (os.closerange) and then get the number back for
+    a file of its own, or put one there with dup2(): the number is the agent's
+    only while it names the socket the agent started with. (Between this look
+    and the use that follows, another thread of the program could still close
+    the number and open one the same; that it does so with a number this high,
+    in that instant, is not guarded against.)
+    """
+    fd = sock.fileno()
+    if fd < 0 or not _census.same_file(fd, _state["link_dev"], _state["link_ino"]):
+        return -1
+    return fd
+
+
+def _let_go(sock):
+    """Forget the link's descriptor number without touching it (no shutdown, no close)."""
+    try:
+        sock.detach()
+    except OSError:
+        pass
 
 
 # -- entry points for the program ---------------------------------------------------

@@ -74,6 +74,7 @@ The C accelerator (``_accel``) does the walk and the per-type aggregation; the
 naming and the rows are built here for both paths, so both give the same rows.
 """
 
+import errno
 import gc
 import os
 import sys
@@ -190,19 +191,37 @@ def _enum_repr(cls, method):
     return "<%s %s>" % (kind, str.__repr__(_str_str(_type_name(cls))))
 
 
+def _slot_text(method, name, cls):
+    """method(cls) for a C `name` slot of a base of type(cls); None for any other method.
+
+    Any C method can be put under a name: type.__dir__ as __str__ would read
+    the class's attributes (a metaclass __getattribute__), so only a type's
+    own slot of that name is called, on an instance of that type.
+    """
+    if not _is_c_callable(method) or _str_str(method.__name__) != name:
+        return None
+    if not _in_mro(type(cls), method.__objclass__):
+        return None
+    try:
+        text = method(cls)
+    except Exception:
+        return None
+    return _str_str(text) if _in_mro(type(text), str) else None
+
+
 def _class_str(cls):
     """What str(cls) gives, running no Python-level code of a metaclass."""
     meta = type(cls)
     method = _lookup(meta, "__str__")
     if method is not _object_str_slot:
-        if _is_c_callable(method):
-            return _str_str(method(cls))
-        return _type_repr(cls)
+        text = _slot_text(method, "__str__", cls)
+        return _type_repr(cls) if text is None else text
     method = _lookup(meta, "__repr__")
     if method is _type_repr_slot or method is None:
         return _type_repr(cls)
     if _is_c_callable(method):
-        return _str_str(method(cls))
+        text = _slot_text(method, "__repr__", cls)
+        return _type_repr(cls) if text is None else text
     if type(method) is _FunctionType:
         text = _enum_repr(cls, method)
         if text is not None:
@@ -221,8 +240,11 @@ def _module_label(module):
     kind = type(value)
     if _in_mro(kind, str):
         return _str_str(value)
-    if kind is int or kind is float or kind is bool or kind is bytes or value is None:
+    if kind is int or kind is float or kind is bool or value is None:
         return kind.__str__(value)
+    if kind is bytes:
+        # str() of bytes is its repr, but may warn (python -b): warnings run code.
+        return bytes.__repr__(value)
     return _object_repr(value)
 
 
@@ -342,23 +364,81 @@ def _limit_rows(rows):
 
 # -- raw memory, for the pure path on 3.11+ ------------------------------------
 
-_memory = {"fd": -1, "pid": -1, "keys_offset": None}
+_memory = {"fd": -1, "pid": -1, "dev": -1, "ino": -1, "keys_offset": None}
+
+HIGH_FD = 1000              # the agent's descriptors start here, out of the program's way
+
+
+def move_high(fd):
+    """A close-on-exec duplicate of `fd` numbered HIGH_FD or above; `fd` is closed.
+
+    Programs close descriptors they did not open (os.closerange) and reuse the
+    low numbers; one this high they rarely reach. Under a descriptor limit
+    below HIGH_FD + 16 the number is just under the limit; where no number
+    above `fd` is free, `fd` itself is returned, still open.
+    """
+    try:
+        limit = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        limit = -1
+    if limit <= 0:
+        limit = 1024
+    number = max(fd + 1, min(HIGH_FD, limit - 16))
+    while number < min(limit, HIGH_FD + 64):
+        try:
+            os.fstat(number)
+        except OSError as error:
+            if error.errno == errno.EBADF:
+                # Free (at start-up no other thread is opening descriptors).
+                try:
+                    os.dup2(fd, number, inheritable=False)
+                except OSError:
+                    return fd
+                os.close(fd)
+                return number
+        number += 1
+    return fd
+
+
+def same_file(fd, dev, ino):
+    """True while descriptor number `fd` still names the file that had (dev, ino)."""
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return False
+    return info.st_ino == ino and info.st_dev == dev
 
 
 def memory_fd():
-    """A file descriptor on /proc/self/mem for this process (reopened after fork)."""
+    """A file descriptor on /proc/self/mem for this process, or -1.
+
+    Checked at each call: the program may have closed the number, or put a
+    file of its own there; such a number is left alone (neither read nor
+    closed) and /proc/self/mem is opened again. After fork() the inherited one
+    reads the parent's memory: it is closed and the child opens its own.
+    """
     pid = os.getpid()
-    if _memory["pid"] != pid:
-        if _memory["fd"] >= 0:
+    fd = _memory["fd"]
+    if fd >= 0:
+        if not same_file(fd, _memory["dev"], _memory["ino"]):
+            _memory["fd"] = fd = -1
+            _memory["pid"] = -1           # not ours any more: open another
+        elif _memory["pid"] != pid:
             try:
-                os.close(_memory["fd"])
+                os.close(fd)
             except OSError:
                 pass
+            _memory["fd"] = fd = -1
+    if _memory["pid"] != pid:
+        _memory["pid"] = pid
         try:
-            _memory["fd"] = os.open("/proc/self/mem", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = move_high(os.open("/proc/self/mem", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
+            info = os.fstat(fd)
+            _memory["dev"] = info.st_dev
+            _memory["ino"] = info.st_ino
+            _memory["fd"] = fd
         except OSError:
             _memory["fd"] = -1
-        _memory["pid"] = pid
     return _memory["fd"]
 
 

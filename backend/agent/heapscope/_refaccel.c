@@ -674,9 +674,16 @@ refaccel_frame_locals (PyObject *self,
     Py_RETURN_NONE;
   frame = ((PyFrameObject *) arg)->f_frame;
   code = frame->f_code;
-  /* Module and class bodies keep their names in a real dict already. */
+  /* Module and class bodies keep their names in their namespace: that mapping
+   * itself, not f_locals, which first writes the frame's cells into it (a
+   * metaclass's __prepare__ may have made it a mapping of the program's). */
   if (!(code->co_flags & CO_OPTIMIZED))
-    Py_RETURN_NONE;
+    {
+      if (frame->f_locals == NULL)
+        Py_RETURN_NONE;
+      Py_INCREF (frame->f_locals);
+      return frame->f_locals;
+    }
   n = PyTuple_GET_SIZE (code->co_localsplusnames);
   if (PyBytes_GET_SIZE (code->co_localspluskinds) != n)
     Py_RETURN_NONE;

@@ -35,15 +35,22 @@ Safe text
     is built from the type, the address and a few plain attribute values (None,
     bool, int, float, short str) read from inline values, an existing
     ``__dict__`` or ``__slots__`` -- never by ``getattr``, never creating a
-    ``__dict__``. An allowed ``repr`` runs under a line tracer that stops it
-    after REPR_SECONDS (time spent inside one C call cannot be cut), its
-    text is cut to REPR_CHARS, and an exception becomes "<repr raised X>".
+    ``__dict__``. Nothing of the program means no hook either: no property,
+    ``__getattr__``/``__getattribute__`` (of the object or of its metaclass),
+    ``__iter__``, ``__len__``, ``__eq__``/``__hash__`` (no lookup keyed by a
+    program object, no ``in`` over types), ``__class__``.
+
+    An allowed ``repr`` runs in a thread of its own (see `guarded_repr`); one
+    that has not returned after REPR_SECONDS is abandoned, and the text is
+    TIMED_OUT. Its text is cut to REPR_CHARS, and an exception becomes
+    "<repr raised X>".
 """
 
 import gc
 import os
 import sys
 import time
+import _thread
 
 from . import _census
 
@@ -65,6 +72,8 @@ PAGE_MAX = 1000             # objects in one reply at most
 REFERENTS_MAX = 100
 REPR_CHARS = 200
 REPR_SECONDS = 0.5
+REPR_GRACE = 0.2            # more the agent waits, for the repr's thread to stop it itself
+TIMED_OUT = "<description timed out>"
 TEXT_STR_CHARS = 40         # a str attribute shown in a safe text
 TEXT_ATTRIBUTES = 4
 POLL_EVERY = 2000           # objects sized between two looks for a cancel
@@ -102,6 +111,7 @@ _CellType = type(_sample_cell())
 _GeneratorType = type(_sample_generator())
 _GENERATOR_CODES = ((_GeneratorType, _GeneratorType.__dict__["gi_code"].__get__),)
 _MemberDescriptor = type(_FunctionType.__dict__["__globals__"])
+_GetSetDescriptor = type(_FunctionType.__dict__["__code__"])
 _MappingProxy = type(type.__dict__)
 _in_mro = _census._in_mro
 _type_dict = _census._type_dict
@@ -115,6 +125,9 @@ _frame_globals = _FrameType.__dict__["f_globals"].__get__
 _frame_lineno = _FrameType.__dict__["f_lineno"].__get__
 _code_filename = _CodeType.__dict__["co_filename"].__get__
 _code_freevars = _CodeType.__dict__["co_freevars"].__get__
+_code_cellvars = _CodeType.__dict__["co_cellvars"].__get__
+_code_flags = _CodeType.__dict__["co_flags"].__get__
+_CO_OPTIMIZED = 0x1
 _function_closure = _FunctionType.__dict__["__closure__"].__get__
 _function_code = _FunctionType.__dict__["__code__"].__get__
 _function_qualname = _FunctionType.__dict__["__qualname__"].__get__
@@ -128,11 +141,19 @@ _ATOMS = (type(None), bool, int, float)
 
 def _frame_locals(frame):
     """A running frame's locals, without making its f_locals dict where the
-    accelerator can read them (the dict it returns is the agent's)."""
+    accelerator can read them (the dict it returns is the agent's); None
+    where reading f_locals could run the program's code."""
     if _refaccel is not None:
         local = _refaccel.frame_locals(frame)
         if local is not None:
             return local
+    code = _frame_code(frame)
+    if (_census._VERSION < (3, 13) and not _code_flags(code) & _CO_OPTIMIZED
+            and _code_cellvars(code)):
+        # Before 3.13, f_locals of a class body first writes the frame's
+        # cells into its namespace, which __prepare__ may have made a
+        # mapping of the program's (its __setitem__, __delitem__ would run).
+        return None
     return _frame_f_locals(frame)
 
 # The handle table: handle -> object, id(object) -> handle, list handle -> [...].
@@ -140,7 +161,11 @@ _handles = {"next": 1, "objects": {}, "ids": {}, "lists": {}}
 # Caches filled on first use (made now, so they are the agent's).
 _cache = {"own_ids": set(), "code_ids": set(), "ready": False}
 _match = {"name": None}
-_trace = {"deadline": 0.0}
+# The repr being run for the agent thread (see guarded_repr): plain values in
+# start-up dicts, so that nothing the collector tracks outlives a request.
+_describe = {"generation": 0, "obj": None, "done": None, "text": None,
+             "lock": _thread.allocate_lock(),
+             "threads": {}}     # ident of a thread running a repr -> its deadline
 
 
 # -- handles ------------------------------------------------------------------
@@ -461,21 +486,85 @@ def _key_text(key, ctx):
     return safe_text(key, ctx)
 
 
-def _trace_calls(frame, event, arg):
-    if time.monotonic() > _trace["deadline"]:
-        raise _ReprTimeout()
-    return _trace_calls
+def describing(ident):
+    """True in a thread running a repr for the agent (it may outlive its request)."""
+    return ident in _describe["threads"]
 
 
 def guarded_repr(obj):
-    """repr(obj), bounded in time and length, never raising."""
+    """repr(obj), bounded in time and length, never raising.
+
+    The repr runs in a thread of its own while the agent thread waits. If it
+    has not returned after REPR_SECONDS it is abandoned: the agent goes on
+    with TIMED_OUT, and the thread stops the repr at its next Python
+    instruction (`_trace_repr`). A repr stuck in one C call (time.sleep) runs
+    on in that thread until the call returns; one that never gives the
+    interpreter back (a C loop holding the GIL) stops the whole process, the
+    agent included, and cannot be helped.
+    """
+    state = _describe
+    done = _thread.allocate_lock()
+    done.acquire()
+    state["lock"].acquire()
+    state["generation"] += 1
+    state["obj"] = obj
+    state["done"] = done
+    state["text"] = None
+    state["lock"].release()
+    started = True
+    try:
+        _thread.start_new_thread(_describe_thread, ())
+        done.acquire(True, REPR_SECONDS + REPR_GRACE)
+    except RuntimeError:                # no thread to be had
+        started = False
+    finally:
+        state["lock"].acquire()
+        text = state["text"]
+        state["generation"] += 1        # a late text is dropped
+        state["obj"] = None
+        state["done"] = None
+        state["text"] = None
+        state["lock"].release()
+    if not started:
+        return "<description unavailable>"
+    if text is None:
+        return TIMED_OUT
+    return text
+
+
+def _describe_thread():
+    state = _describe
+    me = _thread.get_ident()
+    lock = state["lock"]
+    lock.acquire()
+    generation = state["generation"]
+    obj = state["obj"]
+    done = state["done"]
+    if done is not None:
+        state["threads"][me] = time.monotonic() + REPR_SECONDS
+    lock.release()
+    if done is None:
+        return                          # abandoned before it started
+    text = _traced_repr(obj)
+    obj = None
+    lock.acquire()
+    del state["threads"][me]
+    if state["generation"] != generation:
+        lock.release()
+        return
+    state["text"] = text
+    lock.release()
+    # The thread's last act: the agent thread (maybe at exit) waits for it.
+    done.release()
+
+
+def _traced_repr(obj):
     previous = sys.gettrace()
-    _trace["deadline"] = time.monotonic() + REPR_SECONDS
-    sys.settrace(_trace_calls)
+    sys.settrace(_trace_repr)
     try:
         result = repr(obj)
     except _ReprTimeout:
-        return "<repr took longer than %g s>" % REPR_SECONDS
+        return TIMED_OUT
     except BaseException as error:
         return "<repr raised %s>" % _str_str(_type_name(type(error)))
     finally:
@@ -485,6 +574,24 @@ def guarded_repr(obj):
     if len(result) > REPR_CHARS:
         result = result[:REPR_CHARS] + "\u2026"
     return result
+
+
+def _trace_repr(frame, event, arg):
+    """The tracer of a repr's thread: stops it once its time is up.
+
+    Every instruction gives an event, not only every new line: a loop on one
+    line (`while True: pass`) gives no new line. A frame gets its opcode
+    events back off when it returns (a generator's frame outlives the repr).
+    CPython drops a tracer that raises: a repr that catches the exception and
+    runs on is no longer stopped, only abandoned.
+    """
+    if event == "call":
+        frame.f_trace_opcodes = True
+    elif event == "return":
+        frame.f_trace_opcodes = False
+    if time.monotonic() > _describe["threads"].get(_thread.get_ident(), 0.0):
+        raise _ReprTimeout()
+    return _trace_repr
 
 
 # -- attributes, edges ------------------------------------------------------------
@@ -509,7 +616,7 @@ def instance_dict(obj, ctx):
         return None
     if _census._VERSION < (3, 11):
         descriptor = _census._lookup(cls, "__dict__")
-        if descriptor is not None and type(descriptor).__name__ == "getset_descriptor":
+        if type(descriptor) is _GetSetDescriptor:
             for ref in _get_referents(obj):
                 if type(ref) is dict:
                     try:
@@ -620,12 +727,21 @@ def _class_namespace(cls):
 
 
 def _local_name(local, target):
-    if type(local) is not dict and _type_name(type(local)) != "FrameLocalsProxy":
-        return None
-    for name in local:
-        if local[name] is target and type(name) is str:
-            return name
+    for pair in _local_items(local):
+        if pair[1] is target and type(pair[0]) is str:
+            return pair[0]
     return None
+
+
+def _local_items(local):
+    """A frame's (name, value) pairs, never looked up by name: a class body's
+    or exec()'s namespace may hold keys of the program's, whose __hash__ and
+    __eq__ a lookup would call."""
+    if type(local) is dict:
+        return dict.items(local)
+    if _type_name(type(local)) == "FrameLocalsProxy":
+        return type(local).items(local)
+    return ()
 
 
 def root_kind(obj, ctx):
@@ -812,7 +928,6 @@ def referents(obj, ctx, limit):
                 if len(chosen) < limit:
                     chosen.append(_scratch(ctx, [pair[1], _named(kind, pair[0], ctx)]))
     position = 0
-    sequence = _in_mro(cls, list) or _in_mro(cls, tuple)
     for ref in _get_referents(obj):
         if id(ref) in skip or id(ref) in seen:
             position += 1
@@ -820,7 +935,7 @@ def referents(obj, ctx, limit):
         seen.add(id(ref))
         total += 1
         if len(chosen) < limit:
-            if sequence and type(obj) in (list, tuple):
+            if cls is list or cls is tuple:
                 label = {"kind": "index", "index": position}
             else:
                 label = edge(obj, ref, ctx)
@@ -996,10 +1111,9 @@ def path(target, ctx):
         for pair in ctx["frames"]:
             if id(pair[0]) in parents:
                 continue
-            for name in pair[1]:
-                value = pair[1][name]
-                if id(value) in wanted:
-                    parents[id(pair[0])] = _scratch(ctx, [pair[0], value])
+            for item in _local_items(pair[1]):
+                if id(item[1]) in wanted:
+                    parents[id(pair[0])] = _scratch(ctx, [pair[0], item[1]])
                     root = pair[0]
                     break
             if root is not None:

@@ -64,6 +64,7 @@ rules per type are decided here (``_classify``) for both paths, and the pure
 Python walk below gives the same figures.
 """
 
+import _weakref
 import gc
 import os
 import sys
@@ -101,6 +102,11 @@ _CELL = "cell"
 _CLIP = 80          # names of children are cut to this many characters
 
 _type_flags = _census._type_flags
+# Read through type's own descriptors: `cls.__basicsize__` would run a
+# metaclass's __getattribute__.
+_type_basicsize = type.__dict__["__basicsize__"].__get__
+_type_itemsize = type.__dict__["__itemsize__"].__get__
+_type_dictoffset = type.__dict__["__dictoffset__"].__get__
 _type_dict = _census._type_dict
 _type_mro = _census._type_mro
 _type_name = _census._type_name
@@ -108,6 +114,8 @@ _in_mro = _census._in_mro
 _lookup = _census._lookup
 _module_dict = _census._module_dict
 _get_referents = gc.get_referents
+_MISSING = _census._MISSING
+_WeakRefType = _weakref.ref
 
 
 def _sample_generator():
@@ -329,7 +337,7 @@ class _Reader:
         try:
             if _VERSION >= (3, 11) and flags & _MANAGED_DICT:
                 return self._managed(obj, cls, flags)
-            offset = cls.__dictoffset__
+            offset = _type_dictoffset(cls)
             if not offset:
                 return None, None
             if offset < 0:
@@ -346,7 +354,7 @@ class _Reader:
             items >>= 3                             # lv_tag: digit count << 3
         elif items >= 1 << (8 * _POINTER - 1):
             items = (1 << (8 * _POINTER)) - items   # a negative int's ob_size
-        size = cls.__basicsize__ + items * cls.__itemsize__
+        size = _type_basicsize(cls) + items * _type_itemsize(cls)
         return _census.round_up(size, _POINTER)
 
     def _referent_at(self, obj, address):
@@ -361,7 +369,7 @@ class _Reader:
         base = id(obj)
         if _VERSION >= (3, 13):
             if flags & _INLINE_VALUES:
-                values = base + cls.__basicsize__
+                values = base + _type_basicsize(cls)
                 header = os.pread(self.fd, 4, values)
                 if len(header) == 4 and header[3]:          # values->valid
                     return None, self._inline(obj, cls, values + 8, header[0])
@@ -454,6 +462,109 @@ def inline_attributes(obj):
 
 # -- referents --------------------------------------------------------------------
 
+def _class_attribute(cls, name):
+    """The value `name` has in the first type dict of the MRO holding it, or _MISSING.
+
+    Compared by content only with str keys: a key of the program's could have
+    a __eq__ of its own.
+    """
+    for base in _type_mro(cls) or ():
+        for key, value in dict.items(_class_namespace(base)):
+            if type(key) is str and key == name:
+                return value
+    return _MISSING
+
+
+def _class_namespace(cls):
+    """The dict behind type.__dict__ (the mapping proxy refers to it)."""
+    for ref in _get_referents(_type_dict(cls)):
+        if type(ref) is dict:
+            return ref
+    return {}
+
+
+def _instance_items(obj, cls):
+    """(name, value) pairs of the attributes `obj` keeps in an existing __dict__
+    or inline, read without creating or calling anything."""
+    reader = _Reader()
+    try:
+        namespace, inline = reader.attributes(obj, cls)
+        found = []
+        if type(namespace) is dict:
+            found.extend(dict.items(namespace))
+        for address, value in inline or ():
+            if address:
+                found.append((reader.key(address)[1], value))
+        return found
+    except (OSError, UnicodeError, KeyError):
+        return []
+
+
+def _plain_attribute(obj, name):
+    """getattr(obj, name) as far as it can be read without running the program's code.
+
+    A C descriptor of the class (BaseException.args, SyntaxError.msg, a
+    __slots__ member) is read; else the value in the instance's __dict__ or
+    inline values, unless the class has a data descriptor by that name (a
+    property: its getter would run); else a plain class attribute. No
+    __getattribute__ or __getattr__ is called. _MISSING when none applies.
+    """
+    cls = type(obj)
+    found = _class_attribute(cls, name)
+    descriptor = False
+    if found is not _MISSING:
+        kind = type(found)
+        if kind is _MemberType or kind is _GetSetType:
+            try:
+                return found.__get__(obj, cls)
+            except Exception:
+                return _MISSING
+        if _class_attribute(kind, "__set__") is not _MISSING or \
+                _class_attribute(kind, "__delete__") is not _MISSING:
+            return _MISSING
+        descriptor = _class_attribute(kind, "__get__") is not _MISSING
+    for key, value in _instance_items(obj, cls):
+        if type(key) is str and key == name:
+            return value
+    if found is _MISSING or descriptor:
+        return _MISSING
+    return found
+
+
+def _call_ref(ref):
+    """The referent of a weak reference, by weakref's own C code (not a __call__ of the program's)."""
+    if _in_mro(type(ref), _WeakRefType):
+        return _WeakRefType.__call__(ref)
+    return None
+
+
+def _mapping_items(obj):
+    """[key, value, ...] of a mappingproxy or a weakref dictionary, read without calling
+    their Python code (a proxy's mapping may be the program's; WeakKeyDictionary.items
+    would change its state while iterating)."""
+    cls = type(obj)
+    if cls is _MappingProxyType:
+        for mapping in _get_referents(obj):
+            if _in_mro(type(mapping), dict):
+                return [item for pair in dict.items(mapping) for item in pair]
+        return []
+    data = _plain_attribute(obj, "data")
+    if type(data) is not dict:
+        return []
+    name = _type_name(cls)
+    weak_keys = type(name) is str and name == "WeakKeyDictionary"
+    refs = []
+    for key, value in dict.items(data):
+        if weak_keys:
+            key = _call_ref(key)
+        else:
+            value = _call_ref(value)
+        if key is not None and value is not None:
+            refs.append(key)
+            refs.append(value)
+    return refs
+
+
 def _other_refs(obj, detail, top):
     """The referents of an object of kind _OTHER, as Pympler's refs functions give them."""
     if detail is _REFERENTS:
@@ -462,22 +573,12 @@ def _other_refs(obj, detail, top):
         if not top:
             return []
         namespace = _module_dict(obj)
-        return [item for pair in namespace.items() for item in pair] \
+        return [item for pair in dict.items(namespace) for item in pair] \
             if type(namespace) is dict else []
     if detail is _ITEMS:
-        refs = []
-        try:
-            for key, value in obj.items():
-                refs.append(key)
-                refs.append(value)
-        except (KeyError, ReferenceError, TypeError):
-            pass
-        return refs
+        return _mapping_items(obj)
     if detail is _WEAK:
-        try:
-            return [obj()]
-        except Exception:
-            return []
+        return [_call_ref(obj)]
     if detail is _CELL:
         try:
             return [obj.cell_contents]
@@ -485,10 +586,9 @@ def _other_refs(obj, detail, top):
             return []
     refs = []
     for name in detail:
-        try:
-            refs.append(getattr(obj, name))
-        except Exception:
-            pass
+        value = _plain_attribute(obj, name)
+        if value is not _MISSING:
+            refs.append(value)
     return refs
 
 
@@ -498,7 +598,7 @@ def _named_other_refs(obj, detail, top):
             if not top:
                 return []
             namespace = _module_dict(obj)
-            items = list(namespace.items()) if type(namespace) is dict else []
+            items = list(dict.items(namespace)) if type(namespace) is dict else []
         else:
             refs = _other_refs(obj, detail, top)
             items = list(zip(refs[0::2], refs[1::2]))
@@ -511,10 +611,9 @@ def _named_other_refs(obj, detail, top):
         return [(_name_of(ref), ref) for ref in _other_refs(obj, detail, top)]
     named = []
     for name in detail:
-        try:
-            named.append((name, getattr(obj, name)))
-        except Exception:
-            pass
+        value = _plain_attribute(obj, name)
+        if value is not _MISSING:
+            named.append((name, value))
     return named
 
 
@@ -546,8 +645,9 @@ def _safe_repr(obj, budget):
     cls = type(obj)
     if cls is str:
         return str.__repr__(obj[:budget + 1] if len(obj) > budget else obj)
-    if cls in _ATOMS:
-        return cls.__repr__(obj)
+    for atom in _ATOMS:
+        if cls is atom:                 # not `in`: a metaclass __eq__ would run
+            return cls.__repr__(obj)
     if cls is list or cls is tuple or cls is set or cls is frozenset or cls is dict:
         opening, closing = {list: "[]", tuple: "()", set: "{}", frozenset: "{}", dict: "{}"}[cls]
         if not obj:
@@ -641,7 +741,9 @@ def _refs(reader, obj, kind, detail, top, named):
         for name, value in _slot_values(obj, reader.slot_descriptors(cls)):
             refs.append((name, value) if named else value)
         if kind == _NAMEDTUPLE:
-            for index, item in enumerate(obj):
+            # tuple's own C code: a named tuple may have an __iter__ of its own.
+            for index in range(tuple.__len__(obj)):
+                item = tuple.__getitem__(obj, index)
                 refs.append(("[%d]" % index, item) if named else item)
         return refs
     if named:
@@ -734,7 +836,7 @@ def flatsize(obj, align=0):
 def basicsize(obj):
     """The type's __basicsize__ plus the header sys.getsizeof adds (GC, pre-header)."""
     cls = type(obj)
-    return cls.__basicsize__ + _census.size_plan(cls, -1)[1]
+    return _type_basicsize(cls) + _census.size_plan(cls, -1)[1]
 
 
 _ITEM_SIZES = {}
@@ -758,8 +860,9 @@ def itemsize(obj):
         return 24 + 3 * _POINTER
     array = sys.modules.get("array")
     if array is not None and _in_mro(cls, _module_dict(array).get("array")):
-        return obj.itemsize
-    return cls.__itemsize__
+        # array's own getter: a subclass may define an itemsize property.
+        return _type_dict(_module_dict(array)["array"])["itemsize"].__get__(obj)
+    return _type_itemsize(cls)
 
 
 def accelerated():
