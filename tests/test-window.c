@@ -100,6 +100,18 @@ assert_table_shows_first_row (HsWindow *shown)
   picked = gtk_widget_pick (column_view, 30, gtk_widget_get_height (header) + 6, GTK_PICK_DEFAULT);
   g_assert_true (GTK_IS_LABEL (picked));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (picked)), ==, hs_type_stat_get_name (visible_row (types, 0)));
+
+  /* Binding a row sets no tooltip (that costs X round trips); the full name
+   * is given when the tooltip is asked for. */
+  g_assert_null (gtk_widget_get_tooltip_text (picked));
+  g_assert_true (gtk_widget_get_has_tooltip (picked));
+  {
+    g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+    gboolean shown_tooltip = FALSE;
+
+    g_signal_emit_by_name (picked, "query-tooltip", 1, 1, FALSE, tooltip, &shown_tooltip);
+    g_assert_true (shown_tooltip);
+  }
 }
 
 static void

@@ -82,7 +82,6 @@ update_cell (GtkListItem *list_item)
     {
     case CELL_NAME:
       gtk_label_set_text (GTK_LABEL (label), hs_type_stat_get_name (stat));
-      gtk_widget_set_tooltip_text (label, hs_type_stat_get_name (stat));
       return;
     case CELL_COUNT:
       text = hs_format_count (hs_type_stat_get_count (stat));
@@ -112,6 +111,24 @@ update_cell (GtkListItem *list_item)
     }
 }
 
+/* The full name of an ellipsized type, asked for only when the pointer rests
+ * on it: setting a tooltip in bind costs X round trips for every row bound. */
+static gboolean
+on_name_query_tooltip (GtkWidget   *label,
+                       int          x,
+                       int          y,
+                       gboolean     keyboard_mode,
+                       GtkTooltip  *tooltip,
+                       GtkListItem *list_item)
+{
+  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+
+  if (stat == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, hs_type_stat_get_name (stat));
+  return TRUE;
+}
+
 static void
 on_cell_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -124,6 +141,8 @@ on_cell_setup (GtkSignalListItemFactory *factory,
     {
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_name_query_tooltip), list_item);
     }
   else
     {
