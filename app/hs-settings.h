@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
-GSettings *hs_settings_new (void);
+GSettings  *hs_settings_new               (void);
+const char *hs_settings_get_fallback_file (void);
 
 G_END_DECLS

@@ -886,6 +886,77 @@ test_icon_in_resources (void)
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (icon, NULL), g_bytes_get_size (icon), "<svg"));
 }
 
+/* With no session bus, dconf cannot save and GLib would keep settings in
+ * memory only: they go to the app's key file instead, and persist. */
+static void
+test_settings_without_bus (void)
+{
+  g_autofree char *config = g_build_filename (scratch_dir, "config", NULL);
+  g_autofree char *no_bus = g_strdup_printf ("unix:path=%s/no-bus", scratch_dir);
+  g_autofree char *saved_backend = g_strdup (g_getenv ("GSETTINGS_BACKEND"));
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GSettings) settings = hs_settings_new ();
+      const char *paths[] = { "/tmp/kept.heapscope", NULL };
+      g_autofree char *contents = NULL;
+
+      g_assert_nonnull (settings);
+      g_assert_nonnull (hs_settings_get_fallback_file ());
+      g_assert_true (g_str_has_prefix (hs_settings_get_fallback_file (), g_getenv ("XDG_CONFIG_HOME")));
+      g_settings_set_strv (settings, "recent-sessions", paths);
+      g_settings_sync ();
+      g_assert_true (g_file_get_contents (hs_settings_get_fallback_file (), &contents, NULL, NULL));
+      g_assert_nonnull (strstr (contents, "/tmp/kept.heapscope"));
+      return;
+    }
+
+  g_unsetenv ("GSETTINGS_BACKEND");
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("GSETTINGS_BACKEND", saved_backend, TRUE);
+  g_test_trap_assert_passed ();
+}
+
+static gboolean
+has_two_snapshots (gpointer data)
+{
+  return g_list_model_get_n_items (hs_session_get_snapshots (data)) >= 2;
+}
+
+/* Take Snapshot asks for a label and takes the snapshot under it. */
+static void
+test_take_snapshot_dialog (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "markers.py", NULL);
+  const char *arguments[] = { "3600", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsWindow *running = new_window ();
+  HsSession *session;
+  AdwMessageDialog *dialog;
+  g_autoptr(HsSample) taken = NULL;
+
+  spec->interval = 0.2;
+  hs_window_run (running, spec);
+  session = hs_window_get_session (running);
+  wait_until (has_snapshot, session);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (running), "win.take-snapshot", NULL));
+  wait_until (has_message_dialog, running);
+  dialog = find_message_dialog (GTK_WINDOW (running));
+  wait_for_draw (GTK_WIDGET (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "by hand");
+  adw_message_dialog_response (dialog, "take");
+  wait_until (has_two_snapshots, session);
+  taken = g_list_model_get_item (hs_session_get_snapshots (session), 1);
+  g_assert_cmpstr (hs_sample_get_label (taken), ==, "by hand");
+
+  hs_session_stop (session);
+  wait_until ((TestCondition) hs_session_is_over, session);
+  gtk_window_destroy (GTK_WINDOW (running));
+}
+
 static void
 on_application_activate (GApplication *application,
                          gpointer      user_data)
@@ -1541,11 +1612,13 @@ main (int   argc,
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
   g_test_add_func ("/hs/window/runs-started-together", test_runs_started_together);
   g_test_add_func ("/hs/window/close-while-running", test_close_while_running);
+  g_test_add_func ("/hs/window/take-snapshot-dialog", test_take_snapshot_dialog);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
   g_test_add_func ("/hs/format/count-grouping", test_count_grouping);
   g_test_add_func ("/hs/app/icon-in-resources", test_icon_in_resources);
+  g_test_add_func ("/hs/app/settings-without-bus", test_settings_without_bus);
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
