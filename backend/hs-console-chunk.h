@@ -21,6 +21,34 @@ const char     *hs_console_chunk_get_text   (HsConsoleChunk *self);
 HsConsoleText  *hs_console_text_new         (HsConsoleStream  stream,
                                              const char      *text,
                                              gssize           length);
+void            hs_console_text_append      (HsConsoleText   *self,
+                                             const char      *text,
+                                             gsize            length);
 void            hs_console_text_free        (gpointer         text);
+
+/* HsConsoleDemux: splits the stdout pipe into the stdout and framed stderr
+ * the agent writes there (backend/PROTOCOL.md, "Console"). */
+typedef struct _HsConsoleDemux HsConsoleDemux;
+
+typedef void (*HsConsoleDemuxFunc) (HsConsoleStream  stream,
+                                    const char      *data,
+                                    gsize            length,
+                                    gpointer         user_data);
+
+#define HS_CONSOLE_TOKEN_LENGTH 32
+
+HsConsoleDemux *hs_console_demux_new        (const char          *token);
+void            hs_console_demux_free       (HsConsoleDemux      *self);
+const char     *hs_console_demux_get_token  (HsConsoleDemux      *self);
+void            hs_console_demux_feed       (HsConsoleDemux      *self,
+                                             const char          *data,
+                                             gsize                length,
+                                             HsConsoleDemuxFunc   func,
+                                             gpointer             user_data);
+void            hs_console_demux_finish     (HsConsoleDemux      *self,
+                                             HsConsoleDemuxFunc   func,
+                                             gpointer             user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsConsoleDemux, hs_console_demux_free)
 
 G_END_DECLS

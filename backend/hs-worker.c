@@ -74,6 +74,7 @@ struct _HsWorker
   GSource           *stderr_source;
   int                stdout_fd;
   int                stderr_fd;
+  HsConsoleDemux    *console_demux;     /* stderr framed into the stdout pipe */
   GSource           *sample_timeout;
   GSource           *kill_timeout;
   GSource           *eof_timeout;
@@ -262,11 +263,7 @@ post_console (HsWorker        *self,
   if (self->console_pending->len > 0)
     last = g_ptr_array_index (self->console_pending, self->console_pending->len - 1);
   if (last != NULL && last->stream == stream)
-    {
-      g_autofree char *old = last->text;
-      g_autofree char *more = g_strndup (data, length);
-      last->text = g_strconcat (old, more, NULL);
-    }
+    hs_console_text_append (last, data, length);
   else
     g_ptr_array_add (self->console_pending, hs_console_text_new (stream, data, length));
   queue_idle = !self->console_idle_queued;
@@ -411,6 +408,7 @@ hs_worker_unref (HsWorker *self)
   close_fd (&self->agent_fd);
   close_fd (&self->stdout_fd);
   close_fd (&self->stderr_fd);
+  g_clear_pointer (&self->console_demux, hs_console_demux_free);
   g_clear_object (&self->process);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->decoder, hs_frame_decoder_free);
@@ -608,6 +606,23 @@ protocol_error (HsWorker   *self,
 
 /* Reading the child's output */
 
+static void
+post_demuxed (HsConsoleStream  stream,
+              const char      *data,
+              gsize            length,
+              gpointer         user_data)
+{
+  post_console (user_data, stream, data, length);
+}
+
+/* The stdout pipe has ended, or will not be read again. */
+static void
+finish_stdout (HsWorker *self)
+{
+  if (self->console_demux != NULL)
+    hs_console_demux_finish (self->console_demux, post_demuxed, self);
+}
+
 static gboolean
 drain_output (HsWorker        *self,
               int              fd,
@@ -619,6 +634,11 @@ drain_output (HsWorker        *self,
     {
       gssize n = read (fd, buffer, sizeof buffer);
 
+      if (n > 0 && stream == HS_CONSOLE_STDOUT && self->console_demux != NULL)
+        {
+          hs_console_demux_feed (self->console_demux, buffer, n, post_demuxed, self);
+          continue;
+        }
       if (n > 0)
         {
           post_console (self, stream, buffer, n);
@@ -645,6 +665,7 @@ on_output_ready (int          fd,
 
   if (stream == HS_CONSOLE_STDOUT)
     {
+      finish_stdout (self);
       g_clear_pointer (&self->stdout_source, g_source_unref);
       close_fd (&self->stdout_fd);
     }
@@ -1025,6 +1046,7 @@ on_process_exited (GObject      *object,
     destroy_source (&self->eof_timeout);
   if (self->stdout_fd != -1)
     drain_output (self, self->stdout_fd, HS_CONSOLE_STDOUT);
+  finish_stdout (self);
   if (self->stderr_fd != -1)
     drain_output (self, self->stderr_fd, HS_CONSOLE_STDERR);
 
@@ -1081,9 +1103,16 @@ spawn_child (HsWorker   *self,
     working_directory = g_path_get_dirname (self->spec->script);
   g_subprocess_launcher_set_cwd (launcher, working_directory);
   g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_FD", "3", TRUE);
-  /* Unbuffered output keeps stdout and stderr in the order they were written. */
+  /* Two pipes keep no order between them: the agent frames the script's
+   * sys.stderr into the stdout pipe with this token (PROTOCOL.md, "Console"). */
   if (!self->spec->inherit_stdio)
-    g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
+    {
+      self->console_demux = hs_console_demux_new (NULL);
+      g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_CONSOLE",
+                                    hs_console_demux_get_token (self->console_demux), TRUE);
+    }
+  else
+    g_subprocess_launcher_unsetenv (launcher, "HEAPSCOPE_CONSOLE");
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
 
   g_ptr_array_add (argv, g_strdup (self->spec->interpreter));

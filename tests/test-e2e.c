@@ -276,6 +276,190 @@ test_output_order_and_cwd (void)
   g_assert_nonnull (strstr (console, expected_cwd));
 }
 
+/* 3 000 lines on each stream, alternating, unflushed: every line in program
+ * order, on its own stream. */
+static void
+test_output_interleaved (void)
+{
+  g_autofree char *script = script_path ("console.py");
+  const char *arguments[] = { "interleave", "3000", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  g_autofree char *console = console_text (session, TRUE);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_auto(GStrv) got = NULL;
+  g_auto(GStrv) want = NULL;
+  guint misplaced = 0;
+  int first = -1;
+
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (expected, "out %u\n[err]err %u\n", i, i);
+  if (strcmp (console, expected->str) == 0)
+    return;
+
+  got = g_strsplit (console, "\n", -1);
+  want = g_strsplit (expected->str, "\n", -1);
+  for (guint i = 0; want[i] != NULL; i++)
+    if (i >= g_strv_length (got) || strcmp (got[i], want[i]) != 0)
+      {
+        misplaced++;
+        if (first < 0)
+          first = i;
+      }
+  g_error ("%u of %u console lines differ; line %d is “%s”, expected “%s”",
+           misplaced, g_strv_length (want) - 1, first,
+           first < (int) g_strv_length (got) ? got[first] : "(none)", want[first]);
+}
+
+/* Whether @text lies in stdout (0) or stderr (1) output; -1 when absent.
+ * Consecutive chunks of a stream are joined, however the reads split them. */
+static int
+stream_of (HsSession  *session,
+           const char *text)
+{
+  GListModel *console = hs_session_get_console (session);
+  guint n = g_list_model_get_n_items (console);
+
+  for (guint i = 0; i < n;)
+    {
+      g_autoptr(HsConsoleChunk) first = g_list_model_get_item (console, i);
+      gboolean is_stderr = hs_console_chunk_is_stderr (first);
+      g_autoptr(GString) run = g_string_new (NULL);
+
+      for (; i < n; i++)
+        {
+          g_autoptr(HsConsoleChunk) chunk = g_list_model_get_item (console, i);
+
+          if (hs_console_chunk_is_stderr (chunk) != is_stderr)
+            break;
+          g_string_append (run, hs_console_chunk_get_text (chunk));
+        }
+      if (strstr (run->str, text) != NULL)
+        return is_stderr ? 1 : 0;
+    }
+  return -1;
+}
+
+/* Bytes that look like the app's marker, written without its token, are the
+ * program's own stdout text (the NULs dropped, as a terminal drops them). */
+static void
+test_output_forged_marker (void)
+{
+  g_autofree char *script = script_path ("console.py");
+  const char *arguments[] = { "forged", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  g_autofree char *console = console_text (session, TRUE);
+  g_autofree char *expected = g_strdup_printf ("token hidden: True\nbefore\n"
+                                               "hs:%032d:0005\nhello\n"
+                                               "hs:ffffffffffffffffffffffffffffffff:00zz\n"
+                                               "after\n", 0);
+
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_cmpstr (console, ==, expected);
+}
+
+typedef struct
+{
+  GString *text;       /* "<out>" or "<err>" where the stream changes, then its bytes */
+  int      stream;
+} Demuxed;
+
+static void
+collect_demuxed (HsConsoleStream  stream,
+                 const char      *data,
+                 gsize            length,
+                 gpointer         user_data)
+{
+  Demuxed *demuxed = user_data;
+
+  g_assert_cmpuint (length, >, 0);
+  if (demuxed->stream != (int) stream)
+    g_string_append (demuxed->text, stream == HS_CONSOLE_STDERR ? "<err>" : "<out>");
+  demuxed->stream = stream;
+  g_string_append_len (demuxed->text, data, length);
+}
+
+#define MARK(length) "\0hs:00112233445566778899aabbccddeeff:" length "\n"
+#define FORGED       "\0hs:ffffffffffffffffffffffffffffffff:0002\nzz"
+#define BAD_LENGTH   "\0hs:00112233445566778899aabbccddeeff:00A1\nup"
+
+/* The stdout pipe's parser, fed the same bytes cut at every place (and a
+ * byte at a time): markers of this run become stderr, anything else stays
+ * stdout, and a marker cut short by the end is text. */
+static void
+test_console_demux (void)
+{
+  const char *token = "00112233445566778899aabbccddeeff";
+  /* Plain text, a frame, a frame whose payload holds NULs and a marker of
+   * its own (bytes, not a marker), a stray NUL, a forged marker, a bad
+   * length, an empty frame, a frame, a NUL, and a marker cut short. */
+  static const char input[] =
+    "plain\n" MARK ("0006") "err 1\n"
+    MARK ("002e") "a\0b" MARK ("0001") "c"
+    "x\0y" FORGED BAD_LENGTH
+    MARK ("0000") MARK ("0002") "ok" "\0"
+    "\0hs:0011";
+  static const char expected[] =
+    "<out>plain\n<err>err 1\na\0b" MARK ("0001") "c"
+    "<out>x\0y" FORGED BAD_LENGTH
+    "<err>ok<out>\0\0hs:0011";
+  gsize length = sizeof input - 1;
+
+  for (gsize cut = 0; cut <= length + 1; cut++)
+    {
+      g_autoptr(HsConsoleDemux) demux = hs_console_demux_new (token);
+      g_autoptr(GString) text = g_string_new (NULL);
+      Demuxed demuxed = { text, -1 };
+
+      g_assert_cmpstr (hs_console_demux_get_token (demux), ==, token);
+      if (cut <= length)
+        {
+          hs_console_demux_feed (demux, input, cut, collect_demuxed, &demuxed);
+          hs_console_demux_feed (demux, input + cut, length - cut, collect_demuxed, &demuxed);
+        }
+      else
+        for (gsize i = 0; i < length; i++)
+          hs_console_demux_feed (demux, input + i, 1, collect_demuxed, &demuxed);
+      hs_console_demux_finish (demux, collect_demuxed, &demuxed);
+      g_assert_cmpmem (text->str, text->len, expected, sizeof expected - 1);
+    }
+}
+
+#undef MARK
+#undef FORGED
+#undef BAD_LENGTH
+
+/* A random token each time, in the form the agent checks. */
+static void
+test_console_token (void)
+{
+  g_autoptr(HsConsoleDemux) one = hs_console_demux_new (NULL);
+  g_autoptr(HsConsoleDemux) two = hs_console_demux_new (NULL);
+  const char *token = hs_console_demux_get_token (one);
+
+  g_assert_cmpuint (strlen (token), ==, HS_CONSOLE_TOKEN_LENGTH);
+  for (guint i = 0; token[i] != '\0'; i++)
+    g_assert_true (g_ascii_isdigit (token[i]) || (token[i] >= 'a' && token[i] <= 'f'));
+  g_assert_cmpstr (token, !=, hs_console_demux_get_token (two));
+}
+
+/* What reaches fd 2 below Python's stream objects is still stderr; the
+ * streams themselves look as they do under python. */
+static void
+test_output_fd2 (void)
+{
+  g_autofree char *script = script_path ("console.py");
+  const char *arguments[] = { "fd2", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_cmpint (stream_of (session, "stdout first\n"), ==, 0);
+  g_assert_cmpint (stream_of (session, "c-level stderr\n"), ==, 1);
+  g_assert_cmpint (stream_of (session, "Stack (most recent call first):"), ==, 1);
+  g_assert_cmpint (stream_of (session, "buffer stderr\n"), ==, 1);
+  g_assert_cmpint (stream_of (session, "fileno 1 2 isatty False errors backslashreplace\n"), ==, 0);
+}
+
 static void
 assert_fails_to_start (const char *interpreter,
                        const char *script,
@@ -723,6 +907,11 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/link-closed-early", test_link_closed_early);
   g_test_add_func ("/hs/e2e/slow-exit", test_slow_exit);
   g_test_add_func ("/hs/e2e/output-order-and-cwd", test_output_order_and_cwd);
+  g_test_add_func ("/hs/e2e/output-interleaved", test_output_interleaved);
+  g_test_add_func ("/hs/e2e/output-forged-marker", test_output_forged_marker);
+  g_test_add_func ("/hs/e2e/output-fd2", test_output_fd2);
+  g_test_add_func ("/hs/e2e/console-demux", test_console_demux);
+  g_test_add_func ("/hs/e2e/console-token", test_console_token);
   g_test_add_func ("/hs/e2e/bad-launches", test_bad_launches);
   g_test_add_func ("/hs/e2e/headless", test_headless);
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);

@@ -4,6 +4,7 @@ import os
 import sys
 import time
 
+
 def agent_link():
     """The agent's socket, the script's only one: the agent picks its number."""
     found = []
@@ -39,12 +40,9 @@ elif how == "garbage":
     time.sleep(1.0)
     print("still running after the garbage", flush=True)
 elif how == "output":
-    # Two pipes order writes only as finely as the reader wakes up: space them.
-    print("to stdout 1", flush=True)
-    time.sleep(0.1)
-    print("to stderr 2", file=sys.stderr, flush=True)
-    time.sleep(0.1)
-    print("to stdout 3", flush=True)
+    print("to stdout 1")
+    print("to stderr 2", file=sys.stderr)
+    print("to stdout 3")
     print("cwd %s" % os.getcwd(), flush=True)
 elif how == "close-link":
     import socket

@@ -33,6 +33,7 @@ import os
 import sys
 
 from . import _agent
+from . import _console
 
 # The run's state, kept here (an agent object) rather than in the frames
 # below the script's: the excepthook's, the script's source until compiled.
@@ -81,6 +82,7 @@ def main():
         # Kept in the agent's _hook, not in a frame below the script's.
         _hook["source"] = _read_source(filename)
     if connected:
+        _console.install()
         _agent.greet()
         _agent.run_thread()
 
