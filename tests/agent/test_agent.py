@@ -75,6 +75,7 @@ def take(number):
     os.dup2(fd, number)
     os.lseek(number, 0, 0)
 
+print("ready", flush=True)
 sys.stdin.readline()
 for name in os.listdir("/proc/self/fd"):
     try:
@@ -378,6 +379,7 @@ class AgentTest(unittest.TestCase):
         data = os.path.join(self.dir, "data")
         app = self.start(REUSE_LINK, data)
         self.assertEqual(app.receive()["type"], "hello")
+        self.assertEqual(app.process.stdout.readline(), b"ready\n")   # the Things exist
         app.send({"type": "instances", "id": 2, "type_name": "__main__.Thing", "limit": 5})
         before = app.receive()
         self.assertEqual(before["type"], "instances", before)
