@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,11 @@ main (int   argc,
   double interval = 1.0;
   int first_script_arg = argc;
   char *app_argv[] = { argv[0], NULL };
+
+  /* Writing past the file size limit (ulimit -f) would kill us without a
+   * word; ignored, the write fails with EFBIG and recording stops saying why,
+   * as on a full disk. */
+  signal (SIGXFSZ, SIG_IGN);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

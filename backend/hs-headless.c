@@ -5,12 +5,61 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
 
 #define REPORT_ROWS 15
+
+/* @text, from a file or a child, made safe to print to a terminal: C0 and C1
+ * controls and DEL (ESC and CSI start the sequences that move the cursor,
+ * retitle the window or, with OSC 52, set the clipboard) are written as
+ * \xHH or \u00HH, and invalid UTF-8 as U+FFFD. */
+char *
+hs_escape_for_terminal (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *escaped;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+  escaped = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (escaped, "\\x%02x", c);
+      else if (c >= 0x80 && c < 0xa0)
+        g_string_append_printf (escaped, "\\u%04x", c);
+      else
+        g_string_append_len (escaped, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (escaped, FALSE);
+}
+
+/* The first @limit rows of @rows as a table, their names escaped. */
+static char *
+format_escaped_table (const HsCensusRow *rows,
+                      guint              n_rows,
+                      guint              limit)
+{
+  guint n_shown = MIN (n_rows, limit);
+  HsCensusRow *shown = g_new0 (HsCensusRow, MAX (n_shown, 1));
+  char *table;
+
+  for (guint i = 0; i < n_shown; i++)
+    {
+      shown[i] = rows[i];
+      shown[i].name = hs_escape_for_terminal (rows[i].name);
+    }
+  table = hs_census_format_table (shown, n_shown, limit);
+  hs_census_rows_free (shown, n_shown);
+  return table;
+}
 
 /* The final census (top rows by size) and the diff from @from to @to (the
  * first sample and the last when NULL), as Pympler's summary.print_ prints
@@ -23,13 +72,23 @@ hs_session_format_report (HsSession *self,
   HsSample *last = hs_session_get_latest_sample (self);
   HsSample *first = from != NULL ? from : hs_session_get_first_sample (self);
   GString *report = g_string_new (NULL);
-  g_autofree char *status = hs_session_dup_status_text (self);
+  g_autofree char *raw_status = hs_session_dup_status_text (self);
+  g_autofree char *status = hs_escape_for_terminal (raw_status);
+  guint64 missing = hs_session_get_missing_samples (self);
   HsCensus *final_census;
   HsCensusRow *rows;
   g_autofree char *table = NULL;
   g_autofree char *diff_table = NULL;
   g_autofree char *total = NULL;
   guint n_rows;
+
+  if (missing > 0)
+    g_string_append_printf (report,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Warning: this file is damaged, %llu sample is missing.\n",
+                                         "Warning: this file is damaged, %llu samples are missing.\n",
+                                         (gulong) MIN (missing, G_MAXULONG)),
+                            (unsigned long long) missing);
 
   if (last == NULL)
     {
@@ -40,7 +99,7 @@ hs_session_format_report (HsSession *self,
   final_census = hs_sample_get_census (last);
   rows = g_memdup2 (final_census->rows, sizeof (HsCensusRow) * MAX (final_census->n_rows, 1));
   hs_census_rows_sort_by_size (rows, final_census->n_rows);
-  table = hs_census_format_table (rows, final_census->n_rows, REPORT_ROWS);
+  table = format_escaped_table (rows, final_census->n_rows, REPORT_ROWS);
   g_free (rows);  /* the names still belong to the census */
   total = hs_format_size (final_census->bytes);
 
@@ -54,7 +113,7 @@ hs_session_format_report (HsSession *self,
     to = last;
   rows = hs_census_diff (hs_sample_get_census (first), hs_sample_get_census (to), &n_rows);
   hs_census_rows_sort_by_size (rows, n_rows);
-  diff_table = hs_census_format_table (rows, n_rows, REPORT_ROWS);
+  diff_table = format_escaped_table (rows, n_rows, REPORT_ROWS);
   hs_census_rows_free (rows, n_rows);
 
   if (from == NULL && to == last)
@@ -63,8 +122,10 @@ hs_session_format_report (HsSession *self,
                             g_list_model_get_n_items (hs_session_get_samples (self)));
   else
     {
-      g_autofree char *from_title = hs_sample_dup_title (first);
-      g_autofree char *to_title = hs_sample_dup_title (to);
+      g_autofree char *raw_from = hs_sample_dup_title (first);
+      g_autofree char *raw_to = hs_sample_dup_title (to);
+      g_autofree char *from_title = hs_escape_for_terminal (raw_from);
+      g_autofree char *to_title = hs_escape_for_terminal (raw_to);
       g_string_append_printf (report, _("\nDiff from %s to %s\n"), from_title, to_title);
     }
   g_string_append (report, diff_table);
@@ -86,7 +147,9 @@ on_notice (HsSession  *session,
            const char *text,
            gpointer    user_data)
 {
-  g_printerr ("heapscope: %s\n", text);
+  g_autofree char *escaped = hs_escape_for_terminal (text);
+
+  g_printerr ("heapscope: %s\n", escaped);
 }
 
 /* A recorded run captures the script's output for the file, and passes it on. */
@@ -160,6 +223,14 @@ hs_headless_run (const HsLaunchSpec *spec,
   return exit_code_of (session);
 }
 
+static void
+print_error (const GError *error)
+{
+  g_autofree char *escaped = hs_escape_for_terminal (error->message);
+
+  g_printerr ("heapscope: %s\n", escaped);
+}
+
 static HsSample *
 find_snapshot_or_complain (HsSession  *session,
                            const char *label)
@@ -167,7 +238,10 @@ find_snapshot_or_complain (HsSession  *session,
   HsSample *sample = hs_session_find_snapshot (session, label);
 
   if (sample == NULL)
-    g_printerr (_("heapscope: the session has no snapshot labelled “%s”\n"), label);
+    {
+      g_autofree char *escaped = hs_escape_for_terminal (label);
+      g_printerr (_("heapscope: the session has no snapshot labelled “%s”\n"), escaped);
+    }
   return sample;
 }
 
@@ -187,7 +261,7 @@ hs_headless_report (const char *path,
 
   if (session == NULL)
     {
-      g_printerr ("heapscope: %s\n", error->message);
+      print_error (error);
       return 1;
     }
   if ((from_label != NULL && !(from = find_snapshot_or_complain (session, from_label))) ||
@@ -196,7 +270,7 @@ hs_headless_report (const char *path,
   if ((from != NULL && !hs_session_load_rows (session, from, &error)) ||
       (to != NULL && !hs_session_load_rows (session, to, &error)))
     {
-      g_printerr ("heapscope: %s\n", error->message);
+      print_error (error);
       return 1;
     }
 

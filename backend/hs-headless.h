@@ -16,5 +16,6 @@ int   hs_headless_report       (const char         *path,
 char *hs_session_format_report (HsSession          *self,
                                 HsSample           *from,
                                 HsSample           *to);
+char *hs_escape_for_terminal   (const char         *text);
 
 G_END_DECLS

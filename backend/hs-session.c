@@ -52,6 +52,7 @@ struct _HsSession
   gint64          ended_at;
   gboolean        read_only;
   gboolean        being_written_elsewhere;
+  guint64         missing_samples;    /* numbers a reopened file lacks between its samples */
   HsStore        *store;              /* where rows come from: opened at load, or on
                                        * first need while recording (under store_mutex) */
   GMutex          store_mutex;
@@ -86,6 +87,7 @@ enum {
   PROP_RECORD_ERROR,
   PROP_READ_ONLY,
   PROP_LOADING,
+  PROP_MISSING_SAMPLES,
   N_PROPS
 };
 
@@ -219,6 +221,9 @@ hs_session_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, hs_session_get_loading (self));
       break;
+    case PROP_MISSING_SAMPLES:
+      g_value_set_uint64 (value, self->missing_samples);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -255,6 +260,9 @@ hs_session_class_init (HsSessionClass *klass)
   properties [PROP_RECORD_ERROR] = g_param_spec_string ("record-error", NULL, NULL, NULL, flags);
   properties [PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
   properties [PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
+  /* Set once, as a recorded session is loaded. */
+  properties [PROP_MISSING_SAMPLES] =
+    g_param_spec_uint64 ("missing-samples", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -948,24 +956,25 @@ hs_session_get_first_sample (HsSession *self)
 
 /* Reopening */
 
-/* Builds the session from its file; safe in any thread, refreshes nothing. */
+/* Builds the session from @owned_store, which it takes; safe in any thread,
+ * refreshes nothing. */
 static HsSession *
-load_session (const char  *path,
-              GError     **error)
+load_session_from_store (HsStore  *owned_store,
+                         GError  **error)
 {
-  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsStore) store = owned_store;
   g_autoptr(HsRecording) recording = NULL;
   g_autoptr(HsSession) self = NULL;
   g_autoptr(GPtrArray) chunks = NULL;
   guint n_samples;
 
-  if (!(store = hs_store_open (path, error)) ||
-      !(recording = hs_store_read_recording (store, error)))
+  if (!(recording = hs_store_read_recording (store, error)))
     return NULL;
 
   self = hs_session_new ();
   self->read_only = TRUE;
-  self->file = g_strdup (path);
+  self->file = g_strdup (hs_store_get_path (store));
+  self->missing_samples = recording->n_missing_samples;
   self->being_written_elsewhere = hs_store_is_being_written (store);
   self->spec = g_steal_pointer (&recording->spec);
   self->python_version = g_steal_pointer (&recording->python_version);
@@ -1013,6 +1022,15 @@ load_session (const char  *path,
   return g_steal_pointer (&self);
 }
 
+static HsSession *
+load_session (const char  *path,
+              GError     **error)
+{
+  HsStore *store = hs_store_open (path, error);
+
+  return store != NULL ? load_session_from_store (store, error) : NULL;
+}
+
 /* Opens a recorded session, read-only; blocks while it reads the file. */
 HsSession *
 hs_session_load (const char  *path,
@@ -1023,6 +1041,21 @@ hs_session_load (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   if ((self = load_session (path, error)) != NULL)
+    refresh_census_model (self);
+  return self;
+}
+
+/* As hs_session_load(), from a store already open (hs_store_open_bytes()),
+ * which it takes, loaded or not. */
+HsSession *
+hs_session_load_store (HsStore  *store,
+                       GError  **error)
+{
+  HsSession *self;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  if ((self = load_session_from_store (store, error)) != NULL)
     refresh_census_model (self);
   return self;
 }
@@ -1169,6 +1202,15 @@ hs_session_is_read_only (HsSession *self)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
   return self->read_only;
+}
+
+/* How many samples a reopened file lacks: numbers missing between those it
+ * has, which only damage or another program leaves. */
+guint64
+hs_session_get_missing_samples (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), 0);
+  return self->missing_samples;
 }
 
 gboolean

@@ -72,6 +72,8 @@ void            hs_session_load_async           (const char         *path,
                                                  gpointer            user_data);
 HsSession      *hs_session_load_finish          (GAsyncResult       *result,
                                                  GError            **error);
+HsSession      *hs_session_load_store           (HsStore            *store,
+                                                 GError            **error);
 void            hs_session_save_as_async        (HsSession          *self,
                                                  const char         *path,
                                                  GCancellable       *cancellable,
@@ -82,6 +84,7 @@ gboolean        hs_session_save_as_finish       (HsSession          *self,
                                                  GError            **error);
 gboolean        hs_session_is_read_only         (HsSession          *self);
 gboolean        hs_session_is_being_written_elsewhere (HsSession    *self);
+guint64         hs_session_get_missing_samples  (HsSession          *self);
 const char     *hs_session_get_file             (HsSession          *self);
 const char     *hs_session_get_record_error     (HsSession          *self);
 char           *hs_session_dup_record_error_text (HsSession         *self);

@@ -17,6 +17,13 @@
  * which is how a reader knows another Heapscope is still writing it; the lock
  * goes away with the process, so a crashed recording opens normally.
  *
+ * A reader treats the file as untrusted: it must hold exactly the tables and
+ * indexes a writer makes (a view or trigger would run code of the file's
+ * choosing), strings are capped, and nothing is created beside the file. A
+ * finished file is opened immutable; one with a write-ahead log but no -shm
+ * file beside it is read into memory with the log applied, as SQLite itself
+ * would apply it, since SQLite would make a -shm file to do that.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -25,6 +32,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -33,6 +41,7 @@
 
 #include "hs-console-chunk.h"
 #include "hs-store.h"
+#include "hs-wire.h"
 #include "hs-worker.h"
 
 /* "Heap": PRAGMA application_id tells our files from other SQLite databases. */
@@ -44,6 +53,23 @@
 #define BLOB_DEFLATED 1
 /* No census unpacks to more: 200 000 rows of three 10-byte varints, twice over. */
 #define MAX_PACKED_BYTES (12 * 1024 * 1024)
+/* No value a writer stores is larger (a census, an answer of one frame, a
+ * read of console output): SQLite refuses to load a bigger one. */
+#define MAX_VALUE_BYTES (2 * HS_FRAME_MAX_LENGTH)
+/* Names, labels and launch details are kept to what the agent may send, on
+ * the way in and on the way out: a file can hold anything. */
+#define MAX_TEXT_BYTES HS_WIRE_MAX_STRING
+#define MAX_ARGUMENT_BYTES (128 * 1024)    /* Linux's MAX_ARG_STRLEN */
+#define TRUNCATION_MARK "…"
+/* Each statement reads a bounded part of a file; one that has run this many
+ * virtual machine steps is looping, whatever made it, and is stopped. */
+#define PROGRESS_STEPS 1000
+#define MAX_PROGRESS_CALLS 1000000
+/* SQLite's write-ahead log (https://sqlite.org/fileformat2.html#walformat). */
+#define WAL_HEADER_BYTES 32
+#define WAL_FRAME_HEADER_BYTES 24
+#define WAL_MAGIC 0x377f0682
+#define WAL_VERSION 3007000
 
 struct _HsStore
 {
@@ -55,6 +81,13 @@ struct _HsStore
   gint64        schema_version;
   int           lock_fd;
   GMutex        mutex;
+  guint8       *image;             /* the file in memory, when read that way */
+  guint         progress_calls;    /* since the current statement was prepared */
+  gboolean      interrupted;       /* the progress guard stopped a statement */
+
+  /* Sample ids by position, where the file lacks some; NULL while they run
+   * 0, 1, 2… as a writer numbers them. */
+  GArray       *sample_ids;
 
   /* Type names by id: the writer appends, readers load them at open. */
   GPtrArray    *type_names;
@@ -77,19 +110,44 @@ typedef struct
 
 G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
 
+/* The statements that make a file. SQLite keeps each one's text in
+ * sqlite_schema, where opening checks them. */
+#define SQL_SESSION  "CREATE TABLE session (key TEXT PRIMARY KEY, value)"
+#define SQL_ARGUMENT "CREATE TABLE argument (position INTEGER PRIMARY KEY, value TEXT NOT NULL)"
+#define SQL_TYPE     "CREATE TABLE type (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+#define SQL_SAMPLE   "CREATE TABLE sample (id INTEGER PRIMARY KEY, time REAL NOT NULL, elapsed REAL NOT NULL," \
+                     "  objects INTEGER NOT NULL, bytes INTEGER NOT NULL, rss INTEGER NOT NULL," \
+                     "  vms INTEGER NOT NULL, label TEXT, final INTEGER NOT NULL)"
+#define SQL_CENSUS   "CREATE TABLE census (sample INTEGER PRIMARY KEY, keyframe INTEGER NOT NULL, rows BLOB NOT NULL," \
+                     "  checksum INTEGER NOT NULL)"
+#define SQL_CONSOLE  "CREATE TABLE console (id INTEGER PRIMARY KEY, stream INTEGER NOT NULL, text BLOB NOT NULL)"
+/* Schema 2: what the app asked the agent while browsing, and the answers. */
+#define SQL_REPLY    "CREATE TABLE reply (id INTEGER PRIMARY KEY, request TEXT NOT NULL, reply TEXT NOT NULL)"
+#define SQL_REPLY_BY_REQUEST "CREATE INDEX reply_by_request ON reply (request)"
+
 static const char schema_sql[] =
-  "CREATE TABLE session (key TEXT PRIMARY KEY, value);"
-  "CREATE TABLE argument (position INTEGER PRIMARY KEY, value TEXT NOT NULL);"
-  "CREATE TABLE type (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
-  "CREATE TABLE sample (id INTEGER PRIMARY KEY, time REAL NOT NULL, elapsed REAL NOT NULL,"
-  "  objects INTEGER NOT NULL, bytes INTEGER NOT NULL, rss INTEGER NOT NULL,"
-  "  vms INTEGER NOT NULL, label TEXT, final INTEGER NOT NULL);"
-  "CREATE TABLE census (sample INTEGER PRIMARY KEY, keyframe INTEGER NOT NULL, rows BLOB NOT NULL,"
-  "  checksum INTEGER NOT NULL);"
-  "CREATE TABLE console (id INTEGER PRIMARY KEY, stream INTEGER NOT NULL, text BLOB NOT NULL);"
-  /* Schema 2: what the app asked the agent while browsing, and the answers. */
-  "CREATE TABLE reply (id INTEGER PRIMARY KEY, request TEXT NOT NULL, reply TEXT NOT NULL);"
-  "CREATE INDEX reply_by_request ON reply (request);";
+  SQL_SESSION ";" SQL_ARGUMENT ";" SQL_TYPE ";" SQL_SAMPLE ";" SQL_CENSUS ";" SQL_CONSOLE ";"
+  SQL_REPLY ";" SQL_REPLY_BY_REQUEST ";";
+
+/* Everything sqlite_schema may list, by the schema version that added it. */
+static const struct
+{
+  const char *type;
+  const char *name;
+  const char *table;
+  const char *sql;           /* NULL for the index SQLite makes for a text key */
+  gint64      since;
+} schema_objects[] = {
+  { "table", "session", "session", SQL_SESSION, 1 },
+  { "index", "sqlite_autoindex_session_1", "session", NULL, 1 },
+  { "table", "argument", "argument", SQL_ARGUMENT, 1 },
+  { "table", "type", "type", SQL_TYPE, 1 },
+  { "table", "sample", "sample", SQL_SAMPLE, 1 },
+  { "table", "census", "census", SQL_CENSUS, 1 },
+  { "table", "console", "console", SQL_CONSOLE, 1 },
+  { "table", "reply", "reply", SQL_REPLY, 2 },
+  { "index", "reply_by_request", "reply", SQL_REPLY_BY_REQUEST, 2 },
+};
 
 /* Errors */
 
@@ -126,6 +184,24 @@ failure_format (Operation operation)
     }
 }
 
+/* The errno of the failed call behind an I/O error. SQLite keeps it with the
+ * file, the database's or its log's; sqlite3_system_errno() has often lost
+ * it by the time the error is reported. */
+static int
+last_errno (HsStore *self)
+{
+  sqlite3_file *log = NULL;
+  int value = 0;
+
+  if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) == SQLITE_OK &&
+      log != NULL && log->pMethods != NULL &&
+      log->pMethods->xFileControl (log, SQLITE_FCNTL_LAST_ERRNO, &value) == SQLITE_OK && value != 0)
+    return value;
+  if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_LAST_ERRNO, &value) == SQLITE_OK && value != 0)
+    return value;
+  return sqlite3_system_errno (self->db);
+}
+
 static gboolean
 set_sqlite_error (HsStore     *self,
                   GError     **error,
@@ -133,6 +209,9 @@ set_sqlite_error (HsStore     *self,
 {
   int code = sqlite3_errcode (self->db);
   int primary = code & 0xff;
+  /* SQLite reports only ENOSPC as SQLITE_FULL; a write past the file size
+   * limit or the quota is a plain I/O error, with the reason in errno. */
+  int system_errno = primary == SQLITE_IOERR ? last_errno (self) : 0;
 
   if (primary == SQLITE_NOTADB)
     g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_A_SESSION,
@@ -140,9 +219,18 @@ set_sqlite_error (HsStore     *self,
   else if (primary == SQLITE_CORRUPT)
     g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED,
                  _("“%s” is damaged: %s"), self->display_name, sqlite3_errmsg (self->db));
-  else if (primary == SQLITE_FULL)
+  else if (primary == SQLITE_FULL || system_errno == ENOSPC)
     g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
                  failure_format (doing), self->display_name, _("the disk is full"));
+  else if (system_errno == EFBIG)
+    g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                 failure_format (doing), self->display_name, _("the file size limit (ulimit -f) was reached"));
+  else if (system_errno == EDQUOT)
+    g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                 failure_format (doing), self->display_name, _("the disk quota is used up"));
+  else if (primary == SQLITE_INTERRUPT && self->interrupted)
+    g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED,
+                 _("“%s” is damaged: reading it did not come to an end"), self->display_name);
   else
     g_set_error (error, HS_STORE_ERROR,
                  self->writable ? HS_STORE_ERROR_IO : HS_STORE_ERROR_DAMAGED,
@@ -158,6 +246,30 @@ damaged (HsStore     *self,
   g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED,
                _("“%s” is damaged: %s"), self->display_name, what);
   return FALSE;
+}
+
+/* @text as valid UTF-8 of at most @limit bytes: longer text is cut at a
+ * character and ends with TRUNCATION_MARK. Only what is kept is looked at,
+ * so a name of 10 MB costs no more than a short one once read. */
+static char *
+capped_text (const char *text,
+             gsize       limit)
+{
+  gsize length = strnlen (text, limit + 1);
+  g_autofree char *valid = g_utf8_make_valid (text, MIN (length, limit));
+  gsize keep = limit - strlen (TRUNCATION_MARK);
+  const char *end;
+  GString *capped;
+
+  /* Invalid bytes become U+FFFD, three bytes each: the text can grow. */
+  if (length <= limit && strlen (valid) <= limit)
+    return g_steal_pointer (&valid);
+  end = valid + MIN (keep, strlen (valid));
+  while (end > valid && (*end & 0xc0) == 0x80)
+    end--;
+  capped = g_string_new_len (valid, end - valid);
+  g_string_append (capped, TRUNCATION_MARK);
+  return g_string_free (capped, FALSE);
 }
 
 /* Varints: LEB128, with zigzag for signed deltas. */
@@ -249,7 +361,7 @@ store_new (const char *path,
   HsStore *self = g_new0 (HsStore, 1);
 
   self->path = g_strdup (path);
-  self->display_name = g_filename_display_basename (path);
+  self->display_name = path != NULL ? g_filename_display_basename (path) : NULL;
   self->writable = writable;
   self->lock_fd = -1;
   self->schema_version = HS_STORE_SCHEMA_VERSION;
@@ -264,6 +376,7 @@ exec (HsStore     *self,
       GError     **error,
       Operation    doing)
 {
+  self->progress_calls = 0;
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, doing);
   return TRUE;
@@ -277,6 +390,7 @@ prepare (HsStore     *self,
 {
   sqlite3_stmt *statement = NULL;
 
+  self->progress_calls = 0;
   if (sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, doing);
@@ -340,22 +454,31 @@ hs_store_create (const char  *path,
     }
   remove_database_files (path);
 
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
+  /* Made here rather than by SQLite, to be private to the user: a census
+   * tells about the script's data, and SQLite gives the -wal and -shm files
+   * the mode of the database. */
+  self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
     {
-      set_sqlite_error (self, error, OP_CREATE);
+      int saved_errno = errno;
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                   failure_format (OP_CREATE), self->display_name, g_strerror (saved_errno));
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, TRUE);
-
-  self->lock_fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (self->lock_fd < 0 || flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
+  if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
                    _("Could not lock “%s”: %s"), self->display_name, g_strerror (saved_errno));
       return NULL;
     }
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, OP_CREATE);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
 
   pragmas = g_strdup_printf ("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                              "PRAGMA application_id=%d; PRAGMA user_version=%d;",
@@ -393,8 +516,11 @@ hs_store_close (HsStore *self)
         finish_recording (self);
       sqlite3_close_v2 (self->db);
     }
+  /* SQLite reads a deserialized file in place: freed only once closed. */
+  g_free (self->image);
   if (self->lock_fd >= 0)
     close (self->lock_fd);
+  g_clear_pointer (&self->sample_ids, g_array_unref);
   g_clear_pointer (&self->type_names, g_ptr_array_unref);
   g_clear_pointer (&self->type_ids, g_hash_table_unref);
   g_clear_pointer (&self->previous, g_array_unref);
@@ -428,7 +554,7 @@ write_setting (HsStore     *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    sqlite3_bind_text (statement, 2, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (statement, 2, capped_text (g_variant_get_string (value, NULL), MAX_TEXT_BYTES), -1, g_free);
   else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
     sqlite3_bind_int64 (statement, 2, g_variant_get_int64 (value));
   else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
@@ -499,7 +625,7 @@ hs_store_write_launch (HsStore             *self,
       for (guint i = 0; ok && spec->arguments != NULL && spec->arguments[i] != NULL; i++)
         {
           sqlite3_bind_int (statement, 1, i);
-          sqlite3_bind_text (statement, 2, spec->arguments[i], -1, SQLITE_STATIC);
+          sqlite3_bind_text (statement, 2, capped_text (spec->arguments[i], MAX_ARGUMENT_BYTES), -1, g_free);
           ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
           sqlite3_reset (statement);
         }
@@ -558,10 +684,15 @@ lookup_or_add_type (HsStore     *self,
                     guint       *id,
                     GError     **error)
 {
-  gpointer found = g_hash_table_lookup (self->type_ids, name);
+  g_autofree char *capped = strlen (name) > MAX_TEXT_BYTES ? capped_text (name, MAX_TEXT_BYTES) : NULL;
   g_autoptr(sqlite3_stmt) statement = NULL;
+  gpointer found;
   char *owned;
 
+  /* Names cut to the same text are one type. */
+  if (capped != NULL)
+    name = capped;
+  found = g_hash_table_lookup (self->type_ids, name);
   if (found != NULL)
     {
       *id = GPOINTER_TO_UINT (found) - 1;
@@ -800,7 +931,7 @@ hs_store_append_census (HsStore    *self,
       sqlite3_bind_int64 (sample, 6, census->rss);
       sqlite3_bind_int64 (sample, 7, census->vms);
       if (census->label != NULL)
-        sqlite3_bind_text (sample, 8, census->label, -1, SQLITE_STATIC);
+        sqlite3_bind_text (sample, 8, capped_text (census->label, MAX_TEXT_BYTES), -1, g_free);
       sqlite3_bind_int (sample, 9, census->final);
       ok = sqlite3_step (sample) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
@@ -902,7 +1033,7 @@ load_type_names (HsStore  *self,
 
       if (sqlite3_column_int64 (statement, 0) != self->type_names->len || name == NULL)
         return damaged (self, error, _("the type table has gaps"));
-      g_ptr_array_add (self->type_names, g_strdup (name));
+      g_ptr_array_add (self->type_names, capped_text (name, MAX_TEXT_BYTES));
     }
   if (step != SQLITE_DONE)
     return set_sqlite_error (self, error, OP_READ);
@@ -949,7 +1080,7 @@ read_settings (HsStore  *self,
         {
         case SQLITE_TEXT:
           {
-            g_autofree char *text = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, 1), -1);
+            g_autofree char *text = capped_text ((const char *) sqlite3_column_text (statement, 1), MAX_TEXT_BYTES);
             value = g_variant_new_string (text);
           }
           break;
@@ -1011,6 +1142,90 @@ setting_double (GHashTable *settings,
   return value != NULL ? g_variant_get_double (value) : fallback;
 }
 
+/* Whether sqlite_schema may list this object in a file of this schema version. */
+static gboolean
+is_schema_object (HsStore    *self,
+                  const char *type,
+                  const char *name,
+                  const char *table,
+                  const char *sql)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema_objects); i++)
+    if (schema_objects[i].since <= self->schema_version &&
+        g_strcmp0 (type, schema_objects[i].type) == 0 &&
+        g_strcmp0 (name, schema_objects[i].name) == 0 &&
+        g_strcmp0 (table, schema_objects[i].table) == 0 &&
+        g_strcmp0 (sql, schema_objects[i].sql) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_schema_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema_objects); i++)
+    if (g_strcmp0 (name, schema_objects[i].name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The file holds the tables and indexes a writer makes, as it makes them,
+ * and nothing else: a view, a trigger or a table of another shape would have
+ * SQLite run what the file says when it is read, a query that never ends. */
+static gboolean
+check_schema (HsStore  *self,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) statement =
+    prepare (self, "SELECT type, name, tbl_name, sql FROM sqlite_schema", error, OP_CHECK);
+  int step;
+
+  if (statement == NULL)
+    return FALSE;
+  while ((step = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (statement, 0);
+      const char *name = (const char *) sqlite3_column_text (statement, 1);
+      g_autofree char *shown = NULL;
+      g_autofree char *what = NULL;
+
+      if (is_schema_object (self, type, name, (const char *) sqlite3_column_text (statement, 2),
+                            (const char *) sqlite3_column_text (statement, 3)))
+        continue;
+
+      shown = capped_text (name != NULL ? name : "", 100);
+      if (g_strcmp0 (type, "view") == 0)
+        what = g_strdup_printf (_("it defines a view, “%s”, which Heapscope never writes"), shown);
+      else if (g_strcmp0 (type, "trigger") == 0)
+        what = g_strdup_printf (_("it defines a trigger, “%s”, which Heapscope never writes"), shown);
+      else if (is_schema_name (name))
+        what = g_strdup_printf (_("“%s” is not as Heapscope writes it"), shown);
+      else
+        what = g_strdup_printf (_("it holds “%s”, which Heapscope never writes"), shown);
+      return damaged (self, error, what);
+    }
+  if (step != SQLITE_DONE)
+    return set_sqlite_error (self, error, OP_CHECK);
+  return TRUE;
+}
+
+/* The version of Heapscope that wrote a newer file, if its session table is
+ * one this version knows how to read. */
+static char *
+read_newer_app_version (HsStore *self)
+{
+  g_autoptr(sqlite3_stmt) statement =
+    prepare (self, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'session'", NULL, OP_CHECK);
+  g_autoptr(GHashTable) settings = NULL;
+
+  if (statement == NULL || sqlite3_step (statement) != SQLITE_ROW ||
+      g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), SQL_SESSION) != 0)
+    return NULL;
+  g_clear_pointer (&statement, sqlite3_finalize);
+  settings = read_settings (self, NULL);
+  return setting_string (settings, "app_version");
+}
+
 static gboolean
 check_identity (HsStore  *self,
                 GError  **error)
@@ -1031,8 +1246,7 @@ check_identity (HsStore  *self,
     return FALSE;
   if (schema_version > HS_STORE_SCHEMA_VERSION)
     {
-      g_autoptr(GHashTable) settings = read_settings (self, NULL);
-      g_autofree char *version = setting_string (settings, "app_version");
+      g_autofree char *version = read_newer_app_version (self);
       g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NEWER,
                    _("“%s” was made by a newer Heapscope (version %s); this is version %s"),
                    self->display_name, version != NULL ? version : _("unknown"), PACKAGE_VERSION);
@@ -1041,6 +1255,9 @@ check_identity (HsStore  *self,
   if (schema_version < 1)
     return damaged (self, error, _("it has no schema version"));
   self->schema_version = schema_version;
+
+  if (!check_schema (self, error))
+    return FALSE;
 
   {
     g_autoptr(sqlite3_stmt) statement = prepare (self, "PRAGMA quick_check(1)", error, OP_CHECK);
@@ -1055,11 +1272,241 @@ check_identity (HsStore  *self,
   return TRUE;
 }
 
+static int
+on_progress (void *data)
+{
+  HsStore *self = data;
+
+  if (++self->progress_calls <= MAX_PROGRESS_CALLS)
+    return 0;
+  self->interrupted = TRUE;
+  return 1;
+}
+
+/* A reader runs nothing the file defines, loads no value larger than a
+ * writer stores, and stops a statement that does not end. */
+static gboolean
+finish_open (HsStore  *self,
+             GError  **error)
+{
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+  sqlite3_limit (self->db, SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
+  sqlite3_progress_handler (self->db, PROGRESS_STEPS, on_progress, self);
+
+  return check_identity (self, error) && load_type_names (self, error);
+}
+
+static guint32
+get_be32 (const guint8 *bytes)
+{
+  return (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 | (guint32) bytes[2] << 8 | bytes[3];
+}
+
+static guint32
+get_le32 (const guint8 *bytes)
+{
+  return (guint32) bytes[3] << 24 | (guint32) bytes[2] << 16 | (guint32) bytes[1] << 8 | bytes[0];
+}
+
+static void
+put_be32 (guint8  *bytes,
+          guint32  value)
+{
+  bytes[0] = value >> 24;
+  bytes[1] = value >> 16;
+  bytes[2] = value >> 8;
+  bytes[3] = value;
+}
+
+/* The log's running checksum: pairs of 32-bit words, in the byte order its
+ * magic number names. */
+static void
+log_checksum (gboolean      big_endian,
+              const guint8 *data,
+              gsize         length,
+              guint32       sum[2])
+{
+  for (gsize i = 0; i + 8 <= length; i += 8)
+    {
+      sum[0] += (big_endian ? get_be32 (data + i) : get_le32 (data + i)) + sum[1];
+      sum[1] += (big_endian ? get_be32 (data + i + 4) : get_le32 (data + i + 4)) + sum[0];
+    }
+}
+
+/* Applies what write-ahead log @log committed to the file's bytes @image, as
+ * SQLite does when it opens a file whose writer crashed: frames count up to
+ * the first one whose salt or checksum is wrong, and the last commit before
+ * it ends what is applied. A log that does not check out is left out, as
+ * SQLite leaves it. Returns the image, which may have moved. */
+static guint8 *
+apply_log (guint8       *image,
+           gsize        *length,
+           const guint8 *log,
+           gsize         log_length)
+{
+  guint32 sum[2] = { 0, 0 };
+  guint32 page_size;
+  guint32 n_pages = 0;
+  gboolean big_endian;
+  gsize frame_bytes;
+  gsize committed = 0;
+  gsize new_length;
+
+  if (log_length < WAL_HEADER_BYTES || (get_be32 (log) & ~1u) != WAL_MAGIC || get_be32 (log + 4) != WAL_VERSION)
+    return image;
+  page_size = get_be32 (log + 8);
+  if (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)) != 0)
+    return image;
+  /* The file's own page size, where it has a header: 1 stands for 65536. */
+  if (*length >= 100 && (guint32) (image[16] << 8 | image[17]) != (page_size == 65536 ? 1u : page_size))
+    return image;
+  big_endian = (get_be32 (log) & 1) != 0;
+  log_checksum (big_endian, log, 24, sum);
+  if (sum[0] != get_be32 (log + 24) || sum[1] != get_be32 (log + 28))
+    return image;
+
+  frame_bytes = WAL_FRAME_HEADER_BYTES + page_size;
+  for (gsize offset = WAL_HEADER_BYTES; log_length - offset >= frame_bytes; offset += frame_bytes)
+    {
+      const guint8 *frame = log + offset;
+
+      if (get_be32 (frame) == 0 || memcmp (frame + 8, log + 16, 8) != 0)
+        break;
+      log_checksum (big_endian, frame, 8, sum);
+      log_checksum (big_endian, frame + WAL_FRAME_HEADER_BYTES, page_size, sum);
+      if (sum[0] != get_be32 (frame + 16) || sum[1] != get_be32 (frame + 20))
+        break;
+      if (get_be32 (frame + 4) != 0)
+        {
+          committed = offset + frame_bytes;
+          n_pages = get_be32 (frame + 4);
+        }
+    }
+  /* Every page comes from the file or the log: a bigger count is a lie. */
+  if (committed == 0 || (guint64) n_pages * page_size > (guint64) *length + log_length)
+    return image;
+
+  new_length = (gsize) n_pages * page_size;
+  if (new_length > *length)
+    {
+      image = g_realloc (image, new_length);
+      memset (image + *length, 0, new_length - *length);
+    }
+  *length = new_length;
+  for (gsize offset = WAL_HEADER_BYTES; offset < committed; offset += frame_bytes)
+    {
+      guint32 page = get_be32 (log + offset);
+
+      if (page <= n_pages)
+        memcpy (image + (gsize) (page - 1) * page_size, log + offset + WAL_FRAME_HEADER_BYTES, page_size);
+    }
+  /* A log's writer need not keep the header's page count, which counts only
+   * where the "valid for" number matches the change counter: make both true. */
+  if (new_length >= 100)
+    {
+      put_be32 (image + 28, n_pages);
+      memcpy (image + 92, image + 24, 4);
+    }
+  return image;
+}
+
+/* Reads @image, @length bytes in memory that the store now owns, with @log
+ * applied to it if not NULL. */
+static gboolean
+open_image (HsStore       *self,
+            guint8        *image,
+            gsize          length,
+            const guint8  *log,
+            gsize          log_length,
+            GError       **error)
+{
+  if (log != NULL)
+    image = apply_log (image, &length, log, log_length);
+  /* SQLite keeps no log in memory: bytes 18 and 19 say 1, rollback, not 2, WAL. */
+  if (length >= 20 && image[18] == 2)
+    image[18] = 1;
+  if (length >= 20 && image[19] == 2)
+    image[19] = 1;
+  self->image = image;
+
+  if (sqlite3_open_v2 (":memory:", &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, OP_OPEN);
+  if (length > 0 &&
+      sqlite3_deserialize (self->db, "main", image, length, length, SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
+    return set_sqlite_error (self, error, OP_OPEN);
+  return TRUE;
+}
+
+/* A file with its log and SQLite's shared memory beside it: another
+ * Heapscope is recording it, and every sample shows as it lands; or its
+ * writer crashed, and SQLite recovers the log into that memory. */
+static gboolean
+open_shared (HsStore  *self,
+             GError  **error)
+{
+  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, OP_OPEN);
+  return TRUE;
+}
+
+/* A file nobody writes: SQLite takes no lock and looks for no -wal or -shm
+ * file, so it makes none, even for a file still marked as having a log. */
+static gboolean
+open_immutable (HsStore  *self,
+                GError  **error)
+{
+  g_autofree char *absolute = g_canonicalize_filename (self->path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autofree char *immutable = g_strconcat (uri, "?immutable=1", NULL);
+
+  if (sqlite3_open_v2 (immutable, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                       NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, OP_OPEN);
+  return TRUE;
+}
+
+/* A file with a log of its last samples but no -shm file beside it (a copy
+ * of a crashed recording, say): SQLite would make one to apply the log.
+ * Applied in memory instead. */
+static gboolean
+open_with_log (HsStore     *self,
+               const char  *log_path,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *image = NULL;
+  g_autofree char *log = NULL;
+  gsize length = 0;
+  gsize log_length = 0;
+
+  if (!g_file_get_contents (self->path, &image, &length, &local_error) ||
+      !g_file_get_contents (log_path, &log, &log_length, &local_error))
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO,
+                   failure_format (OP_READ), self->display_name, local_error->message);
+      return FALSE;
+    }
+  return open_image (self, (guint8 *) g_steal_pointer (&image), length, (const guint8 *) log, log_length, error);
+}
+
+/* Opens a session file read-only. It may still be being recorded: then what
+ * is read later includes samples recorded since. Nothing is ever created
+ * beside the file. Whether a writer holds it is not asked here: looking
+ * means opening the file, and closing that descriptor would drop the POSIX
+ * locks SQLite holds on it for a writer in this process. */
 HsStore *
 hs_store_open (const char  *path,
                GError     **error)
 {
   g_autoptr(HsStore) self = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *shm_path = NULL;
+  GStatBuf log_stat;
+  gboolean opened;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -1085,14 +1532,44 @@ hs_store_open (const char  *path,
       return NULL;
     }
 
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, OP_OPEN);
-      return NULL;
-    }
-  sqlite3_extended_result_codes (self->db, TRUE);
+  log_path = g_strconcat (path, "-wal", NULL);
+  shm_path = g_strconcat (path, "-shm", NULL);
+  if (g_stat (log_path, &log_stat) != 0 || !S_ISREG (log_stat.st_mode) || log_stat.st_size <= WAL_HEADER_BYTES)
+    opened = open_immutable (self, error);
+  else if (g_file_test (shm_path, G_FILE_TEST_EXISTS))
+    opened = open_shared (self, error);
+  else
+    opened = open_with_log (self, log_path, error);
 
-  if (!check_identity (self, error) || !load_type_names (self, error))
+  if (!opened || !finish_open (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Opens a session from its bytes, and those of its write-ahead log if it
+ * has one, named @name in messages; for files that are not on disk. */
+HsStore *
+hs_store_open_bytes (GBytes      *database,
+                     GBytes      *log,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autoptr(HsStore) self = NULL;
+  const guint8 *data;
+  const guint8 *log_data = NULL;
+  gsize length;
+  gsize log_length = 0;
+
+  g_return_val_if_fail (database != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = store_new (NULL, FALSE);
+  self->display_name = g_strdup (name);
+  data = g_bytes_get_data (database, &length);
+  if (log != NULL)
+    log_data = g_bytes_get_data (log, &log_length);
+  if (!open_image (self, g_memdup2 (data, length), length, log_data, log_length, error) ||
+      !finish_open (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -1101,7 +1578,7 @@ gboolean
 hs_store_is_being_written (HsStore *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  return !self->writable && is_locked_by_writer (self->path);
+  return !self->writable && self->path != NULL && is_locked_by_writer (self->path);
 }
 
 void
@@ -1133,7 +1610,7 @@ read_arguments (HsStore  *self,
   while ((step = sqlite3_step (statement)) == SQLITE_ROW)
     {
       const char *value = (const char *) sqlite3_column_text (statement, 0);
-      g_ptr_array_add (arguments, g_utf8_make_valid (value != NULL ? value : "", -1));
+      g_ptr_array_add (arguments, capped_text (value != NULL ? value : "", MAX_ARGUMENT_BYTES));
     }
   if (step != SQLITE_DONE)
     {
@@ -1208,33 +1685,43 @@ census_from_row (sqlite3_stmt *statement,
   census->bytes = sqlite3_column_int64 (statement, 4);
   census->rss = sqlite3_column_int64 (statement, 5);
   census->vms = sqlite3_column_int64 (statement, 6);
-  census->label = label != NULL ? g_utf8_make_valid (label, -1) : NULL;
+  census->label = label != NULL ? capped_text (label, MAX_TEXT_BYTES) : NULL;
   census->final = sqlite3_column_int (statement, 8) != 0;
   return census;
 }
 
 #define SAMPLE_COLUMNS "id, time, elapsed, objects, bytes, rss, vms, label, final"
 
+/* Every sample, in order. A writer numbers them 0, 1, 2…; where numbers are
+ * missing, the samples after them are read all the same, the count of those
+ * missing is in @n_missing, and census positions map to ids from then on. */
 static GPtrArray *
 read_samples (HsStore  *self,
-              guint     n_samples,
+              guint64  *n_missing,
               GError  **error)
 {
   g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(sqlite3_stmt) statement =
-    prepare (self, "SELECT " SAMPLE_COLUMNS " FROM sample WHERE id < ? ORDER BY id", error, OP_READ);
+    prepare (self, "SELECT " SAMPLE_COLUMNS " FROM sample ORDER BY id", error, OP_READ);
+  gint64 expected = 0;
   int step;
 
+  *n_missing = 0;
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, n_samples);
   while ((step = sqlite3_step (statement)) == SQLITE_ROW)
     {
-      if (sqlite3_column_int64 (statement, 0) != samples->len)
+      gint64 id = sqlite3_column_int64 (statement, 0);
+
+      if (id < expected || id == G_MAXINT64 || samples->len == G_MAXUINT)
         {
-          damaged (self, error, _("samples are missing"));
+          damaged (self, error, _("samples are out of order"));
           return NULL;
         }
+      *n_missing += id - expected;
+      expected = id + 1;
+      g_array_append_val (ids, id);
       g_ptr_array_add (samples, census_from_row (statement, 0));
     }
   if (step != SQLITE_DONE)
@@ -1242,7 +1729,30 @@ read_samples (HsStore  *self,
       set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
+
+  g_clear_pointer (&self->sample_ids, g_array_unref);
+  if (*n_missing > 0)
+    self->sample_ids = g_steal_pointer (&ids);
   return g_steal_pointer (&samples);
+}
+
+/* The id of the sample at @index, in a file that may lack some: the ones
+ * after those read are taken to follow on. */
+static gint64
+sample_id (HsStore *self,
+           guint    index)
+{
+  GArray *ids = self->sample_ids;
+  gint64 last;
+  gint64 after;
+
+  if (ids == NULL || ids->len == 0)
+    return index;
+  if (index < ids->len)
+    return g_array_index (ids, gint64, index);
+  last = g_array_index (ids, gint64, ids->len - 1);
+  after = index - ids->len + 1;
+  return last > G_MAXINT64 - after ? G_MAXINT64 : last + after;
 }
 
 static GPtrArray *
@@ -1287,7 +1797,7 @@ hs_store_read_recording (HsStore  *self,
   if (!exec (self, "BEGIN", error, OP_READ))
     return NULL;
   if ((recording = read_launch (self, error)) != NULL &&
-      (recording->samples = read_samples (self, recording->n_samples, error)) != NULL)
+      (recording->samples = read_samples (self, &recording->n_missing_samples, error)) != NULL)
     recording->console = read_console (self, error);
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
@@ -1369,7 +1879,8 @@ apply_census_rows (HsStore      *self,
   return TRUE;
 }
 
-/* Rebuilds census @index from its keyframe and the deltas after it. */
+/* Rebuilds the census of the sample at @index (its id, unless the file lacks
+ * samples before it) from its keyframe and the deltas after it. */
 HsCensus *
 hs_store_read_census (HsStore  *self,
                       guint     index,
@@ -1382,6 +1893,7 @@ hs_store_read_census (HsStore  *self,
   g_autoptr(HsCensus) header = NULL;
   gint64 keyframe = -1;
   gint64 expected;
+  gint64 wanted;
   HsCensus *census;
   guint n_rows = 0;
   int step;
@@ -1389,12 +1901,13 @@ hs_store_read_census (HsStore  *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
+  wanted = sample_id (self, index);
 
   figures = prepare (self, "SELECT " SAMPLE_COLUMNS ", (SELECT keyframe FROM census WHERE sample = ?1)"
                            " FROM sample WHERE id = ?1", error, OP_READ);
   if (figures == NULL)
     return NULL;
-  sqlite3_bind_int64 (figures, 1, index);
+  sqlite3_bind_int64 (figures, 1, wanted);
   step = sqlite3_step (figures);
   if (step == SQLITE_DONE)
     {
@@ -1409,7 +1922,7 @@ hs_store_read_census (HsStore  *self,
   header = census_from_row (figures, 0);
   if (sqlite3_column_type (figures, 9) == SQLITE_INTEGER)
     keyframe = sqlite3_column_int64 (figures, 9);
-  if (keyframe < 0 || keyframe > index || index - keyframe > 4 * KEYFRAME_SPACING)
+  if (keyframe < 0 || keyframe > wanted || wanted - keyframe > 4 * KEYFRAME_SPACING)
     {
       damaged (self, error, _("a census has no keyframe"));
       return NULL;
@@ -1420,7 +1933,7 @@ hs_store_read_census (HsStore  *self,
   if (chain == NULL)
     return NULL;
   sqlite3_bind_int64 (chain, 1, keyframe);
-  sqlite3_bind_int64 (chain, 2, index);
+  sqlite3_bind_int64 (chain, 2, wanted);
   expected = keyframe;
   while ((step = sqlite3_step (chain)) == SQLITE_ROW)
     {
@@ -1460,7 +1973,7 @@ hs_store_read_census (HsStore  *self,
       set_sqlite_error (self, error, OP_READ);
       return NULL;
     }
-  if (expected != (gint64) index + 1)
+  if (expected != wanted + 1)
     {
       damaged (self, error, _("a census chain is broken"));
       return NULL;
@@ -1546,7 +2059,7 @@ hs_store_backup (const char    *source_path,
 
   dirname = g_path_get_dirname (destination_path);
   template = g_build_filename (dirname, ".heapscope-save-XXXXXX", NULL);
-  fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0644);
+  fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);   /* private, as recordings are */
   if (fd < 0)
     {
       int saved_errno = errno;

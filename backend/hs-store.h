@@ -40,6 +40,7 @@ struct _HsRecording
   char           *failure;
   char           *protocol_error;
   guint           n_samples;
+  guint64         n_missing_samples; /* ids absent before the last sample: the file was damaged */
   double          duration;         /* seconds from the agent's start to the last sample */
   GPtrArray      *samples;          /* HsCensus with figures and label, no rows; NULL in a summary */
   GPtrArray      *console;          /* HsConsoleText; NULL in a summary */
@@ -80,14 +81,19 @@ gboolean      hs_store_write_outcome      (HsStore             *self,
                                            const char          *protocol_error,
                                            GError             **error);
 
-/* Reading: safe to share between threads. */
+/* Reading: safe to share between threads. Nothing is created beside the file. */
 HsStore      *hs_store_open               (const char          *path,
+                                           GError             **error);
+HsStore      *hs_store_open_bytes         (GBytes              *database,
+                                           GBytes              *log,
+                                           const char          *name,
                                            GError             **error);
 gboolean      hs_store_is_being_written   (HsStore             *self);
 HsRecording  *hs_store_read_recording     (HsStore             *self,
                                            GError             **error);
 HsRecording  *hs_store_read_summary       (HsStore             *self,
                                            GError             **error);
+/* @index is the sample's position in hs_store_read_recording()'s samples. */
 HsCensus     *hs_store_read_census        (HsStore             *self,
                                            guint                index,
                                            GError             **error);
@@ -95,7 +101,7 @@ char         *hs_store_lookup_reply       (HsStore             *self,
                                            const char          *request,
                                            GError             **error);
 
-const char   *hs_store_get_path           (HsStore             *self);
+const char   *hs_store_get_path           (HsStore             *self);   /* NULL if opened from bytes */
 void          hs_store_close              (HsStore             *self);
 
 gboolean      hs_store_backup             (const char          *source_path,

@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
@@ -665,6 +667,141 @@ test_record_and_report (void)
   g_assert_nonnull (strstr (report_err, "is not a Heapscope session"));
 }
 
+typedef struct
+{
+  int    resource;
+  rlim_t value;
+} Limit;
+
+/* In the child: @data's limit, and SIGXFSZ as a shell would leave it. */
+static void
+set_limit (gpointer data)
+{
+  const Limit *limit = data;
+  struct rlimit value = { limit->value, limit->value };
+
+  signal (SIGXFSZ, SIG_DFL);
+  setrlimit (limit->resource, &value);
+}
+
+/* As run_heapscope(), under a resource limit; returns the wait status, so a
+ * death by signal shows. */
+static int
+run_heapscope_limited (int     resource,
+                       rlim_t  value,
+                       char  **out,
+                       char  **err,
+                       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heapscope = heapscope_path ();
+  Limit limit = { resource, value };
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, heapscope);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, set_limit, &limit, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_status (process);
+}
+
+/* Recording into a file the size limit (ulimit -f) stops: heapscope is not
+ * killed by SIGXFSZ, says why recording stopped, and the run goes on. */
+static void
+test_record_file_size_limit (void)
+{
+  g_autofree char *script = script_path ("markers.py");
+  g_autofree char *path = g_build_filename (tmpdir, "limited.heapscope", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_heapscope_limited (RLIMIT_FSIZE, 64 * 1024, &out, &err, "--record", path, "--interval", "0.2",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "0.5", "5", NULL);
+  g_test_message ("stderr: %s", err);
+  g_assert_false (WIFSIGNALED (status));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err, "limited.heapscope"));
+  g_assert_nonnull (strstr (err, "file size limit"));
+  g_assert_nonnull (strstr (out, " __main__.Marker |       12345 |"));   /* sampled all the same */
+}
+
+/* A file made to loop when read: --report refuses it at once instead of
+ * hanging (the CPU limit only ends the test if it does). */
+static void
+test_report_hostile_file (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "hostile.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autoptr(HsCensus) census = hs_census_new (0);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  sqlite3 *db;
+  int status;
+
+  g_assert_no_error (error);
+  g_assert_true (hs_store_append_census (store, census, NULL, &error));
+  g_clear_pointer (&store, hs_store_close);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE sample;"
+                                 "CREATE VIEW sample (id, time, elapsed, objects, bytes, rss, vms, label, final) AS"
+                                 " WITH RECURSIVE r (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r)"
+                                 " SELECT n, 0.0, 0.0, 0, 0, 0, 0, NULL, 0 FROM r;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  status = run_heapscope_limited (RLIMIT_CPU, 20, &out, &err, "--report", path, NULL);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (err, "“hostile.heapscope” is damaged"));
+  g_assert_nonnull (strstr (err, "view"));
+}
+
+/* --report shows the control characters a file's names hold instead of
+ * sending them to the terminal. */
+static void
+test_report_escapes (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "escapes.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(HsCensus) census = hs_census_new (1);
+
+      census->rows[0] = (HsCensusRow) { g_strdup ("clip\033]52;c;ZWNobyBoaQ==\007"), 1 + i, 100 };
+      census->objects = 1 + i;
+      census->bytes = 100;
+      census->label = g_strdup ("\033[2Jlabel");
+      g_assert_true (hs_store_append_census (store, census, NULL, &error));
+    }
+  g_clear_pointer (&store, hs_store_close);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--from", "\033[2Jlabel", NULL), ==, 0);
+  g_assert_null (strchr (out, '\033'));
+  g_assert_null (strchr (out, '\007'));
+  g_assert_nonnull (strstr (out, "clip\\x1b]52;c;ZWNobyBoaQ==\\x07"));
+  g_assert_nonnull (strstr (out, "\\x1b[2Jlabel"));
+}
+
 /* The child side of test_sigkill: record a run and report each sample the
  * session receives on stdout, until killed. */
 static int
@@ -916,6 +1053,9 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/headless", test_headless);
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
+  g_test_add_func ("/hs/e2e/record-file-size-limit", test_record_file_size_limit);
+  g_test_add_func ("/hs/e2e/report-hostile-file", test_report_hostile_file);
+  g_test_add_func ("/hs/e2e/report-escapes", test_report_escapes);
   g_test_add_func ("/hs/e2e/sigkill", test_sigkill);
   g_test_add_func ("/hs/e2e/why-alive", test_why_alive);
 

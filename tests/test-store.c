@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "hs-console-chunk.h"
+#include "hs-headless.h"
 #include "hs-session.h"
 #include "hs-store.h"
+#include "hs-wire.h"
 
 #define N_SAMPLES 150  /* more than two keyframe spacings */
 
@@ -700,6 +704,564 @@ test_autosave_path (void)
   g_assert_true (g_str_has_suffix (second, "-2.heapscope"));
 }
 
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in @path's folder, sorted, as one string. */
+static char *
+list_folder (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* A file whose schema has SQLite run the file's own SQL is refused as it is
+ * opened, naming what is wrong, and never hangs. Each case runs in a
+ * subprocess with a deadline, as a loop could not be stopped otherwise. */
+static void
+test_hostile_schema (void)
+{
+  static const struct { const char *name; const char *sql; const char *says; } cases[] = {
+    /* SELECT count(*) FROM sample would never end. */
+    { "sample-view", "DROP TABLE sample;"
+      "CREATE VIEW sample (id, time, elapsed, objects, bytes, rss, vms, label, final) AS"
+      " WITH RECURSIVE r (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r)"
+      " SELECT n, 0.0, 0.0, 0, 0, 0, 0, NULL, 0 FROM r;", "view, “sample”" },
+    { "loop-view", "CREATE VIEW loop AS WITH RECURSIVE r (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r)"
+      " SELECT n FROM r;", "view, “loop”" },
+    { "trigger", "CREATE TRIGGER again AFTER INSERT ON console BEGIN INSERT INTO console VALUES (NULL, 0, '');"
+      " END;", "trigger, “again”" },
+    { "extra-table", "CREATE TABLE notes (text);", "“notes”" },
+    { "extra-index", "CREATE INDEX sample_by_time ON sample (time);", "“sample_by_time”" },
+    { "altered-table", "ALTER TABLE sample ADD COLUMN note TEXT DEFAULT 'x';", "“sample” is not as" },
+    { "virtual-table", "CREATE VIRTUAL TABLE series USING rtree (id, x0, x1);", "“series”" },
+  };
+  g_autofree char *pristine = temp_path ("hostile-pristine.heapscope");
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  record_session (pristine, 3);
+  g_assert_true (g_file_get_contents (pristine, &contents, &length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-%s.heapscope", cases[i].name);
+      g_autofree char *path = temp_path (name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsSession) session = NULL;
+
+      write_bytes (path, contents, length);
+      exec_sql (path, cases[i].sql);
+      g_test_message ("%s", cases[i].name);
+      session = hs_session_load (path, &error);
+      g_assert_null (session);
+      g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_DAMAGED);
+      g_assert_nonnull (strstr (error->message, name));
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+    }
+
+  /* A newer file's version is read only from a session table as this
+   * version writes it. */
+  {
+    g_autofree char *path = temp_path ("hostile-newer.heapscope");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HsStore) store = NULL;
+
+    record_session (path, 3);
+    exec_sql (path, "DROP TABLE session;"
+                    "CREATE VIEW session (key, value) AS WITH RECURSIVE r (n) AS"
+                    " (SELECT 0 UNION ALL SELECT n + 1 FROM r) SELECT 'k' || n, n FROM r;"
+                    "PRAGMA user_version = 99;");
+    store = hs_store_open (path, &error);
+    g_assert_null (store);
+    g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NEWER);
+  }
+}
+
+static HsCensus *
+census_named (const char *name,
+              const char *label)
+{
+  HsCensus *census = hs_census_new (2);
+
+  census->rows[0] = (HsCensusRow) { g_strdup (name), 3, 300 };
+  census->rows[1] = (HsCensusRow) { g_strdup ("builtins.int"), 10, 280 };
+  census->objects = 13;
+  census->bytes = 580;
+  census->label = g_strdup (label);
+  return census;
+}
+
+static gboolean
+is_terminal_safe (const char *text)
+{
+  for (const guint8 *p = (const guint8 *) text; *p != '\0'; p++)
+    if ((*p < 0x20 && *p != '\n') || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+      return FALSE;
+  return g_utf8_validate (text, -1, NULL);
+}
+
+/* What a file or a child says reaches a terminal with its control
+ * characters shown, not acted on: OSC 52 would set the clipboard. */
+static void
+test_escaped_report (void)
+{
+  static const char clipboard[] = "evil\033]52;c;cm0gLXJmIH4=\007";
+  static const char csi[] = "csi\302\233" "2J";       /* U+009B, C1 CSI */
+  g_autofree char *path = temp_path ("escapes.heapscope");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autoptr(HsSession) session = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *between = NULL;
+  g_autofree char *escaped = NULL;
+  HsSample *from;
+  HsSample *to;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(HsCensus) census = census_named (i == 2 ? clipboard : csi,
+                                                 i == 0 ? "start\033[31m" : i == 2 ? "end\r\x7f" : NULL);
+      census->time = i;
+      g_assert_true (hs_store_append_census (store, census, NULL, &error));
+    }
+  g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_FAILED, 0, 0, "no \033[2Jpython", NULL, &error));
+  g_clear_pointer (&store, hs_store_close);
+
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  report = hs_session_format_report (session, NULL, NULL);
+  g_test_message ("%s", report);
+  g_assert_true (is_terminal_safe (report));
+  g_assert_nonnull (strstr (report, "evil\\x1b]52;c;cm0gLXJmIH4=\\x07"));
+  g_assert_nonnull (strstr (report, "csi\\u009b2J"));
+  g_assert_nonnull (strstr (report, "Failed to start: no \\x1b[2Jpython"));
+
+  from = hs_session_find_snapshot (session, "start\033[31m");
+  to = hs_session_find_snapshot (session, "end\r\x7f");
+  g_assert_nonnull (from);
+  g_assert_nonnull (to);
+  between = hs_session_format_report (session, from, to);
+  g_assert_true (is_terminal_safe (between));
+  g_assert_nonnull (strstr (between, "start\\x1b[31m"));
+  g_assert_nonnull (strstr (between, "end\\x0d\\x7f"));
+
+  escaped = hs_escape_for_terminal ("tab\there, new\nline, bad \377 byte, ünïcode");
+  g_assert_cmpstr (escaped, ==, "tab\\x09here, new\\x0aline, bad \357\277\275 byte, ünïcode");
+}
+
+static void
+assert_capped (const char *text)
+{
+  g_assert_nonnull (text);
+  g_assert_cmpuint (strlen (text), <=, HS_WIRE_MAX_STRING);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (g_str_has_suffix (text, "…"));
+}
+
+/* A name or label is kept to what the agent may send, whether it comes to
+ * be written or is found in a file; cut short, it says so. */
+static void
+test_long_strings (void)
+{
+  g_autofree char *path = temp_path ("long-strings.heapscope");
+  g_autofree char *long_name = NULL;
+  g_autofree char *long_label = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autoptr(HsStore) reader = NULL;
+  g_autoptr(HsRecording) recording = NULL;
+  g_autoptr(HsCensus) census = NULL;
+  const HsCensusRow *row = NULL;
+  GString *name = g_string_new ("m.");
+
+  /* Two-byte characters, so the cut has to find a character's start. */
+  while (name->len < 10000)
+    g_string_append (name, "é");
+  long_name = g_string_free (name, FALSE);
+  long_label = g_strnfill (10000, 'l');
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(HsCensus) written = census_named (long_name, long_label);
+    g_assert_true (hs_store_append_census (store, written, NULL, &error));
+    g_assert_true (hs_store_append_census (store, written, NULL, &error));
+  }
+  g_clear_pointer (&store, hs_store_close);
+
+  reader = hs_store_open (path, &error);
+  g_assert_no_error (error);
+  census = hs_store_read_census (reader, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (census->n_rows, ==, 2);
+  for (guint i = 0; i < census->n_rows; i++)
+    if (g_str_has_prefix (census->rows[i].name, "m."))
+      row = &census->rows[i];
+  assert_capped (row->name);
+  g_assert_cmpint (row->count, ==, 3);
+  assert_capped (census->label);
+  g_clear_pointer (&census, hs_census_unref);
+  g_clear_pointer (&reader, hs_store_close);
+
+  /* Written by something else: ten megabytes each, read back capped. */
+  {
+    g_autofree char *sql = NULL;
+
+    sql = g_strdup_printf ("UPDATE type SET name = name || hex (zeroblob (5000000)) WHERE name LIKE 'm.%%';"
+                           "UPDATE sample SET label = hex (zeroblob (5000000));"
+                           "INSERT OR REPLACE INTO session VALUES ('script', hex (zeroblob (5000000)));"
+                           "INSERT INTO argument VALUES (7, hex (zeroblob (5000000)));");
+    exec_sql (path, sql);
+  }
+  reader = hs_store_open (path, &error);
+  g_assert_no_error (error);
+  recording = hs_store_read_recording (reader, &error);
+  g_assert_no_error (error);
+  assert_capped (recording->spec->script);
+  g_assert_cmpuint (strlen (recording->spec->arguments[0]), <=, 128 * 1024);
+  assert_capped (((HsCensus *) g_ptr_array_index (recording->samples, 0))->label);
+  census = hs_store_read_census (reader, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < census->n_rows; i++)
+    if (g_str_has_prefix (census->rows[i].name, "m."))
+      assert_capped (census->rows[i].name);
+}
+
+/* Samples missing from the middle of a file: the rest are all there, each
+ * with its own census, and the report says some are missing. */
+static void
+test_sample_gaps (void)
+{
+  static const struct { const char *name; const char *sql; guint n_left; guint64 n_missing; } cases[] = {
+    /* 0…9 and 13…15: counted 13, the last three would be left out. */
+    { "gap-hides", "DELETE FROM sample WHERE id BETWEEN 10 AND 12;", 13, 3 },
+    /* 0…9 and 11…15: counted 15, the eleventh would be "missing". */
+    { "gap-of-one", "DELETE FROM sample WHERE id = 10;", 15, 1 },
+    /* 2…15 */
+    { "gap-first", "DELETE FROM sample WHERE id < 2;", 14, 2 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.heapscope", cases[c].name);
+      g_autofree char *path = temp_path (name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsSession) session = NULL;
+      g_autofree char *report = NULL;
+      g_autofree char *warning = NULL;
+      GListModel *samples;
+      guint64 missing = 0;
+
+      record_session (path, 16);
+      exec_sql (path, cases[c].sql);
+      session = hs_session_load (path, &error);
+      g_assert_no_error (error);
+      samples = hs_session_get_samples (session);
+      g_assert_cmpuint (g_list_model_get_n_items (samples), ==, cases[c].n_left);
+      g_assert_cmpuint (hs_session_get_missing_samples (session), ==, cases[c].n_missing);
+      g_object_get (session, "missing-samples", &missing, NULL);
+      g_assert_cmpuint (missing, ==, cases[c].n_missing);
+
+      /* Each sample has its own census: the time tells which. */
+      for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+        {
+          g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
+          g_autoptr(HsCensus) expected = NULL;
+
+          g_assert_true (hs_session_load_rows (session, sample, &error));
+          g_assert_no_error (error);
+          expected = make_census ((guint) (hs_sample_get_time (sample) * 2));
+          assert_same_rows (expected, hs_sample_get_census (sample));
+        }
+
+      report = hs_session_format_report (session, NULL, NULL);
+      warning = g_strdup_printf ("%" G_GUINT64_FORMAT " sample%s %s missing", cases[c].n_missing,
+                                 cases[c].n_missing == 1 ? "" : "s", cases[c].n_missing == 1 ? "is" : "are");
+      g_assert_nonnull (strstr (report, warning));
+    }
+}
+
+/* Opening a file read-only leaves its folder as it was: no -shm or -wal. */
+static void
+test_no_files_beside (void)
+{
+  g_autofree char *folder = g_build_filename (tmpdir, "beside", NULL);
+  g_autofree char *path = g_build_filename (folder, "closed.heapscope", NULL);
+  g_autofree char *wal_marked = g_build_filename (folder, "wal-marked.heapscope", NULL);
+  g_autofree char *live = g_build_filename (folder, "live.heapscope", NULL);
+  g_autofree char *crashed = g_build_filename (folder, "crashed.heapscope", NULL);
+  g_autofree char *killed = g_build_filename (folder, "killed.heapscope", NULL);
+  g_autofree char *live_wal = g_strconcat (live, "-wal", NULL);
+  g_autofree char *live_shm = g_strconcat (live, "-shm", NULL);
+  g_autofree char *crashed_wal = g_strconcat (crashed, "-wal", NULL);
+  g_autofree char *killed_wal = g_strconcat (killed, "-wal", NULL);
+  g_autofree char *killed_shm = g_strconcat (killed, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) writer = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  const char *paths[4];
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  record_session (path, 20);
+  record_session (wal_marked, 20);
+  /* Left marked for a log: as when the writer could not switch it back. */
+  exec_sql (wal_marked, "PRAGMA journal_mode = WAL;");
+
+  /* What a crash leaves: the file and its log, samples only in the log;
+   * with SQLite's shared memory too when the writer was killed, without it
+   * when the file and its log were copied elsewhere. */
+  writer = hs_store_create (live, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 70; i++)
+    {
+      g_autoptr(HsCensus) census = make_census (i);
+      g_assert_true (hs_store_append_census (writer, census, NULL, &error));
+    }
+  g_assert_true (g_file_get_contents (live, &contents, &length, NULL));
+  write_bytes (crashed, contents, length);
+  write_bytes (killed, contents, length);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (live_wal, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 32);
+  write_bytes (crashed_wal, contents, length);
+  write_bytes (killed_wal, contents, length);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (live_shm, &contents, &length, NULL));
+  write_bytes (killed_shm, contents, length);
+  g_clear_pointer (&writer, hs_store_close);
+  g_remove (live);
+
+  paths[0] = path;
+  paths[1] = wal_marked;
+  paths[2] = crashed;
+  paths[3] = killed;
+  before = list_folder (path);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(HsSession) session = hs_session_load (paths[i], &error);
+      guint n_samples;
+
+      g_assert_no_error (error);
+      n_samples = g_list_model_get_n_items (hs_session_get_samples (session));
+      g_assert_cmpuint (n_samples, ==, paths[i] == crashed || paths[i] == killed ? 70 : 20);
+      for (guint s = 0; s < n_samples; s += 9)
+        {
+          g_autoptr(HsSample) sample = g_list_model_get_item (hs_session_get_samples (session), s);
+          g_autoptr(HsCensus) expected = make_census (s);
+
+          g_assert_true (hs_session_load_rows (session, sample, &error));
+          assert_same_rows (expected, hs_sample_get_census (sample));
+        }
+    }
+  after = list_folder (path);
+  g_assert_cmpstr (after, ==, before);
+
+  /* In a folder that cannot be written, where a -shm file could not be made. */
+  if (getuid () != 0)
+    {
+      g_assert_cmpint (g_chmod (folder, 0500), ==, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autoptr(HsSession) session = hs_session_load (paths[i], &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (session);
+        }
+      g_assert_cmpint (g_chmod (folder, 0700), ==, 0);
+    }
+}
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_mode & 0777;
+}
+
+/* Recordings are for their user's eyes only, whatever the umask lets through. */
+static void
+test_private_files (void)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_local (2026, 11, 22, 9, 0, 0);
+  g_autofree char *path = hs_store_autosave_path ("private.py", when);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *copy = temp_path ("private-copy.heapscope");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsCensus) census = make_census (1);
+  mode_t saved = umask (022);
+
+  store = hs_store_create (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_store_append_census (store, census, NULL, &error));
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_cmpuint (file_mode (wal), ==, 0600);
+  g_assert_cmpuint (file_mode (shm), ==, 0600);
+
+  g_assert_true (hs_store_backup (path, copy, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (copy), ==, 0600);
+
+  g_clear_pointer (&store, hs_store_close);
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  umask (saved);
+}
+
+/* A write past the file size limit says so, as a full disk does. */
+static void
+test_file_size_limit (void)
+{
+  g_autofree char *path = temp_path ("limited.heapscope");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  struct rlimit saved, limit;
+
+  g_assert_no_error (error);
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limit = saved;
+  limit.rlim_cur = 128 * 1024;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  for (guint i = 0; i < 100000 && error == NULL; i++)
+    {
+      g_autoptr(HsCensus) census = hs_census_new (300);
+
+      for (guint row = 0; row < 300; row++)
+        census->rows[row] = (HsCensusRow) { g_strdup_printf ("type_%u_%u", i, row), 1, 100 };
+      hs_store_append_census (store, census, NULL, &error);
+    }
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "limited.heapscope"));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "file size limit"));
+}
+
+/* A session read from bytes in memory, with or without its log, is the one
+ * read from the file. */
+static void
+test_open_bytes (void)
+{
+  g_autofree char *path = temp_path ("bytes.heapscope");
+  g_autofree char *live = temp_path ("bytes-live.heapscope");
+  g_autofree char *live_wal = g_strconcat (live, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *log = NULL;
+  gsize length;
+  gsize log_length;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) writer = NULL;
+
+  record_session (path, N_SAMPLES);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (contents, length);
+    g_autoptr(HsStore) store = hs_store_open_bytes (bytes, NULL, "memory.heapscope", &error);
+    g_autoptr(HsSession) session = NULL;
+    g_autoptr(HsCensus) census = NULL;
+    g_autoptr(HsCensus) expected = make_census (N_SAMPLES - 1);
+
+    g_assert_no_error (error);
+    g_assert_null (hs_store_get_path (store));
+    g_assert_false (hs_store_is_being_written (store));
+    census = hs_store_read_census (store, N_SAMPLES - 1, &error);
+    g_assert_no_error (error);
+    assert_same_rows (expected, census);
+    session = hs_session_load_store (g_steal_pointer (&store), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), ==, N_SAMPLES);
+  }
+  g_clear_pointer (&contents, g_free);
+
+  /* Damage is named after the name given. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static ("not a session", 13);
+    g_autoptr(HsStore) store = hs_store_open_bytes (bytes, NULL, "memory.heapscope", &error);
+
+    g_assert_null (store);
+    g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_A_SESSION);
+    g_assert_nonnull (strstr (error->message, "memory.heapscope"));
+    g_clear_error (&error);
+  }
+
+  writer = hs_store_create (live, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(HsCensus) census = make_census (i);
+      g_assert_true (hs_store_append_census (writer, census, NULL, &error));
+    }
+  g_assert_true (g_file_get_contents (live, &contents, &length, NULL));
+  g_assert_true (g_file_get_contents (live_wal, &log, &log_length, NULL));
+  g_clear_pointer (&writer, hs_store_close);
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (contents, length);
+    g_autoptr(GBytes) log_bytes = g_bytes_new (log, log_length);
+    g_autoptr(HsStore) store = hs_store_open_bytes (bytes, log_bytes, "crashed.heapscope", &error);
+    g_autoptr(HsRecording) recording = NULL;
+    g_autoptr(HsCensus) census = NULL;
+    g_autoptr(HsCensus) expected = make_census (29);
+
+    g_assert_no_error (error);
+    recording = hs_store_read_recording (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (recording->n_samples, ==, 30);
+    census = hs_store_read_census (store, 29, &error);
+    g_assert_no_error (error);
+    assert_same_rows (expected, census);
+  }
+  /* A log cut short: its last commit is what counts. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (contents, length);
+    g_autoptr(GBytes) log_bytes = g_bytes_new (log, log_length - 100);
+    g_autoptr(HsStore) store = hs_store_open_bytes (bytes, log_bytes, "cut.heapscope", &error);
+    g_autoptr(HsRecording) recording = NULL;
+
+    g_assert_no_error (error);
+    recording = hs_store_read_recording (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (recording->n_samples, ==, 29);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +1285,14 @@ main (int   argc,
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/backup-while-recording", test_backup_while_recording);
   g_test_add_func ("/store/autosave-path", test_autosave_path);
+  g_test_add_func ("/store/hostile-schema", test_hostile_schema);
+  g_test_add_func ("/store/escaped-report", test_escaped_report);
+  g_test_add_func ("/store/long-strings", test_long_strings);
+  g_test_add_func ("/store/sample-gaps", test_sample_gaps);
+  g_test_add_func ("/store/no-files-beside", test_no_files_beside);
+  g_test_add_func ("/store/private-files", test_private_files);
+  g_test_add_func ("/store/file-size-limit", test_file_size_limit);
+  g_test_add_func ("/store/open-bytes", test_open_bytes);
   status = g_test_run ();
 
   {
