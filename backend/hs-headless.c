@@ -103,11 +103,31 @@ hs_session_format_report (HsSession *self,
   g_free (rows);  /* the names still belong to the census */
   total = hs_format_size (final_census->bytes);
 
-  g_string_append_printf (report,
-                          _("Final census at %.1f s: %lld objects, %s (top %d types by size)\n"),
-                          final_census->time, (long long) final_census->objects,
-                          g_strstrip (total), REPORT_ROWS);
+  if (hs_session_is_being_written_elsewhere (self))
+    g_string_append_printf (report,
+                            _("Latest census, the file still being recorded, at %.1f s: %lld objects, %s "
+                              "(top %d types by size)\n"),
+                            final_census->time, (long long) final_census->objects,
+                            g_strstrip (total), REPORT_ROWS);
+  else
+    g_string_append_printf (report,
+                            _("Final census at %.1f s: %lld objects, %s (top %d types by size)\n"),
+                            final_census->time, (long long) final_census->objects,
+                            g_strstrip (total), REPORT_ROWS);
   g_string_append (report, table);
+
+  /* Where the run peaked: its end state may be a small part of it. */
+  {
+    HsSample *peak = hs_session_find_peak (self);
+    HsCensus *peak_census = hs_sample_get_census (peak);
+    g_autofree char *rss = hs_format_size (peak_census->rss);
+    g_autofree char *bytes = hs_format_size (peak_census->bytes);
+
+    g_string_append_printf (report,
+                            _("\nPeak at %.1f s (--from or --to peak): resident memory %s, census %s, %lld objects\n"),
+                            peak_census->time, g_strstrip (rss), g_strstrip (bytes),
+                            (long long) peak_census->objects);
+  }
 
   if (to == NULL)
     to = last;
@@ -231,23 +251,107 @@ print_error (const GError *error)
   g_printerr ("heapscope: %s\n", escaped);
 }
 
-static HsSample *
-find_snapshot_or_complain (HsSession  *session,
-                           const char *label)
+/* "12.5s" or "12.5" → 12.5; FALSE for anything else. */
+static gboolean
+parse_seconds (const char *text,
+               double     *seconds)
 {
-  HsSample *sample = hs_session_find_snapshot (session, label);
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
 
-  if (sample == NULL)
+  if (end == text || !(value >= 0 && value < 1e9))
+    return FALSE;
+  if (*end == 's')
+    end++;
+  *seconds = value;
+  return *end == '\0';
+}
+
+/* The sample @spec names: a snapshot's label; "first", "last" or "peak"; or
+ * a time in seconds since the start ("12.5s"): the last sample taken by then.
+ * A program nobody instrumented has no labels, only times. NULL, said on
+ * stderr, when there is no such sample. The session keeps the sample. */
+static HsSample *
+find_sample_or_complain (HsSession  *session,
+                         const char *spec)
+{
+  GListModel *samples = hs_session_get_samples (session);
+  guint n = g_list_model_get_n_items (samples);
+  HsSample *sample = hs_session_find_snapshot (session, spec);
+  g_autofree char *escaped = NULL;
+  double seconds;
+
+  if (sample != NULL)
+    return sample;
+  if (n == 0)
     {
-      g_autofree char *escaped = hs_escape_for_terminal (label);
-      g_printerr (_("heapscope: the session has no snapshot labelled “%s”\n"), escaped);
+      g_printerr (_("heapscope: the session has no samples\n"));
+      return NULL;
     }
-  return sample;
+  if (g_str_equal (spec, "first"))
+    sample = g_list_model_get_item (samples, 0);
+  else if (g_str_equal (spec, "last"))
+    sample = g_list_model_get_item (samples, n - 1);
+  else if (g_str_equal (spec, "peak"))
+    sample = g_object_ref (hs_session_find_peak (session));
+  else if (parse_seconds (spec, &seconds))
+    {
+      sample = g_list_model_get_item (samples, 0);
+      for (guint i = 1; i < n; i++)
+        {
+          g_autoptr(HsSample) next = g_list_model_get_item (samples, i);
+
+          if (hs_sample_get_time (next) > seconds)
+            break;
+          g_set_object (&sample, next);
+        }
+    }
+  if (sample != NULL)
+    {
+      g_object_unref (sample);  /* the session keeps it */
+      return sample;
+    }
+  escaped = hs_escape_for_terminal (spec);
+  g_printerr (_("heapscope: “%s” is no snapshot label of the session, nor first, last, peak or a time "
+                "such as 12.5s\n"), escaped);
+  return NULL;
+}
+
+/* The sample with the most resident memory; where no RSS was read, the one
+ * with the largest census. The first of equals. */
+HsSample *
+hs_session_find_peak (HsSession *self)
+{
+  GListModel *samples = hs_session_get_samples (self);
+  guint n = g_list_model_get_n_items (samples);
+  gboolean by_rss = FALSE;
+  HsSample *peak = NULL;
+  gint64 highest = -1;
+
+  for (guint i = 0; i < n && !by_rss; i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
+
+      by_rss = hs_sample_get_census (sample)->rss > 0;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
+      HsCensus *census = hs_sample_get_census (sample);
+      gint64 value = by_rss ? census->rss : census->bytes;
+
+      if (value > highest)
+        {
+          highest = value;
+          peak = sample;
+        }
+    }
+  return peak;  /* the session keeps it */
 }
 
 /* Prints the tables of a recorded session; @from_label and @to_label name
- * snapshots to diff instead of the first and last samples. Returns 0, or 1
- * if the file cannot be read or a snapshot is missing. */
+ * the samples to diff instead of the first and last (find_sample_or_complain).
+ * Returns 0, or 1 if the file cannot be read or a sample is missing. */
 int
 hs_headless_report (const char *path,
                     const char *from_label,
@@ -264,8 +368,8 @@ hs_headless_report (const char *path,
       print_error (error);
       return 1;
     }
-  if ((from_label != NULL && !(from = find_snapshot_or_complain (session, from_label))) ||
-      (to_label != NULL && !(to = find_snapshot_or_complain (session, to_label))))
+  if ((from_label != NULL && !(from = find_sample_or_complain (session, from_label))) ||
+      (to_label != NULL && !(to = find_sample_or_complain (session, to_label))))
     return 1;
   if ((from != NULL && !hs_session_load_rows (session, from, &error)) ||
       (to != NULL && !hs_session_load_rows (session, to, &error)))

@@ -659,7 +659,7 @@ test_record_and_report (void)
   g_clear_pointer (&report_err, g_free);
 
   g_assert_cmpint (run_heapscope (&report, &report_err, "--report", path, "--from", "no such label", NULL), ==, 1);
-  g_assert_nonnull (strstr (report_err, "no snapshot labelled “no such label”"));
+  g_assert_nonnull (strstr (report_err, "“no such label” is no snapshot label of the session"));
   g_clear_pointer (&report, g_free);
   g_clear_pointer (&report_err, g_free);
 
@@ -682,6 +682,112 @@ set_limit (gpointer data)
 
   signal (SIGXFSZ, SIG_DFL);
   setrlimit (limit->resource, &value);
+}
+
+/* The line of @report's table after @heading whose type is @type ("" if none). */
+static char *
+diff_row (const char *report,
+          const char *heading,
+          const char *type)
+{
+  const char *section = strstr (report, heading);
+  g_auto(GStrv) lines = g_strsplit (section != NULL ? section : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *first = g_strstrip (g_strdup (lines[i]));
+
+      if (g_str_has_prefix (first, type) && first[strlen (type)] == ' ')
+        return g_strdup (lines[i]);
+    }
+  return g_strdup ("");
+}
+
+/* A run's report says where it peaked, and --from/--to take first, last,
+ * peak and times as well as labels: a program nobody instrumented has none. */
+static void
+test_report_peak_and_times (void)
+{
+  g_autofree char *script = script_path ("peak.py");
+  g_autofree char *path = g_build_filename (tmpdir, "peak.heapscope", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *row = NULL;
+  g_autofree char *peak_title = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autoptr(HsSample) peak = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *samples;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--interval", "0.2",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Peak at "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* "peak" is the sample with the most resident memory. */
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  samples = hs_session_get_samples (session);
+  for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
+
+      if (peak == NULL || hs_sample_get_census (sample)->rss > hs_sample_get_census (peak)->rss)
+        g_set_object (&peak, sample);
+    }
+  peak_title = hs_sample_dup_title (peak);
+  expected = g_strdup_printf ("Diff from %s to ", peak_title);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--from", "peak", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, expected));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The script's snapshot holds the 64 big buffers, the end none of them;
+   * a time past the end is the last sample. */
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--from", "holding the big buffers",
+                                  "--to", "9999.5s", NULL), ==, 0);
+  row = diff_row (out, "Diff from", "bytearray");
+  g_assert_nonnull (strstr (row, "|         -64 |"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--from", "0s", "--to", "first", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Diff from"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--to", "12 parsecs", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nor first, last, peak or a time such as 12.5s"));
+}
+
+static gboolean
+has_a_sample (gpointer data)
+{
+  return g_list_model_get_n_items (hs_session_get_samples (data)) > 0;
+}
+
+/* The report of a file still being recorded does not call its latest census final. */
+static void
+test_report_while_recording (void)
+{
+  g_autofree char *script = script_path ("markers.py");
+  g_autofree char *path = g_build_filename (tmpdir, "still-recording.heapscope", NULL);
+  const char *arguments[] = { "3600", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(HsSession) session = hs_session_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  spec->interval = 0.2;
+  hs_session_record_to (session, path);
+  hs_session_start (session, spec);
+  test_wait_until (has_a_sample, session);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Latest census, the file still being recorded, at "));
+  g_assert_null (strstr (out, "Final census"));
+  hs_session_stop (session);
+  test_wait_until ((TestCondition) hs_session_is_over, session);
 }
 
 /* As run_heapscope(), under a resource limit; returns the wait status, so a
@@ -1053,6 +1159,8 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/headless", test_headless);
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
+  g_test_add_func ("/hs/e2e/report-peak-and-times", test_report_peak_and_times);
+  g_test_add_func ("/hs/e2e/report-while-recording", test_report_while_recording);
   g_test_add_func ("/hs/e2e/record-file-size-limit", test_record_file_size_limit);
   g_test_add_func ("/hs/e2e/report-hostile-file", test_report_hostile_file);
   g_test_add_func ("/hs/e2e/report-escapes", test_report_escapes);
