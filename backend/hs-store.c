@@ -4,14 +4,12 @@
  * durable transaction per sample (WAL, synchronous=FULL), so a crash of the
  * app or the machine loses nothing the window has shown.
  *
- * Censuses are stored as what changed: a keyframe holds every row, the samples
- * after it only the types whose count or size moved, packed as varints. Any
- * census is rebuilt from its keyframe and at most KEYFRAME_SPACING - 1 deltas.
- * Since schema 2 a delta's size is stored as what the count change does not
- * explain (objects of one type mostly share one size, so it is usually 0),
- * and the packed rows are deflated.
- * Each packed census carries a checksum: SQLite checks its own structure, not
- * the bytes inside a blob, and a scribbled varint would still decode.
+ * Censuses are stored as what changed (hs-census-codec.c): a keyframe holds
+ * every row, the samples after it only the types whose count or size moved.
+ * Any census is rebuilt from its keyframe and at most KEYFRAME_SPACING - 1
+ * deltas. Each stored census carries a checksum: SQLite checks its own
+ * structure, not the bytes inside a blob, and a scribbled varint would still
+ * decode.
  *
  * A writer holds an exclusive flock(2) on the file for as long as it records,
  * which is how a reader knows another Heapscope is still writing it; the lock
@@ -39,6 +37,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "hs-census-codec.h"
 #include "hs-console-chunk.h"
 #include "hs-store.h"
 #include "hs-wire.h"
@@ -47,12 +46,6 @@
 /* "Heap": PRAGMA application_id tells our files from other SQLite databases. */
 #define HS_STORE_APPLICATION_ID 0x48656170
 #define KEYFRAME_SPACING 64
-#define MAX_VARINT_BYTES 10
-/* Schema 2 blobs start with one of these. */
-#define BLOB_PACKED   0
-#define BLOB_DEFLATED 1
-/* No census unpacks to more: 200 000 rows of three 10-byte varints, twice over. */
-#define MAX_PACKED_BYTES (12 * 1024 * 1024)
 /* No value a writer stores is larger (a census, an answer of one frame, a
  * read of console output): SQLite refuses to load a bigger one. */
 #define MAX_VALUE_BYTES (2 * HS_FRAME_MAX_LENGTH)
@@ -94,19 +87,13 @@ struct _HsStore
 
   /* Writer only. */
   GHashTable   *type_ids;          /* name → id + 1 */
-  GArray       *previous;          /* Tally by type id: the last census written */
+  GArray       *previous;          /* HsTally by type id: the last census written */
   guint         n_samples;
   guint         keyframe;          /* index of the sample the current chain starts from */
   gsize         keyframe_bytes;
   gsize         bytes_since_keyframe;
   char         *failed;            /* why writing stopped, once it has */
 };
-
-typedef struct
-{
-  gint64 count;
-  gint64 size;
-} Tally;
 
 G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
 
@@ -272,86 +259,6 @@ capped_text (const char *text,
   return g_string_free (capped, FALSE);
 }
 
-/* Varints: LEB128, with zigzag for signed deltas. */
-
-static void
-put_uvarint (GByteArray *out,
-             guint64     value)
-{
-  guint8 byte;
-
-  do
-    {
-      byte = value & 0x7f;
-      value >>= 7;
-      if (value != 0)
-        byte |= 0x80;
-      g_byte_array_append (out, &byte, 1);
-    }
-  while (value != 0);
-}
-
-static void
-put_svarint (GByteArray *out,
-             gint64      value)
-{
-  put_uvarint (out, ((guint64) value << 1) ^ (guint64) (value >> 63));
-}
-
-static gboolean
-get_uvarint (const guint8 **cursor,
-             const guint8  *end,
-             guint64       *value)
-{
-  guint64 result = 0;
-
-  for (guint shift = 0; shift < 7 * MAX_VARINT_BYTES; shift += 7)
-    {
-      guint8 byte;
-
-      if (*cursor >= end)
-        return FALSE;
-      byte = *(*cursor)++;
-      if (shift == 63 && byte > 1)
-        return FALSE;
-      result |= (guint64) (byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0)
-        {
-          *value = result;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-get_svarint (const guint8 **cursor,
-             const guint8  *end,
-             gint64        *value)
-{
-  guint64 zigzag;
-
-  if (!get_uvarint (cursor, end, &zigzag))
-    return FALSE;
-  *value = (gint64) (zigzag >> 1) ^ -(gint64) (zigzag & 1);
-  return TRUE;
-}
-
-/* FNV-1a, 32 bits: enough to tell a damaged census from an intact one. */
-static gint64
-checksum (const guint8 *data,
-          gsize         length)
-{
-  guint32 hash = 2166136261u;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      hash ^= data[i];
-      hash *= 16777619u;
-    }
-  return hash;
-}
-
 /* Opening and closing */
 
 static HsStore *
@@ -492,7 +399,7 @@ hs_store_create (const char  *path,
 
   self->recording = TRUE;
   self->type_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  self->previous = g_array_new (FALSE, TRUE, sizeof (Tally));
+  self->previous = g_array_new (FALSE, TRUE, sizeof (HsTally));
   return g_steal_pointer (&self);
 }
 
@@ -738,135 +645,18 @@ insert_console (HsStore    *self,
   return ok;
 }
 
-/* The size change that @count_change explains: that many objects of the
- * type's mean size before it. 0 where there is no mean, or the product would
- * come near overflowing, so the residual always fits. */
-static gint64
-explained_size_change (const Tally *before,
-                       gint64       count_change)
-{
-  gint64 explained;
-
-  if (before->count <= 0 ||
-      __builtin_mul_overflow (count_change, before->size / before->count, &explained) ||
-      explained > G_MAXINT64 / 2 || explained < G_MININT64 / 2)
-    return 0;
-  return explained;
-}
-
-/* A keyframe lists every type present; a delta every type whose tally moved
- * since the previous census. */
-static GByteArray *
-encode_census (const Tally *current,
-               const Tally *previous,
-               guint        n_types,
-               guint        n_previous,
-               gboolean     keyframe)
-{
-  GByteArray *out = g_byte_array_new ();
-  static const Tally zero = { 0, 0 };
-  gint64 last_id = -1;
-
-  for (guint id = 0; id < n_types; id++)
-    {
-      const Tally *now = &current[id];
-      const Tally *before = id < n_previous ? &previous[id] : &zero;
-
-      if (keyframe ? (now->count == 0 && now->size == 0)
-                   : (now->count == before->count && now->size == before->size))
-        continue;
-
-      put_uvarint (out, id - last_id - 1);
-      last_id = id;
-      if (keyframe)
-        {
-          put_uvarint (out, now->count);
-          put_uvarint (out, now->size);
-        }
-      else
-        {
-          gint64 count_change = now->count - before->count;
-
-          put_svarint (out, count_change);
-          put_svarint (out, now->size - before->size - explained_size_change (before, count_change));
-        }
-    }
-  return out;
-}
-
-/* The stored form of packed rows: a format byte, the packed length, and the
- * rows deflated, or as they are where deflating would not make them smaller. */
-static GByteArray *
-seal_census (GByteArray *packed)
-{
-  g_autoptr(GConverter) compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1));
-  GByteArray *sealed = g_byte_array_sized_new (packed->len / 2 + 16);
-  guint8 format = BLOB_DEFLATED;
-  gsize header_length;
-  gsize bytes_read = 0;
-  gsize bytes_written = 0;
-  GConverterResult result;
-
-  g_byte_array_append (sealed, &format, 1);
-  put_uvarint (sealed, packed->len);
-  header_length = sealed->len;
-
-  /* Anything over the packed length is not worth deflating. */
-  g_byte_array_set_size (sealed, header_length + packed->len);
-  if (packed->len > 0)
-    result = g_converter_convert (compressor, packed->data, packed->len,
-                                  sealed->data + header_length, packed->len,
-                                  G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, NULL);
-  else
-    result = G_CONVERTER_ERROR;
-  if (result == G_CONVERTER_FINISHED && bytes_read == packed->len)
-    {
-      g_byte_array_set_size (sealed, header_length + bytes_written);
-      return sealed;
-    }
-
-  sealed->data[0] = BLOB_PACKED;
-  if (packed->len > 0)      /* an empty array may have no data at all */
-    memcpy (sealed->data + header_length, packed->data, packed->len);
-  return sealed;
-}
-
-/* Undoes seal_census(): the packed rows of a stored census, or NULL. */
+/* The packed rows of a stored census, or NULL (with @error) if it is not one. */
 static GBytes *
 unseal_census (HsStore      *self,
                const guint8 *blob,
                gsize         length,
                GError      **error)
 {
-  const guint8 *cursor = blob + 1;
-  const guint8 *end = blob + length;
-  guint64 packed_length;
+  GBytes *packed = hs_census_codec_unseal (blob, length, self->schema_version);
 
-  if (self->schema_version < 2)
-    return g_bytes_new (blob, length);
-
-  if (length < 2 || !get_uvarint (&cursor, end, &packed_length) || packed_length > MAX_PACKED_BYTES)
-    {
-      damaged (self, error, _("a census is unreadable"));
-      return NULL;
-    }
-  if (blob[0] == BLOB_PACKED && (guint64) (end - cursor) == packed_length)
-    return g_bytes_new (packed_length > 0 ? cursor : NULL, packed_length);
-  if (blob[0] == BLOB_DEFLATED)
-    {
-      g_autoptr(GConverter) decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
-      g_autofree guint8 *packed = g_malloc (packed_length + 1);
-      gsize bytes_read = 0;
-      gsize bytes_written = 0;
-
-      /* One byte of room over the promised length catches a longer stream. */
-      if (g_converter_convert (decompressor, cursor, end - cursor, packed, packed_length + 1,
-                               G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, NULL) == G_CONVERTER_FINISHED &&
-          bytes_read == (gsize) (end - cursor) && bytes_written == packed_length)
-        return g_bytes_new_take (g_steal_pointer (&packed), packed_length);
-    }
-  damaged (self, error, _("a census is unreadable"));
-  return NULL;
+  if (packed == NULL)
+    damaged (self, error, _("a census is unreadable"));
+  return packed;
 }
 
 gboolean
@@ -875,7 +665,7 @@ hs_store_append_census (HsStore    *self,
                         GPtrArray  *console,
                         GError    **error)
 {
-  g_autoptr(GArray) current = g_array_new (FALSE, TRUE, sizeof (Tally));
+  g_autoptr(GArray) current = g_array_new (FALSE, TRUE, sizeof (HsTally));
   g_autoptr(GByteArray) packed = NULL;
   g_autoptr(GByteArray) blob = NULL;
   g_autoptr(sqlite3_stmt) sample = NULL;
@@ -894,7 +684,7 @@ hs_store_append_census (HsStore    *self,
   for (guint i = 0; ok && i < census->n_rows; i++)
     {
       const HsCensusRow *row = &census->rows[i];
-      Tally *tally;
+      HsTally *tally;
       guint id;
 
       ok = lookup_or_add_type (self, row->name, &id, error);
@@ -902,7 +692,7 @@ hs_store_append_census (HsStore    *self,
         break;
       if (id >= current->len)
         g_array_set_size (current, id + 1);
-      tally = &g_array_index (current, Tally, id);
+      tally = &g_array_index (current, HsTally, id);
       tally->count += MAX (row->count, 0);
       tally->size += MAX (row->size, 0);
     }
@@ -911,9 +701,9 @@ hs_store_append_census (HsStore    *self,
   keyframe = self->n_samples == 0 ||
              self->n_samples - self->keyframe >= KEYFRAME_SPACING ||
              self->bytes_since_keyframe > self->keyframe_bytes;
-  packed = encode_census ((Tally *) current->data, (Tally *) self->previous->data,
+  packed = hs_census_codec_encode ((HsTally *) current->data, (HsTally *) self->previous->data,
                           current->len, self->previous->len, keyframe);
-  blob = seal_census (packed);
+  blob = hs_census_codec_seal (packed);
 
   if (ok)
     {
@@ -946,7 +736,7 @@ hs_store_append_census (HsStore    *self,
       sqlite3_bind_int (rows, 1, self->n_samples);
       sqlite3_bind_int (rows, 2, keyframe ? self->n_samples : self->keyframe);
       sqlite3_bind_blob (rows, 3, blob->data, blob->len, SQLITE_STATIC);
-      sqlite3_bind_int64 (rows, 4, checksum (blob->data, blob->len));
+      sqlite3_bind_int64 (rows, 4, hs_census_codec_checksum (blob->data, blob->len));
       ok = sqlite3_step (rows) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
 
@@ -1821,62 +1611,38 @@ hs_store_read_summary (HsStore  *self,
 static gboolean
 apply_census_rows (HsStore      *self,
                    GArray       *tallies,
-                   const guint8 *cursor,
-                   const guint8 *end,
+                   GBytes       *packed,
                    gboolean      keyframe,
                    GError      **error)
 {
+  gsize length;
+  const guint8 *rows = g_bytes_get_data (packed, &length);
+  gsize offset = 0;
   gint64 last_id = -1;
 
-  while (cursor < end)
-    {
-      guint64 gap;
-      gint64 count;
-      gint64 size;
-      Tally *tally;
-
-      if (!get_uvarint (&cursor, end, &gap) || gap >= G_MAXUINT32)
-        return damaged (self, error, _("a census is unreadable"));
-      last_id += (gint64) gap + 1;
-      if (last_id >= self->type_names->len)
+  for (;;)
+    switch (hs_census_codec_apply (tallies, rows, length, &offset, &last_id, self->type_names->len,
+                                   keyframe, self->schema_version))
+      {
+      case HS_CENSUS_CODEC_OK:
+        return TRUE;
+      case HS_CENSUS_CODEC_UNKNOWN_TYPE:
         {
+          guint known = self->type_names->len;
+
           /* The file may have grown since it was opened. */
           if (!load_type_names (self, error))
             return FALSE;
-          if (last_id >= self->type_names->len)
+          if (self->type_names->len == known)
             return damaged (self, error, _("a census names an unknown type"));
         }
-
-      if (tallies->len < self->type_names->len)
-        g_array_set_size (tallies, self->type_names->len);
-      tally = &g_array_index (tallies, Tally, last_id);
-
-      if (keyframe)
-        {
-          guint64 absolute_count;
-          guint64 absolute_size;
-
-          if (!get_uvarint (&cursor, end, &absolute_count) || !get_uvarint (&cursor, end, &absolute_size) ||
-              absolute_count > G_MAXINT64 || absolute_size > G_MAXINT64)
-            return damaged (self, error, _("a census is unreadable"));
-          tally->count = absolute_count;
-          tally->size = absolute_size;
-        }
-      else
-        {
-          if (!get_svarint (&cursor, end, &count) || !get_svarint (&cursor, end, &size))
-            return damaged (self, error, _("a census is unreadable"));
-          if (self->schema_version >= 2 &&
-              __builtin_add_overflow (size, explained_size_change (tally, count), &size))
-            return damaged (self, error, _("a census is unreadable"));
-          if (__builtin_add_overflow (tally->count, count, &tally->count) ||
-              __builtin_add_overflow (tally->size, size, &tally->size))
-            return damaged (self, error, _("a census is unreadable"));
-        }
-      if (tally->count < 0 || tally->size < 0)
+        break;
+      case HS_CENSUS_CODEC_NEGATIVE:
         return damaged (self, error, _("a census has negative counts"));
-    }
-  return TRUE;
+      case HS_CENSUS_CODEC_UNREADABLE:
+      default:
+        return damaged (self, error, _("a census is unreadable"));
+      }
 }
 
 /* Rebuilds the census of the sample at @index (its id, unless the file lacks
@@ -1889,7 +1655,7 @@ hs_store_read_census (HsStore  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) chain = NULL;
   g_autoptr(sqlite3_stmt) figures = NULL;
-  g_autoptr(GArray) tallies = g_array_new (FALSE, TRUE, sizeof (Tally));
+  g_autoptr(GArray) tallies = g_array_new (FALSE, TRUE, sizeof (HsTally));
   g_autoptr(HsCensus) header = NULL;
   gint64 keyframe = -1;
   gint64 expected;
@@ -1941,8 +1707,6 @@ hs_store_read_census (HsStore  *self,
       const guint8 *blob = sqlite3_column_blob (chain, 2);
       int n_bytes = sqlite3_column_bytes (chain, 2);
       g_autoptr(GBytes) packed = NULL;
-      const guint8 *rows;
-      gsize n_rows_bytes;
 
       /* An empty blob comes back as NULL. */
       if (blob == NULL)
@@ -1953,7 +1717,7 @@ hs_store_read_census (HsStore  *self,
           damaged (self, error, _("a census chain is broken"));
           return NULL;
         }
-      if (sqlite3_column_int64 (chain, 3) != checksum (blob, n_bytes))
+      if (sqlite3_column_int64 (chain, 3) != hs_census_codec_checksum (blob, n_bytes))
         {
           damaged (self, error, _("a census does not match its checksum"));
           return NULL;
@@ -1961,10 +1725,7 @@ hs_store_read_census (HsStore  *self,
       packed = unseal_census (self, blob, n_bytes, error);
       if (packed == NULL)
         return NULL;
-      rows = g_bytes_get_data (packed, &n_rows_bytes);
-      if (rows == NULL)
-        rows = no_rows;
-      if (!apply_census_rows (self, tallies, rows, rows + n_rows_bytes, expected == keyframe, error))
+      if (!apply_census_rows (self, tallies, packed, expected == keyframe, error))
         return NULL;
       expected++;
     }
@@ -1980,14 +1741,14 @@ hs_store_read_census (HsStore  *self,
     }
 
   for (guint id = 0; id < tallies->len; id++)
-    if (g_array_index (tallies, Tally, id).count != 0 || g_array_index (tallies, Tally, id).size != 0)
+    if (g_array_index (tallies, HsTally, id).count != 0 || g_array_index (tallies, HsTally, id).size != 0)
       n_rows++;
 
   census = hs_census_new_with_figures (header, n_rows);
   n_rows = 0;
   for (guint id = 0; id < tallies->len; id++)
     {
-      const Tally *tally = &g_array_index (tallies, Tally, id);
+      const HsTally *tally = &g_array_index (tallies, HsTally, id);
 
       if (tally->count == 0 && tally->size == 0)
         continue;
