@@ -1,7 +1,10 @@
 /* hs-census-model.c — the rows of the Types page, updated in place
  *
- * A new census changes rows where they are and emits one items-changed per run
- * of consecutive changed rows, so a sorted, scrolled, selected view stays put.
+ * A new census changes rows where they are: each row notifies the values that
+ * moved, and the model emits "values-changed" once, not items-changed, so a
+ * view rebinds nothing and re-sorts once (a census of thousands of types
+ * would otherwise cost the window one re-sort and rebind per run of changed
+ * rows). items-changed is for rows that come and go.
  * A type that vanished stays listed (count 0) while the baseline still has it,
  * so its negative Δ remains visible; otherwise its row is removed.
  *
@@ -30,6 +33,13 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
+
+enum {
+  VALUES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
 
 static GType
 hs_census_model_get_item_type (GListModel *model)
@@ -102,6 +112,11 @@ hs_census_model_class_init (HsCensusModelClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Rows kept their places but values moved: a sorted view sorts again. */
+  signals [VALUES_CHANGED] =
+    g_signal_new ("values-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -126,16 +141,6 @@ hs_census_model_lookup (HsCensusModel *self,
   return g_hash_table_lookup (self->index_by_name, name);
 }
 
-static void
-emit_changed_run (HsCensusModel *self,
-                  guint         *run_start,
-                  guint         *run_length)
-{
-  if (*run_length > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), *run_start, *run_length, *run_length);
-  *run_length = 0;
-}
-
 /* Shows @current against @baseline (NULL: no deltas; @current NULL: empty). */
 void
 hs_census_model_update (HsCensusModel *self,
@@ -143,8 +148,7 @@ hs_census_model_update (HsCensusModel *self,
                         HsCensus      *baseline)
 {
   guint old_len = self->rows->len;
-  guint run_start = 0;
-  guint run_length = 0;
+  gboolean values_changed = FALSE;
   guint position = 0;
 
   g_return_if_fail (HS_IS_CENSUS_MODEL (self));
@@ -161,7 +165,6 @@ hs_census_model_update (HsCensusModel *self,
 
       if (now == NULL && before == NULL)
         {
-          emit_changed_run (self, &run_start, &run_length);
           g_hash_table_remove (self->index_by_name, name);
           g_ptr_array_remove_index (self->rows, position);
           g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
@@ -169,19 +172,15 @@ hs_census_model_update (HsCensusModel *self,
         }
 
       /* A type the baseline lacks grew from nothing: its Δ is all of it. */
-      if (hs_type_stat_set_values (stat, count, size,
-                                   baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
-                                   baseline != NULL ? size - (before != NULL ? before->size : 0) : 0))
-        {
-          if (run_length == 0)
-            run_start = position;
-          run_length++;
-        }
-      else
-        emit_changed_run (self, &run_start, &run_length);
+      values_changed |= hs_type_stat_set_values (stat, count, size,
+                                                 baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
+                                                 baseline != NULL ? size - (before != NULL ? before->size : 0) : 0);
       position++;
     }
-  emit_changed_run (self, &run_start, &run_length);
+  /* Re-sorted before rows are added: a sorted view inserts new rows by
+   * comparing them with rows already in the new order. */
+  if (values_changed)
+    g_signal_emit (self, signals [VALUES_CHANGED], 0);
 
   /* New types, then types only the baseline has, appended in one emission. */
   {

@@ -22,6 +22,7 @@ struct _HsTypesPage
   HsSession          *session;
   GSignalGroup       *snapshot_signals;
   GSignalGroup       *session_signals;
+  GSignalGroup       *census_signals;
   HsTextExport        export;
 
   GtkWidget          *toolbar;
@@ -81,7 +82,7 @@ update_cell (GtkListItem *list_item)
   switch (kind)
     {
     case CELL_NAME:
-      gtk_label_set_text (GTK_LABEL (label), hs_type_stat_get_name (stat));
+      gtk_inscription_set_text (GTK_INSCRIPTION (label), hs_type_stat_get_name (stat));
       return;
     case CELL_COUNT:
       text = hs_format_count (hs_type_stat_get_count (stat));
@@ -101,7 +102,7 @@ update_cell (GtkListItem *list_item)
       g_assert_not_reached ();
     }
 
-  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
   if (kind == CELL_DELTA_COUNT || kind == CELL_DELTA_SIZE)
     {
       gtk_widget_remove_css_class (label, "hs-growth");
@@ -135,18 +136,23 @@ on_cell_setup (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   CellKind kind = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
+  /* An inscription, not a label: its text changes at every census, and a
+   * label's change of text would make the whole window measure itself again. */
+  GtkWidget *label = gtk_inscription_new (NULL);
 
   if (kind == CELL_NAME)
     {
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 40);
       gtk_widget_set_has_tooltip (label, TRUE);
       g_signal_connect (label, "query-tooltip", G_CALLBACK (on_name_query_tooltip), list_item);
     }
   else
     {
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 6);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 12);
       gtk_widget_add_css_class (label, "numeric");
     }
   g_object_set_data (G_OBJECT (list_item), "cell-kind", user_data);
@@ -185,6 +191,17 @@ on_cell_unbind (GtkSignalListItemFactory *factory,
 
   if (stat != NULL)
     g_signal_handlers_disconnect_by_func (stat, on_stat_notify, list_item);
+}
+
+/* A census moved values in place: the cells shown follow their rows'
+ * notifications; the order, sorted by a value, is made once again. */
+static void
+on_census_values_changed (HsTypesPage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+
+  if (sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
+    gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
 static GtkSorter *
@@ -624,6 +641,7 @@ hs_types_page_dispose (GObject *object)
   hs_text_export_clear (&self->export);
   g_clear_object (&self->snapshot_signals);
   g_clear_object (&self->session_signals);
+  g_clear_object (&self->census_signals);
   g_clear_object (&self->session);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -792,6 +810,9 @@ hs_types_page_init (HsTypesPage *self)
   self->session_signals = g_signal_group_new (HS_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::loading",
                                  G_CALLBACK (on_loading_changed), self, 0);
+  self->census_signals = g_signal_group_new (HS_TYPE_CENSUS_MODEL);
+  g_signal_group_connect_object (self->census_signals, "values-changed",
+                                 G_CALLBACK (on_census_values_changed), self, G_CONNECT_SWAPPED);
   update_summary (self);
   update_export_actions (self);
 }
@@ -817,6 +838,8 @@ hs_types_page_set_session (HsTypesPage *self,
   g_signal_group_set_target (self->snapshot_signals,
                              session != NULL ? hs_session_get_snapshots (session) : NULL);
   g_signal_group_set_target (self->session_signals, session);
+  g_signal_group_set_target (self->census_signals,
+                             session != NULL ? hs_session_get_census_model (session) : NULL);
   self->updating_choices = TRUE;
   gtk_drop_down_set_selected (self->shown_dropdown, 0);
   gtk_drop_down_set_selected (self->baseline_dropdown, 0);
