@@ -6,6 +6,12 @@
  * HS_INSTANCE_LIST_PAGE_SIZE, and the placeholders fill in place when the page
  * arrives, so a million instances cost only the pages looked at.
  *
+ * The agent holds an object without weak references for as long as a handle
+ * names it, so only the pages in use are kept: the model holds its items by
+ * toggle references, and a page none of whose rows anyone else holds (a row
+ * widget, the selection) for HS_INSTANCE_LIST_RELEASE_DELAY_MS releases its
+ * handles and goes back to placeholders, asked for again when looked at.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -23,13 +29,22 @@ struct _HsInstanceList
 
   guint         n_items;
   gint64        list_handle;
-  GHashTable   *pages;        /* page index → GPtrArray of HsObjectItem */
+  GHashTable   *pages;        /* page index → Page */
   GHashTable   *asked;        /* page indexes asked for and not answered */
-  GArray       *held;         /* handles shown, dropped with the list */
+  guint         release_source;
   guint         n_requests;
   gboolean      loading;
   GError       *error;
 };
+
+typedef struct
+{
+  HsInstanceList *list;       /* not a reference: the list owns the page */
+  GPtrArray      *items;      /* HsObjectItem, each held by a toggle reference */
+  GArray         *handles;    /* the handles of its rows, held while the page is */
+  guint           n_used;     /* items someone else holds too */
+  gboolean        filled;
+} Page;
 
 static void hs_instance_list_model_init (GListModelInterface *iface);
 
@@ -52,6 +67,104 @@ typedef struct
   guint    page;
 } PageRequest;
 
+static gboolean release_unused_pages (gpointer data);
+
+static void
+schedule_release (HsInstanceList *self)
+{
+  if (self->release_source != 0)
+    g_source_remove (self->release_source);
+  self->release_source = g_timeout_add (HS_INSTANCE_LIST_RELEASE_DELAY_MS, release_unused_pages, self);
+  g_source_set_name_by_id (self->release_source, "[hs] release unused instance pages");
+}
+
+/* The model holds each item by a toggle reference: told when someone else
+ * takes one (a row shows it) and when the model's is the last again. */
+static void
+on_item_toggled (gpointer  data,
+                 GObject  *item,
+                 gboolean  is_last_ref)
+{
+  Page *page = data;
+
+  if (!is_last_ref)
+    {
+      page->n_used++;
+      return;
+    }
+  g_assert (page->n_used > 0);
+  if (--page->n_used == 0 && page->filled)
+    schedule_release (page->list);
+}
+
+static Page *
+page_new (HsInstanceList *self,
+          guint           index)
+{
+  Page *page = g_new0 (Page, 1);
+  guint first = index * HS_INSTANCE_LIST_PAGE_SIZE;
+  guint n = MIN (self->n_items - MIN (first, self->n_items), HS_INSTANCE_LIST_PAGE_SIZE);
+
+  page->list = self;
+  page->items = g_ptr_array_new ();
+  page->handles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < n; i++)
+    {
+      HsObjectItem *item = hs_object_item_new (NULL);
+
+      /* Counted as used until the creation's own reference goes, just below. */
+      page->n_used++;
+      g_object_add_toggle_ref (G_OBJECT (item), on_item_toggled, page);
+      g_ptr_array_add (page->items, item);
+      g_object_unref (item);
+    }
+  return page;
+}
+
+static void
+page_free (Page *page)
+{
+  HsInstanceList *self = page->list;
+
+  if (self->session != NULL && page->handles->len > 0)
+    hs_session_drop_handles (self->session, (const gint64 *) page->handles->data, page->handles->len);
+  for (guint i = 0; i < page->items->len; i++)
+    g_object_remove_toggle_ref (g_ptr_array_index (page->items, i), on_item_toggled, page);
+  g_ptr_array_unref (page->items);
+  g_array_unref (page->handles);
+  g_free (page);
+}
+
+/* Pages no row has used since the delay: their handles go back to the agent. */
+static gboolean
+release_unused_pages (gpointer data)
+{
+  HsInstanceList *self = data;
+  GHashTableIter iter;
+  Page *page;
+
+  self->release_source = 0;
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    if (page->filled && page->n_used == 0)
+      g_hash_table_iter_remove (&iter);
+  return G_SOURCE_REMOVE;
+}
+
+/* Handles of a reply no page takes: released, unless something else shows them. */
+static void
+let_go_of_reply (HsSession     *session,
+                 const HsReply *reply)
+{
+  for (guint i = 0; reply != NULL && reply->items != NULL && i < reply->items->len; i++)
+    {
+      const HsObjectRef *ref = g_ptr_array_index (reply->items, i);
+
+      hs_session_hold_handles (session, &ref->handle, 1);
+      hs_session_drop_handles (session, &ref->handle, 1);
+    }
+}
+
 static void
 set_loading (HsInstanceList *self,
              gboolean        loading)
@@ -72,13 +185,17 @@ on_page (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
   guint page = request->page;
-  GPtrArray *items;
+  Page *filled;
 
   g_weak_ref_clear (&request->list);
   g_free (request);
-  /* A list let go of has no one to show the answer to. */
+  /* A list let go of has no one to show the answer to: what it names goes back. */
   if (self == NULL || self->session == NULL)
-    return;
+    {
+      if (reply != NULL && reply->kind == HS_REPLY_INSTANCES)
+        let_go_of_reply (HS_SESSION (source), reply);
+      return;
+    }
   g_hash_table_remove (self->asked, GUINT_TO_POINTER (page));
 
   if (reply == NULL || reply->kind != HS_REPLY_INSTANCES)
@@ -105,24 +222,32 @@ on_page (GObject      *source,
 
   if (page == 0 && self->loading)
     {
-      guint total = (guint) CLAMP (reply->total, 0, G_MAXUINT);
-
-      items = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < MIN (total, HS_INSTANCE_LIST_PAGE_SIZE); i++)
-        g_ptr_array_add (items, hs_object_item_new (NULL));
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), items);
-      self->n_items = total;
+      self->n_items = (guint) CLAMP (reply->total, 0, G_MAXUINT);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), page_new (self, 0));
     }
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-  if (items != NULL)
-    for (guint i = 0; i < reply->items->len && i < items->len; i++)
+  filled = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (filled == NULL || filled->filled)
+    {
+      let_go_of_reply (self->session, reply);
+      filled = NULL;
+    }
+  else
+    for (guint i = 0; i < reply->items->len && i < filled->items->len; i++)
       {
         const HsObjectRef *ref = g_ptr_array_index (reply->items, i);
 
         hs_session_hold_handles (self->session, &ref->handle, 1);
-        g_array_append_val (self->held, ref->handle);
-        hs_object_item_set_ref (g_ptr_array_index (items, i), ref);
+        g_array_append_val (filled->handles, ref->handle);
+        hs_object_item_set_ref (g_ptr_array_index (filled->items, i), ref);
       }
+  if (filled != NULL)
+    {
+      filled->filled = TRUE;
+      /* Rows that show none of it yet (say, the first page of a list not
+       * on screen): let go of after the delay too. */
+      if (filled->n_used == 0)
+        schedule_release (self);
+    }
 
   if (page == 0 && self->loading)
     {
@@ -172,23 +297,19 @@ hs_instance_list_get_item (GListModel *model,
                            guint       position)
 {
   HsInstanceList *self = HS_INSTANCE_LIST (model);
-  guint page = position / HS_INSTANCE_LIST_PAGE_SIZE;
-  GPtrArray *items;
+  guint index = position / HS_INSTANCE_LIST_PAGE_SIZE;
+  Page *page;
 
   if (position >= self->n_items)
     return NULL;
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-  if (items == NULL)
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+  if (page == NULL)
     {
-      guint first = page * HS_INSTANCE_LIST_PAGE_SIZE;
-
-      items = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = first; i < MIN (self->n_items, first + HS_INSTANCE_LIST_PAGE_SIZE); i++)
-        g_ptr_array_add (items, hs_object_item_new (NULL));
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
-      ask_for_page (self, page);
+      page = page_new (self, index);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+      ask_for_page (self, index);
     }
-  return g_object_ref (g_ptr_array_index (items, position % HS_INSTANCE_LIST_PAGE_SIZE));
+  return g_object_ref (g_ptr_array_index (page->items, position % HS_INSTANCE_LIST_PAGE_SIZE));
 }
 
 static void
@@ -205,10 +326,11 @@ hs_instance_list_dispose (GObject *object)
   HsInstanceList *self = (HsInstanceList *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->release_source, g_source_remove);
+  /* The pages drop their handles as they go. */
+  g_hash_table_remove_all (self->pages);
   if (self->session != NULL)
     {
-      hs_session_drop_handles (self->session, (const gint64 *) self->held->data, self->held->len);
-      g_array_set_size (self->held, 0);
       if (self->list_handle > 0)
         hs_session_release (self->session, &self->list_handle, 1);
       self->list_handle = 0;
@@ -225,7 +347,6 @@ hs_instance_list_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->asked, g_hash_table_unref);
-  g_clear_pointer (&self->held, g_array_unref);
   g_clear_error (&self->error);
   g_free (self->type_name);
   G_OBJECT_CLASS (hs_instance_list_parent_class)->finalize (object);
@@ -280,9 +401,8 @@ static void
 hs_instance_list_init (HsInstanceList *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->asked = g_hash_table_new (NULL, NULL);
-  self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 /* Asks for the first page at once; the list is empty until it arrives

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 #define HS_INSTANCE_LIST_PAGE_SIZE 200
+/* How long a page no row uses keeps its handles (scrolling back is free). */
+#define HS_INSTANCE_LIST_RELEASE_DELAY_MS 1000
 
 #define HS_TYPE_INSTANCE_LIST (hs_instance_list_get_type ())
 G_DECLARE_FINAL_TYPE (HsInstanceList, hs_instance_list, HS, INSTANCE_LIST, GObject)

@@ -140,6 +140,43 @@ test_instances_paging (Fixture       *fixture,
   g_assert_true (fake_agent_was_released (fixture->agent, 1));
 }
 
+/* The agent holds what a handle names: a page no row uses any more gives its
+ * handles back, the list and the pages in use keep theirs, and a page let go
+ * of is asked for again when looked at. */
+static void
+test_instances_pages_let_go (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture->session, "str", FALSE);
+  g_autoptr(HsObjectItem) shown = NULL;
+  HsObjectItem *scrolled;
+  Released released = { fixture->agent, 2250 };
+
+  g_assert_true (fake_agent_wait (list_settled, list));
+  shown = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  scrolled = g_list_model_get_item (G_LIST_MODEL (list), 250);
+  g_assert_true (fake_agent_wait (item_loaded, scrolled));
+  g_assert_cmpint (hs_object_item_get_ref (scrolled)->handle, ==, 2250);
+  g_assert_cmpuint (hs_instance_list_get_n_requests (list), ==, 2);
+
+  /* Scrolled away: nothing shows the second page any more. */
+  g_object_unref (scrolled);
+  g_assert_true (fake_agent_wait (was_released, &released));
+  g_assert_true (fake_agent_was_released (fixture->agent, 2399));
+  g_assert_false (fake_agent_was_released (fixture->agent, 1));
+  g_assert_false (fake_agent_was_released (fixture->agent, 2199));
+  g_assert_false (fake_agent_was_released (fixture->agent, 900));
+  g_assert_true (hs_object_item_get_loaded (shown));
+
+  /* Scrolled back: asked for again, from the same list. */
+  scrolled = g_list_model_get_item (G_LIST_MODEL (list), 250);
+  g_assert_false (hs_object_item_get_loaded (scrolled));
+  g_assert_cmpuint (hs_instance_list_get_n_requests (list), ==, 3);
+  g_assert_true (fake_agent_wait (item_loaded, scrolled));
+  g_assert_cmpstr (hs_object_item_get_ref (scrolled)->text, ==, "'s250'");
+  g_object_unref (scrolled);
+}
+
 static gboolean
 has_error (gpointer data)
 {
@@ -588,6 +625,7 @@ main (int   argc,
   ADD ("/hs/instance-list/paging", test_instances_paging);
   ADD ("/hs/instance-list/empty-and-stale", test_instances_empty_and_stale);
   ADD ("/hs/instance-list/cancel", test_instances_cancel);
+  ADD ("/hs/instance-list/pages-let-go", test_instances_pages_let_go);
   ADD ("/hs/referrer-tree/expand", test_tree_expand);
   ADD ("/hs/referrer-tree/more", test_tree_more);
   ADD ("/hs/referrer-tree/format", test_tree_format);

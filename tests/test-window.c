@@ -1580,6 +1580,77 @@ test_browse_real_script (void)
   wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
 }
 
+typedef struct
+{
+  HsSession *session;
+  guint      n_samples;
+} SamplesAfter;
+
+static gboolean
+has_samples (gpointer data)
+{
+  SamplesAfter *after = data;
+
+  return g_list_model_get_n_items (hs_session_get_samples (after->session)) >= after->n_samples;
+}
+
+/* The census of sample @index counts at most @limit of @type_name. */
+static void
+assert_count_at_most (HsSession  *session,
+                      guint       index,
+                      const char *type_name,
+                      gint64      limit)
+{
+  g_autoptr(HsSample) sample = g_list_model_get_item (hs_session_get_samples (session), index);
+  const HsCensusRow *row;
+
+  g_assert_true (hs_sample_has_rows (sample));      /* a recent one: its rows are kept */
+  row = hs_census_lookup (hs_sample_get_census (sample), type_name);
+  g_assert_nonnull (row);
+  g_assert_cmpint (row->count, <=, limit);
+}
+
+/* Looking changes nothing: with a type selected, its instances listed and a
+ * page of them shown, the census still counts what the program holds
+ * (churn.py never has more than 1000 Foo, nor 1000 Bar, alive). */
+static void
+test_selecting_keeps_nothing_alive (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "churn.py", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  const char *types[] = { "__main__.Foo", "__main__.Bar" };
+  SamplesAfter after;
+
+  spec->interval = 0.2;
+  hs_window_run (window, spec);
+  after.session = hs_window_get_session (window);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Bar");
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      guint listed_at;
+
+      select_type (window, types[t]);
+      wait_until (instances_listed, instances);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), <=, 1000);
+      /* The rows drawn: a page of them is what the app holds. */
+      settle (GTK_WIDGET (window));
+      g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "list");
+      listed_at = g_list_model_get_n_items (hs_session_get_samples (after.session));
+      for (guint i = listed_at; i < listed_at + 5; i++)
+        {
+          after.n_samples = i + 1;
+          wait_until (has_samples, &after);
+          assert_count_at_most (after.session, i, "__main__.Foo", 1000);
+          assert_count_at_most (after.session, i, "__main__.Bar", 1000);
+        }
+    }
+
+  hs_session_stop (after.session);
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, after.session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1640,6 +1711,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
+  g_test_add_func ("/hs/window/selecting-keeps-nothing-alive", test_selecting_keeps_nothing_alive);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);
   g_mkdir (scratch_dir, 0700);

@@ -17,7 +17,9 @@
  *     address at the end: sequential writes and a sequential pass instead of
  *     a random probe of a large hash table per reference;
  *   - aggregates by type in a pointer-keyed table, and by name for functions,
- *     frames and modules, whose Pympler names depend on the object.
+ *     frames and modules, whose Pympler names depend on the object;
+ *   - before it lists the roots, adds to the excluded objects what only the
+ *     agent's holds keep alive (walk's `held`; held_only below says how).
  *
  * It runs no Python code while it walks: sizes come from the core types' own
  * C __sizeof__ (called directly), from object.__sizeof__'s formula, or, for
@@ -1082,10 +1084,328 @@ hs_gc_enable (void)
 }
 #endif
 
+/* ---- what only the agent holds -------------------------------------------- */
+
+/* The agent holds some of the program's objects strongly (the objects the
+ * app shows that have no weak references, the ones it hands to the main
+ * thread to free), each once, in a few containers of its own. A census must
+ * count what it would count if the agent let go of them: not an object the
+ * program dropped, nor what hangs from it alone.
+ *
+ * Letting go is played out on reference counts, without touching them: each
+ * reference a holder makes takes one off its target's count, and an object
+ * left with none would be freed: each reference it makes is taken off in
+ * turn. What ends with no reference left is excluded like the agent's own
+ * objects. An object in a reference cycle keeps its count, as it would keep
+ * its memory until the collector runs: it is counted, as uncollected garbage
+ * is. The play stops at HS_HELD_MAX_NODES objects met; what it did not reach
+ * keeps its references, so a census can only count more, never fewer, of
+ * the program's objects. */
+
+#define HS_HELD_MAX_NODES (1 << 22)
+
+typedef struct
+{
+  PyObject   *obj;              /* borrowed: no code runs meanwhile */
+  Py_ssize_t  refs;             /* references left */
+  int         agent;            /* a holder: its references are the agent's */
+} HsHeldNode;
+
+typedef struct
+{
+  uintptr_t  *keys;             /* object -> index in nodes, open addressing */
+  Py_ssize_t *values;
+  size_t      mask;
+  size_t      used;
+  HsHeldNode *nodes;
+  Py_ssize_t  n_nodes;
+  Py_ssize_t  nodes_capacity;
+  Py_ssize_t *freed;            /* nodes left with no reference, not yet traversed */
+  Py_ssize_t  n_freed;
+  Py_ssize_t  freed_capacity;
+  int         failed;
+} HsHeld;
+
+static Py_ssize_t
+hs_held_find (const HsHeld *held,
+              PyObject     *obj)
+{
+  uintptr_t key = (uintptr_t) obj;
+  size_t i = hs_ptr_hash (key) & held->mask;
+
+  for (;;)
+    {
+      if (held->keys[i] == key)
+        return held->values[i];
+      if (held->keys[i] == 0)
+        return -1;
+      i = (i + 1) & held->mask;
+    }
+}
+
+static int
+hs_held_grow (HsHeld *held)
+{
+  size_t old_size = held->mask + 1;
+  size_t new_size = old_size * 2;
+  uintptr_t *keys = PyMem_RawCalloc (new_size, sizeof (uintptr_t));
+  Py_ssize_t *values = PyMem_RawMalloc (new_size * sizeof (Py_ssize_t));
+
+  if (keys == NULL || values == NULL)
+    {
+      PyMem_RawFree (keys);
+      PyMem_RawFree (values);
+      return -1;
+    }
+  for (size_t j = 0; j < old_size; j++)
+    if (held->keys[j] != 0)
+      {
+        size_t i = hs_ptr_hash (held->keys[j]) & (new_size - 1);
+
+        while (keys[i] != 0)
+          i = (i + 1) & (new_size - 1);
+        keys[i] = held->keys[j];
+        values[i] = held->values[j];
+      }
+  PyMem_RawFree (held->keys);
+  PyMem_RawFree (held->values);
+  held->keys = keys;
+  held->values = values;
+  held->mask = new_size - 1;
+  return 0;
+}
+
+/* The index of a new node for `obj`, or -1. */
+static Py_ssize_t
+hs_held_add (HsHeld     *held,
+             PyObject   *obj,
+             Py_ssize_t  refs)
+{
+  Py_ssize_t n = held->n_nodes;
+  size_t i;
+
+  if ((held->used + 1) * 4 > (held->mask + 1) * 3 && hs_held_grow (held) < 0)
+    goto fail;
+  if (hs_grow ((void **) &held->nodes, &held->nodes_capacity, n + 1, sizeof (HsHeldNode)) < 0)
+    goto fail;
+  i = hs_ptr_hash ((uintptr_t) obj) & held->mask;
+  while (held->keys[i] != 0)
+    i = (i + 1) & held->mask;
+  held->keys[i] = (uintptr_t) obj;
+  held->values[i] = n;
+  held->used++;
+  held->nodes[n].obj = obj;
+  held->nodes[n].refs = refs;
+  held->nodes[n].agent = 0;
+  held->n_nodes++;
+  return n;
+
+fail:
+  held->failed = 1;
+  return -1;
+}
+
+/* tp_traverse visit: a reference of a holder, or of an object being let go. */
+static int
+hs_held_count (PyObject *obj,
+               void     *arg)
+{
+  HsHeld *held = arg;
+  Py_ssize_t i;
+
+  if (obj == NULL || held->failed)
+    return 0;
+  i = hs_held_find (held, obj);
+  if (i < 0)
+    {
+      if (held->n_nodes >= HS_HELD_MAX_NODES)
+        return 0;               /* not reached: it keeps this reference */
+      i = hs_held_add (held, obj, Py_REFCNT (obj));
+      if (i < 0)
+        return 0;
+    }
+  if (held->nodes[i].agent)
+    return 0;
+  if (--held->nodes[i].refs == 0)
+    {
+      if (hs_grow ((void **) &held->freed, &held->freed_capacity,
+                   held->n_freed + 1, sizeof (Py_ssize_t)) < 0)
+        {
+          held->failed = 1;
+          return 0;
+        }
+      held->freed[held->n_freed++] = i;
+    }
+  return 0;
+}
+
+static int
+hs_held_traversable (PyObject *obj)
+{
+  return PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_traverse != NULL;
+}
+
+/* What only the `holders` (dicts, lists: each reference they make is one the
+ * agent holds) keep alive, as a new array of borrowed pointers (*n_dead of
+ * them). Objects in `skip` (the agent's own) are not followed. NULL with an
+ * exception set on failure. */
+static PyObject **
+hs_held_only (const HsPtrSet *skip,
+              PyObject       *holders,
+              Py_ssize_t     *n_dead)
+{
+  HsHeld held;
+  PyObject *fast;
+  PyObject **dead = NULL;
+  Py_ssize_t n_holders;
+  int result = -1;
+
+  memset (&held, 0, sizeof held);
+  held.keys = PyMem_RawCalloc (1024, sizeof (uintptr_t));
+  held.values = PyMem_RawMalloc (1024 * sizeof (Py_ssize_t));
+  held.mask = 1023;
+  fast = PySequence_Fast (holders, "held: expected a sequence");
+  if (fast == NULL || held.keys == NULL || held.values == NULL)
+    goto out;
+  n_holders = PySequence_Fast_GET_SIZE (fast);
+  for (Py_ssize_t i = 0; i < n_holders && !held.failed; i++)
+    {
+      PyObject *holder = PySequence_Fast_GET_ITEM (fast, i);
+      Py_ssize_t index;
+
+      if ((!PyDict_Check (holder) && !PyList_Check (holder)) || hs_held_find (&held, holder) >= 0)
+        continue;
+      index = hs_held_add (&held, holder, 0);
+      if (index >= 0)
+        held.nodes[index].agent = 1;
+    }
+  for (Py_ssize_t i = 0; i < n_holders && !held.failed; i++)
+    {
+      PyObject *holder = PySequence_Fast_GET_ITEM (fast, i);
+
+      if (PyDict_Check (holder) || PyList_Check (holder))
+        Py_TYPE (holder)->tp_traverse (holder, hs_held_count, &held);
+    }
+  while (held.n_freed > 0 && !held.failed)
+    {
+      PyObject *obj = held.nodes[held.freed[--held.n_freed]].obj;
+
+      if (hs_held_traversable (obj) && (skip->used == 0 || !hs_ptr_set_contains (skip, obj)))
+        Py_TYPE (obj)->tp_traverse (obj, hs_held_count, &held);
+    }
+  if (held.failed)
+    goto out;
+
+  dead = PyMem_RawMalloc ((size_t) (held.n_nodes + 1) * sizeof (PyObject *));
+  if (dead == NULL)
+    goto out;
+  *n_dead = 0;
+  for (Py_ssize_t i = 0; i < held.n_nodes; i++)
+    if (!held.nodes[i].agent && held.nodes[i].refs == 0)
+      dead[(*n_dead)++] = held.nodes[i].obj;
+  result = 0;
+
+out:
+  if (result < 0 && !PyErr_Occurred ())
+    PyErr_NoMemory ();
+  Py_XDECREF (fast);
+  PyMem_RawFree (held.keys);
+  PyMem_RawFree (held.values);
+  PyMem_RawFree (held.nodes);
+  PyMem_RawFree (held.freed);
+  return result < 0 ? NULL : dead;
+}
+
+/* Adds to walk->excluded what only the `holders` keep alive. */
+static int
+hs_exclude_held (HsWalk   *walk,
+                 PyObject *holders)
+{
+  Py_ssize_t n_dead = 0;
+  PyObject **dead = hs_held_only (&walk->excluded, holders, &n_dead);
+
+  if (dead == NULL)
+    return -1;
+  for (Py_ssize_t i = 0; i < n_dead; i++)
+    if (hs_ptr_set_add (&walk->excluded, dead[i]) < 0 || hs_ptr_set_add (&walk->seen, dead[i]) < 0)
+      {
+        PyMem_RawFree (dead);
+        PyErr_NoMemory ();
+        return -1;
+      }
+  PyMem_RawFree (dead);
+  return 0;
+}
+
+PyDoc_STRVAR (hs_held_only_doc,
+"held_only(held, skip_ids) -> [object, ...]\n\n"
+"What only the dicts and lists `held` keep alive (as heapscope._census.held_only);\n"
+"objects whose ids are in `skip_ids` are not followed.");
+
+static PyObject *
+hs_held_only_py (PyObject         *module,
+                 PyObject *const *args,
+                 Py_ssize_t        nargs)
+{
+  HsPtrSet skip;
+  PyObject *iterator, *item, *result;
+  PyObject **dead;
+  Py_ssize_t n_dead = 0;
+
+  if (nargs != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "held_only() takes exactly 2 arguments (held, skip_ids)");
+      return NULL;
+    }
+  if (hs_ptr_set_init (&skip, 1024) < 0)
+    return PyErr_NoMemory ();
+  iterator = PyObject_GetIter (args[1]);
+  if (iterator == NULL)
+    {
+      hs_ptr_set_clear (&skip);
+      return NULL;
+    }
+  while ((item = PyIter_Next (iterator)) != NULL)
+    {
+      void *pointer = PyLong_AsVoidPtr (item);
+
+      Py_DECREF (item);
+      if (pointer == NULL && PyErr_Occurred ())
+        break;
+      if (pointer != NULL && hs_ptr_set_add (&skip, pointer) < 0)
+        {
+          PyErr_NoMemory ();
+          break;
+        }
+    }
+  Py_DECREF (iterator);
+  if (PyErr_Occurred ())
+    {
+      hs_ptr_set_clear (&skip);
+      return NULL;
+    }
+  /* No Python object is made, and so no collection runs, until the answer. */
+  dead = hs_held_only (&skip, args[0], &n_dead);
+  hs_ptr_set_clear (&skip);
+  if (dead == NULL)
+    return NULL;
+  result = PyList_New (n_dead);
+  if (result != NULL)
+    for (Py_ssize_t i = 0; i < n_dead; i++)
+      {
+        Py_INCREF (dead[i]);
+        PyList_SET_ITEM (result, i, dead[i]);
+      }
+  PyMem_RawFree (dead);
+  return result;
+}
+
 PyDoc_STRVAR (hs_walk_doc,
-"walk(own, codes) -> [(type, source, count, size), ...]\n\n"
+"walk(own, codes, held=None) -> [(type, source, count, size), ...]\n\n"
 "Walk the heap as heapscope._census.walk_pure does: `own` are objects to\n"
-"exclude by identity, `codes` code objects whose frames are excluded.");
+"exclude by identity, `codes` code objects whose frames are excluded,\n"
+"`held` dicts and lists whose references are the agent's holds: what only\n"
+"they keep alive is excluded too.");
 
 static PyObject *
 hs_walk (PyObject  *module,
@@ -1098,9 +1418,9 @@ hs_walk (PyObject  *module,
   PyObject *entries = NULL;
   int gc_was_enabled;
 
-  if (nargs != 2)
+  if (nargs != 2 && nargs != 3)
     {
-      PyErr_SetString (PyExc_TypeError, "walk() takes exactly 2 arguments (own, codes)");
+      PyErr_SetString (PyExc_TypeError, "walk() takes 2 or 3 arguments (own, codes, held)");
       return NULL;
     }
 
@@ -1126,6 +1446,9 @@ hs_walk (PyObject  *module,
 
   /* No collection (and so no finalizer, no Python code) while we walk. */
   gc_was_enabled = hs_gc_disable ();
+  /* Before the roots are listed: their list would add a reference to each. */
+  if (nargs == 3 && args[2] != Py_None && hs_exclude_held (&walk, args[2]) < 0)
+    goto out;
   /* Called with a non-NULL argument array, as Python code calls it: with
    * NULL, the argument parser would create its keyword tuple on first use,
    * an object the census would then find on the heap. */
@@ -1719,6 +2042,7 @@ out:
 
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
+  { "held_only", (PyCFunction) (void (*) (void)) hs_held_only_py, METH_FASTCALL, hs_held_only_doc },
   { "deep_size", (PyCFunction) (void (*) (void)) hs_deep_size, METH_FASTCALL, hs_deep_size_doc },
   { NULL, NULL, 0, NULL },
 };

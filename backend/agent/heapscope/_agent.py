@@ -38,7 +38,12 @@ The agent's own objects
     4. At run time: frames running the agent's code (their locals hang only
        from them), and the containers of the request being served (decoded from
        the app's frame) and of the census being taken (created after the
-       collector listed its objects, so they are never roots).
+       collector listed its objects, so they are never roots); the handle
+       table and the instance lists (``_refs.kept_containers``).
+    5. The program's objects that only the agent still holds for the app,
+       and what hangs from them alone (``_refs.HELD``, see
+       ``_census.held_only``): a census counts what it would count if the
+       agent let go of them.
 
     What hangs only from these is never reached. An object also reachable from
     the program (an interned string used by both, a small int) is counted as
@@ -492,6 +497,7 @@ def _refs_reply(kind, request, request_id):
             return _referrers_reply(request, request_id, ctx)
         return _path_reply(request, request_id, ctx)
     finally:
+        _refs.finish(ctx)
         ctx.clear()
 
 
@@ -662,7 +668,7 @@ def _take_census():
     own = _state["own"] + _state["serving"] + _refs.kept_containers()
     own.append(own)         # the list is the census's own object too
     try:
-        return _census.census(own, _state["codes"], _state["started"])
+        return _census.census(own, _state["codes"], _state["started"], held=_refs.HELD)
     finally:
         del own[:]          # no reference cycle left for the collector
 

@@ -20,6 +20,13 @@ What is excluded
     reachable from the program as well as from the agent counts as the program's.
     A frame whose code is agent code is excluded the same way.
 
+    The agent also holds some of the program's objects (see ``_refs``: what
+    the app shows that has no weak references, what it hands to the main
+    thread to free), each once, in a few containers of its own: ``held``.
+    What only those holds keep alive -- an object the program dropped, and
+    whatever hangs from it alone -- is excluded the same way (``held_only``),
+    so looking at an object never changes the census.
+
 Names
     A row is named as Pympler's ``summary.summarize`` names it (``summary._repr``
     at verbosity 1): ``function (NAME)``, ``frame (codename: NAME)``,
@@ -602,19 +609,121 @@ def _account(obj, cls, plans, totals, fd):
     return traverse
 
 
-def walk_pure(own, codes):
+# -- what only the agent holds ---------------------------------------------------
+
+HELD_MAX_NODES = 1 << 22
+_getrefcount = getattr(sys, "getrefcount", None)
+
+
+def _refcount_overhead():
+    """What `_getrefcount(nodes[position])` adds to an object's own references."""
+    probe = [object()]
+    nodes = [probe[0]]
+    return _getrefcount(nodes[0]) - 1       # probe is its one reference
+
+
+_REFCOUNT_OVERHEAD = _refcount_overhead() if _getrefcount is not None else 0
+
+
+def held_only(held, excluded, use_accel=None):
+    """What only the dicts and lists `held` keep alive, as a list.
+
+    Each reference a container of `held` makes is one the agent holds. The
+    agent letting go is played out on reference counts, as ``hs_held_only``
+    in _accel.c does (and says how), with the same result: what would be
+    freed at once is returned. An object in a reference cycle is not: it would stay
+    until the collector runs, and the census counts uncollected garbage.
+    Objects whose ids are in `excluded` (the agent's own) are not followed.
+    Without sys.getrefcount (not CPython), nothing.
+    """
+    if not held:
+        return []
+    if use_accel is None:
+        use_accel = _accel is not None
+    if use_accel:
+        return _accel.held_only(held, excluded)
+    if _getrefcount is None:
+        return []
+    was_enabled = gc.isenabled()
+    gc.disable()                # no finalizer may take a reference meanwhile
+    try:
+        return _held_only(held, excluded)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _held_only(held, excluded):
+    nodes = []
+    index = {}
+    refs = []
+    agent = set()               # positions of the holders
+    for holder in held:
+        if (type(holder) is dict or type(holder) is list) and id(holder) not in index:
+            index[id(holder)] = len(nodes)
+            agent.add(len(nodes))
+            nodes.append(holder)
+            refs.append(0)
+    freed = []
+    parents = [holder for holder in held if type(holder) is dict or type(holder) is list]
+    while parents:
+        parent = parents.pop()
+        first = len(nodes)
+        touched = []
+        for ref in _get_referents(parent):
+            position = index.get(id(ref))
+            if position is None:
+                if len(nodes) >= HELD_MAX_NODES:
+                    continue
+                position = index[id(ref)] = len(nodes)
+                nodes.append(ref)
+                refs.append(0)
+            if position not in agent:
+                refs[position] -= 1
+                touched.append(position)
+        ref = parent = None
+        # Counted now that the referents' list is gone: the nodes list and
+        # the argument are the only references of this function's.
+        for position in range(first, len(nodes)):
+            refs[position] += _getrefcount(nodes[position]) - _REFCOUNT_OVERHEAD
+        met = set()
+        for position in touched:
+            if refs[position] == 0 and position not in met:
+                met.add(position)
+                freed.append(position)
+        if not parents:
+            while freed and not parents:
+                obj = nodes[freed.pop()]
+                if _type_flags(type(obj)) & _HAVE_GC and id(obj) not in excluded:
+                    parents.append(obj)
+                obj = None
+    dead = []
+    for position in range(len(nodes)):
+        if refs[position] == 0 and position not in agent:
+            dead.append(nodes[position])
+    return dead
+
+
+def walk_pure(own, codes, held=None):
     """Walk the heap in Python; return (type, source, count, size) entries.
 
     `own`: objects to exclude, by identity. `codes`: code objects whose frames
-    are excluded.
+    are excluded. `held`: containers whose references are the agent's holds.
     """
+    # Made before the roots are listed, so excluded by identity themselves.
+    excluded = set()
+    for obj in own:
+        excluded.add(id(obj))
+    excluded.add(id(excluded))
+    dead = held_only(held, excluded, False)
+    excluded.add(id(dead))
+    for obj in dead:
+        excluded.add(id(obj))
+    obj = None
     roots = gc.get_objects()
     # Everything below is made after the roots were listed, so none of it is
     # a root; it is reachable only from this frame. (No closures here: their
     # cells would exist before the listing.)
-    excluded = set()
-    for obj in own:
-        excluded.add(id(obj))
     agent_codes = set()
     for code in codes:
         agent_codes.add(id(code))
@@ -671,27 +780,27 @@ def _statm():
         return 0, 0
 
 
-def walk(own, codes, use_accel=None):
+def walk(own, codes, use_accel=None, held=None):
     """Return (type, source, count, size) entries, from the accelerator if there is one."""
     if use_accel is None:
         use_accel = _accel is not None
     if use_accel:
-        return _accel.walk(own, codes)
-    return walk_pure(own, codes)
+        return _accel.walk(own, codes, held)
+    return walk_pure(own, codes, held)
 
 
-def census_rows(own, codes, use_accel=None):
+def census_rows(own, codes, use_accel=None, held=None):
     """Take a census and return its rows: [[name, count, size], ...], largest first."""
-    return build_rows(walk(own, codes, use_accel))
+    return build_rows(walk(own, codes, use_accel, held))
 
 
-def census(own, codes, started, use_accel=None):
+def census(own, codes, started, use_accel=None, held=None):
     """Take a census and return the body of a census message (no type/id/label/final).
 
-    `started` is the agent's monotonic start time.
+    `started` is the agent's monotonic start time; `held`, see ``held_only``.
     """
     begin = time.perf_counter()
-    rows = build_rows(walk(own, codes, use_accel))
+    rows = build_rows(walk(own, codes, use_accel, held))
     elapsed = time.perf_counter() - begin
     rss, vms = _statm()
     objects = 0

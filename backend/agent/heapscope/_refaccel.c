@@ -14,6 +14,21 @@
  *     the objects whose type `matcher (type)` accepts; matcher is asked once
  *     per type, between two traversals, never inside one.
  *
+ * weaken (objects, weak_type)
+ *     (refs, addresses) for a listing: refs[i] a weak_type reference to
+ *     objects[i], or None where its type has no weak references; addresses,
+ *     bytes, the objects' addresses as native words. The references are not
+ *     tracked by the collector: the census never meets them as roots.
+ *
+ * weak_ref (obj, weak_type)
+ *     One such reference, or None.
+ *
+ * let_go (objects, graveyard)
+ *     Empties the list `objects`. An object that list alone held goes to
+ *     `graveyard`, which the program's main thread empties at its next
+ *     instruction (Py_AddPendingCall): freeing a program object may run
+ *     its code (__del__, weakref callbacks), which never runs in the agent.
+ *
  * instance_dict (obj)
  *     The instance's __dict__ if it exists, else None; never creates one.
  *
@@ -576,6 +591,147 @@ out:
   return result;
 }
 
+/* -- weak references for listings ---------------------------------------------- */
+
+static int
+supports_weakrefs (PyObject *obj)
+{
+  return Py_TYPE (obj)->tp_weaklistoffset != 0;
+}
+
+/* A new weak_type reference to `obj`, untracked, or a new reference to None. */
+static PyObject *
+make_weak (PyObject *obj,
+           PyObject *weak_type)
+{
+  PyObject *ref;
+
+  if (!supports_weakrefs (obj))
+    Py_RETURN_NONE;
+  ref = PyObject_CallFunctionObjArgs (weak_type, obj, NULL);
+  if (ref == NULL)
+    {
+      PyErr_Clear ();
+      Py_RETURN_NONE;
+    }
+  /* Only the agent's containers hold it, and it refers to nothing the
+   * collector must see (no callback): out of gc.get_objects (), so no census
+   * or scan meets it. */
+  if (PyObject_IS_GC (ref) && is_tracked (ref))
+    PyObject_GC_UnTrack (ref);
+  return ref;
+}
+
+static PyObject *
+refaccel_weaken (PyObject *self,
+                 PyObject *args)
+{
+  PyObject *objects, *weak_type, *refs, *addresses, *result;
+  Py_ssize_t n;
+  uintptr_t *words;
+
+  if (!PyArg_ParseTuple (args, "O!O", &PyList_Type, &objects, &weak_type))
+    return NULL;
+  n = PyList_GET_SIZE (objects);
+  refs = PyList_New (n);
+  addresses = PyBytes_FromStringAndSize (NULL, n * (Py_ssize_t) sizeof (uintptr_t));
+  if (refs == NULL || addresses == NULL)
+    goto fail;
+  words = (uintptr_t *) PyBytes_AS_STRING (addresses);
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *obj = PyList_GET_ITEM (objects, i);
+
+      words[i] = (uintptr_t) obj;
+      PyList_SET_ITEM (refs, i, make_weak (obj, weak_type));
+    }
+  result = PyTuple_Pack (2, refs, addresses);
+  Py_DECREF (refs);
+  Py_DECREF (addresses);
+  return result;
+
+fail:
+  Py_XDECREF (refs);
+  Py_XDECREF (addresses);
+  return NULL;
+}
+
+static PyObject *
+refaccel_weak_ref (PyObject *self,
+                   PyObject *args)
+{
+  PyObject *obj, *weak_type;
+
+  if (!PyArg_ParseTuple (args, "OO", &obj, &weak_type))
+    return NULL;
+  return make_weak (obj, weak_type);
+}
+
+/* -- letting go without running the program's code ---------------------------- */
+
+static PyObject *graveyard;     /* the list given to let_go (a strong reference) */
+static int graveyard_scheduled;
+
+/* In the main thread, between two instructions of the program: free what
+ * only the graveyard held. */
+static int
+empty_graveyard (void *unused)
+{
+  PyObject **items;
+  Py_ssize_t n;
+
+  graveyard_scheduled = 0;
+  if (graveyard == NULL || (n = PyList_GET_SIZE (graveyard)) == 0)
+    return 0;
+  items = PyMem_RawMalloc ((size_t) n * sizeof (PyObject *));
+  if (items == NULL)
+    return 0;                   /* tried again at the next let_go */
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      items[i] = PyList_GET_ITEM (graveyard, i);
+      Py_INCREF (items[i]);
+    }
+  /* Out of the list first: code run by a finalizer (or a census in the
+   * agent, once it gets the interpreter) sees an empty graveyard. */
+  if (PyList_SetSlice (graveyard, 0, n, NULL) < 0)
+    PyErr_Clear ();
+  for (Py_ssize_t i = 0; i < n; i++)
+    Py_DECREF (items[i]);
+  PyMem_RawFree (items);
+  return 0;
+}
+
+static PyObject *
+refaccel_let_go (PyObject *self,
+                 PyObject *args)
+{
+  PyObject *objects, *yard;
+  Py_ssize_t n;
+
+  if (!PyArg_ParseTuple (args, "O!O!", &PyList_Type, &objects, &PyList_Type, &yard))
+    return NULL;
+  if (graveyard == NULL)
+    {
+      Py_INCREF (yard);
+      graveyard = yard;
+    }
+  n = PyList_GET_SIZE (objects);
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *obj = PyList_GET_ITEM (objects, i);
+
+      /* Held by `objects` alone: freeing it would run its finalizers here. */
+      if (Py_REFCNT (obj) == 1 && PyList_Append (graveyard, obj) < 0)
+        return NULL;
+    }
+  if (PyList_SetSlice (objects, 0, n, NULL) < 0)
+    return NULL;
+  if (PyList_GET_SIZE (graveyard) > 0 && !graveyard_scheduled
+      && Py_AddPendingCall (empty_graveyard, NULL) == 0)
+    graveyard_scheduled = 1;
+  Py_RETURN_NONE;
+}
+
 /* -- instance attributes without a __dict__ ---------------------------------- */
 
 static PyObject *
@@ -715,6 +871,9 @@ refaccel_frame_locals (PyObject *self,
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
   { "collect", refaccel_collect, METH_VARARGS, "The census's objects whose type matches." },
+  { "weaken", refaccel_weaken, METH_VARARGS, "Untracked weak references and addresses of a listing." },
+  { "weak_ref", refaccel_weak_ref, METH_VARARGS, "An untracked weak reference, or None." },
+  { "let_go", refaccel_let_go, METH_VARARGS, "Empty a list; what it alone held is freed in the main thread." },
   { "instance_dict", refaccel_instance_dict, METH_O, "An existing instance __dict__, or None." },
   { "frame_locals", refaccel_frame_locals, METH_O, "A frame's locals as a new dict, or None." },
   { "inline_attributes", refaccel_inline_attributes, METH_O,

@@ -2,21 +2,37 @@
 
 Handles
     Every object a reply names gets a handle: an int >= 1, never reused in a
-    run. The handle table holds the object (pins it) until the app releases the
-    handle, so a handle can never come to name another object that reuses the
-    address; while pinned, an object always gets the same handle back, which
-    lets the app spot a cycle by handle. The table hangs from this module, an
-    agent object: the census neither counts nor follows it, and no reply ever
-    lists it (nor any other container of the agent) as a referrer.
+    run. Looking must not change the heap, so the table holds an object
+    weakly wherever its type has weak references: the program's objects die
+    when the program drops them, and the handle then says "stale" -- never
+    another object that reuses the address. An object without weak
+    references (list, dict, tuple, str, a frame, an instance of a class with
+    __slots__ and no __weakref__) is held until the app releases its handle;
+    the app keeps only what it shows. A census leaves out what only those
+    holds keep alive (``HELD``, see _census.held_only). While an object is
+    held, it always gets the same handle back, which lets the app spot a
+    cycle by handle. The table hangs from this module, an agent object: the
+    census neither counts nor follows it, and no reply ever lists it (nor any
+    other container of the agent) as a referrer.
+
+    The agent never frees a program object itself: freeing may run the
+    program's code (__del__, weakref callbacks). An object it was the last
+    to hold goes to the graveyard, which the program's main thread empties
+    (``_refaccel.let_go``).
 
 Which objects
     ``instances`` lists what the census would count under a row name: the same
     walk (tracked roots, untracked referents followed), the same exclusions.
-    The sorted list is pinned under a list handle, a snapshot of the moment of
-    the first page: the next pages come from it at once, and it is dropped
-    when the app releases the list handle. (Re-walking a 1 M-object heap and
-    re-sorting for every page of 200 would cost the first page's time again
-    each time.)
+    The sorted list is kept under a list handle, a snapshot of the moment of
+    the first page: weak references where the type has them, addresses where
+    it has not, never the objects themselves. A later page gives each entry
+    whose object still lives; one that died reads "object no longer exists"
+    (with a handle that is stale at once). An entry without a weak reference
+    is found again in the heap, by address and row, when its page is asked
+    for: an object made since at that address, of the same row, cannot be
+    told from it. The list goes when the app releases the list handle.
+    (Re-walking a 1 M-object heap and re-sorting for every page of 200 would
+    cost the first page's time again each time.)
 
 Referrers
     One scan of every object the collector tracks (``_refaccel.scan``, a hash
@@ -51,6 +67,7 @@ import os
 import sys
 import time
 import _thread
+import _weakref
 
 from . import _census
 
@@ -156,8 +173,24 @@ def _frame_locals(frame):
         return None
     return _frame_f_locals(frame)
 
-# The handle table: handle -> object, id(object) -> handle, list handle -> [...].
-_handles = {"next": 1, "objects": {}, "ids": {}, "lists": {}}
+class _Weak(_weakref.ref):
+    """The agent's weak reference: never one of the program's (a plain
+    weakref.ref without a callback may be shared with the program)."""
+    __slots__ = ()
+
+
+_weakref_offset = type.__dict__["__weakrefoffset__"].__get__
+STALE_TEXT = "object no longer exists"
+
+# The handle table: handle -> object (held: no weak references), handle ->
+# _Weak, handle -> id(object) for both, id(object) -> handle, list handle ->
+# [type name, order, refs, addresses, flat sizes, deep sizes or None].
+_handles = {"next": 1, "strong": {}, "weak": {}, "addresses": {}, "ids": {}, "lists": {}}
+# What the program's main thread is to free (see _refaccel.let_go).
+_graveyard = []
+# The containers whose every reference is a hold of the agent's: a census
+# leaves out what only they keep alive.
+HELD = [_handles["strong"], _graveyard]
 # Caches filled on first use (made now, so they are the agent's).
 _cache = {"own_ids": set(), "code_ids": set(), "ready": False}
 _match = {"name": None}
@@ -171,15 +204,42 @@ _describe = {"generation": 0, "obj": None, "done": None, "text": None,
 # -- handles ------------------------------------------------------------------
 
 def pin(obj):
-    """The handle of `obj`, pinning it: the same handle while it stays pinned."""
-    objects = _handles["objects"]
+    """The handle of `obj`, held weakly where its type allows: the same handle
+    while it is held."""
     handle = _handles["ids"].get(id(obj))
-    if handle is not None and objects.get(handle, _MISSING) is obj:
+    if handle is not None and _held(handle) is obj:
         return handle
     handle = _new_handle()
-    objects[handle] = obj
+    ref = _weak(obj)
+    if ref is None:
+        _handles["strong"][handle] = obj
+    else:
+        _handles["weak"][handle] = ref
+    _handles["addresses"][handle] = id(obj)
     _handles["ids"][id(obj)] = handle
     return handle
+
+
+def _weak(obj):
+    """An untracked _Weak reference to `obj` where the accelerator makes it, a
+    tracked one without it; None when its type has no weak references."""
+    if _refaccel is not None:
+        return _refaccel.weak_ref(obj, _Weak)
+    if _weakref_offset(type(obj)) == 0:
+        return None
+    try:
+        return _Weak(obj)
+    except TypeError:
+        return None
+
+
+def _held(handle):
+    """The object of `handle`, or _MISSING (unknown, released, or died)."""
+    ref = _handles["weak"].get(handle)
+    if ref is not None:
+        obj = ref()
+        return _MISSING if obj is None else obj
+    return _handles["strong"].get(handle, _MISSING)
 
 
 def _new_handle():
@@ -190,37 +250,66 @@ def _new_handle():
 
 def release(handles):
     """Drop the handles (objects and lists); unknown ones are ignored."""
-    objects = _handles["objects"]
     ids = _handles["ids"]
+    addresses = _handles["addresses"]
+    dropped = []
     for handle in handles:
-        obj = objects.pop(handle, _MISSING)
-        if obj is not _MISSING:
-            if ids.get(id(obj)) == handle:
-                del ids[id(obj)]
-            del obj
+        if type(handle) is not int:
+            continue
+        address = addresses.pop(handle, None)
+        if address is not None:
+            if ids.get(address) == handle:
+                del ids[address]
+            obj = _handles["strong"].pop(handle, _MISSING)
+            if obj is not _MISSING:
+                dropped.append(obj)
+                obj = None
+            _handles["weak"].pop(handle, None)
         else:
             _handles["lists"].pop(handle, None)
+    let_go(dropped)
+
+
+def let_go(objects):
+    """Empty the list `objects`; what it alone held is freed by the main thread."""
+    if _refaccel is not None:
+        _refaccel.let_go(objects, _graveyard)
+    else:
+        del objects[:]
 
 
 def resolve(handle):
-    obj = _handles["objects"].get(handle, _MISSING)
+    obj = _held(handle)
     if obj is _MISSING:
         raise Failure("stale", "this object no longer exists")
     return obj
 
 
 def kept_containers():
-    """The containers the agent made at run time and keeps (the census excludes them)."""
-    found = []
+    """The containers the agent made at run time and keeps (the census excludes
+    them), and the weak references it made without the accelerator (tracked).
+
+    The handle table's dicts are made empty, and so untracked, at start-up:
+    they are not among the start-up objects, and are named here.
+    """
+    found = [_handles["strong"], _handles["weak"], _handles["addresses"], _handles["ids"],
+             _handles["lists"]]
     for record in _handles["lists"].values():
         found.append(record)
-        found.append(record[2])
-        found.append(record[3])
+        for position in (2, 3, 4, 5):
+            if type(record[position]) is list:
+                found.append(record[position])
+        if _refaccel is None:
+            for ref in record[2]:
+                if ref is not None:
+                    found.append(ref)
+    if _refaccel is None:
+        found.extend(_handles["weak"].values())
     return found
 
 
 def pinned_count():
-    return len(_handles["objects"]) + len(_handles["lists"])
+    return len(_handles["strong"]) + len(_handles["weak"]) + len(_handles["lists"])
 
 
 # -- a request's context --------------------------------------------------------
@@ -246,14 +335,16 @@ def _context(own, codes, serving, agent_thread, poll, allow_repr):
            "module_dicts": {}, "agent_thread": agent_thread}
     for value in (skip, ctx, ctx["names"], ctx["frames"], ctx["frame_ids"],
                   ctx["locals_ids"], ctx["module_dicts"], own, codes, serving,
-                  _handles, _handles["objects"], _handles["ids"], _handles["lists"], _cache):
+                  _handles, _handles["strong"], _handles["weak"], _handles["addresses"],
+                  _handles["ids"], _handles["lists"], _graveyard, HELD, _cache):
         skip.add(id(value))
     for obj in serving:
         skip.add(id(obj))
-    for record in _handles["lists"].values():
-        skip.add(id(record))
-        skip.add(id(record[2]))
-        skip.add(id(record[3]))
+    for obj in kept_containers():
+        skip.add(id(obj))
+    # What only the agent holds is not the program's: no scan reports it.
+    for obj in _census.held_only(HELD, skip):
+        skip.add(id(obj))
     if _census._VERSION >= (3, 11):
         ctx["fd"] = _census.memory_fd()
     return ctx
@@ -1004,6 +1095,8 @@ def census_objects(type_name, ctx):
         for obj in found:
             if row_name(obj, ctx) == type_name:
                 kept.append(obj)
+        obj = None
+        let_go(found)
         found = kept
     return found
 
@@ -1039,51 +1132,133 @@ def _collect_pure(ctx):
 
 
 def instances_list(type_name, order, ctx):
-    """Pin the sorted instances of a row under a new list handle; return it."""
+    """Make the sorted list of a row's instances under a new list handle; return it.
+
+    The list keeps weak references and addresses, not the objects (see the
+    module's docstring); the objects stay in ctx["listed"] for this request's
+    first page only.
+    """
     found = census_objects(type_name, ctx)
     poll = ctx["poll"]
     keys = []
-    sizes = []
+    flats = []
+    deeps = [] if order == "deep" else None
     index = 0
     for obj in found:
         if index % POLL_EVERY == 0 and index and poll():
             raise Failure("cancelled", "the request was cancelled")
+        flat = flat_size(obj, ctx)
+        flats.append(flat)
+        size = flat
         if order == "deep":
             size = deep_size(obj)
             if size is None:
                 size = 0
-        else:
-            size = flat_size(obj, ctx)
-        sizes.append(size)
+            deeps.append(size)
         # Largest first, then by address: one int per object sorts fast.
         keys.append(((1 << 62) - size) << 96 | id(obj) << 32 | index)
         index += 1
     keys.sort()
-    objects = []
-    ordered = []
+    objects = _scratch(ctx, [])
+    ordered_flats = []
+    ordered_deeps = [] if order == "deep" else None
     mask = (1 << 32) - 1
     for key in keys:
         objects.append(found[key & mask])
-        ordered.append(sizes[key & mask])
-    del keys, sizes
-    found.clear()
+        ordered_flats.append(flats[key & mask])
+        if order == "deep":
+            ordered_deeps.append(deeps[key & mask])
+    del keys, flats, deeps
+    let_go(found)
+    refs, addresses = _weaken(objects)
     handle = _new_handle()
-    _handles["lists"][handle] = [type_name, order, objects, ordered]
+    _handles["lists"][handle] = [type_name, order, refs, addresses, ordered_flats, ordered_deeps]
+    ctx["listed"] = objects
     return handle
 
 
+def _weaken(objects):
+    """(refs, addresses) for a list: see _refaccel.weaken."""
+    if _refaccel is not None:
+        return _refaccel.weaken(objects, _Weak)
+    refs = []
+    addresses = []
+    for obj in objects:
+        refs.append(_weak(obj))
+        addresses.append(id(obj))
+    return refs, addresses
+
+
+def _address(record, position):
+    addresses = record[3]
+    if type(addresses) is list:
+        return addresses[position]
+    return int.from_bytes(addresses[position * _census._POINTER:(position + 1) * _census._POINTER],
+                          sys.byteorder)
+
+
 def instances_page(handle, offset, limit, ctx):
+    """The record of a list and the summaries of one page of it."""
     record = _handles["lists"].get(handle)
     if record is None:
         raise Failure("stale", "this list no longer exists")
-    objects = record[2]
+    refs = record[2]
+    positions = range(offset, max(offset, min(offset + limit, len(refs))))
+    listed = ctx.get("listed")
+    found = {}                  # position -> index in current
+    current = _scratch(ctx, [])
+    if listed is None:
+        wanted = {}
+        for position in positions:
+            if refs[position] is None:
+                wanted[_address(record, position)] = position
+        if wanted:
+            # Found again by address in the heap as it is now.
+            row = census_objects(record[0], ctx)
+            for obj in row:
+                position = wanted.get(id(obj))
+                if position is not None:
+                    found[position] = len(current)
+                    current.append(obj)
+            obj = None
+            let_go(row)
     page = []
-    for position in range(offset, min(offset + limit, len(objects))):
-        entry = summary(objects[position], ctx)
+    for position in positions:
+        if listed is not None:
+            obj = listed[position]
+        elif refs[position] is not None:
+            obj = refs[position]()
+            if obj is None:             # (None itself has no weak references)
+                obj = _MISSING
+        elif position in found:
+            obj = current[found[position]]
+        else:
+            obj = _MISSING
+        if obj is _MISSING:
+            entry = _stale_summary(record, position)
+        else:
+            entry = summary(obj, ctx)
+        obj = None
         if record[1] == "deep":
-            entry["deep"] = record[3][position]
+            entry["deep"] = record[5][position]
         page.append(entry)
+    let_go(current)
     return record, page
+
+
+def _stale_summary(record, position):
+    """An entry whose object died: its handle is stale from the start."""
+    return {"handle": _new_handle(), "type": record[0], "address": _address(record, position),
+            "flat": record[4][position], "text": STALE_TEXT, "stale": True}
+
+
+def finish(ctx):
+    """At the end of a request: let go of the objects it listed (the program
+    may have dropped some of them meanwhile)."""
+    for key in ("listed", "objects"):
+        objects = ctx.get(key)
+        if type(objects) is list:
+            let_go(objects)
 
 
 # -- path to a root ------------------------------------------------------------------
