@@ -823,6 +823,44 @@ test_open_while_recording (void)
   gtk_window_destroy (GTK_WINDOW (recorder));
 }
 
+/* Compared with a snapshot taken before the type existed, a reopened
+ * session's row shows the whole count as its Δ (it said 0). */
+static void
+test_delta_of_a_new_type (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "brand_new.py", NULL);
+  g_autofree char *path = g_build_filename (scratch_dir, "brand-new.heapscope", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  g_autoptr(HsSession) recording = hs_session_new ();
+  HsWindow *shown = new_window ();
+  HsSession *session;
+  HsSample *before;
+  HsTypeStat *row;
+
+  spec->interval = 0.2;
+  hs_session_record_to (recording, path);
+  hs_session_start (recording, spec);
+  wait_until ((TestCondition) hs_session_is_over, recording);
+  g_assert_cmpint (hs_session_get_exit_code (recording), ==, 0);
+
+  hs_window_open_file (shown, path);
+  wait_until (is_not_opening, shown);
+  wait_until (is_not_loading, shown);
+  hs_window_show_page (shown, "types");
+  session = hs_window_get_session (shown);
+  before = hs_session_find_snapshot (session, "before");
+  g_assert_nonnull (before);
+  hs_session_set_baseline (session, HS_BASELINE_SAMPLE, before);
+  wait_until (is_not_loading, shown);
+
+  row = hs_census_model_lookup (hs_session_get_census_model (session), "__main__.BrandNew");
+  g_assert_nonnull (row);
+  g_assert_cmpint (hs_type_stat_get_count (row), ==, 5000);
+  g_assert_cmpint (hs_type_stat_get_delta_count (row), ==, 5000);
+  g_assert_cmpint (hs_type_stat_get_delta_size (row), ==, hs_type_stat_get_size (row));
+  gtk_window_destroy (GTK_WINDOW (shown));
+}
+
 static gboolean
 window_is_gone (gpointer data)
 {
@@ -1701,6 +1739,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/open-while-recording", test_open_while_recording);
   g_test_add_func ("/hs/window/runs-started-together", test_runs_started_together);
   g_test_add_func ("/hs/window/close-while-running", test_close_while_running);
+  g_test_add_func ("/hs/window/delta-of-a-new-type", test_delta_of_a_new_type);
   g_test_add_func ("/hs/window/take-snapshot-dialog", test_take_snapshot_dialog);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
