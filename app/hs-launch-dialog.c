@@ -1,4 +1,4 @@
-/* hs-launch-dialog.c — choose a script, its arguments, folder and interpreter
+/* hs-launch-dialog.c — choose a script or module, its arguments, folder and interpreter
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,13 +13,18 @@ struct _HsLaunchDialog
 {
   AdwWindow    parent_instance;
   GSettings   *settings;
+  GtkWidget   *group;
+  GtkToggleButton *script_toggle;
+  GtkToggleButton *module_toggle;
   AdwEntryRow *script_row;
+  GtkWidget   *choose_script_button;
   AdwEntryRow *arguments_row;
   AdwEntryRow *folder_row;
   AdwEntryRow *interpreter_row;
   GtkWidget   *run_button;
   GtkLabel    *error_label;
   GtkFileChooserNative *chooser;
+  char        *other_target;     /* the script while a module is chosen, or the other way */
 };
 
 G_DEFINE_FINAL_TYPE (HsLaunchDialog, hs_launch_dialog, ADW_TYPE_WINDOW)
@@ -48,6 +53,45 @@ update_run_button (HsLaunchDialog *self)
   show_error (self, NULL);
 }
 
+static gboolean
+runs_module (HsLaunchDialog *self)
+{
+  return gtk_toggle_button_get_active (self->module_toggle);
+}
+
+/* The rows say what they hold: a script's path, or a module's name. */
+static void
+update_mode (HsLaunchDialog *self)
+{
+  gboolean module = runs_module (self);
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group),
+                                         module
+                                         ? _("The module runs as “python -m module arguments” would, with Heapscope’s agent watching its heap.")
+                                         : _("The script runs as “python script.py arguments” would, with Heapscope’s agent watching its heap."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->script_row), module ? _("_Module") : _("_Script"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row),
+                                 module ? _("Working _Folder (empty: your home folder)")
+                                        : _("Working _Folder (empty: the script’s folder)"));
+  gtk_widget_set_visible (self->choose_script_button, !module);
+}
+
+/* Switching keeps what each mode held: a path is no module's name. */
+static void
+on_mode_toggled (GtkToggleButton *toggle,
+                 HsLaunchDialog  *self)
+{
+  g_autofree char *shown = NULL;
+
+  if (!gtk_toggle_button_get_active (toggle))
+    return;
+  shown = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->script_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->script_row), self->other_target != NULL ? self->other_target : "");
+  g_free (self->other_target);
+  self->other_target = g_steal_pointer (&shown);
+  update_mode (self);
+}
+
 HsLaunchSpec *
 hs_launch_dialog_build_spec (HsLaunchDialog  *self,
                              GError         **error)
@@ -67,8 +111,11 @@ hs_launch_dialog_build_spec (HsLaunchDialog  *self,
       return NULL;
     }
   spec = hs_launch_spec_new (interpreter, script, (const char * const *) argv);
+  spec->module = runs_module (self);
   if (folder != NULL && *folder != '\0')
     spec->working_directory = g_strdup (folder);
+  else if (spec->module)
+    spec->working_directory = g_strdup (g_get_home_dir ());
   if (self->settings != NULL)
     spec->interval = g_settings_get_double (self->settings, "sample-interval");
   return spec;
@@ -86,7 +133,8 @@ on_run (GtkButton      *button,
       show_error (self, error->message);
       return;
     }
-  if (!g_file_test (spec->script, G_FILE_TEST_IS_REGULAR))
+  /* A module is found by the interpreter, which says so if it is not. */
+  if (!spec->module && !g_file_test (spec->script, G_FILE_TEST_IS_REGULAR))
     {
       g_autofree char *message = g_strdup_printf (_("There is no script at %s"), spec->script);
       show_error (self, message);
@@ -95,7 +143,8 @@ on_run (GtkButton      *button,
 
   if (self->settings != NULL)
     {
-      g_settings_set_string (self->settings, "last-script", spec->script);
+      g_settings_set_boolean (self->settings, "run-module", spec->module);
+      g_settings_set_string (self->settings, spec->module ? "last-module" : "last-script", spec->script);
       g_settings_set_string (self->settings, "last-arguments",
                              gtk_editable_get_text (GTK_EDITABLE (self->arguments_row)));
       g_settings_set_string (self->settings, "last-working-directory",
@@ -186,10 +235,11 @@ on_choose_interpreter (GtkButton *button, HsLaunchDialog *self)
 }
 
 static AdwEntryRow *
-add_row (GtkWidget  *group,
-         const char *title,
-         GCallback   choose,
-         gpointer    user_data)
+add_row (GtkWidget   *group,
+         const char  *title,
+         GCallback    choose,
+         gpointer     user_data,
+         GtkWidget  **choose_button)
 {
   AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
 
@@ -204,6 +254,8 @@ add_row (GtkWidget  *group,
       gtk_widget_set_tooltip_text (button, _("Choose…"));
       g_signal_connect (button, "clicked", choose, user_data);
       adw_entry_row_add_suffix (row, button);
+      if (choose_button != NULL)
+        *choose_button = button;
     }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
   return row;
@@ -216,6 +268,7 @@ hs_launch_dialog_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->chooser);
+  g_clear_pointer (&self->other_target, g_free);
   G_OBJECT_CLASS (hs_launch_dialog_parent_class)->dispose (object);
 }
 
@@ -241,6 +294,8 @@ hs_launch_dialog_init (HsLaunchDialog *self)
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *options = adw_preferences_group_new ();
+  GtkWidget *mode_row = adw_action_row_new ();
+  GtkWidget *mode_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
   gtk_window_set_title (GTK_WINDOW (self), _("Run Script"));
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 460);
@@ -256,13 +311,24 @@ hs_launch_dialog_init (HsLaunchDialog *self)
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->run_button);
   gtk_box_append (GTK_BOX (box), header);
 
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("The script runs as “python script.py arguments” would, with Heapscope’s agent watching its heap."));
-  self->script_row = add_row (group, _("_Script"), G_CALLBACK (on_choose_script), self);
-  self->arguments_row = add_row (group, _("_Arguments"), NULL, NULL);
+  self->group = group;
+  /* A script file, or a module by name (python -m). */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (mode_row), _("Run"));
+  gtk_widget_add_css_class (mode_box, "linked");
+  gtk_widget_set_valign (mode_box, GTK_ALIGN_CENTER);
+  self->script_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Script File")));
+  self->module_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Module Name")));
+  gtk_toggle_button_set_group (self->module_toggle, self->script_toggle);
+  gtk_toggle_button_set_active (self->script_toggle, TRUE);
+  gtk_box_append (GTK_BOX (mode_box), GTK_WIDGET (self->script_toggle));
+  gtk_box_append (GTK_BOX (mode_box), GTK_WIDGET (self->module_toggle));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (mode_row), mode_box);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), mode_row);
+  self->script_row = add_row (group, _("_Script"), G_CALLBACK (on_choose_script), self, &self->choose_script_button);
+  self->arguments_row = add_row (group, _("_Arguments"), NULL, NULL, NULL);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (options), _("Environment"));
-  self->folder_row = add_row (options, _("Working _Folder (empty: the script’s folder)"), G_CALLBACK (on_choose_folder), self);
-  self->interpreter_row = add_row (options, _("_Interpreter"), G_CALLBACK (on_choose_interpreter), self);
+  self->folder_row = add_row (options, _("Working _Folder (empty: the script’s folder)"), G_CALLBACK (on_choose_folder), self, NULL);
+  self->interpreter_row = add_row (options, _("_Interpreter"), G_CALLBACK (on_choose_interpreter), self, NULL);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (options));
   gtk_widget_set_vexpand (page, TRUE);
@@ -285,17 +351,24 @@ hs_launch_dialog_init (HsLaunchDialog *self)
   if (self->settings != NULL)
     {
       g_autofree char *script = g_settings_get_string (self->settings, "last-script");
+      g_autofree char *module = g_settings_get_string (self->settings, "last-module");
+      gboolean run_module = g_settings_get_boolean (self->settings, "run-module");
       g_autofree char *arguments = g_settings_get_string (self->settings, "last-arguments");
       g_autofree char *folder = g_settings_get_string (self->settings, "last-working-directory");
       g_autofree char *interpreter = g_settings_get_string (self->settings, "interpreter");
 
-      gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);
+      gtk_editable_set_text (GTK_EDITABLE (self->script_row), run_module ? module : script);
+      self->other_target = g_strdup (run_module ? script : module);
+      gtk_toggle_button_set_active (run_module ? self->module_toggle : self->script_toggle, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), arguments);
       gtk_editable_set_text (GTK_EDITABLE (self->folder_row), folder);
       gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), interpreter);
     }
   else
     gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), "python3");
+  g_signal_connect (self->script_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
+  g_signal_connect (self->module_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
+  update_mode (self);
   update_run_button (self);
 }
 
@@ -310,6 +383,8 @@ hs_launch_dialog_new (GtkWindow  *parent,
     {
       g_autofree char *folder = g_path_get_dirname (script);
 
+      /* A dropped file is a script, whatever was run last. */
+      gtk_toggle_button_set_active (self->script_toggle, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);
       gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->folder_row), "");

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "hs-worker.h"
+#include "hs-launch-spec.h"
 
 G_BEGIN_DECLS
 

@@ -15,11 +15,11 @@
 #include <glib/gstdio.h>
 
 #include "hs-format.h"
+#include "hs-launch-spec.h"
 #include "hs-recent-list.h"
 #include "hs-reveal.h"
 #include "hs-settings.h"
 #include "hs-store.h"
-#include "hs-worker.h"
 
 struct _HsRecentList
 {

@@ -37,6 +37,15 @@ print_usage (FILE *out)
              "  --help                print this help and exit\n"
              "\n"
              "Everything after SCRIPT is passed to the script as its arguments.\n"));
+  fprintf (out, "%s",
+           _("\n"
+             "  -m MODULE             run the module MODULE as “python -m MODULE” does, instead\n"
+             "                        of a SCRIPT; everything after MODULE is its arguments\n"
+             "  --cwd FOLDER          run in FOLDER (default: the current folder, as python)\n"
+             "\n"
+             "With --headless or --record the script reads heapscope’s standard input, and\n"
+             "SIGINT or SIGTERM sent to heapscope is passed on to it; the tables are printed\n"
+             "when it ends. In the window its standard input is empty.\n"));
 }
 
 int
@@ -46,6 +55,8 @@ main (int   argc,
   g_autoptr(HsApplication) application = NULL;
   g_autoptr(HsLaunchSpec) spec = NULL;
   const char *interpreter = "python3";
+  const char *working_directory = NULL;
+  gboolean module = FALSE;
   gboolean headless = FALSE;
   const char *record_path = NULL;
   const char *report_path = NULL;
@@ -91,6 +102,15 @@ main (int   argc,
         }
       else if (strcmp (argv[i], "--python") == 0 && i + 1 < argc)
         interpreter = argv[++i];
+      else if (strcmp (argv[i], "--cwd") == 0 && i + 1 < argc)
+        working_directory = argv[++i];
+      else if (strcmp (argv[i], "-m") == 0 && i + 1 < argc)
+        {
+          /* As python: the module's name, then its arguments. */
+          module = TRUE;
+          first_script_arg = i + 1;
+          break;
+        }
       else if (strcmp (argv[i], "--version") == 0)
         {
           printf ("heapscope %s\n", PACKAGE_VERSION);
@@ -131,7 +151,7 @@ main (int   argc,
 
   /* A session file is reopened in the window, not run. */
   if (first_script_arg < argc && g_str_has_suffix (argv[first_script_arg], HS_STORE_SUFFIX) &&
-      !headless && record_path == NULL)
+      !module && !headless && record_path == NULL)
     {
       application = hs_application_new ();
       for (int i = first_script_arg; i < argc; i++)
@@ -144,6 +164,10 @@ main (int   argc,
       spec = hs_launch_spec_new (interpreter, argv[first_script_arg],
                                  (const char * const *) &argv[first_script_arg + 1]);
       spec->interval = interval;
+      spec->module = module;
+      /* As python runs it: where it is called from, unless --cwd says. */
+      spec->working_directory = working_directory != NULL ? g_canonicalize_filename (working_directory, NULL)
+                                                          : g_get_current_dir ();
     }
 
   if (headless || record_path != NULL)

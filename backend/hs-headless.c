@@ -10,6 +10,7 @@
 
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
+#include "hs-signal-watch.h"
 
 #define REPORT_ROWS 15
 
@@ -190,6 +191,15 @@ on_console_changed (GListModel *console,
     }
 }
 
+/* SIGINT and SIGTERM end the script, not us: the tables are still printed. */
+static void
+on_stop_signal (int       signum,
+                gboolean  from_terminal,
+                gpointer  user_data)
+{
+  hs_session_forward_signal (user_data, signum, from_terminal);
+}
+
 static int
 exit_code_of (HsSession *session)
 {
@@ -213,9 +223,11 @@ hs_headless_run (const HsLaunchSpec *spec,
   g_autoptr(HsSession) session = hs_session_new ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(HsLaunchSpec) headless_spec = hs_launch_spec_copy (spec);
+  g_autoptr(HsSignalWatch) signals = NULL;
   g_autofree char *report = NULL;
 
   headless_spec->inherit_stdio = record_path == NULL;
+  headless_spec->inherit_stdin = TRUE;
   g_signal_connect (session, "notify::state", G_CALLBACK (on_state_changed), loop);
   g_signal_connect (session, "notice", G_CALLBACK (on_notice), NULL);
   if (record_path != NULL)
@@ -224,6 +236,7 @@ hs_headless_run (const HsLaunchSpec *spec,
       g_signal_connect (hs_session_get_console (session), "items-changed",
                         G_CALLBACK (on_console_changed), NULL);
     }
+  signals = hs_signal_watch_new (on_stop_signal, session);
   hs_session_start (session, headless_spec);
   if (!hs_session_is_over (session))
     g_main_loop_run (loop);

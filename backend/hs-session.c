@@ -696,6 +696,20 @@ hs_session_stop (HsSession *self)
     hs_worker_stop (self->worker);
 }
 
+/* Heapscope was sent @signum (SIGINT, SIGTERM): the script gets it too,
+ * unless @child_got_it (a terminal's Ctrl+C reaches the whole foreground
+ * job). A run still starting is stopped. */
+void
+hs_session_forward_signal (HsSession *self,
+                           int        signum,
+                           gboolean   child_got_it)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  if (self->worker != NULL && !hs_session_is_over (self))
+    hs_worker_forward_signal (self->worker, signum, child_got_it);
+}
+
 void
 hs_session_take_snapshot (HsSession  *self,
                           const char *label)

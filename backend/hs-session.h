@@ -36,6 +36,9 @@ void            hs_session_attach_socket        (HsSession          *self,
 void            hs_session_record_to            (HsSession          *self,
                                                  const char         *path);
 void            hs_session_stop                 (HsSession          *self);
+void            hs_session_forward_signal       (HsSession          *self,
+                                                 int                 signum,
+                                                 gboolean            child_got_it);
 void            hs_session_take_snapshot        (HsSession          *self,
                                                  const char         *label);
 void            hs_session_set_interval         (HsSession          *self,

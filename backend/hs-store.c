@@ -39,9 +39,9 @@
 
 #include "hs-census-codec.h"
 #include "hs-console-chunk.h"
+#include "hs-launch-spec.h"
 #include "hs-store.h"
 #include "hs-wire.h"
-#include "hs-worker.h"
 
 /* "Heap": PRAGMA application_id tells our files from other SQLite databases. */
 #define HS_STORE_APPLICATION_ID 0x48656170
@@ -526,7 +526,8 @@ hs_store_write_launch (HsStore             *self,
            write_setting (self, "interpreter", g_variant_new_string (spec->interpreter), error) &&
            write_setting (self, "interval", g_variant_new_double (spec->interval), error) &&
            (spec->working_directory == NULL ||
-            write_setting (self, "working_directory", g_variant_new_string (spec->working_directory), error));
+            write_setting (self, "working_directory", g_variant_new_string (spec->working_directory), error)) &&
+           (!spec->module || write_setting (self, "module", g_variant_new_int64 (1), error));
       statement = ok ? prepare (self, "INSERT INTO argument (position, value) VALUES (?, ?)", error, OP_WRITE) : NULL;
       ok = statement != NULL;
       for (guint i = 0; ok && spec->arguments != NULL && spec->arguments[i] != NULL; i++)
@@ -1432,6 +1433,7 @@ read_launch (HsStore  *self,
                                         script != NULL ? script : "",
                                         (const char * const *) arguments);
   recording->spec->working_directory = setting_string (settings, "working_directory");
+  recording->spec->module = setting_int (settings, "module", 0) != 0;
   recording->spec->interval = setting_double (settings, "interval", 1.0);
   recording->app_version = setting_string (settings, "app_version");
   recording->python_version = setting_string (settings, "python_version");

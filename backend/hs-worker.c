@@ -11,15 +11,15 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <glib-unix.h>
-#include <gio/gunixinputstream.h>
 
+#include "hs-child-launcher.h"
 #include "hs-console-chunk.h"
 #include "hs-reply.h"
 #include "hs-store.h"
@@ -66,6 +66,7 @@ struct _HsWorker
   gboolean           detached;
 
   /* Worker thread only. */
+  HsChildLauncher   *launcher;          /* from the checks to the spawn */
   GSubprocess       *process;
   GCancellable      *cancellable;
   int                agent_fd;
@@ -109,65 +110,6 @@ struct _HsWorker
 static void worker_close_agent   (HsWorker *self);
 static gboolean on_console_flush_due (gpointer user_data);
 static void worker_schedule_sample (HsWorker *self);
-
-/* HsLaunchSpec */
-
-HsLaunchSpec *
-hs_launch_spec_new (const char         *interpreter,
-                    const char         *script,
-                    const char * const *arguments)
-{
-  HsLaunchSpec *self = g_new0 (HsLaunchSpec, 1);
-
-  self->interpreter = g_strdup (interpreter != NULL && *interpreter != '\0' ? interpreter : "python3");
-  self->script = g_strdup (script);
-  self->arguments = arguments != NULL ? g_strdupv ((char **) arguments) : g_new0 (char *, 1);
-  self->interval = 1.0;
-  return self;
-}
-
-HsLaunchSpec *
-hs_launch_spec_copy (const HsLaunchSpec *self)
-{
-  HsLaunchSpec *copy = hs_launch_spec_new (self->interpreter, self->script,
-                                           (const char * const *) self->arguments);
-
-  copy->working_directory = g_strdup (self->working_directory);
-  copy->agent_dir = g_strdup (self->agent_dir);
-  copy->interval = self->interval;
-  copy->inherit_stdio = self->inherit_stdio;
-  return copy;
-}
-
-void
-hs_launch_spec_free (HsLaunchSpec *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->interpreter);
-  g_free (self->script);
-  g_strfreev (self->arguments);
-  g_free (self->working_directory);
-  g_free (self->agent_dir);
-  g_free (self);
-}
-
-/* "python3 script.py arg…", quoted for a shell, for display. */
-char *
-hs_launch_spec_get_command_line (const HsLaunchSpec *self)
-{
-  GString *line = g_string_new (NULL);
-  g_autofree char *interpreter = g_shell_quote (self->interpreter);
-  g_autofree char *script = g_shell_quote (self->script);
-
-  g_string_append_printf (line, "%s %s", interpreter, script);
-  for (guint i = 0; self->arguments[i] != NULL; i++)
-    {
-      g_autofree char *quoted = g_shell_quote (self->arguments[i]);
-      g_string_append_printf (line, " %s", quoted);
-    }
-  return g_string_free (line, FALSE);
-}
 
 /* Events */
 
@@ -409,6 +351,7 @@ hs_worker_unref (HsWorker *self)
   close_fd (&self->stdout_fd);
   close_fd (&self->stderr_fd);
   g_clear_pointer (&self->console_demux, hs_console_demux_free);
+  g_clear_object (&self->launcher);
   g_clear_object (&self->process);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->decoder, hs_frame_decoder_free);
@@ -1070,79 +1013,37 @@ static void
 spawn_child (HsWorker   *self,
              const char *python_version)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HsChildLauncher) launcher = g_steal_pointer (&self->launcher);
   g_autoptr(GError) error = NULL;
-  g_autofree char *bootstrap = g_build_filename (self->spec->agent_dir, "heapscope_bootstrap.py", NULL);
-  g_autofree char *working_directory = NULL;
   HsWorkerEvent *event;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_NONE;
-  int fds[2];
 
-  if (!g_file_test (bootstrap, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autofree char *message = g_strdup_printf (_("The Heapscope agent is missing: %s was not found"), bootstrap);
-      fail (self, message);
-      return;
-    }
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not create the agent's socket: %s"), g_strerror (errno));
-      fail (self, message);
-      return;
-    }
-
-  if (!self->spec->inherit_stdio)
-    flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  launcher = g_subprocess_launcher_new (flags);
-
-  if (self->spec->working_directory != NULL && *self->spec->working_directory != '\0')
-    working_directory = g_strdup (self->spec->working_directory);
-  else
-    working_directory = g_path_get_dirname (self->spec->script);
-  g_subprocess_launcher_set_cwd (launcher, working_directory);
-  g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_FD", "3", TRUE);
   /* Two pipes keep no order between them: the agent frames the script's
    * sys.stderr into the stdout pipe with this token (PROTOCOL.md, "Console"). */
   if (!self->spec->inherit_stdio)
     {
       self->console_demux = hs_console_demux_new (NULL);
-      g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_CONSOLE",
-                                    hs_console_demux_get_token (self->console_demux), TRUE);
+      hs_child_launcher_setenv (launcher, "HEAPSCOPE_CONSOLE",
+                                hs_console_demux_get_token (self->console_demux));
     }
   else
-    g_subprocess_launcher_unsetenv (launcher, "HEAPSCOPE_CONSOLE");
-  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+    hs_child_launcher_setenv (launcher, "HEAPSCOPE_CONSOLE", NULL);
 
-  g_ptr_array_add (argv, g_strdup (self->spec->interpreter));
-  g_ptr_array_add (argv, g_strdup (bootstrap));
-  g_ptr_array_add (argv, g_canonicalize_filename (self->spec->script, NULL));
-  for (guint i = 0; self->spec->arguments[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (self->spec->arguments[i]));
-  g_ptr_array_add (argv, NULL);
-
-  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  self->process = hs_child_launcher_spawn (launcher, &error);
   if (self->process == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Could not start %s: %s"), self->spec->interpreter, error->message);
-      close (fds[0]);
-      fail (self, message);
+      fail (self, error->message);
       return;
     }
 
-  self->agent_fd = fds[0];
+  self->agent_fd = hs_child_launcher_steal_agent_fd (launcher);
   watch_agent (self);
 
-  if (!self->spec->inherit_stdio)
-    {
-      self->stdout_fd = dup (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (self->process))));
-      self->stderr_fd = dup (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (self->process))));
-      g_unix_set_fd_nonblocking (self->stdout_fd, TRUE, NULL);
-      g_unix_set_fd_nonblocking (self->stderr_fd, TRUE, NULL);
-      self->stdout_source = watch_fd (self, self->stdout_fd, on_output_ready);
-      self->stderr_source = watch_fd (self, self->stderr_fd, on_output_ready);
-    }
+  self->stdout_fd = hs_child_launcher_steal_stdout_fd (launcher);
+  self->stderr_fd = hs_child_launcher_steal_stderr_fd (launcher);
+  if (self->stdout_fd != -1)
+    self->stdout_source = watch_fd (self, self->stdout_fd, on_output_ready);
+  if (self->stderr_fd != -1)
+    self->stderr_source = watch_fd (self, self->stderr_fd, on_output_ready);
 
   event = event_new (HS_WORKER_EVENT_STARTED);
   event->pid = g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
@@ -1231,22 +1132,12 @@ on_probe_done (GObject      *object,
 static gboolean
 check_script (HsWorker *self)
 {
-  const char *script = self->spec->script;
-  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (!g_file_test (script, G_FILE_TEST_EXISTS))
-    message = g_strdup_printf (_("The script %s does not exist"), script);
-  else if (g_file_test (script, G_FILE_TEST_IS_DIR))
-    message = g_strdup_printf (_("%s is a folder, not a script"), script);
-  else if (g_access (script, R_OK) != 0)
-    message = g_strdup_printf (_("The script %s cannot be read: %s"), script, g_strerror (errno));
-  else if (self->spec->working_directory != NULL && *self->spec->working_directory != '\0' &&
-           !g_file_test (self->spec->working_directory, G_FILE_TEST_IS_DIR))
-    message = g_strdup_printf (_("The working folder %s does not exist"), self->spec->working_directory);
-
-  if (message != NULL)
+  self->launcher = hs_child_launcher_new (self->spec);
+  if (!hs_child_launcher_check (self->launcher, &error))
     {
-      fail (self, message);
+      fail (self, error->message);
       return FALSE;
     }
   return TRUE;
@@ -1435,6 +1326,34 @@ hs_worker_stop (HsWorker *self)
   g_return_if_fail (self != NULL);
 
   post_command (self, stop_in_worker, NULL, 0, FALSE);
+}
+
+static gboolean
+forward_signal_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+
+  /* Still probing: the script is not to start at all. */
+  if (self->process == NULL)
+    return stop_in_worker (data);
+  if (!self->process_exited && !command->flag)
+    g_subprocess_send_signal (self->process, (int) command->number);
+  return G_SOURCE_REMOVE;
+}
+
+/* We were sent @signum (SIGINT, SIGTERM): the script gets it too, as it
+ * would under python, and ends as it chooses; unless @child_got_it, as when
+ * a terminal's Ctrl+C went to the whole foreground job. */
+void
+hs_worker_forward_signal (HsWorker *self,
+                          int       signum,
+                          gboolean  child_got_it)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (signum > 0);
+
+  post_command (self, forward_signal_in_worker, NULL, signum, child_got_it);
 }
 
 /* The owner is going away: no more callbacks; the child is stopped. */

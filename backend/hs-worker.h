@@ -8,23 +8,13 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hs-launch-spec.h"
 #include "hs-wire.h"
 
 G_BEGIN_DECLS
 
 #define HS_PYTHON_MIN_MAJOR 3
 #define HS_PYTHON_MIN_MINOR 8
-
-struct _HsLaunchSpec
-{
-  char      *interpreter;        /* "python3", or a path */
-  char      *script;
-  char     **arguments;
-  char      *working_directory;  /* NULL: the script's folder */
-  char      *agent_dir;
-  double     interval;           /* seconds between periodic samples */
-  gboolean   inherit_stdio;      /* headless: the script writes to our terminal */
-};
 
 typedef enum
 {
@@ -61,13 +51,6 @@ typedef struct _HsWorker HsWorker;
 typedef void (*HsWorkerCallback) (const HsWorkerEvent *event,
                                   gpointer             user_data);
 
-HsLaunchSpec *hs_launch_spec_new          (const char         *interpreter,
-                                           const char         *script,
-                                           const char * const *arguments);
-HsLaunchSpec *hs_launch_spec_copy         (const HsLaunchSpec *self);
-void          hs_launch_spec_free         (HsLaunchSpec       *self);
-char         *hs_launch_spec_get_command_line (const HsLaunchSpec *self);
-
 HsWorker     *hs_worker_new               (const HsLaunchSpec *spec,
                                            HsWorkerCallback    callback,
                                            gpointer            user_data);
@@ -81,6 +64,9 @@ void          hs_worker_record_to         (HsWorker           *self,
                                            const char         *path);
 void          hs_worker_start             (HsWorker           *self);
 void          hs_worker_stop              (HsWorker           *self);
+void          hs_worker_forward_signal    (HsWorker           *self,
+                                           int                 signum,
+                                           gboolean            child_got_it);
 void          hs_worker_detach            (HsWorker           *self);
 void          hs_worker_take_snapshot     (HsWorker           *self,
                                            const char         *label);
@@ -99,7 +85,6 @@ void          hs_worker_release           (HsWorker           *self,
                                            const gint64       *handles,
                                            guint               n_handles);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLaunchSpec, hs_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsWorker, hs_worker_unref)
 
 G_END_DECLS

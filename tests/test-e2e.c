@@ -4,12 +4,17 @@
  */
 #include "config.h"
 
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
+#include <gio/gunixinputstream.h>
 #include <sqlite3.h>
 
 #include "hs-console-chunk.h"
@@ -1128,6 +1133,476 @@ test_why_alive (void)
   g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
 }
 
+/* Running as `python script.py args` would: the folder, stdin, -m, signals. */
+
+static void
+assert_contains (const char *text,
+                 const char *fragment)
+{
+  if (strstr (text, fragment) == NULL)
+    g_error ("“%s” is not in:\n%s", fragment, text);
+}
+
+/* A new folder under the test's, by its real path (as os.getcwd() gives it). */
+static char *
+make_folder (const char *name)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  char *real;
+  char *copy;
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  real = realpath (path, NULL);
+  g_assert_nonnull (real);
+  copy = g_strdup (real);
+  free (real);
+  return copy;
+}
+
+/* As run_heapscope(), started in @cwd with @input on its stdin (NULL: /dev/null). */
+static int
+run_heapscope_in (const char  *cwd,
+                  const char  *input,
+                  char       **out,
+                  char       **err,
+                  ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heapscope = heapscope_path ();
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, heapscope);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (input != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_cwd (launcher, cwd);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", *err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* The file of json.tool in the test's Python. */
+static char *
+json_tool_path (void)
+{
+  const char *argv[] = { g_getenv ("HS_TEST_PYTHON"), "-c",
+                         "import json.tool, sys; sys.stdout.write(json.tool.__file__)", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (out, "tool.py"));
+  return out;
+}
+
+/* From the command line a script runs in the caller's folder, as under
+ * python (files it names are found where the caller meant), or in the one
+ * --cwd names; a recording keeps the folder. */
+static void
+test_cli_working_folder (void)
+{
+  const char *python = g_getenv ("HS_TEST_PYTHON");
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *caller = make_folder ("caller");
+  g_autofree char *other = make_folder ("elsewhere");
+  g_autofree char *in_caller = g_strdup_printf ("cwd %s\n", caller);
+  g_autofree char *in_other = g_strdup_printf ("cwd %s\n", other);
+  g_autofree char *path = g_build_filename (tmpdir, "folder.heapscope", NULL);
+  g_autofree char *tool = json_tool_path ();
+  g_autofree char *input = g_build_filename (caller, "big.json", NULL);
+  g_autofree char *output = g_build_filename (caller, "out.json", NULL);
+  g_autofree char *pretty = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--python", python,
+                                     script, "where", NULL), ==, 0);
+  assert_contains (out, in_caller);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A relative --cwd is the caller's too. */
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--cwd", "../elsewhere",
+                                     "--python", python, script, "where", NULL), ==, 0);
+  assert_contains (out, in_other);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--record", path, "--python", python,
+                                     script, "where", NULL), ==, 0);
+  assert_contains (out, in_caller);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hs_session_get_launch_spec (session)->working_directory, ==, caller);
+
+  /* A tool given file names relative to where it is called from. */
+  g_file_set_contents (input, "[1, {\"a\": 2}]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--python", python,
+                                     tool, "big.json", "out.json", NULL), ==, 0);
+  g_file_get_contents (output, &pretty, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pretty, ==, "[\n    1,\n    {\n        \"a\": 2\n    }\n]\n");
+}
+
+/* Headless and recording, the script reads what is piped to heapscope. */
+static void
+test_cli_stdin (void)
+{
+  const char *python = g_getenv ("HS_TEST_PYTHON");
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *path = g_build_filename (tmpdir, "stdin.heapscope", NULL);
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 1; i <= 5000; i++)
+    g_string_append_printf (input, "%u\n", i);
+
+  g_assert_cmpint (run_heapscope_in (tmpdir, input->str, &out, &err, "--headless", "--python", python,
+                                     script, "count", NULL), ==, 0);
+  assert_contains (out, "lines 5000\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope_in (tmpdir, input->str, &out, &err, "--record", path, "--python", python,
+                                     script, "count", NULL), ==, 0);
+  assert_contains (out, "lines 5000\n");
+}
+
+/* In the window there is no terminal to read from: stdin ends at once. */
+static void
+test_window_stdin_closed (void)
+{
+  g_autofree char *script = script_path ("launch.py");
+  const char *arguments[] = { "stdin", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  g_autofree char *console = console_text (session, FALSE);
+
+  g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_EXITED);
+  assert_contains (console, "stdin ended after 0 bytes\n");
+}
+
+/* -m runs a module as python -m does: sys.argv[0] is its file, __spec__ is
+ * set, sys.path[0] is the working folder. */
+static void
+test_cli_module (void)
+{
+  const char *python = g_getenv ("HS_TEST_PYTHON");
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *scripts = g_path_get_dirname (script);
+  g_autofree char *caller = make_folder ("module-caller");
+  g_autofree char *input = g_build_filename (caller, "in.json", NULL);
+  g_autofree char *output = g_build_filename (caller, "out.json", NULL);
+  g_autofree char *expected = g_strdup_printf ("cwd %s\nargv0 %s\npath0 %s\nname __main__ spec launch\nargs ['x', 'y z']\n",
+                                               scripts, script, scripts);
+  g_autofree char *pretty = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--cwd", scripts,
+                                     "--python", python, "-m", "launch", "where", "x", "y z", NULL), ==, 0);
+  assert_contains (out, expected);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_file_set_contents (input, "{\"b\": [1]}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--python", python,
+                                     "-m", "json.tool", "--compact", "in.json", "out.json", NULL), ==, 0);
+  g_file_get_contents (output, &pretty, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pretty, ==, "{\"b\":[1]}\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* As python says it, with its exit code. */
+  g_assert_cmpint (run_heapscope_in (caller, NULL, &out, &err, "--headless", "--python", python,
+                                     "-m", "no_such_module_here", NULL), ==, 1);
+  assert_contains (err, "No module named no_such_module_here\n");
+}
+
+/* The window's Module choice: the same run, recorded as a module's. */
+static void
+test_module_session (void)
+{
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *scripts = g_path_get_dirname (script);
+  g_autofree char *path = g_build_filename (tmpdir, "module.heapscope", NULL);
+  g_autofree char *expected = g_strdup_printf ("cwd %s\nargv0 %s\npath0 %s\nname __main__ spec launch\n",
+                                               scripts, script, scripts);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), "launch", NULL);
+  g_autoptr(HsSession) session = hs_session_new ();
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *console = NULL;
+  g_autofree char *command = NULL;
+  const HsLaunchSpec *recorded;
+
+  spec->module = TRUE;
+  spec->working_directory = g_strdup (scripts);
+  spec->interval = 0.2;
+  hs_session_record_to (session, path);
+  hs_session_start (session, spec);
+  test_wait_until ((TestCondition) hs_session_is_over, session);
+  test_drain_main_context ();
+  console = console_text (session, FALSE);
+  assert_contains (console, expected);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+
+  reopened = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  recorded = hs_session_get_launch_spec (reopened);
+  g_assert_true (recorded->module);
+  g_assert_cmpstr (recorded->script, ==, "launch");
+  command = hs_launch_spec_get_command_line (recorded);
+  g_assert_true (g_str_has_suffix (command, " -m 'launch'"));
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *line;
+  GError   *error;
+} LineRead;
+
+static void
+on_line_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LineRead *read = user_data;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &read->error);
+  read->done = TRUE;
+}
+
+static gboolean
+line_read_done (gpointer data)
+{
+  return ((LineRead *) data)->done;
+}
+
+/* The next line of @lines (NULL at the end), waited for on the main context. */
+static char *
+next_line (GDataInputStream *lines)
+{
+  LineRead read = { FALSE, NULL, NULL };
+
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line_read, &read);
+  test_wait_until (line_read_done, &read);
+  g_assert_no_error (read.error);
+  return read.line;
+}
+
+/* Reads lines up to "pid N" (the script's); returns N. */
+static GPid
+read_script_pid (GDataInputStream *lines)
+{
+  for (;;)
+    {
+      g_autofree char *line = next_line (lines);
+      int pid = 0;
+
+      g_assert_nonnull (line);
+      g_test_message ("heapscope: %s", line);
+      if (sscanf (line, "pid %d", &pid) == 1)
+        return pid;
+    }
+}
+
+/* Whether process @data is gone: absent, or dead and not yet reaped (an
+ * orphan's new parent may be slow to reap it). */
+static gboolean
+process_gone (gpointer data)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", GPOINTER_TO_INT (data));
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  /* "pid (name) state …": the name may hold spaces and parentheses. */
+  end = strrchr (stat, ')');
+  return end != NULL && (end[2] == 'Z' || end[2] == 'X');
+}
+
+static void
+on_waited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Waits for @process, then for the script's process @pid: none outlives it. */
+static void
+assert_run_ends (GSubprocess *process,
+                 GPid         pid,
+                 const char  *how)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_wait_async (process, NULL, on_waited, &exited);
+  test_wait_until (flag_is_set, &exited);
+  if (!test_wait_for (process_gone, GINT_TO_POINTER (pid), 30))
+    {
+      kill (pid, SIGKILL);
+      g_error ("the script outlived heapscope (%s)", how);
+    }
+}
+
+/* SIGTERM or SIGINT to heapscope goes to the script, and the tables are
+ * printed as after Stop; after SIGKILL, the script dies with heapscope. */
+static void
+assert_signal_ends_run (int       signum,
+                        gboolean  record)
+{
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *heapscope = heapscope_path ();
+  g_autofree char *path = g_strdup_printf ("%s/signal-%d.heapscope", tmpdir, signum);
+  g_autofree char *how = g_strdup_printf ("%s, %s", g_strsignal (signum), record ? "--record" : "--headless");
+  const char *argv[] = { heapscope, record ? "--record" : "--headless", record ? path : "--interval",
+                         record ? "--interval" : "0.2", record ? "0.2" : "--python",
+                         record ? "--python" : g_getenv ("HS_TEST_PYTHON"),
+                         record ? g_getenv ("HS_TEST_PYTHON") : script, record ? script : "wait",
+                         record ? "wait" : NULL, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GString) rest = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = g_strdup_printf ("Killed by signal %d", signum);
+  GPid pid;
+
+  g_test_message ("%s", how);
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  pid = read_script_pid (lines);
+
+  g_subprocess_send_signal (process, signum);
+  assert_run_ends (process, pid, how);
+  if (signum == SIGKILL)
+    {
+      g_assert_true (g_subprocess_get_if_signaled (process));
+      return;
+    }
+
+  for (char *line; (line = next_line (lines)) != NULL; g_free (line))
+    g_string_append_printf (rest, "%s\n", line);
+  g_test_message ("%s", rest->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 128 + signum);
+  assert_contains (rest->str, status);
+  if (record)
+    assert_contains (rest->str, "Recorded to ");
+}
+
+static void
+test_cli_signals (void)
+{
+  const int signals[] = { SIGTERM, SIGINT, SIGKILL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      assert_signal_ends_run (signals[i], FALSE);
+      assert_signal_ends_run (signals[i], TRUE);
+    }
+}
+
+/* In the child: heapscope as a terminal's foreground job, as a shell starts it. */
+static void
+take_terminal (gpointer data)
+{
+  setsid ();
+  ioctl (STDIN_FILENO, TIOCSCTTY, 0);
+}
+
+/* Ctrl+C in a terminal reaches the script as well as heapscope: heapscope
+ * must not send it a second one. */
+static void
+test_terminal_interrupt (void)
+{
+  g_autofree char *script = script_path ("launch.py");
+  g_autofree char *heapscope = heapscope_path ();
+  const char *argv[] = { heapscope, "--headless", "--python", g_getenv ("HS_TEST_PYTHON"), script,
+                         "interrupts", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GInputStream) terminal = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GString) rest = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  int controller = -1;
+  int tty = -1;
+  GPid pid;
+
+  g_assert_cmpint (openpty (&controller, &tty, NULL, NULL, NULL), ==, 0);
+  g_subprocess_launcher_take_stdin_fd (launcher, tty);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (tty));
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (tty));
+  g_subprocess_launcher_set_child_setup (launcher, take_terminal, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);     /* closes our copies of the terminal's side */
+
+  terminal = g_unix_input_stream_new (controller, FALSE);
+  lines = g_data_input_stream_new (terminal);
+  pid = read_script_pid (lines);
+  g_assert_cmpint (write (controller, "\003", 1), ==, 1);   /* Ctrl+C */
+  assert_run_ends (process, pid, "Ctrl+C");
+
+  /* Reading the terminal's side ends with EIO once no one holds it. */
+  for (;;)
+    {
+      LineRead read = { FALSE, NULL, NULL };
+
+      g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line_read, &read);
+      test_wait_until (line_read_done, &read);
+      if (read.line == NULL)
+        {
+          g_clear_error (&read.error);
+          break;
+        }
+      g_string_append_printf (rest, "%s\n", read.line);
+      g_free (read.line);
+    }
+  close (controller);
+  g_test_message ("%s", rest->str);
+  assert_contains (rest->str, "interrupts 1\r\n");
+  assert_contains (rest->str, "Exited with code 0");
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1166,6 +1641,13 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/report-escapes", test_report_escapes);
   g_test_add_func ("/hs/e2e/sigkill", test_sigkill);
   g_test_add_func ("/hs/e2e/why-alive", test_why_alive);
+  g_test_add_func ("/hs/e2e/cli-working-folder", test_cli_working_folder);
+  g_test_add_func ("/hs/e2e/cli-stdin", test_cli_stdin);
+  g_test_add_func ("/hs/e2e/window-stdin-closed", test_window_stdin_closed);
+  g_test_add_func ("/hs/e2e/cli-module", test_cli_module);
+  g_test_add_func ("/hs/e2e/module-session", test_module_session);
+  g_test_add_func ("/hs/e2e/cli-signals", test_cli_signals);
+  g_test_add_func ("/hs/e2e/terminal-interrupt", test_terminal_interrupt);
 
   status = g_test_run ();
   if (status == 0)

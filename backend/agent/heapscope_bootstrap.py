@@ -1,9 +1,11 @@
 # Heapscope's entry point in the profiled process:
 #
 #     python heapscope_bootstrap.py SCRIPT [ARGS...]      (HEAPSCOPE_FD=<fd> to connect)
+#     python heapscope_bootstrap.py -m MODULE [ARGS...]
 #
-# runs SCRIPT as `python SCRIPT ARGS` would, with the Heapscope agent beside it
-# when HEAPSCOPE_FD names the inherited socket (see heapscope/_run.py).
+# runs SCRIPT as `python SCRIPT ARGS` would (MODULE as `python -m MODULE ARGS`
+# would, in the working folder it is started in), with the Heapscope agent
+# beside it when HEAPSCOPE_FD names the inherited socket (see heapscope/_run.py).
 #
 # This file runs as __main__, and __main__'s namespace becomes the script's.
 # So it binds no name of its own: imports go through __import__, and its state

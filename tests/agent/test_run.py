@@ -3,7 +3,9 @@
 Each probe runs twice, as ``python SCRIPT ARGS`` and as ``python
 heapscope_bootstrap.py SCRIPT ARGS`` (without and with an app on the other end
 of the socket), and everything it prints, its exit status and its stderr must
-be the same.
+be the same; a module likewise, as ``python -m MODULE ARGS`` and ``python
+heapscope_bootstrap.py -m MODULE ARGS``. And the process does not outlive the
+app.
 """
 
 import os
@@ -12,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import agenttest
@@ -56,6 +59,60 @@ if action == "atexit":
     import atexit
     atexit.register(lambda: print("atexit sees __file__:", hasattr(__main__, "__file__")))
 '''
+
+
+MODULE_PROBE = r'''
+import os, sys
+import __main__
+print("argv", sys.argv)
+print("path0", sys.path[0] if sys.path else None)
+print("spec", __name__, __spec__.name, __spec__.origin, type(__spec__.loader).__name__,
+      repr(__package__))
+print("file", __file__, __cached__)
+print("loader", type(__loader__).__name__, __loader__.name)
+print("main", sys.modules["__main__"] is __main__, __main__.__dict__ is globals())
+print("keys", list(globals()))
+print("orig", getattr(sys, "orig_argv", [None])[1:])
+print("runpy", "runpy" in sys.modules)
+print("cached", sys.path[0] in sys.path_importer_cache)
+action = sys.argv[1] if len(sys.argv) > 1 else ""
+if action == "exit3":
+    sys.exit(3)
+if action == "raise":
+    def inner():
+        raise ValueError("boom")
+    inner()
+if action == "interrupt":
+    raise KeyboardInterrupt
+'''
+
+# Starts the bootstrap with an app that then dies at once (SIGKILL), and
+# prints the child's pid. The child's output goes nowhere: our pipe must end
+# with us.
+DYING_APP = r'''
+import os, socket, subprocess, sys
+app, child = socket.socketpair()
+env = dict(os.environ, HEAPSCOPE_FD=str(child.fileno()))
+process = subprocess.Popen([sys.executable, sys.argv[1], sys.argv[2]], env=env,
+                           pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+child.close()
+app.recv(1)             # the hello begins: the agent is connected
+print(process.pid, flush=True)
+os.kill(os.getpid(), 9)
+'''
+
+SLEEPER = "import time\ntime.sleep(60)\n"
+
+
+def process_gone(pid):
+    """Whether `pid` has ended: no such process, or one dead and not yet reaped."""
+    try:
+        with open("/proc/%d/stat" % pid) as stream:
+            stat = stream.read()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2] in "ZX"
 
 
 def run(command, cwd, env=None):
@@ -191,6 +248,123 @@ class RunTest(unittest.TestCase):
         self.assertEqual(status, 119)
         self.assertIn("Python 3.8 or newer", err)
         self.assertEqual(len(err.strip().splitlines()), 1)
+
+
+class ModuleTest(unittest.TestCase):
+    """-m MODULE runs as ``python -m MODULE`` does."""
+
+    def setUp(self):
+        self.dir = os.path.realpath(tempfile.mkdtemp(prefix="hs-run-module-"))
+        self.addCleanup(shutil.rmtree, self.dir)
+        with open(os.path.join(self.dir, "probemod.py"), "w") as stream:
+            stream.write(MODULE_PROBE)
+        package = os.path.join(self.dir, "pkg")
+        os.mkdir(package)
+        with open(os.path.join(package, "__init__.py"), "w") as stream:
+            stream.write("import sys\nprint('importing pkg', sys.argv)\n")
+        with open(os.path.join(package, "__main__.py"), "w") as stream:
+            stream.write(MODULE_PROBE)
+        with open(os.path.join(package, "sub.py"), "w") as stream:
+            stream.write(MODULE_PROBE)
+        with open(os.path.join(self.dir, "data.json"), "w") as stream:
+            stream.write('{"b": [1, 2], "a": null}')
+
+    def compare(self, module, *args, python_args=()):
+        plain = run([agenttest.PYTHON] + list(python_args) + ["-m", module] + list(args), self.dir)
+        boot = run([agenttest.PYTHON] + list(python_args) + [agenttest.BOOTSTRAP, "-m", module]
+                   + list(args), self.dir)
+        self.assertEqual(boot, plain)
+        app = agenttest.FakeApp("-m", module, *args, cwd=self.dir, python_args=python_args)
+        self.addCleanup(app.close)
+        messages = app.receive_all()
+        with_agent = app.finish()
+        self.assertEqual(with_agent, plain)
+        return plain, messages
+
+    def test_module(self):
+        (code, out, err), messages = self.compare("probemod", "a", "b c")
+        self.assertEqual(code, 0, err)
+        origin = os.path.join(self.dir, "probemod.py")
+        self.assertIn("argv ['%s', 'a', 'b c']" % origin, out)
+        self.assertIn("path0 %s\n" % self.dir, out)
+        self.assertIn("spec __main__ probemod %s SourceFileLoader ''" % origin, out)
+        self.assertIn("orig ['-m', 'probemod', 'a', 'b c']", out)
+        self.assertEqual([m["type"] for m in messages], ["hello", "census", "bye"])
+        self.assertTrue(messages[1]["final"])
+
+    def test_package_and_submodule(self):
+        (code, out, err), _ = self.compare("pkg", "x")
+        self.assertEqual(code, 0, err)
+        # The package is imported while sys.argv[0] is still "-m".
+        self.assertIn("importing pkg ['-m', 'x']", out)
+        self.assertIn("spec __main__ pkg.__main__ ", out)
+        (code, out, err), _ = self.compare("pkg.sub")
+        self.assertIn("spec __main__ pkg.sub ", out)
+        self.assertIn("'pkg'", out)
+
+    def test_exit_codes_and_traceback(self):
+        (code, out, err), _ = self.compare("probemod", "exit3")
+        self.assertEqual(code, 3)
+        (code, out, err), _ = self.compare("probemod", "raise")
+        self.assertEqual(code, 1)
+        self.assertIn("ValueError: boom", err)
+        self.assertIn("_run_module_as_main", err)      # python -m shows runpy's frames too
+        self.assertNotIn("heapscope", err)
+        (code, out, err), _ = self.compare("probemod", "interrupt")
+        self.assertEqual(code, -signal.SIGINT)
+
+    def test_missing_module(self):
+        (code, out, err), messages = self.compare("no_such_module_here")
+        self.assertEqual(code, 1)
+        self.assertIn("No module named no_such_module_here", err)
+        self.assertEqual([m["type"] for m in messages], ["hello", "census", "bye"])
+
+    def test_standard_module_safe_path_and_isolated(self):
+        self.compare("json.tool", "--sort-keys", "data.json")
+        for python_args in (["-I"], ["-P"]) if sys.version_info >= (3, 11) else (["-I"],):
+            with self.subTest(python_args=python_args):
+                # The working folder is not on sys.path: the local module is not found.
+                (code, out, err), _ = self.compare("probemod", python_args=python_args)
+                self.assertEqual(code, 1)
+                self.compare("json.tool", "data.json", python_args=python_args)
+
+
+class LifetimeTest(unittest.TestCase):
+    """The process does not outlive the app, but outlives a link the app closed."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="hs-run-life-")
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.script = os.path.join(self.dir, "sleeper.py")
+        with open(self.script, "w") as stream:
+            stream.write(SLEEPER)
+
+    def test_app_death_ends_the_process(self):
+        app = subprocess.Popen([agenttest.PYTHON, "-c", DYING_APP, agenttest.BOOTSTRAP, self.script],
+                               env=agenttest.clean_env(), stdout=subprocess.PIPE)
+        self.addCleanup(app.stdout.close)
+        pid = int(app.stdout.readline())
+        self.assertEqual(app.wait(timeout=60), -signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not process_gone(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                self.fail("the script outlived its app")
+            time.sleep(0.05)
+
+    def test_closed_link_is_not_death(self):
+        # The app closes the link and lives on: the agent's thread ends (its
+        # last act releases this lock) and the program runs on.
+        script = os.path.join(self.dir, "lives_on.py")
+        with open(script, "w") as stream:
+            stream.write("import sys\n"
+                         "ended = sys.modules['heapscope._agent']._state['reader_ended']\n"
+                         "print('thread ended', ended.acquire(timeout=60))\n")
+        app = agenttest.FakeApp(script)
+        self.addCleanup(app.close)
+        self.assertEqual(app.receive()["type"], "hello")
+        app.sock.close()
+        self.assertEqual(app.finish(), (0, "thread ended True\n", ""))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ EXPECTED = {
     "last-script": "''",
     "last-arguments": "''",
     "last-working-directory": "''",
+    "run-module": "false",
+    "last-module": "''",
     "sample-interval": "1.0",
     "diff-baseline": "'previous'",
     "recent-sessions": "@as []",

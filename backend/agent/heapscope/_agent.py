@@ -2,12 +2,13 @@
 
 It reads frames from the inherited socket (``HEAPSCOPE_FD``), answers ``census``
 requests, stops on ``bye``, on end of file and on a write error, without a word:
-the program runs on undisturbed. It is a bare ``_thread`` thread, so it is
-invisible to ``threading.enumerate()``; at exit, after the program's own
-``atexit`` handlers, the agent says bye, closes the link and waits for its
-thread to end. It survives ``fork()`` by staying in the parent (every entry
-point checks ``os.getpid()``; the child never touches the socket), and
-``os._exit`` simply ends it.
+the program runs on undisturbed -- unless the end of file came because the app
+died, which the program must not outlive (``_end_if_orphaned``). It is a bare
+``_thread`` thread, so it is invisible to ``threading.enumerate()``; at exit,
+after the program's own ``atexit`` handlers, the agent says bye, closes the
+link and waits for its thread to end. It survives ``fork()`` by staying in the
+parent (every entry point checks ``os.getpid()``; the child never touches the
+socket), and ``os._exit`` simply ends it.
 
 The link is the program's guest: at start it moves to a descriptor numbered
 1000 or above (``_census.move_high``; the inherited low number is closed) and ``HEAPSCOPE_FD`` leaves
@@ -90,12 +91,15 @@ SEND_TIMEOUT = 5            # seconds a write may block before the app counts as
 LINK_CHECK = 0.5            # seconds between two looks at whether the program closed the link
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
 EXIT_WAIT = 5               # seconds the exit waits for the agent thread to end
+ORPHAN_WAIT = 2             # seconds, after the link's end, to see whether we were orphaned
+_SIGKILL = 9                # (importing signal would make the program's module the agent's)
 
 _state = {
     "sock": None,           # the socket object, None when not connected
     "link_dev": -1,         # st_dev and st_ino of the socket: its descriptor number is
     "link_ino": -1,         # the agent's only while it still names that file
     "pid": -1,              # the process that owns the connection
+    "parent": -1,           # its parent then, the app: another one later means the app died
     "started": 0.0,         # time.monotonic() when the agent started
     "own": [],              # the agent's own objects (see the module docstring)
     "codes": [],            # the agent's code objects: their frames are excluded
@@ -158,6 +162,7 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
         pass
     _state["sock"] = sock
     _state["pid"] = os.getpid()
+    _state["parent"] = os.getppid()
     _state["started"] = time.monotonic()
     # Lazy interpreter state the agent is bound to trigger is made now, while
     # its objects still count as the agent's: the first call of compile()
@@ -373,12 +378,49 @@ def _serve():
     except BaseException:       # the program must never see the agent fail
         pass
     try:
+        _end_if_orphaned(sock)
+    except BaseException:
+        pass
+    try:
         _finish_thread(sock)
     except BaseException:       # even at interpreter exit
         pass
     # The thread's last act: what follows, CPython does without giving the
     # interpreter away.
     _state["reader_ended"].release()
+
+
+def _end_if_orphaned(sock):
+    """Kill the process if the link ended because the app died.
+
+    The app may close the link and live on (it gave up on the agent, or the
+    program closed the link): the program then runs on, as after a bye. But
+    a program must not outlive the app, even one killed with SIGKILL: that
+    shows as the link's end of file and, an instant later (the kernel closes
+    a dead process's files, then gives its children a new parent), as a new
+    parent process. The app's launcher also asks the kernel for this
+    (PR_SET_PDEATHSIG); this covers an interpreter started through a wrapper.
+    """
+    if _state["exiting"] or _state["pid"] != os.getpid():
+        return
+    fd = _link_fd(sock)
+    if fd < 0:
+        return                  # the program's number now: not ours to read
+    try:
+        os.set_blocking(fd, False)
+        if os.read(fd, 1):
+            return              # not the end: the session ended for another reason
+    except (BlockingIOError, InterruptedError):
+        return                  # still open: the app is there
+    except OSError:
+        pass                    # reset: the app went with our frames unread
+    deadline = time.monotonic() + ORPHAN_WAIT
+    while not _state["exiting"]:
+        if os.getppid() != _state["parent"]:
+            os.kill(os.getpid(), _SIGKILL)
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 def _read_exactly(sock, size):

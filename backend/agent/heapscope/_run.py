@@ -1,4 +1,5 @@
-"""Run the user's script as ``python SCRIPT ARGS`` would, with the agent beside it.
+"""Run the user's script as ``python SCRIPT ARGS`` would (or a module as
+``python -m MODULE ARGS``), with the agent beside it.
 
 heapscope_bootstrap.py is what the interpreter runs as ``__main__``; it leaves its
 state in ``__main__.__doc__`` (a key the namespace already has, so the script's
@@ -22,7 +23,12 @@ namespace never holds a name it would not have) and calls `main`, which:
    or death by SIGINT for KeyboardInterrupt, as CPython does).
 
 Directories and zip files with a ``__main__.py`` run through runpy, as CPython
-runs them. Known differences from ``python SCRIPT``: the script's module frame
+runs them; so does a module (``-m``): ``sys.argv[0]`` is ``"-m"`` while it is
+found and imported, then its file; ``sys.path[0]`` is the working folder
+(unless ``-I``/``-P``); ``__spec__`` and the rest are runpy's, and so are the
+two frames a traceback shows above the module's, as under ``python -m``.
+
+Known differences from ``python SCRIPT``: the script's module frame
 has the bootstrap's frames below it (visible to ``sys._getframe``, ``inspect.stack``
 and ``warnings`` stack levels), and with the agent connected the process has one
 more OS thread (from 3.12, ``os.fork()`` then warns that the process is
@@ -61,10 +67,16 @@ def main():
     _hook["strip"] = (bootstrap_code,) + _run_codes()
 
     if len(sys.argv) < 2:
-        sys.stderr.write("usage: %s heapscope_bootstrap.py SCRIPT [ARGS...]\n"
+        sys.stderr.write("usage: %s heapscope_bootstrap.py SCRIPT | -m MODULE [ARGS...]\n"
                          % _program_name())
         raise SystemExit(2)
     script = sys.argv[1]
+    module = None
+    if script == "-m":
+        if len(sys.argv) < 3:
+            sys.stderr.write("Argument expected for the -m option\n")
+            raise SystemExit(2)
+        module = sys.argv[2]
 
     fd_text = os.environ.get("HEAPSCOPE_FD")
     connected = False
@@ -75,6 +87,16 @@ def main():
         __import__("gc").enable()
 
     # From here on, objects made are the program's, as python would make them.
+    if module is not None:
+        _set_argv(bootstrap_argv0, True)
+        _set_path(None, None, bootstrap_argv0, agent_dir, path_inserted)
+        if connected:
+            _console.install()
+            _agent.greet()
+            _agent.run_thread()
+        _run_module(namespace, module)
+        return
+
     filename = _run_filename(script)
     _set_argv(bootstrap_argv0)
     importer = _set_path(script, filename, bootstrap_argv0, agent_dir, path_inserted)
@@ -94,7 +116,7 @@ def main():
 
 def _run_codes():
     return (main.__code__, _run_file.__code__, _run_importer_script.__code__,
-            _execute.__code__)
+            _run_module.__code__, _execute.__code__)
 
 
 def _program_name():
@@ -133,12 +155,19 @@ def _quote(text):
     return repr(text)
 
 
-def _set_argv(bootstrap_argv0):
+def _set_argv(bootstrap_argv0, module=False):
     # New lists, sized as the interpreter sizes them.
-    sys.argv = sys.argv[1:]
+    if module:
+        # python -m: "-m" (its own string, as the interpreter's), then the
+        # module's arguments; runpy puts the module's file in its place.
+        sys.argv = [sys.argv[1]] + sys.argv[3:]
+        after = len(sys.argv) + 1
+    else:
+        sys.argv = sys.argv[1:]
+        after = len(sys.argv)
     orig = getattr(sys, "orig_argv", None)
     if orig:
-        index = len(orig) - len(sys.argv) - 1
+        index = len(orig) - after - 1
         if 0 < index < len(orig) and orig[index] == bootstrap_argv0:
             sys.orig_argv = orig[:index] + orig[index + 1:]
 
@@ -148,6 +177,7 @@ def _set_path(script, filename, bootstrap_argv0, agent_dir, path_inserted):
 
     A directory or zip file has an importer (CPython then runs its __main__
     module and puts the path itself first on sys.path); a plain file has None.
+    For a module (`filename` None) sys.path[0] is the working folder.
     """
     cache = sys.path_importer_cache
     # The import system's records of the agent's directories, and of the
@@ -155,7 +185,7 @@ def _set_path(script, filename, bootstrap_argv0, agent_dir, path_inserted):
     agent_finder = cache.pop(agent_dir, None)
     cache.pop(os.path.join(agent_dir, "heapscope"), None)
     cache.pop(_run_filename(bootstrap_argv0), None)
-    importer = _record_importer(filename)
+    importer = _record_importer(filename) if filename is not None else None
     prepended = not path_inserted and sys.path and sys.path[0] == agent_dir
     if path_inserted and sys.path and sys.path[0] == agent_dir:
         del sys.path[0]
@@ -165,7 +195,8 @@ def _set_path(script, filename, bootstrap_argv0, agent_dir, path_inserted):
         else:
             sys.path.insert(0, filename)
     elif prepended:
-        path0 = _script_path0(script)
+        # -m: the full path of the working folder, as _PyPathConfig_ComputeSysPath0 gives it.
+        path0 = _script_path0(script) if filename is not None else os.getcwd()
         sys.path[0] = path0
         if agent_finder is not None:
             _prime_finder(path0, agent_finder)
@@ -249,9 +280,20 @@ def _run_importer_script(namespace):
     _execute(namespace, None, False, False)
 
 
-def _execute(namespace, filename, is_pyc, owns_file):
+def _run_module(namespace, module):
+    # As pymain_run_module: runpy finds the module, then sets __file__ and
+    # the rest itself.
+    namespace.pop("__file__", None)
+    namespace.pop("__cached__", None)
+    _execute(namespace, None, False, False, module)
+
+
+def _execute(namespace, filename, is_pyc, owns_file, module=None):
     try:
-        if filename is None:
+        if module is not None:
+            import runpy
+            runpy._run_module_as_main(module, True)
+        elif filename is None:
             import runpy
             runpy._run_module_as_main("__main__", False)
         else:
