@@ -33,6 +33,8 @@ print_usage (FILE *out)
              "                        resident memory) or a time such as 12.5s\n"
              "  --interval SECONDS    time between samples (default 1)\n"
              "  --python PATH         the interpreter to run SCRIPT with (default python3)\n"
+             "  --print-pythonpath    print the folder to put on PYTHONPATH to import heapscope\n"
+             "                        outside Heapscope, and exit\n"
              "  --version             print the version and exit\n"
              "  --help                print this help and exit\n"
              "\n"
@@ -114,6 +116,13 @@ main (int   argc,
       else if (strcmp (argv[i], "--version") == 0)
         {
           printf ("heapscope %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else if (strcmp (argv[i], "--print-pythonpath") == 0)
+        {
+          /* PYTHONPATH=$(heapscope --print-pythonpath) python3 script.py:
+           * `import heapscope` outside Heapscope, its markers no-ops. */
+          printf ("%s\n", hs_launch_spec_default_agent_dir ());
           return 0;
         }
       else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)

@@ -72,3 +72,14 @@ hs_launch_spec_get_command_line (const HsLaunchSpec *self)
     }
   return g_string_free (line, FALSE);
 }
+
+/* Where the agent is: $HS_AGENT_DIR (a build directory's backend/agent), or
+ * where it was installed. The folder holds the `heapscope` package, which
+ * any Python may import from there. */
+const char *
+hs_launch_spec_default_agent_dir (void)
+{
+  const char *dir = g_getenv ("HS_AGENT_DIR");
+
+  return dir != NULL && *dir != '\0' ? dir : HS_AGENT_DIR;
+}

@@ -29,6 +29,7 @@ HsLaunchSpec *hs_launch_spec_new              (const char         *interpreter,
 HsLaunchSpec *hs_launch_spec_copy             (const HsLaunchSpec *self);
 void          hs_launch_spec_free             (HsLaunchSpec       *self);
 char         *hs_launch_spec_get_command_line (const HsLaunchSpec *self);
+const char   *hs_launch_spec_default_agent_dir (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLaunchSpec, hs_launch_spec_free)
 

@@ -656,7 +656,7 @@ hs_session_start (HsSession          *self,
 
   self->spec = hs_launch_spec_copy (spec);
   if (self->spec->agent_dir == NULL)
-    self->spec->agent_dir = g_strdup (g_getenv ("HS_AGENT_DIR") ? g_getenv ("HS_AGENT_DIR") : HS_AGENT_DIR);
+    self->spec->agent_dir = g_strdup (hs_launch_spec_default_agent_dir ());
   self->interval = self->effective_interval = spec->interval;
   start_worker (self, hs_worker_new (self->spec, on_worker_event, self));
 }

@@ -795,6 +795,39 @@ test_report_while_recording (void)
   test_wait_until ((TestCondition) hs_session_is_over, session);
 }
 
+/* heapscope --print-pythonpath names the folder from which any Python imports
+ * heapscope: its sizes work, its markers do nothing. */
+static void
+test_print_pythonpath (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *python_out = NULL;
+  g_autofree char *python_err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) python = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--print-pythonpath", NULL), ==, 0);
+  g_strstrip (out);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
+
+  /* A plain python, not started by Heapscope: no agent, no link. */
+  g_subprocess_launcher_unsetenv (launcher, "HEAPSCOPE_FD");
+  g_subprocess_launcher_setenv (launcher, "PYTHONPATH", out, TRUE);
+  python = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("HS_TEST_PYTHON"), "-c",
+                                        "import heapscope\n"
+                                        "heapscope.snapshot('outside')\n"
+                                        "print(heapscope.flatsize(1.5), heapscope.asizeof([1.5, 2.5]) > 0)\n",
+                                        NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (python, NULL, NULL, &python_out, &python_err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (python));
+  g_assert_cmpstr (python_out, ==, "24 True\n");
+}
+
 /* As run_heapscope(), under a resource limit; returns the wait status, so a
  * death by signal shows. */
 static int
@@ -1636,6 +1669,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
   g_test_add_func ("/hs/e2e/report-peak-and-times", test_report_peak_and_times);
   g_test_add_func ("/hs/e2e/report-while-recording", test_report_while_recording);
+  g_test_add_func ("/hs/e2e/print-pythonpath", test_print_pythonpath);
   g_test_add_func ("/hs/e2e/record-file-size-limit", test_record_file_size_limit);
   g_test_add_func ("/hs/e2e/report-hostile-file", test_report_hostile_file);
   g_test_add_func ("/hs/e2e/report-escapes", test_report_escapes);
