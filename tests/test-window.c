@@ -927,6 +927,30 @@ test_count_grouping (void)
   g_assert_cmpstr (positive, ==, "+9,223,372,036,854,775,807");
 }
 
+static void
+assert_byte_axis (double      max_bytes,
+                  const char *expected,
+                  double      expected_top)
+{
+  double top = 0;
+  g_auto(GStrv) labels = hs_format_byte_axis (max_bytes, 4, &top);
+  g_autofree char *joined = g_strjoinv (" / ", labels);
+
+  g_assert_cmpstr (joined, ==, expected);
+  g_assert_cmpfloat (top, ==, expected_top);
+}
+
+/* The Overview chart's value axis: round steps in the unit shown. */
+static void
+test_byte_axis (void)
+{
+  assert_byte_axis (150e6, "0 MB / 50 MB / 100 MB / 150 MB", 150.0 * 1024 * 1024);
+  assert_byte_axis (30 * 1024 * 1024, "0 MB / 10 MB / 20 MB / 30 MB", 30.0 * 1024 * 1024);
+  assert_byte_axis (1.5 * 1024 * 1024 * 1024, "0.0 GB / 0.5 GB / 1.0 GB / 1.5 GB", 1.5 * 1024 * 1024 * 1024);
+  assert_byte_axis (700, "0 B / 200 B / 400 B / 600 B / 800 B", 800);
+  assert_byte_axis (0, "0 B / 1 B", 1);
+}
+
 /* The app's icon is in its resources, where the application's resource base
  * path makes it found, installed or not. */
 static void
@@ -1749,6 +1773,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
   g_test_add_func ("/hs/census/csv", test_census_csv);
   g_test_add_func ("/hs/format/count-grouping", test_count_grouping);
+  g_test_add_func ("/hs/format/byte-axis", test_byte_axis);
   g_test_add_func ("/hs/app/icon-in-resources", test_icon_in_resources);
   g_test_add_func ("/hs/app/settings-without-bus", test_settings_without_bus);
   g_test_add_func ("/hs/window/browse", test_browse);

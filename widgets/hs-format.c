@@ -109,3 +109,58 @@ hs_format_date_time (gint64 usec_since_epoch)
   /* Translators: a session's start, as in "21 Nov 2026, 14:05"; see g_date_time_format() */
   return g_date_time_format (local, _("%-d %b %Y, %H:%M"));
 }
+
+/* 1, 2, 5 × 10^n: the step that cuts @range into at most about @ticks parts
+ * and reads at a glance. */
+double
+hs_format_nice_step (double range,
+                     int    ticks)
+{
+  double raw = range / MAX (ticks, 1);
+  double magnitude = pow (10, floor (log10 (MAX (raw, 1e-9))));
+  double normalized = raw / magnitude;
+
+  if (normalized <= 1)
+    return magnitude;
+  if (normalized <= 2)
+    return 2 * magnitude;
+  if (normalized <= 5)
+    return 5 * magnitude;
+  return 10 * magnitude;
+}
+
+/* The labels of a byte axis from 0 up to at least @max_bytes, in about
+ * @ticks steps that are round in the unit shown (the power of 1024 the
+ * largest value reads in, named as the tables name it): "0 MB", "50 MB",
+ * "100 MB", "150 MB", never 47.68 / 95.37 / 143.05 MB. *@top_bytes is the
+ * last label's value. Decimals only where the step needs them. */
+char **
+hs_format_byte_axis (double  max_bytes,
+                     int     ticks,
+                     double *top_bytes)
+{
+  static const char *names[] = { "B", "KB", "MB", "GB", "TB" };
+  GPtrArray *labels = g_ptr_array_new ();
+  double unit = 1;
+  guint degree = 0;
+  double step;
+  double top;
+  int decimals;
+
+  max_bytes = MAX (max_bytes, 1);
+  while (max_bytes / unit >= 1024 && degree + 1 < G_N_ELEMENTS (names))
+    {
+      unit *= 1024;
+      degree++;
+    }
+  step = hs_format_nice_step (max_bytes / unit, ticks);
+  if (degree == 0)
+    step = MAX (step, 1);   /* no half bytes */
+  top = ceil (max_bytes / unit / step - 1e-9) * step;
+  decimals = step >= 1 ? 0 : MIN ((int) ceil (-log10 (step) - 1e-9), 3);
+  for (guint i = 0; i * step <= top + step / 2; i++)
+    g_ptr_array_add (labels, g_strdup_printf ("%.*f %s", decimals, i * step, names[degree]));
+  g_ptr_array_add (labels, NULL);
+  *top_bytes = top * unit;
+  return (char **) g_ptr_array_free (labels, FALSE);
+}

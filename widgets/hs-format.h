@@ -14,5 +14,10 @@ char *hs_format_bytes        (gint64 bytes);
 char *hs_format_signed_bytes (gint64 bytes);
 char *hs_format_duration     (double seconds);
 char *hs_format_date_time    (gint64 usec_since_epoch);
+double hs_format_nice_step   (double range,
+                              int    ticks);
+char **hs_format_byte_axis   (double  max_bytes,
+                              int     ticks,
+                              double *top_bytes);
 
 G_END_DECLS

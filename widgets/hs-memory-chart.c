@@ -35,54 +35,6 @@ invalidate (HsMemoryChart *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* 1, 2, 5 × 10^n steps so the axis reads at a glance. */
-static double
-nice_step (double range,
-           int    ticks)
-{
-  double raw = range / MAX (ticks, 1);
-  double magnitude = pow (10, floor (log10 (MAX (raw, 1e-9))));
-  double normalized = raw / magnitude;
-
-  if (normalized <= 1)
-    return magnitude;
-  if (normalized <= 2)
-    return 2 * magnitude;
-  if (normalized <= 5)
-    return 5 * magnitude;
-  return 10 * magnitude;
-}
-
-/* The axis unit: the power of 1024 the largest value reads in, named as the
- * tables name it, so that steps are round in what the user reads. */
-static double
-axis_unit (double       max_bytes,
-           const char **name)
-{
-  static const char *names[] = { "B", "KB", "MB", "GB", "TB" };
-  double unit = 1;
-  guint degree = 0;
-
-  while (max_bytes / unit >= 1024 && degree + 1 < G_N_ELEMENTS (names))
-    {
-      unit *= 1024;
-      degree++;
-    }
-  *name = names[degree];
-  return unit;
-}
-
-/* "150 MB", "2.5 GB": as many decimals as the step needs, none otherwise. */
-static char *
-format_axis_value (double      value,
-                   double      step,
-                   const char *unit_name)
-{
-  int decimals = step >= 1 ? 0 : MIN ((int) ceil (-log10 (step) - 1e-9), 3);
-
-  return g_strdup_printf ("%.*f %s", decimals, value, unit_name);
-}
-
 /* Snapshot labels go in lanes: above the plot, then along its top edge. A
  * label takes the first place, right or left of its line, that overlaps no
  * label already placed in that lane; with none free, only the line is drawn. */
@@ -172,10 +124,9 @@ draw_chart (HsMemoryChart *self,
   double max_time = 0;
   double max_bytes = 1;
   double legend_left;
-  double unit;
-  double step;
+  g_auto(GStrv) ticks = NULL;
+  guint n_ticks;
   double widest_label = 0;
-  const char *unit_name;
   LabelLanes lanes;
   GdkRGBA foreground;
   PangoLayout *layout;
@@ -194,29 +145,26 @@ draw_chart (HsMemoryChart *self,
       max_time = MAX (max_time, hs_sample_get_time (sample));
       max_bytes = MAX (max_bytes, MAX (rss, bytes));
     }
-  unit = axis_unit (max_bytes, &unit_name);
-  step = nice_step (max_bytes / unit, 4);
-  max_bytes = ceil (max_bytes / unit / step) * step * unit;
+  ticks = hs_format_byte_axis (max_bytes, 4, &max_bytes);
+  n_ticks = g_strv_length (ticks);
 
   /* The plot starts right of the widest value label, so none is cut. */
-  for (double value = 0; value * unit <= max_bytes + step * unit / 2; value += step)
+  for (guint i = 0; i < n_ticks; i++)
     {
-      g_autofree char *text = format_axis_value (value, step, unit_name);
       int text_w, text_h;
 
-      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_text (layout, ticks[i], -1);
       pango_layout_get_pixel_size (layout, &text_w, &text_h);
       widest_label = MAX (widest_label, text_w);
     }
   plot_x = MAX (MARGIN_LEFT_MIN, ceil (widest_label) + 16);
   plot_w = MAX (width - plot_x - MARGIN_RIGHT, 10);
 
-  /* Grid and axis labels. */
+  /* Grid and axis labels, evenly from 0 to the top. */
   cairo_set_line_width (cr, 1);
-  for (double value = 0; value * unit <= max_bytes + step * unit / 2; value += step)
+  for (guint i = 0; i < n_ticks; i++)
     {
-      double y = floor (plot_y + plot_h - (value * unit / max_bytes) * plot_h) + 0.5;
-      g_autofree char *text = format_axis_value (value, step, unit_name);
+      double y = floor (plot_y + plot_h - ((double) i / MAX (n_ticks - 1, 1)) * plot_h) + 0.5;
       int text_w, text_h;
 
       cairo_set_source_rgba (cr, foreground.red, foreground.green, foreground.blue, 0.12);
@@ -224,7 +172,7 @@ draw_chart (HsMemoryChart *self,
       cairo_line_to (cr, plot_x + plot_w, y);
       cairo_stroke (cr);
 
-      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_text (layout, ticks[i], -1);
       pango_layout_get_pixel_size (layout, &text_w, &text_h);
       cairo_set_source_rgba (cr, foreground.red, foreground.green, foreground.blue, 0.6);
       cairo_move_to (cr, plot_x - 8 - text_w, y - text_h / 2.0);
@@ -232,7 +180,7 @@ draw_chart (HsMemoryChart *self,
     }
   if (max_time > 0)
     {
-      double time_step = nice_step (max_time, 6);
+      double time_step = hs_format_nice_step (max_time, 6);
 
       for (double t = 0; t <= max_time + time_step / 100; t += time_step)
         {
