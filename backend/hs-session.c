@@ -1511,43 +1511,8 @@ hs_session_set_allow_repr (HsSession *self,
   self->allow_repr = allow;
 }
 
-static JsonBuilder *
-begin_request (HsSession  *self,
-               const char *type)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, type);
-  if (self->allow_repr)
-    {
-      json_builder_set_member_name (builder, "repr");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
-  return builder;
-}
-
-static JsonNode *
-end_request (JsonBuilder *builder)
-{
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-/* A page of the instances of the census row @type_name, largest first. The
- * first page makes the list (the agent holds it, as HsReply.list_handle,
- * until released); later pages name it by @list_handle, so they page through
- * the same objects in the same order. */
+/* The requests about objects (hs-wire.c), with this session's choice of
+ * whether the agent may describe objects with their __repr__. */
 JsonNode *
 hs_session_instances_request (HsSession  *self,
                               const char *type_name,
@@ -1556,52 +1521,32 @@ hs_session_instances_request (HsSession  *self,
                               gint64      limit,
                               gboolean    by_deep_size)
 {
-  g_autoptr(JsonBuilder) builder = begin_request (self, "instances");
-
-  json_builder_set_member_name (builder, "type_name");
-  json_builder_add_string_value (builder, type_name);
-  if (list_handle > 0)
-    add_int (builder, "list", list_handle);
-  add_int (builder, "offset", offset);
-  add_int (builder, "limit", limit);
-  json_builder_set_member_name (builder, "order");
-  json_builder_add_string_value (builder, by_deep_size ? "deep" : "flat");
-  return end_request (builder);
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_instances_request (type_name, list_handle, offset, limit, by_deep_size, self->allow_repr);
 }
 
-/* An object's sizes, its asized(detail) breakdown, and its referents. */
 JsonNode *
 hs_session_object_request (HsSession *self,
                            gint64     handle,
                            int        detail)
 {
-  g_autoptr(JsonBuilder) builder = begin_request (self, "object");
-
-  add_int (builder, "handle", handle);
-  add_int (builder, "detail", detail);
-  return end_request (builder);
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_object_request (handle, detail, self->allow_repr);
 }
 
-/* The first @limit objects that refer to @handle's object, and how. */
 JsonNode *
 hs_session_referrers_request (HsSession *self,
                               gint64     handle,
                               gint64     limit)
 {
-  g_autoptr(JsonBuilder) builder = begin_request (self, "referrers");
-
-  add_int (builder, "handle", handle);
-  add_int (builder, "limit", limit);
-  return end_request (builder);
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_referrers_request (handle, limit, self->allow_repr);
 }
 
-/* The shortest chain of referrers from @handle's object to a root. */
 JsonNode *
 hs_session_path_request (HsSession *self,
                          gint64     handle)
 {
-  g_autoptr(JsonBuilder) builder = begin_request (self, "path");
-
-  add_int (builder, "handle", handle);
-  return end_request (builder);
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_path_request (handle, self->allow_repr);
 }

@@ -208,6 +208,121 @@ add_int_member (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+/* Requests about objects: built here, with every other frame the app
+ * sends; the worker numbers them (hs_wire_encode_query). @allow_repr lets the
+ * agent describe objects with their own __repr__. */
+
+static JsonBuilder *
+begin_request (const char *type,
+               gboolean    allow_repr)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  if (allow_repr)
+    {
+      json_builder_set_member_name (builder, "repr");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  return builder;
+}
+
+static JsonNode *
+end_request (JsonBuilder *builder)
+{
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* A page of the instances of the census row @type_name, largest first. The
+ * first page makes the list (the agent keeps its order, as
+ * HsReply.list_handle, until released); later pages name it by
+ * @list_handle, so they page through the same objects in the same order. */
+JsonNode *
+hs_wire_instances_request (const char *type_name,
+                           gint64      list_handle,
+                           gint64      offset,
+                           gint64      limit,
+                           gboolean    by_deep_size,
+                           gboolean    allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("instances", allow_repr);
+
+  json_builder_set_member_name (builder, "type_name");
+  json_builder_add_string_value (builder, type_name);
+  if (list_handle > 0)
+    add_int_member (builder, "list", list_handle);
+  add_int_member (builder, "offset", offset);
+  add_int_member (builder, "limit", limit);
+  json_builder_set_member_name (builder, "order");
+  json_builder_add_string_value (builder, by_deep_size ? "deep" : "flat");
+  return end_request (builder);
+}
+
+/* An object's sizes, its asized(detail) breakdown, and its referents. */
+JsonNode *
+hs_wire_object_request (gint64   handle,
+                        int      detail,
+                        gboolean allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("object", allow_repr);
+
+  add_int_member (builder, "handle", handle);
+  add_int_member (builder, "detail", detail);
+  return end_request (builder);
+}
+
+/* The first @limit objects that refer to @handle's object, and how. */
+JsonNode *
+hs_wire_referrers_request (gint64   handle,
+                           gint64   limit,
+                           gboolean allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("referrers", allow_repr);
+
+  add_int_member (builder, "handle", handle);
+  add_int_member (builder, "limit", limit);
+  return end_request (builder);
+}
+
+/* The shortest chain of referrers from @handle's object to a root. */
+JsonNode *
+hs_wire_path_request (gint64   handle,
+                      gboolean allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("path", allow_repr);
+
+  add_int_member (builder, "handle", handle);
+  return end_request (builder);
+}
+
+/* The app gave up on the request numbered @request_id. */
+JsonNode *
+hs_wire_cancel_request (gint64 request_id)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("cancel", FALSE);
+
+  add_int_member (builder, "request", request_id);
+  return end_request (builder);
+}
+
+/* The app no longer shows these objects: the agent may let them go. */
+JsonNode *
+hs_wire_release_request (const gint64 *handles,
+                         guint         n_handles)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("release", FALSE);
+
+  json_builder_set_member_name (builder, "handles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_handles; i++)
+    json_builder_add_int_value (builder, handles[i]);
+  json_builder_end_array (builder);
+  return end_request (builder);
+}
+
 static void
 add_double_member (JsonBuilder *builder,
                    const char  *name,

@@ -90,6 +90,23 @@ GBytes         *hs_wire_encode_request   (const char      *type,
 GBytes         *hs_wire_encode_message   (const HsMessage *message);
 GBytes         *hs_wire_encode_query     (JsonNode        *request,
                                           gint64           id);
+JsonNode       *hs_wire_instances_request (const char     *type_name,
+                                           gint64          list_handle,
+                                           gint64          offset,
+                                           gint64          limit,
+                                           gboolean        by_deep_size,
+                                           gboolean        allow_repr);
+JsonNode       *hs_wire_object_request    (gint64          handle,
+                                           int             detail,
+                                           gboolean        allow_repr);
+JsonNode       *hs_wire_referrers_request (gint64          handle,
+                                           gint64          limit,
+                                           gboolean        allow_repr);
+JsonNode       *hs_wire_path_request      (gint64          handle,
+                                           gboolean        allow_repr);
+JsonNode       *hs_wire_cancel_request    (gint64          request_id);
+JsonNode       *hs_wire_release_request   (const gint64   *handles,
+                                           guint           n_handles);
 
 HsMessage      *hs_message_parse         (guint8           kind,
                                           GBytes          *payload,

@@ -1469,7 +1469,6 @@ cancel_in_worker (gpointer data)
 {
   Command *command = data;
   HsWorker *self = command->worker;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) cancel = NULL;
   GHashTableIter iter;
   gint64 *key;
@@ -1484,13 +1483,7 @@ cancel_in_worker (gpointer data)
   if (id == 0)
     return G_SOURCE_REMOVE;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "cancel");
-  json_builder_set_member_name (builder, "request");
-  json_builder_add_int_value (builder, id);
-  json_builder_end_object (builder);
-  cancel = json_builder_get_root (builder);
+  cancel = hs_wire_cancel_request (id);
 
   g_task_return_error_if_cancelled (request->task);
   g_clear_object (&request->task);
@@ -1606,24 +1599,13 @@ hs_worker_release (HsWorker     *self,
                    const gint64 *handles,
                    guint         n_handles)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   Command *command;
 
   g_return_if_fail (self != NULL);
 
   if (n_handles == 0)
     return;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "release");
-  json_builder_set_member_name (builder, "handles");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n_handles; i++)
-    json_builder_add_int_value (builder, handles[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
   command = command_new (self);
-  command->request = json_builder_get_root (builder);
+  command->request = hs_wire_release_request (handles, n_handles);
   command_post (command, release_in_worker);
 }

@@ -398,6 +398,48 @@ test_deep_breakdown (void)
   g_assert_nonnull (strstr (error->message, "deeper"));
 }
 
+/* @request as the agent reads it: numbered, framed, as compact JSON. */
+static char *
+request_text (JsonNode *request)
+{
+  g_autoptr(JsonNode) owned = request;
+  g_autoptr(GBytes) frame = hs_wire_encode_query (owned, 7);
+  gsize length;
+  const char *data = g_bytes_get_data (frame, &length);
+
+  g_assert_cmpuint (length, >, 5);     /* length, kind, then the JSON */
+  return g_strndup (data + 5, length - 5);
+}
+
+/* Every request the app sends about objects, field by field. */
+static void
+test_object_requests (void)
+{
+  const gint64 handles[] = { 3, 99 };
+  struct { char *text; const char *expected; } cases[] = {
+    { request_text (hs_wire_instances_request ("__main__.Foo", 0, 0, 100, FALSE, FALSE)),
+      "{\"type\":\"instances\",\"type_name\":\"__main__.Foo\",\"offset\":0,\"limit\":100,\"order\":\"flat\",\"id\":7}" },
+    { request_text (hs_wire_instances_request ("dict", 12, 200, 100, TRUE, TRUE)),
+      "{\"type\":\"instances\",\"repr\":true,\"type_name\":\"dict\",\"list\":12,\"offset\":200,\"limit\":100,\"order\":\"deep\",\"id\":7}" },
+    { request_text (hs_wire_object_request (5, 2, FALSE)),
+      "{\"type\":\"object\",\"handle\":5,\"detail\":2,\"id\":7}" },
+    { request_text (hs_wire_referrers_request (5, 1000, TRUE)),
+      "{\"type\":\"referrers\",\"repr\":true,\"handle\":5,\"limit\":1000,\"id\":7}" },
+    { request_text (hs_wire_path_request (5, FALSE)),
+      "{\"type\":\"path\",\"handle\":5,\"id\":7}" },
+    { request_text (hs_wire_cancel_request (41)),
+      "{\"type\":\"cancel\",\"request\":41,\"id\":7}" },
+    { request_text (hs_wire_release_request (handles, G_N_ELEMENTS (handles))),
+      "{\"type\":\"release\",\"handles\":[3,99],\"id\":7}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpstr (cases[i].text, ==, cases[i].expected);
+      g_free (cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +462,7 @@ main (int   argc,
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);
+  g_test_add_func ("/hs/wire/object-requests", test_object_requests);
 
   return g_test_run ();
 }
