@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "hs-census-codec.h"
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
 #include "hs-session.h"
@@ -363,21 +364,6 @@ test_corrupted (void)
   g_assert_cmpuint (reported, >=, pages / 2);
 }
 
-/* FNV-1a, as the store checksums a census blob. */
-static gint64
-blob_checksum (const guint8 *data,
-               gsize         length)
-{
-  guint32 hash = 2166136261u;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      hash ^= data[i];
-      hash *= 16777619u;
-    }
-  return hash;
-}
-
 /* Replaces the stored census of sample @index with @blob, checksum and all. */
 static void
 replace_census_blob (const char   *path,
@@ -392,7 +378,7 @@ replace_census_blob (const char   *path,
   g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE census SET rows = ?, checksum = ? WHERE sample = ?",
                                        -1, &statement, NULL), ==, SQLITE_OK);
   sqlite3_bind_blob (statement, 1, blob, length, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (statement, 2, blob_checksum (blob, length));
+  sqlite3_bind_int64 (statement, 2, hs_census_codec_checksum (blob, length));
   sqlite3_bind_int (statement, 3, index);
   g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
   g_assert_cmpint (sqlite3_changes (db), ==, 1);

@@ -376,13 +376,13 @@ _memory = {"fd": -1, "pid": -1, "dev": -1, "ino": -1, "keys_offset": None}
 HIGH_FD = 1000              # the agent's descriptors start here, out of the program's way
 
 
-def move_high(fd):
-    """A close-on-exec duplicate of `fd` numbered HIGH_FD or above; `fd` is closed.
+def duplicate_high(fd):
+    """A close-on-exec duplicate of `fd` numbered HIGH_FD or above, or -1.
 
     Programs close descriptors they did not open (os.closerange) and reuse the
     low numbers; one this high they rarely reach. Under a descriptor limit
-    below HIGH_FD + 16 the number is just under the limit; where no number
-    above `fd` is free, `fd` itself is returned, still open.
+    below HIGH_FD + 16 the number is just under the limit. At start-up no
+    other thread is opening descriptors, so a number found free stays free.
     """
     try:
         limit = os.sysconf("SC_OPEN_MAX")
@@ -396,15 +396,22 @@ def move_high(fd):
             os.fstat(number)
         except OSError as error:
             if error.errno == errno.EBADF:
-                # Free (at start-up no other thread is opening descriptors).
                 try:
-                    os.dup2(fd, number, inheritable=False)
+                    return os.dup2(fd, number, inheritable=False)
                 except OSError:
-                    return fd
-                os.close(fd)
-                return number
+                    return -1
         number += 1
-    return fd
+    return -1
+
+
+def move_high(fd):
+    """`fd` moved to duplicate_high()'s number, closing `fd`; where no number
+    above it is free, `fd` itself, still open."""
+    number = duplicate_high(fd)
+    if number < 0:
+        return fd
+    os.close(fd)
+    return number
 
 
 def same_file(fd, dev, ino):

@@ -41,6 +41,8 @@ import errno
 import os
 import sys
 
+from . import _census
+
 try:
     import _io
 except ImportError:         # not CPython: the console stays as it is
@@ -49,7 +51,6 @@ except ImportError:         # not CPython: the console stays as it is
 ENV_NAME = "HEAPSCOPE_CONSOLE"
 TOKEN_LENGTH = 32           # lowercase hex digits
 FRAME_MAX = 4096            # PIPE_BUF: a pipe write this size is atomic
-HIGH_FD = 1000              # where the duplicate of fd 1 goes, as the agent's link does
 _HEX = "0123456789abcdef"
 
 _state = {
@@ -84,7 +85,9 @@ def install(environ=None):
     try:
         if stdout.fileno() != 1:
             return False
-        fd = _duplicate_high(1)
+        fd = _census.duplicate_high(1)
+        if fd < 0:
+            fd = os.dup(1)      # no room up there: the lowest free number
     except (OSError, ValueError):
         return False
     header = b"\0hs:" + token.encode("ascii") + b":"
@@ -132,28 +135,6 @@ def _stderr_raw(stderr):
     except (OSError, ValueError):
         return None
     return raw
-
-
-def _duplicate_high(fd):
-    """A close-on-exec duplicate of `fd` at the first free number from HIGH_FD on.
-
-    (At install no other thread opens descriptors.) Below the limit on open
-    files, or the lowest free number if there is no room up there.
-    """
-    try:
-        limit = os.sysconf("SC_OPEN_MAX")
-    except (ValueError, OSError):
-        limit = -1
-    if limit <= 0:
-        limit = 1024
-    number = min(HIGH_FD, limit - 64)
-    for number in range(number, min(number + 64, limit)):
-        try:
-            os.fstat(number)
-        except OSError as error:
-            if error.errno == errno.EBADF:
-                return os.dup2(fd, number, inheritable=False)
-    return os.dup(fd)
 
 
 def _write(data, _state=_state, _os_write=os.write, _len=len, _min=min,
