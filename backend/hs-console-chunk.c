@@ -64,23 +64,33 @@ hs_console_chunk_get_text (HsConsoleChunk *self)
 
 /* HsConsoleText: output as it travels from the worker, before it becomes a chunk. */
 
-/* Appends @length bytes of @text to @string without its NUL bytes: a NUL
- * would end the C string, and with it the rest of the output (a terminal
- * shows nothing for it either). */
-static void
-append_without_nuls (GString    *string,
-                     const char *text,
-                     gsize       length)
+/* Appends @length bytes of @text without its NUL bytes: a NUL would end the
+ * C string, and with it the rest of the output (a terminal shows nothing for
+ * it either). The buffer grows by doubling: output arrives in many small
+ * pieces, and copying what is pending at each one would cost its square. */
+void
+hs_console_text_append (HsConsoleText *self,
+                        const char    *text,
+                        gsize          length)
 {
   const char *end = text + length;
+
+  g_return_if_fail (self != NULL);
 
   while (text < end)
     {
       const char *nul = memchr (text, '\0', end - text);
-      const char *stop = nul != NULL ? nul : end;
+      gsize piece = (nul != NULL ? nul : end) - text;
 
-      g_string_append_len (string, text, stop - text);
-      text = stop + 1;
+      if (self->length + piece + 1 > self->allocated)
+        {
+          self->allocated = MAX (self->allocated * 2, self->length + piece + 1);
+          self->text = g_realloc (self->text, self->allocated);
+        }
+      memcpy (self->text + self->length, text, piece);
+      self->length += piece;
+      self->text[self->length] = '\0';
+      text += piece + 1;
     }
 }
 
@@ -92,31 +102,10 @@ hs_console_text_new (HsConsoleStream  stream,
   HsConsoleText *self = g_new0 (HsConsoleText, 1);
 
   self->stream = stream;
-  if (length < 0)
-    self->text = g_strdup (text);
-  else
-    {
-      GString *string = g_string_sized_new (length);
-
-      append_without_nuls (string, text, length);
-      self->text = g_string_free (string, FALSE);
-    }
+  self->allocated = 1;
+  self->text = g_malloc0 (1);
+  hs_console_text_append (self, text, length < 0 ? strlen (text) : (gsize) length);
   return self;
-}
-
-void
-hs_console_text_append (HsConsoleText *self,
-                        const char    *text,
-                        gsize          length)
-{
-  GString *string;
-
-  g_return_if_fail (self != NULL);
-
-  string = g_string_new (self->text);
-  append_without_nuls (string, text, length);
-  g_free (self->text);
-  self->text = g_string_free (string, FALSE);
 }
 
 void

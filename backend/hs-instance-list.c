@@ -69,11 +69,13 @@ typedef struct
 
 static gboolean release_unused_pages (gpointer data);
 
+/* One sweep lets go of every page unused by then: a sweep already due
+ * covers this page too. */
 static void
 schedule_release (HsInstanceList *self)
 {
   if (self->release_source != 0)
-    g_source_remove (self->release_source);
+    return;
   self->release_source = g_timeout_add (HS_INSTANCE_LIST_RELEASE_DELAY_MS, release_unused_pages, self);
   g_source_set_name_by_id (self->release_source, "[hs] release unused instance pages");
 }
@@ -156,13 +158,17 @@ static void
 let_go_of_reply (HsSession     *session,
                  const HsReply *reply)
 {
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (gint64));
+
   for (guint i = 0; reply != NULL && reply->items != NULL && i < reply->items->len; i++)
     {
       const HsObjectRef *ref = g_ptr_array_index (reply->items, i);
 
-      hs_session_hold_handles (session, &ref->handle, 1);
-      hs_session_drop_handles (session, &ref->handle, 1);
+      g_array_append_val (handles, ref->handle);
     }
+  /* Held and dropped together: one release for the lot. */
+  hs_session_hold_handles (session, (gint64 *) handles->data, handles->len);
+  hs_session_drop_handles (session, (gint64 *) handles->data, handles->len);
 }
 
 static void

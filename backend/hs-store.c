@@ -639,7 +639,7 @@ insert_console (HsStore    *self,
       const HsConsoleText *text = g_ptr_array_index (texts, i);
 
       sqlite3_bind_int (statement, 1, text->stream);
-      sqlite3_bind_blob (statement, 2, text->text, strlen (text->text), SQLITE_STATIC);
+      sqlite3_bind_blob (statement, 2, text->text, text->length, SQLITE_STATIC);
       ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
       sqlite3_reset (statement);
     }

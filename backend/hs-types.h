@@ -38,7 +38,9 @@ typedef enum
 typedef struct
 {
   HsConsoleStream  stream;
-  char            *text;
+  char            *text;       /* no NUL inside */
+  gsize            length;
+  gsize            allocated;
 } HsConsoleText;
 
 G_END_DECLS

@@ -192,22 +192,32 @@ deliver_console_in_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Output in @texts as it was written: a piece of the same stream as the
+ * last one joins it. */
+static void
+add_console_text (GPtrArray       *texts,
+                  HsConsoleStream  stream,
+                  const char      *data,
+                  gsize            length)
+{
+  HsConsoleText *last = texts->len > 0 ? g_ptr_array_index (texts, texts->len - 1) : NULL;
+
+  if (last != NULL && last->stream == stream)
+    hs_console_text_append (last, data, length);
+  else
+    g_ptr_array_add (texts, hs_console_text_new (stream, data, length));
+}
+
 static void
 post_console (HsWorker        *self,
               HsConsoleStream  stream,
               const char      *data,
               gsize            length)
 {
-  HsConsoleText *last = NULL;
   gboolean queue_idle;
 
   g_mutex_lock (&self->console_mutex);
-  if (self->console_pending->len > 0)
-    last = g_ptr_array_index (self->console_pending, self->console_pending->len - 1);
-  if (last != NULL && last->stream == stream)
-    hs_console_text_append (last, data, length);
-  else
-    g_ptr_array_add (self->console_pending, hs_console_text_new (stream, data, length));
+  add_console_text (self->console_pending, stream, data, length);
   queue_idle = !self->console_idle_queued;
   self->console_idle_queued = TRUE;
   g_mutex_unlock (&self->console_mutex);
@@ -216,7 +226,7 @@ post_console (HsWorker        *self,
    * one fsync per line. */
   if (self->store != NULL)
     {
-      g_ptr_array_add (self->store_console, hs_console_text_new (stream, data, length));
+      add_console_text (self->store_console, stream, data, length);
       if (self->console_flush_timeout == NULL)
         {
           self->console_flush_timeout = g_timeout_source_new (CONSOLE_FLUSH_MS);
