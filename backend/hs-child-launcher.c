@@ -151,22 +151,6 @@ hs_child_launcher_new (const HsLaunchSpec *spec)
   return self;
 }
 
-const char * const *
-hs_child_launcher_get_argv (HsChildLauncher *self)
-{
-  g_return_val_if_fail (HS_IS_CHILD_LAUNCHER (self), NULL);
-
-  return (const char * const *) self->argv->pdata;
-}
-
-const char *
-hs_child_launcher_get_cwd (HsChildLauncher *self)
-{
-  g_return_val_if_fail (HS_IS_CHILD_LAUNCHER (self), NULL);
-
-  return self->cwd;
-}
-
 /* Sets @name in the child's environment; a NULL @value removes it. */
 void
 hs_child_launcher_setenv (HsChildLauncher *self,
@@ -305,7 +289,7 @@ hs_child_launcher_spawn (HsChildLauncher  *self,
   g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_FD", fd_text, TRUE);
   g_subprocess_launcher_take_fd (launcher, fds[1], CHILD_AGENT_FD);
 
-  process = g_subprocess_launcher_spawnv (launcher, hs_child_launcher_get_argv (self), &spawn_error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) self->argv->pdata, &spawn_error);
   if (process == NULL)
     {
       g_set_error (error, spawn_error->domain, spawn_error->code,

@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HsChildLauncher, hs_child_launcher, HS, CHILD_LAUNCHER, GObject)
 
 HsChildLauncher    *hs_child_launcher_new               (const HsLaunchSpec  *spec);
-const char * const *hs_child_launcher_get_argv          (HsChildLauncher     *self);
-const char         *hs_child_launcher_get_cwd           (HsChildLauncher     *self);
 void                hs_child_launcher_setenv            (HsChildLauncher     *self,
                                                          const char          *name,
                                                          const char          *value);

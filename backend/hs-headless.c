@@ -302,64 +302,28 @@ find_sample_or_complain (HsSession  *session,
       return NULL;
     }
   if (g_str_equal (spec, "first"))
-    sample = g_list_model_get_item (samples, 0);
-  else if (g_str_equal (spec, "last"))
-    sample = g_list_model_get_item (samples, n - 1);
-  else if (g_str_equal (spec, "peak"))
-    sample = g_object_ref (hs_session_find_peak (session));
-  else if (parse_seconds (spec, &seconds))
+    return hs_session_get_first_sample (session);
+  if (g_str_equal (spec, "last"))
+    return hs_session_get_latest_sample (session);
+  if (g_str_equal (spec, "peak"))
+    return hs_session_find_peak (session);
+  if (parse_seconds (spec, &seconds))
     {
-      sample = g_list_model_get_item (samples, 0);
+      sample = hs_session_get_first_sample (session);
       for (guint i = 1; i < n; i++)
         {
           g_autoptr(HsSample) next = g_list_model_get_item (samples, i);
 
           if (hs_sample_get_time (next) > seconds)
             break;
-          g_set_object (&sample, next);
+          sample = next;    /* the session keeps it */
         }
-    }
-  if (sample != NULL)
-    {
-      g_object_unref (sample);  /* the session keeps it */
       return sample;
     }
   escaped = hs_escape_for_terminal (spec);
   g_printerr (_("heapscope: “%s” is no snapshot label of the session, nor first, last, peak or a time "
                 "such as 12.5s\n"), escaped);
   return NULL;
-}
-
-/* The sample with the most resident memory; where no RSS was read, the one
- * with the largest census. The first of equals. */
-HsSample *
-hs_session_find_peak (HsSession *self)
-{
-  GListModel *samples = hs_session_get_samples (self);
-  guint n = g_list_model_get_n_items (samples);
-  gboolean by_rss = FALSE;
-  HsSample *peak = NULL;
-  gint64 highest = -1;
-
-  for (guint i = 0; i < n && !by_rss; i++)
-    {
-      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
-
-      by_rss = hs_sample_get_census (sample)->rss > 0;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
-      HsCensus *census = hs_sample_get_census (sample);
-      gint64 value = by_rss ? census->rss : census->bytes;
-
-      if (value > highest)
-        {
-          highest = value;
-          peak = sample;
-        }
-    }
-  return peak;  /* the session keeps it */
 }
 
 /* Prints the tables of a recorded session; @from_label and @to_label name

@@ -17,6 +17,5 @@ char *hs_session_format_report (HsSession          *self,
                                 HsSample           *from,
                                 HsSample           *to);
 char *hs_escape_for_terminal   (const char         *text);
-HsSample *hs_session_find_peak (HsSession          *self);
 
 G_END_DECLS

@@ -1273,6 +1273,36 @@ hs_session_get_ended_at (HsSession *self)
   return self->ended_at;
 }
 
+/* The sample with the most resident memory; where no RSS was read, the one
+ * with the largest census. The first of equals; NULL without samples. */
+HsSample *
+hs_session_find_peak (HsSession *self)
+{
+  guint n;
+  gboolean by_rss = FALSE;
+  HsSample *peak = NULL;
+  gint64 highest = -1;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  for (guint i = 0; i < n && !by_rss; i++)
+    by_rss = hs_sample_get_census (peek_sample (self, i))->rss > 0;
+  for (guint i = 0; i < n; i++)
+    {
+      HsSample *sample = peek_sample (self, i);
+      HsCensus *census = hs_sample_get_census (sample);
+      gint64 value = by_rss ? census->rss : census->bytes;
+
+      if (value > highest)
+        {
+          highest = value;
+          peak = sample;
+        }
+    }
+  return peak;
+}
+
 /* The first snapshot labelled @label, borrowed; NULL if there is none. */
 HsSample *
 hs_session_find_snapshot (HsSession  *self,

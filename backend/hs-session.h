@@ -94,6 +94,7 @@ char           *hs_session_dup_record_error_text (HsSession         *self);
 gboolean        hs_session_get_loading          (HsSession          *self);
 gint64          hs_session_get_started_at       (HsSession          *self);
 gint64          hs_session_get_ended_at         (HsSession          *self);
+HsSample       *hs_session_find_peak            (HsSession          *self);
 HsSample       *hs_session_find_snapshot        (HsSession          *self,
                                                  const char         *label);
 gboolean        hs_session_load_rows            (HsSession          *self,

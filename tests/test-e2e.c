@@ -597,32 +597,125 @@ heapscope_path (void)
   return g_build_filename (g_getenv ("HS_BUILD_ROOT"), "app", "heapscope", NULL);
 }
 
+typedef struct
+{
+  int    resource;
+  rlim_t value;
+} Limit;
+
+/* In the child: @data's limit, and SIGXFSZ as a shell would leave it. */
+static void
+set_limit (gpointer data)
+{
+  const Limit *limit = data;
+  struct rlimit value = { limit->value, limit->value };
+
+  signal (SIGXFSZ, SIG_DFL);
+  setrlimit (limit->resource, &value);
+}
+
+typedef struct
+{
+  const char  *cwd;      /* NULL: the test's own */
+  const char  *input;    /* its stdin; NULL: /dev/null */
+  const Limit *limit;    /* a resource limit, or NULL */
+} RunOptions;
+
+/* Runs heapscope with the arguments that follow @err (NULL-terminated) and
+ * returns its wait status; its output in @out and @err. */
+static int
+run_heapscope_v (const RunOptions  *options,
+                 char             **out,
+                 char             **err,
+                 va_list            args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heapscope = heapscope_path ();
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  const char *arg;
+
+  g_ptr_array_add (argv, heapscope);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  if (options->input != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  launcher = g_subprocess_launcher_new (flags);
+  if (options->cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, options->cwd);
+  if (options->limit != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, set_limit, (gpointer) options->limit, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, options->input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_status (process);
+}
+
+/* heapscope's exit code; it must not die by a signal. */
+static int
+exit_code_of_status (int status)
+{
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
 static int
 run_heapscope (char **out,
                char **err,
                ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *heapscope = heapscope_path ();
-  const char *arg;
+  RunOptions options = { NULL, NULL, NULL };
   va_list args;
+  int status;
 
-  g_ptr_array_add (argv, heapscope);
   va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  status = run_heapscope_v (&options, out, err, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
+  return exit_code_of_status (status);
+}
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+/* As run_heapscope(), under a resource limit; returns the wait status, so a
+ * death by signal shows. */
+static int
+run_heapscope_limited (int     resource,
+                       rlim_t  value,
+                       char  **out,
+                       char  **err,
+                       ...)
+{
+  Limit limit = { resource, value };
+  RunOptions options = { NULL, NULL, &limit };
+  va_list args;
+  int status;
+
+  va_start (args, err);
+  status = run_heapscope_v (&options, out, err, args);
+  va_end (args);
+  return status;
+}
+
+/* As run_heapscope(), started in @cwd with @input on its stdin (NULL: /dev/null). */
+static int
+run_heapscope_in (const char  *cwd,
+                  const char  *input,
+                  char       **out,
+                  char       **err,
+                  ...)
+{
+  RunOptions options = { cwd, input, NULL };
+  va_list args;
+  int status;
+
+  va_start (args, err);
+  status = run_heapscope_v (&options, out, err, args);
+  va_end (args);
+  g_test_message ("stderr: %s", *err);
+  return exit_code_of_status (status);
 }
 
 /* heapscope --record writes a file that reopens; --report prints its tables. */
@@ -672,22 +765,6 @@ test_record_and_report (void)
   g_assert_nonnull (strstr (report_err, "is not a Heapscope session"));
 }
 
-typedef struct
-{
-  int    resource;
-  rlim_t value;
-} Limit;
-
-/* In the child: @data's limit, and SIGXFSZ as a shell would leave it. */
-static void
-set_limit (gpointer data)
-{
-  const Limit *limit = data;
-  struct rlimit value = { limit->value, limit->value };
-
-  signal (SIGXFSZ, SIG_DFL);
-  setrlimit (limit->resource, &value);
-}
 
 /* The line of @report's table after @heading whose type is @type ("" if none). */
 static char *
@@ -828,39 +905,6 @@ test_print_pythonpath (void)
   g_assert_cmpstr (python_out, ==, "24 True\n");
 }
 
-/* As run_heapscope(), under a resource limit; returns the wait status, so a
- * death by signal shows. */
-static int
-run_heapscope_limited (int     resource,
-                       rlim_t  value,
-                       char  **out,
-                       char  **err,
-                       ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *heapscope = heapscope_path ();
-  Limit limit = { resource, value };
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, heapscope);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, set_limit, &limit, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_status (process);
-}
 
 /* Recording into a file the size limit (ulimit -f) stops: heapscope is not
  * killed by SIGXFSZ, says why recording stopped, and the run goes on. */
@@ -1192,42 +1236,6 @@ make_folder (const char *name)
   return copy;
 }
 
-/* As run_heapscope(), started in @cwd with @input on its stdin (NULL: /dev/null). */
-static int
-run_heapscope_in (const char  *cwd,
-                  const char  *input,
-                  char       **out,
-                  char       **err,
-                  ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *heapscope = heapscope_path ();
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, heapscope);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  if (input != NULL)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  launcher = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_set_cwd (launcher, cwd);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_test_message ("stderr: %s", *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
 
 /* The file of json.tool in the test's Python. */
 static char *

@@ -308,10 +308,6 @@ def kept_containers():
     return found
 
 
-def pinned_count():
-    return len(_handles["strong"]) + len(_handles["weak"]) + len(_handles["lists"])
-
-
 # -- a request's context --------------------------------------------------------
 
 def _context(own, codes, serving, agent_thread, poll, allow_repr):
