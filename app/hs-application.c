@@ -102,6 +102,8 @@ hs_application_startup (GApplication *application)
     { "win.show-page::types", { "<Alt>2", NULL } },
     { "win.show-page::referrers", { "<Alt>3", NULL } },
     { "win.show-page::console", { "<Alt>4", NULL } },
+    { "win.show-page::classes", { "<Alt>5", NULL } },
+    { "win.track-class", { "<Control><Shift>t", NULL } },
     { "win.path-to-root", { "<Control><Shift>p", NULL } },
     { "win.copy-referrers", { "<Control><Shift>c", NULL } },
     { "win.toggle-deep-sizes", { "<Control>d", NULL } },

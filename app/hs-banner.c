@@ -13,10 +13,58 @@ struct _HsBanner
 {
   GtkWidget    parent_instance;
   GtkRevealer *revealer;
+  GtkImage    *icon;
   GtkLabel    *label;
 };
 
 G_DEFINE_FINAL_TYPE (HsBanner, hs_banner, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ICON_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void
+hs_banner_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HsBanner *self = HS_BANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ICON_NAME:
+      g_value_set_string (value, gtk_image_get_icon_name (self->icon));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_banner_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HsBanner *self = HS_BANNER (object);
+  const char *icon_name;
+
+  switch (prop_id)
+    {
+    case PROP_ICON_NAME:
+      icon_name = g_value_get_string (value);
+      gtk_image_set_from_icon_name (self->icon, icon_name);
+      gtk_widget_set_visible (GTK_WIDGET (self->icon), icon_name != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 hs_banner_dispose (GObject *object)
@@ -38,40 +86,39 @@ hs_banner_class_init (HsBannerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_banner_dispose;
+  object_class->get_property = hs_banner_get_property;
+  object_class->set_property = hs_banner_set_property;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hsbanner");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  /* Shown before the text, or NULL for none. */
+  properties [PROP_ICON_NAME] =
+    g_param_spec_string ("icon-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 hs_banner_init (HsBanner *self)
 {
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
+
   self->revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (self->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   gtk_widget_set_parent (GTK_WIDGET (self->revealer), GTK_WIDGET (self));
-}
-
-/* @icon_name: shown before the text, or NULL. */
-GtkWidget *
-hs_banner_new (const char *icon_name)
-{
-  HsBanner *self = g_object_new (HS_TYPE_BANNER, NULL);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 9);
 
   /* The bar spans the window (and carries the colour); its content is centred. */
   gtk_widget_add_css_class (bar, "hs-banner-bar");
   gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (box, TRUE);
   gtk_box_append (GTK_BOX (bar), box);
-  if (icon_name != NULL)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-
-      gtk_widget_set_valign (icon, GTK_ALIGN_START);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      gtk_box_append (GTK_BOX (box), icon);
-    }
+  self->icon = GTK_IMAGE (gtk_image_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->icon), GTK_ALIGN_START);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->icon));
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->label, TRUE);
   gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
@@ -80,7 +127,13 @@ hs_banner_new (const char *icon_name)
   gtk_widget_set_can_focus (GTK_WIDGET (self->label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
   gtk_revealer_set_child (self->revealer, bar);
-  return GTK_WIDGET (self);
+}
+
+/* @icon_name: shown before the text, or NULL. */
+GtkWidget *
+hs_banner_new (const char *icon_name)
+{
+  return g_object_new (HS_TYPE_BANNER, "icon-name", icon_name, NULL);
 }
 
 void

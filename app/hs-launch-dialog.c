@@ -11,20 +11,22 @@
 
 struct _HsLaunchDialog
 {
-  AdwWindow    parent_instance;
-  GSettings   *settings;
-  GtkWidget   *group;
-  GtkToggleButton *script_toggle;
-  GtkToggleButton *module_toggle;
-  AdwEntryRow *script_row;
-  GtkWidget   *choose_script_button;
-  AdwEntryRow *arguments_row;
-  AdwEntryRow *folder_row;
-  AdwEntryRow *interpreter_row;
-  GtkWidget   *run_button;
-  GtkLabel    *error_label;
+  AdwWindow             parent_instance;
+  GSettings            *settings;
   GtkFileChooserNative *chooser;
-  char        *other_target;     /* the script while a module is chosen, or the other way */
+  char                 *other_target;     /* the script while a module is chosen, or the other way */
+
+  /* Template children. */
+  GtkWidget            *group;
+  GtkToggleButton      *script_toggle;
+  GtkToggleButton      *module_toggle;
+  AdwEntryRow          *script_row;
+  GtkWidget            *choose_script_button;
+  AdwEntryRow          *arguments_row;
+  AdwEntryRow          *folder_row;
+  AdwEntryRow          *interpreter_row;
+  GtkWidget            *run_button;
+  GtkLabel             *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (HsLaunchDialog, hs_launch_dialog, ADW_TYPE_WINDOW)
@@ -155,6 +157,21 @@ on_run (GtkButton      *button,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+static void
+on_cancel (GtkButton      *button,
+           HsLaunchDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Enter in the script or arguments row runs it. */
+static void
+on_entry_activated (AdwEntryRow    *row,
+                    HsLaunchDialog *self)
+{
+  gtk_widget_activate (self->run_button);
+}
+
 typedef struct
 {
   HsLaunchDialog *dialog;
@@ -234,33 +251,6 @@ on_choose_interpreter (GtkButton *button, HsLaunchDialog *self)
   choose_for_row (self, self->interpreter_row, _("Choose a Python Interpreter"), GTK_FILE_CHOOSER_ACTION_OPEN);
 }
 
-static AdwEntryRow *
-add_row (GtkWidget   *group,
-         const char  *title,
-         GCallback    choose,
-         gpointer     user_data,
-         GtkWidget  **choose_button)
-{
-  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  if (choose != NULL)
-    {
-      GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
-
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Choose…"));
-      g_signal_connect (button, "clicked", choose, user_data);
-      adw_entry_row_add_suffix (row, button);
-      if (choose_button != NULL)
-        *choose_button = button;
-    }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
-  return row;
-}
-
 static void
 hs_launch_dialog_dispose (GObject *object)
 {
@@ -269,6 +259,7 @@ hs_launch_dialog_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->other_target, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_LAUNCH_DIALOG);
   G_OBJECT_CLASS (hs_launch_dialog_parent_class)->dispose (object);
 }
 
@@ -281,6 +272,25 @@ hs_launch_dialog_class_init (HsLaunchDialogClass *klass)
   object_class->dispose = hs_launch_dialog_dispose;
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/hs-launch-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, group);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, script_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, module_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, script_row);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, choose_script_button);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, arguments_row);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, interpreter_row);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, run_button);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, on_run);
+  gtk_widget_class_bind_template_callback (widget_class, update_run_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_script);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_interpreter);
+
   signals [RUN] = g_signal_new ("run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -288,64 +298,7 @@ hs_launch_dialog_class_init (HsLaunchDialogClass *klass)
 static void
 hs_launch_dialog_init (HsLaunchDialog *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *options = adw_preferences_group_new ();
-  GtkWidget *mode_row = adw_action_row_new ();
-  GtkWidget *mode_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Run Script"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 460);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  self->run_button = gtk_button_new_with_mnemonic (_("_Run"));
-  gtk_widget_add_css_class (self->run_button, "suggested-action");
-  g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->run_button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->group = group;
-  /* A script file, or a module by name (python -m). */
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (mode_row), _("Run"));
-  gtk_widget_add_css_class (mode_box, "linked");
-  gtk_widget_set_valign (mode_box, GTK_ALIGN_CENTER);
-  self->script_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Script File")));
-  self->module_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Module Name")));
-  gtk_toggle_button_set_group (self->module_toggle, self->script_toggle);
-  gtk_toggle_button_set_active (self->script_toggle, TRUE);
-  gtk_box_append (GTK_BOX (mode_box), GTK_WIDGET (self->script_toggle));
-  gtk_box_append (GTK_BOX (mode_box), GTK_WIDGET (self->module_toggle));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (mode_row), mode_box);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), mode_row);
-  self->script_row = add_row (group, _("_Script"), G_CALLBACK (on_choose_script), self, &self->choose_script_button);
-  self->arguments_row = add_row (group, _("_Arguments"), NULL, NULL, NULL);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (options), _("Environment"));
-  self->folder_row = add_row (options, _("Working _Folder (empty: the script’s folder)"), G_CALLBACK (on_choose_folder), self, NULL);
-  self->interpreter_row = add_row (options, _("_Interpreter"), G_CALLBACK (on_choose_interpreter), self, NULL);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (options));
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (box), page);
-
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->error_label), 12);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
-
-  adw_window_set_content (ADW_WINDOW (self), box);
-
-  g_signal_connect_swapped (self->script_row, "changed", G_CALLBACK (update_run_button), self);
-  g_signal_connect_swapped (self->script_row, "entry-activated", G_CALLBACK (gtk_widget_activate), self->run_button);
-  g_signal_connect_swapped (self->arguments_row, "entry-activated", G_CALLBACK (gtk_widget_activate), self->run_button);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = hs_settings_new ();
   if (self->settings != NULL)
@@ -366,6 +319,7 @@ hs_launch_dialog_init (HsLaunchDialog *self)
     }
   else
     gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), "python3");
+  /* Only now: restoring the mode is no switch of what the row holds. */
   g_signal_connect (self->script_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
   g_signal_connect (self->module_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
   update_mode (self);
@@ -381,8 +335,6 @@ hs_launch_dialog_new (GtkWindow  *parent,
 
   if (script != NULL)
     {
-      g_autofree char *folder = g_path_get_dirname (script);
-
       /* A dropped file is a script, whatever was run last. */
       gtk_toggle_button_set_active (self->script_toggle, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);

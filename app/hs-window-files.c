@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hs-pympler-import.h"
 #include "hs-store.h"
 #include "hs-window-private.h"
 
@@ -357,7 +358,8 @@ on_drop (GtkDropTarget *target,
 
   if (path == NULL)
     return FALSE;
-  if (g_str_has_suffix (path, HS_STORE_SUFFIX))
+  /* A session, or a dump of Pympler's ClassTracker (any name), imported as one. */
+  if (g_str_has_suffix (path, HS_STORE_SUFFIX) || hs_pympler_file_is_dump (path))
     {
       hs_window_open_file (self, path);
       return TRUE;
@@ -370,7 +372,7 @@ on_drop (GtkDropTarget *target,
 
   {
     g_autofree char *basename = g_path_get_basename (path);
-    g_autofree char *message = g_strdup_printf (_("%s is neither a Python script nor a Heapscope session"), basename);
+    g_autofree char *message = g_strdup_printf (_("%s is neither a Python script, a Heapscope session nor a Pympler dump"), basename);
 
     _hs_window_toast (self, message);
   }

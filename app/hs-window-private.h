@@ -5,6 +5,7 @@
 #pragma once
 
 #include "hs-banner.h"
+#include "hs-classes-page.h"
 #include "hs-instances-view.h"
 #include "hs-object-inspector.h"
 #include "hs-overview-page.h"
@@ -23,8 +24,8 @@ struct _HsWindow
   gboolean              recording_listed;
   gboolean              close_confirmed;    /* the user chose Stop and Close */
 
+  /* Template children. */
   AdwToastOverlay      *toasts;
-  AdwWindowTitle       *title;
   GtkStack             *main_stack;
   AdwViewStack         *pages;
   HsOverviewPage       *overview_page;
@@ -32,7 +33,9 @@ struct _HsWindow
   HsInstancesView      *instances_view;
   HsObjectInspector    *inspector;
   HsReferrersPage      *referrers_page;
+  HsClassesPage        *classes_page;
   HsConsoleView        *console_view;
+  AdwStatusPage        *empty_page;
   HsRecentList         *recent_list;
   HsBanner             *recorded_banner;
   HsBanner             *record_error_banner;
@@ -47,8 +50,9 @@ struct _HsWindow
   GtkToggleButton      *pause_button;
   GtkWidget            *switcher_title;
 
+  AdwStatusPage        *opening_page;   /* while a session file is read */
+
   /* Opening a session file. */
-  AdwStatusPage        *opening_page;
   GCancellable         *open_cancellable;
   char                 *view_before_opening;
   GtkWindow            *opener;             /* weak: the window the user opened from */

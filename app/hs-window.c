@@ -10,6 +10,7 @@
 #include "hs-launch-dialog.h"
 #include "hs-settings.h"
 #include "hs-store.h"
+#include "hs-track-dialog.h"
 #include "hs-window-private.h"
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -46,6 +47,11 @@ _hs_window_update_actions (HsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-referrers",
                                  hs_referrers_page_get_tree (self->referrers_page) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.take-snapshot", has_agent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.track-class",
+                                 self->session != NULL && hs_session_can_track (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.track-object",
+                                 self->session != NULL && hs_session_can_track (self->session) &&
+                                 hs_object_inspector_get_object (self->inspector) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-pause", has_agent);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as",
                                  !opening && self->session != NULL &&
@@ -127,6 +133,8 @@ on_session_notify (HsSession  *session,
   list_recording (self);
 }
 
+static void on_shown_sample (HsSession *session, GParamSpec *pspec, HsWindow *self);
+
 static void
 on_latest_sample (HsSession  *session,
                   GParamSpec *pspec,
@@ -188,7 +196,7 @@ update_title (HsWindow *self)
   else if (spec != NULL && spec->script != NULL)
     name = g_path_get_basename (spec->script);
 
-  adw_window_title_set_subtitle (self->title, name);
+  adw_view_switcher_title_set_subtitle (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), name);
   gtk_window_set_title (GTK_WINDOW (self), name != NULL ? name : _("Heapscope"));
 }
 
@@ -234,6 +242,8 @@ _hs_window_set_session (HsWindow  *self,
   if (session != NULL && self->settings != NULL)
     hs_session_set_allow_repr (session, g_settings_get_boolean (self->settings, "allow-repr"));
   hs_overview_page_set_session (self->overview_page, session);
+  hs_classes_page_set_tracker (self->classes_page,
+                               session != NULL ? hs_session_get_class_tracker (session) : NULL);
   hs_console_view_set_model (self->console_view, session != NULL ? hs_session_get_console (session) : NULL);
 
   if (session != NULL)
@@ -246,6 +256,7 @@ _hs_window_set_session (HsWindow  *self,
       g_signal_connect (session, "notify::paused", G_CALLBACK (on_paused_changed), self);
       g_signal_connect (session, "notify::record-error", G_CALLBACK (on_record_error_changed), self);
       g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
+      g_signal_connect (session, "notify::shown-sample", G_CALLBACK (on_shown_sample), self);
       g_signal_connect (session, "notice", G_CALLBACK (on_session_notice), self);
       gtk_stack_set_visible_child_name (self->main_stack, "session");
       gtk_widget_set_visible (self->status_bar, TRUE);
@@ -470,165 +481,11 @@ on_recent_open (HsRecentList *list,
   hs_window_open_file (self, path);
 }
 
-/* The invitation, and the sessions to go back to. */
-static GtkWidget *
-create_empty_page (HsWindow *self)
-{
-  GtkWidget *status = adw_status_page_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 36);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *run_button = gtk_button_new_with_mnemonic (_("_Run Script…"));
-  GtkWidget *open_button = gtk_button_new_with_mnemonic (_("_Open Session…"));
-  GtkWidget *clamp = adw_clamp_new ();
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), APP_ID);
-  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("See Where Your Memory Goes"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                   _("Run a Python script to watch its heap live: objects by type, memory over time and its output.\nOr drop a script or a session file here."));
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (run_button, "pill");
-  gtk_widget_add_css_class (run_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (run_button), "win.run-script");
-  gtk_widget_add_css_class (open_button, "pill");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (open_button), "win.open");
-  gtk_box_append (GTK_BOX (buttons), run_button);
-  gtk_box_append (GTK_BOX (buttons), open_button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  self->recent_list = HS_RECENT_LIST (hs_recent_list_new ());
-  g_signal_connect (self->recent_list, "open", G_CALLBACK (on_recent_open), self);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 600);
-  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->recent_list));
-  gtk_box_append (GTK_BOX (box), clamp);
-
-  adw_status_page_set_child (ADW_STATUS_PAGE (status), box);
-  return status;
-}
-
 static void
 on_cancel_opening (GtkButton *button,
                    HsWindow  *self)
 {
   g_cancellable_cancel (self->open_cancellable);
-}
-
-/* While a session file is read: what, and a way out. */
-static GtkWidget *
-create_opening_page (HsWindow *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  GtkWidget *spinner = gtk_spinner_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-
-  self->opening_page = ADW_STATUS_PAGE (adw_status_page_new ());
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
-  gtk_widget_set_size_request (spinner, 32, 32);
-  gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (cancel, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (cancel, "pill");
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_cancel_opening), self);
-  gtk_box_append (GTK_BOX (box), spinner);
-  gtk_box_append (GTK_BOX (box), cancel);
-  adw_status_page_set_child (self->opening_page, box);
-  return GTK_WIDGET (self->opening_page);
-}
-
-static GtkWidget *
-create_interval_button (HsWindow *self)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_("Sample _every"));
-  GtkWidget *unit = gtk_label_new (_("seconds"));
-
-  self->interval_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0.1, 60, 0.1));
-  gtk_spin_button_set_digits (self->interval_spin, 1);
-  gtk_spin_button_set_value (self->interval_spin, 1.0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->interval_spin));
-  g_signal_connect (self->interval_spin, "value-changed", G_CALLBACK (on_interval_changed), self);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->interval_spin));
-  gtk_box_append (GTK_BOX (box), unit);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-system-time-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Sampling Interval"));
-  self->interval_button = button;
-  return button;
-}
-
-static GtkWidget *
-create_primary_menu_button (void)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) section = g_menu_new ();
-
-  g_menu_append (section, _("_New Window"), "app.new-window");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-  g_object_unref (section);
-  section = g_menu_new ();
-  g_menu_append (section, _("_Open Session…"), "win.open");
-  g_menu_append (section, _("_Save Session As…"), "win.save-as");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-  g_object_unref (section);
-  section = g_menu_new ();
-  g_menu_append (section, _("_Describe Objects with Their ____repr____"), "win.allow-repr");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-  g_object_unref (section);
-  section = g_menu_new ();
-  g_menu_append (section, _("_Keyboard Shortcuts"), "win.show-help-overlay");
-  g_menu_append (section, _("_About Heapscope"), "app.about");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "open-menu-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_menu_button_set_primary (GTK_MENU_BUTTON (button), TRUE);
-  gtk_widget_set_tooltip_text (button, _("Main Menu"));
-  return button;
-}
-
-static GtkWidget *
-create_status_bar (HsWindow *self)
-{
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-
-  gtk_widget_add_css_class (bar, "hs-status-bar");
-  self->state_label = GTK_LABEL (gtk_label_new (NULL));
-  self->process_label = GTK_LABEL (gtk_label_new (NULL));
-  self->command_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_ellipsize (self->state_label, PANGO_ELLIPSIZE_END);
-  gtk_label_set_selectable (self->process_label, TRUE);
-  gtk_label_set_ellipsize (self->command_label, PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_xalign (self->command_label, 1);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->command_label), TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "heading");
-  gtk_widget_add_css_class (GTK_WIDGET (self->process_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->command_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->command_label), "monospace");
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->state_label));
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->process_label));
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->command_label));
-  gtk_widget_set_visible (bar, FALSE);
-  return bar;
-}
-
-static void
-add_page (HsWindow   *self,
-          GtkWidget  *child,
-          const char *name,
-          const char *title,
-          const char *icon)
-{
-  AdwViewStackPage *page = adw_view_stack_add_titled (self->pages, child, name, title);
-
-  adw_view_stack_page_set_icon_name (page, icon);
 }
 
 static void
@@ -722,29 +579,8 @@ hs_window_dispose (GObject *object)
       g_clear_object (&self->session);
     }
   g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
-}
-
-static void
-hs_window_class_init (HsWindowClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-
-  object_class->dispose = hs_window_dispose;
-  window_class->close_request = hs_window_close_request;
-
-  gtk_widget_class_install_action (widget_class, "win.run-script", NULL, run_script_action);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "win.take-snapshot", NULL, take_snapshot_action);
-  gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
-  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
-  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
-  gtk_widget_class_install_action (widget_class, "win.path-to-root", NULL, path_to_root_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-referrers", NULL, copy_referrers_action);
-  gtk_widget_class_install_action (widget_class, "win.toggle-deep-sizes", NULL, toggle_deep_sizes_action);
-  _hs_window_class_files_init (klass);
 }
 
 /* The view switcher and the controls of a session only when a session is shown. */
@@ -781,6 +617,185 @@ on_type_selected (GtkSingleSelection *selection,
     hs_instances_view_set_type_name (self->instances_view, hs_type_stat_get_name (stat));
 }
 
+/* -- class tracking ------------------------------------------------------------- */
+
+static void
+on_shown_sample (HsSession  *session,
+                 GParamSpec *pspec,
+                 HsWindow   *self)
+{
+  g_autoptr(HsSample) shown = NULL;
+
+  g_object_get (session, "shown-sample", &shown, NULL);
+  hs_classes_page_set_shown_sample (self->classes_page,
+                                    shown != NULL ? (int) hs_sample_get_index (shown) : -1);
+}
+
+static void
+on_class_sample_activated (HsClassesPage *page,
+                           guint          index,
+                           HsWindow      *self)
+{
+  GListModel *samples;
+  g_autoptr(HsSample) sample = NULL;
+
+  if (self->session == NULL)
+    return;
+  samples = hs_session_get_samples (self->session);
+  if (index < g_list_model_get_n_items (samples))
+    sample = g_list_model_get_item (samples, index);
+  /* The latest sample is shown by following the run, not by pinning it. */
+  if (sample != NULL && index + 1 == g_list_model_get_n_items (samples))
+    g_clear_object (&sample);
+  hs_session_set_shown_sample (self->session, sample);
+}
+
+static void
+show_error_toast (HsWindow     *self,
+                  const GError *error)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+}
+
+typedef struct
+{
+  HsWindow *window;
+  gboolean  referrers;    /* show its referrers, else inspect it */
+} FindTracked;
+
+static void
+on_tracked_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FindTracked *find = user_data;
+  g_autoptr(HsWindow) self = find->window;
+  gboolean referrers = find->referrers;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsObjectRef) object = hs_session_find_tracked_finish (HS_SESSION (source), result, &error);
+
+  g_free (find);
+  if (object == NULL)
+    {
+      show_error_toast (self, error);
+      return;
+    }
+  hs_object_inspector_set_object (self->inspector, object);
+  if (referrers)
+    {
+      hs_referrers_page_set_object (self->referrers_page, object);
+      hs_window_show_page (self, "referrers");
+    }
+  else
+    hs_window_show_page (self, "types");
+}
+
+static void
+find_tracked (HsWindow          *self,
+              HsTrackedInstance *instance,
+              gboolean           referrers)
+{
+  FindTracked *find;
+
+  if (self->session == NULL)
+    return;
+  find = g_new0 (FindTracked, 1);
+  find->window = g_object_ref (self);
+  find->referrers = referrers;
+  hs_session_find_tracked_async (self->session, hs_tracked_instance_get_instance (instance), NULL,
+                                 on_tracked_found, find);
+}
+
+static void
+on_show_tracked_instance (HsClassesPage     *page,
+                          HsTrackedInstance *instance,
+                          HsWindow          *self)
+{
+  find_tracked (self, instance, FALSE);
+}
+
+static void
+on_show_tracked_referrers (HsClassesPage     *page,
+                           HsTrackedInstance *instance,
+                           HsWindow          *self)
+{
+  find_tracked (self, instance, TRUE);
+}
+
+static void
+on_detached (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_session_detach_finish (HS_SESSION (source), result, &error))
+    show_error_toast (self, error);
+}
+
+static void
+on_detach_requested (HsClassesPage *page,
+                     gint64         class_index,
+                     HsWindow      *self)
+{
+  if (self->session != NULL)
+    hs_session_detach_async (self->session, class_index, NULL, on_detached, g_object_ref (self));
+}
+
+static void
+on_tracked (HsTrackDialog *dialog,
+            HsWindow      *self)
+{
+  hs_window_show_page (self, "classes");
+}
+
+static void
+present_track_dialog (HsWindow   *self,
+                      const char *type_name,
+                      gint64      handle,
+                      const char *default_name)
+{
+  HsTrackDialog *dialog = hs_track_dialog_new (GTK_WINDOW (self), self->session, type_name, handle,
+                                               default_name);
+
+  g_signal_connect_object (dialog, "tracked", G_CALLBACK (on_tracked), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+track_class_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  GtkSelectionModel *types = gtk_column_view_get_model (hs_types_page_get_column_view (self->types_page));
+  HsTypeStat *stat = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (types));
+
+  if (self->session == NULL || !hs_session_can_track (self->session))
+    return;
+  if (stat == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts,
+                                   adw_toast_new (_("Select a class in the Types table first")));
+      return;
+    }
+  present_track_dialog (self, hs_type_stat_get_name (stat), 0, NULL);
+}
+
+static void
+track_object_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  const HsObjectRef *object = hs_object_inspector_get_object (self->inspector);
+
+  if (self->session == NULL || object == NULL || !hs_session_can_track (self->session))
+    return;
+  present_track_dialog (self, NULL, object->handle, object->type_name);
+}
+
 static void
 on_instance_selected (HsInstancesView *view,
                       GParamSpec      *pspec,
@@ -810,49 +825,86 @@ on_allow_repr_changed (GSettings  *settings,
     hs_session_set_allow_repr (self->session, g_settings_get_boolean (settings, key));
 }
 
-/* The Types page above, and below it the instances of its selected row
- * beside the instance inspected. */
-static GtkWidget *
-create_types_area (HsWindow *self)
+static void
+hs_window_class_init (HsWindowClass *klass)
 {
-  GtkWidget *vertical = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  GtkWidget *horizontal = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  GtkSelectionModel *types = gtk_column_view_get_model (hs_types_page_get_column_view (self->types_page));
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  self->instances_view = HS_INSTANCES_VIEW (hs_instances_view_new ());
-  self->inspector = HS_OBJECT_INSPECTOR (hs_object_inspector_new ());
-  g_signal_connect (types, "notify::selected-item", G_CALLBACK (on_type_selected), self);
-  g_signal_connect (self->instances_view, "notify::selected", G_CALLBACK (on_instance_selected), self);
-  g_signal_connect (self->inspector, "notify::object", G_CALLBACK (on_inspected), self);
+  object_class->dispose = hs_window_dispose;
+  window_class->close_request = hs_window_close_request;
 
-  gtk_paned_set_start_child (GTK_PANED (horizontal), GTK_WIDGET (self->instances_view));
-  gtk_paned_set_end_child (GTK_PANED (horizontal), GTK_WIDGET (self->inspector));
-  gtk_paned_set_resize_start_child (GTK_PANED (horizontal), TRUE);
-  gtk_paned_set_shrink_start_child (GTK_PANED (horizontal), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (horizontal), FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->instances_view), 360, 200);
-  gtk_widget_set_size_request (GTK_WIDGET (self->inspector), 360, 200);
-  gtk_paned_set_position (GTK_PANED (horizontal), 560);
+  /* The template names these types. */
+  g_type_ensure (HS_TYPE_BANNER);
+  g_type_ensure (HS_TYPE_CLASSES_PAGE);
+  g_type_ensure (HS_TYPE_CONSOLE_VIEW);
+  g_type_ensure (HS_TYPE_INSTANCES_VIEW);
+  g_type_ensure (HS_TYPE_OBJECT_INSPECTOR);
+  g_type_ensure (HS_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (HS_TYPE_RECENT_LIST);
+  g_type_ensure (HS_TYPE_REFERRERS_PAGE);
+  g_type_ensure (HS_TYPE_TYPES_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/hs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, types_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, instances_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, referrers_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, classes_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, opening_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, recorded_banner);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, record_error_banner);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, process_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, command_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, snapshot_button);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, interval_button);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, switcher_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_interval_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_open);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_opening);
+  gtk_widget_class_bind_template_callback (widget_class, on_types_notice);
+  gtk_widget_class_bind_template_callback (widget_class, on_instance_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspected);
+  gtk_widget_class_bind_template_callback (widget_class, on_class_sample_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_tracked_instance);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_tracked_referrers);
+  gtk_widget_class_bind_template_callback (widget_class, on_detach_requested);
 
-  gtk_paned_set_start_child (GTK_PANED (vertical), GTK_WIDGET (self->types_page));
-  gtk_paned_set_end_child (GTK_PANED (vertical), horizontal);
-  gtk_paned_set_shrink_start_child (GTK_PANED (vertical), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (vertical), FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->types_page), -1, 160);
-  gtk_paned_set_position (GTK_PANED (vertical), 280);
-  return vertical;
+  gtk_widget_class_install_action (widget_class, "win.run-script", NULL, run_script_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.take-snapshot", NULL, take_snapshot_action);
+  gtk_widget_class_install_action (widget_class, "win.track-class", NULL, track_class_action);
+  gtk_widget_class_install_action (widget_class, "win.track-object", NULL, track_object_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.path-to-root", NULL, path_to_root_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-referrers", NULL, copy_referrers_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-deep-sizes", NULL, toggle_deep_sizes_action);
+  _hs_window_class_files_init (klass);
 }
 
 static void
 hs_window_init (HsWindow *self)
 {
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *run_button = gtk_button_new ();
-  GtkWidget *run_content = adw_button_content_new ();
-  GtkWidget *switcher_bar = adw_view_switcher_bar_new ();
+  GtkSelectionModel *types;
 
   load_css ();
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = hs_settings_new ();
   if (self->settings != NULL)
     {
@@ -864,89 +916,15 @@ hs_window_init (HsWindow *self)
     }
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1100, 760);
-  gtk_window_set_title (GTK_WINDOW (self), _("Heapscope"));
   gtk_window_set_icon_name (GTK_WINDOW (self), APP_ID);
   if (HS_DEVEL)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  adw_status_page_set_icon_name (self->empty_page, APP_ID);
 
-  /* Header bar. */
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (run_content), "media-playback-start-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (run_content), _("_Run Script…"));
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (run_content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (run_button), run_content);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (run_button), "win.run-script");
-  gtk_widget_set_tooltip_text (run_button, _("Run a Python Script (Ctrl+R)"));
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), run_button);
-
-  self->stop_button = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->stop_button), "win.stop");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->stop_button);
-
-  self->pause_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
-  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), "media-playback-pause-symbolic");
-  g_signal_connect (self->pause_button, "toggled", G_CALLBACK (on_pause_toggled), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->pause_button));
-
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_primary_menu_button ());
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), create_interval_button (self));
-  self->snapshot_button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->snapshot_button), "win.take-snapshot");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->snapshot_button);
-
-  self->pages = ADW_VIEW_STACK (adw_view_stack_new ());
-  self->switcher_title = adw_view_switcher_title_new ();
-  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), self->pages);
-  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), _("Heapscope"));
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Heapscope"), NULL));
-  g_object_bind_property (self->title, "subtitle", self->switcher_title, "subtitle", G_BINDING_SYNC_CREATE);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), self->switcher_title);
-  gtk_box_append (GTK_BOX (box), header);
-
-  /* Pages. */
-  self->overview_page = HS_OVERVIEW_PAGE (hs_overview_page_new ());
-  self->types_page = HS_TYPES_PAGE (hs_types_page_new ());
-  self->console_view = HS_CONSOLE_VIEW (hs_console_view_new ());
-  g_signal_connect (self->types_page, "notice", G_CALLBACK (on_types_notice), self);
-  add_page (self, GTK_WIDGET (self->overview_page), "overview", _("Overview"), "view-grid-symbolic");
-  self->referrers_page = HS_REFERRERS_PAGE (hs_referrers_page_new ());
-  g_signal_connect (self->referrers_page, "notice", G_CALLBACK (on_types_notice), self);
-  add_page (self, create_types_area (self), "types", _("Types"), "view-list-symbolic");
-  add_page (self, GTK_WIDGET (self->referrers_page), "referrers", _("Referrers"), "find-location-symbolic");
-  add_page (self, GTK_WIDGET (self->console_view), "console", _("Console"), "utilities-terminal-symbolic");
+  types = gtk_column_view_get_model (hs_types_page_get_column_view (self->types_page));
+  g_signal_connect (types, "notify::selected-item", G_CALLBACK (on_type_selected), self);
   adw_view_stack_set_visible_child_name (self->pages, "types");
-
-  self->main_stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->main_stack, create_empty_page (self), "empty");
-  gtk_stack_add_named (self->main_stack, create_opening_page (self), "opening");
-  {
-    GtkWidget *session_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-    self->recorded_banner = HS_BANNER (hs_banner_new ("document-open-recent-symbolic"));
-    gtk_widget_add_css_class (GTK_WIDGET (self->recorded_banner), "hs-recorded");
-    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->recorded_banner));
-    self->record_error_banner = HS_BANNER (hs_banner_new ("dialog-warning-symbolic"));
-    gtk_widget_add_css_class (GTK_WIDGET (self->record_error_banner), "error");
-    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->record_error_banner));
-
-    gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
-    gtk_box_append (GTK_BOX (session_box), GTK_WIDGET (self->pages));
-    adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (switcher_bar), self->pages);
-    g_object_bind_property (self->switcher_title, "title-visible", switcher_bar, "reveal", G_BINDING_SYNC_CREATE);
-    gtk_box_append (GTK_BOX (session_box), switcher_bar);
-    gtk_stack_add_named (self->main_stack, session_box, "session");
-  }
-  gtk_stack_set_visible_child_name (self->main_stack, "empty");
-  g_signal_connect (self->main_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self);
   on_view_changed (self->main_stack, NULL, self);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->main_stack), TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->main_stack));
-
-  self->status_bar = create_status_bar (self);
-  gtk_box_append (GTK_BOX (box), self->status_bar);
-
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->toasts, box);
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toasts));
 
   _hs_window_files_init (self);
 

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-pympler-import.h"
 #include "hs-application.h"
+#include "hs-class-stats.h"
 #include "hs-headless.h"
 #include "hs-store.h"
 
@@ -48,6 +50,35 @@ print_usage (FILE *out)
              "With --headless or --record the script reads heapscope’s standard input, and\n"
              "SIGINT or SIGTERM sent to heapscope is passed on to it; the tables are printed\n"
              "when it ends. In the window its standard input is empty.\n"));
+  fprintf (out, "%s",
+           _("\n"
+             "Tracked classes of a recorded session, with --report (Pympler’s ClassTracker):\n"
+             "  --classes             print the summary per snapshot, then every instance\n"
+             "  --html FILE           write the report as one HTML page to FILE\n"
+             "  --title TEXT          with --html: the page’s title\n"
+             "  --sort KEY[,KEY…]     order the instances by classname, name, birth, death,\n"
+             "                        size, tsize or repr (size and tsize largest first)\n"
+             "  --reverse             in the reverse order\n"
+             "  --match TEXT          only the instances of classes whose name contains TEXT\n"
+             "  --limit N             only the first N instances; below 1 (such as 0.1), that\n"
+             "                        fraction of all the tracked instances\n"));
+}
+
+/* One of --sort, --limit: the option's value into @options, or the message
+ * on stderr and FALSE. */
+static gboolean
+set_class_option (HsClassStatsOptions *options,
+                  const char          *option,
+                  const char          *value)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean valid = g_str_equal (option, "--sort")
+                   ? hs_class_stats_options_set_sort (options, value, &error)
+                   : hs_class_stats_options_set_limit (options, value, &error);
+
+  if (!valid)
+    g_printerr ("heapscope: %s: %s\n", option, error->message);
+  return valid;
 }
 
 int
@@ -64,6 +95,11 @@ main (int   argc,
   const char *report_path = NULL;
   const char *from_label = NULL;
   const char *to_label = NULL;
+  gboolean classes = FALSE;
+  const char *html_path = NULL;
+  const char *title = NULL;
+  g_auto(HsClassStatsOptions) class_options = { 0 };
+  gboolean class_options_given = FALSE;
   double interval = 1.0;
   int first_script_arg = argc;
   char *app_argv[] = { argv[0], NULL };
@@ -91,6 +127,26 @@ main (int   argc,
         from_label = argv[++i];
       else if (strcmp (argv[i], "--to") == 0 && i + 1 < argc)
         to_label = argv[++i];
+      else if (strcmp (argv[i], "--classes") == 0)
+        classes = TRUE;
+      else if (strcmp (argv[i], "--html") == 0 && i + 1 < argc)
+        html_path = argv[++i];
+      else if (strcmp (argv[i], "--title") == 0 && i + 1 < argc)
+        title = argv[++i];
+      else if ((strcmp (argv[i], "--sort") == 0 || strcmp (argv[i], "--limit") == 0) && i + 1 < argc)
+        {
+          if (!set_class_option (&class_options, argv[i], argv[i + 1]))
+            return 2;
+          class_options_given = TRUE;
+          i++;
+        }
+      else if (strcmp (argv[i], "--match") == 0 && i + 1 < argc)
+        {
+          hs_class_stats_options_set_match (&class_options, argv[++i]);
+          class_options_given = TRUE;
+        }
+      else if (strcmp (argv[i], "--reverse") == 0)
+        class_options.reverse = class_options_given = TRUE;
       else if (strcmp (argv[i], "--interval") == 0 && i + 1 < argc)
         {
           char *end = NULL;
@@ -143,12 +199,36 @@ main (int   argc,
         }
     }
 
+  if (class_options_given && !classes && html_path == NULL)
+    {
+      g_printerr (_("heapscope: --sort, --reverse, --match and --limit go with --classes or --html\n"));
+      return 2;
+    }
+  if (title != NULL && html_path == NULL)
+    {
+      g_printerr (_("heapscope: --title goes with --html\n"));
+      return 2;
+    }
+  if ((classes || html_path != NULL) && report_path == NULL)
+    {
+      g_printerr (_("heapscope: --classes and --html go with --report\n"));
+      return 2;
+    }
   if (report_path != NULL)
     {
       if (first_script_arg < argc || headless || record_path != NULL)
         {
           g_printerr (_("heapscope: --report reads a recorded session; it runs no script\n"));
           return 2;
+        }
+      if (classes || html_path != NULL)
+        {
+          if (from_label != NULL || to_label != NULL)
+            {
+              g_printerr (_("heapscope: --from and --to diff censuses; they do not go with --classes or --html\n"));
+              return 2;
+            }
+          return hs_headless_report_classes (report_path, &class_options, classes, html_path, title);
         }
       return hs_headless_report (report_path, from_label, to_label);
     }
@@ -158,8 +238,11 @@ main (int   argc,
       return 2;
     }
 
-  /* A session file is reopened in the window, not run. */
-  if (first_script_arg < argc && g_str_has_suffix (argv[first_script_arg], HS_STORE_SUFFIX) &&
+  /* A session file (or a Pympler dump, imported as one) is reopened in the
+   * window, not run. */
+  if (first_script_arg < argc &&
+      (g_str_has_suffix (argv[first_script_arg], HS_STORE_SUFFIX) ||
+       hs_pympler_file_is_dump (argv[first_script_arg])) &&
       !module && !headless && record_path == NULL)
     {
       application = hs_application_new ();

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hs-census.h"
+#include "hs-class-report.h"
 
 HsCensus *
 hs_census_new (guint n_rows)
@@ -51,6 +52,7 @@ hs_census_clear (HsCensus *self)
   hs_census_rows_free (self->rows, self->n_rows);
   g_clear_pointer (&self->index_by_name, g_hash_table_unref);
   g_free (self->label);
+  g_clear_pointer (&self->classes, hs_class_report_free);
 }
 
 void

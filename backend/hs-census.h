@@ -28,6 +28,7 @@ struct _HsCensus
   gint64       vms;
   HsCensusRow *rows;
   guint        n_rows;
+  HsClassReport *classes;   /* tracked classes, or NULL when nothing was ever tracked */
 
   /*< private >*/
   GHashTable  *index_by_name;

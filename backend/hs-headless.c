@@ -10,7 +10,9 @@
 
 #include "hs-console-chunk.h"
 #include "hs-headless.h"
+#include "hs-pympler-import.h"
 #include "hs-signal-watch.h"
+#include "hs-store.h"
 
 #define REPORT_ROWS 15
 
@@ -357,5 +359,67 @@ hs_headless_report (const char *path,
 
   report = hs_session_format_report (session, from, to);
   fputs (report, stdout);
+  return 0;
+}
+
+/* Pympler's print_summary and print_stats of the classes a recorded session
+ * tracked (@print_stats), and/or its HtmlStats page written to @html_path.
+ * Returns 0; 1 if the file cannot be read or the page written, or if there
+ * is no page to write because nothing was tracked. */
+int
+hs_headless_report_classes (const char                *path,
+                            const HsClassStatsOptions *options,
+                            gboolean                   print_stats,
+                            const char                *html_path,
+                            const char                *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsRecording) recording = NULL;
+  g_autoptr(HsClassTracker) tracker = hs_class_tracker_new ();
+  g_autoptr(HsClassStats) stats = NULL;
+
+  if (!(store = hs_pympler_open_store (path, &error)) ||
+      !(recording = hs_store_read_recording (store, &error)))
+    {
+      print_error (error);
+      return 1;
+    }
+  for (guint i = 0; i < recording->samples->len; i++)
+    {
+      HsCensus *census = g_ptr_array_index (recording->samples, i);
+
+      if (census->classes != NULL)
+        hs_class_tracker_apply (tracker, i, census->time, census->rss, census->classes);
+    }
+  stats = hs_class_stats_new (tracker, recording->samples);
+  if (!hs_class_stats_has_classes (stats))
+    {
+      g_print ("%s\n", _("No classes were tracked in this session (heapscope.track_class () in the script, "
+                         "or Track Class in the window)."));
+      return html_path != NULL ? 1 : 0;
+    }
+
+  if (print_stats)
+    {
+      g_autofree char *summary = hs_class_stats_format_summary (stats);
+      g_autofree char *instances = hs_class_stats_format_stats (stats, options);
+
+      fputs (summary, stdout);
+      fputs (instances, stdout);
+    }
+  if (html_path != NULL)
+    {
+      g_autofree char *page = hs_class_stats_format_html (stats, options, title);
+      g_autofree char *shown = hs_escape_for_terminal (html_path);
+
+      if (!g_file_set_contents (html_path, page, -1, &error))
+        {
+          print_error (error);
+          return 1;
+        }
+      g_print (_("Wrote the report to %s\n"), shown);
+    }
+  fflush (stdout);
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "hs-class-stats.h"
 #include "hs-session.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,11 @@ int   hs_headless_run          (const HsLaunchSpec *spec,
 int   hs_headless_report       (const char         *path,
                                 const char         *from_label,
                                 const char         *to_label);
+int   hs_headless_report_classes (const char                *path,
+                                  const HsClassStatsOptions *options,
+                                  gboolean                   print_stats,
+                                  const char                *html_path,
+                                  const char                *title);
 char *hs_session_format_report (HsSession          *self,
                                 HsSample           *from,
                                 HsSample           *to);

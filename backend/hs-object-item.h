@@ -8,7 +8,6 @@
 #include <gio/gio.h>
 
 #include "hs-reply.h"
-#include "hs-session.h"
 
 G_BEGIN_DECLS
 
@@ -20,14 +19,5 @@ const HsObjectRef *hs_object_item_get_ref    (HsObjectItem      *self);
 gboolean           hs_object_item_get_loaded (HsObjectItem      *self);
 void               hs_object_item_set_ref    (HsObjectItem      *self,
                                               const HsObjectRef *ref);
-
-/* Handles the window shows, counted: the agent is told to let an object go
- * when nothing shows it any more. */
-void               hs_session_hold_handles   (HsSession         *session,
-                                              const gint64      *handles,
-                                              guint              n_handles);
-void               hs_session_drop_handles   (HsSession         *session,
-                                              const gint64      *handles,
-                                              guint              n_handles);
 
 G_END_DECLS

@@ -120,3 +120,16 @@ hs_size_node_free (HsSizeNode *self)
   g_ptr_array_unref (self->children);
   g_free (self);
 }
+
+HsSizeNode *
+hs_size_node_copy (const HsSizeNode *self)
+{
+  HsSizeNode *copy = hs_size_node_new ();
+
+  copy->name = g_strdup (self->name);
+  copy->size = self->size;
+  copy->flat = self->flat;
+  for (guint i = 0; i < self->children->len; i++)
+    g_ptr_array_add (copy->children, hs_size_node_copy (g_ptr_array_index (self->children, i)));
+  return copy;
+}

@@ -48,6 +48,7 @@ typedef enum
   HS_REPLY_OBJECT,
   HS_REPLY_REFERRERS,
   HS_REPLY_PATH,
+  HS_REPLY_TRACK,            /* track-class, track-object, detach-class, detach-all */
 } HsReplyKind;
 
 struct _HsObjectRef
@@ -106,6 +107,7 @@ char        *hs_object_ref_describe_edge (const HsObjectRef *self);
 
 HsSizeNode  *hs_size_node_new        (void);
 void         hs_size_node_free       (HsSizeNode        *self);
+HsSizeNode  *hs_size_node_copy       (const HsSizeNode  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsReply, hs_reply_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsObjectRef, hs_object_ref_free)

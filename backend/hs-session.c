@@ -4,8 +4,9 @@
  * properties and list models. It never blocks: every question to the child is
  * asked by the worker, and the worker writes the session file.
  *
- * A session reopened from a file is read-only: its samples carry their figures,
- * and census rows are read from the file in a thread when a view needs them.
+ * A session reopened from a file (hs-session-files.c) is read-only: its
+ * samples carry their figures, and census rows are read from the file in a
+ * thread when a view needs them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,54 +18,7 @@
 
 #include "hs-console-chunk.h"
 #include "hs-reply.h"
-#include "hs-session.h"
-
-struct _HsSession
-{
-  GObject         parent_instance;
-
-  HsWorker       *worker;
-  HsLaunchSpec   *spec;
-  HsSessionState  state;
-  gint64          pid;
-  int             exit_code;
-  int             term_signal;
-  char           *python_version;
-  char           *failure;
-  char           *protocol_error;
-  gboolean        accelerated;
-  gboolean        paused;
-  double          interval;
-  double          effective_interval;
-
-  HsCensusModel  *census_model;
-  GListStore     *samples;
-  GListStore     *snapshots;
-  GListStore     *console;
-
-  HsBaselineKind  baseline_kind;
-  HsSample       *baseline_sample;
-  HsSample       *shown_sample;
-
-  char           *file;
-  char           *record_error;
-  gint64          started_at;
-  gint64          ended_at;
-  gboolean        read_only;
-  gboolean        being_written_elsewhere;
-  guint64         missing_samples;    /* numbers a reopened file lacks between its samples */
-  HsStore        *store;              /* where rows come from: opened at load, or on
-                                       * first need while recording (under store_mutex) */
-  GMutex          store_mutex;
-  GCancellable   *rows_cancellable;   /* the rows being read, if any */
-
-  /* The latest answers about objects, by request text: what a live session
-   * can still show once its process has ended (a recorded one also has
-   * every answer in its file). */
-  GHashTable     *replies;
-  GQueue          reply_order;        /* their keys, the latest used first */
-  gboolean        allow_repr;
-};
+#include "hs-session-private.h"
 
 G_DEFINE_FINAL_TYPE (HsSession, hs_session, G_TYPE_OBJECT)
 
@@ -152,11 +106,13 @@ hs_session_finalize (GObject *object)
   g_clear_pointer (&self->store, hs_store_close);
   g_mutex_clear (&self->store_mutex);
   g_clear_object (&self->census_model);
+  g_clear_object (&self->class_tracker);
   g_clear_object (&self->samples);
   g_clear_object (&self->snapshots);
   g_clear_object (&self->console);
   g_queue_clear (&self->reply_order);
   g_clear_pointer (&self->replies, g_hash_table_unref);
+  g_clear_pointer (&self->handle_counts, g_hash_table_unref);
   G_OBJECT_CLASS (hs_session_parent_class)->finalize (object);
 }
 
@@ -281,11 +237,13 @@ static void
 hs_session_init (HsSession *self)
 {
   self->census_model = hs_census_model_new ();
+  self->class_tracker = hs_class_tracker_new ();
   self->samples = g_list_store_new (HS_TYPE_SAMPLE);
   self->snapshots = g_list_store_new (HS_TYPE_SAMPLE);
   self->console = g_list_store_new (HS_TYPE_CONSOLE_CHUNK);
   self->interval = self->effective_interval = 1.0;
   self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hs_reply_unref);
+  self->handle_counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_mutex_init (&self->store_mutex);
 }
 
@@ -322,8 +280,6 @@ set_string (char       **field,
 
 #define ROWS_KEPT_RECENT 2    /* the latest census and the one before, for diffs */
 
-static void refresh_census_model (HsSession *self);
-
 static void
 cancel_reading_rows (HsSession *self)
 {
@@ -332,25 +288,6 @@ cancel_reading_rows (HsSession *self)
   g_cancellable_cancel (self->rows_cancellable);
   g_clear_object (&self->rows_cancellable);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
-}
-
-/* The file rows are read back from: opened at load, or on first need while
- * recording (the file being written); any thread. */
-static HsStore *
-rows_store (HsSession  *self,
-            GError    **error)
-{
-  HsStore *store;
-
-  g_mutex_lock (&self->store_mutex);
-  if (self->store == NULL && self->file != NULL)
-    self->store = hs_store_open (self->file, error);
-  else if (self->store == NULL)
-    g_set_error_literal (error, HS_STORE_ERROR, HS_STORE_ERROR_IO, _("This session is not recorded to a file"));
-  store = self->store;
-  g_mutex_unlock (&self->store_mutex);
-  /* The store has a lock of its own for reading. */
-  return store;
 }
 
 static void
@@ -363,7 +300,7 @@ read_rows_in_thread (GTask        *task,
   GPtrArray *samples = task_data;
   g_autoptr(GPtrArray) censuses = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
   GError *error = NULL;
-  HsStore *store = rows_store (self, &error);
+  HsStore *store = _hs_session_get_store (self, &error);
 
   if (store == NULL)
     {
@@ -411,7 +348,7 @@ on_rows_read (GObject      *object,
     }
   for (guint i = 0; i < samples->len; i++)
     hs_sample_set_census (g_ptr_array_index (samples, i), g_ptr_array_index (censuses, i));
-  refresh_census_model (self);
+  _hs_session_refresh_census_model (self);
 }
 
 /* Reads the rows of @shown and @baseline from the file, then refreshes; the
@@ -444,8 +381,8 @@ read_rows (HsSession *self,
 }
 
 /* The census the Types page shows, and what it is compared with. */
-static void
-refresh_census_model (HsSession *self)
+void
+_hs_session_refresh_census_model (HsSession *self)
 {
   guint n_samples = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
   HsSample *shown = self->shown_sample != NULL ? self->shown_sample : hs_session_get_latest_sample (self);
@@ -512,11 +449,27 @@ append_census (HsSession *self,
   g_list_store_append (self->samples, sample);
   if (hs_sample_get_label (sample) != NULL)
     g_list_store_append (self->snapshots, sample);
+  _hs_session_apply_classes (self, index, census);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LATEST_SAMPLE]);
   if (self->shown_sample == NULL)
-    refresh_census_model (self);
+    _hs_session_refresh_census_model (self);
   if (index >= ROWS_KEPT_RECENT)
     let_rows_go (self, index - ROWS_KEPT_RECENT);
+}
+
+/* What the census at @index says of tracked classes, into the class tracker:
+ * live, as each census arrives; reopened, for each sample that has it. */
+void
+_hs_session_apply_classes (HsSession *self,
+                           guint      index,
+                           HsCensus  *census)
+{
+  if (census->classes == NULL)
+    return;
+  /* The label first: the "changed" that apply emits redraws the chart. */
+  if (census->label != NULL)
+    hs_class_tracker_set_sample_label (self->class_tracker, index, census->label);
+  hs_class_tracker_apply (self->class_tracker, index, census->time, census->rss, census->classes);
 }
 
 static void
@@ -556,6 +509,7 @@ on_worker_event (const HsWorkerEvent *event,
     case HS_WORKER_EVENT_HELLO:
       set_string (&self->python_version, event->hello->python);
       self->accelerated = event->hello->accelerated;
+      self->can_track = event->hello->can_track;
       if (self->pid == 0)
         self->pid = event->hello->pid;
       if (self->state < HS_SESSION_STATE_RUNNING)
@@ -789,7 +743,7 @@ hs_session_set_baseline (HsSession      *self,
 
   self->baseline_kind = kind;
   g_set_object (&self->baseline_sample, baseline_sample);
-  refresh_census_model (self);
+  _hs_session_refresh_census_model (self);
 }
 
 /* @sample: the census to show, or NULL to follow the latest one. */
@@ -802,7 +756,9 @@ hs_session_set_shown_sample (HsSession *self,
 
   if (g_set_object (&self->shown_sample, sample))
     g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SHOWN_SAMPLE]);
-  refresh_census_model (self);
+  hs_class_tracker_set_shown_sample (self->class_tracker,
+                                     sample != NULL ? (int) hs_sample_get_index (sample) : -1);
+  _hs_session_refresh_census_model (self);
 }
 
 HsSessionState
@@ -968,287 +924,6 @@ hs_session_get_first_sample (HsSession *self)
   return peek_sample (self, 0);
 }
 
-/* Reopening */
-
-/* Builds the session from @owned_store, which it takes; safe in any thread,
- * refreshes nothing. */
-static HsSession *
-load_session_from_store (HsStore  *owned_store,
-                         GError  **error)
-{
-  g_autoptr(HsStore) store = owned_store;
-  g_autoptr(HsRecording) recording = NULL;
-  g_autoptr(HsSession) self = NULL;
-  g_autoptr(GPtrArray) chunks = NULL;
-  guint n_samples;
-
-  if (!(recording = hs_store_read_recording (store, error)))
-    return NULL;
-
-  self = hs_session_new ();
-  self->read_only = TRUE;
-  self->file = g_strdup (hs_store_get_path (store));
-  self->missing_samples = recording->n_missing_samples;
-  self->being_written_elsewhere = hs_store_is_being_written (store);
-  self->spec = g_steal_pointer (&recording->spec);
-  self->python_version = g_steal_pointer (&recording->python_version);
-  self->pid = recording->pid;
-  self->accelerated = recording->accelerated;
-  self->started_at = recording->started_at;
-  self->ended_at = recording->ended_at;
-  self->state = recording->state;
-  self->exit_code = recording->exit_code;
-  self->term_signal = recording->term_signal;
-  self->failure = g_steal_pointer (&recording->failure);
-  self->protocol_error = g_steal_pointer (&recording->protocol_error);
-  self->interval = self->effective_interval = self->spec->interval;
-
-  /* The first page needs the last census, the one before it and the first. */
-  n_samples = recording->samples->len;
-  for (guint i = 0; i < n_samples; i++)
-    {
-      g_autoptr(HsSample) sample = NULL;
-
-      if (i == 0 || i + 2 >= n_samples)
-        {
-          g_autoptr(HsCensus) census = hs_store_read_census (store, i, error);
-
-          if (census == NULL)
-            return NULL;
-          sample = hs_sample_new (i, census);
-        }
-      else
-        sample = hs_sample_new_without_rows (i, g_ptr_array_index (recording->samples, i));
-      g_list_store_append (self->samples, sample);
-      if (hs_sample_get_label (sample) != NULL)
-        g_list_store_append (self->snapshots, sample);
-    }
-
-  chunks = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < recording->console->len; i++)
-    {
-      const HsConsoleText *text = g_ptr_array_index (recording->console, i);
-      g_ptr_array_add (chunks, hs_console_chunk_new (text->stream == HS_CONSOLE_STDERR, text->text));
-    }
-  g_list_store_splice (self->console, 0, 0, chunks->pdata, chunks->len);
-
-  self->store = g_steal_pointer (&store);
-  return g_steal_pointer (&self);
-}
-
-static HsSession *
-load_session (const char  *path,
-              GError     **error)
-{
-  HsStore *store = hs_store_open (path, error);
-
-  return store != NULL ? load_session_from_store (store, error) : NULL;
-}
-
-/* Opens a recorded session, read-only; blocks while it reads the file. */
-HsSession *
-hs_session_load (const char  *path,
-                 GError     **error)
-{
-  HsSession *self;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if ((self = load_session (path, error)) != NULL)
-    refresh_census_model (self);
-  return self;
-}
-
-/* As hs_session_load(), from a store already open (hs_store_open_bytes()),
- * which it takes, loaded or not. */
-HsSession *
-hs_session_load_store (HsStore  *store,
-                       GError  **error)
-{
-  HsSession *self;
-
-  g_return_val_if_fail (store != NULL, NULL);
-
-  if ((self = load_session_from_store (store, error)) != NULL)
-    refresh_census_model (self);
-  return self;
-}
-
-static void
-load_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  GError *error = NULL;
-  HsSession *session = load_session (task_data, &error);
-
-  if (session == NULL)
-    g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, session, g_object_unref);
-  else
-    g_object_unref (session);
-}
-
-void
-hs_session_load_async (const char          *path,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_session_load_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, load_in_thread);
-}
-
-HsSession *
-hs_session_load_finish (GAsyncResult  *result,
-                        GError       **error)
-{
-  HsSession *self;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  if ((self = g_task_propagate_pointer (G_TASK (result), error)) != NULL)
-    refresh_census_model (self);
-  return self;
-}
-
-/* Saving a copy */
-
-typedef struct
-{
-  char *source;
-  char *destination;
-} Copy;
-
-static void
-copy_free (gpointer data)
-{
-  Copy *copy = data;
-
-  g_free (copy->source);
-  g_free (copy->destination);
-  g_free (copy);
-}
-
-static void
-save_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Copy *copy = task_data;
-  GError *error = NULL;
-
-  if (hs_store_backup (copy->source, copy->destination, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Copies the session file to @path, with SQLite's online backup: it works while
- * the session is still being recorded. */
-void
-hs_session_save_as_async (HsSession           *self,
-                          const char          *path,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) destination = NULL;
-  Copy *copy;
-
-  g_return_if_fail (HS_IS_SESSION (self));
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_session_save_as_async);
-
-  if (self->file == NULL)
-    {
-      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
-                               _("This session is not recorded to a file"));
-      return;
-    }
-  if (self->record_error != NULL)
-    {
-      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
-                               _("Recording to disk stopped earlier (%s), so a saved copy would be incomplete"),
-                               self->record_error);
-      return;
-    }
-  source = g_file_new_for_path (self->file);
-  destination = g_file_new_for_path (path);
-  if (g_file_equal (source, destination))
-    {
-      g_task_return_new_error (task, HS_STORE_ERROR, HS_STORE_ERROR_IO,
-                               _("The session is already saved in that file"));
-      return;
-    }
-
-  copy = g_new0 (Copy, 1);
-  copy->source = g_strdup (self->file);
-  copy->destination = g_strdup (path);
-  g_task_set_task_data (task, copy, copy_free);
-  g_task_run_in_thread (task, save_in_thread);
-}
-
-gboolean
-hs_session_save_as_finish (HsSession     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-hs_session_is_read_only (HsSession *self)
-{
-  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
-  return self->read_only;
-}
-
-/* How many samples a reopened file lacks: numbers missing between those it
- * has, which only damage or another program leaves. */
-guint64
-hs_session_get_missing_samples (HsSession *self)
-{
-  g_return_val_if_fail (HS_IS_SESSION (self), 0);
-  return self->missing_samples;
-}
-
-gboolean
-hs_session_is_being_written_elsewhere (HsSession *self)
-{
-  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
-  return self->being_written_elsewhere;
-}
-
-/* The file the session is recorded in or was opened from; NULL if none. */
-const char *
-hs_session_get_file (HsSession *self)
-{
-  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
-  return self->file;
-}
-
-const char *
-hs_session_get_record_error (HsSession *self)
-{
-  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
-  return self->record_error;
-}
-
 /* Census rows are being read from the file. */
 gboolean
 hs_session_get_loading (HsSession *self)
@@ -1324,44 +999,6 @@ hs_session_find_snapshot (HsSession  *self,
   return NULL;
 }
 
-/* Makes sure @sample has its census rows, reading them from the file if needed;
- * blocks, so it is for command-line tools, not windows. */
-gboolean
-hs_session_load_rows (HsSession  *self,
-                      HsSample   *sample,
-                      GError    **error)
-{
-  g_autoptr(HsCensus) census = NULL;
-  HsStore *store;
-
-  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (HS_IS_SAMPLE (sample), FALSE);
-
-  if (hs_sample_has_rows (sample))
-    return TRUE;
-  if (!(store = rows_store (self, error)) ||
-      !(census = hs_store_read_census (store, hs_sample_get_index (sample), error)))
-    return FALSE;
-  hs_sample_set_census (sample, census);
-  return TRUE;
-}
-
-/* "Recording to disk stopped: the disk is full. The session continues in
- * memory.", or NULL while recording is fine. */
-char *
-hs_session_dup_record_error_text (HsSession *self)
-{
-  g_autofree char *sentence = NULL;
-
-  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
-
-  if (self->record_error == NULL)
-    return NULL;
-  sentence = g_str_has_suffix (self->record_error, ".") ? g_strdup (self->record_error)
-                                                        : g_strconcat (self->record_error, ".", NULL);
-  return g_strdup_printf (_("Recording to disk stopped: %s The session continues in memory."), sentence);
-}
-
 /* Questions about objects */
 
 #define REPLY_CACHE_LIMIT 256   /* answers kept in memory */
@@ -1413,7 +1050,7 @@ look_up_reply (GTask        *task,
 {
   HsSession *self = source_object;
   g_autoptr(GError) error = NULL;
-  HsStore *store = rows_store (self, &error);
+  HsStore *store = _hs_session_get_store (self, &error);
   g_autofree char *text = store != NULL ? hs_store_lookup_reply (store, task_data, &error) : NULL;
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(HsMessage) message = NULL;
@@ -1518,6 +1155,54 @@ hs_session_query_finish (HsSession     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+on_object_described (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
+  HsObjectDetails *details = reply != NULL ? hs_object_details_new (reply, &error) : NULL;
+
+  if (details != NULL)
+    g_task_return_pointer (task, details, (GDestroyNotify) hs_object_details_unref);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Asks for @handle's object: its sizes, their breakdown to @detail levels
+ * (as asized(detail=@detail)), and the first objects it refers to. Answered
+ * as hs_session_query_async() answers. */
+void
+hs_session_describe_object_async (HsSession           *self,
+                                  gint64               handle,
+                                  int                  detail,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(JsonNode) request = NULL;
+  GTask *task;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_session_describe_object_async);
+  request = hs_session_object_request (self, handle, detail);
+  hs_session_query_async (self, request, cancellable, on_object_described, task);
+}
+
+HsObjectDetails *
+hs_session_describe_object_finish (HsSession     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The window no longer shows these objects; the agent may let them go. */
 void
 hs_session_release (HsSession    *self,
@@ -1528,6 +1213,55 @@ hs_session_release (HsSession    *self,
 
   if (self->worker != NULL && hs_session_is_live (self))
     hs_worker_release (self->worker, handles, n_handles);
+}
+
+/* Handles the window shows, counted: the agent is told to let an object go
+ * when nothing shows it any more. */
+void
+hs_session_hold_handles (HsSession    *self,
+                         const gint64 *handles,
+                         guint         n_handles)
+{
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  for (guint i = 0; i < n_handles; i++)
+    {
+      guint *count = g_hash_table_lookup (self->handle_counts, &handles[i]);
+
+      if (count == NULL)
+        {
+          count = g_new0 (guint, 1);
+          g_hash_table_insert (self->handle_counts, g_memdup2 (&handles[i], sizeof (gint64)), count);
+        }
+      (*count)++;
+    }
+}
+
+/* The handles no longer held by anything are released to the agent at once. */
+void
+hs_session_drop_handles (HsSession    *self,
+                         const gint64 *handles,
+                         guint         n_handles)
+{
+  g_autoptr(GArray) released = NULL;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  released = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < n_handles; i++)
+    {
+      guint *count = g_hash_table_lookup (self->handle_counts, &handles[i]);
+
+      if (count == NULL)
+        continue;
+      if (--(*count) == 0)
+        {
+          g_hash_table_remove (self->handle_counts, &handles[i]);
+          g_array_append_val (released, handles[i]);
+        }
+    }
+  if (released->len > 0)
+    hs_session_release (self, (const gint64 *) released->data, released->len);
 }
 
 /* Whether object descriptions may call the script's own __repr__ (bounded
@@ -1579,4 +1313,164 @@ hs_session_path_request (HsSession *self,
 {
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
   return hs_wire_path_request (handle, self->allow_repr);
+}
+
+/* -- class tracking ------------------------------------------------------------ */
+
+HsClassTracker *
+hs_session_get_class_tracker (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  return self->class_tracker;
+}
+
+gboolean
+hs_session_can_track (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+
+  return self->can_track && self->worker != NULL && hs_session_is_live (self);
+}
+
+/* The change shows with the next census: take it now, not at the next tick. */
+static void
+on_tracking_changed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  HsSession *self = HS_SESSION (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsReply) reply = hs_session_query_finish (self, result, &error);
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (hs_session_is_live (self))
+    hs_session_take_snapshot (self, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+send_tracking_request (HsSession           *self,
+                       JsonNode            *request,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (!hs_session_can_track (self))
+    {
+      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                               hs_session_is_live (self)
+                                 ? _("This Python cannot track classes (the agent’s C part is missing)")
+                                 : _("The program is not running any more"));
+      return;
+    }
+  hs_session_query_async (self, request, cancellable, on_tracking_changed, g_steal_pointer (&task));
+}
+
+void
+hs_session_track_async (HsSession            *self,
+                        const HsTrackRequest *request,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+  g_return_if_fail (request != NULL);
+
+  node = hs_wire_track_request (request->type_name, request->handle, request->name,
+                                CLAMP (request->level, 0, 16), request->keep, request->trace);
+  send_tracking_request (self, node, hs_session_track_async, cancellable, callback, user_data);
+}
+
+gboolean
+hs_session_track_finish (HsSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hs_session_detach_async (HsSession           *self,
+                         gint64               class_index,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  node = hs_wire_detach_request (class_index);
+  send_tracking_request (self, node, hs_session_detach_async, cancellable, callback, user_data);
+}
+
+gboolean
+hs_session_detach_finish (HsSession     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_tracked_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (reply->object == NULL)
+    g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_FAILED,
+                             _("The agent gave no answer"));
+  else
+    g_task_return_pointer (task, hs_object_ref_copy (reply->object),
+                           (GDestroyNotify) hs_object_ref_free);
+}
+
+void
+hs_session_find_tracked_async (HsSession           *self,
+                               gint64               instance,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonNode) request = NULL;
+  GTask *task;
+
+  g_return_if_fail (HS_IS_SESSION (self));
+
+  request = hs_wire_tracked_object_request (instance, self->allow_repr);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_session_find_tracked_async);
+  hs_session_query_async (self, request, cancellable, on_tracked_found, task);
+}
+
+HsObjectRef *
+hs_session_find_tracked_finish (HsSession     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

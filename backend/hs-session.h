@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 
 #include "hs-census-model.h"
+#include "hs-class-tracker.h"
+#include "hs-object-details.h"
 #include "hs-reply.h"
 #include "hs-sample.h"
 #include "hs-store.h"
@@ -117,7 +119,22 @@ void            hs_session_query_async          (HsSession          *self,
 HsReply        *hs_session_query_finish         (HsSession          *self,
                                                  GAsyncResult       *result,
                                                  GError            **error);
+void            hs_session_describe_object_async (HsSession         *self,
+                                                  gint64             handle,
+                                                  int                detail,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+HsObjectDetails *hs_session_describe_object_finish (HsSession       *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
 void            hs_session_release              (HsSession          *self,
+                                                 const gint64       *handles,
+                                                 guint               n_handles);
+void            hs_session_hold_handles         (HsSession          *self,
+                                                 const gint64       *handles,
+                                                 guint               n_handles);
+void            hs_session_drop_handles         (HsSession          *self,
                                                  const gint64       *handles,
                                                  guint               n_handles);
 void            hs_session_set_allow_repr       (HsSession          *self,
@@ -136,5 +153,49 @@ JsonNode       *hs_session_referrers_request    (HsSession          *self,
                                                  gint64              limit);
 JsonNode       *hs_session_path_request         (HsSession          *self,
                                                  gint64              handle);
+
+/* Class tracking (the Classes page). A track or detach request goes to the
+ * live agent; its effect shows in the class tracker with the census the
+ * session asks for right after. */
+typedef struct
+{
+  const char *type_name;      /* a class by its census row name… */
+  gint64      handle;         /* …or one object, when type_name is NULL */
+  const char *name;           /* display name, or NULL for the default */
+  int         level;          /* resolution level, 0..16 */
+  gboolean    keep;           /* keep dead instances' data */
+  gboolean    trace;          /* record creation stacks */
+} HsTrackRequest;
+
+HsClassTracker *hs_session_get_class_tracker    (HsSession          *self);
+gboolean        hs_session_can_track            (HsSession          *self);
+void            hs_session_track_async          (HsSession            *self,
+                                                 const HsTrackRequest *request,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean        hs_session_track_finish         (HsSession          *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+/* Stops births of the class tracked under @class_index, or of every class and
+ * object when it is 0 (detach_all). */
+void            hs_session_detach_async         (HsSession          *self,
+                                                 gint64              class_index,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean        hs_session_detach_finish        (HsSession          *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+/* The live object tracked as @instance, with a handle the caller holds
+ * (hs_session_hold_handles) while it shows it. */
+void            hs_session_find_tracked_async   (HsSession          *self,
+                                                 gint64              instance,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+HsObjectRef    *hs_session_find_tracked_finish  (HsSession          *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
 
 G_END_DECLS

@@ -40,7 +40,8 @@
 #include "hs-census-codec.h"
 #include "hs-console-chunk.h"
 #include "hs-launch-spec.h"
-#include "hs-store.h"
+#include "hs-class-report.h"
+#include "hs-store-private.h"
 #include "hs-wire.h"
 
 /* "Heap": PRAGMA application_id tells our files from other SQLite databases. */
@@ -93,6 +94,7 @@ struct _HsStore
   gsize         keyframe_bytes;
   gsize         bytes_since_keyframe;
   char         *failed;            /* why writing stopped, once it has */
+  GHashTable   *class_sizes;       /* instance → size last written (hs-store-classes.c) */
 };
 
 G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
@@ -111,10 +113,12 @@ G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
 /* Schema 2: what the app asked the agent while browsing, and the answers. */
 #define SQL_REPLY    "CREATE TABLE reply (id INTEGER PRIMARY KEY, request TEXT NOT NULL, reply TEXT NOT NULL)"
 #define SQL_REPLY_BY_REQUEST "CREATE INDEX reply_by_request ON reply (request)"
+/* Schema 3: what the census said of tracked classes (hs-store-classes.c). */
+#define SQL_TRACKED_REPORT "CREATE TABLE tracked_report (sample INTEGER PRIMARY KEY, report TEXT NOT NULL)"
 
 static const char schema_sql[] =
   SQL_SESSION ";" SQL_ARGUMENT ";" SQL_TYPE ";" SQL_SAMPLE ";" SQL_CENSUS ";" SQL_CONSOLE ";"
-  SQL_REPLY ";" SQL_REPLY_BY_REQUEST ";";
+  SQL_REPLY ";" SQL_REPLY_BY_REQUEST ";" SQL_TRACKED_REPORT ";";
 
 /* Everything sqlite_schema may list, by the schema version that added it. */
 static const struct
@@ -134,6 +138,7 @@ static const struct
   { "table", "console", "console", SQL_CONSOLE, 1 },
   { "table", "reply", "reply", SQL_REPLY, 2 },
   { "index", "reply_by_request", "reply", SQL_REPLY_BY_REQUEST, 2 },
+  { "table", "tracked_report", "tracked_report", SQL_TRACKED_REPORT, 3 },
 };
 
 /* Errors */
@@ -306,8 +311,6 @@ prepare (HsStore     *self,
   return statement;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 /* Another Heapscope is recording @path right now. */
 static gboolean
 is_locked_by_writer (const char *path)
@@ -431,6 +434,7 @@ hs_store_close (HsStore *self)
   g_clear_pointer (&self->type_names, g_ptr_array_unref);
   g_clear_pointer (&self->type_ids, g_hash_table_unref);
   g_clear_pointer (&self->previous, g_array_unref);
+  g_clear_pointer (&self->class_sizes, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
   g_free (self->failed);
   g_free (self->display_name);
@@ -726,6 +730,8 @@ hs_store_append_census (HsStore    *self,
       sqlite3_bind_int (sample, 9, census->final);
       ok = sqlite3_step (sample) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
     }
+  if (ok && census->classes != NULL)
+    ok = _hs_store_write_classes (self, self->n_samples, census->classes, error);
   if (ok)
     {
       rows = prepare (self, "INSERT INTO census (sample, keyframe, rows, checksum) VALUES (?, ?, ?, ?)",
@@ -1530,9 +1536,9 @@ read_samples (HsStore  *self,
 
 /* The id of the sample at @index, in a file that may lack some: the ones
  * after those read are taken to follow on. */
-static gint64
-sample_id (HsStore *self,
-           guint    index)
+gint64
+_hs_store_sample_id (HsStore *self,
+                     guint    index)
 {
   GArray *ids = self->sample_ids;
   gint64 last;
@@ -1589,7 +1595,8 @@ hs_store_read_recording (HsStore  *self,
   if (!exec (self, "BEGIN", error, OP_READ))
     return NULL;
   if ((recording = read_launch (self, error)) != NULL &&
-      (recording->samples = read_samples (self, &recording->n_missing_samples, error)) != NULL)
+      (recording->samples = read_samples (self, &recording->n_missing_samples, error)) != NULL &&
+      _hs_store_read_classes (self, recording->samples, error))
     recording->console = read_console (self, error);
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
@@ -1669,7 +1676,7 @@ hs_store_read_census (HsStore  *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  wanted = sample_id (self, index);
+  wanted = _hs_store_sample_id (self, index);
 
   figures = prepare (self, "SELECT " SAMPLE_COLUMNS ", (SELECT keyframe FROM census WHERE sample = ?1)"
                            " FROM sample WHERE id = ?1", error, OP_READ);
@@ -1904,4 +1911,58 @@ hs_store_autosave_path (const char *script,
         return path;
       g_free (path);
     }
+}
+
+/* For the parts in files of their own (hs-store-private.h) */
+
+sqlite3_stmt *
+_hs_store_prepare_write (HsStore     *self,
+                         const char  *sql,
+                         GError     **error)
+{
+  return prepare (self, sql, error, OP_WRITE);
+}
+
+sqlite3_stmt *
+_hs_store_prepare_read (HsStore     *self,
+                        const char  *sql,
+                        GError     **error)
+{
+  return prepare (self, sql, error, OP_READ);
+}
+
+gboolean
+_hs_store_write_failed (HsStore  *self,
+                        GError  **error)
+{
+  return set_sqlite_error (self, error, OP_WRITE);
+}
+
+gboolean
+_hs_store_read_failed (HsStore  *self,
+                       GError  **error)
+{
+  return set_sqlite_error (self, error, OP_READ);
+}
+
+gboolean
+_hs_store_damaged (HsStore     *self,
+                   GError     **error,
+                   const char  *what)
+{
+  return damaged (self, error, what);
+}
+
+gint64
+_hs_store_schema_version (HsStore *self)
+{
+  return self->schema_version;
+}
+
+GHashTable *
+_hs_store_class_sizes (HsStore *self)
+{
+  if (self->class_sizes == NULL)
+    self->class_sizes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return self->class_sizes;
 }

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define HS_STORE_SUFFIX ".heapscope"
-#define HS_STORE_SCHEMA_VERSION 2
+#define HS_STORE_SCHEMA_VERSION 3
 
 #define HS_STORE_ERROR (hs_store_error_quark ())
 

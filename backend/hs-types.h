@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 typedef struct _HsCensus      HsCensus;
+typedef struct _HsClassReport HsClassReport;
 typedef struct _HsCensusRow   HsCensusRow;
 typedef struct _HsHello       HsHello;
 typedef struct _HsMessage     HsMessage;

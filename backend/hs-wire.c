@@ -11,8 +11,9 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "hs-class-report.h"
 #include "hs-reply.h"
-#include "hs-wire.h"
+#include "hs-wire-private.h"
 
 G_DEFINE_QUARK (hs-wire-error-quark, hs_wire_error)
 
@@ -309,6 +310,55 @@ hs_wire_cancel_request (gint64 request_id)
 }
 
 /* The app no longer shows these objects: the agent may let them go. */
+/* track-class (@type_name) or track-object (@handle, when @type_name is NULL). */
+JsonNode *
+hs_wire_track_request (const char *type_name,
+                       gint64      handle,
+                       const char *name,
+                       int         level,
+                       gboolean    keep,
+                       gboolean    trace)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (type_name != NULL ? "track-class" : "track-object",
+                                                  FALSE);
+
+  if (type_name != NULL)
+    add_string_member (builder, "type_name", type_name);
+  else
+    add_int_member (builder, "handle", handle);
+  if (name != NULL && *name != '\0')
+    add_string_member (builder, "name", name);
+  add_int_member (builder, "resolution_level", level);
+  json_builder_set_member_name (builder, "keep");
+  json_builder_add_boolean_value (builder, keep);
+  json_builder_set_member_name (builder, "trace");
+  json_builder_add_boolean_value (builder, trace);
+  return end_request (builder);
+}
+
+/* The live object tracked as @instance (its summary and a handle). */
+JsonNode *
+hs_wire_tracked_object_request (gint64   instance,
+                                gboolean allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("tracked-object", allow_repr);
+
+  add_int_member (builder, "instance", instance);
+  return end_request (builder);
+}
+
+/* detach-class of @class_index, or detach-all when it is 0. */
+JsonNode *
+hs_wire_detach_request (gint64 class_index)
+{
+  g_autoptr(JsonBuilder) builder = begin_request (class_index > 0 ? "detach-class" : "detach-all",
+                                                  FALSE);
+
+  if (class_index > 0)
+    add_int_member (builder, "class", class_index);
+  return end_request (builder);
+}
+
 JsonNode *
 hs_wire_release_request (const gint64 *handles,
                          guint         n_handles)
@@ -356,6 +406,8 @@ hs_wire_encode_message (const HsMessage *message)
       json_builder_set_member_name (builder, "capabilities");
       json_builder_begin_array (builder);
       json_builder_add_string_value (builder, "census");
+      if (message->hello->can_track)
+        json_builder_add_string_value (builder, "classes");
       json_builder_end_array (builder);
       break;
 
@@ -408,8 +460,8 @@ hs_wire_encode_message (const HsMessage *message)
 
 /* Field readers: each sets a clear error naming the member it rejects. */
 
-static gboolean
-invalid (GError     **error,
+gboolean
+hs_wire_invalid (GError     **error,
          const char  *member,
          const char  *why)
 {
@@ -418,8 +470,8 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean
-read_integer_node (JsonNode    *node,
+gboolean
+hs_wire_read_integer_node (JsonNode    *node,
                    const char  *member,
                    gint64       minimum,
                    gint64      *value,
@@ -427,25 +479,25 @@ read_integer_node (JsonNode    *node,
 {
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64)
-    return invalid (error, member, "is not an integer");
+    return hs_wire_invalid (error, member, "is not an integer");
   *value = json_node_get_int (node);
   if (*value < minimum || *value >= HS_WIRE_MAX_INTEGER)
-    return invalid (error, member, "is out of range");
+    return hs_wire_invalid (error, member, "is out of range");
   return TRUE;
 }
 
-static gboolean
-read_integer (JsonObject  *object,
+gboolean
+hs_wire_read_integer (JsonObject  *object,
               const char  *member,
               gint64       minimum,
               gint64      *value,
               GError     **error)
 {
-  return read_integer_node (json_object_get_member (object, member), member, minimum, value, error);
+  return hs_wire_read_integer_node (json_object_get_member (object, member), member, minimum, value, error);
 }
 
-static gboolean
-read_number (JsonObject  *object,
+gboolean
+hs_wire_read_number (JsonObject  *object,
              const char  *member,
              double      *value,
              GError     **error)
@@ -454,33 +506,33 @@ read_number (JsonObject  *object,
   GType type;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return invalid (error, member, "is not a number");
+    return hs_wire_invalid (error, member, "is not a number");
   type = json_node_get_value_type (node);
   if (type == G_TYPE_INT64)
     *value = (double) json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
     *value = json_node_get_double (node);
   else
-    return invalid (error, member, "is not a number");
+    return hs_wire_invalid (error, member, "is not a number");
   if (!(*value >= 0 && *value < 1e12))
-    return invalid (error, member, "is out of range");
+    return hs_wire_invalid (error, member, "is out of range");
   return TRUE;
 }
 
-static gboolean
-check_string (const char  *value,
+gboolean
+hs_wire_check_string (const char  *value,
               const char  *member,
               GError     **error)
 {
   if (strlen (value) > HS_WIRE_MAX_STRING)
-    return invalid (error, member, "is longer than the limit");
+    return hs_wire_invalid (error, member, "is longer than the limit");
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, member, "is not valid UTF-8");
+    return hs_wire_invalid (error, member, "is not valid UTF-8");
   return TRUE;
 }
 
-static gboolean
-read_string (JsonObject  *object,
+gboolean
+hs_wire_read_string (JsonObject  *object,
              const char  *member,
              gboolean     nullable,
              char       **value,
@@ -495,15 +547,15 @@ read_string (JsonObject  *object,
     }
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
-    return invalid (error, member, "is not a string");
-  if (!check_string (json_node_get_string (node), member, error))
+    return hs_wire_invalid (error, member, "is not a string");
+  if (!hs_wire_check_string (json_node_get_string (node), member, error))
     return FALSE;
   *value = json_node_dup_string (node);
   return TRUE;
 }
 
-static gboolean
-read_boolean (JsonObject  *object,
+gboolean
+hs_wire_read_boolean (JsonObject  *object,
               const char  *member,
               gboolean     fallback,
               gboolean    *value,
@@ -517,7 +569,7 @@ read_boolean (JsonObject  *object,
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return invalid (error, member, "is not a boolean");
+    return hs_wire_invalid (error, member, "is not a boolean");
   *value = json_node_get_boolean (node);
   return TRUE;
 }
@@ -527,14 +579,29 @@ parse_hello (JsonObject  *object,
              GError     **error)
 {
   g_autoptr(HsHello) hello = g_new0 (HsHello, 1);
+  JsonNode *capabilities;
 
-  if (!read_integer (object, "protocol", 1, &hello->protocol, error) ||
-      !read_integer (object, "pid", 1, &hello->pid, error) ||
-      !read_string (object, "python", FALSE, &hello->python, error) ||
-      !read_string (object, "implementation", FALSE, &hello->implementation, error) ||
-      !read_string (object, "executable", FALSE, &hello->executable, error) ||
-      !read_boolean (object, "accelerated", FALSE, &hello->accelerated, error))
+  if (!hs_wire_read_integer (object, "protocol", 1, &hello->protocol, error) ||
+      !hs_wire_read_integer (object, "pid", 1, &hello->pid, error) ||
+      !hs_wire_read_string (object, "python", FALSE, &hello->python, error) ||
+      !hs_wire_read_string (object, "implementation", FALSE, &hello->implementation, error) ||
+      !hs_wire_read_string (object, "executable", FALSE, &hello->executable, error) ||
+      !hs_wire_read_boolean (object, "accelerated", FALSE, &hello->accelerated, error))
     return NULL;
+  capabilities = json_object_get_member (object, "capabilities");
+  if (capabilities != NULL && JSON_NODE_HOLDS_ARRAY (capabilities))
+    {
+      JsonArray *names = json_node_get_array (capabilities);
+
+      for (guint i = 0; i < json_array_get_length (names) && i < 64; i++)
+        {
+          JsonNode *name = json_array_get_element (names, i);
+
+          if (JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING &&
+              g_strcmp0 (json_node_get_string (name), "classes") == 0)
+            hello->can_track = TRUE;
+        }
+    }
 
   if (hello->protocol != HS_PROTOCOL_VERSION)
     {
@@ -553,6 +620,7 @@ parse_census (JsonObject  *object,
   g_autoptr(HsCensus) census = NULL;
   g_autoptr(GHashTable) seen = NULL;
   JsonNode *rows_node = json_object_get_member (object, "rows");
+  JsonNode *classes;
   JsonArray *rows;
   gint64 objects = 0;
   gint64 bytes = 0;
@@ -560,27 +628,27 @@ parse_census (JsonObject  *object,
 
   if (rows_node == NULL || !JSON_NODE_HOLDS_ARRAY (rows_node))
     {
-      invalid (error, "rows", "is not an array");
+      hs_wire_invalid (error, "rows", "is not an array");
       return NULL;
     }
   rows = json_node_get_array (rows_node);
   n_rows = json_array_get_length (rows);
   if (n_rows > HS_WIRE_MAX_CENSUS_ROWS)
     {
-      invalid (error, "rows", "has more rows than the limit");
+      hs_wire_invalid (error, "rows", "has more rows than the limit");
       return NULL;
     }
 
   census = hs_census_new (n_rows);
   census->n_rows = 0;
-  if (!read_string (object, "label", TRUE, &census->label, error) ||
-      !read_boolean (object, "final", FALSE, &census->final, error) ||
-      !read_number (object, "time", &census->time, error) ||
-      !read_number (object, "elapsed", &census->elapsed, error) ||
-      !read_integer (object, "objects", 0, &census->objects, error) ||
-      !read_integer (object, "bytes", 0, &census->bytes, error) ||
-      !read_integer (object, "rss", 0, &census->rss, error) ||
-      !read_integer (object, "vms", 0, &census->vms, error))
+  if (!hs_wire_read_string (object, "label", TRUE, &census->label, error) ||
+      !hs_wire_read_boolean (object, "final", FALSE, &census->final, error) ||
+      !hs_wire_read_number (object, "time", &census->time, error) ||
+      !hs_wire_read_number (object, "elapsed", &census->elapsed, error) ||
+      !hs_wire_read_integer (object, "objects", 0, &census->objects, error) ||
+      !hs_wire_read_integer (object, "bytes", 0, &census->bytes, error) ||
+      !hs_wire_read_integer (object, "rss", 0, &census->rss, error) ||
+      !hs_wire_read_integer (object, "vms", 0, &census->vms, error))
     return NULL;
 
   seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -594,25 +662,25 @@ parse_census (JsonObject  *object,
       if (!JSON_NODE_HOLDS_ARRAY (row_node) ||
           json_array_get_length (cells = json_node_get_array (row_node)) != 3)
         {
-          invalid (error, "rows", "holds a row that is not [name, count, size]");
+          hs_wire_invalid (error, "rows", "holds a row that is not [name, count, size]");
           return NULL;
         }
       name = json_array_get_element (cells, 0);
       if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING ||
-          !check_string (json_node_get_string (name), "rows", error))
+          !hs_wire_check_string (json_node_get_string (name), "rows", error))
         {
           if (error == NULL || *error == NULL)
-            invalid (error, "rows", "holds a type name that is not a string");
+            hs_wire_invalid (error, "rows", "holds a type name that is not a string");
           return NULL;
         }
-      if (!read_integer_node (json_array_get_element (cells, 1), "rows", 0, &row->count, error) ||
-          !read_integer_node (json_array_get_element (cells, 2), "rows", 0, &row->size, error))
+      if (!hs_wire_read_integer_node (json_array_get_element (cells, 1), "rows", 0, &row->count, error) ||
+          !hs_wire_read_integer_node (json_array_get_element (cells, 2), "rows", 0, &row->size, error))
         return NULL;
       row->name = json_node_dup_string (name);
       census->n_rows = i + 1;
       if (!g_hash_table_add (seen, row->name))
         {
-          invalid (error, "rows", "names a type twice");
+          hs_wire_invalid (error, "rows", "names a type twice");
           return NULL;
         }
       objects += row->count;
@@ -621,16 +689,27 @@ parse_census (JsonObject  *object,
 
   if (objects != census->objects || bytes != census->bytes)
     {
-      invalid (error, "objects", "does not equal the sum of the rows");
+      hs_wire_invalid (error, "objects", "does not equal the sum of the rows");
       return NULL;
+    }
+  classes = json_object_get_member (object, "classes");
+  if (classes != NULL && !JSON_NODE_HOLDS_NULL (classes))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (classes))
+        {
+          hs_wire_invalid (error, "classes", "is not a JSON object");
+          return NULL;
+        }
+      if (!(census->classes = hs_class_report_parse (json_node_get_object (classes), error)))
+        return NULL;
     }
   return g_steal_pointer (&census);
 }
 
 /* Answers about objects */
 
-static JsonArray *
-read_array (JsonObject  *object,
+JsonArray *
+hs_wire_read_array (JsonObject  *object,
             const char  *member,
             guint        limit,
             GError     **error)
@@ -639,19 +718,19 @@ read_array (JsonObject  *object,
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      invalid (error, member, "is not an array");
+      hs_wire_invalid (error, member, "is not an array");
       return NULL;
     }
   if (json_array_get_length (json_node_get_array (node)) > limit)
     {
-      invalid (error, member, "has more items than the limit");
+      hs_wire_invalid (error, member, "has more items than the limit");
       return NULL;
     }
   return json_node_get_array (node);
 }
 
-static JsonObject *
-read_object (JsonObject  *object,
+JsonObject *
+hs_wire_read_object (JsonObject  *object,
              const char  *member,
              gboolean     nullable,
              GError     **error)
@@ -662,7 +741,7 @@ read_object (JsonObject  *object,
     return NULL;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (error, member, "is not an object");
+      hs_wire_invalid (error, member, "is not an object");
       return NULL;
     }
   return json_node_get_object (node);
@@ -693,18 +772,18 @@ parse_edge (JsonObject   *edge,
 {
   g_autofree char *kind = NULL;
 
-  if (!read_string (edge, "kind", FALSE, &kind, error))
+  if (!hs_wire_read_string (edge, "kind", FALSE, &kind, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (edge_kinds); i++)
     if (g_str_equal (kind, edge_kinds[i].name))
       ref->edge = edge_kinds[i].value;
   if (ref->edge == HS_EDGE_NONE)
-    return invalid (error, "kind", "names no kind of reference");
+    return hs_wire_invalid (error, "kind", "names no kind of reference");
   if (ref->edge == HS_EDGE_INDEX)
-    return read_integer (edge, "index", 0, &ref->edge_index, error);
+    return hs_wire_read_integer (edge, "index", 0, &ref->edge_index, error);
   if (ref->edge == HS_EDGE_REFERENT)
     return TRUE;
-  return read_string (edge, "name", FALSE, &ref->edge_name, error);
+  return hs_wire_read_string (edge, "name", FALSE, &ref->edge_name, error);
 }
 
 static HsObjectRef *
@@ -718,20 +797,20 @@ parse_object_ref (JsonNode  *node,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (error, "objects", "holds an object description that is not a JSON object");
+      hs_wire_invalid (error, "objects", "holds an object description that is not a JSON object");
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!read_integer (object, "handle", 1, &ref->handle, error) ||
-      !read_string (object, "type", FALSE, &ref->type_name, error) ||
-      !read_integer (object, "address", 0, &ref->address, error) ||
-      !read_integer (object, "flat", 0, &ref->flat, error) ||
-      !read_string (object, "text", FALSE, &ref->text, error) ||
-      !read_string (object, "root", TRUE, &root, error))
+  if (!hs_wire_read_integer (object, "handle", 1, &ref->handle, error) ||
+      !hs_wire_read_string (object, "type", FALSE, &ref->type_name, error) ||
+      !hs_wire_read_integer (object, "address", 0, &ref->address, error) ||
+      !hs_wire_read_integer (object, "flat", 0, &ref->flat, error) ||
+      !hs_wire_read_string (object, "text", FALSE, &ref->text, error) ||
+      !hs_wire_read_string (object, "root", TRUE, &root, error))
     return NULL;
   if (json_object_has_member (object, "edge"))
     {
-      if (!(edge = read_object (object, "edge", TRUE, error)) && error != NULL && *error != NULL)
+      if (!(edge = hs_wire_read_object (object, "edge", TRUE, error)) && error != NULL && *error != NULL)
         return NULL;
       if (edge != NULL && !parse_edge (edge, ref, error))
         return NULL;
@@ -743,7 +822,7 @@ parse_object_ref (JsonNode  *node,
           ref->root = root_kinds[i].value;
       if (ref->root == HS_ROOT_NONE)
         {
-          invalid (error, "root", "names no kind of root");
+          hs_wire_invalid (error, "root", "names no kind of root");
           return NULL;
         }
     }
@@ -756,7 +835,7 @@ parse_object_refs (JsonObject  *object,
                    GPtrArray   *items,
                    GError     **error)
 {
-  JsonArray *array = read_array (object, member, HS_WIRE_MAX_ITEMS, error);
+  JsonArray *array = hs_wire_read_array (object, member, HS_WIRE_MAX_ITEMS, error);
 
   if (array == NULL)
     return FALSE;
@@ -772,8 +851,8 @@ parse_object_refs (JsonObject  *object,
 }
 
 /* A nullable size: -1 for null. */
-static gboolean
-read_optional_size (JsonObject  *object,
+gboolean
+hs_wire_read_optional_size (JsonObject  *object,
                     const char  *member,
                     gint64      *value,
                     GError     **error)
@@ -785,13 +864,13 @@ read_optional_size (JsonObject  *object,
       *value = -1;
       return TRUE;
     }
-  return read_integer (object, member, 0, value, error);
+  return hs_wire_read_integer (object, member, 0, value, error);
 }
 
 /* A breakdown node: {"name", "size", "flat", "refs": [...]}; @budget counts
  * the nodes still allowed. */
-static HsSizeNode *
-parse_size_node (JsonNode  *node,
+HsSizeNode *
+hs_wire_parse_size_node (JsonNode  *node,
                  guint      depth,
                  guint     *budget,
                  GError   **error)
@@ -802,24 +881,24 @@ parse_size_node (JsonNode  *node,
 
   if (depth > HS_WIRE_MAX_DEPTH || *budget == 0)
     {
-      invalid (error, "sizes", "is deeper or larger than the limit");
+      hs_wire_invalid (error, "sizes", "is deeper or larger than the limit");
       return NULL;
     }
   (*budget)--;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (error, "sizes", "holds a node that is not a JSON object");
+      hs_wire_invalid (error, "sizes", "holds a node that is not a JSON object");
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!read_string (object, "name", FALSE, &size_node->name, error) ||
-      !read_optional_size (object, "size", &size_node->size, error) ||
-      !read_optional_size (object, "flat", &size_node->flat, error) ||
-      !(children = read_array (object, "refs", HS_WIRE_MAX_SIZE_NODES, error)))
+  if (!hs_wire_read_string (object, "name", FALSE, &size_node->name, error) ||
+      !hs_wire_read_optional_size (object, "size", &size_node->size, error) ||
+      !hs_wire_read_optional_size (object, "flat", &size_node->flat, error) ||
+      !(children = hs_wire_read_array (object, "refs", HS_WIRE_MAX_SIZE_NODES, error)))
     return NULL;
   for (guint i = 0; i < json_array_get_length (children); i++)
     {
-      HsSizeNode *child = parse_size_node (json_array_get_element (children, i), depth + 1, budget, error);
+      HsSizeNode *child = hs_wire_parse_size_node (json_array_get_element (children, i), depth + 1, budget, error);
 
       if (child == NULL)
         return NULL;
@@ -838,44 +917,51 @@ parse_reply (HsReplyKind   kind,
   switch (kind)
     {
     case HS_REPLY_INSTANCES:
-      if (!read_integer (object, "list", 1, &reply->list_handle, error) ||
-          !read_integer (object, "total", 0, &reply->total, error) ||
-          !read_integer (object, "offset", 0, &reply->offset, error) ||
+      if (!hs_wire_read_integer (object, "list", 1, &reply->list_handle, error) ||
+          !hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
+          !hs_wire_read_integer (object, "offset", 0, &reply->offset, error) ||
           !parse_object_refs (object, "objects", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_REFERRERS:
-      if (!read_integer (object, "total", 0, &reply->total, error) ||
+      if (!hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
           !parse_object_refs (object, "referrers", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_PATH:
-      if (!read_boolean (object, "found", FALSE, &reply->found, error) ||
+      if (!hs_wire_read_boolean (object, "found", FALSE, &reply->found, error) ||
           !parse_object_refs (object, "steps", reply->items, error))
         return NULL;
       break;
 
     case HS_REPLY_OBJECT:
       {
-        JsonObject *body = read_object (object, "object", FALSE, error);
+        JsonObject *body = hs_wire_read_object (object, "object", FALSE, error);
         guint budget = HS_WIRE_MAX_SIZE_NODES;
         JsonNode *sizes;
 
         if (body == NULL ||
             !(reply->object = parse_object_ref (json_object_get_member (object, "object"), error)) ||
-            !read_integer (body, "basic", 0, &reply->basic, error) ||
-            !read_integer (body, "item", 0, &reply->item, error) ||
-            !read_optional_size (body, "deep", &reply->deep, error) ||
-            !read_integer (object, "total", 0, &reply->total, error) ||
+            !hs_wire_read_integer (body, "basic", 0, &reply->basic, error) ||
+            !hs_wire_read_integer (body, "item", 0, &reply->item, error) ||
+            !hs_wire_read_optional_size (body, "deep", &reply->deep, error) ||
+            !hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
             !parse_object_refs (object, "referents", reply->items, error))
           return NULL;
         sizes = json_object_get_member (body, "sizes");
         if (sizes != NULL && !JSON_NODE_HOLDS_NULL (sizes) &&
-            !(reply->breakdown = parse_size_node (sizes, 0, &budget, error)))
+            !(reply->breakdown = hs_wire_parse_size_node (sizes, 0, &budget, error)))
           return NULL;
       }
+      break;
+
+    case HS_REPLY_TRACK:
+      /* What changed shows in the next census; tracked-object names one. */
+      if (json_object_has_member (object, "object") &&
+          !(reply->object = parse_object_ref (json_object_get_member (object, "object"), error)))
+        return NULL;
       break;
 
     default:
@@ -883,7 +969,7 @@ parse_reply (HsReplyKind   kind,
     }
   if (kind != HS_REPLY_PATH && reply->items->len > (guint64) reply->total)
     {
-      invalid (error, "total", "is less than the objects given");
+      hs_wire_invalid (error, "total", "is less than the objects given");
       return NULL;
     }
   return g_steal_pointer (&reply);
@@ -937,8 +1023,8 @@ hs_message_parse (guint8   kind,
   object = json_node_get_object (root);
 
   message = g_new0 (HsMessage, 1);
-  if (!read_string (object, "type", FALSE, &type, error) ||
-      !read_integer (object, "id", 0, &message->id, error))
+  if (!hs_wire_read_string (object, "type", FALSE, &type, error) ||
+      !hs_wire_read_integer (object, "id", 0, &message->id, error))
     return NULL;
 
   if (g_str_equal (type, "hello"))
@@ -956,8 +1042,8 @@ hs_message_parse (guint8   kind,
   else if (g_str_equal (type, "error"))
     {
       message->type = HS_MESSAGE_ERROR;
-      if (!read_string (object, "message", FALSE, &message->error_message, error) ||
-          !read_string (object, "code", TRUE, &message->error_code, error))
+      if (!hs_wire_read_string (object, "message", FALSE, &message->error_message, error) ||
+          !hs_wire_read_string (object, "code", TRUE, &message->error_code, error))
         return NULL;
     }
   else if (g_str_equal (type, "bye"))
@@ -972,6 +1058,14 @@ hs_message_parse (guint8   kind,
 
       message->type = HS_MESSAGE_REPLY;
       if (!(message->reply = parse_reply (kind, object, error)))
+        return NULL;
+    }
+  else if (g_str_equal (type, "track-class") || g_str_equal (type, "track-object") ||
+           g_str_equal (type, "detach-class") || g_str_equal (type, "detach-all") ||
+           g_str_equal (type, "tracked-object"))
+    {
+      message->type = HS_MESSAGE_REPLY;
+      if (!(message->reply = parse_reply (HS_REPLY_TRACK, object, error)))
         return NULL;
     }
   else

@@ -52,6 +52,7 @@ struct _HsHello
   char     *implementation;
   char     *executable;
   gboolean  accelerated;
+  gboolean  can_track;        /* "classes" is among its capabilities */
 };
 
 struct _HsMessage
@@ -105,6 +106,15 @@ JsonNode       *hs_wire_referrers_request (gint64          handle,
 JsonNode       *hs_wire_path_request      (gint64          handle,
                                            gboolean        allow_repr);
 JsonNode       *hs_wire_cancel_request    (gint64          request_id);
+JsonNode       *hs_wire_track_request     (const char     *type_name,
+                                           gint64          handle,
+                                           const char     *name,
+                                           int             level,
+                                           gboolean        keep,
+                                           gboolean        trace);
+JsonNode       *hs_wire_detach_request    (gint64          class_index);
+JsonNode       *hs_wire_tracked_object_request (gint64     instance,
+                                                gboolean   allow_repr);
 JsonNode       *hs_wire_release_request   (const gint64   *handles,
                                            guint           n_handles);
 

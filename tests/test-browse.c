@@ -499,6 +499,79 @@ test_handles_counted (Fixture       *fixture,
   g_assert_false (fake_agent_was_released (fixture->agent, 5));
 }
 
+/* Object details */
+
+typedef struct
+{
+  HsObjectDetails *details;
+  GError          *error;
+  gboolean         done;
+} Described;
+
+static void
+on_described (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Described *described = user_data;
+
+  described->details = hs_session_describe_object_finish (HS_SESSION (source), result, &described->error);
+  described->done = TRUE;
+}
+
+static gboolean
+is_described (gpointer data)
+{
+  return ((Described *) data)->done;
+}
+
+/* What the inspector asks: an object's sizes, their breakdown and its
+ * referents, typed; a stale handle and a cancelled question are errors. */
+static void
+test_describe_object (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Described list = { 0 };
+  Described stale = { 0 };
+  Described cancelled = { 0 };
+  const HsObjectRef *ref;
+
+  hs_session_describe_object_async (fixture->session, 2, 1, NULL, on_described, &list);
+  g_assert_true (fake_agent_wait (is_described, &list));
+  g_assert_no_error (list.error);
+  g_assert_cmpint (list.details->object->handle, ==, 2);
+  g_assert_cmpstr (list.details->object->type_name, ==, "list");
+  g_assert_cmpint (list.details->object->flat, ==, 72);
+  g_assert_cmpint (list.details->basic, ==, 64);
+  g_assert_cmpint (list.details->item, ==, 8);
+  g_assert_cmpint (list.details->deep, ==, 720);
+  g_assert_cmpint (list.details->breakdown->size, ==, 720);
+  g_assert_cmpuint (list.details->breakdown->children->len, ==, 2);
+  g_assert_cmpuint (((HsSizeNode *) g_ptr_array_index (list.details->breakdown->children, 0))->children->len, ==, 0);
+  g_assert_cmpint (list.details->n_referents, ==, 2);
+  g_assert_cmpuint (list.details->referents->len, ==, 2);
+  ref = g_ptr_array_index (list.details->referents, 0);
+  g_assert_cmpint (ref->handle, ==, 1);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_REFERENT);
+  ref = g_ptr_array_index (list.details->referents, 1);
+  g_assert_cmpint (ref->handle, ==, 5);
+  g_clear_pointer (&list.details, hs_object_details_unref);
+
+  hs_session_describe_object_async (fixture->session, 99, 1, NULL, on_described, &stale);
+  g_assert_true (fake_agent_wait (is_described, &stale));
+  g_assert_null (stale.details);
+  g_assert_error (stale.error, HS_REPLY_ERROR, HS_REPLY_ERROR_STALE);
+  g_clear_error (&stale.error);
+
+  hs_session_describe_object_async (fixture->session, 2, 1, cancellable, on_described, &cancelled);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (fake_agent_wait (is_described, &cancelled));
+  g_assert_null (cancelled.details);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&cancelled.error);
+}
+
 /* A reopened session shows what was browsed, and says the rest is gone. */
 static void
 test_offline (void)
@@ -631,6 +704,7 @@ main (int   argc,
   ADD ("/hs/referrer-tree/format", test_tree_format);
   ADD ("/hs/referrer-tree/path", test_tree_path);
   ADD ("/hs/referrer-tree/handles-counted", test_handles_counted);
+  ADD ("/hs/session/describe-object", test_describe_object);
   g_test_add_func ("/hs/referrer-tree/offline", test_offline);
   g_test_add_func ("/hs/session/answers-after-end", test_answers_after_end);
 #undef ADD

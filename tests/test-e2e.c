@@ -766,6 +766,99 @@ test_record_and_report (void)
 }
 
 
+/* Under the snapshot @label of @report's print_summary, the two classes of
+ * tracked_classes.py with their active counts. */
+static void
+assert_active (const char *report,
+               const char *label,
+               int         distributions,
+               int         generators)
+{
+  g_autofree char *heading = g_strdup_printf ("\n%-35s %11s ", label, "active");
+  g_autofree char *first = g_strdup_printf ("  %-33s %11d ", "RandDistribution", distributions);
+  g_autofree char *second = g_strdup_printf ("  %-33s %11d ", "RandomNumberGenerator", generators);
+  const char *block = strstr (report, heading);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (block);
+  lines = g_strsplit (block + 1, "\n", 4);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_true (g_str_has_prefix (lines[1], first));
+  g_assert_true (g_str_has_prefix (lines[2], second));
+}
+
+/* --report --classes: Pympler's print_summary and print_stats of a session
+ * whose script tracked classes (the tutorial's), --html its page; and the
+ * options' mistakes. */
+static void
+test_report_classes (void)
+{
+  g_autofree char *script = script_path ("tracked_classes.py");
+  g_autofree char *untracked_script = script_path ("markers.py");
+  g_autofree char *path = g_build_filename (tmpdir, "classes.heapscope", NULL);
+  g_autofree char *untracked = g_build_filename (tmpdir, "no-classes.heapscope", NULL);
+  g_autofree char *page_path = g_build_filename (tmpdir, "classes.html", NULL);
+  g_autofree char *page = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *stats;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--interval", "5",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--classes", "--sort", "size,birth",
+                                  "--match", "Dist", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_true (g_str_has_prefix (out, "---- SUMMARY ----"));
+  assert_active (out, "Start", 0, 0);
+  assert_active (out, "Intermediate", 2, 2);
+  assert_active (out, "End", 1, 1);
+  assert_active (out, "Last", 1, 0);     /* detached: the generator made after is not counted */
+  /* print_stats: only the distributions (kept after death), the larger first. */
+  stats = strstr (out, "\n-------------------------------------------------------------------------------\n");
+  g_assert_nonnull (stats);
+  g_assert_null (strstr (stats, "RandomNumberGenerator"));
+  g_assert_true (g_str_has_prefix (stats + 81, "RandDistribution                 0x"));
+  g_assert_nonnull (strstr (stats, "\nRandDistribution                 ( free )   "));
+  g_assert_nonnull (strstr (stats, " finalize\n"));
+  g_assert_nonnull (strstr (stats, "    uniformDist "));      /* resolution level 1 */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--html", page_path, "--title", "Tutorial", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (page_path, &page, NULL, NULL));
+  g_assert_nonnull (strstr (page, "<title>Tutorial</title>"));
+  g_assert_nonnull (strstr (page, "<svg"));
+  g_assert_nonnull (strstr (page, "2 instances of RandDistribution were registered."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--classes", "--sort", "size,weight", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“weight” is no sort key; the keys are classname, name, birth, death, size, tsize, repr"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--classes", "--limit", "0", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--match", "Dist", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--classes", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A session that tracked nothing says so in a line. */
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", untracked, "--python", g_getenv ("HS_TEST_PYTHON"),
+                                  untracked_script, "0", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", untracked, "--classes", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "No classes were tracked in this session"));
+  g_assert_cmpuint (strlen (strchr (out, '\n')), ==, 1);
+}
+
 /* The line of @report's table after @heading whose type is @type ("" if none). */
 static char *
 diff_row (const char *report,
@@ -1675,6 +1768,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/headless", test_headless);
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
+  g_test_add_func ("/hs/e2e/report-classes", test_report_classes);
   g_test_add_func ("/hs/e2e/report-peak-and-times", test_report_peak_and_times);
   g_test_add_func ("/hs/e2e/report-while-recording", test_report_while_recording);
   g_test_add_func ("/hs/e2e/print-pythonpath", test_print_pythonpath);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "hs-object-details.h"
 #include "hs-reply.h"
 #include "hs-wire.h"
 
@@ -375,6 +376,130 @@ test_replies (void)
   g_assert_cmpstr (stale->error_code, ==, "stale");
 }
 
+/* An "object" answer as the inspector reads it: every part where it belongs,
+ * kept after the message has gone. */
+static void
+test_object_details (void)
+{
+  HsMessage *object = decode_seed ("reply-object");
+  g_autoptr(HsObjectDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  const HsObjectRef *ref;
+  const HsSizeNode *node;
+
+  details = hs_object_details_new (object->reply, &error);
+  g_assert_no_error (error);
+  hs_message_free (object);
+
+  g_assert_cmpint (details->object->handle, ==, 17);
+  g_assert_cmpstr (details->object->type_name, ==, "__main__.Node");
+  g_assert_cmpint (details->object->address, ==, 140001088);
+  g_assert_cmpint (details->object->flat, ==, 56);
+  g_assert_cmpstr (details->object->text, ==, "__main__.Node at 0x11");
+  g_assert_cmpint (details->basic, ==, 16);
+  g_assert_cmpint (details->item, ==, 0);
+  g_assert_cmpint (details->deep, ==, 312);
+  node = details->breakdown;
+  g_assert_cmpstr (node->name, ==, "node");
+  g_assert_cmpint (node->size, ==, 312);
+  g_assert_cmpint (node->flat, ==, 56);
+  g_assert_cmpuint (node->children->len, ==, 2);
+  node = g_ptr_array_index (node->children, 1);
+  g_assert_cmpstr (node->name, ==, "children");
+  g_assert_cmpint (node->size, ==, 200);
+  g_assert_cmpuint (node->children->len, ==, 1);
+  g_assert_cmpint (details->n_referents, ==, 2);
+  g_assert_cmpuint (details->referents->len, ==, 2);
+  ref = g_ptr_array_index (details->referents, 0);
+  g_assert_cmpint (ref->handle, ==, 19);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_ATTRIBUTE);
+  g_assert_cmpstr (ref->edge_name, ==, "name");
+  ref = g_ptr_array_index (details->referents, 1);
+  g_assert_cmpint (ref->handle, ==, 20);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_REFERENT);
+}
+
+/* An object summary and a referent, for answers written out below. */
+#define SUMMARY "\"handle\": 4, \"type\": \"list\", \"address\": 64, \"flat\": 56, \"text\": \"1 items\""
+#define REFERENT "{\"handle\": 5, \"type\": \"int\", \"address\": 96, \"flat\": 28, \"text\": \"1\"," \
+                 " \"edge\": {\"kind\": \"index\", \"index\": 0}}"
+
+/* Without the "sizes" capability: no deep size, no breakdown. */
+static void
+test_object_details_shallow (void)
+{
+  g_autoptr(GBytes) frame = json_frame ("{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": [" REFERENT "],"
+                                        " \"object\": {" SUMMARY ", \"basic\": 40, \"item\": 8,"
+                                        " \"deep\": null, \"sizes\": null}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+  g_autoptr(HsObjectDetails) details = NULL;
+  const HsObjectRef *ref;
+
+  g_assert_no_error (error);
+  details = hs_object_details_new (message->reply, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (details->object->handle, ==, 4);
+  g_assert_cmpint (details->basic, ==, 40);
+  g_assert_cmpint (details->item, ==, 8);
+  g_assert_cmpint (details->deep, ==, -1);
+  g_assert_null (details->breakdown);
+  g_assert_cmpint (details->n_referents, ==, 1);
+  g_assert_cmpuint (details->referents->len, ==, 1);
+  ref = g_ptr_array_index (details->referents, 0);
+  g_assert_cmpint (ref->handle, ==, 5);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_INDEX);
+  g_assert_cmpint (ref->edge_index, ==, 0);
+}
+
+/* A malformed "object" answer is refused as it is read (each differs from
+ * the one above in one part); an answer to another question gives no details. */
+static void
+test_object_details_rejected (void)
+{
+  const char *malformed[] = {
+    /* no object */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": [" REFERENT "]}",
+    /* no basic size */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": [" REFERENT "],"
+    " \"object\": {" SUMMARY ", \"item\": 8, \"deep\": null, \"sizes\": null}}",
+    /* a negative deep size */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": [" REFERENT "],"
+    " \"object\": {" SUMMARY ", \"basic\": 40, \"item\": 8, \"deep\": -5, \"sizes\": null}}",
+    /* a breakdown node without a name */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": [" REFERENT "],"
+    " \"object\": {" SUMMARY ", \"basic\": 40, \"item\": 8, \"deep\": null,"
+    " \"sizes\": {\"size\": 56, \"flat\": 56, \"refs\": []}}}",
+    /* fewer referents in all than listed */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 0, \"referents\": [" REFERENT "],"
+    " \"object\": {" SUMMARY ", \"basic\": 40, \"item\": 8, \"deep\": null, \"sizes\": null}}",
+    /* referents that are not a list */
+    "{\"type\": \"object\", \"id\": 3, \"total\": 1, \"referents\": " REFERENT ","
+    " \"object\": {" SUMMARY ", \"basic\": 40, \"item\": 8, \"deep\": null, \"sizes\": null}}",
+  };
+  g_autoptr(HsMessage) referrers = decode_seed ("reply-referrers");
+  g_autoptr(HsObjectDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) frame = json_frame (malformed[i]);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HsMessage) message = decode_one (frame, &case_error);
+
+      if (message != NULL || !g_error_matches (case_error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID))
+        g_error ("case %u (%s) was not rejected: %s", i, malformed[i],
+                 case_error != NULL ? case_error->message : "accepted");
+    }
+
+  details = hs_object_details_new (referrers->reply, &error);
+  g_assert_null (details);
+  g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_FAILED);
+}
+
+#undef REFERENT
+#undef SUMMARY
+
 /* A size breakdown deeper than the limit is refused, not followed. */
 static void
 test_deep_breakdown (void)
@@ -459,6 +584,9 @@ main (int   argc,
   g_test_add_func ("/hs/wire/not-utf8", test_not_utf8);
   g_test_add_func ("/hs/wire/replies", test_replies);
   g_test_add_func ("/hs/wire/deep-breakdown", test_deep_breakdown);
+  g_test_add_func ("/hs/wire/object-details", test_object_details);
+  g_test_add_func ("/hs/wire/object-details-shallow", test_object_details_shallow);
+  g_test_add_func ("/hs/wire/object-details-rejected", test_object_details_rejected);
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);

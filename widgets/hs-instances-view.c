@@ -19,14 +19,15 @@ struct _HsInstancesView
   char               *type_name;
   gboolean            by_deep_size;
   HsInstanceList     *list;
+  GtkSingleSelection *selection;
 
+  /* Template children. */
   GtkLabel           *title;
   GtkToggleButton    *deep_toggle;
   GtkWidget          *busy_box;
   GtkSpinner         *spinner;
   GtkStack           *stack;
   GtkColumnView      *column_view;
-  GtkSingleSelection *selection;
   HsStatus           *status;
 };
 
@@ -40,118 +41,59 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
-typedef enum
-{
-  CELL_ADDRESS,
-  CELL_FLAT,
-  CELL_TEXT,
-} CellKind;
-
-static void
-update_cell (GtkListItem *list_item)
-{
-  CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "cell-kind"));
-  HsObjectItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  const HsObjectRef *ref = item != NULL ? hs_object_item_get_ref (item) : NULL;
-  g_autofree char *text = NULL;
-
-  if (ref == NULL)
-    {
-      /* A placeholder until its page arrives. */
-      gtk_label_set_text (GTK_LABEL (label), kind == CELL_TEXT ? _("Loading…") : "");
-      gtk_widget_add_css_class (label, "dim-label");
-      return;
-    }
-  gtk_widget_remove_css_class (label, "dim-label");
-  switch (kind)
-    {
-    case CELL_ADDRESS:
-      text = g_strdup_printf ("0x%llx", (unsigned long long) ref->address);
-      break;
-    case CELL_FLAT:
-      text = hs_format_bytes (ref->flat);
-      break;
-    case CELL_TEXT:
-      text = g_strdup (ref->text);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  gtk_label_set_text (GTK_LABEL (label), text);
-  if (kind == CELL_TEXT)
-    gtk_widget_set_tooltip_text (label, text);
-}
-
-static void
-on_item_loaded (HsObjectItem *item,
-                GParamSpec   *pspec,
-                GtkListItem  *list_item)
-{
-  update_cell (list_item);
-}
-
-static void
-on_cell_setup (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  CellKind kind = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), kind == CELL_FLAT ? 1 : 0);
-  if (kind == CELL_TEXT)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  else
-    gtk_widget_add_css_class (label, "numeric");
-  if (kind == CELL_ADDRESS)
-    gtk_widget_add_css_class (label, "monospace");
-  g_object_set_data (G_OBJECT (list_item), "cell-kind", user_data);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-on_cell_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
+/* The cells' closures (hs-instances-view-*-cell.ui), evaluated again when
+ * a placeholder row's page arrives: its instance, or NULL until then. */
+static const HsObjectRef *
+cell_ref (GtkListItem *list_item)
 {
   HsObjectItem *item = gtk_list_item_get_item (list_item);
 
-  update_cell (list_item);
-  g_signal_connect_object (item, "notify::loaded", G_CALLBACK (on_item_loaded), list_item, 0);
+  return item != NULL ? hs_object_item_get_ref (item) : NULL;
 }
 
-static void
-on_cell_unbind (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                gpointer                  user_data)
+static char *
+format_address (GtkListItem *list_item,
+                gboolean     loaded)
 {
-  HsObjectItem *item = gtk_list_item_get_item (list_item);
+  const HsObjectRef *ref = cell_ref (list_item);
 
-  if (item != NULL)
-    g_signal_handlers_disconnect_by_func (item, on_item_loaded, list_item);
+  return ref != NULL ? g_strdup_printf ("0x%llx", (unsigned long long) ref->address) : NULL;
 }
 
-static void
-add_column (HsInstancesView *self,
-            CellKind         kind,
-            const char      *title,
-            int              width)
+static char *
+format_flat_size (GtkListItem *list_item,
+                  gboolean     loaded)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
+  const HsObjectRef *ref = cell_ref (list_item);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), GINT_TO_POINTER (kind));
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, width);
-  else
-    gtk_column_view_column_set_expand (column, TRUE);
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (column);
+  return ref != NULL ? hs_format_bytes (ref->flat) : NULL;
+}
+
+static char *
+describe (GtkListItem *list_item,
+          gboolean     loaded)
+{
+  const HsObjectRef *ref = cell_ref (list_item);
+
+  return g_strdup (ref != NULL ? ref->text : _("Loading…"));
+}
+
+static char *
+describe_in_full (GtkListItem *list_item,
+                  gboolean     loaded)
+{
+  const HsObjectRef *ref = cell_ref (list_item);
+
+  return ref != NULL ? g_strdup (ref->text) : NULL;
+}
+
+static GStrv
+description_css_classes (GtkListItem *list_item,
+                         gboolean     loaded)
+{
+  const char *placeholder[] = { "dim-label", NULL };
+
+  return g_strdupv (cell_ref (list_item) != NULL ? NULL : (char **) placeholder);
 }
 
 static void
@@ -289,6 +231,7 @@ hs_instances_view_dispose (GObject *object)
 
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_INSTANCES_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
@@ -322,8 +265,26 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
 
   object_class->dispose = hs_instances_view_dispose;
   object_class->get_property = hs_instances_view_get_property;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hsinstancesview");
+
+  /* The template and the cells name these types. */
+  g_type_ensure (HS_TYPE_STATUS);
+  g_type_ensure (HS_TYPE_OBJECT_ITEM);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-instances-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, title);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, deep_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, busy_box);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, stack);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, status);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, on_deep_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, format_address);
+  gtk_widget_class_bind_template_callback (widget_class, format_flat_size);
+  gtk_widget_class_bind_template_callback (widget_class, describe);
+  gtk_widget_class_bind_template_callback (widget_class, describe_in_full);
+  gtk_widget_class_bind_template_callback (widget_class, description_css_classes);
 
   /* The HsObjectRef of the selected instance, once its page has arrived. */
   properties [PROP_SELECTED] =
@@ -335,58 +296,13 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
 static void
 hs_instances_view_init (HsInstancesView *self)
 {
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  GtkWidget *scroller = gtk_scrolled_window_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-
-  gtk_widget_add_css_class (header, "toolbar");
-  self->title = GTK_LABEL (gtk_label_new (_("Instances")));
-  gtk_label_set_xalign (self->title, 0);
-  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->title), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->title), "heading");
-  gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->title));
-
-  self->busy_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_widget_set_tooltip_text (cancel, _("Stop Listing"));
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_cancel), self);
-  gtk_box_append (GTK_BOX (self->busy_box), GTK_WIDGET (self->spinner));
-  gtk_box_append (GTK_BOX (self->busy_box), cancel);
-  gtk_widget_set_visible (self->busy_box, FALSE);
-  gtk_box_append (GTK_BOX (header), self->busy_box);
-
-  self->deep_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Deep Size")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->deep_toggle),
-                               _("Order by deep size: the object and all it alone refers to (may be slow)"));
-  g_signal_connect (self->deep_toggle, "toggled", G_CALLBACK (on_deep_toggled), self);
-  gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->deep_toggle));
-  gtk_widget_set_parent (header, GTK_WIDGET (self));
-
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  gtk_column_view_set_show_column_separators (self->column_view, FALSE);
-  gtk_column_view_set_reorderable (self->column_view, FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
-  add_column (self, CELL_ADDRESS, _("Address"), 140);
-  add_column (self, CELL_FLAT, _("Flat Size"), 90);
-  add_column (self, CELL_TEXT, _("Description"), -1);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selected), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->column_view));
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->stack, scroller, "list");
-  self->status = HS_STATUS (hs_status_new (FALSE));
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status), "status");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
   update_state (self);
 }
 

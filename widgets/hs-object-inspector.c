@@ -19,10 +19,10 @@ G_DECLARE_FINAL_TYPE (HsSizeRow, hs_size_row, HS, SIZE_ROW, GObject)
 
 struct _HsSizeRow
 {
-  GObject     parent_instance;
+  GObject           parent_instance;
 
-  HsReply    *reply;      /* owns the node */
-  HsSizeNode *node;
+  HsObjectDetails  *details;    /* owns the node */
+  const HsSizeNode *node;
 };
 
 G_DEFINE_FINAL_TYPE (HsSizeRow, hs_size_row, G_TYPE_OBJECT)
@@ -30,7 +30,7 @@ G_DEFINE_FINAL_TYPE (HsSizeRow, hs_size_row, G_TYPE_OBJECT)
 static void
 hs_size_row_finalize (GObject *object)
 {
-  g_clear_pointer (&HS_SIZE_ROW (object)->reply, hs_reply_unref);
+  g_clear_pointer (&HS_SIZE_ROW (object)->details, hs_object_details_unref);
   G_OBJECT_CLASS (hs_size_row_parent_class)->finalize (object);
 }
 
@@ -46,12 +46,12 @@ hs_size_row_init (HsSizeRow *self)
 }
 
 static HsSizeRow *
-hs_size_row_new (HsReply    *reply,
-                 HsSizeNode *node)
+hs_size_row_new (HsObjectDetails  *details,
+                 const HsSizeNode *node)
 {
   HsSizeRow *self = g_object_new (HS_TYPE_SIZE_ROW, NULL);
 
-  self->reply = hs_reply_ref (reply);
+  self->details = hs_object_details_ref (details);
   self->node = node;
   return self;
 }
@@ -68,7 +68,7 @@ create_size_children (gpointer item,
   children = g_list_store_new (HS_TYPE_SIZE_ROW);
   for (guint i = 0; i < row->node->children->len; i++)
     {
-      g_autoptr(HsSizeRow) child = hs_size_row_new (row->reply, g_ptr_array_index (row->node->children, i));
+      g_autoptr(HsSizeRow) child = hs_size_row_new (row->details, g_ptr_array_index (row->node->children, i));
 
       g_list_store_append (children, child);
     }
@@ -81,7 +81,7 @@ struct _HsObjectInspector
 
   HsSession        *session;
   HsObjectRef      *object;
-  HsReply          *reply;
+  HsObjectDetails  *details;
   GCancellable     *cancellable;
   int               detail;
 
@@ -158,40 +158,40 @@ show_message (HsObjectInspector *self,
 }
 
 static void
-on_object (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_described (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
+  g_autoptr(HsObjectDetails) details = hs_session_describe_object_finish (HS_SESSION (source), result, &error);
   HsObjectInspector *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HS_OBJECT_INSPECTOR (user_data);
   g_clear_object (&self->cancellable);
-  if (reply == NULL || reply->kind != HS_REPLY_OBJECT)
+  if (details == NULL)
     {
-      show_message (self, error != NULL ? error->message : _("The agent gave no answer"), FALSE, TRUE);
+      show_message (self, error->message, FALSE, TRUE);
       return;
     }
-  g_clear_pointer (&self->reply, hs_reply_unref);
-  self->reply = hs_reply_ref (reply);
+  g_clear_pointer (&self->details, hs_object_details_unref);
+  self->details = hs_object_details_ref (details);
   {
-    gint64 values[4] = { reply->object->flat, reply->basic, reply->item, reply->deep };
+    gint64 values[4] = { details->object->flat, details->basic, details->item, details->deep };
 
     set_sizes (self, values);
   }
-  gtk_label_set_text (self->text_label, reply->object->text);
-  if (reply->breakdown != NULL)
+  gtk_label_set_text (self->text_label, details->object->text);
+  if (details->breakdown != NULL)
     {
-      g_autoptr(HsSizeRow) root = hs_size_row_new (reply, reply->breakdown);
+      g_autoptr(HsSizeRow) root = hs_size_row_new (details, details->breakdown);
 
       g_list_store_append (self->breakdown_roots, root);
     }
-  for (guint i = 0; i < reply->items->len; i++)
+  for (guint i = 0; i < details->referents->len; i++)
     {
-      const HsObjectRef *ref = g_ptr_array_index (reply->items, i);
+      const HsObjectRef *ref = g_ptr_array_index (details->referents, i);
       g_autoptr(HsObjectItem) item = hs_object_item_new (ref);
 
       hs_session_hold_handles (self->session, &ref->handle, 1);
@@ -200,26 +200,26 @@ on_object (GObject      *source,
   {
     g_autofree char *title = NULL;
 
-    if (reply->total > (gint64) reply->items->len)
-      title = g_strdup_printf (_("Refers To (first %u of %lld)"), reply->items->len, (long long) reply->total);
+    if (details->n_referents > (gint64) details->referents->len)
+      title = g_strdup_printf (_("Refers To (first %u of %lld)"), details->referents->len,
+                               (long long) details->n_referents);
     else
-      title = g_strdup_printf (_("Refers To (%lld)"), (long long) reply->total);
+      title = g_strdup_printf (_("Refers To (%lld)"), (long long) details->n_referents);
     gtk_label_set_text (self->referents_title, title);
-    gtk_widget_set_visible (self->referents_scroller, reply->items->len > 0);
+    gtk_widget_set_visible (self->referents_scroller, details->referents->len > 0);
   }
-  show_message (self, reply->breakdown == NULL ? _("The agent cannot size this object deeply") : NULL, FALSE, FALSE);
+  show_message (self, details->breakdown == NULL ? _("The agent cannot size this object deeply") : NULL, FALSE, FALSE);
 }
 
 static void
 ask (HsObjectInspector *self)
 {
-  g_autoptr(JsonNode) request = NULL;
   gint64 unknown[4] = { -1, -1, -1, -1 };
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->reply, hs_reply_unref);
+  g_clear_pointer (&self->details, hs_object_details_unref);
   g_list_store_remove_all (self->breakdown_roots);
   drop_referents (self);
   gtk_label_set_text (self->referents_title, _("Refers To"));
@@ -242,8 +242,8 @@ ask (HsObjectInspector *self)
   set_sizes (self, unknown);
   show_message (self, _("Measuring…"), TRUE, FALSE);
   self->cancellable = g_cancellable_new ();
-  request = hs_session_object_request (self->session, self->object->handle, self->detail);
-  hs_session_query_async (self->session, request, self->cancellable, on_object, self);
+  hs_session_describe_object_async (self->session, self->object->handle, self->detail,
+                                    self->cancellable, on_described, self);
 }
 
 static void
@@ -390,7 +390,7 @@ hs_object_inspector_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->breakdown);
   g_clear_object (&self->referents);
-  g_clear_pointer (&self->reply, hs_reply_unref);
+  g_clear_pointer (&self->details, hs_object_details_unref);
   g_clear_pointer (&self->object, hs_object_ref_free);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (hs_object_inspector_parent_class)->dispose (object);
@@ -478,6 +478,17 @@ create_object_view (HsObjectInspector *self)
   gtk_label_set_selectable (self->address_label, TRUE);
   gtk_box_append (GTK_BOX (title_box), GTK_WIDGET (self->type_label));
   gtk_box_append (GTK_BOX (title_box), GTK_WIDGET (self->address_label));
+  {
+    /* The window's action: the dialog needs a parent and the session's agent. */
+    GtkWidget *track = gtk_button_new_with_mnemonic (_("_Track…"));
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (track), "win.track-object");
+    gtk_widget_set_tooltip_text (track, _("Track This Object: its size at every sample, its death"));
+    gtk_widget_set_hexpand (track, TRUE);
+    gtk_widget_set_halign (track, GTK_ALIGN_END);
+    gtk_widget_add_css_class (track, "flat");
+    gtk_box_append (GTK_BOX (title_box), track);
+  }
   gtk_box_append (GTK_BOX (box), title_box);
 
   self->text_label = GTK_LABEL (gtk_label_new (NULL));
@@ -631,11 +642,11 @@ hs_object_inspector_get_object (HsObjectInspector *self)
 }
 
 /* The agent's answer, once it has come. */
-HsReply *
+HsObjectDetails *
 hs_object_inspector_get_reply (HsObjectInspector *self)
 {
   g_return_val_if_fail (HS_IS_OBJECT_INSPECTOR (self), NULL);
-  return self->reply;
+  return self->details;
 }
 
 /* How deep the breakdown goes, as asized(detail=@detail). */

@@ -20,7 +20,7 @@ void               hs_object_inspector_set_session    (HsObjectInspector *self,
 void               hs_object_inspector_set_object     (HsObjectInspector *self,
                                                        const HsObjectRef *object);
 const HsObjectRef *hs_object_inspector_get_object     (HsObjectInspector *self);
-HsReply           *hs_object_inspector_get_reply      (HsObjectInspector *self);
+HsObjectDetails   *hs_object_inspector_get_reply      (HsObjectInspector *self);
 void               hs_object_inspector_set_detail     (HsObjectInspector *self,
                                                        int                detail);
 GListModel        *hs_object_inspector_get_breakdown  (HsObjectInspector *self);

@@ -41,12 +41,14 @@ struct _HsOverviewPage
 {
   GtkWidget      parent_instance;
   HsSession     *session;
-  GtkWidget     *figures[N_FIGURES];
+  GSignalGroup  *snapshot_signals;
+
+  /* Template children. */
+  GtkLabel      *figures[N_FIGURES];
   HsMemoryChart *chart;
   GtkListBox    *snapshot_list;
   GtkWidget     *snapshot_placeholder;
   GtkWidget     *snapshot_scroller;
-  GSignalGroup  *snapshot_signals;
   GtkLabel      *details[N_DETAILS];
   GtkWidget     *reveal_button;
 };
@@ -58,7 +60,7 @@ set_figure (HsOverviewPage *self,
             Figure          figure,
             char           *text)
 {
-  gtk_label_set_text (GTK_LABEL (self->figures[figure]), text);
+  gtk_label_set_text (self->figures[figure], text);
   g_free (text);
 }
 
@@ -73,7 +75,7 @@ update_figures (HsOverviewPage *self)
   if (latest == NULL)
     {
       for (guint i = 0; i < N_FIGURES; i++)
-        gtk_label_set_text (GTK_LABEL (self->figures[i]), "—");
+        gtk_label_set_text (self->figures[i], "—");
       return;
     }
 
@@ -296,112 +298,6 @@ on_session_changed (HsSession      *session,
 }
 
 static void
-add_detail (HsOverviewPage *self,
-            GtkListBox     *list,
-            Detail          detail,
-            const char     *title,
-            PangoEllipsizeMode ellipsize)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *caption = gtk_label_new (title);
-  GtkWidget *value = gtk_label_new ("—");
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_label_set_xalign (GTK_LABEL (caption), 0);
-  gtk_widget_add_css_class (caption, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (value), 1);
-  gtk_label_set_ellipsize (GTK_LABEL (value), ellipsize);
-  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-  gtk_widget_set_hexpand (value, TRUE);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_box_append (GTK_BOX (box), value);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL, -1);
-  gtk_list_box_append (list, row);
-  self->details[detail] = GTK_LABEL (value);
-}
-
-static GtkWidget *
-create_details (HsOverviewPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *heading = gtk_label_new (_("Details"));
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_widget_set_valign (list, GTK_ALIGN_START);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_SCRIPT, _("Script"), PANGO_ELLIPSIZE_MIDDLE);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_ARGUMENTS, _("Arguments"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_FOLDER, _("Working Folder"), PANGO_ELLIPSIZE_START);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_INTERPRETER, _("Interpreter"), PANGO_ELLIPSIZE_START);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_PYTHON, _("Python Version"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_PID, _("Process ID"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_STARTED, _("Started"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_DURATION, _("Duration"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_OUTCOME, _("Outcome"), PANGO_ELLIPSIZE_END);
-  add_detail (self, GTK_LIST_BOX (list), DETAIL_FILE, _("Session File"), PANGO_ELLIPSIZE_MIDDLE);
-  self->reveal_button = gtk_button_new_from_icon_name ("folder-open-symbolic");
-  gtk_widget_add_css_class (self->reveal_button, "flat");
-  gtk_widget_add_css_class (self->reveal_button, "hs-inline-button");
-  gtk_widget_set_valign (self->reveal_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->reveal_button, _("Reveal in Files"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reveal_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reveal in Files"), -1);
-  g_signal_connect (self->reveal_button, "clicked", G_CALLBACK (on_reveal_clicked), self);
-  {
-    GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->details[DETAIL_FILE]));
-
-    /* The button fits in a row as tall as the others. */
-    gtk_widget_set_margin_top (box, 6);
-    gtk_widget_set_margin_bottom (box, 6);
-    gtk_widget_set_margin_end (box, 6);
-    gtk_box_append (GTK_BOX (box), self->reveal_button);
-  }
-
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (box), heading);
-  gtk_box_append (GTK_BOX (box), scroller);
-  gtk_widget_set_size_request (box, 360, -1);
-  return box;
-}
-
-static GtkWidget *
-create_figure (HsOverviewPage *self,
-               GtkGrid        *grid,
-               Figure          figure,
-               const char     *title)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *caption = gtk_label_new (title);
-  GtkWidget *value = gtk_label_new ("—");
-
-  gtk_widget_add_css_class (caption, "caption-heading");
-  gtk_widget_add_css_class (caption, "dim-label");
-  gtk_widget_add_css_class (value, "title-2");
-  gtk_widget_add_css_class (value, "numeric");
-  gtk_label_set_xalign (GTK_LABEL (caption), 0);
-  gtk_label_set_xalign (GTK_LABEL (value), 0);
-  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_box_append (GTK_BOX (box), value);
-  gtk_widget_set_hexpand (box, TRUE);
-  gtk_grid_attach (grid, box, figure, 0, 1, 1);
-  self->figures[figure] = value;
-  return box;
-}
-
-static void
 hs_overview_page_dispose (GObject *object)
 {
   HsOverviewPage *self = (HsOverviewPage *) object;
@@ -409,6 +305,7 @@ hs_overview_page_dispose (GObject *object)
 
   hs_overview_page_set_session (self, NULL);
   g_clear_object (&self->snapshot_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_OVERVIEW_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (hs_overview_page_parent_class)->dispose (object);
@@ -417,80 +314,40 @@ hs_overview_page_dispose (GObject *object)
 static void
 hs_overview_page_class_init (HsOverviewPageClass *klass)
 {
+  /* The labels of the template, in the order of Figure and Detail. */
+  static const char *figure_ids[N_FIGURES] = {
+    "rss_figure", "vms_figure", "objects_figure", "bytes_figure", "samples_figure",
+  };
+  static const char *detail_ids[N_DETAILS] = {
+    "script_detail", "arguments_detail", "folder_detail", "interpreter_detail", "python_detail",
+    "pid_detail", "started_detail", "duration_detail", "outcome_detail", "file_detail",
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_overview_page_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hsoverviewpage");
+
+  g_type_ensure (HS_TYPE_MEMORY_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-overview-page.ui");
+  for (guint i = 0; i < N_FIGURES; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
+                                               G_STRUCT_OFFSET (HsOverviewPage, figures) + i * sizeof (GtkLabel *));
+  for (guint i = 0; i < N_DETAILS; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, detail_ids[i], FALSE,
+                                               G_STRUCT_OFFSET (HsOverviewPage, details) + i * sizeof (GtkLabel *));
+  gtk_widget_class_bind_template_child (widget_class, HsOverviewPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, HsOverviewPage, snapshot_list);
+  gtk_widget_class_bind_template_child (widget_class, HsOverviewPage, snapshot_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HsOverviewPage, snapshot_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HsOverviewPage, reveal_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_reveal_clicked);
 }
 
 static void
 hs_overview_page_init (HsOverviewPage *self)
 {
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  GtkWidget *main_column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *chart_frame;
-  GtkWidget *heading;
-  GtkWidget *scroller;
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 18);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 18);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 18);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
-  create_figure (self, GTK_GRID (grid), FIGURE_RSS, _("Resident (RSS)"));
-  create_figure (self, GTK_GRID (grid), FIGURE_VMS, _("Virtual (VMS)"));
-  create_figure (self, GTK_GRID (grid), FIGURE_OBJECTS, _("Objects"));
-  create_figure (self, GTK_GRID (grid), FIGURE_BYTES, _("Census Size"));
-  create_figure (self, GTK_GRID (grid), FIGURE_SAMPLES, _("Samples"));
-  gtk_widget_set_parent (grid, GTK_WIDGET (self));
-
-  self->chart = HS_MEMORY_CHART (hs_memory_chart_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 8);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 8);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 8);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 8);
-  chart_frame = gtk_frame_new (NULL);
-  gtk_widget_add_css_class (chart_frame, "view");
-  gtk_frame_set_child (GTK_FRAME (chart_frame), GTK_WIDGET (self->chart));
-  gtk_widget_set_vexpand (chart_frame, TRUE);
-  gtk_box_append (GTK_BOX (main_column), chart_frame);
-
-  heading = gtk_label_new (_("Snapshots"));
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_box_append (GTK_BOX (main_column), heading);
-
-  self->snapshot_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->snapshot_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->snapshot_list), "boxed-list");
-  self->snapshot_placeholder = gtk_label_new (_("No snapshots yet. Take one with Ctrl+T, or call heapscope.snapshot(\"label\") from the script."));
-  gtk_label_set_wrap (GTK_LABEL (self->snapshot_placeholder), TRUE);
-  gtk_widget_add_css_class (self->snapshot_placeholder, "dim-label");
-  gtk_widget_set_margin_top (self->snapshot_placeholder, 12);
-  gtk_widget_set_margin_bottom (self->snapshot_placeholder, 12);
-  gtk_label_set_xalign (GTK_LABEL (self->snapshot_placeholder), 0);
-  gtk_box_append (GTK_BOX (main_column), self->snapshot_placeholder);
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->snapshot_list));
-  gtk_box_append (GTK_BOX (main_column), scroller);
-  self->snapshot_scroller = scroller;
-
-  gtk_widget_set_hexpand (main_column, TRUE);
-  gtk_box_append (GTK_BOX (columns), main_column);
-  gtk_box_append (GTK_BOX (columns), create_details (self));
-  gtk_widget_set_vexpand (columns, TRUE);
-  gtk_widget_set_parent (columns, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_object (self->snapshot_signals, "items-changed",

@@ -24,7 +24,9 @@ struct _HsReferrersPage
   GCancellable       *path_cancellable;
   GPtrArray          *path;             /* HsReferrerNode, the object first */
   HsTextExport        export;
+  GtkTreeListModel   *rows;
 
+  /* Template children. */
   GtkStack           *stack;
   GtkLabel           *title;
   GtkSpinner         *spinner;
@@ -32,7 +34,6 @@ struct _HsReferrersPage
   GtkLabel           *message;
   GtkWidget          *breadcrumb_scroller;
   GtkWidget          *breadcrumb;
-  GtkTreeListModel   *rows;
   GtkSingleSelection *selection;
   GtkListView        *list_view;
 };
@@ -97,7 +98,7 @@ typedef struct
 static void
 on_row_setup (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
-              gpointer                  user_data)
+              HsReferrersPage          *self)
 {
   RowWidgets *row = g_new0 (RowWidgets, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -135,7 +136,7 @@ on_row_setup (GtkSignalListItemFactory *factory,
 static void
 on_row_bind (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
-             gpointer                  user_data)
+             HsReferrersPage          *self)
 {
   RowWidgets *row = g_object_get_data (G_OBJECT (list_item), "hs-row");
   GtkTreeListRow *list_row = gtk_list_item_get_item (list_item);
@@ -227,7 +228,7 @@ on_row_bind (GtkSignalListItemFactory *factory,
 static void
 on_row_unbind (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
-               gpointer                  user_data)
+               HsReferrersPage          *self)
 {
   RowWidgets *row = g_object_get_data (G_OBJECT (list_item), "hs-row");
 
@@ -482,9 +483,9 @@ hs_referrers_page_dispose (GObject *object)
   g_clear_object (&self->path_cancellable);
   hs_text_export_clear (&self->export);
   g_clear_pointer (&self->path, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_REFERRERS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
-  g_clear_object (&self->selection);
   self->rows = NULL;
   g_clear_object (&self->tree);
   g_clear_object (&self->session);
@@ -498,8 +499,24 @@ hs_referrers_page_class_init (HsReferrersPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_referrers_page_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hsreferrerspage");
+
+  g_type_ensure (HS_TYPE_STATUS);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-referrers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, title);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, path_button);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, message);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, breadcrumb_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, breadcrumb);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, HsReferrersPage, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_pressed);
 
   gtk_widget_class_install_action (widget_class, "referrers.path-to-root", NULL, path_to_root_action);
   gtk_widget_class_install_action (widget_class, "referrers.copy-text", NULL, copy_text_action);
@@ -514,103 +531,10 @@ hs_referrers_page_class_init (HsReferrersPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
-static GtkWidget *
-create_empty (void)
-{
-  GtkWidget *status = hs_status_new (TRUE);
-
-  hs_status_set (HS_STATUS (status), "edit-find-symbolic", _("Why Is It Alive?"),
-                 _("Select an instance on the Types page: its referrers, and theirs, show here"));
-  return status;
-}
-
 static void
 hs_referrers_page_init (HsReferrersPage *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *tree_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkEventController *keys = gtk_event_controller_key_new ();
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-
-  gtk_widget_add_css_class (toolbar, "toolbar");
-  self->title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title, 0);
-  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->title), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->title), "heading");
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->title));
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->spinner));
-  {
-    GtkWidget *content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-    GtkWidget *icon = gtk_image_new_from_icon_name ("find-location-symbolic");
-    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Path to Root"));
-
-    gtk_box_append (GTK_BOX (content), icon);
-    gtk_box_append (GTK_BOX (content), label);
-    self->path_button = gtk_button_new ();
-    gtk_button_set_child (GTK_BUTTON (self->path_button), content);
-    gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->path_button);
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->path_button), "referrers.path-to-root");
-    gtk_box_append (GTK_BOX (toolbar), self->path_button);
-  }
-  {
-    GtkWidget *export_button = gtk_menu_button_new ();
-    g_autoptr(GMenu) menu = g_menu_new ();
-
-    g_menu_append (menu, _("_Copy as Text"), "referrers.copy-text");
-    g_menu_append (menu, _("_Save as Text…"), "referrers.save-text");
-    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
-    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export_button), "document-save-as-symbolic");
-    gtk_widget_set_tooltip_text (export_button, _("Export the Tree as Expanded"));
-    gtk_box_append (GTK_BOX (toolbar), export_button);
-  }
-  gtk_box_append (GTK_BOX (tree_box), toolbar);
-
-  self->message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->message, 0);
-  gtk_label_set_wrap (self->message, TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->message), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->message), 6);
-  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
-  gtk_box_append (GTK_BOX (tree_box), GTK_WIDGET (self->message));
-
-  self->breadcrumb = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-  gtk_widget_add_css_class (self->breadcrumb, "hs-breadcrumb");
-  self->breadcrumb_scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->breadcrumb_scroller),
-                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->breadcrumb_scroller), self->breadcrumb);
-  gtk_widget_set_margin_start (self->breadcrumb_scroller, 6);
-  gtk_widget_set_margin_end (self->breadcrumb_scroller, 6);
-  gtk_widget_set_visible (self->breadcrumb_scroller, FALSE);
-  gtk_box_append (GTK_BOX (tree_box), self->breadcrumb_scroller);
-
-  g_signal_connect (factory, "setup", G_CALLBACK (on_row_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_row_bind), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_row_unbind), NULL);
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  self->list_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory));
-  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "hs-referrer-tree");
-  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list_view));
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (tree_box), scroller);
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->stack, create_empty (), "empty");
-  gtk_stack_add_named (self->stack, tree_box, "tree");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
   update_actions (self);
 }
 

@@ -17,32 +17,37 @@
 
 struct _HsTypesPage
 {
-  GtkWidget           parent_instance;
+  GtkWidget            parent_instance;
 
-  HsSession          *session;
-  GSignalGroup       *snapshot_signals;
-  GSignalGroup       *session_signals;
-  GSignalGroup       *census_signals;
-  HsTextExport        export;
+  HsSession           *session;
+  GSignalGroup        *snapshot_signals;
+  GSignalGroup        *session_signals;
+  GSignalGroup        *census_signals;
+  HsTextExport         export;
 
-  GtkWidget          *toolbar;
-  GtkSearchEntry     *filter_entry;
-  GtkDropDown        *shown_dropdown;
-  GtkDropDown        *baseline_dropdown;
-  GtkStringList      *shown_choices;
-  GtkStringList      *baseline_choices;
-  GtkWidget          *scroller;
-  GtkWidget          *loading_box;
-  GtkSpinner         *loading_spinner;
-  GtkColumnView      *column_view;
-  GtkStringFilter    *filter;
-  GtkFilterListModel *filtered;
-  GtkSortListModel   *sorted;
-  GtkSingleSelection *selection;
-  GtkLabel           *summary_label;
-  gboolean            updating_choices;
-  GdkFrameClock      *layout_clock;
-  gulong              layout_handler;
+  /* Template children. */
+  GtkSearchEntry      *filter_entry;
+  GtkDropDown         *shown_dropdown;
+  GtkDropDown         *baseline_dropdown;
+  GtkStringList       *shown_choices;
+  GtkStringList       *baseline_choices;
+  GtkWidget           *loading_box;
+  GtkSpinner          *loading_spinner;
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *count_column;
+  GtkColumnViewColumn *size_column;
+  GtkColumnViewColumn *delta_count_column;
+  GtkColumnViewColumn *delta_size_column;
+  GtkLabel            *summary_label;
+
+  GtkStringFilter     *filter;
+  GtkFilterListModel  *filtered;
+  GtkSortListModel    *sorted;
+  GtkSingleSelection  *selection;
+  gboolean             updating_choices;
+  GdkFrameClock       *layout_clock;
+  gulong               layout_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
@@ -56,141 +61,60 @@ static guint signals [N_SIGNALS];
 
 static void update_export_actions (HsTypesPage *self);
 
-typedef enum
+/* The cells' closures (hs-types-page-*-cell.ui): a row's values as shown. */
+static char *
+format_count (GtkListItem *list_item,
+              gint64       count)
 {
-  CELL_NAME,
-  CELL_COUNT,
-  CELL_SIZE,
-  CELL_DELTA_COUNT,
-  CELL_DELTA_SIZE,
-} CellKind;
+  return hs_format_count (count);
+}
 
-static const char *cell_properties[] = { "name", "count", "size", "delta-count", "delta-size" };
-
-static void
-update_cell (GtkListItem *list_item)
+static char *
+format_bytes (GtkListItem *list_item,
+              gint64       bytes)
 {
-  CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "cell-kind"));
-  HsTypeStat *stat = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autofree char *text = NULL;
-  gint64 delta = 0;
+  return hs_format_bytes (bytes);
+}
 
-  if (stat == NULL)
-    return;
+static char *
+format_signed_count (GtkListItem *list_item,
+                     gint64       count)
+{
+  return hs_format_signed_count (count);
+}
 
-  switch (kind)
-    {
-    case CELL_NAME:
-      gtk_inscription_set_text (GTK_INSCRIPTION (label), hs_type_stat_get_name (stat));
-      return;
-    case CELL_COUNT:
-      text = hs_format_count (hs_type_stat_get_count (stat));
-      break;
-    case CELL_SIZE:
-      text = hs_format_bytes (hs_type_stat_get_size (stat));
-      break;
-    case CELL_DELTA_COUNT:
-      delta = hs_type_stat_get_delta_count (stat);
-      text = hs_format_signed_count (delta);
-      break;
-    case CELL_DELTA_SIZE:
-      delta = hs_type_stat_get_delta_size (stat);
-      text = hs_format_signed_bytes (delta);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+static char *
+format_signed_bytes (GtkListItem *list_item,
+                     gint64       bytes)
+{
+  return hs_format_signed_bytes (bytes);
+}
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
-  if (kind == CELL_DELTA_COUNT || kind == CELL_DELTA_SIZE)
-    {
-      gtk_widget_remove_css_class (label, "hs-growth");
-      gtk_widget_remove_css_class (label, "hs-shrink");
-      gtk_widget_remove_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label");
-    }
+/* A growth in red, a shrink in green, no change dimmed. */
+static GStrv
+delta_css_classes (GtkListItem *list_item,
+                   gint64       delta)
+{
+  const char *classes[] = { "numeric", delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label", NULL };
+
+  return g_strdupv ((char **) classes);
 }
 
 /* The full name of an ellipsized type, asked for only when the pointer rests
  * on it: setting a tooltip in bind costs X round trips for every row bound. */
 static gboolean
-on_name_query_tooltip (GtkWidget   *label,
-                       int          x,
-                       int          y,
-                       gboolean     keyboard_mode,
-                       GtkTooltip  *tooltip,
-                       GtkListItem *list_item)
+on_name_query_tooltip (GtkInscription *label,
+                       int             x,
+                       int             y,
+                       gboolean        keyboard_mode,
+                       GtkTooltip     *tooltip)
 {
-  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+  const char *name = gtk_inscription_get_text (label);
 
-  if (stat == NULL)
+  if (name == NULL)
     return FALSE;
-  gtk_tooltip_set_text (tooltip, hs_type_stat_get_name (stat));
+  gtk_tooltip_set_text (tooltip, name);
   return TRUE;
-}
-
-static void
-on_cell_setup (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  CellKind kind = GPOINTER_TO_INT (user_data);
-  /* An inscription, not a label: its text changes at every census, and a
-   * label's change of text would make the whole window measure itself again. */
-  GtkWidget *label = gtk_inscription_new (NULL);
-
-  if (kind == CELL_NAME)
-    {
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
-      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
-      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 40);
-      gtk_widget_set_has_tooltip (label, TRUE);
-      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_name_query_tooltip), list_item);
-    }
-  else
-    {
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
-      gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 6);
-      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 12);
-      gtk_widget_add_css_class (label, "numeric");
-    }
-  g_object_set_data (G_OBJECT (list_item), "cell-kind", user_data);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-on_stat_notify (HsTypeStat  *stat,
-                GParamSpec  *pspec,
-                GtkListItem *list_item)
-{
-  update_cell (list_item);
-}
-
-/* Rows are updated in place: follow the item's notifications, not only binds. */
-static void
-on_cell_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
-{
-  CellKind kind = GPOINTER_TO_INT (user_data);
-  HsTypeStat *stat = gtk_list_item_get_item (list_item);
-  g_autofree char *signal = g_strconcat ("notify::", cell_properties[kind], NULL);
-
-  update_cell (list_item);
-  if (kind != CELL_NAME)
-    g_signal_connect_object (stat, signal, G_CALLBACK (on_stat_notify), list_item, 0);
-}
-
-static void
-on_cell_unbind (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                gpointer                  user_data)
-{
-  HsTypeStat *stat = gtk_list_item_get_item (list_item);
-
-  if (stat != NULL)
-    g_signal_handlers_disconnect_by_func (stat, on_stat_notify, list_item);
 }
 
 /* A census moved values in place: the cells shown follow their rows'
@@ -204,39 +128,20 @@ on_census_values_changed (HsTypesPage *self)
     gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
-static GtkSorter *
-create_sorter (CellKind kind)
-{
-  GtkExpression *expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, cell_properties[kind]);
-
-  if (kind == CELL_NAME)
-    return GTK_SORTER (gtk_string_sorter_new (expression));
-  return GTK_SORTER (gtk_numeric_sorter_new (expression));
-}
-
+/* Sorts by @property of the rows, and sort_by finds the column by it. */
 static void
-add_column (HsTypesPage *self,
-            CellKind     kind,
-            const char  *title,
-            gboolean     expand)
+set_up_column (GtkColumnViewColumn *column,
+               const char          *property)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-  g_autoptr(GtkSorter) sorter = create_sorter (kind);
+  GtkExpression *expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, property);
+  g_autoptr(GtkSorter) sorter = NULL;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), GINT_TO_POINTER (kind));
-
-  column = gtk_column_view_column_new (title, factory);
+  if (g_str_equal (property, "name"))
+    sorter = GTK_SORTER (gtk_string_sorter_new (expression));
+  else
+    sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
   gtk_column_view_column_set_sorter (column, sorter);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (!expand)
-    gtk_column_view_column_set_fixed_width (column, 130);
-  g_object_set_data_full (G_OBJECT (column), "hs-property", g_strdup (cell_properties[kind]), g_free);
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (column);
+  g_object_set_data (G_OBJECT (column), "hs-property", (gpointer) property);
 }
 
 static void
@@ -643,6 +548,7 @@ hs_types_page_dispose (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->census_signals);
   g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_TYPES_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
@@ -659,8 +565,33 @@ hs_types_page_class_init (HsTypesPageClass *klass)
 
   object_class->dispose = hs_types_page_dispose;
   widget_class->unrealize = hs_types_page_unrealize;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hstypespage");
+
+  /* The cells look their rows' properties up by type name. */
+  g_type_ensure (HS_TYPE_TYPE_STAT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-types-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, shown_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, baseline_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, shown_choices);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, baseline_choices);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, loading_box);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, name_column);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, count_column);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, size_column);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, delta_count_column);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, delta_size_column);
+  gtk_widget_class_bind_template_child (widget_class, HsTypesPage, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_choice_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_query_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, format_count);
+  gtk_widget_class_bind_template_callback (widget_class, format_bytes);
+  gtk_widget_class_bind_template_callback (widget_class, format_signed_count);
+  gtk_widget_class_bind_template_callback (widget_class, format_signed_bytes);
+  gtk_widget_class_bind_template_callback (widget_class, delta_css_classes);
 
   gtk_widget_class_install_action (widget_class, "types.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "types.copy-table", NULL, copy_table_action);
@@ -675,84 +606,18 @@ hs_types_page_class_init (HsTypesPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
-static GtkWidget *
-labelled (const char *text,
-          GtkWidget  *widget)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (text);
-
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), widget);
-  return box;
-}
-
 static void
 hs_types_page_init (HsTypesPage *self)
 {
-  static const char *shown[] = { N_("Latest sample"), NULL };
-  static const char *baselines[] = { N_("Previous sample"), N_("First sample"), NULL };
   GtkExpression *name_expression;
-  GtkColumnViewColumn *size_column;
-  g_autoptr(GListModel) columns = NULL;
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* Toolbar: filter, what to show, what to compare with. */
-  self->toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_add_css_class (self->toolbar, "toolbar");
-  gtk_widget_set_margin_start (self->toolbar, 6);
-  gtk_widget_set_margin_end (self->toolbar, 6);
-  gtk_widget_set_parent (self->toolbar, GTK_WIDGET (self));
-
-  self->filter_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->filter_entry, "placeholder-text", _("Filter types"), NULL);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->filter_entry), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->filter_entry), 200, -1);
-  g_signal_connect (self->filter_entry, "search-changed", G_CALLBACK (on_filter_changed), self);
-  gtk_box_append (GTK_BOX (self->toolbar), GTK_WIDGET (self->filter_entry));
-
-  self->shown_choices = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->shown_choices, _(shown[0]));
-  self->shown_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->shown_choices), NULL));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->shown_dropdown), _("The census the table shows"));
-  g_signal_connect (self->shown_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
-  gtk_box_append (GTK_BOX (self->toolbar), labelled (_("_Show"), GTK_WIDGET (self->shown_dropdown)));
-
-  self->baseline_choices = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->baseline_choices, _(baselines[0]));
-  gtk_string_list_append (self->baseline_choices, _(baselines[1]));
-  self->baseline_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->baseline_choices), NULL));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->baseline_dropdown), _("What the Δ columns compare against"));
-  g_signal_connect (self->baseline_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
-  gtk_box_append (GTK_BOX (self->toolbar), labelled (_("_Compare with"), GTK_WIDGET (self->baseline_dropdown)));
-
-  {
-    GtkWidget *export_button = gtk_menu_button_new ();
-    g_autoptr(GMenu) menu = g_menu_new ();
-
-    g_menu_append (menu, _("Export as _CSV…"), "types.export-csv");
-    g_menu_append (menu, _("_Copy as Text Table"), "types.copy-table");
-    g_menu_append (menu, _("_Save as Text…"), "types.save-table");
-    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
-    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export_button), "document-save-as-symbolic");
-    gtk_widget_set_tooltip_text (export_button, _("Export the Table"));
-    gtk_box_append (GTK_BOX (self->toolbar), export_button);
-  }
-
-  /* The table. */
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  gtk_column_view_set_show_column_separators (self->column_view, FALSE);
-  gtk_column_view_set_reorderable (self->column_view, FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
-  add_column (self, CELL_NAME, _("Type"), TRUE);
-  add_column (self, CELL_COUNT, _("Objects"), FALSE);
-  add_column (self, CELL_SIZE, _("Total Size"), FALSE);
-  add_column (self, CELL_DELTA_COUNT, _("Δ Objects"), FALSE);
-  add_column (self, CELL_DELTA_SIZE, _("Δ Size"), FALSE);
+  set_up_column (self->name_column, "name");
+  set_up_column (self->count_column, "count");
+  set_up_column (self->size_column, "size");
+  set_up_column (self->delta_count_column, "delta-count");
+  set_up_column (self->delta_size_column, "delta-size");
 
   name_expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, "name");
   self->filter = gtk_string_filter_new (name_expression);
@@ -767,42 +632,7 @@ hs_types_page_init (HsTypesPage *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_rows_changed), self);
   g_signal_connect (self->sorted, "items-changed", G_CALLBACK (on_sorted_changed), self);
-
-  columns = g_object_ref (gtk_column_view_get_columns (self->column_view));
-  size_column = g_list_model_get_item (columns, CELL_SIZE);
-  gtk_column_view_sort_by_column (self->column_view, size_column, GTK_SORT_DESCENDING);
-  g_object_unref (size_column);
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
-  {
-    GtkWidget *overlay = gtk_overlay_new ();
-    GtkWidget *label = gtk_label_new (_("Reading the census…"));
-
-    self->loading_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-    self->loading_spinner = GTK_SPINNER (gtk_spinner_new ());
-    gtk_widget_set_size_request (GTK_WIDGET (self->loading_spinner), 32, 32);
-    gtk_widget_add_css_class (self->loading_box, "card");
-    gtk_widget_add_css_class (self->loading_box, "hs-loading");
-    gtk_widget_set_halign (self->loading_box, GTK_ALIGN_CENTER);
-    gtk_widget_set_valign (self->loading_box, GTK_ALIGN_CENTER);
-    gtk_box_append (GTK_BOX (self->loading_box), GTK_WIDGET (self->loading_spinner));
-    gtk_box_append (GTK_BOX (self->loading_box), label);
-    gtk_widget_set_visible (self->loading_box, FALSE);
-    gtk_overlay_set_child (GTK_OVERLAY (overlay), self->scroller);
-    gtk_overlay_add_overlay (GTK_OVERLAY (overlay), self->loading_box);
-    gtk_widget_set_vexpand (overlay, TRUE);
-    gtk_widget_set_parent (overlay, GTK_WIDGET (self));
-  }
-
-  self->summary_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->summary_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "caption");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->summary_label), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->summary_label), 4);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary_label), 4);
-  gtk_widget_set_parent (GTK_WIDGET (self->summary_label), GTK_WIDGET (self));
+  gtk_column_view_sort_by_column (self->column_view, self->size_column, GTK_SORT_DESCENDING);
 
   self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_object (self->snapshot_signals, "items-changed",

@@ -19,13 +19,60 @@ without their faults: they never change the heap they measure, have no depth
 limit, and charge an instance the attribute storage CPython really allocated
 (see ``_sizes``; ``_sizes.asized`` gives a breakdown by attribute and item).
 
+It can track classes as Pympler's ClassTracker does, with the same names::
+
+    heapscope.track_class(Order, resolution_level=1, trace=True)
+    heapscope.track_object(cache, name="cache")
+    heapscope.start_periodic_snapshots(1.0)
+
+Heapscope's Classes page then shows which instances live, how long and how
+big (see ``_tracker``). Outside Heapscope these calls do nothing either.
+
 Everything else in this package is private: the agent thread (``_agent``), the
 census (``_census``, with the optional C accelerator ``_accel``), sizes
 (``_sizes``), the wire format (``_codec``) and the script runner used by
 heapscope_bootstrap.py (``_run``).
 """
 
-from ._agent import snapshot
+from ._agent import snapshot, start_periodic_snapshots, stop_periodic_snapshots
+from ._agent import tracking as _tracking
 from ._sizes import asizeof, flatsize
+from . import _tracker
 
-__all__ = ["snapshot", "asizeof", "flatsize"]
+
+def track_class(cls, name=None, resolution_level=0, keep=False, trace=False):
+    """Track every instance of `cls` and its subclasses, those alive now too.
+
+    `name` is shown for the class (default: module.class); `resolution_level`
+    is how deep referents are itemised; `trace` records each instance's
+    creation stack; `keep` keeps a dead instance's data in the session (it
+    never keeps the instance alive). Tracking it again changes the options.
+    TypeError for what is not a class defined in Python.
+    """
+    _tracking(_tracker.track_class, cls, name=name, resolution_level=resolution_level,
+              keep=keep, trace=trace)
+
+
+def track_object(instance, name=None, resolution_level=0, keep=False, trace=False):
+    """Track one object, an instance of a class defined in Python."""
+    _tracking(_tracker.track_object, instance, name=name, resolution_level=resolution_level,
+              keep=keep, trace=trace)
+
+
+def track_change(instance, resolution_level=0):
+    """Change a tracked object's resolution level; KeyError when it is not tracked."""
+    _tracking(_tracker.track_change, instance, resolution_level)
+
+
+def detach_class(cls):
+    """Track no new instances of `cls`; those tracked stay tracked."""
+    _tracking(_tracker.detach_class, cls)
+
+
+def detach_all():
+    """Stop tracking every class and object."""
+    _tracking(_tracker.detach_all)
+
+
+__all__ = ["snapshot", "asizeof", "flatsize", "track_class", "track_object", "track_change",
+           "detach_class", "detach_all", "start_periodic_snapshots", "stop_periodic_snapshots"]

@@ -75,6 +75,8 @@ import _thread
 from . import _codec
 from . import _census
 from . import _refs
+from . import _tracker
+from . import _types
 
 try:
     import _socket
@@ -86,7 +88,7 @@ _SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
 
 PROTOCOL = 2
 CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
-                "path", "cancel", "repr"]
+                "path", "cancel", "repr"] + (["classes"] if _tracker.available() else [])
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
 LINK_CHECK = 0.5            # seconds between two looks at whether the program closed the link
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
@@ -164,6 +166,7 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
     _state["pid"] = os.getpid()
     _state["parent"] = os.getppid()
     _state["started"] = time.monotonic()
+    _tracker.configure(_state["started"])
     # Lazy interpreter state the agent is bound to trigger is made now, while
     # its objects still count as the agent's: the first call of compile()
     # builds the ast module's ~120 node classes; the first census message,
@@ -192,8 +195,8 @@ def _forget_fd_variable():
 def _timeval(seconds):
     """A struct timeval for SO_SNDTIMEO / SO_RCVTIMEO."""
     whole = int(seconds)
-    return (whole.to_bytes(_census._POINTER, sys.byteorder)
-            + int((seconds - whole) * 1000000).to_bytes(_census._POINTER, sys.byteorder))
+    return (whole.to_bytes(_types.POINTER, sys.byteorder)
+            + int((seconds - whole) * 1000000).to_bytes(_types.POINTER, sys.byteorder))
 
 
 def _find_own_objects(before, bootstrap_code, gc_was_loaded):
@@ -234,12 +237,12 @@ def _find_own_objects(before, bootstrap_code, gc_was_loaded):
     codes = _state["codes"]
     codes.append(bootstrap_code)
     for obj in own:
-        if type(obj) is _census._FunctionType:
+        if type(obj) is _types.FunctionType:
             codes.append(obj.__code__)
     index = 0
     while index < len(codes):     # nested functions, comprehensions, lambdas
         for const in codes[index].co_consts:
-            if type(const) is _census._CodeType:
+            if type(const) is _types.CodeType:
                 codes.append(const)
         index += 1
     own.append(codes)
@@ -264,7 +267,7 @@ def _bootstrap_objects(before, code):
     markers = [const for const in code.co_consts if type(const) is str and len(const) >= 20]
     found = []
     for obj in before:
-        if type(obj) is _census._FunctionType:
+        if type(obj) is _types.FunctionType:
             if obj.__code__ is code:
                 found.append(obj)
         elif type(obj) is list and markers:
@@ -280,7 +283,7 @@ def _add_module(own, own_ids, module):
     namespace = _census._module_dict(module)
     found = [module, namespace]
     for value in namespace.values():
-        if getattr(value, "__self__", None) is module and type(value) is type(len):
+        if getattr(value, "__self__", None) is module and type(value) is _types.BuiltinType:
             found.append(value)
     spec = namespace.get("__spec__")
     if spec is not None:
@@ -338,6 +341,7 @@ def _at_exit():
     if _state["pid"] != os.getpid():
         return
     _state["exiting"] = True        # a long request stops at its next poll
+    stop_periodic_snapshots()
     if _acquire():
         try:
             # The app now expects the link to close, however long the
@@ -498,6 +502,26 @@ def _answer(payload):
         except Exception as error:
             return _send(_error(request_id, "failed", "census failed: %s" % _error_name(error)))
         return _send(_census_message(request_id, body, None, False))
+    if kind == "tracked-object":
+        try:
+            reply = _tracked_object_reply(request, request_id)
+        except _refs.Failure as failure:
+            return _send(_error(request_id, failure.code, str(failure)))
+        except Exception as error:
+            return _send(_error(request_id, "failed",
+                                "%s failed: %s" % (kind, _error_name(error))))
+        return _send(reply)
+    if kind in _TRACK_REQUESTS:
+        try:
+            reply = _track_reply(kind, request, request_id)
+        except _refs.Failure as failure:
+            return _send(_error(request_id, failure.code, str(failure)))
+        except (TypeError, ValueError, KeyError) as error:
+            return _send(_error(request_id, "not-trackable", _cut(str(error).strip("'\""))))
+        except Exception as error:
+            return _send(_error(request_id, "failed",
+                                "%s failed: %s" % (kind, _error_name(error))))
+        return _send(reply)
     if kind in _REFS_REQUESTS:
         try:
             reply = _refs_reply(kind, request, request_id)
@@ -512,7 +536,7 @@ def _answer(payload):
 
 def _error_name(error):
     # Read through type's own descriptor: a metaclass's __getattribute__ never runs.
-    return _census._str_str(_census._type_name(type(error)))
+    return _census._str_str(_types.type_name(type(error)))
 
 
 def _error(request_id, code, message):
@@ -522,6 +546,61 @@ def _error(request_id, code, message):
 # -- why is it alive? (the work is in _refs) ------------------------------------------
 
 _REFS_REQUESTS = ("instances", "object", "referrers", "path")
+_TRACK_REQUESTS = ("track-class", "track-object", "detach-class", "detach-all")
+
+
+def _track_reply(kind, request, request_id):
+    """Start or stop tracking, as the script's heapscope.track_class & co. would."""
+    if not _tracker.available():
+        raise _refs.Failure("unsupported", "class tracking needs the agent's C part")
+    reply = {"type": kind, "id": request_id}
+    if kind == "detach-all":
+        _tracker.detach_all()
+        return reply
+    if kind == "detach-class":
+        _tracker.detach_index(_int_member(request, "class", None, 1, 2**31))
+        return reply
+    name = request.get("name")
+    if name is not None and (type(name) is not str or not name):
+        raise _refs.Failure("bad-request", "\"name\" is not a string")
+    options = {"name": name, "resolution_level": _int_member(request, "resolution_level", 0, 0, 16),
+               "keep": _bool_member(request, "keep"), "trace": _bool_member(request, "trace")}
+    if kind == "track-object":
+        obj = _refs.resolve(_handle_member(request, "handle"))
+        _tracker.track_object(obj, **options)
+        reply["instance"] = _tracker.tracked_id(obj)
+        return reply
+    type_name = request.get("type_name")
+    if type(type_name) is not str:
+        raise _refs.Failure("bad-request", "\"type_name\" is not a string")
+    reply["classes"] = _tracker.track_classes_named(type_name, **options)
+    return reply
+
+
+def _tracked_object_reply(request, request_id):
+    """The summary (and handle) of a live tracked instance, found by its number."""
+    instance = _int_member(request, "instance", None, 1, 2**53 - 1)
+    obj = _tracker.object_of(instance)
+    if obj is None:
+        raise _refs.Failure("stale", _refs.STALE_TEXT)
+    allow_repr = request.get("repr", False)
+    if type(allow_repr) is not bool:
+        raise _refs.Failure("bad-request", "\"repr\" is not a boolean")
+    ctx = _refs._context(_state["own"], _state["codes"], _state["serving"],
+                         _state["reader"], _cancel_poller(request_id), allow_repr)
+    try:
+        return {"type": "tracked-object", "id": request_id, "object": _refs.summary(obj, ctx)}
+    finally:
+        obj = None
+        _refs.finish(ctx)
+        ctx.clear()
+
+
+def _bool_member(request, name):
+    value = request.get(name, False)
+    if type(value) is not bool:
+        raise _refs.Failure("bad-request", "\"%s\" is not a boolean" % name)
+    return value
 
 
 def _refs_reply(kind, request, request_id):
@@ -589,8 +668,8 @@ def _object_reply(request, request_id, ctx):
             basic = item = None
         deep = _refs.deep_size(obj)
     if basic is None:
-        basic = _refs._type_basicsize(cls)
-        item = _refs._type_itemsize(cls)
+        basic = _types.type_basicsize(cls)
+        item = _types.type_itemsize(cls)
     body["basic"] = basic
     body["item"] = item
     body["deep"] = deep
@@ -707,12 +786,21 @@ def _collect_containers(value, found):
 # -- census, sending ----------------------------------------------------------------
 
 def _take_census():
-    own = _state["own"] + _state["serving"] + _refs.kept_containers()
+    """A census message's body; with "classes" once anything was tracked
+    (the tracked instances measured after the census, which never counts
+    what measuring them makes)."""
+    own = (_state["own"] + _state["serving"] + _refs.kept_containers()
+           + _tracker.kept_containers())
     own.append(own)         # the list is the census's own object too
     try:
-        return _census.census(own, _state["codes"], _state["started"], held=_refs.HELD)
+        body = _census.census(own, _state["codes"], _state["started"], held=_refs.HELD)
     finally:
         del own[:]          # no reference cycle left for the collector
+    if _tracker.ever_tracked():
+        ctx = {"repr": False, "names": {}, "plans": {}, "fd": -1, "skip": set()}
+        body["classes"] = _tracker.report(_refs.safe_text, ctx)
+        ctx.clear()
+    return body
 
 
 def _census_message(request_id, body, label, final):
@@ -794,6 +882,8 @@ def _stop():
 def _finish_thread(sock):
     held = _acquire()
     try:
+        # The session is over: the program's classes get their own slots back.
+        _tracker.detach_all()
         if _state["sock"] is sock:
             _state["sock"] = None
         _state["reader"] = None
@@ -890,3 +980,64 @@ def _warn(text):
         sys.stderr.flush()
     except Exception:
         pass
+
+
+# -- class tracking, for the program (heapscope.track_class & co.) -------------------
+
+# The thread of start_periodic_snapshots: its locks are made now, start-up objects.
+_periodic = {"interval": 1.0, "running": False,
+             "stop": _thread.allocate_lock(), "ended": _thread.allocate_lock()}
+
+
+def tracking(action, *args, **options):
+    """Run a _tracker call under the agent lock; a no-op (None) outside Heapscope."""
+    if not _connected() or not _tracker.available():
+        return None
+    held = _acquire()
+    try:
+        if _connected():
+            return action(*args, **options)
+        return None
+    finally:
+        if held:
+            _release()
+
+
+def start_periodic_snapshots(interval=1.0):
+    """Take a snapshot every `interval` seconds in a thread of the agent's own
+    (Pympler's ClassTracker.start_periodic_snapshots). A no-op outside Heapscope;
+    when running already, the interval changes."""
+    if type(interval) not in (int, float) or not interval > 0:
+        raise ValueError("interval must be a number of seconds above 0")
+    if not _connected():
+        return
+    _periodic["interval"] = float(interval)
+    if _periodic["running"]:
+        return
+    _periodic["running"] = True
+    _periodic["stop"].acquire()
+    _periodic["ended"].acquire()
+    _thread.start_new_thread(_periodic_snapshots, ())
+
+
+def stop_periodic_snapshots():
+    """Stop the periodic snapshots and wait until their thread is done."""
+    if not _periodic["running"]:
+        return
+    _periodic["running"] = False
+    _periodic["stop"].release()
+    if _periodic["ended"].acquire(timeout=EXIT_WAIT):
+        _periodic["ended"].release()
+
+
+def _periodic_snapshots():
+    try:
+        while not _periodic["stop"].acquire(timeout=_periodic["interval"]):
+            if not _connected():
+                break
+            push(None, False)
+        else:
+            _periodic["stop"].release()
+    except BaseException:
+        pass
+    _periodic["ended"].release()

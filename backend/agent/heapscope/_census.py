@@ -87,6 +87,11 @@ import os
 import sys
 import time
 
+from ._types import (GC_HEADER, HAVE_GC, HEAPTYPE, INLINE_VALUES, MANAGED_DICT, MANAGED_WEAKREF,
+                     POINTER, VERSION, CodeType, FrameType, FunctionType, MethodDescriptorType,
+                     ModuleType, SlotWrapperType, type_basicsize, type_dict, type_flags, type_mro,
+                     type_name, type_qualname)
+
 try:
     from . import _accel
 except ImportError:
@@ -99,51 +104,26 @@ MAX_ROWS = 200000
 MAX_ROWS_BYTES = 15 * 1024 * 1024   # leaves room in a 16 MiB frame
 OTHER_ROW = "(other)"
 
-_VERSION = sys.version_info[:2]
-_HAVE_GC = 1 << 14
-_HEAPTYPE = 1 << 9
-_MANAGED_DICT = 1 << 4
-_MANAGED_WEAKREF = 1 << 3
-_INLINE_VALUES = 1 << 2
-if _VERSION >= (3, 12):
-    _PREHEADER = _MANAGED_DICT | _MANAGED_WEAKREF
-elif _VERSION >= (3, 11):
-    _PREHEADER = _MANAGED_DICT
+if VERSION >= (3, 12):
+    _PREHEADER = MANAGED_DICT | MANAGED_WEAKREF
+elif VERSION >= (3, 11):
+    _PREHEADER = MANAGED_DICT
 else:
     _PREHEADER = 0
-_GC_HEADER = 2 * 8 if sys.maxsize > 2 ** 32 else 2 * 4
-_POINTER = 8 if sys.maxsize > 2 ** 32 else 4
 
-
-def _sample_function():
-    pass
-
-
-_FunctionType = type(_sample_function)
-_FrameType = type(sys._getframe())
-_ModuleType = type(sys)
-_CodeType = type(_sample_function.__code__)
-
-# Type data read through type's own descriptors, so that a metaclass property
-# or __getattr__ is never involved.
-_type_mro = type.__dict__["__mro__"].__get__
-_type_dict = type.__dict__["__dict__"].__get__
-_type_flags = type.__dict__["__flags__"].__get__
-_type_name = type.__dict__["__name__"].__get__
-_type_qualname = type.__dict__["__qualname__"].__get__
 _type_repr = type.__repr__
-_function_name = _FunctionType.__dict__["__name__"].__get__
-_frame_code = _FrameType.__dict__["f_code"].__get__
-_code_name = _CodeType.__dict__["co_name"].__get__
-_module_dict = _ModuleType.__dict__["__dict__"].__get__
+# Read through the types' own descriptors, as _types reads a type's.
+_function_name = FunctionType.__dict__["__name__"].__get__
+_frame_code = FrameType.__dict__["f_code"].__get__
+_code_name = CodeType.__dict__["co_name"].__get__
+_module_dict = ModuleType.__dict__["__dict__"].__get__
+
 _dict_get = dict.get
 _str_str = str.__str__
 _object_sizeof = object.__sizeof__
 _object_repr = object.__repr__
 _object_str_slot = object.__dict__["__str__"]
 _type_repr_slot = type.__dict__["__repr__"]
-_SizeofDescriptor = type(object.__dict__["__sizeof__"])
-_SlotWrapper = type(_object_str_slot)
 _MISSING = object()
 _getsizeof = sys.getsizeof
 _is_tracked = gc.is_tracked
@@ -152,7 +132,7 @@ _get_referents = gc.get_referents
 
 def _in_mro(cls, base):
     """issubclass by identity along the MRO: no metaclass __eq__ or __subclasscheck__."""
-    mro = _type_mro(cls)
+    mro = type_mro(cls)
     if mro is not None:
         for entry in mro:
             if entry is base:
@@ -162,16 +142,16 @@ def _in_mro(cls, base):
 
 def _is_c_callable(method):
     kind = type(method)
-    return kind is _SizeofDescriptor or kind is _SlotWrapper
+    return kind is MethodDescriptorType or kind is SlotWrapperType
 
 
 def _lookup(cls, name):
     """Find `name` along the MRO of `cls` in the type dicts, as CPython's type lookup does."""
-    mro = _type_mro(cls)
+    mro = type_mro(cls)
     if mro is None:
         return None
     for base in mro:
-        namespace = _type_dict(base)
+        namespace = type_dict(base)
         if name in namespace:
             return namespace[name]
     return None
@@ -189,13 +169,13 @@ def _enum_repr(cls, method):
         return None
     namespace = _module_dict(enum)
     meta = _dict_get(namespace, "EnumType") or _dict_get(namespace, "EnumMeta")
-    if type(meta) is not type or _type_dict(meta).get("__repr__") is not method:
+    if type(meta) is not type or type_dict(meta).get("__repr__") is not method:
         return None
     kind = "enum"
     flag = _dict_get(namespace, "Flag")
-    if _VERSION >= (3, 11) and flag is not None and _in_mro(cls, flag):
+    if VERSION >= (3, 11) and flag is not None and _in_mro(cls, flag):
         kind = "flag"
-    return "<%s %s>" % (kind, str.__repr__(_str_str(_type_name(cls))))
+    return "<%s %s>" % (kind, str.__repr__(_str_str(type_name(cls))))
 
 
 def _slot_text(method, name, cls):
@@ -229,7 +209,7 @@ def _class_str(cls):
     if _is_c_callable(method):
         text = _slot_text(method, "__repr__", cls)
         return _type_repr(cls) if text is None else text
-    if type(method) is _FunctionType:
+    if type(method) is FunctionType:
         text = _enum_repr(cls, method)
         if text is not None:
             return text
@@ -316,9 +296,9 @@ def row_name(cls, source):
     """The row name for objects of type `cls` (and, for per-object names, `source`)."""
     if source is None:
         text = _class_str(cls)
-    elif cls is _FunctionType:
+    elif cls is FunctionType:
         text = "function (" + source + ")"
-    elif cls is _FrameType:
+    elif cls is FrameType:
         text = "frame (codename: " + source + ")"
     else:
         text = "module(" + _module_label(source) + ")"
@@ -457,8 +437,8 @@ def memory_fd():
 
 
 def read_word(fd, address):
-    data = os.pread(fd, _POINTER, address)
-    if len(data) != _POINTER:
+    data = os.pread(fd, POINTER, address)
+    if len(data) != POINTER:
         raise OSError("short read")
     return int.from_bytes(data, sys.byteorder)
 
@@ -478,15 +458,15 @@ def cached_keys_offset(fd, cls):
     qualname (the objects `__name__` and `__qualname__` return).
     """
     if _memory["keys_offset"] is None:
-        name = id(_type_name(cls))
-        qualname = id(_type_qualname(cls))
-        size = type.__dict__["__basicsize__"].__get__(type)
+        name = id(type_name(cls))
+        qualname = id(type_qualname(cls))
+        size = type_basicsize(type)
         data = os.pread(fd, size, id(cls))
-        words = [int.from_bytes(data[i:i + _POINTER], sys.byteorder)
-                 for i in range(0, len(data) - _POINTER + 1, _POINTER)]
+        words = [int.from_bytes(data[i:i + POINTER], sys.byteorder)
+                 for i in range(0, len(data) - POINTER + 1, POINTER)]
         for index in range(len(words) - 3):
             if words[index] == name and words[index + 2] == qualname:
-                _memory["keys_offset"] = (index + 3) * _POINTER
+                _memory["keys_offset"] = (index + 3) * POINTER
                 break
         else:
             _memory["keys_offset"] = -1
@@ -521,36 +501,36 @@ _VALUES_INLINE = 3    # 3.13+: values embedded after the object header
 
 def size_plan(cls, fd):
     """How objects of `cls` are sized: (size_kind, preheader, values_kind, values_bytes, traverse)."""
-    flags = _type_flags(cls)
+    flags = type_flags(cls)
     method = _lookup(cls, "__sizeof__")
     size_kind = _SIZE_FALLBACK
-    if type(method) is _SizeofDescriptor and _in_mro(cls, method.__objclass__):
+    if type(method) is MethodDescriptorType and _in_mro(cls, method.__objclass__):
         size_kind = _SIZE_GETSIZEOF
     preheader = 0
-    if flags & _HAVE_GC:
-        preheader += _GC_HEADER
+    if flags & HAVE_GC:
+        preheader += GC_HEADER
     if flags & _PREHEADER:
-        preheader += 2 * _POINTER
+        preheader += 2 * POINTER
     values_kind = _VALUES_NONE
     values_bytes = 0        # 3.13: the class's current slot count instead
-    if fd >= 0 and flags & _HEAPTYPE:
-        if _VERSION >= (3, 13) and flags & _INLINE_VALUES:
+    if fd >= 0 and flags & HEAPTYPE:
+        if VERSION >= (3, 13) and flags & INLINE_VALUES:
             values_kind = _VALUES_INLINE
             values_bytes = _shared_slots(fd, cls)
-        elif _VERSION >= (3, 11) and flags & _MANAGED_DICT:
-            values_kind = _VALUES_TAGGED if _VERSION >= (3, 12) else _VALUES_POINTER
+        elif VERSION >= (3, 11) and flags & MANAGED_DICT:
+            values_kind = _VALUES_TAGGED if VERSION >= (3, 12) else _VALUES_POINTER
             slots = _shared_slots(fd, cls)
             if slots:
-                values_bytes = round_up(slots + 2, _POINTER) + _POINTER * slots
-    return (size_kind, preheader, values_kind, values_bytes, bool(flags & _HAVE_GC))
+                values_bytes = round_up(slots + 2, POINTER) + POINTER * slots
+    return (size_kind, preheader, values_kind, values_bytes, bool(flags & HAVE_GC))
 
 
 def _fallback_size(obj, cls, preheader):
     size = _object_sizeof(obj)
-    if _VERSION < (3, 11):
+    if VERSION < (3, 11):
         # sys.getsizeof adds the GC header when _PyObject_IS_GC(obj); for a
         # class object that depends on the class being a heap type.
-        if preheader and _in_mro(cls, type) and not _type_flags(obj) & _HEAPTYPE:
+        if preheader and _in_mro(cls, type) and not type_flags(obj) & HEAPTYPE:
             return size
     return size + preheader
 
@@ -558,13 +538,13 @@ def _fallback_size(obj, cls, preheader):
 def _values_size(obj, kind, values_bytes, fd):
     try:
         if kind == _VALUES_POINTER:
-            return values_bytes if read_word(fd, id(obj) - 4 * _POINTER) else 0
+            return values_bytes if read_word(fd, id(obj) - 4 * POINTER) else 0
         if kind == _VALUES_TAGGED:
-            return values_bytes if read_word(fd, id(obj) - 3 * _POINTER) & 1 else 0
-        capacity = read_byte(fd, id(obj) + 2 * _POINTER)
+            return values_bytes if read_word(fd, id(obj) - 3 * POINTER) & 1 else 0
+        capacity = read_byte(fd, id(obj) + 2 * POINTER)
         if capacity > values_bytes:
             capacity += 1
-        return round_up(capacity, _POINTER) + _POINTER * (capacity + 1)
+        return round_up(capacity, POINTER) + POINTER * (capacity + 1)
     except OSError:
         return 0
 
@@ -596,13 +576,13 @@ def _account(obj, cls, plans, totals, fd):
     size = object_size(obj, cls, plan, fd)
     traverse = plan[4]
     source = None
-    if cls is _FunctionType:
+    if cls is FunctionType:
         source = _str_str(_function_name(obj))
         key = (id(cls), source)
-    elif cls is _FrameType:
+    elif cls is FrameType:
         source = _str_str(_code_name(_frame_code(obj)))
         key = (id(cls), source)
-    elif cls is _ModuleType:
+    elif cls is ModuleType:
         source = obj
         key = (id(cls), id(obj))
     else:
@@ -637,7 +617,7 @@ def held_only(held, excluded, use_accel=None):
 
     Each reference a container of `held` makes is one the agent holds. The
     agent letting go is played out on reference counts, as ``hs_held_only``
-    in _accel.c does (and says how), with the same result: what would be
+    in _heapwalk.c does (and says how), with the same result: what would be
     freed at once is returned. An object in a reference cycle is not: it would stay
     until the collector runs, and the census counts uncollected garbage.
     Objects whose ids are in `excluded` (the agent's own) are not followed.
@@ -701,7 +681,7 @@ def _held_only(held, excluded):
         if not parents:
             while freed and not parents:
                 obj = nodes[freed.pop()]
-                if _type_flags(type(obj)) & _HAVE_GC and id(obj) not in excluded:
+                if type_flags(type(obj)) & HAVE_GC and id(obj) not in excluded:
                     parents.append(obj)
                 obj = None
     dead = []
@@ -738,8 +718,8 @@ def walk_pure(own, codes, held=None):
     alive = []          # holds visited objects so that their ids stay unique
     plans = {}          # id(type) -> plan; ids, because a metaclass may define __hash__
     totals = {}         # row key -> [type, source, count, size]
-    fd = memory_fd() if _VERSION >= (3, 11) else -1
-    frame_type = _FrameType
+    fd = memory_fd() if VERSION >= (3, 11) else -1
+    frame_type = FrameType
     stack = []
     for root in roots:
         if id(root) in excluded:

@@ -49,6 +49,8 @@
 #include <string.h>
 
 #include "_inline_values.h"
+#include "_ptrtable.h"
+#include "_traverse.h"
 
 /* 3.11 and 3.12 make a frame's f_locals dict when it is read, which would
  * change the heap being looked at (and keep the locals it saw alive); the
@@ -62,152 +64,21 @@
 # define HS_CO_FAST_FREE 0x80
 #endif
 
-/* -- a set (or map) of pointers, open addressing --------------------------- */
-
-typedef struct
-{
-  uintptr_t  *keys;
-  Py_ssize_t *values;
-  size_t      mask;
-  size_t      used;
-} PtrTable;
-
-static int
-table_init (PtrTable *table,
-            size_t    expected,
-            int       with_values)
-{
-  size_t size = 64;
-
-  while (size < expected * 2 + 16)
-    size <<= 1;
-  table->keys = PyMem_RawCalloc (size, sizeof (uintptr_t));
-  table->values = with_values ? PyMem_RawCalloc (size, sizeof (Py_ssize_t)) : NULL;
-  table->mask = size - 1;
-  table->used = 0;
-  if (table->keys == NULL || (with_values && table->values == NULL))
-    {
-      PyMem_RawFree (table->keys);
-      PyMem_RawFree (table->values);
-      table->keys = NULL;
-      table->values = NULL;
-      return -1;
-    }
-  return 0;
-}
-
-static void
-table_clear (PtrTable *table)
-{
-  PyMem_RawFree (table->keys);
-  PyMem_RawFree (table->values);
-  table->keys = NULL;
-  table->values = NULL;
-}
-
-static size_t
-table_slot (const PtrTable *table,
-            uintptr_t       key)
-{
-  size_t hash = (size_t) (key >> 4) * (size_t) 0x9E3779B97F4A7C15ull;
-  size_t slot = hash & table->mask;
-
-  while (table->keys[slot] != 0 && table->keys[slot] != key)
-    slot = (slot + 1) & table->mask;
-  return slot;
-}
-
-static int
-table_grow (PtrTable *table)
-{
-  PtrTable bigger;
-  size_t old_size = table->mask + 1;
-
-  if (table_init (&bigger, old_size, table->values != NULL) < 0)
-    return -1;
-  for (size_t i = 0; i < old_size; i++)
-    if (table->keys[i] != 0)
-      {
-        size_t slot = table_slot (&bigger, table->keys[i]);
-        bigger.keys[slot] = table->keys[i];
-        if (bigger.values != NULL)
-          bigger.values[slot] = table->values[i];
-        bigger.used++;
-      }
-  table_clear (table);
-  *table = bigger;
-  return 0;
-}
-
-/* 1 if added, 0 if already there, -1 on error. */
-static int
-table_add (PtrTable  *table,
-           uintptr_t  key,
-           Py_ssize_t value)
-{
-  size_t slot;
-
-  if ((table->used + 1) * 2 > table->mask + 1 && table_grow (table) < 0)
-    return -1;
-  slot = table_slot (table, key);
-  if (table->keys[slot] == key)
-    return 0;
-  table->keys[slot] = key;
-  if (table->values != NULL)
-    table->values[slot] = value;
-  table->used++;
-  return 1;
-}
-
-static int
-table_has (const PtrTable *table,
-           uintptr_t       key)
-{
-  return table->keys[table_slot (table, key)] == key;
-}
-
-static Py_ssize_t
-table_get (const PtrTable *table,
-           uintptr_t       key)
-{
-  size_t slot = table_slot (table, key);
-
-  return table->keys[slot] == key ? table->values[slot] : -1;
-}
-
 /* Fill `table` with the ids held by the set (or other iterable) `ids`. */
 static int
-table_from_ids (PtrTable *table,
-                PyObject *ids)
+table_from_ids (HsPtrTable *table,
+                PyObject   *ids)
 {
-  PyObject *iterator;
-  PyObject *item;
   Py_ssize_t size = PyObject_Length (ids);
 
   if (size < 0)
     return -1;
-  if (table_init (table, (size_t) size, 0) < 0)
+  if (hs_ptr_table_init (table, (size_t) size, 0) < 0)
     {
       PyErr_NoMemory ();
       return -1;
     }
-  iterator = PyObject_GetIter (ids);
-  if (iterator == NULL)
-    return -1;
-  while ((item = PyIter_Next (iterator)) != NULL)
-    {
-      void *pointer = PyLong_AsVoidPtr (item);
-      Py_DECREF (item);
-      if (pointer == NULL && PyErr_Occurred ())
-        break;
-      if (table_add (table, (uintptr_t) pointer, 0) < 0)
-        {
-          PyErr_NoMemory ();
-          break;
-        }
-    }
-  Py_DECREF (iterator);
-  return PyErr_Occurred () ? -1 : 0;
+  return hs_ptr_table_add_ids (table, ids);
 }
 
 /* -- a growing array of new references ------------------------------------ */
@@ -257,52 +128,14 @@ array_clear (RefArray *array)
   memset (array, 0, sizeof *array);
 }
 
-/* -- helpers ---------------------------------------------------------------- */
-
-static int
-is_tracked (PyObject *obj)
-{
-#if PY_VERSION_HEX >= 0x03090000
-  return PyObject_IS_GC (obj) && PyObject_GC_IsTracked (obj);
-#else
-  return PyObject_IS_GC (obj) && _PyObject_GC_IS_TRACKED (obj);
-#endif
-}
-
-static int
-is_agent_frame (PyObject       *obj,
-                const PtrTable *codes)
-{
-  PyCodeObject *code;
-  int agent;
-
-  if (!PyFrame_Check (obj))
-    return 0;
-#if PY_VERSION_HEX >= 0x03090000
-  code = PyFrame_GetCode ((PyFrameObject *) obj);
-  agent = table_has (codes, (uintptr_t) code);
-  Py_XDECREF (code);
-#else
-  code = ((PyFrameObject *) obj)->f_code;
-  agent = table_has (codes, (uintptr_t) code);
-#endif
-  return agent;
-}
-
-static int
-can_traverse (PyObject *obj)
-{
-  return PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_traverse != NULL;
-}
-
 /* -- scan --------------------------------------------------------------------- */
 
 typedef struct
 {
-  PtrTable   *targets;     /* target pointer -> index */
-  PtrTable   *skip;
-  PtrTable   *codes;
-  PtrTable   *seen;        /* untracked objects already queued (descend) */
+  HsPtrTable *targets;     /* target pointer -> index */
+  HsPtrTable *skip;
+  HsPtrTable *codes;
+  HsPtrTable *seen;        /* untracked objects already queued (descend) */
   RefArray   *found;
   RefArray   *stack;       /* untracked objects still to traverse (descend) */
   PyObject   *current;
@@ -320,7 +153,7 @@ scan_visit (PyObject *obj,
 
   if (obj == NULL || state->failed)
     return 0;
-  index = table_get (state->targets, (uintptr_t) obj);
+  index = hs_ptr_table_lookup (state->targets, obj);
   if (index >= 0)
     {
       int known = 0;
@@ -330,10 +163,10 @@ scan_visit (PyObject *obj,
       if (!known && array_push (state->found, state->current, index) < 0)
         state->failed = 1;
     }
-  if (state->descend && !is_tracked (obj) && can_traverse (obj) &&
-      !table_has (state->skip, (uintptr_t) obj))
+  if (state->descend && !hs_is_tracked (obj) && hs_can_traverse (obj) &&
+      !hs_ptr_table_contains (state->skip, obj))
     {
-      int added = table_add (state->seen, (uintptr_t) obj, 0);
+      int added = hs_ptr_table_add (state->seen, obj, 0);
       if (added < 0 || (added > 0 && array_push (state->stack, obj, 0) < 0))
         state->failed = 1;
     }
@@ -356,7 +189,7 @@ refaccel_scan (PyObject *self,
 {
   PyObject *objects, *targets, *skip_ids, *code_ids;
   int descend;
-  PtrTable target_table = { 0 }, skip = { 0 }, codes = { 0 }, seen = { 0 };
+  HsPtrTable target_table = { 0 }, skip = { 0 }, codes = { 0 }, seen = { 0 };
   RefArray found = { 0 }, stack = { 0 };
   ScanState state;
   PyObject *referrers = NULL, *indexes = NULL, *result = NULL;
@@ -366,22 +199,22 @@ refaccel_scan (PyObject *self,
                          &skip_ids, &code_ids, &descend))
     return NULL;
   n_targets = PyList_GET_SIZE (targets);
-  if (table_init (&target_table, (size_t) n_targets, 1) < 0 ||
-      table_init (&seen, descend ? 4096 : 1, 0) < 0)
+  if (hs_ptr_table_init (&target_table, (size_t) n_targets, 1) < 0 ||
+      hs_ptr_table_init (&seen, descend ? 4096 : 1, 0) < 0)
     {
       PyErr_NoMemory ();
       goto out;
     }
   for (Py_ssize_t i = 0; i < n_targets; i++)
-    if (table_add (&target_table, (uintptr_t) PyList_GET_ITEM (targets, i), i) < 0)
+    if (hs_ptr_table_add (&target_table, PyList_GET_ITEM (targets, i), i) < 0)
       {
         PyErr_NoMemory ();
         goto out;
       }
   if (table_from_ids (&skip, skip_ids) < 0 || table_from_ids (&codes, code_ids) < 0)
     goto out;
-  table_add (&skip, (uintptr_t) objects, 0);
-  table_add (&skip, (uintptr_t) targets, 0);
+  hs_ptr_table_add (&skip, objects, 0);
+  hs_ptr_table_add (&skip, targets, 0);
 
   memset (&state, 0, sizeof state);
   state.targets = &target_table;
@@ -398,8 +231,8 @@ refaccel_scan (PyObject *self,
     {
       PyObject *obj = PyList_GET_ITEM (objects, i);
 
-      if (table_has (&skip, (uintptr_t) obj) || is_agent_frame (obj, &codes) ||
-          !can_traverse (obj))
+      if (hs_ptr_table_contains (&skip, obj) || hs_is_agent_frame (obj, &codes) ||
+          !hs_can_traverse (obj))
         continue;
       scan_one (&state, obj);
       while (stack.length > 0 && !state.failed)
@@ -435,10 +268,10 @@ out:
   Py_XDECREF (indexes);
   array_clear (&found);
   array_clear (&stack);
-  table_clear (&target_table);
-  table_clear (&skip);
-  table_clear (&codes);
-  table_clear (&seen);
+  hs_ptr_table_clear (&target_table);
+  hs_ptr_table_clear (&skip);
+  hs_ptr_table_clear (&codes);
+  hs_ptr_table_clear (&seen);
   return result;
 }
 
@@ -446,9 +279,9 @@ out:
 
 typedef struct
 {
-  PtrTable *skip;
-  PtrTable *seen;
-  RefArray *pending;    /* untracked referents met in this traversal */
+  HsPtrTable *skip;
+  HsPtrTable *seen;
+  RefArray   *pending;    /* untracked referents met in this traversal */
   int       failed;
 } CollectState;
 
@@ -459,10 +292,10 @@ collect_visit (PyObject *obj,
   CollectState *state = arg;
   int added;
 
-  if (obj == NULL || state->failed || is_tracked (obj) ||
-      table_has (state->skip, (uintptr_t) obj))
+  if (obj == NULL || state->failed || hs_is_tracked (obj) ||
+      hs_ptr_table_contains (state->skip, obj))
     return 0;
-  added = table_add (state->seen, (uintptr_t) obj, 0);
+  added = hs_ptr_table_add (state->seen, obj, 0);
   if (added < 0 || (added > 0 && array_push (state->pending, obj, 0) < 0))
     state->failed = 1;
   return 0;
@@ -470,11 +303,11 @@ collect_visit (PyObject *obj,
 
 /* 1 to keep objects of `type`, 0 not to, -1 on error; asks `matcher` once per type. */
 static int
-decide (PyObject *matcher,
-        PtrTable *decisions,
-        PyObject *type)
+decide (PyObject   *matcher,
+        HsPtrTable *decisions,
+        PyObject   *type)
 {
-  Py_ssize_t known = table_get (decisions, (uintptr_t) type);
+  Py_ssize_t known = hs_ptr_table_lookup (decisions, type);
   PyObject *answer;
   int keep;
 
@@ -487,7 +320,7 @@ decide (PyObject *matcher,
   Py_DECREF (answer);
   if (keep < 0)
     return -1;
-  if (table_add (decisions, (uintptr_t) type, keep) < 0)
+  if (hs_ptr_table_add (decisions, type, keep) < 0)
     {
       PyErr_NoMemory ();
       return -1;
@@ -500,7 +333,7 @@ refaccel_collect (PyObject *self,
                   PyObject *args)
 {
   PyObject *objects, *skip_ids, *code_ids, *matcher;
-  PtrTable skip = { 0 }, codes = { 0 }, seen = { 0 }, decisions = { 0 };
+  HsPtrTable skip = { 0 }, codes = { 0 }, seen = { 0 }, decisions = { 0 };
   RefArray kept = { 0 }, pending = { 0 }, todo = { 0 };
   CollectState state;
   PyObject *result = NULL;
@@ -510,12 +343,12 @@ refaccel_collect (PyObject *self,
     return NULL;
   if (table_from_ids (&skip, skip_ids) < 0 || table_from_ids (&codes, code_ids) < 0)
     goto out;
-  if (table_init (&seen, 4096, 0) < 0 || table_init (&decisions, 256, 1) < 0)
+  if (hs_ptr_table_init (&seen, 4096, 0) < 0 || hs_ptr_table_init (&decisions, 256, 1) < 0)
     {
       PyErr_NoMemory ();
       goto out;
     }
-  table_add (&skip, (uintptr_t) objects, 0);
+  hs_ptr_table_add (&skip, objects, 0);
   memset (&state, 0, sizeof state);
   state.skip = &skip;
   state.seen = &seen;
@@ -526,7 +359,7 @@ refaccel_collect (PyObject *self,
     {
       PyObject *root = PyList_GET_ITEM (objects, i);
 
-      if (table_has (&skip, (uintptr_t) root) || is_agent_frame (root, &codes))
+      if (hs_ptr_table_contains (&skip, root) || hs_is_agent_frame (root, &codes))
         continue;
       if (array_push (&todo, root, 0) < 0)
         {
@@ -536,8 +369,8 @@ refaccel_collect (PyObject *self,
       while (todo.length > 0)
         {
           PyObject *obj = todo.items[--todo.length];
-          int keep = is_agent_frame (obj, &codes) ? 0 : decide (matcher, &decisions,
-                                                                 (PyObject *) Py_TYPE (obj));
+          int keep = hs_is_agent_frame (obj, &codes) ? 0 : decide (matcher, &decisions,
+                                                                    (PyObject *) Py_TYPE (obj));
 
           if (keep < 0 || (keep > 0 && array_push (&kept, obj, 0) < 0))
             {
@@ -546,7 +379,7 @@ refaccel_collect (PyObject *self,
                 PyErr_NoMemory ();
               goto out;
             }
-          if (!is_agent_frame (obj, &codes) && can_traverse (obj))
+          if (!hs_is_agent_frame (obj, &codes) && hs_can_traverse (obj))
             {
               Py_TYPE (obj)->tp_traverse (obj, collect_visit, &state);
               if (state.failed)
@@ -584,10 +417,10 @@ out:
   array_clear (&kept);
   array_clear (&pending);
   array_clear (&todo);
-  table_clear (&skip);
-  table_clear (&codes);
-  table_clear (&seen);
-  table_clear (&decisions);
+  hs_ptr_table_clear (&skip);
+  hs_ptr_table_clear (&codes);
+  hs_ptr_table_clear (&seen);
+  hs_ptr_table_clear (&decisions);
   return result;
 }
 
@@ -617,7 +450,7 @@ make_weak (PyObject *obj,
   /* Only the agent's containers hold it, and it refers to nothing the
    * collector must see (no callback): out of gc.get_objects (), so no census
    * or scan meets it. */
-  if (PyObject_IS_GC (ref) && is_tracked (ref))
+  if (hs_is_tracked (ref))
     PyObject_GC_UnTrack (ref);
   return ref;
 }

@@ -70,6 +70,9 @@ import _thread
 import _weakref
 
 from . import _census
+from ._types import (MANAGED_DICT, POINTER, VERSION, CellType, CodeType, FrameType, FunctionType,
+                     GeneratorType, GetSetDescriptorType, MemberDescriptorType, ModuleType,
+                     type_dict, type_flags, type_mro, type_name, type_weakrefoffset)
 
 try:
     from . import _refaccel
@@ -108,49 +111,24 @@ class _ReprTimeout(BaseException):
     pass
 
 
-def _sample_cell():
-    value = None
-
-    def inner():
-        return value
-    return inner.__closure__[0]
-
-
-def _sample_generator():
-    yield None
-
-
-_FunctionType = _census._FunctionType
-_FrameType = _census._FrameType
-_ModuleType = _census._ModuleType
-_CodeType = _census._CodeType
-_CellType = type(_sample_cell())
-_GeneratorType = type(_sample_generator())
-_GENERATOR_CODES = ((_GeneratorType, _GeneratorType.__dict__["gi_code"].__get__),)
-_MemberDescriptor = type(_FunctionType.__dict__["__globals__"])
-_GetSetDescriptor = type(_FunctionType.__dict__["__code__"])
-_MappingProxy = type(type.__dict__)
+_GENERATOR_CODES = ((GeneratorType, GeneratorType.__dict__["gi_code"].__get__),)
 _in_mro = _census._in_mro
-_type_dict = _census._type_dict
 _module_dict = _census._module_dict
 _str_str = _census._str_str
 _frame_code = _census._frame_code
 _code_name = _census._code_name
-_frame_back = _FrameType.__dict__["f_back"].__get__
-_frame_f_locals = _FrameType.__dict__["f_locals"].__get__
-_frame_globals = _FrameType.__dict__["f_globals"].__get__
-_frame_lineno = _FrameType.__dict__["f_lineno"].__get__
-_code_filename = _CodeType.__dict__["co_filename"].__get__
-_code_freevars = _CodeType.__dict__["co_freevars"].__get__
-_code_cellvars = _CodeType.__dict__["co_cellvars"].__get__
-_code_flags = _CodeType.__dict__["co_flags"].__get__
+_frame_back = FrameType.__dict__["f_back"].__get__
+_frame_f_locals = FrameType.__dict__["f_locals"].__get__
+_frame_globals = FrameType.__dict__["f_globals"].__get__
+_frame_lineno = FrameType.__dict__["f_lineno"].__get__
+_code_filename = CodeType.__dict__["co_filename"].__get__
+_code_freevars = CodeType.__dict__["co_freevars"].__get__
+_code_cellvars = CodeType.__dict__["co_cellvars"].__get__
+_code_flags = CodeType.__dict__["co_flags"].__get__
 _CO_OPTIMIZED = 0x1
-_function_closure = _FunctionType.__dict__["__closure__"].__get__
-_function_code = _FunctionType.__dict__["__code__"].__get__
-_function_qualname = _FunctionType.__dict__["__qualname__"].__get__
-_type_basicsize = type.__dict__["__basicsize__"].__get__
-_type_itemsize = type.__dict__["__itemsize__"].__get__
-_type_name = _census._type_name
+_function_closure = FunctionType.__dict__["__closure__"].__get__
+_function_code = FunctionType.__dict__["__code__"].__get__
+_function_qualname = FunctionType.__dict__["__qualname__"].__get__
 _get_referents = gc.get_referents
 _MISSING = _census._MISSING
 _ATOMS = (type(None), bool, int, float)
@@ -165,7 +143,7 @@ def _frame_locals(frame):
         if local is not None:
             return local
     code = _frame_code(frame)
-    if (_census._VERSION < (3, 13) and not _code_flags(code) & _CO_OPTIMIZED
+    if (VERSION < (3, 13) and not _code_flags(code) & _CO_OPTIMIZED
             and _code_cellvars(code)):
         # Before 3.13, f_locals of a class body first writes the frame's
         # cells into its namespace, which __prepare__ may have made a
@@ -179,7 +157,6 @@ class _Weak(_weakref.ref):
     __slots__ = ()
 
 
-_weakref_offset = type.__dict__["__weakrefoffset__"].__get__
 STALE_TEXT = "object no longer exists"
 
 # The handle table: handle -> object (held: no weak references), handle ->
@@ -225,7 +202,7 @@ def _weak(obj):
     tracked one without it; None when its type has no weak references."""
     if _refaccel is not None:
         return _refaccel.weak_ref(obj, _Weak)
-    if _weakref_offset(type(obj)) == 0:
+    if type_weakrefoffset(type(obj)) == 0:
         return None
     try:
         return _Weak(obj)
@@ -341,7 +318,7 @@ def _context(own, codes, serving, agent_thread, poll, allow_repr):
     # What only the agent holds is not the program's: no scan reports it.
     for obj in _census.held_only(HELD, skip):
         skip.add(id(obj))
-    if _census._VERSION >= (3, 11):
+    if VERSION >= (3, 11):
         ctx["fd"] = _census.memory_fd()
     return ctx
 
@@ -357,7 +334,7 @@ def _prepare_heap(ctx, frames=True):
         return
     modules = ctx["module_dicts"]
     for module in dict.values(sys.modules):
-        if _in_mro(type(module), _ModuleType):
+        if _in_mro(type(module), ModuleType):
             namespace = _module_dict(module)
             if type(namespace) is dict:
                 modules[id(namespace)] = module
@@ -381,7 +358,7 @@ def _read_frames(ctx):
                 local = _frame_locals(frame)
                 if local is not _frame_globals(frame):
                     kind = type(local)
-                    if kind is dict or _type_name(kind) == "FrameLocalsProxy":
+                    if kind is dict or type_name(kind) == "FrameLocalsProxy":
                         frames.append(_scratch(ctx, [frame, local]))
                         ctx["locals_ids"][id(local)] = frame
             frame = _frame_back(frame)
@@ -438,7 +415,7 @@ def _scan_pure(ctx, targets, descend):
     stack = _scratch(ctx, [])
     seen = set()
     for root in ctx["objects"]:
-        if id(root) in skip or (type(root) is _FrameType and id(_frame_code(root)) in codes):
+        if id(root) in skip or (type(root) is FrameType and id(_frame_code(root)) in codes):
             continue
         stack.append(root)
         while stack:
@@ -462,11 +439,11 @@ def _scan_pure(ctx, targets, descend):
 
 def row_name(obj, ctx):
     cls = type(obj)
-    if cls is _FunctionType:
+    if cls is FunctionType:
         return _census.row_name(cls, _str_str(_census._function_name(obj)))
-    if cls is _FrameType:
+    if cls is FrameType:
         return _census.row_name(cls, _str_str(_code_name(_frame_code(obj))))
-    if cls is _ModuleType:
+    if cls is ModuleType:
         return _census.row_name(cls, obj)
     names = ctx["names"]
     name = names.get(id(cls))
@@ -512,11 +489,11 @@ def safe_text(obj, ctx):
     if plain is not None:
         return plain
     name = row_name(obj, ctx)
-    if cls is _ModuleType:
+    if cls is ModuleType:
         return name
-    if cls is _FunctionType:
+    if cls is FunctionType:
         return "function %s" % _str_str(_function_qualname(obj))
-    if cls is _FrameType:
+    if cls is FrameType:
         code = _frame_code(obj)
         return "frame of %s at %s:%d" % (_str_str(_code_name(code)),
                                          _str_str(_code_filename(code)), _frame_lineno(obj))
@@ -653,7 +630,7 @@ def _traced_repr(obj):
     except _ReprTimeout:
         return TIMED_OUT
     except BaseException as error:
-        return "<repr raised %s>" % _str_str(_type_name(type(error)))
+        return "<repr raised %s>" % _str_str(type_name(type(error)))
     finally:
         sys.settrace(previous)
     if type(result) is not str:
@@ -688,22 +665,22 @@ def instance_dict(obj, ctx):
     if _refaccel is not None:
         return _refaccel.instance_dict(obj)
     cls = type(obj)
-    if _census._VERSION >= (3, 11) and _census._type_flags(cls) & _census._MANAGED_DICT:
+    if VERSION >= (3, 11) and type_flags(cls) & MANAGED_DICT:
         if ctx["fd"] < 0:
             return None
         try:
-            word = _census.read_word(ctx["fd"], id(obj) - 3 * _census._POINTER)
+            word = _census.read_word(ctx["fd"], id(obj) - 3 * POINTER)
         except OSError:
             return None
-        if _census._VERSION[:2] == (3, 12) and word & 1:
+        if VERSION[:2] == (3, 12) and word & 1:
             return None
         for ref in _get_referents(obj):
             if type(ref) is dict and id(ref) == word:
                 return ref
         return None
-    if _census._VERSION < (3, 11):
+    if VERSION < (3, 11):
         descriptor = _census._lookup(cls, "__dict__")
-        if type(descriptor) is _GetSetDescriptor:
+        if type(descriptor) is GetSetDescriptorType:
             for ref in _get_referents(obj):
                 if type(ref) is dict:
                     try:
@@ -728,12 +705,12 @@ def attributes(obj, ctx):
         for pair in dict.items(namespace):
             found.append([pair[0], pair[1]])
     cls = type(obj)
-    mro = _census._type_mro(cls)
+    mro = type_mro(cls)
     for base in mro or ():
         if base is object:
             continue
         for name, descriptor in dict.items(_class_namespace(base)):
-            if type(descriptor) is _MemberDescriptor:
+            if type(descriptor) is MemberDescriptorType:
                 try:
                     found.append([name, descriptor.__get__(obj, cls)])
                 except Exception:
@@ -770,12 +747,12 @@ def edge(referrer, target, ctx):
         index = _index_of(referrer, target)
         if index >= 0:
             return {"kind": "index", "index": index}
-    elif cls is _FrameType:
+    elif cls is FrameType:
         name = _local_name(_frame_locals(referrer), target)
         if name is not None:
             return {"kind": "local", "name": name}
         return {"kind": "referent"}
-    elif _in_mro(cls, _ModuleType):
+    elif _in_mro(cls, ModuleType):
         namespace = _module_dict(referrer)
         if type(namespace) is dict:
             key = _key_of(namespace, target)
@@ -787,7 +764,7 @@ def edge(referrer, target, ctx):
         if key is not _MISSING:
             return _named("class-attribute", key, ctx)
         return {"kind": "referent"}
-    elif cls is _FunctionType or cls is _CellType:
+    elif cls is FunctionType or cls is CellType:
         return {"kind": "referent"}
     for pair in attributes(referrer, ctx):
         if pair[1] is target:
@@ -807,7 +784,7 @@ def _key_of_class(cls, target):
 
 def _class_namespace(cls):
     """The dict behind type.__dict__ (the mapping proxy refers to it)."""
-    for ref in _get_referents(_type_dict(cls)):
+    for ref in _get_referents(type_dict(cls)):
         if type(ref) is dict:
             return ref
     return {}
@@ -826,20 +803,20 @@ def _local_items(local):
     __eq__ a lookup would call."""
     if type(local) is dict:
         return dict.items(local)
-    if _type_name(type(local)) == "FrameLocalsProxy":
+    if type_name(type(local)) == "FrameLocalsProxy":
         return type(local).items(local)
     return ()
 
 
 def root_kind(obj, ctx):
     cls = type(obj)
-    if _in_mro(cls, _ModuleType):
+    if _in_mro(cls, ModuleType):
         return "module"
     if _in_mro(cls, type):
         return "class"
     if obj is sys.modules:
         return "sys.modules"
-    if cls is _FrameType and id(obj) in ctx["frame_ids"]:
+    if cls is FrameType and id(obj) in ctx["frame_ids"]:
         return "frame"
     return None
 
@@ -854,7 +831,7 @@ def _dict_owner(namespace, candidates, ctx):
         return frame
     for candidate in candidates:
         cls = type(candidate)
-        if _in_mro(cls, _ModuleType):
+        if _in_mro(cls, ModuleType):
             if _module_dict(candidate) is namespace:
                 return candidate
         elif _in_mro(cls, type):
@@ -870,11 +847,11 @@ def _owned_edge(owner, namespace, target, ctx):
     if key is _MISSING:
         return {"kind": "referent"}
     cls = type(owner)
-    if _in_mro(cls, _ModuleType):
+    if _in_mro(cls, ModuleType):
         return _named("global", key, ctx)
     if _in_mro(cls, type):
         return _named("class-attribute", key, ctx)
-    if cls is _FrameType:
+    if cls is FrameType:
         return _named("local", key, ctx)
     return _named("attribute", key, ctx)
 
@@ -920,7 +897,7 @@ def referrers(target, ctx, limit):
             _add(result, seen, owner, _owned_edge(owner, referrer, target, ctx), ctx)
         elif type(referrer) is dict:
             namespaces.append(referrer)
-        elif type(referrer) is _CellType:
+        elif type(referrer) is CellType:
             cells.append(referrer)
         else:
             _add(result, seen, referrer, edge(referrer, target, ctx), ctx)
@@ -964,7 +941,7 @@ def _collapse(target, namespaces, cells, result, seen, ctx):
         found, indexes = _scan(ctx, closures)
         for position in range(len(found)):
             function = found[position]
-            if type(function) is _FunctionType:
+            if type(function) is FunctionType:
                 name = _closure_name(function, closure_cells[indexes[position]])
                 if name is not None:
                     functions.append(closure_cells[indexes[position]])
@@ -997,7 +974,7 @@ def referents(obj, ctx, limit):
     cls = type(obj)
     namespace = None
     kind = "attribute"
-    if _in_mro(cls, _ModuleType):
+    if _in_mro(cls, ModuleType):
         namespace = _module_dict(obj)
         kind = "global"
     elif _in_mro(cls, type):
@@ -1064,11 +1041,11 @@ def _int_or_none(value):
 
 def _matches(cls):
     name = _match["name"]
-    if cls is _FunctionType:
+    if cls is FunctionType:
         return name.startswith("function (")
-    if cls is _FrameType:
+    if cls is FrameType:
         return name.startswith("frame (codename: ")
-    if cls is _ModuleType:
+    if cls is ModuleType:
         return name.startswith("module(")
     return _census.row_name(cls, None) == name
 
@@ -1111,7 +1088,7 @@ def _collect_pure(ctx):
         while stack:
             obj = stack.pop()
             cls = type(obj)
-            if cls is _FrameType and id(_frame_code(obj)) in codes:
+            if cls is FrameType and id(_frame_code(obj)) in codes:
                 continue
             keep = decisions.get(id(cls))
             if keep is None:
@@ -1189,7 +1166,7 @@ def _address(record, position):
     addresses = record[3]
     if type(addresses) is list:
         return addresses[position]
-    return int.from_bytes(addresses[position * _census._POINTER:(position + 1) * _census._POINTER],
+    return int.from_bytes(addresses[position * POINTER:(position + 1) * POINTER],
                           sys.byteorder)
 
 
@@ -1333,8 +1310,8 @@ def _steps(target, chain, ctx):
             child = following
             index += 2
             continue
-        if (type(obj) is _CellType and index + 2 < len(chain)
-                and type(following) is tuple and type(chain[index + 2]) is _FunctionType
+        if (type(obj) is CellType and index + 2 < len(chain)
+                and type(following) is tuple and type(chain[index + 2]) is FunctionType
                 and _function_closure(chain[index + 2]) is following):
             function = chain[index + 2]
             name = _closure_name(function, obj)

@@ -70,16 +70,16 @@ import os
 import sys
 
 from . import _census
+from ._types import (HEAPTYPE, INLINE_VALUES, MANAGED_DICT, POINTER, VERSION, BuiltinType,
+                     CellType, CodeType, FrameType, FunctionType, GeneratorType,
+                     GetSetDescriptorType, MappingProxyType, MemberDescriptorType, MethodType,
+                     ModuleType, type_basicsize, type_dict, type_dictoffset, type_flags,
+                     type_itemsize, type_mro, type_name)
 
 _accel = _census._accel
 if _accel is not None and not hasattr(_accel, "deep_size"):
     _accel = None
 
-_VERSION = sys.version_info[:2]
-_POINTER = 8 if sys.maxsize > 2 ** 32 else 4
-_HEAPTYPE = 1 << 9
-_MANAGED_DICT = 1 << 4
-_INLINE_VALUES = 1 << 2
 _ASCII_HEADER = sys.getsizeof("") - 1      # sizeof(PyASCIIObject)
 
 # What to do with an object, by type. The C walk handles the kinds up to
@@ -101,52 +101,12 @@ _CELL = "cell"
 
 _CLIP = 80          # names of children are cut to this many characters
 
-_type_flags = _census._type_flags
-# Read through type's own descriptors: `cls.__basicsize__` would run a
-# metaclass's __getattribute__.
-_type_basicsize = type.__dict__["__basicsize__"].__get__
-_type_itemsize = type.__dict__["__itemsize__"].__get__
-_type_dictoffset = type.__dict__["__dictoffset__"].__get__
-_type_dict = _census._type_dict
-_type_mro = _census._type_mro
-_type_name = _census._type_name
 _in_mro = _census._in_mro
 _lookup = _census._lookup
 _module_dict = _census._module_dict
 _get_referents = gc.get_referents
 _MISSING = _census._MISSING
 _WeakRefType = _weakref.ref
-
-
-def _sample_generator():
-    yield
-
-
-_FunctionType = type(_sample_generator)
-_GeneratorType = type(_sample_generator())
-_MethodType = type(_census.accelerated.__get__(0))
-_BuiltinType = type(len)
-_CodeType = type(_sample_generator.__code__)
-_FrameType = type(sys._getframe())
-_ModuleType = type(sys)
-def _cell_type():
-    value = 0
-
-    def inner():
-        return value
-    return type(inner.__closure__[0])
-
-
-_CellType = _cell_type()
-
-
-class _SlotsProbe:
-    __slots__ = ("probe",)
-
-
-_MemberType = type(_SlotsProbe.__dict__["probe"])
-_GetSetType = type(_FunctionType.__dict__["__code__"])
-_MappingProxyType = type(_SlotsProbe.__dict__)
 
 
 def _static_rules():
@@ -159,14 +119,14 @@ def _static_rules():
     import _weakref
     rules = {}
     for cls in (complex, float, int, bool, type(Ellipsis), type(None), type(NotImplemented),
-                bytearray, bytes, str, range, slice, _GetSetType, _MemberType,
+                bytearray, bytes, str, range, slice, GetSetDescriptorType, MemberDescriptorType,
                 _weakref.ProxyType):
         rules[cls] = (_LEAF, None)
     for cls in (list, tuple, set, frozenset):
         rules[cls] = (_SEQUENCE, None)
     rules[dict] = (_DICT, None)
-    rules[_MappingProxyType] = (_OTHER, _ITEMS)
-    rules[_ModuleType] = (_OTHER, _MODULE)
+    rules[MappingProxyType] = (_OTHER, _ITEMS)
+    rules[ModuleType] = (_OTHER, _MODULE)
     rules[property] = (_OTHER, ("__doc__", "fdel", "fget", "fset"))
     rules[enumerate] = (_OTHER, ("__doc__",))
     rules[reversed] = (_OTHER, ("__doc__",))
@@ -181,10 +141,10 @@ def _static_rules():
         traceback = type(error.__traceback__)
     rules[traceback] = (_OTHER, ("tb_frame", "tb_lasti", "tb_lineno", "tb_next"))
     rules[_weakref.ref] = (_OTHER, _WEAK)
-    for cls in (object, super, type, classmethod, staticmethod, _MethodType,
-                _weakref.CallableProxyType, _FunctionType, _BuiltinType, _CodeType, _FrameType):
+    for cls in (object, super, type, classmethod, staticmethod, MethodType,
+                _weakref.CallableProxyType, FunctionType, BuiltinType, CodeType, FrameType):
         rules[cls] = (_SKIP, None)
-    rules[_GeneratorType] = (_OTHER, _REFERENTS)
+    rules[GeneratorType] = (_OTHER, _REFERENTS)
     # The iterators Pympler knows: what gc.get_referents gives.
     samples = [{}.items(), {}.keys(), {}.values(), reversed([]), [], (), {}, bytearray(),
                b"", set(), frozenset(), "", iter(int, 1)]
@@ -226,22 +186,22 @@ def _classify(obj, cls):
         loaded = sys.modules.get(module)
         if loaded is not None and cls is _module_dict(loaded).get(name):
             return rule
-    if _in_mro(cls, _ModuleType):
+    if _in_mro(cls, ModuleType):
         return (_OTHER, _MODULE)
-    if _in_mro(cls, _FrameType) or _in_mro(cls, _CodeType):
+    if _in_mro(cls, FrameType) or _in_mro(cls, CodeType):
         return (_SKIP, None)
     if callable(obj):
-        for base in (_BuiltinType, _FunctionType, _MethodType):
+        for base in (BuiltinType, FunctionType, MethodType):
             if _in_mro(cls, base):
                 return (_SKIP, None)
         return (_INSTANCE, None)                    # a callable instance
     if _in_mro(cls, dict):
         return (_DICT, None)
     names = _DICT_LIKE.get(_module_of(cls))
-    name = _type_name(cls)
+    name = type_name(cls)
     if names and type(name) is str and name in names:
         return (_OTHER, _ITEMS)
-    if _in_mro(cls, _CellType):
+    if _in_mro(cls, CellType):
         return (_OTHER, _CELL)
     if _in_mro(cls, tuple) and _lookup(cls, "_fields") is not None:
         return (_NAMEDTUPLE, None)
@@ -261,15 +221,15 @@ def _slot_descriptors(cls):
     """The member descriptors of the __slots__ of `cls` and its bases, first name wins."""
     found = []
     names = set()
-    mro = _type_mro(cls) or ()
+    mro = type_mro(cls) or ()
     for base in mro:
-        if not _type_flags(base) & _HEAPTYPE:
+        if not type_flags(base) & HEAPTYPE:
             continue
-        namespace = _type_dict(base)
+        namespace = type_dict(base)
         if "__slots__" not in namespace:
             continue
         for name, value in namespace.items():
-            if type(value) is _MemberType and value.__objclass__ is base \
+            if type(value) is MemberDescriptorType and value.__objclass__ is base \
                     and type(name) is str and name not in names:
                 names.add(name)
                 found.append((name, value))
@@ -331,13 +291,13 @@ class _Reader:
 
         The second item is the inline values, in insertion order of the shared keys.
         """
-        flags = _type_flags(cls)
+        flags = type_flags(cls)
         if self.fd < 0:
             return self._attributes_blind(obj, cls)
         try:
-            if _VERSION >= (3, 11) and flags & _MANAGED_DICT:
+            if VERSION >= (3, 11) and flags & MANAGED_DICT:
                 return self._managed(obj, cls, flags)
-            offset = _type_dictoffset(cls)
+            offset = type_dictoffset(cls)
             if not offset:
                 return None, None
             if offset < 0:
@@ -349,13 +309,13 @@ class _Reader:
 
     def _var_size(self, obj, cls):
         """_PyObject_VAR_SIZE of `obj`, for a negative tp_dictoffset."""
-        items = self.word(id(obj) + 2 * _POINTER)
-        if _VERSION >= (3, 12) and _in_mro(cls, int):
+        items = self.word(id(obj) + 2 * POINTER)
+        if VERSION >= (3, 12) and _in_mro(cls, int):
             items >>= 3                             # lv_tag: digit count << 3
-        elif items >= 1 << (8 * _POINTER - 1):
-            items = (1 << (8 * _POINTER)) - items   # a negative int's ob_size
-        size = _type_basicsize(cls) + items * _type_itemsize(cls)
-        return _census.round_up(size, _POINTER)
+        elif items >= 1 << (8 * POINTER - 1):
+            items = (1 << (8 * POINTER)) - items   # a negative int's ob_size
+        size = type_basicsize(cls) + items * type_itemsize(cls)
+        return _census.round_up(size, POINTER)
 
     def _referent_at(self, obj, address):
         if not address:
@@ -367,22 +327,22 @@ class _Reader:
 
     def _managed(self, obj, cls, flags):
         base = id(obj)
-        if _VERSION >= (3, 13):
-            if flags & _INLINE_VALUES:
-                values = base + _type_basicsize(cls)
+        if VERSION >= (3, 13):
+            if flags & INLINE_VALUES:
+                values = base + type_basicsize(cls)
                 header = os.pread(self.fd, 4, values)
                 if len(header) == 4 and header[3]:          # values->valid
                     return None, self._inline(obj, cls, values + 8, header[0])
-            return self._referent_at(obj, self.word(base - 3 * _POINTER)), None
-        if _VERSION >= (3, 12):
-            word = self.word(base - 3 * _POINTER)
+            return self._referent_at(obj, self.word(base - 3 * POINTER)), None
+        if VERSION >= (3, 12):
+            word = self.word(base - 3 * POINTER)
             if word & 1:
                 return None, self._inline(obj, cls, word + 1, None)
             return self._referent_at(obj, word), None
-        values = self.word(base - 4 * _POINTER)
+        values = self.word(base - 4 * POINTER)
         if values:
             return None, self._inline(obj, cls, values, None)
-        return self._referent_at(obj, self.word(base - 3 * _POINTER)), None
+        return self._referent_at(obj, self.word(base - 3 * POINTER)), None
 
     def _inline(self, obj, cls, values, capacity):
         offset = _census.cached_keys_offset(self.fd, cls)
@@ -398,17 +358,17 @@ class _Reader:
         addresses = self.keys.get((keys, count))
         if addresses is None:
             entries = keys + 32 + (1 << head[9])
-            data = os.pread(self.fd, 2 * _POINTER * count, entries)
-            addresses = [int.from_bytes(data[i:i + _POINTER], sys.byteorder)
-                         for i in range(0, len(data), 2 * _POINTER)]
+            data = os.pread(self.fd, 2 * POINTER * count, entries)
+            addresses = [int.from_bytes(data[i:i + POINTER], sys.byteorder)
+                         for i in range(0, len(data), 2 * POINTER)]
             self.keys[(keys, count)] = addresses
-        data = os.pread(self.fd, _POINTER * count, values)
+        data = os.pread(self.fd, POINTER * count, values)
         by_id = {}
         for ref in _get_referents(obj):
             by_id[id(ref)] = ref
         pairs = []
         for index in range(count):
-            address = int.from_bytes(data[index * _POINTER:(index + 1) * _POINTER], sys.byteorder)
+            address = int.from_bytes(data[index * POINTER:(index + 1) * POINTER], sys.byteorder)
             if address and address in by_id and index < len(addresses):
                 pairs.append((addresses[index], by_id[address]))
         return pairs
@@ -435,10 +395,10 @@ class _Reader:
             text = data.decode("ascii")
             found = (_ASCII_HEADER + length + 1, text)
         else:
-            header = _ASCII_HEADER + (3 if _VERSION < (3, 12) else 2) * _POINTER
+            header = _ASCII_HEADER + (3 if VERSION < (3, 12) else 2) * POINTER
             data = os.pread(self.fd, length * kind, address + header)
             text = data.decode({1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}[kind])
-            utf8 = self.word(address + _ASCII_HEADER + _POINTER)
+            utf8 = self.word(address + _ASCII_HEADER + POINTER)
             extra = 0
             if utf8:
                 extra = self.word(address + _ASCII_HEADER) + 1
@@ -468,7 +428,7 @@ def _class_attribute(cls, name):
     Compared by content only with str keys: a key of the program's could have
     a __eq__ of its own.
     """
-    for base in _type_mro(cls) or ():
+    for base in type_mro(cls) or ():
         for key, value in dict.items(_class_namespace(base)):
             if type(key) is str and key == name:
                 return value
@@ -477,7 +437,7 @@ def _class_attribute(cls, name):
 
 def _class_namespace(cls):
     """The dict behind type.__dict__ (the mapping proxy refers to it)."""
-    for ref in _get_referents(_type_dict(cls)):
+    for ref in _get_referents(type_dict(cls)):
         if type(ref) is dict:
             return ref
     return {}
@@ -514,7 +474,7 @@ def _plain_attribute(obj, name):
     descriptor = False
     if found is not _MISSING:
         kind = type(found)
-        if kind is _MemberType or kind is _GetSetType:
+        if kind is MemberDescriptorType or kind is GetSetDescriptorType:
             try:
                 return found.__get__(obj, cls)
             except Exception:
@@ -543,7 +503,7 @@ def _mapping_items(obj):
     their Python code (a proxy's mapping may be the program's; WeakKeyDictionary.items
     would change its state while iterating)."""
     cls = type(obj)
-    if cls is _MappingProxyType:
+    if cls is MappingProxyType:
         for mapping in _get_referents(obj):
             if _in_mro(type(mapping), dict):
                 return [item for pair in dict.items(mapping) for item in pair]
@@ -551,7 +511,7 @@ def _mapping_items(obj):
     data = _plain_attribute(obj, "data")
     if type(data) is not dict:
         return []
-    name = _type_name(cls)
+    name = type_name(cls)
     weak_keys = type(name) is str and name == "WeakKeyDictionary"
     refs = []
     for key, value in dict.items(data):
@@ -671,7 +631,7 @@ def _safe_repr(obj, budget):
         if cls is frozenset:
             return "frozenset({" + text + "})"
         return opening + text + closing
-    name = _type_name(cls)
+    name = type_name(cls)
     module = _module_of(cls)
     if type(name) is not str:
         name = "?"
@@ -692,10 +652,10 @@ def _name_of(obj):
     cls = type(obj)
     name = None
     if _in_mro(cls, type):
-        name = _type_name(obj)
-    elif cls is _FunctionType:
-        name = _FunctionType.__dict__["__name__"].__get__(obj)
-    elif _in_mro(cls, _ModuleType):
+        name = type_name(obj)
+    elif cls is FunctionType:
+        name = _census._function_name(obj)
+    elif _in_mro(cls, ModuleType):
         namespace = _module_dict(obj)
         name = namespace.get("__name__") if type(namespace) is dict else None
     if type(name) is str:
@@ -836,14 +796,14 @@ def flatsize(obj, align=0):
 def basicsize(obj):
     """The type's __basicsize__ plus the header sys.getsizeof adds (GC, pre-header)."""
     cls = type(obj)
-    return _type_basicsize(cls) + _census.size_plan(cls, -1)[1]
+    return type_basicsize(cls) + _census.size_plan(cls, -1)[1]
 
 
 _ITEM_SIZES = {}
-for _cls, _size in ((dict, 24), (_MappingProxyType, 24), (set, 16), (frozenset, 16),
-                    (str, 1), (bytes, 1), (bytearray, 1), (list, _POINTER),
-                    (tuple, _POINTER), (slice, _POINTER), (_CodeType, _POINTER),
-                    (_ModuleType, 24 + 3 * _POINTER)):
+for _cls, _size in ((dict, 24), (MappingProxyType, 24), (set, 16), (frozenset, 16),
+                    (str, 1), (bytes, 1), (bytearray, 1), (list, POINTER),
+                    (tuple, POINTER), (slice, POINTER), (CodeType, POINTER),
+                    (ModuleType, 24 + 3 * POINTER)):
     _ITEM_SIZES[id(_cls)] = (_cls, _size)
 del _cls, _size
 
@@ -856,13 +816,13 @@ def itemsize(obj):
         return entry[1]
     if _in_mro(cls, dict):
         return 24                               # sizeof(PyDictKeyEntry)
-    if _in_mro(cls, _ModuleType):
-        return 24 + 3 * _POINTER
+    if _in_mro(cls, ModuleType):
+        return 24 + 3 * POINTER
     array = sys.modules.get("array")
     if array is not None and _in_mro(cls, _module_dict(array).get("array")):
         # array's own getter: a subclass may define an itemsize property.
-        return _type_dict(_module_dict(array)["array"])["itemsize"].__get__(obj)
-    return _type_itemsize(cls)
+        return type_dict(_module_dict(array)["array"])["itemsize"].__get__(obj)
+    return type_itemsize(cls)
 
 
 def accelerated():
@@ -894,6 +854,21 @@ def asizeof(*objs, align=8, exclude=(), exclude_ids=(), use_accel=None):
         if kind != _LEAF:
             total += _walk_pure(reader, top, kind, detail, seen, mask, keep)
     return total
+
+
+def sizes_of(objs, align=8, use_accel=None):
+    """[(deep size, flat size)] of each object in turn, as asized(*objs) at detail 0
+    sizes them: what one counts, those after it do not; none under another."""
+    if use_accel is None:
+        use_accel = _accel is not None
+    if use_accel:
+        return _accel.deep_sizes(objs, _mask(align), _classify, _other_refs)
+    if not objs:
+        return []
+    nodes = asized(*objs, align=align)
+    if len(objs) == 1:
+        nodes = (nodes,)
+    return [(node.size, node.flat) for node in nodes]
 
 
 class Asized:
@@ -979,6 +954,9 @@ def asized(*objs, detail=0, align=8, exclude=(), exclude_ids=()):
     keep = []
     nodes = []
     done = {}
+    # The other given objects are not sized under one (Pympler's exclude_refs);
+    # each is taken out of `seen` only while it is sized, and is back in after.
+    seen.update(given)
     for obj in objs:
         if id(obj) in done:
             nodes.append(done[id(obj)])
@@ -987,8 +965,6 @@ def asized(*objs, detail=0, align=8, exclude=(), exclude_ids=()):
         if id(obj) in excluded:
             node = Asized(0, 0, name=name)
         else:
-            # The other given objects are not sized under this one (Pympler's exclude_refs).
-            seen.update(given)
             seen.discard(id(obj))
             node = _asized_node(reader, obj, name, 0, detail, seen, mask, keep)
         done[id(obj)] = node

@@ -1,0 +1,757 @@
+/* _heapwalk.c — the census heap walk in C (heapscope._accel.walk)
+ *
+ * Copyright 2025 The Heapscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * walk (own, codes) returns the same (type, source, count, size) entries as
+ * heapscope._census.walk_pure (own, codes); _census.py documents what is
+ * counted, what is excluded and how sizes are charged. The walk:
+ *
+ *   - disables the collector and lists its objects (gc.get_objects ());
+ *   - counts every listed object that is not excluded, and follows tp_traverse
+ *     from it into untracked objects, to any depth. Untracked containers
+ *     (tuples, dicts of atoms) go through a pointer set so each is counted
+ *     and followed once. Atoms -- objects of types without GC support, the
+ *     bulk of a heap: str, int, float, bytes -- are only appended to an
+ *     array, which is radix-sorted by address and counted once per distinct
+ *     address at the end: sequential writes and a sequential pass instead of
+ *     a random probe of a large hash table per reference;
+ *   - aggregates by type in a pointer-keyed table, and by name for functions,
+ *     frames and modules, whose Pympler names depend on the object;
+ *   - before it lists the roots, adds to the excluded objects what only the
+ *     agent's holds keep alive (walk's `held`; held_only below says how).
+ *
+ * It runs no Python code while it walks: sizes come from the per-type records
+ * (_typetable.h), whose one size that may run code, sys.getsizeof, is asked
+ * once the walk is over (those objects are held meanwhile). So the heap cannot
+ * change under it, and the borrowed pointers it keeps stay valid.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "_accel.h"
+#include "_ptrtable.h"
+#include "_traverse.h"
+#include "_typetable.h"
+
+typedef struct
+{
+  PyObject *source;             /* strong reference: a str, or the module */
+  Py_ssize_t record;
+  Py_ssize_t count;
+  Py_ssize_t size;
+} HsNamed;
+
+typedef struct
+{
+  PyObject *object;             /* strong reference, until sized */
+  Py_ssize_t record;
+  Py_ssize_t named;             /* index in HsWalk.named, or -1 */
+  Py_ssize_t extra;             /* inline values, added to the getsizeof result */
+} HsDeferred;
+
+typedef struct
+{
+  HsPtrTable excluded;          /* own objects: never counted, never followed */
+  HsPtrTable codes;             /* agent code: its frames are excluded */
+  HsPtrTable seen;              /* untracked containers counted (and own objects) */
+
+  PyObject **atoms;             /* references to atoms, duplicates included */
+  Py_ssize_t n_atoms;
+  Py_ssize_t atoms_capacity;
+
+  HsTypeTable types;
+
+  HsNamed *named;
+  Py_ssize_t n_named;
+  Py_ssize_t named_capacity;
+
+  HsDeferred *deferred;
+  Py_ssize_t n_deferred;
+  Py_ssize_t deferred_capacity;
+
+  PyObject **stack;
+  Py_ssize_t stack_len;
+  Py_ssize_t stack_capacity;
+
+  int failed;                   /* out of memory: the walk gives up */
+} HsWalk;
+
+/* ---- counting ---------------------------------------------------------------- */
+
+static PyObject *
+hs_exact_str (PyObject *name)
+{
+  if (PyUnicode_CheckExact (name))
+    {
+      Py_INCREF (name);
+      return name;
+    }
+  if (PyUnicode_Check (name))
+    return PyUnicode_FromObject (name);       /* a copy, as str.__str__ makes */
+  return PyUnicode_FromString ("?");
+}
+
+static Py_ssize_t
+hs_named_index (HsWalk       *walk,
+                Py_ssize_t    record_index,
+                PyObject     *obj)
+{
+  HsTypeRecord *record = &walk->types.records[record_index];
+  PyObject *source;
+  PyObject *found;
+  PyObject *index;
+  Py_ssize_t n;
+
+  switch (record->naming)
+    {
+    case HS_NAME_FUNCTION:
+      source = hs_exact_str (((PyFunctionObject *) obj)->func_name);
+      break;
+    case HS_NAME_FRAME:
+      {
+        PyCodeObject *code = PyFrame_GetCode ((PyFrameObject *) obj);
+
+        source = hs_exact_str (code->co_name);
+        Py_DECREF (code);
+      }
+      break;
+    case HS_NAME_MODULE:
+      source = obj;
+      Py_INCREF (source);
+      break;
+    case HS_NAME_NONE:
+    default:
+      return -1;
+    }
+  if (source == NULL)
+    return -2;
+
+  if (record->names == NULL && (record->names = PyDict_New ()) == NULL)
+    goto fail;
+  found = PyDict_GetItemWithError (record->names, source);
+  if (found != NULL)
+    {
+      Py_DECREF (source);
+      return PyLong_AsSsize_t (found);
+    }
+  if (PyErr_Occurred ())
+    goto fail;
+
+  if (hs_grow ((void **) &walk->named, &walk->named_capacity,
+               walk->n_named + 1, sizeof (HsNamed)) < 0)
+    goto fail;
+  n = walk->n_named;
+  index = PyLong_FromSsize_t (n);
+  if (index == NULL || PyDict_SetItem (record->names, source, index) < 0)
+    {
+      Py_XDECREF (index);
+      goto fail;
+    }
+  Py_DECREF (index);
+  walk->named[n].source = source;         /* takes the reference */
+  walk->named[n].record = record_index;
+  walk->named[n].count = 0;
+  walk->named[n].size = 0;
+  walk->n_named++;
+  return n;
+
+fail:
+  Py_DECREF (source);
+  return -2;
+}
+
+static void
+hs_account (HsWalk   *walk,
+            PyObject *obj)
+{
+  Py_ssize_t r = hs_record_for (&walk->types, Py_TYPE (obj));
+  HsTypeRecord *record;
+  Py_ssize_t size;
+  Py_ssize_t extra;
+  Py_ssize_t named = -1;
+
+  if (r < 0)
+    {
+      walk->failed = 1;
+      return;
+    }
+  record = &walk->types.records[r];
+  extra = record->values_kind != HS_VALUES_NONE ? hs_values_size (record, obj) : 0;
+
+  if (record->naming != HS_NAME_NONE)
+    {
+      named = hs_named_index (walk, r, obj);
+      if (named < 0)
+        {
+          PyErr_Clear ();
+          walk->failed = 1;
+          return;
+        }
+      record = &walk->types.records[r];
+    }
+
+  if (record->size_kind == HS_SIZE_DEFERRED)
+    {
+      if (hs_grow ((void **) &walk->deferred, &walk->deferred_capacity,
+                   walk->n_deferred + 1, sizeof (HsDeferred)) < 0)
+        {
+          walk->failed = 1;
+          return;
+        }
+      Py_INCREF (obj);
+      walk->deferred[walk->n_deferred].object = obj;
+      walk->deferred[walk->n_deferred].record = r;
+      walk->deferred[walk->n_deferred].named = named;
+      walk->deferred[walk->n_deferred].extra = extra;
+      walk->n_deferred++;
+      return;                   /* counted when sized, after the walk */
+    }
+
+  size = hs_record_size (record, obj) + extra;
+  if (named >= 0)
+    {
+      walk->named[named].count++;
+      walk->named[named].size += size;
+    }
+  else
+    {
+      record->count++;
+      record->size += size;
+    }
+}
+
+static int
+hs_push (HsWalk   *walk,
+         PyObject *obj)
+{
+  if (hs_grow ((void **) &walk->stack, &walk->stack_capacity,
+               walk->stack_len + 1, sizeof (PyObject *)) < 0)
+    {
+      walk->failed = 1;
+      return -1;
+    }
+  walk->stack[walk->stack_len++] = obj;
+  return 0;
+}
+
+static int
+hs_visit (PyObject *obj,
+          void     *arg)
+{
+  HsWalk *walk = arg;
+  int added;
+
+  if (walk->failed || PyObject_GC_IsTracked (obj))
+    return 0;                   /* tracked: counted as a root */
+  if (!PyObject_IS_GC (obj))
+    {
+      /* An atom: nothing to follow; counted once after the walk. */
+      if (walk->n_atoms == walk->atoms_capacity
+          && hs_grow ((void **) &walk->atoms, &walk->atoms_capacity,
+                      walk->n_atoms + 1, sizeof (PyObject *)) < 0)
+        {
+          walk->failed = 1;
+          return 0;
+        }
+      walk->atoms[walk->n_atoms++] = obj;
+      return 0;
+    }
+  added = hs_ptr_table_add (&walk->seen, obj, 0);
+  if (added <= 0)
+    {
+      if (added < 0)
+        walk->failed = 1;
+      return 0;
+    }
+  if (hs_is_agent_frame (obj, &walk->codes))
+    return 0;
+  hs_account (walk, obj);
+  if (Py_TYPE (obj)->tp_traverse != NULL)
+    hs_push (walk, obj);
+  return 0;
+}
+
+/* Count each distinct atom once (own ones excluded). */
+static void
+hs_account_atoms (HsWalk *walk)
+{
+  PyObject *previous = NULL;
+
+  if (hs_sort_pointers (walk->atoms, walk->n_atoms) < 0)
+    {
+      walk->failed = 1;
+      return;
+    }
+  for (Py_ssize_t i = 0; i < walk->n_atoms && !walk->failed; i++)
+    {
+      PyObject *obj = walk->atoms[i];
+
+      if (obj == previous)
+        continue;
+      previous = obj;
+      if (walk->excluded.used != 0 && hs_ptr_table_contains (&walk->excluded, obj))
+        continue;
+      hs_account (walk, obj);
+    }
+}
+
+static void
+hs_follow (HsWalk   *walk,
+           PyObject *root)
+{
+  if (!hs_can_traverse (root))
+    return;
+  Py_TYPE (root)->tp_traverse (root, hs_visit, walk);
+  while (walk->stack_len > 0 && !walk->failed)
+    {
+      PyObject *obj = walk->stack[--walk->stack_len];
+
+      Py_TYPE (obj)->tp_traverse (obj, hs_visit, walk);
+    }
+}
+
+static void
+hs_walk_clear (HsWalk *walk)
+{
+  for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
+    Py_XDECREF (walk->deferred[i].object);
+  for (Py_ssize_t i = 0; i < walk->n_named; i++)
+    Py_XDECREF (walk->named[i].source);
+  PyMem_RawFree (walk->deferred);
+  PyMem_RawFree (walk->named);
+  hs_type_table_clear (&walk->types);
+  PyMem_RawFree (walk->stack);
+  PyMem_RawFree (walk->atoms);
+  hs_ptr_table_clear (&walk->excluded);
+  hs_ptr_table_clear (&walk->codes);
+  hs_ptr_table_clear (&walk->seen);
+}
+
+/* Size the objects held back during the walk. */
+static void
+hs_size_deferred (HsWalk *walk)
+{
+  for (Py_ssize_t i = 0; i < walk->n_deferred; i++)
+    {
+      HsDeferred *item = &walk->deferred[i];
+      HsTypeRecord *record = &walk->types.records[item->record];
+      Py_ssize_t size = hs_getsizeof_size (record, item->object) + item->extra;
+      if (item->named >= 0)
+        {
+          walk->named[item->named].count++;
+          walk->named[item->named].size += size;
+        }
+      else
+        {
+          record->count++;
+          record->size += size;
+        }
+      Py_CLEAR (item->object);
+    }
+}
+
+static PyObject *
+hs_entries (HsWalk *walk)
+{
+  PyObject *entries = PyList_New (0);
+
+  if (entries == NULL)
+    return NULL;
+  for (Py_ssize_t i = 0; i < walk->types.n_records; i++)
+    {
+      HsTypeRecord *record = &walk->types.records[i];
+      PyObject *entry;
+
+      if (record->count == 0)
+        continue;
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) record->type, Py_None,
+                             record->count, record->size);
+      if (entry == NULL || PyList_Append (entries, entry) < 0)
+        goto fail_entry;
+      Py_DECREF (entry);
+      continue;
+    fail_entry:
+      Py_XDECREF (entry);
+      Py_DECREF (entries);
+      return NULL;
+    }
+  for (Py_ssize_t i = 0; i < walk->n_named; i++)
+    {
+      HsNamed *named = &walk->named[i];
+      PyObject *entry;
+
+      if (named->count == 0)
+        continue;
+      entry = Py_BuildValue ("(OOnn)", (PyObject *) walk->types.records[named->record].type,
+                             named->source, named->count, named->size);
+      if (entry == NULL || PyList_Append (entries, entry) < 0)
+        {
+          Py_XDECREF (entry);
+          Py_DECREF (entries);
+          return NULL;
+        }
+      Py_DECREF (entry);
+    }
+  return entries;
+}
+
+/* PyGC_Disable/Enable arrived in 3.10; go through the gc module before. */
+#if PY_VERSION_HEX < 0x030A0000
+static int
+hs_gc_call (const char *name)
+{
+  PyObject *gc = PyImport_ImportModule ("gc");
+  PyObject *result;
+  int enabled = 0;
+
+  if (gc == NULL)
+    return 0;
+  result = PyObject_CallMethod (gc, "isenabled", NULL);
+  if (result != NULL)
+    enabled = PyObject_IsTrue (result) == 1;
+  Py_XDECREF (result);
+  result = PyObject_CallMethod (gc, name, NULL);
+  Py_XDECREF (result);
+  Py_DECREF (gc);
+  PyErr_Clear ();
+  return enabled;
+}
+
+
+static int
+hs_gc_disable (void)
+{
+  return hs_gc_call ("disable");
+}
+
+static void
+hs_gc_enable (void)
+{
+  hs_gc_call ("enable");
+}
+#else
+static int
+hs_gc_disable (void)
+{
+  return PyGC_Disable ();
+}
+
+static void
+hs_gc_enable (void)
+{
+  PyGC_Enable ();
+}
+#endif
+
+/* ---- what only the agent holds -------------------------------------------- */
+
+/* The agent holds some of the program's objects strongly (the objects the
+ * app shows that have no weak references, the ones it hands to the main
+ * thread to free), each once, in a few containers of its own. A census must
+ * count what it would count if the agent let go of them: not an object the
+ * program dropped, nor what hangs from it alone.
+ *
+ * Letting go is played out on reference counts, without touching them: each
+ * reference a holder makes takes one off its target's count, and an object
+ * left with none would be freed: each reference it makes is taken off in
+ * turn. What ends with no reference left is excluded like the agent's own
+ * objects. An object in a reference cycle keeps its count, as it would keep
+ * its memory until the collector runs: it is counted, as uncollected garbage
+ * is. The play stops at HS_HELD_MAX_NODES objects met; what it did not reach
+ * keeps its references, so a census can only count more, never fewer, of
+ * the program's objects. */
+
+#define HS_HELD_MAX_NODES (1 << 22)
+
+typedef struct
+{
+  PyObject   *obj;              /* borrowed: no code runs meanwhile */
+  Py_ssize_t  refs;             /* references left */
+  int         agent;            /* a holder: its references are the agent's */
+} HsHeldNode;
+
+typedef struct
+{
+  HsPtrTable  index;            /* object -> index in nodes */
+  HsHeldNode *nodes;
+  Py_ssize_t  n_nodes;
+  Py_ssize_t  nodes_capacity;
+  Py_ssize_t *freed;            /* nodes left with no reference, not yet traversed */
+  Py_ssize_t  n_freed;
+  Py_ssize_t  freed_capacity;
+  int         failed;
+} HsHeld;
+
+/* The index of a new node for `obj`, or -1. */
+static Py_ssize_t
+hs_held_add (HsHeld     *held,
+             PyObject   *obj,
+             Py_ssize_t  refs)
+{
+  Py_ssize_t n = held->n_nodes;
+
+  if (hs_grow ((void **) &held->nodes, &held->nodes_capacity, n + 1, sizeof (HsHeldNode)) < 0
+      || hs_ptr_table_add (&held->index, obj, n) < 0)
+    goto fail;
+  held->nodes[n].obj = obj;
+  held->nodes[n].refs = refs;
+  held->nodes[n].agent = 0;
+  held->n_nodes++;
+  return n;
+
+fail:
+  held->failed = 1;
+  return -1;
+}
+
+/* tp_traverse visit: a reference of a holder, or of an object being let go. */
+static int
+hs_held_count (PyObject *obj,
+               void     *arg)
+{
+  HsHeld *held = arg;
+  Py_ssize_t i;
+
+  if (obj == NULL || held->failed)
+    return 0;
+  i = hs_ptr_table_lookup (&held->index, obj);
+  if (i < 0)
+    {
+      if (held->n_nodes >= HS_HELD_MAX_NODES)
+        return 0;               /* not reached: it keeps this reference */
+      i = hs_held_add (held, obj, Py_REFCNT (obj));
+      if (i < 0)
+        return 0;
+    }
+  if (held->nodes[i].agent)
+    return 0;
+  if (--held->nodes[i].refs == 0)
+    {
+      if (hs_grow ((void **) &held->freed, &held->freed_capacity,
+                   held->n_freed + 1, sizeof (Py_ssize_t)) < 0)
+        {
+          held->failed = 1;
+          return 0;
+        }
+      held->freed[held->n_freed++] = i;
+    }
+  return 0;
+}
+
+/* What only the `holders` (dicts, lists: each reference they make is one the
+ * agent holds) keep alive, as a new array of borrowed pointers (*n_dead of
+ * them). Objects in `skip` (the agent's own) are not followed. NULL with an
+ * exception set on failure. */
+static PyObject **
+hs_held_only (const HsPtrTable *skip,
+              PyObject         *holders,
+              Py_ssize_t       *n_dead)
+{
+  HsHeld held;
+  PyObject *fast;
+  PyObject **dead = NULL;
+  Py_ssize_t n_holders;
+  int result = -1;
+
+  memset (&held, 0, sizeof held);
+  fast = PySequence_Fast (holders, "held: expected a sequence");
+  if (fast == NULL || hs_ptr_table_init (&held.index, 512, 1) < 0)
+    goto out;
+  n_holders = PySequence_Fast_GET_SIZE (fast);
+  for (Py_ssize_t i = 0; i < n_holders && !held.failed; i++)
+    {
+      PyObject *holder = PySequence_Fast_GET_ITEM (fast, i);
+      Py_ssize_t index;
+
+      if ((!PyDict_Check (holder) && !PyList_Check (holder))
+          || hs_ptr_table_contains (&held.index, holder))
+        continue;
+      index = hs_held_add (&held, holder, 0);
+      if (index >= 0)
+        held.nodes[index].agent = 1;
+    }
+  for (Py_ssize_t i = 0; i < n_holders && !held.failed; i++)
+    {
+      PyObject *holder = PySequence_Fast_GET_ITEM (fast, i);
+
+      if (PyDict_Check (holder) || PyList_Check (holder))
+        Py_TYPE (holder)->tp_traverse (holder, hs_held_count, &held);
+    }
+  while (held.n_freed > 0 && !held.failed)
+    {
+      PyObject *obj = held.nodes[held.freed[--held.n_freed]].obj;
+
+      if (hs_can_traverse (obj) && (skip->used == 0 || !hs_ptr_table_contains (skip, obj)))
+        Py_TYPE (obj)->tp_traverse (obj, hs_held_count, &held);
+    }
+  if (held.failed)
+    goto out;
+
+  dead = PyMem_RawMalloc ((size_t) (held.n_nodes + 1) * sizeof (PyObject *));
+  if (dead == NULL)
+    goto out;
+  *n_dead = 0;
+  for (Py_ssize_t i = 0; i < held.n_nodes; i++)
+    if (!held.nodes[i].agent && held.nodes[i].refs == 0)
+      dead[(*n_dead)++] = held.nodes[i].obj;
+  result = 0;
+
+out:
+  if (result < 0 && !PyErr_Occurred ())
+    PyErr_NoMemory ();
+  Py_XDECREF (fast);
+  hs_ptr_table_clear (&held.index);
+  PyMem_RawFree (held.nodes);
+  PyMem_RawFree (held.freed);
+  return result < 0 ? NULL : dead;
+}
+
+/* Adds to walk->excluded what only the `holders` keep alive. */
+static int
+hs_exclude_held (HsWalk   *walk,
+                 PyObject *holders)
+{
+  Py_ssize_t n_dead = 0;
+  PyObject **dead = hs_held_only (&walk->excluded, holders, &n_dead);
+
+  if (dead == NULL)
+    return -1;
+  for (Py_ssize_t i = 0; i < n_dead; i++)
+    if (hs_ptr_table_add (&walk->excluded, dead[i], 0) < 0
+        || hs_ptr_table_add (&walk->seen, dead[i], 0) < 0)
+      {
+        PyMem_RawFree (dead);
+        PyErr_NoMemory ();
+        return -1;
+      }
+  PyMem_RawFree (dead);
+  return 0;
+}
+
+PyObject *
+hs_held_only_py (PyObject         *module,
+                 PyObject *const  *args,
+                 Py_ssize_t        nargs)
+{
+  HsPtrTable skip;
+  PyObject *result;
+  PyObject **dead;
+  Py_ssize_t n_dead = 0;
+
+  if (nargs != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "held_only() takes exactly 2 arguments (held, skip_ids)");
+      return NULL;
+    }
+  if (hs_ptr_table_init (&skip, 512, 0) < 0)
+    return PyErr_NoMemory ();
+  if (hs_ptr_table_add_ids (&skip, args[1]) < 0)
+    {
+      hs_ptr_table_clear (&skip);
+      return NULL;
+    }
+  /* No Python object is made, and so no collection runs, until the answer. */
+  dead = hs_held_only (&skip, args[0], &n_dead);
+  hs_ptr_table_clear (&skip);
+  if (dead == NULL)
+    return NULL;
+  result = PyList_New (n_dead);
+  if (result != NULL)
+    for (Py_ssize_t i = 0; i < n_dead; i++)
+      {
+        Py_INCREF (dead[i]);
+        PyList_SET_ITEM (result, i, dead[i]);
+      }
+  PyMem_RawFree (dead);
+  return result;
+}
+
+
+PyObject *
+hs_walk (PyObject         *module,
+         PyObject *const  *args,
+         Py_ssize_t        nargs)
+{
+  HsWalk walk;
+  PyObject *no_args[1] = { NULL };
+  PyObject *roots = NULL;
+  PyObject *entries = NULL;
+  int gc_was_enabled;
+
+  if (nargs != 2 && nargs != 3)
+    {
+      PyErr_SetString (PyExc_TypeError, "walk() takes 2 or 3 arguments (own, codes, held)");
+      return NULL;
+    }
+
+  memset (&walk, 0, sizeof (walk));
+  if (hs_ptr_table_init (&walk.excluded, 512, 0) < 0 || hs_ptr_table_init (&walk.codes, 128, 0) < 0
+      || hs_ptr_table_init (&walk.seen, 1 << 15, 0) < 0 || hs_type_table_init (&walk.types) < 0)
+    {
+      hs_walk_clear (&walk);
+      return PyErr_NoMemory ();
+    }
+
+  /* An own object is in `seen` too: not counted when met as a referent. */
+  if (hs_ptr_table_add_objects (&walk.excluded, args[0]) < 0
+      || hs_ptr_table_add_objects (&walk.seen, args[0]) < 0
+      || hs_ptr_table_add_objects (&walk.codes, args[1]) < 0)
+    {
+      hs_walk_clear (&walk);
+      return NULL;
+    }
+
+  /* No collection (and so no finalizer, no Python code) while we walk. */
+  gc_was_enabled = hs_gc_disable ();
+  /* Before the roots are listed: their list would add a reference to each. */
+  if (nargs == 3 && args[2] != Py_None && hs_exclude_held (&walk, args[2]) < 0)
+    goto out;
+  /* Called with a non-NULL argument array, as Python code calls it: with
+   * NULL, the argument parser would create its keyword tuple on first use,
+   * an object the census would then find on the heap. */
+  roots = PyObject_Vectorcall (hs_gc_get_objects, no_args, 0, NULL);
+  if (roots == NULL || !PyList_Check (roots))
+    {
+      if (roots != NULL)
+        PyErr_SetString (PyExc_TypeError, "gc.get_objects() did not return a list");
+      goto out;
+    }
+
+  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk.failed; i++)
+    {
+      PyObject *root = PyList_GET_ITEM (roots, i);
+
+      if (hs_ptr_table_contains (&walk.excluded, root) || hs_is_agent_frame (root, &walk.codes))
+        continue;
+      hs_account (&walk, root);
+      hs_follow (&walk, root);
+    }
+  if (!walk.failed)
+    hs_account_atoms (&walk);
+  Py_CLEAR (roots);
+  if (gc_was_enabled)
+    {
+      hs_gc_enable ();
+      gc_was_enabled = 0;
+    }
+
+  if (walk.failed)
+    {
+      if (!PyErr_Occurred ())
+        PyErr_NoMemory ();
+      goto out;
+    }
+  hs_size_deferred (&walk);
+  entries = hs_entries (&walk);
+
+out:
+  if (gc_was_enabled)
+    hs_gc_enable ();
+  Py_XDECREF (roots);
+  hs_walk_clear (&walk);
+  return entries;
+}

@@ -1,0 +1,62 @@
+/* hs-wire-private.h — the validating field readers of hs-wire.c, for the
+ * parsers of message parts kept in files of their own (hs-class-report.c)
+ *
+ * Each sets a clear error naming the member it rejects.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hs-wire.h"
+#include "hs-reply.h"
+
+G_BEGIN_DECLS
+
+gboolean    hs_wire_invalid            (GError     **error,
+                                        const char  *member,
+                                        const char  *why);
+gboolean    hs_wire_read_integer_node  (JsonNode    *node,
+                                        const char  *member,
+                                        gint64       minimum,
+                                        gint64      *value,
+                                        GError     **error);
+gboolean    hs_wire_read_integer       (JsonObject  *object,
+                                        const char  *member,
+                                        gint64       minimum,
+                                        gint64      *value,
+                                        GError     **error);
+gboolean    hs_wire_read_number        (JsonObject  *object,
+                                        const char  *member,
+                                        double      *value,
+                                        GError     **error);
+gboolean    hs_wire_check_string       (const char  *value,
+                                        const char  *member,
+                                        GError     **error);
+gboolean    hs_wire_read_string        (JsonObject  *object,
+                                        const char  *member,
+                                        gboolean     nullable,
+                                        char       **value,
+                                        GError     **error);
+gboolean    hs_wire_read_boolean       (JsonObject  *object,
+                                        const char  *member,
+                                        gboolean     fallback,
+                                        gboolean    *value,
+                                        GError     **error);
+JsonArray  *hs_wire_read_array         (JsonObject  *object,
+                                        const char  *member,
+                                        guint        limit,
+                                        GError     **error);
+JsonObject *hs_wire_read_object        (JsonObject  *object,
+                                        const char  *member,
+                                        gboolean     nullable,
+                                        GError     **error);
+gboolean    hs_wire_read_optional_size (JsonObject  *object,
+                                        const char  *member,
+                                        gint64      *value,
+                                        GError     **error);
+HsSizeNode *hs_wire_parse_size_node    (JsonNode    *node,
+                                        guint        depth,
+                                        guint       *budget,
+                                        GError     **error);
+
+G_END_DECLS
