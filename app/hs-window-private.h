@@ -11,6 +11,7 @@
 #include "hs-overview-page.h"
 #include "hs-recent-list.h"
 #include "hs-referrers-page.h"
+#include "hs-text-export.h"
 #include "hs-window.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ struct _HsWindow
   HsObjectInspector    *inspector;
   HsReferrersPage      *referrers_page;
   HsClassesPage        *classes_page;
+  HsTextExport          classes_export;   /* hs-text-export.h */
   HsConsoleView        *console_view;
   AdwStatusPage        *empty_page;
   HsRecentList         *recent_list;

@@ -10,6 +10,7 @@
 #include "hs-launch-dialog.h"
 #include "hs-settings.h"
 #include "hs-store.h"
+#include "hs-text-export.h"
 #include "hs-track-dialog.h"
 #include "hs-window-private.h"
 
@@ -572,6 +573,7 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   _hs_window_files_dispose (self);
+  hs_text_export_clear (&self->classes_export);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -763,6 +765,61 @@ present_track_dialog (HsWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Pympler's print_summary and print_stats, or HtmlStats' page, of the classes. */
+static char *
+dup_classes_text (GtkWidget *widget)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  g_autoptr(HsClassStats) stats = NULL;
+  g_auto(HsClassStatsOptions) options = { 0 };
+  g_autofree char *summary = NULL;
+  g_autofree char *instances = NULL;
+
+  if (self->session == NULL)
+    return NULL;
+  stats = hs_session_dup_class_stats (self->session);
+  if (!hs_class_stats_has_classes (stats))
+    return NULL;
+  summary = hs_class_stats_format_summary (stats);
+  instances = hs_class_stats_format_stats (stats, &options);
+  return g_strconcat (summary, instances, NULL);
+}
+
+static char *
+dup_classes_html (GtkWidget *widget)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  g_autoptr(HsClassStats) stats = NULL;
+  g_auto(HsClassStatsOptions) options = { 0 };
+  const HsLaunchSpec *spec;
+  g_autofree char *title = NULL;
+
+  if (self->session == NULL)
+    return NULL;
+  stats = hs_session_dup_class_stats (self->session);
+  if (!hs_class_stats_has_classes (stats))
+    return NULL;
+  spec = hs_session_get_launch_spec (self->session);
+  title = spec != NULL && spec->script != NULL
+          ? g_strdup_printf (_("Tracked classes of %s"), spec->script)
+          : g_strdup (_("Tracked classes"));
+  return hs_class_stats_format_html (stats, &options, title);
+}
+
+static void
+save_classes_report_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  gboolean html = g_str_equal (action_name, "win.save-classes-html");
+
+  hs_text_export_save (&self->classes_export, widget,
+                       html ? _("Save Classes Report as HTML") : _("Save Classes Report as Text"),
+                       html ? "classes.html" : "classes.txt", html ? HS_TEXT_HTML : HS_TEXT_PLAIN,
+                       html ? dup_classes_html : dup_classes_text);
+}
+
 static void
 track_class_action (GtkWidget  *widget,
                     const char *action_name,
@@ -888,6 +945,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.take-snapshot", NULL, take_snapshot_action);
   gtk_widget_class_install_action (widget_class, "win.track-class", NULL, track_class_action);
+  gtk_widget_class_install_action (widget_class, "win.save-classes-html", NULL, save_classes_report_action);
+  gtk_widget_class_install_action (widget_class, "win.save-classes-text", NULL, save_classes_report_action);
   gtk_widget_class_install_action (widget_class, "win.track-object", NULL, track_object_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);

@@ -1325,6 +1325,23 @@ hs_session_get_class_tracker (HsSession *self)
   return self->class_tracker;
 }
 
+HsClassStats *
+hs_session_dup_class_stats (HsSession *self)
+{
+  g_autoptr(GPtrArray) censuses = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_census_unref);
+  guint n;
+
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (G_LIST_MODEL (self->samples), i);
+      g_ptr_array_add (censuses, hs_census_ref (hs_sample_get_census (sample)));
+    }
+  return hs_class_stats_new (self->class_tracker, censuses);
+}
+
 gboolean
 hs_session_can_track (HsSession *self)
 {

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "hs-census-model.h"
+#include "hs-class-stats.h"
 #include "hs-class-tracker.h"
 #include "hs-object-details.h"
 #include "hs-reply.h"
@@ -168,6 +169,8 @@ typedef struct
 } HsTrackRequest;
 
 HsClassTracker *hs_session_get_class_tracker    (HsSession          *self);
+/* Pympler's ClassTracker statistics of what the session tracked (reports). */
+HsClassStats   *hs_session_dup_class_stats      (HsSession          *self);
 gboolean        hs_session_can_track            (HsSession          *self);
 void            hs_session_track_async          (HsSession            *self,
                                                  const HsTrackRequest *request,

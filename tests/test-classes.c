@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "hs-census.h"
@@ -12,6 +13,7 @@
 #include "hs-class-tracker.h"
 #include "hs-launch-spec.h"
 #include "hs-reply.h"
+#include "hs-session.h"
 #include "hs-store.h"
 #include "hs-wire.h"
 
@@ -225,6 +227,21 @@ test_reopened (void)
   /* Only new and changed sizes are kept: 3 + 1 + 1 + 0 (not 3 + 3 + 2 + 2). */
   g_assert_cmpuint (n_sizes_written, ==, 5);
   assert_the_run (tracker);
+
+  /* A reopened session has the same classes, and the window's report of them. */
+  {
+    g_autoptr(HsSession) session = hs_session_load (path, &error);
+    g_autoptr(HsClassStats) stats = NULL;
+    g_autofree char *summary = NULL;
+
+    g_assert_no_error (error);
+    assert_the_run (hs_session_get_class_tracker (session));
+    stats = hs_session_dup_class_stats (session);
+    g_assert_true (hs_class_stats_has_classes (stats));
+    summary = hs_class_stats_format_summary (stats);
+    g_assert_nonnull (strstr (summary, "  Order "));
+    g_assert_nonnull (strstr (summary, "  Temp "));
+  }
 }
 
 static void

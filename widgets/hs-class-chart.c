@@ -633,30 +633,43 @@ draw_stacked (HsClassChart *self,
     }
 }
 
+/* A dashed line through both plots at the sample of grid point @g. */
+static double
+draw_sample_rule (HsClassChart  *self,
+                  cairo_t       *cr,
+                  guint          g,
+                  const GdkRGBA *foreground,
+                  double         alpha,
+                  const double   dashes[2])
+{
+  double x = floor (hs_class_chart_x_for_time (self, self->grid_times[g])) + 0.5;
+
+  set_source_alpha (cr, foreground, alpha);
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, dashes, 2, 0);
+  for (guint p = 0; p < 2; p++)
+    {
+      cairo_move_to (cr, x, self->plots[p].origin.y);
+      cairo_line_to (cr, x, self->plots[p].origin.y + self->plots[p].size.height);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  return x;
+}
+
 static void
 draw_marked_sample (HsClassChart  *self,
                     cairo_t       *cr,
                     const GdkRGBA *foreground)
 {
   static const double dashes[] = { 4, 3 };
-  double x;
 
   if (self->marked_sample < 0 || self->tracker == NULL)
     return;
   for (guint g = 0; g < self->n_grid; g++)
     if (self->grid_samples[g] == (guint) self->marked_sample)
       {
-        x = floor (hs_class_chart_x_for_time (self, self->grid_times[g])) + 0.5;
-        set_source_alpha (cr, foreground, 0.55);
-        cairo_set_line_width (cr, 1);
-        cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-        for (guint p = 0; p < 2; p++)
-          {
-            cairo_move_to (cr, x, self->plots[p].origin.y);
-            cairo_line_to (cr, x, self->plots[p].origin.y + self->plots[p].size.height);
-          }
-        cairo_stroke (cr);
-        cairo_set_dash (cr, NULL, 0, 0);
+        draw_sample_rule (self, cr, g, foreground, 0.55, dashes);
         return;
       }
 }
@@ -682,17 +695,7 @@ draw_snapshot_markers (HsClassChart  *self,
 
       if (label == NULL)
         continue;
-      x = floor (hs_class_chart_x_for_time (self, self->grid_times[g])) + 0.5;
-      set_source_alpha (cr, foreground, 0.35);
-      cairo_set_line_width (cr, 1);
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-      for (guint p = 0; p < 2; p++)
-        {
-          cairo_move_to (cr, x, self->plots[p].origin.y);
-          cairo_line_to (cr, x, self->plots[p].origin.y + self->plots[p].size.height);
-        }
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      x = draw_sample_rule (self, cr, g, foreground, 0.35, dashes);
       pango_layout_set_text (layout, *label != '\0' ? label : _("snapshot"), -1);
       pango_layout_get_pixel_size (layout, &text_w, &text_h);
       if (x + 3 > label_end && x + 3 + text_w <= self->plot_right)

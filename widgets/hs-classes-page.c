@@ -680,7 +680,13 @@ on_class_selection_changed (GtkSelectionModel *model,
       g_ptr_array_add (classes, tracked);
     }
   hs_class_chart_set_classes (self->chart, (HsTrackedClass **) classes->pdata, classes->len);
-  gtk_filter_changed (GTK_FILTER (self->class_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* No class chosen: no filter function, which the model passes through at
+   * once; a function would be asked of every instance again, a chunk a frame,
+   * and the counts below would lag behind the table. */
+  if (classes->len == 0)
+    gtk_custom_filter_set_filter_func (self->class_filter, NULL, NULL, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->class_filter, is_chosen, self, NULL);
   update_actions (self);
 }
 
@@ -1171,7 +1177,7 @@ set_up_instance_table (HsClassesPage *self)
                FALSE, "monospace");
   set_up_instance_sorting (self);
 
-  self->class_filter = gtk_custom_filter_new (is_chosen, self, NULL);
+  self->class_filter = gtk_custom_filter_new (NULL, NULL, NULL);     /* all, until classes are chosen */
   self->class_filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->class_filter));
   self->name_filter = gtk_string_filter_new (gtk_property_expression_new (HS_TYPE_TRACKED_INSTANCE, NULL, "class-name"));
   gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);

@@ -446,7 +446,7 @@ save_text_action (GtkWidget  *widget,
 {
   HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
 
-  hs_text_export_save (&self->export, widget, _("Save Referrer Tree"), "referrers.txt", FALSE,
+  hs_text_export_save (&self->export, widget, _("Save Referrer Tree"), "referrers.txt", HS_TEXT_PLAIN,
                        (HsTextFunc) hs_referrers_page_dup_text);
 }
 

@@ -50,13 +50,13 @@ on_response (GtkNativeDialog *chooser,
   hs_text_export_clear (self);
 }
 
-/* A Save dialog over @page's window, proposing @file_name, for text or CSV. */
+/* A Save dialog over @page's window, proposing @file_name, for text, CSV or HTML. */
 void
 hs_text_export_save (HsTextExport *self,
                      GtkWidget    *page,
                      const char   *title,
                      const char   *file_name,
-                     gboolean      csv,
+                     HsTextFormat  format,
                      HsTextFunc    produce)
 {
   GtkRoot *root = gtk_widget_get_root (page);
@@ -67,9 +67,15 @@ hs_text_export_save (HsTextExport *self,
   self->produce = produce;
   self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, csv ? _("CSV Files") : _("Text Files"));
-  gtk_file_filter_add_mime_type (filter, csv ? "text/csv" : "text/plain");
-  gtk_file_filter_add_pattern (filter, csv ? "*.csv" : "*.txt");
+  static const struct { const char *name, *mime_type, *pattern; } formats[] = {
+    [HS_TEXT_PLAIN] = { N_("Text Files"), "text/plain", "*.txt" },
+    [HS_TEXT_CSV] = { N_("CSV Files"), "text/csv", "*.csv" },
+    [HS_TEXT_HTML] = { N_("HTML Pages"), "text/html", "*.html" },
+  };
+
+  gtk_file_filter_set_name (filter, _(formats[format].name));
+  gtk_file_filter_add_mime_type (filter, formats[format].mime_type);
+  gtk_file_filter_add_pattern (filter, formats[format].pattern);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), file_name);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_response), self);

@@ -8,6 +8,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  HS_TEXT_PLAIN,
+  HS_TEXT_CSV,
+  HS_TEXT_HTML,
+} HsTextFormat;
+
 /* The text to save, made when the user has picked the file; NULL for none. */
 typedef char *(*HsTextFunc) (GtkWidget *page);
 
@@ -23,7 +30,7 @@ void hs_text_export_save  (HsTextExport *self,
                            GtkWidget    *page,
                            const char   *title,
                            const char   *file_name,
-                           gboolean      csv,
+                           HsTextFormat  format,
                            HsTextFunc    produce);
 void hs_text_export_clear (HsTextExport *self);
 

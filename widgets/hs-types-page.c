@@ -449,7 +449,7 @@ choose_export_file (HsTypesPage *self,
   g_autofree char *name = dup_export_name (self, csv ? ".csv" : ".txt");
 
   hs_text_export_save (&self->export, GTK_WIDGET (self), csv ? _("Export as CSV") : _("Save as Text"),
-                       name, csv, csv ? (HsTextFunc) hs_types_page_dup_csv
+                       name, csv ? HS_TEXT_CSV : HS_TEXT_PLAIN, csv ? (HsTextFunc) hs_types_page_dup_csv
                                       : (HsTextFunc) hs_types_page_dup_text_table);
 }
 
