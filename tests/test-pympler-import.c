@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "hs-session.h"
 #include "hs-census.h"
 #include "hs-class-report.h"
 #include "hs-class-tracker.h"
@@ -748,6 +749,18 @@ test_import_to_cache (void)
   again = hs_pympler_import_to_cache (dump, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again, ==, session);
+
+  /* Reopening the dump itself (Open…, a drop, `heapscope FILE`, --report)
+   * gives that session, with its classes. */
+  {
+    g_autoptr(HsSession) reopened = hs_session_load (dump, &error);
+    GListModel *classes;
+
+    g_assert_no_error (error);
+    g_assert_true (hs_session_is_read_only (reopened));
+    classes = hs_class_tracker_get_classes (hs_session_get_class_tracker (reopened));
+    g_assert_cmpuint (g_list_model_get_n_items (classes), ==, 2);
+  }
 }
 
 int

@@ -237,6 +237,23 @@ class TrackerTest(unittest.TestCase):
         self.assertEqual(len(before), 100000)
         self.assertEqual(run.active("now", "__main__.Old"), 100001)
 
+    def test_a_report_too_large_for_a_frame_leaves_the_session_on(self):
+        run, _ = self.run_script("""
+            import heapscope
+            class Many:
+                __slots__ = ("a",)
+            heapscope.track_class(Many, trace=False)
+            many = [Many() for _ in range(400000)]
+            heapscope.snapshot("too many")
+            del many
+            heapscope.snapshot("after")
+            """)
+        labels = [c["label"] for c in run.censuses]
+        self.assertIn("too many", labels)
+        self.assertIn("after", labels)
+        too_many = [c for c in run.censuses if c["label"] == "too many"][0]
+        self.assertNotIn("classes", too_many)
+
     def test_trace_names_the_line(self):
         run, _ = self.run_script("""
             import heapscope

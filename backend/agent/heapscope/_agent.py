@@ -841,11 +841,30 @@ def _send(message):
         _stop()
         return False
     try:
-        sock.sendall(_codec.json_frame(message), _socket.MSG_NOSIGNAL)
+        frame = _frame_of(message)
+        sock.sendall(frame, _socket.MSG_NOSIGNAL)
         return True
     except Exception:
         _stop()
         return False
+
+
+def _frame_of(message):
+    """The message's frame. A census whose report of tracked classes makes it
+    larger than a frame may be (hundreds of thousands of instances born or
+    measured at once) goes without the report, and the console says so: the
+    session goes on."""
+    try:
+        return _codec.json_frame(message)
+    except _codec.ProtocolError:
+        report = message.get("classes") if message.get("type") == "census" else None
+        if report is None:
+            raise
+        del message["classes"]
+        _warn("the report of tracked classes at %.1f s was too large to send (%d born, %d measured);"
+              " it is left out" % (message.get("time", 0.0), len(report["born"]),
+                                   len(report["sizes"])))
+        return _codec.json_frame(message)
 
 
 def _locked_send(message):
