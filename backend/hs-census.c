@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,4 +284,23 @@ hs_census_format_csv (const HsCensusRow *rows,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* 1, 2, 5 × 10^n: the step that cuts @range into at most about @ticks parts
+ * and reads at a glance. */
+double
+hs_format_nice_step (double range,
+                     int    ticks)
+{
+  double raw = range / MAX (ticks, 1);
+  double magnitude = pow (10, floor (log10 (MAX (raw, 1e-9))));
+  double normalized = raw / magnitude;
+
+  if (normalized <= 1)
+    return magnitude;
+  if (normalized <= 2)
+    return 2 * magnitude;
+  if (normalized <= 5)
+    return 5 * magnitude;
+  return 10 * magnitude;
 }

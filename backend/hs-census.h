@@ -52,6 +52,9 @@ char              *hs_census_format_table  (const HsCensusRow *rows,
                                             guint              n_rows,
                                             guint              limit);
 char              *hs_format_size          (gint64          bytes);
+/* The round step (1, 2, 5 × 10^n) of an axis over @range in about @ticks parts. */
+double             hs_format_nice_step     (double          range,
+                                            int             ticks);
 
 char              *hs_census_format_csv    (const HsCensusRow *rows,
                                             const HsCensusRow *deltas,

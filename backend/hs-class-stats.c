@@ -773,22 +773,6 @@ append_left_out_note (HsClassStats *self,
                             _("Only the snapshots and the last sample are listed; the chart shows every sample."));
 }
 
-/* An axis from 0 to at least @max in about @ticks round steps; returns the step. */
-static double
-round_step (double max,
-            int    ticks)
-{
-  static const double steps[] = { 1, 2, 2.5, 5, 10 };
-  double raw = MAX (max, 1e-9) / ticks;
-  double magnitude = pow (10, floor (log10 (raw)));
-
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (raw <= steps[i] * magnitude)
-      return steps[i] * magnitude;
-  return 10 * magnitude;
-}
-
-
 typedef struct
 {
   const char *name;           /* as the program named it; NULL: the other classes */
@@ -932,7 +916,7 @@ chart_scale (HsClassStats *self,
       scale->unit *= 1024;
       scale->unit_name = units[i];
     }
-  step = round_step (MAX (scale->top, scale->unit) / scale->unit, 5);
+  step = hs_format_nice_step (MAX (scale->top, scale->unit) / scale->unit, 5);
   scale->top = MAX (1, ceil (scale->top / scale->unit / step - 1e-9)) * step * scale->unit;
 
   scale->first = measured_time (self, 0);
@@ -948,8 +932,8 @@ static void
 append_chart_grid (GString          *out,
                    const ChartScale *scale)
 {
-  double step = round_step (scale->top / scale->unit, 5) * scale->unit;
-  double time_step = round_step (scale->last - scale->first, 8);
+  double step = hs_format_nice_step (scale->top / scale->unit, 5) * scale->unit;
+  double time_step = hs_format_nice_step (scale->last - scale->first, 8);
 
   for (double value = 0; value <= scale->top * (1 + 1e-9); value += step)
     {

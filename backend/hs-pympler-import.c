@@ -896,48 +896,6 @@ hs_pympler_import_to_cache (const char  *dump_path,
   return g_steal_pointer (&session_path);
 }
 
-static void
-import_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GError *error = NULL;
-  char *session_path = hs_pympler_import_to_cache (task_data, &error);
-
-  if (session_path == NULL)
-    g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, session_path, g_free);
-  else
-    g_free (session_path);
-}
-
-void
-hs_pympler_import_async (const char          *dump_path,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (dump_path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_pympler_import_async);
-  g_task_set_task_data (task, g_strdup (dump_path), g_free);
-  g_task_run_in_thread (task, import_in_thread);
-}
-
-char *
-hs_pympler_import_finish (GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 HsStore *
 hs_pympler_open_store (const char  *path,
                        GError     **error)

@@ -45,14 +45,6 @@ GPtrArray *hs_pympler_read_bytes        (const guint8         *data,
 /* Imports into the user's cache folder; returns the session file's path. */
 char      *hs_pympler_import_to_cache   (const char           *dump_path,
                                          GError              **error);
-/* The same in a worker thread. */
-void       hs_pympler_import_async      (const char           *dump_path,
-                                         GCancellable         *cancellable,
-                                         GAsyncReadyCallback   callback,
-                                         gpointer              user_data);
-char      *hs_pympler_import_finish     (GAsyncResult         *result,
-                                         GError              **error);
-
 /* Opens the session file at @path, or, when it is a Pympler dump, the
  * session file it is imported into first (hs_pympler_import_to_cache): what
  * reopening a file and --report do with whichever the user gives. */

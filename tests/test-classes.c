@@ -16,6 +16,7 @@
 #include "hs-session.h"
 #include "hs-store.h"
 #include "hs-wire.h"
+#include "test-support.h"
 
 static char *tmpdir;
 
@@ -68,22 +69,6 @@ census_with_report (guint i)
   return census;
 }
 
-static HsTrackedClass *
-class_named (HsClassTracker *tracker,
-             const char     *name)
-{
-  GListModel *classes = hs_class_tracker_get_classes (tracker);
-
-  for (guint i = 0; i < g_list_model_get_n_items (classes); i++)
-    {
-      g_autoptr(HsTrackedClass) klass = g_list_model_get_item (classes, i);
-
-      if (g_str_equal (hs_tracked_class_get_name (klass), name))
-        return klass;
-    }
-  g_assert_not_reached ();
-}
-
 static HsTrackedInstance *
 instance_with_id (HsClassTracker *tracker,
                   gint64          id)
@@ -104,8 +89,8 @@ instance_with_id (HsClassTracker *tracker,
 static void
 assert_the_run (HsClassTracker *tracker)
 {
-  HsTrackedClass *order = class_named (tracker, "Order");
-  HsTrackedClass *temp = class_named (tracker, "Temp");
+  HsTrackedClass *order = test_class_named (tracker, "Order");
+  HsTrackedClass *temp = test_class_named (tracker, "Temp");
   HsTrackedInstance *first = instance_with_id (tracker, 1);
   HsTrackedInstance *gone = instance_with_id (tracker, 2);
   const HsClassPoint *points;

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-session.h"
+#include "test-support.h"
 #include "hs-census.h"
 #include "hs-class-report.h"
 #include "hs-class-tracker.h"
@@ -180,22 +181,6 @@ imported_tear_down (Imported      *fixture,
   json_object_unref (fixture->expected);
 }
 
-static HsTrackedClass *
-class_named (HsClassTracker *tracker,
-             const char     *name)
-{
-  GListModel *classes = hs_class_tracker_get_classes (tracker);
-
-  for (guint i = 0; i < g_list_model_get_n_items (classes); i++)
-    {
-      g_autoptr(HsTrackedClass) klass = g_list_model_get_item (classes, i);
-
-      if (g_str_equal (hs_tracked_class_get_name (klass), name))
-        return klass;
-    }
-  g_assert_not_reached ();
-}
-
 /* Each snapshot's figures of each class are the JSON's. */
 static void
 assert_snapshots (HsClassTracker *tracker,
@@ -222,7 +207,7 @@ assert_snapshots (HsClassTracker *tracker,
           const HsClassPoint *points;
           guint n_points;
 
-          points = hs_tracked_class_get_points (class_named (tracker, l->data), &n_points);
+          points = hs_tracked_class_get_points (test_class_named (tracker, l->data), &n_points);
           g_assert_cmpuint (n_points, ==, recording->samples->len);
           g_assert_cmpuint (points[i].sample, ==, i);
           g_assert_cmpfloat (points[i].time, ==, census->time);
@@ -472,8 +457,8 @@ test_tutorial (Imported      *fixture,
   assert_snapshots (tracker, fixture->recording, fixture->expected);
 
   /* What the tutorial's print_summary shows as "active". */
-  generators = class_named (tracker, "RandomNumberGenerator");
-  distributions = class_named (tracker, "RandDistribution");
+  generators = test_class_named (tracker, "RandomNumberGenerator");
+  distributions = test_class_named (tracker, "RandDistribution");
   points = hs_tracked_class_get_points (generators, &n_points);
   for (guint i = 0; i < n_points; i++)
     g_assert_cmpint (points[i].active, ==, generators_active[i]);
@@ -533,7 +518,7 @@ test_detail (Imported      *fixture,
   g_assert_null (((HsCensus *) g_ptr_array_index (recording->samples, 3))->label);
   assert_snapshots (tracker, recording, expected);
 
-  nodes = class_named (tracker, "__main__.Node");
+  nodes = test_class_named (tracker, "__main__.Node");
   g_assert_cmpint (hs_tracked_class_get_level (nodes), ==, 2);
   g_assert_true (hs_tracked_class_get_trace (nodes));
   g_assert_cmpint (hs_tracked_class_get_born (nodes), ==,
@@ -705,19 +690,8 @@ test_not_a_dump (void)
   g_assert_false (hs_pympler_is_dump ((const guint8 *) "\x80\x04pympler", 9));
 }
 
-static void
-on_imported (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  char **path = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *path = hs_pympler_import_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-/* Opening a dump: into the cache, in a thread, then a session like any. */
+/* Opening a dump: into the cache, then a session like any (the session's
+ * loader runs this in its thread). */
 static void
 test_import_to_cache (void)
 {
@@ -730,9 +704,8 @@ test_import_to_cache (void)
   g_autoptr(HsStore) store = NULL;
   g_autoptr(HsRecording) recording = NULL;
 
-  hs_pympler_import_async (dump, NULL, on_imported, &session);
-  while (session == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  session = hs_pympler_import_to_cache (dump, &error);
+  g_assert_no_error (error);
   g_ptr_array_add (made, g_strdup (session));
   g_assert_true (g_str_has_prefix (session, folder));
   basename = g_path_get_basename (session);

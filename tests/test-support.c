@@ -81,3 +81,19 @@ test_drain_main_context (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
+
+HsTrackedClass *
+test_class_named (HsClassTracker *tracker,
+                  const char     *name)
+{
+  GListModel *classes = hs_class_tracker_get_classes (tracker);
+
+  for (guint i = 0; i < g_list_model_get_n_items (classes); i++)
+    {
+      g_autoptr(HsTrackedClass) klass = g_list_model_get_item (classes, i);
+
+      if (g_str_equal (hs_tracked_class_get_name (klass), name))
+        return klass;     /* the tracker holds it */
+    }
+  g_assert_not_reached ();
+}

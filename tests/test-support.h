@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "hs-class-tracker.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*TestCondition) (gpointer data);
@@ -18,5 +20,9 @@ gboolean test_wait_for       (TestCondition done,
 void     test_wait_until     (TestCondition done,
                               gpointer      data);
 void     test_drain_main_context (void);
+
+/* The tracked class named @name (it must be there). */
+HsTrackedClass *test_class_named (HsClassTracker *tracker,
+                                  const char     *name);
 
 G_END_DECLS

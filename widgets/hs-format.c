@@ -110,25 +110,6 @@ hs_format_date_time (gint64 usec_since_epoch)
   return g_date_time_format (local, _("%-d %b %Y, %H:%M"));
 }
 
-/* 1, 2, 5 × 10^n: the step that cuts @range into at most about @ticks parts
- * and reads at a glance. */
-double
-hs_format_nice_step (double range,
-                     int    ticks)
-{
-  double raw = range / MAX (ticks, 1);
-  double magnitude = pow (10, floor (log10 (MAX (raw, 1e-9))));
-  double normalized = raw / magnitude;
-
-  if (normalized <= 1)
-    return magnitude;
-  if (normalized <= 2)
-    return 2 * magnitude;
-  if (normalized <= 5)
-    return 5 * magnitude;
-  return 10 * magnitude;
-}
-
 /* The labels of a byte axis from 0 up to at least @max_bytes, in about
  * @ticks steps that are round in the unit shown (the power of 1024 the
  * largest value reads in, named as the tables name it): "0 MB", "50 MB",

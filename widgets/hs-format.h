@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "hs-census.h"       /* hs_format_size, hs_format_nice_step */
+
 G_BEGIN_DECLS
 
 char *hs_format_count        (gint64 count);
@@ -14,8 +16,6 @@ char *hs_format_bytes        (gint64 bytes);
 char *hs_format_signed_bytes (gint64 bytes);
 char *hs_format_duration     (double seconds);
 char *hs_format_date_time    (gint64 usec_since_epoch);
-double hs_format_nice_step   (double range,
-                              int    ticks);
 char **hs_format_byte_axis   (double  max_bytes,
                               int     ticks,
                               double *top_bytes);

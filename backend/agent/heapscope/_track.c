@@ -41,6 +41,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "_ptrtable.h"
+
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 # define HS_INTERNAL_FRAMES 1
 # define Py_BUILD_CORE
@@ -155,12 +157,12 @@ hs_grow (void   **array,
 
 /* -- the address table -------------------------------------------------------- */
 
+/* The agent's one address hash (_ptrtable.h); this table is its own because
+ * it removes entries, which HsPtrTable never does. */
 static size_t
 hs_slot_of (uintptr_t address)
 {
-  uint64_t hash = (uint64_t) (address >> 4) * UINT64_C (0x9E3779B97F4A7C15);
-
-  return (size_t) (hash >> 32) & (hs_slots_cap - 1);
+  return hs_ptr_hash (address) & (hs_slots_cap - 1);
 }
 
 static size_t
