@@ -6,6 +6,8 @@
 
 #include "hs-banner.h"
 #include "hs-classes-page.h"
+#include "hs-garbage-page.h"
+#include "hs-graph-page.h"
 #include "hs-instances-view.h"
 #include "hs-object-inspector.h"
 #include "hs-overview-page.h"
@@ -35,6 +37,9 @@ struct _HsWindow
   HsObjectInspector    *inspector;
   HsReferrersPage      *referrers_page;
   HsClassesPage        *classes_page;
+  HsGraphPage          *graph_page;
+  HsGarbagePage        *garbage_page;
+  GSimpleAction        *watch_garbage;    /* win.watch-garbage: its state is the log's */
   HsTextExport          classes_export;   /* hs-text-export.h */
   HsConsoleView        *console_view;
   AdwStatusPage        *empty_page;

@@ -54,6 +54,9 @@ _hs_window_update_actions (HsWindow *self)
                                  self->session != NULL && hs_session_can_track (self->session) &&
                                  hs_object_inspector_get_object (self->inspector) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-pause", has_agent);
+  if (self->watch_garbage != NULL)
+    g_simple_action_set_enabled (self->watch_garbage,
+                                 self->session != NULL && hs_session_can_watch_garbage (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as",
                                  !opening && self->session != NULL &&
                                  hs_session_get_file (self->session) != NULL &&
@@ -225,6 +228,49 @@ update_recorded_banner (HsWindow *self)
   hs_banner_set_revealed (self->recorded_banner, TRUE);
 }
 
+/* win.watch-garbage shows whether the session's garbage watch is on. */
+static void
+sync_watch_garbage (HsWindow *self)
+{
+  gboolean watching = self->session != NULL && hs_garbage_log_get_watching (hs_session_get_garbage_log (self->session));
+
+  if (self->watch_garbage == NULL)
+    return;
+  g_simple_action_set_state (self->watch_garbage, g_variant_new_boolean (watching));
+  _hs_window_update_actions (self);
+}
+
+static void
+on_watching_changed (HsWindow *self)
+{
+  sync_watch_garbage (self);
+}
+
+static void
+on_watch_garbage_set (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(HsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_session_set_watch_garbage_finish (HS_SESSION (source), result, &error))
+    _hs_window_toast (self, error->message);
+  if (HS_SESSION (source) == self->session)
+    sync_watch_garbage (self);
+}
+
+static void
+on_watch_garbage_change_state (GSimpleAction *action,
+                               GVariant      *state,
+                               HsWindow      *self)
+{
+  if (self->session == NULL)
+    return;
+  hs_session_set_watch_garbage_async (self->session, g_variant_get_boolean (state), NULL,
+                                      on_watch_garbage_set, g_object_ref (self));
+}
+
 void
 _hs_window_set_session (HsWindow  *self,
                         HsSession *session)
@@ -238,6 +284,9 @@ _hs_window_set_session (HsWindow  *self,
 
   hs_types_page_set_session (self->types_page, session);
   hs_referrers_page_set_session (self->referrers_page, session);
+  hs_graph_page_set_session (self->graph_page, session);
+  hs_garbage_page_set_log (self->garbage_page, session != NULL ? hs_session_get_garbage_log (session) : NULL);
+  sync_watch_garbage (self);
   hs_object_inspector_set_session (self->inspector, session);
   hs_instances_view_set_session (self->instances_view, session);
   if (session != NULL && self->settings != NULL)
@@ -259,6 +308,8 @@ _hs_window_set_session (HsWindow  *self,
       g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
       g_signal_connect (session, "notify::shown-sample", G_CALLBACK (on_shown_sample), self);
       g_signal_connect (session, "notice", G_CALLBACK (on_session_notice), self);
+      g_signal_connect_object (hs_session_get_garbage_log (session), "notify::watching",
+                               G_CALLBACK (on_watching_changed), self, G_CONNECT_SWAPPED);
       gtk_stack_set_visible_child_name (self->main_stack, "session");
       gtk_widget_set_visible (self->status_bar, TRUE);
     }
@@ -581,6 +632,7 @@ hs_window_dispose (GObject *object)
       g_clear_object (&self->session);
     }
   g_clear_object (&self->settings);
+  g_clear_object (&self->watch_garbage);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
 }
@@ -659,10 +711,17 @@ show_error_toast (HsWindow     *self,
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
 }
 
+typedef enum
+{
+  SHOW_IN_INSPECTOR,
+  SHOW_REFERRERS,
+  SHOW_GRAPH,
+} ShowWhat;
+
 typedef struct
 {
   HsWindow *window;
-  gboolean  referrers;    /* show its referrers, else inspect it */
+  ShowWhat  what;
 } FindTracked;
 
 static void
@@ -672,7 +731,7 @@ on_tracked_found (GObject      *source,
 {
   FindTracked *find = user_data;
   g_autoptr(HsWindow) self = find->window;
-  gboolean referrers = find->referrers;
+  ShowWhat what = find->what;
   g_autoptr(GError) error = NULL;
   g_autoptr(HsObjectRef) object = hs_session_find_tracked_finish (HS_SESSION (source), result, &error);
 
@@ -683,10 +742,15 @@ on_tracked_found (GObject      *source,
       return;
     }
   hs_object_inspector_set_object (self->inspector, object);
-  if (referrers)
+  if (what == SHOW_REFERRERS)
     {
       hs_referrers_page_set_object (self->referrers_page, object);
       hs_window_show_page (self, "referrers");
+    }
+  else if (what == SHOW_GRAPH)
+    {
+      hs_graph_page_show_object (self->graph_page, object);
+      hs_window_show_page (self, "graph");
     }
   else
     hs_window_show_page (self, "types");
@@ -695,7 +759,7 @@ on_tracked_found (GObject      *source,
 static void
 find_tracked (HsWindow          *self,
               HsTrackedInstance *instance,
-              gboolean           referrers)
+              ShowWhat           what)
 {
   FindTracked *find;
 
@@ -703,7 +767,7 @@ find_tracked (HsWindow          *self,
     return;
   find = g_new0 (FindTracked, 1);
   find->window = g_object_ref (self);
-  find->referrers = referrers;
+  find->what = what;
   hs_session_find_tracked_async (self->session, hs_tracked_instance_get_instance (instance), NULL,
                                  on_tracked_found, find);
 }
@@ -713,7 +777,7 @@ on_show_tracked_instance (HsClassesPage     *page,
                           HsTrackedInstance *instance,
                           HsWindow          *self)
 {
-  find_tracked (self, instance, FALSE);
+  find_tracked (self, instance, SHOW_IN_INSPECTOR);
 }
 
 static void
@@ -721,7 +785,7 @@ on_show_tracked_referrers (HsClassesPage     *page,
                            HsTrackedInstance *instance,
                            HsWindow          *self)
 {
-  find_tracked (self, instance, TRUE);
+  find_tracked (self, instance, SHOW_REFERRERS);
 }
 
 static void
@@ -853,6 +917,65 @@ track_object_action (GtkWidget  *widget,
   present_track_dialog (self, NULL, object->handle, object->type_name);
 }
 
+/* Show Graph: of what the visible page has selected — a referrer or a step
+ * of a path, a tracked instance — else of the object inspected. */
+static void
+show_graph_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  const char *page = adw_view_stack_get_visible_child_name (self->pages);
+  const HsObjectRef *object = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (g_strcmp0 (page, "classes") == 0)
+    {
+      HsTrackedInstance *instance = hs_classes_page_get_selected_instance (self->classes_page);
+
+      if (instance != NULL && hs_tracked_instance_get_alive (instance))
+        {
+          find_tracked (self, instance, SHOW_GRAPH);
+          return;
+        }
+    }
+  if (g_strcmp0 (page, "referrers") == 0)
+    {
+      HsReferrerNode *node = hs_referrers_page_get_selected (self->referrers_page);
+
+      if (node != NULL)
+        object = hs_referrer_node_get_ref (node);
+    }
+  if (object == NULL || object->handle <= 0)
+    object = hs_object_inspector_get_object (self->inspector);
+  if (object == NULL)
+    {
+      _hs_window_toast (self, _("Select an object first: an instance, a referrer or a tracked instance"));
+      return;
+    }
+  hs_graph_page_show_object (self->graph_page, object);
+  hs_window_show_page (self, "graph");
+}
+
+static void
+on_graph_object_selected (HsGraphPage       *page,
+                          const HsObjectRef *object,
+                          HsWindow          *self)
+{
+  hs_object_inspector_set_object (self->inspector, object);
+}
+
+static void
+on_graph_show_referrers (HsGraphPage       *page,
+                         const HsObjectRef *object,
+                         HsWindow          *self)
+{
+  hs_object_inspector_set_object (self->inspector, object);
+  hs_referrers_page_set_object (self->referrers_page, object);
+  hs_window_show_page (self, "referrers");
+}
+
 static void
 on_instance_selected (HsInstancesView *view,
                       GParamSpec      *pspec,
@@ -896,6 +1019,8 @@ hs_window_class_init (HsWindowClass *klass)
   g_type_ensure (HS_TYPE_BANNER);
   g_type_ensure (HS_TYPE_CLASSES_PAGE);
   g_type_ensure (HS_TYPE_CONSOLE_VIEW);
+  g_type_ensure (HS_TYPE_GRAPH_PAGE);
+  g_type_ensure (HS_TYPE_GARBAGE_PAGE);
   g_type_ensure (HS_TYPE_INSTANCES_VIEW);
   g_type_ensure (HS_TYPE_OBJECT_INSPECTOR);
   g_type_ensure (HS_TYPE_OVERVIEW_PAGE);
@@ -912,6 +1037,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, referrers_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, classes_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, garbage_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, recent_list);
@@ -940,6 +1067,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_show_tracked_instance);
   gtk_widget_class_bind_template_callback (widget_class, on_show_tracked_referrers);
   gtk_widget_class_bind_template_callback (widget_class, on_detach_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_graph_object_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_graph_show_referrers);
 
   gtk_widget_class_install_action (widget_class, "win.run-script", NULL, run_script_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
@@ -952,6 +1081,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.path-to-root", NULL, path_to_root_action);
+  gtk_widget_class_install_action (widget_class, "win.show-graph", NULL, show_graph_action);
   gtk_widget_class_install_action (widget_class, "win.copy-referrers", NULL, copy_referrers_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-deep-sizes", NULL, toggle_deep_sizes_action);
   _hs_window_class_files_init (klass);
@@ -964,6 +1094,9 @@ hs_window_init (HsWindow *self)
 
   load_css ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->watch_garbage = g_simple_action_new_stateful ("watch-garbage", NULL, g_variant_new_boolean (FALSE));
+  g_signal_connect (self->watch_garbage, "change-state", G_CALLBACK (on_watch_garbage_change_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->watch_garbage));
   self->settings = hs_settings_new ();
   if (self->settings != NULL)
     {

@@ -61,7 +61,10 @@ print_usage (FILE *out)
              "  --reverse             in the reverse order\n"
              "  --match TEXT          only the instances of classes whose name contains TEXT\n"
              "  --limit N             only the first N instances; below 1 (such as 0.1), that\n"
-             "                        fraction of all the tracked instances\n"));
+             "                        fraction of all the tracked instances\n"
+             "\n"
+             "Reference graphs of a recorded session, with --report:\n"
+             "  --graphs DIR          write each graph as DIR/NN-label.dot and .svg\n"));
 }
 
 /* One of --sort, --limit: the option's value into @options, or the message
@@ -97,6 +100,7 @@ main (int   argc,
   const char *to_label = NULL;
   gboolean classes = FALSE;
   const char *html_path = NULL;
+  const char *graphs_dir = NULL;
   const char *title = NULL;
   g_auto(HsClassStatsOptions) class_options = { 0 };
   gboolean class_options_given = FALSE;
@@ -131,6 +135,8 @@ main (int   argc,
         classes = TRUE;
       else if (strcmp (argv[i], "--html") == 0 && i + 1 < argc)
         html_path = argv[++i];
+      else if (strcmp (argv[i], "--graphs") == 0 && i + 1 < argc)
+        graphs_dir = argv[++i];
       else if (strcmp (argv[i], "--title") == 0 && i + 1 < argc)
         title = argv[++i];
       else if ((strcmp (argv[i], "--sort") == 0 || strcmp (argv[i], "--limit") == 0) && i + 1 < argc)
@@ -209,9 +215,9 @@ main (int   argc,
       g_printerr (_("heapscope: --title goes with --html\n"));
       return 2;
     }
-  if ((classes || html_path != NULL) && report_path == NULL)
+  if ((classes || html_path != NULL || graphs_dir != NULL) && report_path == NULL)
     {
-      g_printerr (_("heapscope: --classes and --html go with --report\n"));
+      g_printerr (_("heapscope: --classes, --html and --graphs go with --report\n"));
       return 2;
     }
   if (report_path != NULL)
@@ -220,6 +226,15 @@ main (int   argc,
         {
           g_printerr (_("heapscope: --report reads a recorded session; it runs no script\n"));
           return 2;
+        }
+      if (graphs_dir != NULL)
+        {
+          if (classes || html_path != NULL || from_label != NULL || to_label != NULL)
+            {
+              g_printerr (_("heapscope: --graphs writes the graphs alone; it goes with --report only\n"));
+              return 2;
+            }
+          return hs_headless_write_graphs (report_path, graphs_dir);
         }
       if (classes || html_path != NULL)
         {

@@ -4,11 +4,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-console-chunk.h"
+#include "hs-graph-layout.h"
 #include "hs-headless.h"
 #include "hs-pympler-import.h"
 #include "hs-signal-watch.h"
@@ -421,5 +424,79 @@ hs_headless_report_classes (const char                *path,
       g_print (_("Wrote the report to %s\n"), shown);
     }
   fflush (stdout);
+  return 0;
+}
+
+/* A file name made of @label: letters, digits, '-', '_' and '.', at most 40. */
+static char *
+file_stem (const char *label,
+           guint       number)
+{
+  GString *stem = g_string_new (NULL);
+
+  g_string_append_printf (stem, "%02u", number);
+  if (label != NULL && *label != '\0')
+    g_string_append_c (stem, '-');
+  for (const char *p = label; p != NULL && *p != '\0' && stem->len < 44; p++)
+    g_string_append_c (stem, g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.' ? *p : '_');
+  return g_string_free (stem, FALSE);
+}
+
+/* Writes every reference graph a recorded session keeps into @dir as
+ * NN-label.dot and NN-label.svg, and names each file written.
+ * Returns 0; 1 if the file cannot be read or a graph written. */
+int
+hs_headless_write_graphs (const char *path,
+                          const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = hs_session_load (path, &error);
+  guint n;
+
+  if (session == NULL)
+    {
+      print_error (error);
+      return 1;
+    }
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *shown = hs_escape_for_terminal (dir);
+
+      g_printerr (_("heapscope: could not make the folder “%s”: %s\n"), shown, g_strerror (saved_errno));
+      return 1;
+    }
+  n = hs_session_get_n_graphs (session);
+  if (hs_session_get_unreadable_graphs (session) > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "heapscope: %u graph of this session is damaged and was left out\n",
+                             "heapscope: %u graphs of this session are damaged and were left out\n",
+                             hs_session_get_unreadable_graphs (session)),
+                hs_session_get_unreadable_graphs (session));
+  if (n == 0)
+    {
+      g_print ("%s\n", _("No reference graphs were recorded in this session (heapscope.refgraph () in the "
+                         "script, or Show Graph in the window)."));
+      return 0;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      HsRefGraph *graph = hs_session_get_graph (session, i);
+      g_autofree char *stem = file_stem (graph->label, i + 1);
+      static const char *const extensions[] = { "dot", "svg" };
+
+      for (guint e = 0; e < G_N_ELEMENTS (extensions); e++)
+        {
+          g_autofree char *name = g_strconcat (stem, ".", extensions[e], NULL);
+          g_autofree char *file = g_build_filename (dir, name, NULL);
+          g_autofree char *shown = hs_escape_for_terminal (file);
+
+          if (!hs_ref_graph_render_file (graph, file, &error))
+            {
+              print_error (error);
+              return 1;
+            }
+          g_print (_("Wrote %s\n"), shown);
+        }
+    }
   return 0;
 }

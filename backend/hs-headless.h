@@ -19,6 +19,8 @@ int   hs_headless_report_classes (const char                *path,
                                   gboolean                   print_stats,
                                   const char                *html_path,
                                   const char                *title);
+int   hs_headless_write_graphs (const char         *path,
+                                const char         *dir);
 char *hs_session_format_report (HsSession          *self,
                                 HsSample           *from,
                                 HsSample           *to);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hs-reply.h"
+#include "hs-ref-graph.h"
 
 G_DEFINE_QUARK (hs-reply-error-quark, hs_reply_error)
 
@@ -39,6 +40,8 @@ hs_reply_unref (HsReply *self)
   g_ptr_array_unref (self->items);
   hs_object_ref_free (self->object);
   hs_size_node_free (self->breakdown);
+  g_clear_pointer (&self->graph, hs_ref_graph_unref);
+  g_free (self->filename);
   g_free (self);
 }
 
@@ -70,14 +73,16 @@ hs_object_ref_free (HsObjectRef *self)
   g_free (self);
 }
 
-/* How the object holds the one it was found from, as a reader says it:
+/* How a referrer holds what it refers to, as a reader says it:
  * "attribute items", "key 'cache'", "index 3", … NULL for no edge. */
 char *
-hs_object_ref_describe_edge (const HsObjectRef *self)
+hs_edge_describe (HsEdgeKind  kind,
+                  const char *name,
+                  gint64      index)
 {
-  const char *name = self->edge_name != NULL ? self->edge_name : "";
-
-  switch (self->edge)
+  if (name == NULL)
+    name = "";
+  switch (kind)
     {
     case HS_EDGE_NONE:
       return NULL;
@@ -86,7 +91,7 @@ hs_object_ref_describe_edge (const HsObjectRef *self)
     case HS_EDGE_KEY:
       return g_strdup_printf (_("key %s"), name);
     case HS_EDGE_INDEX:
-      return g_strdup_printf (_("index %lld"), (long long) self->edge_index);
+      return g_strdup_printf (_("index %lld"), (long long) index);
     case HS_EDGE_CLOSURE:
       return g_strdup_printf (_("closure variable %s"), name);
     case HS_EDGE_LOCAL:
@@ -100,6 +105,13 @@ hs_object_ref_describe_edge (const HsObjectRef *self)
     default:
       g_assert_not_reached ();
     }
+}
+
+/* How the object holds the one it was found from; NULL for no edge. */
+char *
+hs_object_ref_describe_edge (const HsObjectRef *self)
+{
+  return hs_edge_describe (self->edge, self->edge_name, self->edge_index);
 }
 
 HsSizeNode *

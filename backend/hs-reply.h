@@ -49,7 +49,10 @@ typedef enum
   HS_REPLY_REFERRERS,
   HS_REPLY_PATH,
   HS_REPLY_TRACK,            /* track-class, track-object, detach-class, detach-all */
+  HS_REPLY_GRAPH,            /* a reference graph around objects (hs-ref-graph.h) */
 } HsReplyKind;
+
+typedef struct _HsRefGraph HsRefGraph;
 
 struct _HsObjectRef
 {
@@ -89,6 +92,9 @@ struct _HsReply
   gint64       deep;         /* OBJECT; -1 when the agent cannot size deeply */
   HsSizeNode  *breakdown;    /* OBJECT; NULL when the agent cannot size deeply */
   gboolean     found;        /* PATH: FALSE when no root was reached */
+  HsRefGraph  *graph;        /* GRAPH: its nodes and edges, not laid out; the
+                              * label the script gave it, when it pushed it */
+  char        *filename;     /* GRAPH: where the script asked it written, or NULL */
 
   /*< private >*/
   gatomicrefcount ref_count;
@@ -104,6 +110,9 @@ HsObjectRef *hs_object_ref_new       (void);
 HsObjectRef *hs_object_ref_copy      (const HsObjectRef *self);
 void         hs_object_ref_free      (HsObjectRef       *self);
 char        *hs_object_ref_describe_edge (const HsObjectRef *self);
+char        *hs_edge_describe        (HsEdgeKind         kind,
+                                      const char        *name,
+                                      gint64             index);
 
 HsSizeNode  *hs_size_node_new        (void);
 void         hs_size_node_free       (HsSizeNode        *self);

@@ -120,6 +120,8 @@ load_session_from_store (HsStore  *owned_store,
       g_ptr_array_add (chunks, hs_console_chunk_new (text->stream == HS_CONSOLE_STDERR, text->text));
     }
   g_list_store_splice (self->console, 0, 0, chunks->pdata, chunks->len);
+  _hs_session_load_graphs (self, recording->graphs);
+  _hs_session_load_garbage (self, recording->garbage);
 
   self->store = g_steal_pointer (&store);
   return g_steal_pointer (&self);

@@ -58,12 +58,46 @@ struct _HsSession
   GHashTable     *handle_counts;      /* handle (gint64) → how many shown things hold it (guint) */
   HsClassTracker *class_tracker;
   gboolean        can_track;          /* the agent has the "classes" capability */
+  GPtrArray      *graphs;             /* HsRefGraph: the graphs shown, laid out (hs-session-graphs.c) */
+  GArray         *graph_ids;          /* gint64: their ids in the file being written */
+  guint           unreadable_graphs;  /* left out of a reopened file: damaged */
+  HsGarbageLog   *garbage_log;        /* what the garbage watch saw (hs-session-garbage.c) */
+  gboolean        can_watch_garbage;  /* the agent has the "garbage" capability */
+  guint           unreadable_garbage; /* reports left out of a reopened file: damaged */
 };
 
 void     _hs_session_refresh_census_model (HsSession  *self);
 void     _hs_session_apply_classes        (HsSession  *self,
                                            guint       index,
                                            HsCensus   *census);
+void     _hs_session_notice               (HsSession  *self,
+                                           const char *text);
+/* The agent runs and has @capability (one of its can_* flags above). */
+gboolean _hs_session_agent_can            (HsSession           *self,
+                                           gboolean             capability);
+/* Sends @request, which needs @capability, its reply to @callback with
+ * @task; or, when the agent cannot answer it (_hs_session_agent_can),
+ * returns HS_REPLY_ERROR_ENDED in @task: @cannot while the program runs,
+ * else that it ended. Takes @task. */
+void     _hs_session_query_capable        (HsSession           *self,
+                                           gboolean             capability,
+                                           const char          *cannot,
+                                           JsonNode            *request,
+                                           GTask               *task,
+                                           GAsyncReadyCallback  callback);
+/* hs-session-graphs.c */
+void     _hs_session_emit_graph_added     (HsSession  *self,
+                                           guint       index,
+                                           gboolean    pushed);
+void     _hs_session_add_pushed_graph     (HsSession  *self,
+                                           HsRefGraph *graph,
+                                           gint64      id,
+                                           const char *problem);
+void     _hs_session_load_graphs          (HsSession  *self,
+                                           GPtrArray  *texts);
+/* hs-session-garbage.c */
+void     _hs_session_load_garbage         (HsSession  *self,
+                                           GPtrArray  *texts);
 HsStore *_hs_session_get_store            (HsSession  *self,
                                            GError    **error);
 

@@ -47,6 +47,7 @@ enum {
 
 enum {
   NOTICE,
+  GRAPH_ADDED,
   N_SIGNALS
 };
 
@@ -113,6 +114,9 @@ hs_session_finalize (GObject *object)
   g_queue_clear (&self->reply_order);
   g_clear_pointer (&self->replies, g_hash_table_unref);
   g_clear_pointer (&self->handle_counts, g_hash_table_unref);
+  g_clear_pointer (&self->graphs, g_ptr_array_unref);
+  g_clear_pointer (&self->graph_ids, g_array_unref);
+  g_clear_object (&self->garbage_log);
   G_OBJECT_CLASS (hs_session_parent_class)->finalize (object);
 }
 
@@ -231,6 +235,32 @@ hs_session_class_init (HsSessionClass *klass)
   signals [NOTICE] =
     g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * HsSession::graph-added:
+   * @index: the graph's position (hs_session_get_graph)
+   * @pushed: the script asked for it (heapscope.refgraph), not the window
+   *
+   * A reference graph joined the session's graphs, laid out.
+   */
+  signals [GRAPH_ADDED] =
+    g_signal_new ("graph-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+}
+
+void
+_hs_session_emit_graph_added (HsSession *self,
+                              guint      index,
+                              gboolean   pushed)
+{
+  g_signal_emit (self, signals [GRAPH_ADDED], 0, index, pushed);
+}
+
+void
+_hs_session_notice (HsSession  *self,
+                    const char *text)
+{
+  g_signal_emit (self, signals [NOTICE], 0, text);
 }
 
 static void
@@ -244,6 +274,9 @@ hs_session_init (HsSession *self)
   self->interval = self->effective_interval = 1.0;
   self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hs_reply_unref);
   self->handle_counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->graphs = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_ref_graph_unref);
+  self->graph_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->garbage_log = hs_garbage_log_new ();
   g_mutex_init (&self->store_mutex);
 }
 
@@ -266,6 +299,8 @@ set_state (HsSession      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
   if (was_live != hs_session_is_live (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LIVE]);
+  if (!hs_session_is_live (self))
+    hs_garbage_log_set_watching (self->garbage_log, FALSE);
 }
 
 static void
@@ -510,6 +545,7 @@ on_worker_event (const HsWorkerEvent *event,
       set_string (&self->python_version, event->hello->python);
       self->accelerated = event->hello->accelerated;
       self->can_track = event->hello->can_track;
+      self->can_watch_garbage = event->hello->can_watch_garbage;
       if (self->pid == 0)
         self->pid = event->hello->pid;
       if (self->state < HS_SESSION_STATE_RUNNING)
@@ -558,6 +594,14 @@ on_worker_event (const HsWorkerEvent *event,
         g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RECORD_ERROR]);
         g_signal_emit (self, signals [NOTICE], 0, text);
       }
+      break;
+
+    case HS_WORKER_EVENT_GARBAGE:
+      hs_garbage_log_apply (self->garbage_log, event->garbage);
+      break;
+
+    case HS_WORKER_EVENT_GRAPH:
+      _hs_session_add_pushed_graph (self, event->graph, event->graph_id, event->message);
       break;
 
     case HS_WORKER_EVENT_FAILED:
@@ -1343,11 +1387,36 @@ hs_session_dup_class_stats (HsSession *self)
 }
 
 gboolean
+_hs_session_agent_can (HsSession *self,
+                       gboolean   capability)
+{
+  return capability && self->worker != NULL && hs_session_is_live (self);
+}
+
+void
+_hs_session_query_capable (HsSession           *self,
+                           gboolean             capability,
+                           const char          *cannot,
+                           JsonNode            *request,
+                           GTask               *task,
+                           GAsyncReadyCallback  callback)
+{
+  if (!_hs_session_agent_can (self, capability))
+    {
+      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED, "%s",
+                               hs_session_is_live (self) ? cannot : _("The program is not running any more"));
+      g_object_unref (task);
+      return;
+    }
+  hs_session_query_async (self, request, g_task_get_cancellable (task), callback, task);
+}
+
+gboolean
 hs_session_can_track (HsSession *self)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
 
-  return self->can_track && self->worker != NULL && hs_session_is_live (self);
+  return _hs_session_agent_can (self, self->can_track);
 }
 
 /* The change shows with the next census: take it now, not at the next tick. */
@@ -1382,15 +1451,9 @@ send_tracking_request (HsSession           *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  if (!hs_session_can_track (self))
-    {
-      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
-                               hs_session_is_live (self)
-                                 ? _("This Python cannot track classes (the agent’s C part is missing)")
-                                 : _("The program is not running any more"));
-      return;
-    }
-  hs_session_query_async (self, request, cancellable, on_tracking_changed, g_steal_pointer (&task));
+  _hs_session_query_capable (self, self->can_track,
+                             _("This Python cannot track classes (the agent’s C part is missing)"),
+                             request, g_steal_pointer (&task), on_tracking_changed);
 }
 
 void

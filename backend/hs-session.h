@@ -9,7 +9,9 @@
 #include "hs-census-model.h"
 #include "hs-class-stats.h"
 #include "hs-class-tracker.h"
+#include "hs-garbage-log.h"
 #include "hs-object-details.h"
+#include "hs-ref-graph.h"
 #include "hs-reply.h"
 #include "hs-sample.h"
 #include "hs-store.h"
@@ -200,5 +202,42 @@ void            hs_session_find_tracked_async   (HsSession          *self,
 HsObjectRef    *hs_session_find_tracked_finish  (HsSession          *self,
                                                  GAsyncResult       *result,
                                                  GError            **error);
+
+/* Reference graphs (the Graph page): the request for a graph around objects
+ * (hs_session_query_async answers it with an HS_REPLY_GRAPH reply), and the
+ * graphs shown, each as far as it was explored, laid out, kept with the
+ * session's file. */
+JsonNode       *hs_session_graph_request        (HsSession          *self,
+                                                 const gint64       *handles,
+                                                 guint               n_handles,
+                                                 HsGraphDirection    direction,
+                                                 int                 depth,
+                                                 int                 too_many,
+                                                 const char * const *hidden_types,
+                                                 gboolean            path);
+guint           hs_session_get_n_graphs         (HsSession          *self);
+HsRefGraph     *hs_session_get_graph            (HsSession          *self,
+                                                 guint               index);
+/* Records @graph as a new graph (@index -1; emits ::graph-added) or as the
+ * next state of graph @index. Returns its index. */
+/* Graphs a reopened file holds but could not be read back (damaged). */
+guint           hs_session_get_unreadable_graphs (HsSession         *self);
+guint           hs_session_record_graph         (HsSession          *self,
+                                                 int                 index,
+                                                 HsRefGraph         *graph);
+
+/* The garbage watch (the Garbage page): what each collection frees in
+ * cycles, while the user watches; kept with the session's file. */
+HsGarbageLog   *hs_session_get_garbage_log      (HsSession          *self);
+gboolean        hs_session_can_watch_garbage    (HsSession          *self);
+void            hs_session_set_watch_garbage_async  (HsSession           *self,
+                                                     gboolean             on,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean        hs_session_set_watch_garbage_finish (HsSession          *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+guint           hs_session_get_unreadable_garbage (HsSession        *self);
 
 G_END_DECLS

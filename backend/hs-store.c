@@ -115,10 +115,14 @@ G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
 #define SQL_REPLY_BY_REQUEST "CREATE INDEX reply_by_request ON reply (request)"
 /* Schema 3: what the census said of tracked classes (hs-store-classes.c). */
 #define SQL_TRACKED_REPORT "CREATE TABLE tracked_report (sample INTEGER PRIMARY KEY, report TEXT NOT NULL)"
+/* Schema 4: the reference graphs shown, each as far as it was explored, laid out. */
+#define SQL_GRAPH    "CREATE TABLE graph (id INTEGER PRIMARY KEY, graph TEXT NOT NULL)"
+/* Schema 4: what the garbage watch saw, report by report (hs_garbage_report_to_json). */
+#define SQL_GARBAGE  "CREATE TABLE garbage (id INTEGER PRIMARY KEY, report TEXT NOT NULL)"
 
 static const char schema_sql[] =
   SQL_SESSION ";" SQL_ARGUMENT ";" SQL_TYPE ";" SQL_SAMPLE ";" SQL_CENSUS ";" SQL_CONSOLE ";"
-  SQL_REPLY ";" SQL_REPLY_BY_REQUEST ";" SQL_TRACKED_REPORT ";";
+  SQL_REPLY ";" SQL_REPLY_BY_REQUEST ";" SQL_TRACKED_REPORT ";" SQL_GRAPH ";" SQL_GARBAGE ";";
 
 /* Everything sqlite_schema may list, by the schema version that added it. */
 static const struct
@@ -139,6 +143,8 @@ static const struct
   { "table", "reply", "reply", SQL_REPLY, 2 },
   { "index", "reply_by_request", "reply", SQL_REPLY_BY_REQUEST, 2 },
   { "table", "tracked_report", "tracked_report", SQL_TRACKED_REPORT, 3 },
+  { "table", "graph", "graph", SQL_GRAPH, 4 },
+  { "table", "garbage", "garbage", SQL_GARBAGE, 4 },
 };
 
 /* Errors */
@@ -811,7 +817,93 @@ hs_store_append_reply (HsStore     *self,
   return end_write (self, ok, error);
 }
 
+/* @id numbers the graph in the session (1, 2, …); writing it again replaces
+ * it with its next state. @graph is hs_ref_graph_to_json's text. */
+gboolean
+hs_store_put_graph (HsStore     *self,
+                    gint64       id,
+                    const char  *graph,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (id > 0 && graph != NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  statement = prepare (self, "INSERT OR REPLACE INTO graph (id, graph) VALUES (?, ?)", error, OP_WRITE);
+  ok = statement != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (statement, 1, id);
+      sqlite3_bind_text (statement, 2, graph, -1, SQLITE_STATIC);
+      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
+    }
+  return end_write (self, ok, error);
+}
+
+gboolean
+hs_store_append_garbage (HsStore     *self,
+                         const char  *report,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  statement = prepare (self, "INSERT INTO garbage (report) VALUES (?)", error, OP_WRITE);
+  ok = statement != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (statement, 1, report, -1, SQLITE_STATIC);
+      ok = sqlite3_step (statement) == SQLITE_DONE || set_sqlite_error (self, error, OP_WRITE);
+    }
+  return end_write (self, ok, error);
+}
+
 /* Reading */
+
+/* The texts of a table added in schema 4 (graph, garbage), in id order;
+ * @what names one of them when it is damaged. */
+static GPtrArray *
+read_texts (HsStore     *self,
+            const char  *sql,
+            const char  *what,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  int step;
+
+  if (self->schema_version < 4)
+    return g_steal_pointer (&texts);
+  statement = prepare (self, sql, error, OP_READ);
+  if (statement == NULL)
+    return NULL;
+  while ((step = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (statement, 0);
+
+      if (text == NULL)
+        {
+          _hs_store_damaged (self, error, what);
+          return NULL;
+        }
+      g_ptr_array_add (texts, g_strdup (text));
+    }
+  if (step != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, OP_READ);
+      return NULL;
+    }
+  return g_steal_pointer (&texts);
+}
 
 static gboolean
 load_type_names (HsStore  *self,
@@ -1390,6 +1482,8 @@ hs_recording_free (HsRecording *self)
   g_free (self->protocol_error);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
   g_clear_pointer (&self->console, g_ptr_array_unref);
+  g_clear_pointer (&self->graphs, g_ptr_array_unref);
+  g_clear_pointer (&self->garbage, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -1598,9 +1692,16 @@ hs_store_read_recording (HsStore  *self,
       (recording->samples = read_samples (self, &recording->n_missing_samples, error)) != NULL &&
       _hs_store_read_classes (self, recording->samples, error))
     recording->console = read_console (self, error);
+  if (recording != NULL && recording->console != NULL)
+    recording->graphs = read_texts (self, "SELECT graph FROM graph ORDER BY id",
+                                    _("a reference graph is unreadable"), error);
+  if (recording != NULL && recording->graphs != NULL)
+    recording->garbage = read_texts (self, "SELECT report FROM garbage ORDER BY id",
+                                     _("a report of collected cycles is unreadable"), error);
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
-  if (recording == NULL || recording->samples == NULL || recording->console == NULL)
+  if (recording == NULL || recording->samples == NULL || recording->console == NULL ||
+      recording->graphs == NULL || recording->garbage == NULL)
     return NULL;
   return g_steal_pointer (&recording);
 }

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define HS_STORE_SUFFIX ".heapscope"
-#define HS_STORE_SCHEMA_VERSION 3
+#define HS_STORE_SCHEMA_VERSION 4
 
 #define HS_STORE_ERROR (hs_store_error_quark ())
 
@@ -44,6 +44,8 @@ struct _HsRecording
   double          duration;         /* seconds from the agent's start to the last sample */
   GPtrArray      *samples;          /* HsCensus with figures and label, no rows; NULL in a summary */
   GPtrArray      *console;          /* HsConsoleText; NULL in a summary */
+  GPtrArray      *graphs;           /* hs_ref_graph_to_json texts; NULL in a summary */
+  GPtrArray      *garbage;          /* hs_garbage_report_to_json texts; NULL in a summary */
 };
 
 GQuark        hs_store_error_quark        (void);
@@ -72,6 +74,13 @@ gboolean      hs_store_append_console     (HsStore             *self,
 gboolean      hs_store_append_reply       (HsStore             *self,
                                            const char          *request,
                                            const char          *reply,
+                                           GError             **error);
+gboolean      hs_store_put_graph          (HsStore             *self,
+                                           gint64               id,
+                                           const char          *graph,
+                                           GError             **error);
+gboolean      hs_store_append_garbage     (HsStore             *self,
+                                           const char          *report,
                                            GError             **error);
 gboolean      hs_store_write_outcome      (HsStore             *self,
                                            HsSessionState       state,

@@ -19,6 +19,7 @@ typedef struct _HsRecording   HsRecording;
 typedef struct _HsReply       HsReply;
 typedef struct _HsObjectRef   HsObjectRef;
 typedef struct _HsSizeNode    HsSizeNode;
+typedef struct _HsGarbageReport HsGarbageReport;
 
 typedef enum
 {

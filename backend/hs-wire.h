@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hs-census.h"
+#include "hs-ref-graph.h"
 
 G_BEGIN_DECLS
 
@@ -34,14 +35,19 @@ typedef enum
 #define HS_WIRE_MAX_ITEMS        10000   /* objects in one answer */
 #define HS_WIRE_MAX_SIZE_NODES   10000   /* nodes of one size breakdown */
 #define HS_WIRE_MAX_DEPTH        64      /* levels of one size breakdown */
+#define HS_WIRE_MAX_GRAPH_HANDLES  100   /* objects one graph is asked about */
+#define HS_WIRE_MAX_GRAPH_DEPTH    20
+#define HS_WIRE_MAX_GRAPH_TOO_MANY 1000
+#define HS_WIRE_MAX_GRAPH_HIDDEN   100   /* type names left out of one graph */
 
 typedef enum
 {
   HS_MESSAGE_HELLO,
   HS_MESSAGE_CENSUS,
   HS_MESSAGE_ERROR,
-  HS_MESSAGE_REPLY,      /* instances, object, referrers, path */
+  HS_MESSAGE_REPLY,      /* instances, object, referrers, path, graph, track… */
   HS_MESSAGE_BYE,        /* the interpreter is exiting: the link closes next */
+  HS_MESSAGE_GARBAGE,    /* what collections freed in cycles (pushed while watching) */
 } HsMessageType;
 
 struct _HsHello
@@ -53,6 +59,7 @@ struct _HsHello
   char     *executable;
   gboolean  accelerated;
   gboolean  can_track;        /* "classes" is among its capabilities */
+  gboolean  can_watch_garbage;/* "garbage" is among them */
 };
 
 struct _HsMessage
@@ -62,6 +69,7 @@ struct _HsMessage
   HsHello       *hello;          /* HS_MESSAGE_HELLO */
   HsCensus      *census;         /* HS_MESSAGE_CENSUS */
   HsReply       *reply;          /* HS_MESSAGE_REPLY */
+  HsGarbageReport *garbage;      /* HS_MESSAGE_GARBAGE */
   char          *error_message;  /* HS_MESSAGE_ERROR */
   char          *error_code;     /* HS_MESSAGE_ERROR: "stale", "cancelled", or NULL */
   GBytes        *payload;        /* HS_MESSAGE_REPLY, when kept to be recorded */
@@ -112,11 +120,21 @@ JsonNode       *hs_wire_track_request     (const char     *type_name,
                                            int             level,
                                            gboolean        keep,
                                            gboolean        trace);
+JsonNode       *hs_wire_watch_garbage_request (gboolean    on);
 JsonNode       *hs_wire_detach_request    (gint64          class_index);
 JsonNode       *hs_wire_tracked_object_request (gint64     instance,
                                                 gboolean   allow_repr);
 JsonNode       *hs_wire_release_request   (const gint64   *handles,
                                            guint           n_handles);
+JsonNode       *hs_wire_graph_request     (const gint64   *handles,
+                                           guint           n_handles,
+                                           HsGraphDirection direction,
+                                           int             depth,
+                                           int             too_many,
+                                           const char *const *hidden_types,
+                                           int             max_nodes,
+                                           gboolean        path,
+                                           gboolean        allow_repr);
 
 HsMessage      *hs_message_parse         (guint8           kind,
                                           GBytes          *payload,

@@ -20,9 +20,12 @@
 #include <glib-unix.h>
 
 #include "hs-child-launcher.h"
+#include "hs-garbage-report.h"
+#include "hs-graph-layout.h"
 #include "hs-console-chunk.h"
 #include "hs-reply.h"
 #include "hs-store.h"
+#include "hs-graph-layout.h"
 #include "hs-worker.h"
 
 #define STOP_GRACE_MS          3000
@@ -53,6 +56,7 @@ typedef struct
 struct _HsWorker
 {
   gatomicrefcount    ref_count;
+  gint               last_graph_id;     /* ids of the graphs kept in the file (atomic) */
 
   /* Set at creation, read-only afterwards. */
   HsLaunchSpec      *spec;
@@ -131,6 +135,8 @@ event_free (gpointer data)
   g_clear_pointer (&event->hello, hs_hello_free);
   g_clear_pointer (&event->census, hs_census_unref);
   g_clear_pointer (&event->console, g_ptr_array_unref);
+  g_clear_pointer (&event->graph, hs_ref_graph_unref);
+  g_clear_pointer (&event->garbage, hs_garbage_report_unref);
   g_free (event->message);
   g_free (event);
 }
@@ -481,6 +487,46 @@ record_reply (HsWorker  *self,
     record_failed (self, error);
 }
 
+/* The script called heapscope.refgraph (): the graph is laid out and kept
+ * here, where the file is sure to be open still, and written where the
+ * script asked; the window shows it next. Graphviz takes this thread a
+ * moment; the app's main thread never waits for it. */
+static void
+show_pushed_graph (HsWorker *self,
+                   HsReply  *reply)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsRefGraph) graph = hs_ref_graph_copy (reply->graph);
+  g_autoptr(HsRefGraph) laid_out = NULL;
+  HsWorkerEvent *event;
+
+  hs_ref_graph_mark_cycles (graph);
+  laid_out = hs_graph_layout (graph, NULL, FALSE, NULL, &error);
+  if (laid_out == NULL)
+    {
+      event = event_new (HS_WORKER_EVENT_AGENT_ERROR);
+      event->message = g_strdup_printf (_("Graphviz could not lay out the script’s graph: %s"), error->message);
+      post_event (self, event);
+      return;
+    }
+  event = event_new (HS_WORKER_EVENT_GRAPH);
+  event->graph = hs_ref_graph_ref (laid_out);
+  event->graph_id = hs_worker_new_graph_id (self);
+  if (self->store != NULL)
+    {
+      g_autoptr(JsonNode) node = hs_ref_graph_to_json (laid_out);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      if (!hs_store_put_graph (self->store, event->graph_id, text, &error))
+        record_failed (self, error);
+      g_clear_error (&error);
+    }
+  if (reply->filename != NULL && !hs_ref_graph_render_file (laid_out, reply->filename, &error))
+    event->message = g_strdup_printf (_("Could not write the script’s graph to “%s”: %s"),
+                                      reply->filename, error->message);
+  post_event (self, event);
+}
+
 static void
 record_outcome (HsWorker       *self,
                 HsSessionState  state,
@@ -828,6 +874,11 @@ handle_message (HsWorker  *self,
 
         if (g_hash_table_remove (self->cancelled, &id))
           return;
+        if (id == 0 && message->reply->kind == HS_REPLY_GRAPH)
+          {
+            show_pushed_graph (self, message->reply);
+            return;
+          }
         request = g_hash_table_lookup (self->requests, &id);
         if (request == NULL || request->kind != REQUEST_QUERY)
           {
@@ -840,6 +891,24 @@ handle_message (HsWorker  *self,
           g_task_return_pointer (request->task, hs_reply_ref (message->reply), (GDestroyNotify) hs_reply_unref);
         g_clear_object (&request->task);
         g_hash_table_remove (self->requests, &id);
+      }
+      break;
+
+    case HS_MESSAGE_GARBAGE:
+      {
+        HsWorkerEvent *event = event_new (HS_WORKER_EVENT_GARBAGE);
+
+        if (self->store != NULL)
+          {
+            g_autoptr(JsonNode) node = hs_garbage_report_to_json (message->garbage);
+            g_autofree char *text = json_to_string (node, FALSE);
+            g_autoptr(GError) error = NULL;
+
+            if (!hs_store_append_garbage (self->store, text, &error))
+              record_failed (self, error);
+          }
+        event->garbage = g_steal_pointer (&message->garbage);
+        post_event (self, event);
       }
       break;
 
@@ -1392,6 +1461,36 @@ hs_worker_take_snapshot (HsWorker   *self,
   g_return_if_fail (self != NULL);
 
   post_command (self, snapshot_in_worker, label, 0, FALSE);
+}
+
+static gboolean
+record_graph_in_worker (gpointer data)
+{
+  Command *command = data;
+  HsWorker *self = command->worker;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && !hs_store_put_graph (self->store, (gint64) command->number, command->label, &error))
+    record_failed (self, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* A new id for a graph kept in the file: they order the graphs as shown. */
+gint64
+hs_worker_new_graph_id (HsWorker *self)
+{
+  return g_atomic_int_add (&self->last_graph_id, 1) + 1;
+}
+
+void
+hs_worker_record_graph (HsWorker   *self,
+                        gint64      id,
+                        const char *graph)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (id > 0 && graph != NULL);
+
+  post_command (self, record_graph_in_worker, graph, (double) id, FALSE);
 }
 
 static gboolean

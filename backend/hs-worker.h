@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hs-launch-spec.h"
+#include "hs-ref-graph.h"
 #include "hs-wire.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,9 @@ typedef enum
   HS_WORKER_EVENT_FAILED,
   HS_WORKER_EVENT_EXITED,
   HS_WORKER_EVENT_RECORD_ERROR,
+  HS_WORKER_EVENT_GARBAGE,        /* what collections freed in cycles, while watched */
+  HS_WORKER_EVENT_GRAPH,          /* the script asked for a graph (heapscope.refgraph);
+                                   * message: why its file could not be written */
 } HsWorkerEventType;
 
 typedef struct
@@ -39,6 +43,9 @@ typedef struct
   double             round_trip;          /* CENSUS: request to reply, seconds; 0 when pushed */
   double             effective_interval;  /* CENSUS */
   GPtrArray         *console;             /* CONSOLE: HsConsoleText */
+  HsRefGraph        *graph;               /* GRAPH: laid out, kept in the file */
+  gint64             graph_id;            /* GRAPH: its id there */
+  HsGarbageReport   *garbage;             /* GARBAGE: kept in the file */
   char              *message;             /* *_ERROR, FAILED */
   gboolean           signaled;            /* EXITED */
   int                exit_code;           /* EXITED */
@@ -70,6 +77,12 @@ void          hs_worker_forward_signal    (HsWorker           *self,
 void          hs_worker_detach            (HsWorker           *self);
 void          hs_worker_take_snapshot     (HsWorker           *self,
                                            const char         *label);
+/* Writes a graph shown (hs_store_put_graph) to the file being recorded, if
+ * any, under an id from hs_worker_new_graph_id (); again, to replace it. */
+gint64        hs_worker_new_graph_id      (HsWorker           *self);
+void          hs_worker_record_graph      (HsWorker           *self,
+                                           gint64              id,
+                                           const char         *graph);
 void          hs_worker_set_interval      (HsWorker           *self,
                                            double              seconds);
 void          hs_worker_set_paused        (HsWorker           *self,

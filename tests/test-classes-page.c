@@ -10,11 +10,8 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <adwaita.h>
 
 #include "hs-class-chart.h"
 #include "hs-class-report.h"
@@ -23,7 +20,7 @@
 #include "hs-lifetime-view.h"
 #include "hs-session.h"
 #include "hs-track-dialog.h"
-#include "test-support.h"
+#include "test-widget-support.h"
 
 #define RSS 10000
 
@@ -102,13 +99,6 @@ typedef struct
   HsClassTracker *tracker;
 } Fixture;
 
-static void
-wait_for_draw (GtkWidget *widget)
-{
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_display_sync (gtk_widget_get_display (widget));
-}
-
 static gboolean
 page_is_idle (gpointer data)
 {
@@ -121,7 +111,7 @@ settle (Fixture *fixture)
 {
   test_wait_until (page_is_idle, fixture->page);
   test_drain_main_context ();
-  wait_for_draw (GTK_WIDGET (fixture->window));
+  test_wait_for_draw (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -236,25 +226,6 @@ position_of (HsClassesPage *page,
   g_assert_not_reached ();
 }
 
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("HS_BUILD_ROOT") ?: ".", name, NULL);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_texture_save_to_png (texture, path);
-}
-
 static gboolean
 on_hold_over (gpointer data)
 {
@@ -291,9 +262,9 @@ test_empty_state (void)
   gtk_window_set_default_size (window, 900, 600);
   hs_classes_page_set_tracker (page, tracker);
   gtk_window_present (window);
-  wait_for_draw (GTK_WIDGET (window));
+  test_wait_for_draw (GTK_WIDGET (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  save_png (GTK_WIDGET (window), "classes-page-empty.png");
+  test_save_png (GTK_WIDGET (window), "classes-page-empty.png");
 
   apply_json (tracker, 0, 1.0, reports[0]);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "classes");
@@ -477,7 +448,7 @@ test_chart (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Node: 3 instances, 650 B"));
   g_assert_nonnull (strstr (text, "Edge: 1 instance, 60 B"));
   g_assert_nonnull (strstr (text, "Together: 4 instances, 710 B"));
-  wait_for_draw (GTK_WIDGET (fixture->window));
+  test_wait_for_draw (GTK_WIDGET (fixture->window));
 
   /* The chosen ones only. */
   hs_classes_page_select_class (fixture->page, 1, FALSE);
@@ -500,7 +471,7 @@ test_chart (Fixture       *fixture,
 
   /* Side by side draws too. */
   hs_class_chart_set_stacked (chart, FALSE);
-  wait_for_draw (GTK_WIDGET (fixture->window));
+  test_wait_for_draw (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -539,7 +510,7 @@ test_instance_detail (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "classes.show-instance", NULL));
   g_assert_cmpint (shown, ==, 1);
   g_assert_cmpuint (hs_lifetime_view_get_n_rows (hs_classes_page_get_lifetime_view (fixture->page)), ==, 4);
-  wait_for_draw (GTK_WIDGET (fixture->window));
+  test_wait_for_draw (GTK_WIDGET (fixture->window));
 
   /* Instance 2: its stack; dead, so nothing more to inspect. */
   shown = 0;
@@ -852,7 +823,7 @@ test_picture (Fixture       *fixture,
   hs_classes_page_set_shown_sample (fixture->page, 40);
   hs_class_chart_hover (chart, hs_class_chart_x_for_time (chart, 14.0));
   settle (fixture);
-  save_png (GTK_WIDGET (fixture->window), "classes-page.png");
+  test_save_png (GTK_WIDGET (fixture->window), "classes-page.png");
 
   /* One class, side by side, a bar for each of its first instances. */
   hs_class_chart_set_stacked (chart, FALSE);
@@ -862,33 +833,17 @@ test_picture (Fixture       *fixture,
   settle (fixture);
   hs_classes_page_select_instance (fixture->page, 7);
   settle (fixture);
-  save_png (GTK_WIDGET (fixture->window), "classes-page-side.png");
+  test_save_png (GTK_WIDGET (fixture->window), "classes-page-side.png");
   hold_for_screenshot ();
-}
-
-static void
-load_app_style (void)
-{
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  load_app_style ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (!test_widgets_init (&argc, &argv))
+    return 0;
+  test_load_app_style ();
 
 #define FIXTURE_TEST(path, tracker, func) \
   g_test_add ("/hs/classes-page/" path, Fixture, tracker, fixture_set_up, func, fixture_tear_down)

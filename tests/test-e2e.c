@@ -787,6 +787,91 @@ assert_active (const char *report,
   g_assert_true (g_str_has_prefix (lines[2], second));
 }
 
+/* heapscope.refgraph: the script's graph is laid out, written where it
+ * asked, kept in the recording; --report --graphs writes it again as DOT and
+ * SVG, with the ring marked as a cycle and the edges named. */
+static void
+test_script_graph (void)
+{
+  g_autofree char *script = script_path ("refgraph.py");
+  g_autofree char *path = g_build_filename (tmpdir, "graph.heapscope", NULL);
+  g_autofree char *asked = g_build_filename (tmpdir, "asked.svg", NULL);
+  g_autofree char *dir = g_build_filename (tmpdir, "graphs", NULL);
+  g_autofree char *dot_path = NULL;
+  g_autofree char *svg_path = NULL;
+  g_autofree char *dot = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autoptr(GDir) listing = NULL;
+  HsRefGraph *graph;
+  guint nodes_of_ring = 0;
+  gboolean named_edge = FALSE;
+  const char *name;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--interval", "5",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, asked, NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_true (g_file_get_contents (asked, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<svg"));
+  g_clear_pointer (&svg, g_free);
+
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hs_session_get_n_graphs (session), ==, 1);
+  graph = hs_session_get_graph (session, 0);
+  g_assert_cmpfloat (graph->width, >, 0);
+  for (guint i = 0; i < graph->nodes->len; i++)
+    {
+      HsGraphNode *node = hs_ref_graph_node (graph, i);
+
+      g_assert_true (node->placed);
+      if (g_strcmp0 (node->object->type_name, "__main__.Node") == 0)
+        {
+          nodes_of_ring++;
+          g_assert_true (node->flags & HS_GRAPH_NODE_IN_CYCLE);
+        }
+    }
+  g_assert_cmpuint (nodes_of_ring, ==, 3);
+  for (guint i = 0; i < graph->edges->len; i++)
+    {
+      g_autofree char *description = hs_graph_edge_describe (hs_ref_graph_edge (graph, i));
+
+      named_edge |= g_strcmp0 (description, "attribute next") == 0;
+    }
+  g_assert_true (named_edge);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--graphs", dir, NULL), ==, 0);
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".dot"))
+        dot_path = g_build_filename (dir, name, NULL);
+      else if (g_str_has_suffix (name, ".svg"))
+        svg_path = g_build_filename (dir, name, NULL);
+    }
+  g_assert_nonnull (dot_path);
+  g_assert_nonnull (svg_path);
+  g_assert_true (g_str_has_prefix (strrchr (dot_path, '/') + 1, "01-"));
+  g_assert_true (g_file_get_contents (dot_path, &dot, NULL, NULL));
+  g_assert_true (g_str_has_prefix (dot, "digraph"));
+  g_assert_nonnull (strstr (dot, "__main__.Node"));
+  g_assert_nonnull (strstr (dot, "attribute next"));
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<svg"));
+  g_assert_nonnull (strstr (out, dot_path));
+
+  /* --graphs reads a recorded session only. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--graphs", dir, NULL), ==, 2);
+}
+
 /* --report --classes: Pympler's print_summary and print_stats of a session
  * whose script tracked classes (the tutorial's), --html its page; and the
  * options' mistakes. */
@@ -1769,6 +1854,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/record-round-trip", test_record_round_trip);
   g_test_add_func ("/hs/e2e/record-and-report", test_record_and_report);
   g_test_add_func ("/hs/e2e/report-classes", test_report_classes);
+  g_test_add_func ("/hs/e2e/script-graph", test_script_graph);
   g_test_add_func ("/hs/e2e/report-peak-and-times", test_report_peak_and_times);
   g_test_add_func ("/hs/e2e/report-while-recording", test_report_while_recording);
   g_test_add_func ("/hs/e2e/print-pythonpath", test_print_pythonpath);

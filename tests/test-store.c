@@ -15,6 +15,7 @@
 
 #include "hs-census-codec.h"
 #include "hs-console-chunk.h"
+#include "hs-garbage-report.h"
 #include "hs-headless.h"
 #include "hs-session.h"
 #include "hs-store.h"
@@ -93,6 +94,66 @@ make_spec (void)
   return spec;
 }
 
+/* A small graph, laid out by hand, with a description long enough to fill
+ * most of a page of the file. */
+static HsRefGraph *
+make_graph (const char *label)
+{
+  HsRefGraph *graph = hs_ref_graph_new ();
+  g_autofree char *long_text = g_strnfill (3000, 'x');
+
+  for (guint i = 0; i < 2; i++)
+    {
+      HsObjectRef *object = hs_object_ref_new ();
+
+      object->handle = 10 + i;
+      object->type_name = g_strdup (i == 0 ? "__main__.Order" : "dict");
+      object->text = g_strdup (i == 0 ? "Order at 0x10 (id=3)" : long_text);
+      object->flat = 56 + i;
+      hs_ref_graph_add_node (graph, object, 1000 + i, i == 0 ? HS_GRAPH_NODE_ASKED : 0);
+      hs_ref_graph_node (graph, i)->x = 30 + 100 * i;
+      hs_ref_graph_node (graph, i)->y = 20;
+      hs_ref_graph_node (graph, i)->width = 80;
+      hs_ref_graph_node (graph, i)->height = 36;
+      hs_ref_graph_node (graph, i)->placed = TRUE;
+    }
+  hs_ref_graph_add_edge (graph, 1, 0, HS_EDGE_KEY, "'order'", 0);
+  graph->label = g_strdup (label);
+  graph->width = 200;
+  graph->height = 60;
+  return graph;
+}
+
+static char *
+graph_text (const char *label)
+{
+  g_autoptr(HsRefGraph) graph = make_graph (label);
+  g_autoptr(JsonNode) node = hs_ref_graph_to_json (graph);
+
+  return json_to_string (node, FALSE);
+}
+
+/* What the garbage watch saw once, in the file's format. */
+static char *
+garbage_text (void)
+{
+  g_autofree char *name = g_strnfill (1000, 'y');
+  g_autofree char *message = g_strdup_printf ("{\"type\": \"garbage\", \"id\": 0, \"time\": 2.5, \"dropped\": 0, "
+                                              "\"cost\": 0.001, \"collections\": [{\"time\": 2.4, \"generation\": 2, "
+                                              "\"objects\": 200, \"bytes\": 11200, \"cycles\": 100, \"with_del\": 0, "
+                                              "\"uncollectable\": 0, \"cost\": 0.001, \"types\": [[\"__main__.%s\", 200, 11200]], "
+                                              "\"graphs\": []}]}", name);
+  g_autoptr(JsonNode) root = json_from_string (message, NULL);
+  g_autoptr(HsGarbageReport) report = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = hs_garbage_report_parse (json_node_get_object (root), &error);
+  g_assert_no_error (error);
+  node = hs_garbage_report_to_json (report);
+  return json_to_string (node, FALSE);
+}
+
 /* Records a complete synthetic session to @path. */
 static void
 record_session (const char *path,
@@ -115,6 +176,14 @@ record_session (const char *path,
   g_ptr_array_add (console, hs_console_text_new (HS_CONSOLE_STDOUT, "loading…\n", -1));
   g_ptr_array_add (console, hs_console_text_new (HS_CONSOLE_STDERR, "Traceback: boom\n", -1));
   g_assert_true (hs_store_append_console (store, console, &error));
+  /* A graph shown and what the garbage watch saw: every table holds data. */
+  {
+    g_autofree char *graph = graph_text ("What refers to Order");
+    g_autofree char *garbage = garbage_text ();
+
+    g_assert_true (hs_store_put_graph (store, 1, graph, &error));
+    g_assert_true (hs_store_append_garbage (store, garbage, &error));
+  }
   g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_EXITED, 3, 0, NULL, "bad frame", &error));
   g_assert_no_error (error);
 }
@@ -302,6 +371,11 @@ damage_reported (const char *path)
       g_assert_nonnull (strstr (error->message, name));
       return TRUE;
     }
+  /* A damaged graph or garbage report is left out, and the window says so. */
+  if (hs_session_get_unreadable_graphs (session) > 0 || hs_session_get_unreadable_garbage (session) > 0)
+    return TRUE;
+  g_assert_cmpuint (hs_session_get_n_graphs (session), ==, 1);
+  g_assert_cmpuint (hs_garbage_log_get_collections (hs_session_get_garbage_log (session)), ==, 1);
   for (guint i = 0; i < g_list_model_get_n_items (hs_session_get_samples (session)); i++)
     {
       g_autoptr(HsSample) sample = g_list_model_get_item (hs_session_get_samples (session), i);
@@ -1248,6 +1322,46 @@ test_open_bytes (void)
   }
 }
 
+/* The graphs shown are kept, each in its latest state, laid out; a damaged
+ * one is left out and counted, the others still read back. */
+static void
+test_graphs (void)
+{
+  g_autofree char *path = temp_path ("graphs.heapscope");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLaunchSpec) spec = make_spec ();
+  g_autoptr(HsStore) store = hs_store_create (path, &error);
+  g_autoptr(HsSession) session = NULL;
+  g_autofree char *first_state = graph_text ("first state");
+  g_autofree char *next_state = graph_text ("what refers to Order");
+  HsRefGraph *loaded;
+
+  g_assert_no_error (error);
+  g_assert_true (hs_store_write_launch (store, spec, G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC, &error));
+  g_assert_true (hs_store_put_graph (store, 1, first_state, &error));
+  g_assert_true (hs_store_put_graph (store, 2, "{\"nodes\": 7}", &error));
+  /* The next state of graph 1 replaces the first. */
+  g_assert_true (hs_store_put_graph (store, 1, next_state, &error));
+  g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_EXITED, 0, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&store, hs_store_close);
+
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hs_session_get_n_graphs (session), ==, 1);
+  g_assert_cmpuint (hs_session_get_unreadable_graphs (session), ==, 1);
+  loaded = hs_session_get_graph (session, 0);
+  g_assert_cmpstr (loaded->label, ==, "what refers to Order");
+  g_assert_cmpuint (loaded->nodes->len, ==, 2);
+  g_assert_cmpuint (loaded->edges->len, ==, 1);
+  g_assert_cmpstr (hs_ref_graph_node (loaded, 0)->object->type_name, ==, "__main__.Order");
+  g_assert_cmpint (hs_ref_graph_node (loaded, 0)->deep, ==, 1000);
+  g_assert_true (hs_ref_graph_node (loaded, 0)->flags & HS_GRAPH_NODE_ASKED);
+  g_assert_cmpfloat_with_epsilon (hs_ref_graph_node (loaded, 1)->x, 130, 0.01);
+  g_assert_cmpstr (hs_ref_graph_edge (loaded, 0)->name, ==, "'order'");
+  g_assert_cmpint (hs_ref_graph_edge (loaded, 0)->kind, ==, HS_EDGE_KEY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1279,6 +1393,7 @@ main (int   argc,
   g_test_add_func ("/store/private-files", test_private_files);
   g_test_add_func ("/store/file-size-limit", test_file_size_limit);
   g_test_add_func ("/store/open-bytes", test_open_bytes);
+  g_test_add_func ("/store/graphs", test_graphs);
   status = g_test_run ();
 
   {

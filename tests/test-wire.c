@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hs-object-details.h"
+#include "hs-ref-graph.h"
 #include "hs-reply.h"
 #include "hs-wire.h"
 
@@ -565,6 +566,189 @@ test_object_requests (void)
     }
 }
 
+
+/* The "graph" request, every member as the agent reads it; numbers out of
+ * range are brought into it. */
+static void
+test_graph_request (void)
+{
+  const gint64 handles[] = { 17, 18 };
+  const char *hidden[] = { "function", "type", NULL };
+  g_autofree char *asked = request_text (hs_wire_graph_request (handles, 2, HS_GRAPH_REFERRERS, 3, 20, hidden,
+                                                                20000, TRUE, FALSE));
+  g_autofree char *clamped = request_text (hs_wire_graph_request (handles, 1, HS_GRAPH_BOTH, 99, 0, NULL,
+                                                                  50000, FALSE, TRUE));
+  g_autofree char *referents = request_text (hs_wire_graph_request (handles, 1, HS_GRAPH_REFERENTS, 0, 1000, NULL,
+                                                                    1, FALSE, FALSE));
+
+  g_assert_cmpstr (asked, ==,
+                   "{\"type\":\"graph\",\"handles\":[17,18],\"direction\":\"referrers\",\"depth\":3,\"too_many\":20,"
+                   "\"hide\":[\"function\",\"type\"],\"max_nodes\":20000,\"path\":true,\"id\":7}");
+  g_assert_cmpstr (clamped, ==,
+                   "{\"type\":\"graph\",\"repr\":true,\"handles\":[17],\"direction\":\"both\",\"depth\":20,\"too_many\":1,"
+                   "\"hide\":[],\"max_nodes\":20000,\"path\":false,\"id\":7}");
+  g_assert_cmpstr (referents, ==,
+                   "{\"type\":\"graph\",\"handles\":[17],\"direction\":\"referents\",\"depth\":0,\"too_many\":1000,"
+                   "\"hide\":[],\"max_nodes\":1,\"path\":false,\"id\":7}");
+}
+
+/* The "graph" answers of the fuzz seeds: asked, pushed by the script. */
+static void
+test_graph_replies (void)
+{
+  g_autoptr(HsMessage) asked = decode_seed ("reply-graph");
+  g_autoptr(HsMessage) pushed = decode_seed ("reply-graph-pushed");
+  g_autoptr(HsMessage) kinds = decode_seed ("reply-graph-kinds");
+  const HsRefGraph *graph;
+  const HsGraphNode *node;
+
+  g_assert_cmpint (asked->type, ==, HS_MESSAGE_REPLY);
+  g_assert_cmpint (asked->id, ==, 40);
+  g_assert_cmpint (asked->reply->kind, ==, HS_REPLY_GRAPH);
+  g_assert_null (asked->reply->filename);
+  graph = asked->reply->graph;
+  g_assert_null (graph->label);
+  g_assert_false (graph->truncated);
+  /* Five objects, "+25 more" referrers of the list, "+2 more" referents of the second order. */
+  g_assert_cmpuint (graph->nodes->len, ==, 7);
+  g_assert_cmpuint (graph->edges->len, ==, 8);
+  node = hs_ref_graph_node (graph, 0);
+  g_assert_cmpint (node->object->handle, ==, 17);
+  g_assert_cmpuint (node->flags, ==, HS_GRAPH_NODE_ASKED | HS_GRAPH_NODE_ON_PATH | HS_GRAPH_NODE_IN_CYCLE);
+  g_assert_cmpint (hs_ref_graph_node (graph, 3)->object->root, ==, HS_ROOT_MODULE);
+  g_assert_cmpuint (hs_ref_graph_node (graph, 3)->flags, ==, HS_GRAPH_NODE_ON_PATH);
+  node = hs_ref_graph_node (graph, 5);
+  g_assert_cmpuint (node->flags, ==, HS_GRAPH_NODE_MORE);
+  g_assert_cmpint (node->more, ==, 25);
+  g_assert_cmpuint (node->more_of, ==, 1);
+  node = hs_ref_graph_node (graph, 6);
+  g_assert_cmpint (node->more, ==, 2);
+  g_assert_cmpuint (node->more_of, ==, 4);
+  g_assert_cmpuint (node->more_direction, ==, HS_GRAPH_REFERENTS);
+  g_assert_cmpuint (hs_ref_graph_edge (graph, 1)->flags, ==, HS_GRAPH_EDGE_ON_PATH);
+  g_assert_cmpuint (hs_ref_graph_edge (graph, 2)->flags, ==, HS_GRAPH_EDGE_ON_PATH);
+
+  g_assert_cmpint (pushed->id, ==, 0);
+  g_assert_cmpstr (pushed->reply->filename, ==, "orders.svg");
+  graph = pushed->reply->graph;
+  g_assert_cmpstr (graph->label, ==, "orders after load");
+  g_assert_true (hs_ref_graph_node (graph, 1)->flags & HS_GRAPH_NODE_ASKED);
+  g_assert_false (hs_ref_graph_node (graph, 2)->flags & HS_GRAPH_NODE_ASKED);
+  g_assert_false (hs_ref_graph_node (graph, 2)->flags & HS_GRAPH_NODE_ON_PATH);
+
+  /* Every kind of edge, and a list that holds itself. */
+  graph = kinds->reply->graph;
+  g_assert_true (graph->truncated);
+  g_assert_cmpint (hs_ref_graph_edge (graph, 0)->from, ==, 0);
+  g_assert_cmpint (hs_ref_graph_edge (graph, 0)->to, ==, 0);
+  g_assert_true (hs_ref_graph_edge (graph, 0)->flags & HS_GRAPH_EDGE_IN_CYCLE);
+  g_assert_cmpint (hs_ref_graph_edge (graph, 7)->kind, ==, HS_EDGE_CLASS_ATTRIBUTE);
+  g_assert_cmpint (hs_ref_graph_edge (graph, 8)->kind, ==, HS_EDGE_REFERENT);
+  g_assert_cmpint (hs_ref_graph_node (graph, 4)->object->root, ==, HS_ROOT_FRAME);
+  g_assert_cmpuint (hs_ref_graph_node (graph, 0)->explored, ==, HS_GRAPH_BOTH);
+}
+
+#define GRAPH_NODE(h) "{\"handle\": " #h ", \"type\": \"list\", \"address\": 64, \"flat\": 56, \"text\": \"x\"," \
+                      " \"deep\": null, \"root\": null, \"explored\": 0, \"more_referrers\": 0, \"more_referents\": 0}"
+#define GRAPH_EDGE(a, b) "[" #a ", " #b ", {\"kind\": \"index\", \"index\": 0}]"
+
+/* A malformed "graph" answer is refused, naming what is wrong (each case
+ * differs from a good answer in one part). */
+static void
+test_graph_rejected (void)
+{
+  struct { const char *json; const char *member; } malformed[] = {
+    { "{\"type\": \"graph\", \"id\": 1, \"edges\": []}", "“nodes”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "]}", "“edges”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (1, 2) "]}", "“edges”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (1, 0) ", " GRAPH_EDGE (1, 0) "]}", "“edges”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [[1, 0]]}", "“edges”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [[1, -1, {\"kind\": \"index\", \"index\": 0}]]}", "“edges”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [[1, 0, {\"kind\": \"pointer\"}]]}", "“kind”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (1) "], \"edges\": []}", "“nodes”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (0) "], \"edges\": []}", "“handle”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [{\"handle\": 1, \"type\": 3, \"address\": 64, \"flat\": 56,"
+      " \"text\": \"x\"}], \"edges\": []}", "“type”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [{\"handle\": 1, \"type\": \"list\", \"address\": 64, \"flat\": 56,"
+      " \"text\": \"x\", \"explored\": 4}], \"edges\": []}", "“explored”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [{\"handle\": 1, \"type\": \"list\", \"address\": 64, \"flat\": 56,"
+      " \"text\": \"x\", \"more_referrers\": -1}], \"edges\": []}", "“more_referrers”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [{\"handle\": 1, \"type\": \"list\", \"address\": 64, \"flat\": 56,"
+      " \"text\": \"x\", \"deep\": \"big\"}], \"edges\": []}", "“deep”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (1, 0) "], \"path\": [0, 2]}", "“path”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (1, 0) "], \"path\": [1, 0]}", "“path”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (0, 1) "], \"path\": [0, 1]}", "“path”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) ", " GRAPH_NODE (2) "],"
+      " \"edges\": [" GRAPH_EDGE (1, 0) "], \"path\": [0, 1, 0]}", "“path”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "], \"edges\": [], \"path\": 3}", "“path”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "], \"edges\": [], \"asked\": 2}", "“asked”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "], \"edges\": [], \"label\": 5}", "“label”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "], \"edges\": [], \"filename\": []}", "“filename”" },
+    { "{\"type\": \"graph\", \"id\": 1, \"nodes\": [" GRAPH_NODE (1) "], \"edges\": [], \"truncated\": 1}", "“truncated”" },
+  };
+  g_autoptr(GString) many = g_string_new ("{\"type\": \"graph\", \"id\": 1, \"edges\": [], \"nodes\": [");
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) case_frame = json_frame (malformed[i].json);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HsMessage) case_message = decode_one (case_frame, &case_error);
+
+      if (case_message != NULL || !g_error_matches (case_error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID) ||
+          strstr (case_error->message, malformed[i].member) == NULL)
+        g_error ("case %u (%s) was not rejected naming %s: %s", i, malformed[i].json, malformed[i].member,
+                 case_error != NULL ? case_error->message : "accepted");
+    }
+
+  /* More nodes than the limit. */
+  for (guint i = 0; i <= HS_GRAPH_MAX_NODES; i++)
+    g_string_append_printf (many, "%s{\"handle\": %u, \"type\": \"t\", \"address\": 1, \"flat\": 1, \"text\": \"\"}",
+                            i > 0 ? ", " : "", i + 1);
+  g_string_append (many, "]}");
+  frame = json_frame (many->str);
+  message = decode_one (frame, &error);
+  g_assert_null (message);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“nodes”"));
+
+  /* The seeds that are wrong are refused too. */
+  g_clear_error (&error);
+  g_clear_pointer (&frame, g_bytes_unref);
+  {
+    const char *bad_seeds[] = { "reply-graph-bad-path", "reply-graph-duplicate-edge" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad_seeds); i++)
+      {
+        g_autofree char *path = g_build_filename (g_getenv ("HS_TEST_FUZZ_CORPUS"), bad_seeds[i], NULL);
+        g_autofree char *contents = NULL;
+        g_autoptr(GBytes) seed = NULL;
+        g_autoptr(GError) seed_error = NULL;
+        g_autoptr(HsMessage) seed_message = NULL;
+        gsize length;
+
+        g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+        seed = g_bytes_new (contents, length);
+        seed_message = decode_one (seed, &seed_error);
+        g_assert_null (seed_message);
+        g_assert_error (seed_error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+      }
+  }
+}
+
+#undef GRAPH_NODE
+#undef GRAPH_EDGE
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +775,9 @@ main (int   argc,
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);
   g_test_add_func ("/hs/wire/object-requests", test_object_requests);
+  g_test_add_func ("/hs/wire/graph-request", test_graph_request);
+  g_test_add_func ("/hs/wire/graph-replies", test_graph_replies);
+  g_test_add_func ("/hs/wire/graph-rejected", test_graph_rejected);
 
   return g_test_run ();
 }

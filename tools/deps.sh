@@ -3,7 +3,8 @@
 set -eu
 packages="build-essential pkg-config meson ninja-build libgtk-4-dev libadwaita-1-dev
   libgraphviz-dev libjson-glib-dev libsqlite3-dev python3-dev gettext appstream
-  desktop-file-utils blueprint-compiler xvfb xauth clang libclang-rt-14-dev llvm-14 shared-mime-info"
+  desktop-file-utils blueprint-compiler xvfb xauth clang libclang-rt-14-dev llvm-14 shared-mime-info
+  graphviz"
 missing=""
 for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

@@ -489,6 +489,14 @@ create_object_view (HsObjectInspector *self)
     gtk_widget_add_css_class (track, "flat");
     gtk_box_append (GTK_BOX (title_box), track);
   }
+  {
+    GtkWidget *graph = gtk_button_new_with_mnemonic (_("_Graph"));
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (graph), "win.show-graph");
+    gtk_widget_set_tooltip_text (graph, _("Show the Objects Around It as a Graph (Ctrl+G)"));
+    gtk_widget_add_css_class (graph, "flat");
+    gtk_box_append (GTK_BOX (title_box), graph);
+  }
   gtk_box_append (GTK_BOX (box), title_box);
 
   self->text_label = GTK_LABEL (gtk_label_new (NULL));

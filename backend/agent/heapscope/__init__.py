@@ -28,6 +28,15 @@ It can track classes as Pympler's ClassTracker does, with the same names::
 Heapscope's Classes page then shows which instances live, how long and how
 big (see ``_tracker``). Outside Heapscope these calls do nothing either.
 
+It can show why something is alive, as objgraph's ``show_backrefs`` does::
+
+    heapscope.refgraph(order)                               # who holds it, 3 levels up
+    heapscope.refgraph([a, b], direction="both", depth=2)
+    heapscope.refgraph(order, filename="order.dot")         # outside Heapscope: a DOT file
+
+Inside Heapscope the graph opens in Heapscope; outside, it is written as
+Graphviz text to ``filename`` when one is given (see ``_graph``).
+
 Everything else in this package is private: the agent thread (``_agent``), the
 census (``_census``, with the optional C accelerator ``_accel``), sizes
 (``_sizes``), the wire format (``_codec``) and the script runner used by
@@ -35,9 +44,25 @@ heapscope_bootstrap.py (``_run``).
 """
 
 from ._agent import snapshot, start_periodic_snapshots, stop_periodic_snapshots
+from ._agent import refgraph as _refgraph
 from ._agent import tracking as _tracking
 from ._sizes import asizeof, flatsize
 from . import _tracker
+
+
+def refgraph(objs, direction="referrers", depth=3, filename=None, label=None):
+    """The reference graph around `objs` (one object, or a list or tuple of up
+    to 100), breadth first to `depth` levels (0..20): what refers to them
+    ("referrers"), what they refer to ("referents"), or both ("both").
+
+    Inside Heapscope the graph is taken now, in this thread, and shown under
+    `label` (default "graph N"); `filename` goes with it. Outside Heapscope
+    it is written to `filename` as Graphviz DOT text (nothing happens without
+    one). At most 20 neighbours are shown per object, the rest counted; the
+    path from the first object to a root is marked when walking upward; the
+    objects Heapscope itself uses never appear. Returns None.
+    """
+    _refgraph(objs, direction, depth, filename, label)
 
 
 def track_class(cls, name=None, resolution_level=0, keep=False, trace=False):
@@ -74,5 +99,5 @@ def detach_all():
     _tracking(_tracker.detach_all)
 
 
-__all__ = ["snapshot", "asizeof", "flatsize", "track_class", "track_object", "track_change",
+__all__ = ["snapshot", "refgraph", "asizeof", "flatsize", "track_class", "track_object", "track_change",
            "detach_class", "detach_all", "start_periodic_snapshots", "stop_periodic_snapshots"]

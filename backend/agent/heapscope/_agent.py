@@ -74,6 +74,8 @@ import _thread
 
 from . import _codec
 from . import _census
+from . import _garbage
+from . import _graph
 from . import _refs
 from . import _tracker
 from . import _types
@@ -88,7 +90,8 @@ _SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
 
 PROTOCOL = 2
 CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
-                "path", "cancel", "repr"] + (["classes"] if _tracker.available() else [])
+                "path", "cancel", "repr", "graph", "garbage"] + (
+                    ["classes"] if _tracker.available() else [])
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
 LINK_CHECK = 0.5            # seconds between two looks at whether the program closed the link
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
@@ -344,6 +347,10 @@ def _at_exit():
     stop_periodic_snapshots()
     if _acquire():
         try:
+            # What the garbage watch saw last, then the watch ends: the
+            # interpreter's last collections are not the program's.
+            _send_garbage()
+            _garbage.stop()
             # The app now expects the link to close, however long the
             # interpreter then takes to finalize.
             _send({"type": "bye", "id": 0})
@@ -434,7 +441,8 @@ def _read_exactly(sock, size):
     an object the collector tracks: the buffer is a bytearray, and the read is
     os.read, whose arguments are not packed in a tuple as sock.recv's are. A
     read returns every LINK_CHECK seconds (SO_RCVTIMEO) to look at the
-    descriptor again: the program may have closed it.
+    descriptor again: the program may have closed it. Then too, what the
+    garbage watch gathered is pushed, when a push is due.
     """
     data = bytearray()
     inbox = _state["inbox"]
@@ -444,6 +452,8 @@ def _read_exactly(sock, size):
     while len(data) < size:
         if _state["sock"] is not sock:
             return None
+        if _garbage.due(time.monotonic()):
+            _push_garbage()
         fd = _link_fd(sock)
         if fd < 0:
             return None
@@ -496,6 +506,16 @@ def _answer(payload):
     if request_id in _state["cancelled"]:
         _state["cancelled"].discard(request_id)
         return _send(_error(request_id, "cancelled", "the request was cancelled"))
+    if kind == "watch-garbage":
+        on = request.get("on")
+        if type(on) is not bool:
+            return _send(_error(request_id, "bad-request", "\"on\" is not a boolean"))
+        try:
+            _watch_garbage(on)
+        except Exception as error:
+            return _send(_error(request_id, "failed",
+                                "%s failed: %s" % (kind, _error_name(error))))
+        return _send({"type": "watch-garbage", "id": request_id, "on": on})
     if kind == "census":
         try:
             body = _take_census()
@@ -545,7 +565,7 @@ def _error(request_id, code, message):
 
 # -- why is it alive? (the work is in _refs) ------------------------------------------
 
-_REFS_REQUESTS = ("instances", "object", "referrers", "path")
+_REFS_REQUESTS = ("instances", "object", "referrers", "path", "graph")
 _TRACK_REQUESTS = ("track-class", "track-object", "detach-class", "detach-all")
 
 
@@ -586,7 +606,7 @@ def _tracked_object_reply(request, request_id):
     allow_repr = request.get("repr", False)
     if type(allow_repr) is not bool:
         raise _refs.Failure("bad-request", "\"repr\" is not a boolean")
-    ctx = _refs._context(_state["own"], _state["codes"], _state["serving"],
+    ctx = _refs._context(_state["own"], _state["codes"], _serving(),
                          _state["reader"], _cancel_poller(request_id), allow_repr)
     try:
         return {"type": "tracked-object", "id": request_id, "object": _refs.summary(obj, ctx)}
@@ -607,7 +627,7 @@ def _refs_reply(kind, request, request_id):
     allow_repr = request.get("repr", False)
     if type(allow_repr) is not bool:
         raise _refs.Failure("bad-request", "\"repr\" is not a boolean")
-    ctx = _refs._context(_state["own"], _state["codes"], _state["serving"],
+    ctx = _refs._context(_state["own"], _state["codes"], _serving(),
                          _state["reader"], _cancel_poller(request_id), allow_repr)
     try:
         if kind == "instances":
@@ -616,6 +636,8 @@ def _refs_reply(kind, request, request_id):
             return _object_reply(request, request_id, ctx)
         if kind == "referrers":
             return _referrers_reply(request, request_id, ctx)
+        if kind == "graph":
+            return _graph_reply(request, request_id, ctx)
         return _path_reply(request, request_id, ctx)
     finally:
         _refs.finish(ctx)
@@ -710,6 +732,92 @@ def _path_reply(request, request_id, ctx):
             "found": steps is not None, "steps": entries}
 
 
+def _graph_reply(request, request_id, ctx):
+    handles = request.get("handles")
+    if type(handles) is not list or not 1 <= len(handles) <= _graph.ASKED_MAX:
+        raise _refs.Failure("bad-request", "\"handles\" is not a list of 1..%d handles"
+                            % _graph.ASKED_MAX)
+    for handle in handles:
+        if type(handle) is not int or not 1 <= handle < 1 << 53:
+            raise _refs.Failure("bad-request", "\"handles\" holds something not a handle")
+    direction = request.get("direction", "referrers")
+    if type(direction) is not str or direction not in _graph.DIRECTIONS:
+        raise _refs.Failure("bad-request",
+                            "\"direction\" is not \"referrers\", \"referents\" or \"both\"")
+    depth = _int_member(request, "depth", 3, 0, _graph.DEPTH_MAX)
+    too_many = _int_member(request, "too_many", 20, 1, _graph.TOO_MANY_MAX)
+    max_nodes = _int_member(request, "max_nodes", _graph.NODES_MAX, 1, _graph.NODES_MAX)
+    want_path = _bool_member(request, "path")
+    hide = request.get("hide")
+    if hide is None:
+        hide = []
+    if type(hide) is not list or len(hide) > _graph.HIDE_MAX:
+        raise _refs.Failure("bad-request", "\"hide\" is not a list of at most %d type names"
+                            % _graph.HIDE_MAX)
+    for name in hide:
+        if type(name) is not str:
+            raise _refs.Failure("bad-request", "\"hide\" holds something not a type name")
+    for handle in handles:
+        _refs.resolve(handle)
+    _refs._prepare_heap(ctx)          # (the lists made from here on are not in it)
+    objects = _refs._scratch(ctx, [])
+    asked = set()
+    for handle in handles:
+        obj = _refs.resolve(handle)
+        if id(obj) not in asked:
+            asked.add(id(obj))
+            objects.append(obj)
+    obj = None
+    graph = _graph.build(objects, ctx, _graph.DIRECTIONS[direction], depth, too_many,
+                         set(hide) if hide else None, max_nodes, want_path)
+    del objects
+    reply = {"type": "graph", "id": request_id}
+    reply.update(_graph.reply(graph, ctx))
+    return reply
+
+
+def _serving():
+    """The containers no reply names besides the agent's own: the request's,
+    and those of a garbage callback running in another thread."""
+    return _state["serving"] + _garbage.kept_containers()
+
+
+# -- the garbage watch (the work is in _garbage) -------------------------------------
+
+def _watch_garbage(on):
+    """Turn the garbage watch on or off; the lock is held. Off pushes what it
+    saw first."""
+    if not on:
+        _send_garbage()
+        _garbage.stop()
+        return
+    if not _refs._cache["ready"]:
+        # The ids of the agent's code objects, as every reply leaves out their frames.
+        ctx = _refs._context(_state["own"], _state["codes"], _state["serving"],
+                             _state["reader"], _exiting, False)
+        _refs.finish(ctx)
+        ctx.clear()
+    _garbage.start(_refs._cache["code_ids"], _state["started"])
+
+
+def _send_garbage():
+    """Push (id 0) the collections the watch summarised; the lock is held."""
+    payload = _garbage.take(time.monotonic())
+    if payload is not None:
+        _write(_codec.frame(_codec.KIND_JSON, payload))
+
+
+def _push_garbage():
+    """From the agent thread, when a push is due (at most twice a second)."""
+    held = _acquire()
+    try:
+        if _connected() and _garbage.due(time.monotonic()):
+            _send_garbage()
+    finally:
+        if held:
+            _release()
+
+
 # -- cancel: looking at the socket during a long request ------------------------------------
 
 def _cancel_poller(request_id):
@@ -790,7 +898,7 @@ def _take_census():
     (the tracked instances measured after the census, which never counts
     what measuring them makes)."""
     own = (_state["own"] + _state["serving"] + _refs.kept_containers()
-           + _tracker.kept_containers())
+           + _tracker.kept_containers() + _garbage.kept_containers())
     own.append(own)         # the list is the census's own object too
     try:
         body = _census.census(own, _state["codes"], _state["started"], held=_refs.HELD)
@@ -842,6 +950,21 @@ def _send(message):
         return False
     try:
         frame = _frame_of(message)
+    except Exception:
+        _stop()
+        return False
+    return _write(frame)
+
+
+def _write(frame):
+    """Write one frame; the lock must be held. False (and the session ends) on failure."""
+    sock = _state["sock"]
+    if sock is None or _state["pid"] != os.getpid():
+        return False
+    if _link_fd(sock) < 0:
+        _stop()
+        return False
+    try:
         sock.sendall(frame, _socket.MSG_NOSIGNAL)
         return True
     except Exception:
@@ -901,8 +1024,10 @@ def _stop():
 def _finish_thread(sock):
     held = _acquire()
     try:
-        # The session is over: the program's classes get their own slots back.
+        # The session is over: the program's classes get their own slots
+        # back, and its collections their flags and gc.garbage.
         _tracker.detach_all()
+        _garbage.stop()
         if _state["sock"] is sock:
             _state["sock"] = None
         _state["reader"] = None
@@ -972,6 +1097,134 @@ def snapshot(label=None):
     to 1024 UTF-8 bytes.
     """
     push(label, False)
+
+
+# The script's reference graphs: how many were asked for (start-up state).
+_graphs = {"count": 0}
+
+
+def refgraph(objs, direction="referrers", depth=3, filename=None, label=None):
+    """Show the reference graph around `objs` in Heapscope; see heapscope.refgraph."""
+    if type(objs) is list or type(objs) is tuple:
+        objects = []
+        seen = set()
+        for obj in objs:
+            if id(obj) not in seen:
+                seen.add(id(obj))
+                objects.append(obj)
+        obj = None
+        container = objs
+    else:
+        objects = [objs]
+        container = None
+    if not 1 <= len(objects) <= _graph.ASKED_MAX:
+        raise ValueError("refgraph needs 1 to %d objects, not %d"
+                         % (_graph.ASKED_MAX, len(objects)))
+    if type(direction) is not str or direction not in _graph.DIRECTIONS:
+        raise ValueError("direction must be 'referrers', 'referents' or 'both', not %r"
+                         % (direction,))
+    if type(depth) is not int or not 0 <= depth <= _graph.DEPTH_MAX:
+        raise ValueError("depth must be an int in 0..%d" % _graph.DEPTH_MAX)
+    if filename is not None:
+        # The app writes it, from a folder of its own: the script's relative
+        # name is relative to the script's working folder.
+        filename = os.path.abspath(os.fsdecode(os.fspath(filename)))
+    if label is not None and type(label) is not str:
+        raise TypeError("refgraph label must be a str or None, not %s" % type(label).__name__)
+    _graphs["count"] += 1
+    if label is None:
+        label = "graph %d" % _graphs["count"]
+    if _connected():
+        _push_graph(objects, container, _graph.DIRECTIONS[direction], depth, label, filename)
+    elif filename is not None:
+        _write_graph(objects, container, _graph.DIRECTIONS[direction], depth, label, filename)
+    del objects[:]
+
+
+def _graph_of(objects, container, direction, depth, ctx):
+    """Build the script's graph: the defaults of the "graph" request, the path to a
+    root shown when walking upward; the objects' list is the agent's."""
+    skip = ctx["skip"]
+    skip.add(id(objects))
+    if container is not None:
+        skip.add(id(container))         # the script's argument, not a referrer
+    return _graph.build(objects, ctx, direction, depth, 20, None, _graph.NODES_MAX,
+                        bool(direction & _graph.REFERRERS))
+
+
+def _push_graph(objects, container, direction, depth, label, filename):
+    """Build and push the graph (id 0) in the calling thread, as a snapshot does."""
+    if not _acquire():
+        return
+    try:
+        if not _connected():
+            return
+        ctx = _refs._context(_state["own"], _state["codes"], _serving(),
+                             _state["reader"], _exiting, False)
+        try:
+            message = {"type": "graph", "id": 0, "label": _cut(label),
+                       "filename": None if filename is None else _cut(filename, 4096)}
+            message.update(_graph.reply(_graph_of(objects, container, direction, depth, ctx),
+                                        ctx))
+        except _refs.Failure:
+            return                      # the interpreter is exiting
+        except Exception as error:
+            _warn("refgraph failed: %s" % _error_name(error))
+            return
+        finally:
+            _refs.finish(ctx)
+            ctx.clear()
+        _send(message)
+    finally:
+        _release()
+
+
+def _exiting():
+    return _state["exiting"]
+
+
+def _write_graph(objects, container, direction, depth, label, filename):
+    """Outside Heapscope: write the graph to `filename` as Graphviz DOT text."""
+    own = _state["own"]
+    codes = _state["codes"]
+    if not own:
+        own, codes = _package_objects()
+    ctx = _refs._context(own, codes, [], None, _exiting, False)
+    try:
+        text = _graph.dot(_graph_of(objects, container, direction, depth, ctx), ctx, label)
+    finally:
+        _refs.finish(ctx)
+        ctx.clear()
+    with open(filename, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def _package_objects():
+    """(objects, code objects) of this package, when the agent never started:
+    its frames and modules are left out of a graph all the same."""
+    own = []
+    codes = []
+    for pair in list(dict.items(sys.modules)):
+        name = pair[0]
+        if type(name) is not str or not (name == "heapscope" or name.startswith("heapscope.")):
+            continue
+        namespace = _census._module_dict(pair[1])
+        own.append(pair[1])
+        own.append(namespace)
+        for value in list(dict.values(namespace)):
+            if type(value) is _types.FunctionType:
+                codes.append(value.__code__)
+            elif type(value) is type and value.__module__ == name:
+                for member in dict.values(_refs._class_namespace(value)):
+                    if type(member) is _types.FunctionType:
+                        codes.append(member.__code__)
+    index = 0
+    while index < len(codes):       # nested functions, comprehensions
+        for const in codes[index].co_consts:
+            if type(const) is _types.CodeType:
+                codes.append(const)
+        index += 1
+    return own, codes
 
 
 def push_final():

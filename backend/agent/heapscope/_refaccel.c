@@ -139,7 +139,7 @@ typedef struct
   RefArray   *found;
   RefArray   *stack;       /* untracked objects still to traverse (descend) */
   PyObject   *current;
-  Py_ssize_t  first_found; /* found entries of `current` start here */
+  PyObject  **last;        /* per target: the object it was last found in */
   int         descend;
   int         failed;
 } ScanState;
@@ -154,13 +154,13 @@ scan_visit (PyObject *obj,
   if (obj == NULL || state->failed)
     return 0;
   index = hs_ptr_table_lookup (state->targets, obj);
-  if (index >= 0)
+  /* Once per pair: every object is traversed once, so the object a target was
+   * last found in tells a repeat (a list holding it twice) in O(1), however
+   * many targets one object holds. */
+  if (index >= 0 && state->last[index] != state->current)
     {
-      int known = 0;
-      for (Py_ssize_t i = state->first_found; i < state->found->length; i++)
-        if (state->found->indexes[i] == index)
-          known = 1;
-      if (!known && array_push (state->found, state->current, index) < 0)
+      state->last[index] = state->current;
+      if (array_push (state->found, state->current, index) < 0)
         state->failed = 1;
     }
   if (state->descend && !hs_is_tracked (obj) && hs_can_traverse (obj) &&
@@ -178,7 +178,6 @@ scan_one (ScanState *state,
           PyObject  *obj)
 {
   state->current = obj;
-  state->first_found = state->found->length;
   Py_TYPE (obj)->tp_traverse (obj, scan_visit, state);
   return state->failed ? -1 : 0;
 }
@@ -191,6 +190,7 @@ refaccel_scan (PyObject *self,
   int descend;
   HsPtrTable target_table = { 0 }, skip = { 0 }, codes = { 0 }, seen = { 0 };
   RefArray found = { 0 }, stack = { 0 };
+  PyObject **last = NULL;
   ScanState state;
   PyObject *referrers = NULL, *indexes = NULL, *result = NULL;
   Py_ssize_t n_objects, n_targets;
@@ -199,7 +199,9 @@ refaccel_scan (PyObject *self,
                          &skip_ids, &code_ids, &descend))
     return NULL;
   n_targets = PyList_GET_SIZE (targets);
-  if (hs_ptr_table_init (&target_table, (size_t) n_targets, 1) < 0 ||
+  last = PyMem_RawCalloc (n_targets > 0 ? (size_t) n_targets : 1, sizeof (PyObject *));
+  if (last == NULL ||
+      hs_ptr_table_init (&target_table, (size_t) n_targets, 1) < 0 ||
       hs_ptr_table_init (&seen, descend ? 4096 : 1, 0) < 0)
     {
       PyErr_NoMemory ();
@@ -223,6 +225,7 @@ refaccel_scan (PyObject *self,
   state.seen = &seen;
   state.found = &found;
   state.stack = &stack;
+  state.last = last;
   state.descend = descend;
 
   /* The list holds every object: none is freed while we look. */
@@ -268,6 +271,7 @@ out:
   Py_XDECREF (indexes);
   array_clear (&found);
   array_clear (&stack);
+  PyMem_RawFree (last);
   hs_ptr_table_clear (&target_table);
   hs_ptr_table_clear (&skip);
   hs_ptr_table_clear (&codes);

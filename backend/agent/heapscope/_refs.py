@@ -37,8 +37,9 @@ Which objects
 Referrers
     One scan of every object the collector tracks (``_refaccel.scan``, a hash
     set of targets; ``gc.get_referrers`` checks its targets one by one) for
-    each step, nothing kept between requests: a reply is always about the heap
-    as it is when the request is served. An intermediate ``__dict__`` is
+    each step, however many objects it asks about (``referrers_of``: a level
+    of a path or of a graph is one step), nothing kept between requests: a
+    reply is always about the heap as it is when the request is served. An intermediate ``__dict__`` is
     collapsed into its owner (instance, module, class), a closure cell into the
     function holding it, which takes one more scan each. Running frames do not
     expose their locals to the collector from 3.11 on, so the frames of the
@@ -869,90 +870,180 @@ def _closure_name(function, cell):
 
 # -- referrers ------------------------------------------------------------------
 
+# Namespaces and cells collapsed beyond `limit` when some types are hidden: an
+# owner of a hidden type leaves room for the next one.
+HIDE_SLACK = 1000
+
+
 def referrers(target, ctx, limit):
-    """(total, [[referrer, edge], ...]): the first `limit` referrers, dicts and
-    cells collapsed into their owners (one owner each, so the total is the
-    count before collapsing)."""
+    """(total, [[referrer, edge], ...]) of one object: see referrers_of."""
+    return referrers_of(_scratch(ctx, [target]), ctx, limit)[0]
+
+
+def referrers_of(targets, ctx, limit, hide=None):
+    """[[total, [[referrer, edge], ...]], ...], one for each of `targets` (distinct
+    objects): the first `limit` referrers of each, in the order found (running
+    frames first, then the heap's order), dicts and cells collapsed into their
+    owners, one entry for each referrer.
+
+    One scan for all the targets, then one for all their namespaces and cells
+    (and one for the tuples holding the cells). A referrer whose type is in
+    `hide` (see is_hidden) is neither listed nor counted. `total` counts every
+    referrer, those beyond `limit` (beyond limit + HIDE_SLACK with `hide`) as
+    they are found, a namespace or cell there as one, uncollapsed.
+    """
     _prepare_heap(ctx)
-    result = _scratch(ctx, [])
-    seen = set()
-    total = 0
+    wanted = {}
+    entries = _scratch(ctx, [])     # per target: [object or None, edge or None, via]
+    extra = []                      # per target: referrers counted, not collected
+    for index in range(len(targets)):
+        if id(targets[index]) not in wanted:
+            wanted[id(targets[index])] = index
+        entries.append(_scratch(ctx, []))
+        extra.append(0)
+    room = limit if hide is None else limit + HIDE_SLACK
     for pair in ctx["frames"]:
-        name = _local_name(pair[1], target)
-        if name is not None:
-            total += 1
-            if len(result) < limit:
-                _add(result, seen, pair[0], {"kind": "local", "name": name}, ctx)
-    found = _scan(ctx, _scratch(ctx, [target]))[0]
-    namespaces = _scratch(ctx, [])
-    cells = _scratch(ctx, [])
-    for referrer in found:
+        named = set()
+        for item in _local_items(pair[1]):
+            index = wanted.get(id(item[1]))
+            if index is not None and index not in named and type(item[0]) is str:
+                named.add(index)
+                if hide is None or not is_hidden(pair[0], hide, ctx):
+                    _collect(entries[index], extra, index, room, pair[0],
+                             {"kind": "local", "name": item[0]}, None, ctx)
+    found, indexes = _scan(ctx, targets)
+    pending = _scratch(ctx, [])     # the distinct namespaces and cells met
+    positions = {}                  # id -> position in pending
+    for position in range(len(found)):
+        referrer = found[position]
         if id(referrer) in ctx["locals_ids"]:
             continue                    # a frame's locals: the frame is listed
-        total += 1
-        if len(result) + len(namespaces) + len(cells) >= limit:
-            continue
+        index = indexes[position]
         owner = ctx["module_dicts"].get(id(referrer))
         if owner is not None:
-            _add(result, seen, owner, _owned_edge(owner, referrer, target, ctx), ctx)
-        elif type(referrer) is dict:
-            namespaces.append(referrer)
-        elif type(referrer) is CellType:
-            cells.append(referrer)
-        else:
-            _add(result, seen, referrer, edge(referrer, target, ctx), ctx)
-    if namespaces or cells:
-        _collapse(target, namespaces, cells, result, seen, ctx)
-    return total, result
-
-
-def _add(result, seen, referrer, label, ctx):
-    if id(referrer) not in seen:
-        seen.add(id(referrer))
-        result.append(_scratch(ctx, [referrer, label]))
-
-
-def _collapse(target, namespaces, cells, result, seen, ctx):
-    targets = _scratch(ctx, namespaces + cells)
-    found, indexes = _scan(ctx, targets)
-    candidates = _scratch(ctx, [])
+            if hide is None or not is_hidden(owner, hide, ctx):
+                _collect(entries[index], extra, index, room, owner, None, referrer, ctx)
+        elif type(referrer) is dict or type(referrer) is CellType:
+            # Its owner is known after the collapsing scan.
+            if _collect(entries[index], extra, index, room, None, None, referrer, ctx) and \
+                    id(referrer) not in positions:
+                positions[id(referrer)] = len(pending)
+                pending.append(referrer)
+        elif hide is None or not is_hidden(referrer, hide, ctx):
+            _collect(entries[index], extra, index, room, referrer, None, None, ctx)
+    referrer = owner = None
+    owners = _collapse(pending, positions, ctx) if pending else None
+    results = _scratch(ctx, [])
     for index in range(len(targets)):
-        candidates.append(_scratch(ctx, []))
+        results.append(_scratch(ctx, _chosen(targets[index], entries[index], extra[index],
+                                             owners, positions, limit, hide, ctx)))
+    return results
+
+
+def _collect(entries, extra, index, room, obj, label, via, ctx):
+    """Keep a referrer for later (True), or only count it when there is no room."""
+    if len(entries) < room:
+        entries.append(_scratch(ctx, [obj, label, via]))
+        return True
+    extra[index] += 1
+    return False
+
+
+def _chosen(target, entries, extra, owners, positions, limit, hide, ctx):
+    """[total, [[referrer, edge], ...]] of one target from its collected entries.
+
+    An entry is [referrer, edge or None, via]: edge None is named here, and
+    only for the referrers listed; via is the module namespace the module
+    refers through, or, with referrer None, a namespace or cell to collapse.
+    """
+    result = _scratch(ctx, [])
+    seen = set()
+    total = extra
+    for entry in entries:
+        via = entry[2]
+        if entry[0] is not None:
+            if id(entry[0]) in seen:
+                continue
+            seen.add(id(entry[0]))
+            total += 1
+            if len(result) < limit:
+                label = entry[1]
+                if label is None:
+                    label = (edge(entry[0], target, ctx) if via is None
+                             else _owned_edge(entry[0], via, target, ctx))
+                result.append(_scratch(ctx, [entry[0], label]))
+            continue
+        for pair in owners[positions[id(via)]]:
+            owner = pair[0]
+            if id(owner) in seen or (hide is not None and is_hidden(owner, hide, ctx)):
+                continue
+            seen.add(id(owner))
+            total += 1
+            if len(result) < limit:
+                if pair[1] is not None:
+                    label = {"kind": "closure", "name": pair[1]}
+                elif owner is via:
+                    label = edge(via, target, ctx)
+                else:
+                    label = _owned_edge(owner, via, target, ctx)
+                result.append(_scratch(ctx, [owner, label]))
+    return [total, result]
+
+
+def _collapse(pending, positions, ctx):
+    """For each of `pending` (namespaces and cells), its owners: [[owner, closure
+    variable name or None], ...]. A namespace's owner is the instance, class or
+    module whose namespace it is, else the dict itself; a cell's, every function
+    whose closure holds it (with the variable's name), else the cell itself."""
+    found, indexes = _scan(ctx, pending)
+    holders = _scratch(ctx, [])
+    owners = _scratch(ctx, [])
+    for index in range(len(pending)):
+        holders.append(_scratch(ctx, []))
+        owners.append(_scratch(ctx, []))
     for position in range(len(found)):
-        candidates[indexes[position]].append(found[position])
-    for index in range(len(namespaces)):
-        namespace = namespaces[index]
-        owner = _dict_owner(namespace, candidates[index], ctx)
-        if owner is None:
-            _add(result, seen, namespace, edge(namespace, target, ctx), ctx)
-        else:
-            _add(result, seen, owner, _owned_edge(owner, namespace, target, ctx), ctx)
-    if not cells:
-        return
-    closures = _scratch(ctx, [])
-    closure_cells = _scratch(ctx, [])
-    for index in range(len(cells)):
-        for holder in candidates[len(namespaces) + index]:
-            if type(holder) is tuple:
+        holders[indexes[position]].append(found[position])
+    closures = _scratch(ctx, [])        # the distinct tuples holding a cell
+    closure_ids = set()
+    for index in range(len(pending)):
+        item = pending[index]
+        if type(item) is dict:
+            owner = _dict_owner(item, holders[index], ctx)
+            owners[index].append(_scratch(ctx, [item if owner is None else owner, None]))
+            continue
+        for holder in holders[index]:
+            if type(holder) is tuple and id(holder) not in closure_ids:
+                closure_ids.add(id(holder))
                 closures.append(holder)
-                closure_cells.append(cells[index])
-    functions = _scratch(ctx, [])
+    owner = item = holder = None
     if closures:
         found, indexes = _scan(ctx, closures)
         for position in range(len(found)):
             function = found[position]
-            if type(function) is FunctionType:
-                name = _closure_name(function, closure_cells[indexes[position]])
-                if name is not None:
-                    functions.append(closure_cells[indexes[position]])
-                    _add(result, seen, function, {"kind": "closure", "name": name}, ctx)
-    for cell in cells:
-        named = False
-        for done in functions:
-            if done is cell:
-                named = True
-        if not named:
-            _add(result, seen, cell, {"kind": "referent"}, ctx)
+            if type(function) is not FunctionType:
+                continue
+            for cell in closures[indexes[position]]:
+                index = positions.get(id(cell))
+                if index is not None and type(pending[index]) is CellType:
+                    name = _closure_name(function, cell)
+                    if name is not None:
+                        owners[index].append(_scratch(ctx, [function, name]))
+        function = cell = None
+    for index in range(len(pending)):
+        if not owners[index]:
+            owners[index].append(_scratch(ctx, [pending[index], None]))
+    return owners
+
+
+def is_hidden(obj, hide, ctx):
+    """True when `obj` is of a type in `hide` (a set of row names): its census
+    row name, or for a function, frame or module also "function", "frame" or
+    "module" (their rows are per name)."""
+    cls = type(obj)
+    if (cls is FunctionType and "function" in hide) or (cls is FrameType and "frame" in hide) \
+            or (cls is ModuleType and "module" in hide):
+        return True
+    return row_name(obj, ctx) in hide
 
 
 def referrer_entry(pair, ctx):
@@ -964,10 +1055,11 @@ def referrer_entry(pair, ctx):
 
 # -- referents ------------------------------------------------------------------
 
-def referents(obj, ctx, limit):
+def referents(obj, ctx, limit, hide=None):
     """(total, [[referent, edge], ...]): what `obj` refers to, its namespace
     expanded (an instance's attributes, a module's globals, a class's
-    attributes); edges for the first `limit` only."""
+    attributes); edges for the first `limit` only. A referent whose type is
+    in `hide` (see is_hidden) is neither listed nor counted."""
     chosen = _scratch(ctx, [])
     seen = set()
     skip = ctx["skip"]
@@ -988,6 +1080,8 @@ def referents(obj, ctx, limit):
         for pair in dict.items(namespace):
             if id(pair[1]) not in skip and id(pair[1]) not in seen:
                 seen.add(id(pair[1]))
+                if hide is not None and is_hidden(pair[1], hide, ctx):
+                    continue
                 total += 1
                 if len(chosen) < limit:
                     chosen.append(_scratch(ctx, [pair[1], _named(kind, pair[0], ctx)]))
@@ -997,6 +1091,9 @@ def referents(obj, ctx, limit):
             position += 1
             continue
         seen.add(id(ref))
+        if hide is not None and is_hidden(ref, hide, ctx):
+            position += 1
+            continue
         total += 1
         if len(chosen) < limit:
             if cls is list or cls is tuple:

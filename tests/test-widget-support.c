@@ -1,0 +1,106 @@
+/* test-widget-support.c — what the widget tests share: GTK started as the
+ * app starts it, waiting for draws and paints, pictures of what is shown
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <adwaita.h>
+
+#include "test-widget-support.h"
+
+gboolean
+test_widgets_init (int    *argc,
+                   char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return FALSE;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return TRUE;
+}
+
+void
+test_load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+void
+test_wait_for_draw (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+  gdk_display_sync (gtk_widget_get_display (widget));
+}
+
+static void
+on_after_paint_seen (GdkFrameClock *clock,
+                     gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+test_wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_seen), &painted);
+
+  gtk_widget_queue_draw (widget);
+  test_wait_until (is_true, &painted);
+  g_signal_handler_disconnect (clock, handler);
+  gdk_display_sync (gtk_widget_get_display (widget));
+}
+
+/* On X11 a frame's paint can be put off while the surface waits for the
+ * last one to be shown (after-paint still comes): until a paint has drawn
+ * the window, its paintable is empty, so wait for paints until it is not. */
+GdkTexture *
+test_render_widget (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  for (guint paints = 0; paints < 20; paints++)
+    {
+      g_autoptr(GdkPaintable) paintable = NULL;
+      g_autoptr(GskRenderNode) node = NULL;
+      GtkSnapshot *snapshot;
+
+      test_wait_for_paint (widget);
+      paintable = gtk_widget_paintable_new (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      if ((node = gtk_snapshot_free_to_node (snapshot)) != NULL)
+        return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                            &GRAPHENE_RECT_INIT (0, 0, width, height));
+    }
+  g_error ("the widget was never painted");
+}
+
+void
+test_save_png (GtkWidget  *widget,
+               const char *name)
+{
+  g_autoptr(GdkTexture) texture = test_render_widget (widget);
+  g_autofree char *path = g_build_filename (g_getenv ("HS_BUILD_ROOT") ?: ".", name, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
