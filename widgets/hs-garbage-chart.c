@@ -129,8 +129,9 @@ measure (HsGarbageChart *self,
   if (self->points->len == 0)
     first = last = 0;
   pad = MAX ((last - first) * 0.02, 0.5);
-  self->start = first - pad;
-  self->span = last - first + 2 * pad;
+  /* Times count from the program's start: the axis never goes below 0 s. */
+  self->start = MAX (first - pad, 0);
+  self->span = last + pad - self->start;
 
   step = hs_format_nice_step ((double) largest, 3);
   self->top = MAX (ceil ((double) largest / step - 1e-9) * step, 1);
