@@ -80,6 +80,8 @@ hs_edge_describe (HsEdgeKind  kind,
                   const char *name,
                   gint64      index)
 {
+  gboolean named = name != NULL && name[0] != '\0';
+
   if (name == NULL)
     name = "";
   switch (kind)
@@ -101,7 +103,17 @@ hs_edge_describe (HsEdgeKind  kind,
     case HS_EDGE_CLASS_ATTRIBUTE:
       return g_strdup_printf (_("class attribute %s"), name);
     case HS_EDGE_REFERENT:
+      /* The referrer's type, when the agent gives it: "refers to it (numpy.ndarray)". */
+      if (named)
+        return g_strdup_printf (_("refers to it (%s)"), name);
       return g_strdup (_("refers to it"));
+    case HS_EDGE_DICT_KEY:
+      /* The dict's slot in its owner, when it has one: "key in cache". */
+      if (named)
+        return g_strdup_printf (_("key in %s"), name);
+      return g_strdup (_("dict key"));
+    case HS_EDGE_MEMBER:
+      return g_strdup (_("set member"));
     default:
       g_assert_not_reached ();
     }

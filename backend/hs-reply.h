@@ -30,6 +30,8 @@ typedef enum
   HS_EDGE_GLOBAL,
   HS_EDGE_CLASS_ATTRIBUTE,
   HS_EDGE_REFERENT,
+  HS_EDGE_DICT_KEY,
+  HS_EDGE_MEMBER,
 } HsEdgeKind;
 
 /* Why an object is a root: what keeps it alive without a referrer. */
@@ -62,7 +64,8 @@ struct _HsObjectRef
   gint64      flat;          /* bytes */
   char       *text;          /* a short description, safe to show */
   HsEdgeKind  edge;          /* how this object refers to the one it was found from */
-  char       *edge_name;     /* attribute, key, variable name; NULL otherwise */
+  char       *edge_name;     /* attribute, key, variable name; the dict's slot of a
+                              * dict key; the referrer's type of a referent; or NULL */
   gint64      edge_index;    /* HS_EDGE_INDEX */
   HsRootKind  root;
 };

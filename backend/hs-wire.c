@@ -833,6 +833,8 @@ static const struct { const char *name; int value; } edge_kinds[] = {
   { "global", HS_EDGE_GLOBAL },
   { "class-attribute", HS_EDGE_CLASS_ATTRIBUTE },
   { "referent", HS_EDGE_REFERENT },
+  { "dict-key", HS_EDGE_DICT_KEY },
+  { "member", HS_EDGE_MEMBER },
 };
 
 static const struct { const char *name; int value; } root_kinds[] = {
@@ -842,7 +844,9 @@ static const struct { const char *name; int value; } root_kinds[] = {
   { "sys.modules", HS_ROOT_SYS_MODULES },
 };
 
-/* An edge object {"kind", "name" | "index"} into @ref's edge, edge_name, edge_index. */
+/* An edge object {"kind", "name" | "index"} into @ref's edge, edge_name,
+ * edge_index: "name" is optional for "dict-key" and absent for "member"; a
+ * "referent" may name the referrer's type in "type" (kept in edge_name). */
 gboolean
 hs_wire_parse_edge (JsonObject   *edge,
                     HsObjectRef  *ref,
@@ -860,8 +864,10 @@ hs_wire_parse_edge (JsonObject   *edge,
   if (ref->edge == HS_EDGE_INDEX)
     return hs_wire_read_integer (edge, "index", 0, &ref->edge_index, error);
   if (ref->edge == HS_EDGE_REFERENT)
+    return hs_wire_read_string (edge, "type", TRUE, &ref->edge_name, error);
+  if (ref->edge == HS_EDGE_MEMBER)
     return TRUE;
-  return hs_wire_read_string (edge, "name", FALSE, &ref->edge_name, error);
+  return hs_wire_read_string (edge, "name", ref->edge == HS_EDGE_DICT_KEY, &ref->edge_name, error);
 }
 
 /* An object summary {"handle", "type", "address", "flat", "text", "root",
@@ -954,7 +960,12 @@ hs_wire_add_edge (JsonBuilder *builder,
   hs_wire_add_string_member (builder, "kind", kind_name);
   if (kind == HS_EDGE_INDEX)
     hs_wire_add_int_member (builder, "index", index);
-  else if (kind != HS_EDGE_REFERENT)
+  else if (kind == HS_EDGE_REFERENT || kind == HS_EDGE_DICT_KEY)
+    {
+      if (name != NULL)
+        hs_wire_add_string_member (builder, kind == HS_EDGE_REFERENT ? "type" : "name", name);
+    }
+  else if (kind != HS_EDGE_MEMBER)
     hs_wire_add_string_member (builder, "name", name != NULL ? name : "");
   json_builder_end_object (builder);
 }

@@ -453,6 +453,45 @@ test_object_details_shallow (void)
   g_assert_cmpint (ref->edge_index, ==, 0);
 }
 
+/* The edge kinds that name a dict's key, a set's member, and the type of a
+ * referrer that exposes nothing, as the agent writes them. */
+#define REFERRER(h, edge) "{\"handle\": " #h ", \"type\": \"dict\", \"address\": 64, \"flat\": 64," \
+                          " \"text\": \"x\", \"root\": null, \"edge\": " edge "}"
+
+static void
+test_new_edge_kinds (void)
+{
+  g_autoptr(GBytes) frame = json_frame ("{\"type\": \"referrers\", \"id\": 3, \"handle\": 9, \"total\": 5,"
+                                        " \"referrers\": ["
+                                        REFERRER (4, "{\"kind\": \"dict-key\"}") ", "
+                                        REFERRER (5, "{\"kind\": \"dict-key\", \"name\": \"cache\"}") ", "
+                                        REFERRER (6, "{\"kind\": \"member\"}") ", "
+                                        REFERRER (7, "{\"kind\": \"referent\", \"type\": \"numpy.ndarray\"}") ", "
+                                        REFERRER (8, "{\"kind\": \"referent\"}") "]}");
+  struct { HsEdgeKind kind; const char *name; const char *text; } expected[] = {
+    { HS_EDGE_DICT_KEY, NULL, "dict key" },
+    { HS_EDGE_DICT_KEY, "cache", "key in cache" },
+    { HS_EDGE_MEMBER, NULL, "set member" },
+    { HS_EDGE_REFERENT, "numpy.ndarray", "refers to it (numpy.ndarray)" },
+    { HS_EDGE_REFERENT, NULL, "refers to it" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (message->reply->kind, ==, HS_REPLY_REFERRERS);
+  g_assert_cmpuint (message->reply->items->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      HsObjectRef *ref = g_ptr_array_index (message->reply->items, i);
+      g_autofree char *text = hs_object_ref_describe_edge (ref);
+
+      g_assert_cmpint (ref->edge, ==, expected[i].kind);
+      g_assert_cmpstr (ref->edge_name, ==, expected[i].name);
+      g_assert_cmpstr (text, ==, expected[i].text);
+    }
+}
+
 /* A malformed "object" answer is refused as it is read (each differs from
  * the one above in one part); an answer to another question gives no details. */
 static void
@@ -771,6 +810,7 @@ main (int   argc,
   g_test_add_func ("/hs/wire/object-details", test_object_details);
   g_test_add_func ("/hs/wire/object-details-shallow", test_object_details_shallow);
   g_test_add_func ("/hs/wire/object-details-rejected", test_object_details_rejected);
+  g_test_add_func ("/hs/wire/new-edge-kinds", test_new_edge_kinds);
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);

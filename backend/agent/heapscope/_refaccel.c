@@ -651,22 +651,16 @@ refaccel_inline_attributes (PyObject *self,
 #endif
 }
 
-/* The locals of a frame as a new dict {name: value}, read from the frame's
- * slots (cells read through); None where f_locals must be used instead. */
-static PyObject *
-refaccel_frame_locals (PyObject *self,
-                       PyObject *arg)
-{
 #ifdef HS_READ_FRAME_SLOTS
-  struct _PyInterpreterFrame *frame;
-  PyCodeObject *code;
+/* The locals of an interpreter frame as a new dict {name: value}, read from
+ * its slots (cells read through); None where f_locals must be used instead. */
+static PyObject *
+iframe_locals (struct _PyInterpreterFrame *frame)
+{
+  PyCodeObject *code = frame->f_code;
   PyObject *result;
   Py_ssize_t n;
 
-  if (!PyFrame_Check (arg))
-    Py_RETURN_NONE;
-  frame = ((PyFrameObject *) arg)->f_frame;
-  code = frame->f_code;
   /* Module and class bodies keep their names in their namespace: that mapping
    * itself, not f_locals, which first writes the frame's cells into it (a
    * metaclass's __prepare__ may have made it a mapping of the program's). */
@@ -700,6 +694,41 @@ refaccel_frame_locals (PyObject *self,
         }
     }
   return result;
+}
+#endif
+
+/* A frame object's locals: see iframe_locals. */
+static PyObject *
+refaccel_frame_locals (PyObject *self,
+                       PyObject *arg)
+{
+#ifdef HS_READ_FRAME_SLOTS
+  if (!PyFrame_Check (arg))
+    Py_RETURN_NONE;
+  return iframe_locals (((PyFrameObject *) arg)->f_frame);
+#else
+  Py_RETURN_NONE;
+#endif
+}
+
+/* A paused generator's, coroutine's or async generator's locals, read from
+ * the interpreter frame it embeds (gi_frame would make a frame object, and
+ * its f_locals a dict that keeps what it saw alive); None when it has no
+ * frame any more (finished, or running: a running frame is read as a
+ * thread's), or the slots cannot be read. */
+static PyObject *
+refaccel_generator_locals (PyObject *self,
+                           PyObject *arg)
+{
+#ifdef HS_READ_FRAME_SLOTS
+  PyGenObject *gen;
+
+  if (!PyGen_Check (arg) && !PyCoro_CheckExact (arg) && !PyAsyncGen_CheckExact (arg))
+    Py_RETURN_NONE;
+  gen = (PyGenObject *) arg;
+  if (gen->gi_frame_state != FRAME_CREATED && gen->gi_frame_state != FRAME_SUSPENDED)
+    Py_RETURN_NONE;
+  return iframe_locals ((struct _PyInterpreterFrame *) gen->gi_iframe);
 #else
   Py_RETURN_NONE;
 #endif
@@ -713,6 +742,8 @@ static PyMethodDef refaccel_methods[] = {
   { "let_go", refaccel_let_go, METH_VARARGS, "Empty a list; what it alone held is freed in the main thread." },
   { "instance_dict", refaccel_instance_dict, METH_O, "An existing instance __dict__, or None." },
   { "frame_locals", refaccel_frame_locals, METH_O, "A frame's locals as a new dict, or None." },
+  { "generator_locals", refaccel_generator_locals, METH_O,
+    "A paused generator's or coroutine's locals as a new dict, or None." },
   { "inline_attributes", refaccel_inline_attributes, METH_O,
     "[[name, value], ...] of inline values, or None." },
   { NULL, NULL, 0, NULL }

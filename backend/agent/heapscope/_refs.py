@@ -71,8 +71,9 @@ import _thread
 import _weakref
 
 from . import _census
-from ._types import (MANAGED_DICT, POINTER, VERSION, CellType, CodeType, FrameType, FunctionType,
-                     GeneratorType, GetSetDescriptorType, MemberDescriptorType, ModuleType,
+from ._types import (MANAGED_DICT, POINTER, VERSION, BuiltinType, CellType, CodeType, FrameType,
+                     FunctionType, GeneratorType, GetSetDescriptorType, MappingProxyType,
+                     MemberDescriptorType, MethodType, ModuleType,
                      type_dict, type_flags, type_mro, type_name, type_weakrefoffset)
 
 try:
@@ -130,6 +131,93 @@ _CO_OPTIMIZED = 0x1
 _function_closure = FunctionType.__dict__["__closure__"].__get__
 _function_code = FunctionType.__dict__["__code__"].__get__
 _function_qualname = FunctionType.__dict__["__qualname__"].__get__
+_function_defaults = FunctionType.__dict__["__defaults__"].__get__
+_function_kwdefaults = FunctionType.__dict__["__kwdefaults__"].__get__
+_code_varnames = CodeType.__dict__["co_varnames"].__get__
+_code_argcount = CodeType.__dict__["co_argcount"].__get__
+_type_bases = type.__dict__["__bases__"].__get__
+_type_base = type.__dict__["__base__"].__get__
+_exception_args = BaseException.__dict__["args"].__get__
+
+
+async def _sample_coroutine():
+    pass
+
+
+async def _sample_async_generator():
+    yield
+
+
+def _sample_traceback():
+    try:
+        raise LookupError()
+    except LookupError as error:
+        return error.__traceback__
+
+
+_coroutine = _sample_coroutine()
+CoroutineType = type(_coroutine)
+_coroutine.close()
+del _coroutine
+AsyncGeneratorType = type(_sample_async_generator())
+TracebackType = type(_sample_traceback())
+_GENERATOR_FRAMES = ((GeneratorType, GeneratorType.__dict__["gi_frame"].__get__),
+                     (CoroutineType, CoroutineType.__dict__["cr_frame"].__get__),
+                     (AsyncGeneratorType, AsyncGeneratorType.__dict__["ag_frame"].__get__))
+# C types of the standard library whose hidden slots are named, found when
+# the program has imported them (the agent imports nothing for them): module
+# name, type name, names of its slot readers.
+_STDLIB = {"lru": ("_functools", "_lru_cache_wrapper", ()),
+           "partial": ("_functools", "partial", ("args", "keywords")),
+           "deque": ("_collections", "deque", ())}
+
+
+def _stdlib(which):
+    """(type or None, readers) of a type of _STDLIB, read from sys.modules."""
+    entry = _STDLIB[which]
+    module = dict.get(sys.modules, entry[0])
+    if module is None or not _in_mro(type(module), ModuleType):
+        return None, ()
+    namespace = _module_dict(module)
+    cls = dict.get(namespace, entry[1]) if type(namespace) is dict else None
+    if type(cls) is not type:
+        return None, ()
+    return cls, _slot_readers(cls, entry[2])
+
+
+def _slot_readers(cls, names):
+    """((name, reader), ...): the C member and getset descriptors of a built-in
+    type that read a slot of its objects and make nothing (never __dict__,
+    f_locals, gi_frame, __annotations__: they may make the object they return)."""
+    namespace = type_dict(cls)
+    found = []
+    for name in names:
+        descriptor = MappingProxyType.get(namespace, name)
+        if type(descriptor) is MemberDescriptorType or type(descriptor) is GetSetDescriptorType:
+            found.append((name, descriptor.__get__))
+    return tuple(found)
+
+
+# The named slots of built-in types: (base, ((name, reader), ...)), for an
+# object of the base or a subclass of it.
+_SLOTS = tuple((pair[0], _slot_readers(pair[0], pair[1])) for pair in (
+    (FunctionType, ("__code__", "__defaults__", "__kwdefaults__", "__globals__", "__builtins__",
+                    "__closure__", "__module__", "__doc__", "__name__", "__qualname__")),
+    (MethodType, ("__func__", "__self__")),
+    (BuiltinType, ("__self__", "__module__")),
+    (BaseException, ("args", "__traceback__", "__context__", "__cause__")),
+    (TracebackType, ("tb_next", "tb_frame")),
+    (FrameType, ("f_code", "f_globals", "f_builtins", "f_trace")),
+    (GeneratorType, ("gi_code", "gi_yieldfrom", "__name__", "__qualname__")),
+    (CoroutineType, ("cr_code", "cr_await", "cr_origin", "__name__", "__qualname__")),
+    (AsyncGeneratorType, ("ag_code", "ag_await", "__name__", "__qualname__")),
+    (CellType, ("cell_contents",)),
+    (CodeType, ("co_consts", "co_names", "co_filename", "co_name", "co_qualname",
+                "co_linetable", "co_exceptiontable")),
+    (property, ("fget", "fset", "fdel", "__doc__")),
+    (staticmethod, ("__func__",)),
+    (classmethod, ("__func__",)),
+))
 _get_referents = gc.get_referents
 _MISSING = _census._MISSING
 _ATOMS = (type(None), bool, int, float)
@@ -151,6 +239,19 @@ def _frame_locals(frame):
         # mapping of the program's (its __setitem__, __delitem__ would run).
         return None
     return _frame_f_locals(frame)
+
+def _generator_locals(gen):
+    """A paused generator's, coroutine's or async generator's locals, read
+    from the frame it embeds as a running frame's are; None without one."""
+    if _refaccel is not None and (3, 11) <= VERSION < (3, 13):
+        return _refaccel.generator_locals(gen)     # reads the slots there only
+    kind = type(gen)
+    for pair in _GENERATOR_FRAMES:
+        if kind is pair[0]:
+            frame = pair[1](gen)
+            return None if frame is None else _frame_locals(frame)
+    return None
+
 
 class _Weak(_weakref.ref):
     """The agent's weak reference: never one of the program's (a plain
@@ -744,33 +845,191 @@ def edge(referrer, target, ctx):
         key = _key_of(referrer, target)
         if key is not _MISSING:
             return {"kind": "key", "name": _key_text(key, ctx)}
+        if _has_key(referrer, target):
+            return {"kind": "dict-key"}
     elif _in_mro(cls, list) or _in_mro(cls, tuple):
         index = _index_of(referrer, target)
+        if index >= 0:
+            return {"kind": "index", "index": index}
+    elif _in_mro(cls, set) or _in_mro(cls, frozenset):
+        if _is_member(referrer, target, set if _in_mro(cls, set) else frozenset):
+            return {"kind": "member"}
+    elif _is_stdlib(cls, "deque"):
+        index = _deque_index(referrer, target)
         if index >= 0:
             return {"kind": "index", "index": index}
     elif cls is FrameType:
         name = _local_name(_frame_locals(referrer), target)
         if name is not None:
             return {"kind": "local", "name": name}
-        return {"kind": "referent"}
+    elif cls is GeneratorType or cls is CoroutineType or cls is AsyncGeneratorType:
+        name = _local_name(_generator_locals(referrer), target)
+        if name is not None:
+            return {"kind": "local", "name": name}
     elif _in_mro(cls, ModuleType):
         namespace = _module_dict(referrer)
         if type(namespace) is dict:
             key = _key_of(namespace, target)
             if key is not _MISSING:
                 return _named("global", key, ctx)
-        return {"kind": "referent"}
+            if namespace is target:
+                return {"kind": "attribute", "name": "__dict__"}
     elif _in_mro(cls, type):
         key = _key_of_class(referrer, target)
         if key is not _MISSING:
             return _named("class-attribute", key, ctx)
-        return {"kind": "referent"}
-    elif cls is FunctionType or cls is CellType:
-        return {"kind": "referent"}
+        name = _class_slot(referrer, target)
+        if name is not None:
+            return {"kind": "attribute", "name": name}
+    elif cls is MappingProxyType:
+        return {"kind": "attribute", "name": "mapping"}     # its one referent
+    elif _is_stdlib(cls, "lru"):
+        label = _lru_edge(referrer, target, ctx)
+        if label is not None:
+            return label
+    for pair in _SLOTS:
+        if _in_mro(cls, pair[0]):
+            for reader in pair[1]:
+                if _read_slot(reader[1], referrer) is target:
+                    return {"kind": "attribute", "name": reader[0]}
     for pair in attributes(referrer, ctx):
         if pair[1] is target:
             return _named("attribute", pair[0], ctx)
-    return {"kind": "referent"}
+    if not _in_mro(cls, type) and not _in_mro(cls, ModuleType) and \
+            instance_dict(referrer, ctx) is target:
+        return {"kind": "attribute", "name": "__dict__"}
+    if target is cls:
+        return {"kind": "attribute", "name": "__class__"}
+    return _referent(referrer, ctx)
+
+
+def _referent(referrer, ctx):
+    """The edge from an object that exposes nothing of how it refers (a C
+    extension's): the referrer's type, so that it can be named."""
+    return {"kind": "referent", "type": row_name(referrer, ctx)}
+
+
+def _is_stdlib(cls, which):
+    base = _stdlib(which)[0]
+    return base is not None and _in_mro(cls, base)
+
+
+def _read_slot(reader, obj):
+    try:
+        return reader(obj)
+    except Exception:                   # an empty cell, a slot not set
+        return _MISSING
+
+
+def _has_key(namespace, target):
+    for key in dict.keys(namespace):
+        if key is target:
+            return True
+    return False
+
+
+def _is_member(container, target, base):
+    """`target` is in the set by identity, through the C iterator (no __eq__,
+    no __hash__, no __iter__ of the program's)."""
+    try:
+        for item in base.__iter__(container):
+            if item is target:
+                return True
+    except RuntimeError:                # changed size while looked at
+        pass
+    return False
+
+
+def _deque_index(container, target):
+    index = 0
+    try:
+        for item in _stdlib("deque")[0].__iter__(container):
+            if item is target:
+                return index
+            index += 1
+    except RuntimeError:                # mutated while looked at
+        pass
+    return -1
+
+
+def _class_slot(cls, target):
+    """The name of a class's own slot holding `target` (its namespace, MRO, bases)."""
+    if _class_namespace(cls) is target:
+        return "__dict__"
+    if type_mro(cls) is target:
+        return "__mro__"
+    if _type_bases(cls) is target:
+        return "__bases__"
+    if _type_base(cls) is target:
+        return "__base__"
+    return None
+
+
+def _lru_parts(wrapper, ctx):
+    """(cache dict or None, [[key, result], ...]) of a functools.lru_cache
+    wrapper, from what its C traverse visits (nothing else exposes them):
+    its type, each link's key, result and type (a bounded cache), then its
+    cache, function, kwd_mark, two types and __dict__ (when it has one)."""
+    refs = _get_referents(wrapper)
+    end = len(refs)
+    if end and type(refs[end - 1]) is dict:     # else the last is cache_info_type
+        end -= 1
+    end -= 5
+    if end < 0 or type(refs[end]) is not dict:
+        return None, ()
+    entries = []
+    start = 1 if end >= 1 and refs[0] is type(wrapper) else 0
+    if (end - start) % 3 == 0:
+        for position in range(start, end, 3):
+            entries.append((refs[position], refs[position + 1]))
+    return refs[end], entries
+
+
+def _lru_edge(wrapper, target, ctx):
+    cache, entries = _lru_parts(wrapper, ctx)
+    if cache is None:
+        return None
+    if cache is target:
+        return {"kind": "attribute", "name": "cache"}
+    for pair in entries:
+        if pair[1] is target:
+            return {"kind": "attribute", "name": "cache[%s]" % _key_text(pair[0], ctx)}
+        if pair[0] is target:
+            return {"kind": "dict-key", "name": "cache"}
+    return None
+
+
+def _owned_slot(owner, container, ctx):
+    """The name of the slot through which `owner` holds `container`, a tuple
+    or dict that is collapsed into it (a function's defaults, a partial's
+    arguments, an exception's args, an lru_cache's cache), or None."""
+    cls = type(owner)
+    if cls is FunctionType:
+        if _function_defaults(owner) is container:
+            return "__defaults__"
+        if _function_kwdefaults(owner) is container:
+            return "__kwdefaults__"
+    elif _is_stdlib(cls, "partial"):
+        for reader in _stdlib("partial")[1]:
+            if _read_slot(reader[1], owner) is container:
+                return reader[0]
+    elif _in_mro(cls, BaseException):
+        if _exception_args(owner) is container:
+            return "args"
+    elif type(container) is dict and _is_stdlib(cls, "lru"):
+        if _lru_parts(owner, ctx)[0] is container:
+            return "cache"
+    return None
+
+
+def _default_parameter(function, index, count):
+    """The parameter whose default is __defaults__[index], or None."""
+    code = _function_code(function)
+    position = _code_argcount(code) - count + index
+    names = _code_varnames(code)
+    if 0 <= position < len(names) and type(names[position]) is str:
+        return names[position]
+    return None
 
 
 def _named(kind, key, ctx):
@@ -832,6 +1091,8 @@ def _dict_owner(namespace, candidates, ctx):
         return frame
     for candidate in candidates:
         cls = type(candidate)
+        if _owned_slot(candidate, namespace, ctx) is not None:
+            return candidate
         if _in_mro(cls, ModuleType):
             if _module_dict(candidate) is namespace:
                 return candidate
@@ -844,9 +1105,32 @@ def _dict_owner(namespace, candidates, ctx):
 
 
 def _owned_edge(owner, namespace, target, ctx):
+    """How `owner` refers to `target` through `namespace`, collapsed into it:
+    its __dict__ (or a module's globals, a class's namespace, a frame's
+    locals), or a tuple or dict it holds in a named slot (see _owned_slot)."""
+    slot = _owned_slot(owner, namespace, ctx)
+    if slot is not None:
+        if type(namespace) is tuple:
+            index = _index_of(namespace, target)
+            if index < 0:
+                return _referent(owner, ctx)
+            name = "%s[%d]" % (slot, index)
+            if slot == "__defaults__":
+                parameter = _default_parameter(owner, index, len(namespace))
+                if parameter is not None:
+                    name += " (%s)" % parameter
+            return {"kind": "attribute", "name": name}
+        key = _key_of(namespace, target)
+        if key is not _MISSING:
+            return {"kind": "attribute", "name": "%s[%s]" % (slot, _key_text(key, ctx))}
+        if _has_key(namespace, target):
+            return {"kind": "dict-key", "name": slot}
+        return _referent(owner, ctx)
     key = _key_of(namespace, target)
     if key is _MISSING:
-        return {"kind": "referent"}
+        if _has_key(namespace, target):
+            return {"kind": "dict-key", "name": "__dict__"}
+        return _referent(owner, ctx)
     cls = type(owner)
     if _in_mro(cls, ModuleType):
         return _named("global", key, ctx)
@@ -923,7 +1207,7 @@ def referrers_of(targets, ctx, limit, hide=None):
         if owner is not None:
             if hide is None or not is_hidden(owner, hide, ctx):
                 _collect(entries[index], extra, index, room, owner, None, referrer, ctx)
-        elif type(referrer) is dict or type(referrer) is CellType:
+        elif type(referrer) is dict or type(referrer) is CellType or type(referrer) is tuple:
             # Its owner is known after the collapsing scan.
             if _collect(entries[index], extra, index, room, None, None, referrer, ctx) and \
                     id(referrer) not in positions:
@@ -1010,6 +1294,11 @@ def _collapse(pending, positions, ctx):
         if type(item) is dict:
             owner = _dict_owner(item, holders[index], ctx)
             owners[index].append(_scratch(ctx, [item if owner is None else owner, None]))
+            continue
+        if type(item) is tuple:
+            for holder in holders[index]:
+                if _owned_slot(holder, item, ctx) is not None:
+                    owners[index].append(_scratch(ctx, [holder, None]))
             continue
         for holder in holders[index]:
             if type(holder) is tuple and id(holder) not in closure_ids:
@@ -1403,6 +1692,12 @@ def _steps(target, chain, ctx):
         following = chain[index + 1] if index + 1 < len(chain) else None
         if type(obj) is dict and following is not None and \
                 _dict_owner(obj, [following], ctx) is following:
+            steps.append(_scratch(ctx, [following, _owned_edge(following, obj, child, ctx)]))
+            child = following
+            index += 2
+            continue
+        if type(obj) is tuple and following is not None and \
+                _owned_slot(following, obj, ctx) is not None:
             steps.append(_scratch(ctx, [following, _owned_edge(following, obj, child, ctx)]))
             child = following
             index += 2
