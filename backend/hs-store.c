@@ -331,17 +331,44 @@ is_locked_by_writer (const char *path)
   return locked;
 }
 
+/* What SQLite keeps beside a database: its -wal, -shm and -journal. */
 static void
-remove_database_files (const char *path)
+remove_files_beside (const char *path)
 {
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autofree char *journal = g_strconcat (path, "-journal", NULL);
 
-  g_unlink (path);
   g_unlink (wal);
   g_unlink (shm);
   g_unlink (journal);
+}
+
+static void
+remove_database_files (const char *path)
+{
+  g_unlink (path);
+  remove_files_beside (path);
+}
+
+/* The empty regular file of ours at @path, opened (its -wal, -shm and
+ * -journal removed), or -1. */
+static int
+take_placeholder (const char *path)
+{
+  struct stat info;
+  int fd = g_open (path, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode) || info.st_size != 0 ||
+      info.st_uid != getuid () || fchmod (fd, 0600) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  remove_files_beside (path);
+  return fd;
 }
 
 static gboolean
@@ -368,12 +395,18 @@ hs_store_create (const char  *path,
                    _("“%s” is being recorded by another Heapscope"), self->display_name);
       return NULL;
     }
-  remove_database_files (path);
-
-  /* Made here rather than by SQLite, to be private to the user: a census
-   * tells about the script's data, and SQLite gives the -wal and -shm files
-   * the mode of the database. */
-  self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  /* The empty file hs_store_autosave_path() made holds the name: it is
+   * kept, not removed and made again, or a run started meanwhile could take
+   * the same name. Anything else there is a finished file, replaced. */
+  self->lock_fd = take_placeholder (path);
+  if (self->lock_fd < 0)
+    {
+      remove_database_files (path);
+      /* Made here rather than by SQLite, to be private to the user: a census
+       * tells about the script's data, and SQLite gives the -wal and -shm
+       * files the mode of the database. */
+      self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    }
   if (self->lock_fd < 0)
     {
       int saved_errno = errno;
@@ -537,7 +570,8 @@ hs_store_write_launch (HsStore             *self,
            write_setting (self, "interval", g_variant_new_double (spec->interval), error) &&
            (spec->working_directory == NULL ||
             write_setting (self, "working_directory", g_variant_new_string (spec->working_directory), error)) &&
-           (!spec->module || write_setting (self, "module", g_variant_new_int64 (1), error));
+           (!spec->module || write_setting (self, "module", g_variant_new_int64 (1), error)) &&
+           (!spec->hold || write_setting (self, "hold", g_variant_new_int64 (1), error));
       statement = ok ? prepare (self, "INSERT INTO argument (position, value) VALUES (?, ?)", error, OP_WRITE) : NULL;
       ok = statement != NULL;
       for (guint i = 0; ok && spec->arguments != NULL && spec->arguments[i] != NULL; i++)
@@ -1534,6 +1568,7 @@ read_launch (HsStore  *self,
                                         (const char * const *) arguments);
   recording->spec->working_directory = setting_string (settings, "working_directory");
   recording->spec->module = setting_int (settings, "module", 0) != 0;
+  recording->spec->hold = setting_int (settings, "hold", 0) != 0;
   recording->spec->interval = setting_double (settings, "interval", 1.0);
   recording->app_version = setting_string (settings, "app_version");
   recording->python_version = setting_string (settings, "python_version");

@@ -762,6 +762,24 @@ test_autosave_path (void)
   second = hs_store_autosave_path ("/home/u/leaky.py", when);
   g_assert_cmpstr (second, !=, first);
   g_assert_true (g_str_has_suffix (second, "-2.heapscope"));
+
+  /* Recording keeps the reserved file itself: its name is never free while
+   * another run started in the same second looks for one. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HsStore) store = NULL;
+    g_autofree char *third = NULL;
+    struct stat reserved, recording;
+
+    g_assert_cmpint (g_stat (first, &reserved), ==, 0);
+    store = hs_store_create (first, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (first, &recording), ==, 0);
+    g_assert_cmpuint (recording.st_ino, ==, reserved.st_ino);
+    g_assert_cmpuint (recording.st_mode & 0777, ==, 0600);
+    third = hs_store_autosave_path ("/home/u/leaky.py", when);
+    g_assert_true (g_str_has_suffix (third, "-3.heapscope"));
+  }
 }
 
 static void
