@@ -25,6 +25,7 @@ struct _HsLaunchDialog
   AdwEntryRow          *arguments_row;
   AdwEntryRow          *folder_row;
   AdwEntryRow          *interpreter_row;
+  GtkSwitch            *hold_switch;
   GtkWidget            *run_button;
   GtkLabel             *error_label;
 };
@@ -114,6 +115,7 @@ hs_launch_dialog_build_spec (HsLaunchDialog  *self,
     }
   spec = hs_launch_spec_new (interpreter, script, (const char * const *) argv);
   spec->module = runs_module (self);
+  spec->hold = gtk_switch_get_active (self->hold_switch);
   if (folder != NULL && *folder != '\0')
     spec->working_directory = g_strdup (folder);
   else if (spec->module)
@@ -152,6 +154,7 @@ on_run (GtkButton      *button,
       g_settings_set_string (self->settings, "last-working-directory",
                              gtk_editable_get_text (GTK_EDITABLE (self->folder_row)));
       g_settings_set_string (self->settings, "interpreter", spec->interpreter);
+      g_settings_set_boolean (self->settings, "hold-at-exit", spec->hold);
     }
   g_signal_emit (self, signals [RUN], 0);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -281,6 +284,7 @@ hs_launch_dialog_class_init (HsLaunchDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, arguments_row);
   gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, interpreter_row);
+  gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, hold_switch);
   gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, run_button);
   gtk_widget_class_bind_template_child (widget_class, HsLaunchDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel);
@@ -316,6 +320,7 @@ hs_launch_dialog_init (HsLaunchDialog *self)
       gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), arguments);
       gtk_editable_set_text (GTK_EDITABLE (self->folder_row), folder);
       gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), interpreter);
+      gtk_switch_set_active (self->hold_switch, g_settings_get_boolean (self->settings, "hold-at-exit"));
     }
   else
     gtk_editable_set_text (GTK_EDITABLE (self->interpreter_row), "python3");

@@ -87,10 +87,13 @@ update_status (HsWindow *self)
   gtk_label_set_text (self->state_label, status);
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
   if (state == HS_SESSION_STATE_FAILED || state == HS_SESSION_STATE_SIGNALED ||
       (state == HS_SESSION_STATE_EXITED && hs_session_get_exit_code (self->session) != 0) ||
       hs_session_get_protocol_error (self->session) != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  else if (state == HS_SESSION_STATE_RUNNING && hs_session_get_held (self->session))
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == HS_SESSION_STATE_RUNNING)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
 

@@ -34,6 +34,8 @@ print_usage (FILE *out)
              "                        WHEN is a snapshot label, first, last, peak (most\n"
              "                        resident memory) or a time such as 12.5s\n"
              "  --interval SECONDS    time between samples (default 1)\n"
+             "  --hold                keep the process at the script’s end, its heap still open\n"
+             "                        to questions, until it is stopped (SIGINT, SIGTERM, Stop)\n"
              "  --python PATH         the interpreter to run SCRIPT with (default python3)\n"
              "  --print-pythonpath    print the folder to put on PYTHONPATH to import heapscope\n"
              "                        outside Heapscope, and exit\n"
@@ -94,6 +96,7 @@ main (int   argc,
   const char *working_directory = NULL;
   gboolean module = FALSE;
   gboolean headless = FALSE;
+  gboolean hold = FALSE;
   const char *record_path = NULL;
   const char *report_path = NULL;
   const char *from_label = NULL;
@@ -123,6 +126,8 @@ main (int   argc,
     {
       if (strcmp (argv[i], "--headless") == 0)
         headless = TRUE;
+      else if (strcmp (argv[i], "--hold") == 0)
+        hold = TRUE;
       else if (strcmp (argv[i], "--record") == 0 && i + 1 < argc)
         record_path = argv[++i];
       else if (strcmp (argv[i], "--report") == 0 && i + 1 < argc)
@@ -222,7 +227,7 @@ main (int   argc,
     }
   if (report_path != NULL)
     {
-      if (first_script_arg < argc || headless || record_path != NULL)
+      if (first_script_arg < argc || headless || hold || record_path != NULL)
         {
           g_printerr (_("heapscope: --report reads a recorded session; it runs no script\n"));
           return 2;
@@ -272,6 +277,7 @@ main (int   argc,
                                  (const char * const *) &argv[first_script_arg + 1]);
       spec->interval = interval;
       spec->module = module;
+      spec->hold = hold;
       /* As python runs it: where it is called from, unless --cwd says. */
       spec->working_directory = working_directory != NULL ? g_canonicalize_filename (working_directory, NULL)
                                                           : g_get_current_dir ();

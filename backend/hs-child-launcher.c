@@ -287,6 +287,11 @@ hs_child_launcher_spawn (HsChildLauncher  *self,
         g_subprocess_launcher_unsetenv (launcher, name);
     }
   g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_FD", fd_text, TRUE);
+  /* The agent holds the process at the script's end (PROTOCOL.md, "Held at exit"). */
+  if (self->spec->hold)
+    g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_HOLD", "1", TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "HEAPSCOPE_HOLD");
   g_subprocess_launcher_take_fd (launcher, fds[1], CHILD_AGENT_FD);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) self->argv->pdata, &spawn_error);

@@ -178,6 +178,20 @@ on_notice (HsSession  *session,
   g_printerr ("heapscope: %s\n", escaped);
 }
 
+/* --hold: the script has ended and its process waits until we are sent
+ * SIGINT or SIGTERM, which it is passed on to. */
+static void
+on_held_changed (HsSession  *session,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  if (hs_session_get_held (session))
+    {
+      g_printerr (_("heapscope: the script has ended and is held at exit; press Ctrl+C or send SIGTERM to end it\n"));
+      fflush (stderr);
+    }
+}
+
 /* A recorded run captures the script's output for the file, and passes it on. */
 static void
 on_console_changed (GListModel *console,
@@ -235,6 +249,7 @@ hs_headless_run (const HsLaunchSpec *spec,
   headless_spec->inherit_stdin = TRUE;
   g_signal_connect (session, "notify::state", G_CALLBACK (on_state_changed), loop);
   g_signal_connect (session, "notice", G_CALLBACK (on_notice), NULL);
+  g_signal_connect (session, "notify::held", G_CALLBACK (on_held_changed), NULL);
   if (record_path != NULL)
     {
       hs_session_record_to (session, record_path);

@@ -34,6 +34,7 @@ hs_launch_spec_copy (const HsLaunchSpec *self)
   copy->module = self->module;
   copy->inherit_stdio = self->inherit_stdio;
   copy->inherit_stdin = self->inherit_stdin;
+  copy->hold = self->hold;
   return copy;
 }
 

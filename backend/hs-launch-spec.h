@@ -21,6 +21,7 @@ struct _HsLaunchSpec
   gboolean   module;             /* run @script as `python -m` runs a module */
   gboolean   inherit_stdio;      /* headless: the script writes to our terminal */
   gboolean   inherit_stdin;      /* headless, recording: it reads ours; else /dev/null */
+  gboolean   hold;               /* keep the process at the script's end, until stopped */
 };
 
 HsLaunchSpec *hs_launch_spec_new              (const char         *interpreter,

@@ -244,7 +244,8 @@ text_after (const char *text,
 }
 
 /* The node as Pympler's refbrowser names it: "list", "module(__main__)",
- * "function (parse)", "frame (codename: main)". */
+ * "function (parse)", "frame (codename: main)"; but a class by its own name,
+ * "class __main__.Registry", not by its metaclass's ("type"). */
 char *
 hs_referrer_node_dup_label (HsReferrerNode *self)
 {
@@ -259,6 +260,8 @@ hs_referrer_node_dup_label (HsReferrerNode *self)
   if (self->kind != HS_REFERRER_NODE_OBJECT)
     return g_strdup (self->message != NULL ? self->message : "");
   ref = self->ref;
+  if (ref->root == HS_ROOT_CLASS && ref->name != NULL)
+    return hs_object_ref_dup_title (ref);
   if (g_strcmp0 (ref->type_name, "module") == 0)
     {
       if (ref->text != NULL && strchr (ref->text, '(') != NULL)
@@ -729,19 +732,16 @@ hs_referrer_tree_find_path_finish (HsReferrerTree  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Text, as Pympler's ConsoleBrowser prints it */
+/* Text, a line per branch: what holds what, and how */
 
-static void
-format_node (HsReferrerNode     *node,
-             GString            *out,
-             GString            *prefix,
-             GString            *carryon,
-             HsReferrerNodeFunc  is_expanded,
-             gpointer            user_data)
+/* The rows of @node to write: its referrers if it is expanded and they are
+ * listed (OBJECT and MORE rows; loading and error rows say nothing). */
+static GPtrArray *
+written_children (HsReferrerNode     *node,
+                  HsReferrerNodeFunc  is_expanded,
+                  gpointer            user_data)
 {
-  g_autofree char *label = hs_referrer_node_dup_label (node);
-  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_object_unref);
-  glong width = g_utf8_strlen (label, -1);
+  GPtrArray *children = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (node->children != NULL && node->children->state == LOAD_DONE && is_expanded (node, user_data))
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (node->children->store)); i++)
@@ -753,6 +753,164 @@ format_node (HsReferrerNode     *node,
         else
           g_object_unref (child);
       }
+  return children;
+}
+
+/* One step of a line: the object first as itself ("str"), each referrer as
+ * " <- dict [key 'items']", a root with "(root: module)", a cycle with "(cycle)". */
+static void
+append_step (GString        *out,
+             HsReferrerNode *node,
+             gboolean        first)
+{
+  g_autofree char *label = hs_referrer_node_dup_label (node);
+  g_autofree char *edge = NULL;
+
+  if (!first)
+    g_string_append (out, " <- ");
+  g_string_append (out, label);
+  if (first || node->kind != HS_REFERRER_NODE_OBJECT)
+    return;
+  edge = hs_object_ref_describe_edge (node->ref);
+  if (edge != NULL)
+    g_string_append_printf (out, " [%s]", edge);
+  if (hs_referrer_node_is_cycle (node))
+    g_string_append_printf (out, " %s", _("(cycle)"));
+  else if (node->ref->root != HS_ROOT_NONE)
+    {
+      /* Translators: how a root is marked in the text of a referrer tree or
+       * path: "(root: module)", "(root: class)"; the kind is a Python word */
+      g_autofree char *root = g_strdup_printf (_("(root: %s)"), hs_root_kind_to_string (node->ref->root));
+
+      g_string_append_printf (out, " %s", root);
+    }
+}
+
+/* @line holds the text up to @node's parent (empty for the tree's root): the
+ * first branch goes on, each other one starts a line under its parent's end. */
+static void
+format_branch (HsReferrerNode     *node,
+               gboolean            first,
+               GString            *out,
+               GString            *line,
+               HsReferrerNodeFunc  is_expanded,
+               gpointer            user_data)
+{
+  g_autoptr(GPtrArray) children = written_children (node, is_expanded, user_data);
+  glong column;
+
+  append_step (line, node, first);
+  if (children->len == 0)
+    {
+      g_string_append (out, line->str);
+      g_string_append_c (out, '\n');
+      return;
+    }
+  column = g_utf8_strlen (line->str, -1);
+  for (guint i = 0; i < children->len; i++)
+    {
+      g_autoptr(GString) branch = NULL;
+
+      if (i == 0)
+        branch = g_string_new (line->str);
+      else
+        {
+          branch = g_string_new (NULL);
+          for (glong c = 0; c < column; c++)
+            g_string_append_c (branch, ' ');
+        }
+      format_branch (g_ptr_array_index (children, i), FALSE, out, branch, is_expanded, user_data);
+    }
+}
+
+/* The tree as far as it is expanded (@is_expanded says which nodes are), a
+ * line per branch down to its leaf, each referrer with how it holds the one
+ * before it and a root marked; a branch that parts from another starts
+ * under where they part:
+ *
+ *   str <- list [index 0] <- dict [key items] <- module(__main__) [global cache] (root: module)
+ *                         <- list [index 0] <- list [index 1] (cycle)
+ *       <- __main__.Holder [attribute name]
+ */
+char *
+hs_referrer_tree_format_branches (HsReferrerTree     *self,
+                                  HsReferrerNodeFunc  is_expanded,
+                                  gpointer            user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_return_val_if_fail (HS_IS_REFERRER_TREE (self), NULL);
+  g_return_val_if_fail (is_expanded != NULL, NULL);
+
+  format_branch (self->root, TRUE, out, line, is_expanded, user_data);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A chain of nodes (the object first, as hs_referrer_tree_find_path_finish
+ * gives it) as one line: "str <- list [index 0] <- … (root: module)". */
+char *
+hs_referrer_path_format (GPtrArray *nodes)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (nodes != NULL, NULL);
+
+  for (guint i = 0; i < nodes->len; i++)
+    append_step (out, g_ptr_array_index (nodes, i), i == 0);
+  g_string_append_c (out, '\n');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Everything the tree says, for Copy and Save as Text: the path to a root,
+ * when one was looked for (@path, the object first, @found as
+ * hs_referrer_tree_find_path_finish gave them; NULL for none), then the
+ * tree as expanded a branch a line (hs_referrer_tree_format_branches), then
+ * the same in Pympler's layout (hs_referrer_tree_format), under a heading each. */
+char *
+hs_referrer_tree_format_report (HsReferrerTree     *self,
+                                GPtrArray          *path,
+                                gboolean            found,
+                                HsReferrerNodeFunc  is_expanded,
+                                gpointer            user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *branches = NULL;
+  g_autofree char *pympler = NULL;
+
+  g_return_val_if_fail (HS_IS_REFERRER_TREE (self), NULL);
+  g_return_val_if_fail (is_expanded != NULL, NULL);
+
+  if (path != NULL && path->len > 0)
+    {
+      g_autofree char *line = hs_referrer_path_format (path);
+
+      g_string_append_printf (out, "%s\n%s\n",
+                              found ? _("Path to a root:")
+                                    : _("Path as far as the search went (no root reached):"),
+                              line);
+    }
+  branches = hs_referrer_tree_format_branches (self, is_expanded, user_data);
+  pympler = hs_referrer_tree_format (self, is_expanded, user_data);
+  g_string_append_printf (out, "%s\n%s\n%s\n%s",
+                          _("Referrers, as expanded:"), branches,
+                          _("In the layout of Pympler’s ConsoleBrowser:"), pympler);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Text, as Pympler's ConsoleBrowser prints it */
+
+static void
+format_node (HsReferrerNode     *node,
+             GString            *out,
+             GString            *prefix,
+             GString            *carryon,
+             HsReferrerNodeFunc  is_expanded,
+             gpointer            user_data)
+{
+  g_autofree char *label = hs_referrer_node_dup_label (node);
+  g_autoptr(GPtrArray) children = written_children (node, is_expanded, user_data);
+  glong width = g_utf8_strlen (label, -1);
 
   g_string_append (prefix, label);
   for (glong i = 0; i < width; i++)

@@ -63,5 +63,14 @@ typedef gboolean (*HsReferrerNodeFunc) (HsReferrerNode *node,
 char               *hs_referrer_tree_format        (HsReferrerTree     *self,
                                                     HsReferrerNodeFunc  is_expanded,
                                                     gpointer            user_data);
+char               *hs_referrer_tree_format_branches (HsReferrerTree     *self,
+                                                      HsReferrerNodeFunc  is_expanded,
+                                                      gpointer            user_data);
+char               *hs_referrer_path_format        (GPtrArray          *nodes);
+char               *hs_referrer_tree_format_report (HsReferrerTree     *self,
+                                                    GPtrArray          *path,
+                                                    gboolean            found,
+                                                    HsReferrerNodeFunc  is_expanded,
+                                                    gpointer            user_data);
 
 G_END_DECLS

@@ -59,6 +59,7 @@ hs_object_ref_copy (const HsObjectRef *self)
   copy->type_name = g_strdup (self->type_name);
   copy->text = g_strdup (self->text);
   copy->edge_name = g_strdup (self->edge_name);
+  copy->name = g_strdup (self->name);
   return copy;
 }
 
@@ -70,6 +71,7 @@ hs_object_ref_free (HsObjectRef *self)
   g_free (self->type_name);
   g_free (self->text);
   g_free (self->edge_name);
+  g_free (self->name);
   g_free (self);
 }
 
@@ -124,6 +126,40 @@ char *
 hs_object_ref_describe_edge (const HsObjectRef *self)
 {
   return hs_edge_describe (self->edge, self->edge_name, self->edge_index);
+}
+
+/* What a row shows for the object: its census type name, but a class
+ * (whose type is its metaclass, "type") by its own name, "class __main__.Registry". */
+char *
+hs_object_ref_dup_title (const HsObjectRef *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->root == HS_ROOT_CLASS && self->name != NULL && self->name[0] != '\0')
+    /* Translators: a Python class, by its dotted name: "class __main__.Registry" */
+    return g_strdup_printf (_("class %s"), self->name);
+  return g_strdup (self->type_name != NULL ? self->type_name : "");
+}
+
+/* The root kind as the wire names it ("module", "frame", "class",
+ * "sys.modules"); NULL for HS_ROOT_NONE. */
+const char *
+hs_root_kind_to_string (HsRootKind kind)
+{
+  switch (kind)
+    {
+    case HS_ROOT_MODULE:
+      return "module";
+    case HS_ROOT_FRAME:
+      return "frame";
+    case HS_ROOT_CLASS:
+      return "class";
+    case HS_ROOT_SYS_MODULES:
+      return "sys.modules";
+    case HS_ROOT_NONE:
+    default:
+      return NULL;
+    }
 }
 
 HsSizeNode *

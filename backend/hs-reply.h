@@ -68,6 +68,8 @@ struct _HsObjectRef
                               * dict key; the referrer's type of a referent; or NULL */
   gint64      edge_index;    /* HS_EDGE_INDEX */
   HsRootKind  root;
+  char       *name;          /* the dotted name of a class, module or function
+                              * ("__main__.Registry"), when the agent gives it; or NULL */
 };
 
 /* A node of an asized(detail=N) breakdown. */
@@ -113,6 +115,8 @@ HsObjectRef *hs_object_ref_new       (void);
 HsObjectRef *hs_object_ref_copy      (const HsObjectRef *self);
 void         hs_object_ref_free      (HsObjectRef       *self);
 char        *hs_object_ref_describe_edge (const HsObjectRef *self);
+char        *hs_object_ref_dup_title (const HsObjectRef *self);
+const char  *hs_root_kind_to_string  (HsRootKind         kind);
 char        *hs_edge_describe        (HsEdgeKind         kind,
                                       const char        *name,
                                       gint64             index);

@@ -25,6 +25,7 @@ struct _HsSession
   char           *protocol_error;
   gboolean        accelerated;
   gboolean        paused;
+  gboolean        held;               /* the process waits at the script's end */
   double          interval;
   double          effective_interval;
 

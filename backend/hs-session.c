@@ -42,6 +42,7 @@ enum {
   PROP_READ_ONLY,
   PROP_LOADING,
   PROP_MISSING_SAMPLES,
+  PROP_HELD,
   N_PROPS
 };
 
@@ -184,6 +185,9 @@ hs_session_get_property (GObject    *object,
     case PROP_MISSING_SAMPLES:
       g_value_set_uint64 (value, self->missing_samples);
       break;
+    case PROP_HELD:
+      g_value_set_boolean (value, self->held);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -223,6 +227,9 @@ hs_session_class_init (HsSessionClass *klass)
   /* Set once, as a recorded session is loaded. */
   properties [PROP_MISSING_SAMPLES] =
     g_param_spec_uint64 ("missing-samples", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  /* The script has ended and its process waits, held at exit, to be looked
+   * at (HsLaunchSpec.hold); stopping the session ends it. */
+  properties [PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -287,6 +294,17 @@ hs_session_new (void)
 }
 
 static void
+set_held (HsSession *self,
+          gboolean   held)
+{
+  if (self->held == held)
+    return;
+  self->held = held;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_HELD]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+}
+
+static void
 set_state (HsSession      *self,
            HsSessionState  state)
 {
@@ -295,6 +313,8 @@ set_state (HsSession      *self,
   if (self->state == state)
     return;
   self->state = state;
+  if (state != HS_SESSION_STATE_RUNNING)
+    set_held (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
   if (was_live != hs_session_is_live (self))
@@ -604,6 +624,11 @@ on_worker_event (const HsWorkerEvent *event,
       _hs_session_add_pushed_graph (self, event->graph, event->graph_id, event->message);
       break;
 
+    case HS_WORKER_EVENT_HELD:
+      if (self->state == HS_SESSION_STATE_RUNNING)
+        set_held (self, TRUE);
+      break;
+
     case HS_WORKER_EVENT_FAILED:
       self->ended_at = g_get_real_time ();
       set_string (&self->failure, event->message);
@@ -775,6 +800,15 @@ hs_session_get_paused (HsSession *self)
   return self->paused;
 }
 
+/* The script has ended and the process is held at exit (HsLaunchSpec.hold),
+ * answering questions about its final heap until it is stopped. */
+gboolean
+hs_session_get_held (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->held;
+}
+
 void
 hs_session_set_baseline (HsSession      *self,
                          HsBaselineKind  kind,
@@ -895,6 +929,8 @@ hs_session_dup_status_text (HsSession *self)
         return g_strdup (_("The recording ended while the script was running"));
       if (self->protocol_error != NULL)
         return g_strdup (_("Running, not sampled (agent connection lost)"));
+      if (self->held)
+        return g_strdup (_("Held at exit — Stop ends it"));
       return g_strdup (self->paused ? _("Running, sampling paused") : _("Running"));
     case HS_SESSION_STATE_EXITED:
       return g_strdup_printf (_("Exited with code %d"), self->exit_code);

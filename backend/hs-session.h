@@ -53,6 +53,7 @@ double          hs_session_get_effective_interval (HsSession        *self);
 void            hs_session_set_paused           (HsSession          *self,
                                                  gboolean            paused);
 gboolean        hs_session_get_paused           (HsSession          *self);
+gboolean        hs_session_get_held             (HsSession          *self);
 void            hs_session_set_baseline         (HsSession          *self,
                                                  HsBaselineKind      kind,
                                                  HsSample           *sample);

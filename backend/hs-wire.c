@@ -525,6 +525,11 @@ hs_wire_encode_message (const HsMessage *message)
       hs_wire_add_int_member (builder, "id", 0);
       break;
 
+    case HS_MESSAGE_HELD:
+      hs_wire_add_string_member (builder, "type", "held");
+      hs_wire_add_int_member (builder, "id", 0);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -871,7 +876,7 @@ hs_wire_parse_edge (JsonObject   *edge,
 }
 
 /* An object summary {"handle", "type", "address", "flat", "text", "root",
- * "edge"?} held in @member; handles below @min_handle are refused. */
+ * "name"?, "edge"?} held in @member; handles below @min_handle are refused. */
 HsObjectRef *
 hs_wire_parse_object_ref (JsonNode    *node,
                           const char  *member,
@@ -894,7 +899,8 @@ hs_wire_parse_object_ref (JsonNode    *node,
       !hs_wire_read_integer (object, "address", 0, &ref->address, error) ||
       !hs_wire_read_integer (object, "flat", 0, &ref->flat, error) ||
       !hs_wire_read_string (object, "text", FALSE, &ref->text, error) ||
-      !hs_wire_read_string (object, "root", TRUE, &root, error))
+      !hs_wire_read_string (object, "root", TRUE, &root, error) ||
+      !hs_wire_read_string (object, "name", TRUE, &ref->name, error))
     return NULL;
   if (json_object_has_member (object, "edge"))
     {
@@ -941,6 +947,8 @@ hs_wire_add_object_ref (JsonBuilder       *builder,
   hs_wire_add_int_member (builder, "flat", ref->flat);
   hs_wire_add_string_member (builder, "text", ref->text != NULL ? ref->text : "");
   hs_wire_add_string_member (builder, "root", root);
+  if (ref->name != NULL)
+    hs_wire_add_string_member (builder, "name", ref->name);
 }
 
 void
@@ -1195,6 +1203,8 @@ hs_message_parse (guint8   kind,
     }
   else if (g_str_equal (type, "bye"))
     message->type = HS_MESSAGE_BYE;
+  else if (g_str_equal (type, "held"))
+    message->type = HS_MESSAGE_HELD;
   else if (g_str_equal (type, "instances") || g_str_equal (type, "object") ||
            g_str_equal (type, "referrers") || g_str_equal (type, "path"))
     {

@@ -48,6 +48,7 @@ typedef enum
   HS_MESSAGE_REPLY,      /* instances, object, referrers, path, graph, track… */
   HS_MESSAGE_BYE,        /* the interpreter is exiting: the link closes next */
   HS_MESSAGE_GARBAGE,    /* what collections freed in cycles (pushed while watching) */
+  HS_MESSAGE_HELD,       /* the script ended; the process waits to be looked at */
 } HsMessageType;
 
 struct _HsHello

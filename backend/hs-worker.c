@@ -916,6 +916,10 @@ handle_message (HsWorker  *self,
       self->agent_said_bye = TRUE;
       break;
 
+    case HS_MESSAGE_HELD:
+      post_event (self, event_new (HS_WORKER_EVENT_HELD));
+      break;
+
     default:
       g_assert_not_reached ();
     }

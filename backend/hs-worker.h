@@ -31,6 +31,7 @@ typedef enum
   HS_WORKER_EVENT_GARBAGE,        /* what collections freed in cycles, while watched */
   HS_WORKER_EVENT_GRAPH,          /* the script asked for a graph (heapscope.refgraph);
                                    * message: why its file could not be written */
+  HS_WORKER_EVENT_HELD,           /* the script ended; the agent holds the process at exit */
 } HsWorkerEventType;
 
 typedef struct

@@ -35,16 +35,22 @@ typedef struct
   const char *type;
   const char *text;
   gint64      flat;
+  const char *root;     /* its root marker, or NULL */
+  const char *name;     /* a class's, module's or function's "name", or NULL */
 } FakeObject;
 
 static const FakeObject objects[] = {
-  { 1, "str", "'target'", 55 },
-  { 2, "list", "list of 2 items", 72 },
-  { 3, "dict", "dict of 5 items", 232 },
-  { 4, "module", "module(__main__)", 72 },
-  { 5, "list", "list of 1 item", 64 },
-  { 6, "__main__.Holder", "Holder at 0x6000 name='target'", 48 },
-  { 7, "int", "7", 28 },
+  { 1, "str", "'target'", 55, NULL, NULL },
+  { 2, "list", "list of 2 items", 72, NULL, NULL },
+  { 3, "dict", "dict of 5 items", 232, NULL, NULL },
+  { 4, "module", "module(__main__)", 72, "module", NULL },
+  { 5, "list", "list of 1 item", 64, NULL, NULL },
+  { 6, "__main__.Holder", "Holder at 0x6000 name='target'", 48, NULL, NULL },
+  { 7, "int", "7", 28, NULL, NULL },
+  /* An Item in a list that a class holds: a class root (type "type"). */
+  { 20, "__main__.Item", "__main__.Item at 0x14000 (id=3)", 48, NULL, NULL },
+  { 21, "list", "list of 1 item", 64, NULL, NULL },
+  { 22, "type", "class Registry", 1072, "class", "__main__.Registry" },
 };
 
 typedef struct
@@ -64,6 +70,8 @@ static const FakeEdge edges[] = {
   { 5, 2, "index", NULL, 1 },
   { 3, 4, "attribute", "__dict__", 0 },
   { 6, 3, "key", "holder", 0 },
+  { 20, 21, "index", NULL, 0 },
+  { 21, 22, "class-attribute", "items", 0 },
 };
 
 static const FakeObject *
@@ -135,6 +143,8 @@ add_ref (JsonBuilder      *builder,
   add_member_int (builder, "address", 0x1000 * object->handle);
   add_member_int (builder, "flat", object->flat);
   add_member_string (builder, "text", object->text);
+  if (object->name != NULL)
+    add_member_string (builder, "name", object->name);
   if (edge != NULL)
     {
       json_builder_set_member_name (builder, "edge");
@@ -156,7 +166,7 @@ add_object_ref (JsonBuilder    *builder,
                 const FakeObject *object,
                 const FakeEdge *edge)
 {
-  add_ref (builder, object, edge, object->handle == 4 ? "module" : NULL);
+  add_ref (builder, object, edge, object->root);
 }
 
 static JsonBuilder *
@@ -286,24 +296,36 @@ answer_path (FakeAgent *self,
              gint64     handle)
 {
   g_autoptr(JsonBuilder) builder = begin_reply ("path", id);
-  gint64 chain[] = { 1, 2, 3, 4 };
+  static const gint64 to_module[] = { 1, 2, 3, 4 };
+  static const gint64 to_class[] = { 20, 21, 22 };
+  const gint64 *chain = NULL;
+  guint length = 0;
 
+  if (handle == 1)
+    {
+      chain = to_module;
+      length = G_N_ELEMENTS (to_module);
+    }
+  else if (handle == 20)
+    {
+      chain = to_class;
+      length = G_N_ELEMENTS (to_class);
+    }
   json_builder_set_member_name (builder, "found");
-  json_builder_add_boolean_value (builder, handle == 1);
+  json_builder_add_boolean_value (builder, chain != NULL);
   add_member_int (builder, "handle", handle);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);
   /* From the object's referrer up: the object itself is not a step. */
-  if (handle == 1)
-    for (guint i = 1; i < G_N_ELEMENTS (chain); i++)
-      {
-        const FakeEdge *edge = NULL;
+  for (guint i = 1; i < length; i++)
+    {
+      const FakeEdge *edge = NULL;
 
-        for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
-          if (edges[e].from == chain[i - 1] && edges[e].by == chain[i])
-            edge = &edges[e];
-        add_object_ref (builder, find_object (chain[i]), edge);
-      }
+      for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
+        if (edges[e].from == chain[i - 1] && edges[e].by == chain[i])
+          edge = &edges[e];
+      add_object_ref (builder, find_object (chain[i]), edge);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   send_builder (self, builder);

@@ -428,6 +428,49 @@ test_tree_format (Fixture       *fixture,
                    "    +-__main__.Holder\n");
 }
 
+/* The expanded tree a branch a line, keeping what Pympler's layout drops:
+ * how each referrer holds the one before it, which is a root, a cycle. */
+static void
+test_tree_format_branches (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) target = object_ref (1, "str");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, target);
+  GListModel *children = expand (hs_referrer_tree_get_root (tree));
+  GListModel *level2 = expand (child (children, 0));
+  g_autofree char *text = NULL;
+  g_autofree char *collapsed = NULL;
+  g_autofree char *report = NULL;
+
+  expand (child (level2, 0));
+  expand (child (level2, 1));
+  expand (child (children, 1));
+  text = hs_referrer_tree_format_branches (tree, always, NULL);
+  g_assert_cmpstr (text, ==,
+                   "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
+                   "                      <- list [index 0] <- list [index 1] (cycle)\n"
+                   "    <- __main__.Holder [attribute name] <- dict [key holder]\n");
+  collapsed = hs_referrer_tree_format_branches (tree, not_holder, NULL);
+  g_assert_cmpstr (collapsed, ==,
+                   "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
+                   "                      <- list [index 0] <- list [index 1] (cycle)\n"
+                   "    <- __main__.Holder [attribute name]\n");
+
+  /* What Copy and Save as Text write without a path: both layouts. */
+  report = hs_referrer_tree_format_report (tree, NULL, FALSE, not_holder, NULL);
+  g_assert_cmpstr (report, ==,
+                   "Referrers, as expanded:\n"
+                   "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
+                   "                      <- list [index 0] <- list [index 1] (cycle)\n"
+                   "    <- __main__.Holder [attribute name]\n"
+                   "\n"
+                   "In the layout of Pympler’s ConsoleBrowser:\n"
+                   "str-+-list-+-dict--module(__main__)\n"
+                   "    |      +-list--list\n"
+                   "    |\n"
+                   "    +-__main__.Holder\n");
+}
+
 typedef struct
 {
   GPtrArray *nodes;
@@ -480,6 +523,80 @@ test_tree_path (Fixture       *fixture,
   /* The chain is the tree's own rows. */
   children = hs_referrer_node_get_children (hs_referrer_tree_get_root (tree));
   g_assert_true (child (children, 0) == g_ptr_array_index (outcome.nodes, 1));
+
+  /* As text, a line with each edge and the root's kind. */
+  {
+    g_autofree char *line = hs_referrer_path_format (outcome.nodes);
+    g_autofree char *report = NULL;
+    g_autofree char *unfinished = NULL;
+
+    g_assert_cmpstr (line, ==,
+                     "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n");
+    report = hs_referrer_tree_format_report (tree, outcome.nodes, TRUE, always, NULL);
+    g_assert_true (g_str_has_prefix (report,
+                                     "Path to a root:\n"
+                                     "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
+                                     "\n"
+                                     "Referrers, as expanded:\n"));
+    unfinished = hs_referrer_tree_format_report (tree, outcome.nodes, FALSE, always, NULL);
+    g_assert_true (g_str_has_prefix (unfinished, "Path as far as the search went (no root reached):\nstr <- list"));
+  }
+  g_ptr_array_unref (outcome.nodes);
+}
+
+/* A class holding the object in a class attribute: a root titled by the
+ * class's name, not its type ("type"), in its row, the path and the text. */
+static void
+test_tree_class_root (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(HsObjectRef) item = object_ref (20, "__main__.Item");
+  g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, item);
+  GListModel *children = expand (hs_referrer_tree_get_root (tree));
+  GListModel *level2;
+  HsReferrerNode *registry;
+  const HsObjectRef *ref;
+  g_autofree char *title = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pympler = NULL;
+  PathResult outcome = { 0 };
+
+  assert_row (child (children, 0), 21, "list", "index 0");
+  g_assert_null (hs_referrer_node_get_ref (child (children, 0))->name);
+  level2 = expand (child (children, 0));
+  registry = child (level2, 0);
+  assert_row (registry, 22, "type", "class attribute items");
+  ref = hs_referrer_node_get_ref (registry);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_CLASS);
+  g_assert_cmpstr (ref->name, ==, "__main__.Registry");
+  g_assert_false (hs_referrer_node_is_expandable (registry));
+  /* The row's title, and the label of the breadcrumb and the text. */
+  title = hs_object_ref_dup_title (ref);
+  g_assert_cmpstr (title, ==, "class __main__.Registry");
+  label = hs_referrer_node_dup_label (registry);
+  g_assert_cmpstr (label, ==, "class __main__.Registry");
+  text = hs_referrer_tree_format_branches (tree, always, NULL);
+  g_assert_cmpstr (text, ==,
+                   "__main__.Item <- list [index 0] <- class __main__.Registry [class attribute items] (root: class)\n");
+  pympler = hs_referrer_tree_format (tree, always, NULL);
+  g_assert_cmpstr (pympler, ==, "__main__.Item--list--class __main__.Registry\n");
+
+  /* The path ends at the class, named as in the tree. */
+  hs_referrer_tree_find_path_async (tree, NULL, on_path, &outcome);
+  g_assert_true (fake_agent_wait (path_done, &outcome));
+  g_assert_no_error (outcome.error);
+  g_assert_true (outcome.found);
+  g_assert_cmpuint (outcome.nodes->len, ==, 3);
+  g_assert_true (g_ptr_array_index (outcome.nodes, 2) == registry);
+  {
+    g_autofree char *crumb = hs_referrer_node_dup_label (g_ptr_array_index (outcome.nodes, 2));
+    g_autofree char *line = hs_referrer_path_format (outcome.nodes);
+
+    g_assert_cmpstr (crumb, ==, "class __main__.Registry");
+    g_assert_cmpstr (line, ==,
+                     "__main__.Item <- list [index 0] <- class __main__.Registry [class attribute items] (root: class)\n");
+  }
   g_ptr_array_unref (outcome.nodes);
 }
 
@@ -702,7 +819,9 @@ main (int   argc,
   ADD ("/hs/referrer-tree/expand", test_tree_expand);
   ADD ("/hs/referrer-tree/more", test_tree_more);
   ADD ("/hs/referrer-tree/format", test_tree_format);
+  ADD ("/hs/referrer-tree/format-branches", test_tree_format_branches);
   ADD ("/hs/referrer-tree/path", test_tree_path);
+  ADD ("/hs/referrer-tree/class-root", test_tree_class_root);
   ADD ("/hs/referrer-tree/handles-counted", test_handles_counted);
   ADD ("/hs/session/describe-object", test_describe_object);
   g_test_add_func ("/hs/referrer-tree/offline", test_offline);

@@ -1388,6 +1388,101 @@ test_why_alive (void)
   g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
 }
 
+/* Held at exit: the script has ended, its final heap answers, and Stop
+ * ends the process with the script's own exit code, after its atexit. */
+
+static gboolean
+session_is_held (gpointer data)
+{
+  return hs_session_get_held (data) || hs_session_is_over (data);
+}
+
+static void
+on_held_notify (HsSession  *session,
+                GParamSpec *pspec,
+                guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_hold_at_exit (void)
+{
+  g_autofree char *script = script_path ("held.py");
+  const char *arguments[] = { "3", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(HsSession) session = hs_session_new ();
+  g_autoptr(HsReply) instances = NULL;
+  g_autoptr(HsReply) referrers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *console = NULL;
+  HsCensus *census;
+  HsObjectRef *item;
+  HsObjectRef *referrer;
+  guint notified = 0;
+
+  spec->interval = 0.2;
+  spec->hold = TRUE;
+  g_signal_connect (session, "notify::held", G_CALLBACK (on_held_notify), &notified);
+  hs_session_start (session, spec);
+  g_assert_true (test_wait_for (session_is_held, session, 60));
+  g_assert_false (hs_session_is_over (session));
+  g_assert_true (hs_session_get_held (session));
+  g_assert_cmpuint (notified, ==, 1);
+  status = hs_session_dup_status_text (session);
+  g_assert_cmpstr (status, ==, "Held at exit — Stop ends it");
+
+  /* The final census came before the hold; the heap is the script's last. */
+  census = final_census (session);
+  g_assert_nonnull (census);
+
+  instances = ask (session, hs_session_instances_request (session, "__main__.Item", 0, 0, 10, FALSE), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (instances->total, ==, 100);
+  g_assert_cmpuint (instances->items->len, ==, 10);
+  item = g_ptr_array_index (instances->items, 0);
+  g_assert_cmpstr (item->type_name, ==, "__main__.Item");
+
+  referrers = ask (session, hs_session_referrers_request (session, item->handle, 100), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (referrers->items->len, ==, 1);
+  referrer = g_ptr_array_index (referrers->items, 0);
+  g_assert_cmpstr (referrer->type_name, ==, "list");
+  g_assert_cmpint (referrer->edge, ==, HS_EDGE_INDEX);
+  assert_no_agent_objects (referrers);
+
+  /* Still held a while later: nothing but Stop ends it. */
+  g_usleep (G_USEC_PER_SEC / 2);
+  test_drain_main_context ();
+  g_assert_true (hs_session_get_held (session));
+
+  hs_session_stop (session);
+  while (!hs_session_is_over (session))
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (hs_session_get_held (session));
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_EXITED);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 3);
+  g_assert_null (hs_session_get_protocol_error (session));
+  console = console_text (session, FALSE);
+  g_assert_nonnull (strstr (console, "atexit ran with 100 items"));
+}
+
+/* Without hold the same script just ends. */
+static void
+test_no_hold (void)
+{
+  g_autofree char *script = script_path ("held.py");
+  const char *arguments[] = { "3", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+
+  g_assert_false (hs_session_get_held (session));
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 3);
+}
+
 /* Running as `python script.py args` would: the folder, stdin, -m, signals. */
 
 static void
@@ -1745,6 +1840,47 @@ assert_signal_ends_run (int       signum,
     assert_contains (rest->str, "Recorded to ");
 }
 
+/* heapscope --headless --hold: it says the script is held, and SIGTERM
+ * sent to heapscope ends the hold; the exit code is the script's. */
+static void
+test_cli_hold (void)
+{
+  g_autofree char *script = script_path ("held.py");
+  g_autofree char *heapscope = heapscope_path ();
+  const char *argv[] = { heapscope, "--headless", "--hold", "--interval", "0.2", "--python",
+                         g_getenv ("HS_TEST_PYTHON"), script, "4", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GString) rest = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  pid = read_script_pid (lines);
+  for (;;)
+    {
+      g_autofree char *line = next_line (lines);
+
+      g_assert_nonnull (line);
+      g_test_message ("heapscope: %s", line);
+      if (strstr (line, "held at exit") != NULL)
+        break;
+    }
+  g_assert_false (process_gone (GINT_TO_POINTER (pid)));
+
+  g_subprocess_send_signal (process, SIGTERM);
+  assert_run_ends (process, pid, "--hold, SIGTERM");
+  for (char *line; (line = next_line (lines)) != NULL; g_free (line))
+    g_string_append_printf (rest, "%s\n", line);
+  g_test_message ("%s", rest->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 4);
+  assert_contains (rest->str, "atexit ran with 100 items");
+  assert_contains (rest->str, "Exited with code 4");
+}
+
 static void
 test_cli_signals (void)
 {
@@ -1863,12 +1999,15 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/report-escapes", test_report_escapes);
   g_test_add_func ("/hs/e2e/sigkill", test_sigkill);
   g_test_add_func ("/hs/e2e/why-alive", test_why_alive);
+  g_test_add_func ("/hs/e2e/hold-at-exit", test_hold_at_exit);
+  g_test_add_func ("/hs/e2e/no-hold", test_no_hold);
   g_test_add_func ("/hs/e2e/cli-working-folder", test_cli_working_folder);
   g_test_add_func ("/hs/e2e/cli-stdin", test_cli_stdin);
   g_test_add_func ("/hs/e2e/window-stdin-closed", test_window_stdin_closed);
   g_test_add_func ("/hs/e2e/cli-module", test_cli_module);
   g_test_add_func ("/hs/e2e/module-session", test_module_session);
   g_test_add_func ("/hs/e2e/cli-signals", test_cli_signals);
+  g_test_add_func ("/hs/e2e/cli-hold", test_cli_hold);
   g_test_add_func ("/hs/e2e/terminal-interrupt", test_terminal_interrupt);
 
   status = g_test_run ();

@@ -11,6 +11,7 @@
 #include "hs-application.h"
 #include "hs-console-chunk.h"
 #include "hs-format.h"
+#include "hs-launch-dialog.h"
 #include "hs-settings.h"
 #include "hs-store.h"
 #include "hs-window.h"
@@ -1040,6 +1041,67 @@ test_take_snapshot_dialog (void)
   gtk_window_destroy (GTK_WINDOW (running));
 }
 
+static gboolean
+session_is_held (gpointer data)
+{
+  return hs_session_get_held (data) || hs_session_is_over (data);
+}
+
+/* Keep Process at Exit: the status says the script is held, the Types page
+ * still asks its heap, Stop ends it with the script's exit code, and the
+ * recorded session keeps the launch option. The launch dialog remembers it. */
+static void
+test_hold_at_exit (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "held.py", NULL);
+  const char *arguments[] = { "3", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  g_autoptr(HsSession) reopened = NULL;
+  g_autoptr(HsLaunchSpec) from_dialog = NULL;
+  g_autoptr(GError) error = NULL;
+  HsWindow *running = new_window ();
+  HsLaunchDialog *dialog;
+  HsSession *session;
+  GtkWidget *label;
+
+  spec->interval = 0.2;
+  spec->hold = TRUE;
+  hs_window_run (running, spec);
+  session = hs_window_get_session (running);
+  wait_until (session_is_held, session);
+  g_assert_false (hs_session_is_over (session));
+  settle (GTK_WIDGET (running));
+  /* The status bar's label. */
+  label = GTK_WIDGET (running->state_label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Held at exit — Stop ends it");
+  g_assert_true (gtk_widget_is_drawable (label));
+  g_assert_true (gtk_widget_has_css_class (label, "warning"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (running), "win.stop", NULL));
+  wait_until ((TestCondition) hs_session_is_over, session);
+  settle (GTK_WIDGET (running));
+  g_assert_false (hs_session_get_held (session));
+  g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_EXITED);
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 3);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Exited with code 3");
+  g_assert_false (gtk_widget_has_css_class (label, "warning"));
+
+  reopened = hs_session_load (hs_session_get_file (session), &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_session_get_launch_spec (reopened)->hold);
+  gtk_window_destroy (GTK_WINDOW (running));
+
+  g_assert_nonnull (settings);
+  g_settings_set_boolean (settings, "hold-at-exit", TRUE);
+  dialog = hs_launch_dialog_new (NULL, script);
+  from_dialog = hs_launch_dialog_build_spec (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_true (from_dialog->hold);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "hold-at-exit");
+}
+
 static void
 on_application_activate (GApplication *application,
                          gpointer      user_data)
@@ -1435,9 +1497,16 @@ test_browse (void)
     g_assert_nonnull (find_widget (view, is_label_with_text, "cycle"));
   }
 
-  /* The text export is what is expanded, as Pympler's ConsoleBrowser prints it. */
-  text = hs_referrers_page_dup_text (referrers);
+  /* The text export is what is expanded: each branch with its edges, then
+   * as Pympler's ConsoleBrowser prints it. */
+  text = hs_referrers_page_dup_report (referrers);
   g_assert_cmpstr (text, ==,
+                   "Referrers, as expanded:\n"
+                   "str <- list [index 0] <- dict [key items]\n"
+                   "                      <- list [index 0] <- list [index 1] (cycle)\n"
+                   "    <- __main__.Holder [attribute name]\n"
+                   "\n"
+                   "In the layout of Pympler’s ConsoleBrowser:\n"
                    "str-+-list-+-dict\n"
                    "    |      +-list--list\n"
                    "    |\n"
@@ -1981,6 +2050,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/open-recorded", test_open_recorded);
   g_test_add_func ("/hs/window/open-damaged", test_open_damaged);
   g_test_add_func ("/hs/window/open-cancelled", test_open_cancelled);
+  g_test_add_func ("/hs/window/hold-at-exit", test_hold_at_exit);
   g_test_add_func ("/hs/window/save-as", test_save_as);
   g_test_add_func ("/hs/window/recent-list", test_recent_list);
   g_test_add_func ("/hs/window/types-export", test_types_export);

@@ -492,6 +492,54 @@ test_new_edge_kinds (void)
     }
 }
 
+/* A class, module or function in a referrers or path answer carries its
+ * dotted name, which titles a class; any other object has none, and a name
+ * that is no string is refused. */
+static void
+test_object_name (void)
+{
+  g_autoptr(GBytes) frame = json_frame ("{\"type\": \"path\", \"id\": 3, \"handle\": 9, \"found\": true,"
+                                        " \"steps\": ["
+                                        "{\"handle\": 4, \"type\": \"list\", \"address\": 64, \"flat\": 64,"
+                                        " \"text\": \"list of 1 item\", \"root\": null,"
+                                        " \"edge\": {\"kind\": \"index\", \"index\": 0}}, "
+                                        "{\"handle\": 5, \"type\": \"type\", \"address\": 96, \"flat\": 1072,"
+                                        " \"text\": \"class Registry\", \"root\": \"class\","
+                                        " \"name\": \"__main__.Registry\","
+                                        " \"edge\": {\"kind\": \"class-attribute\", \"name\": \"items\"}}]}");
+  g_autoptr(GBytes) wrong = json_frame ("{\"type\": \"referrers\", \"id\": 3, \"handle\": 9, \"total\": 1,"
+                                        " \"referrers\": [{\"handle\": 5, \"type\": \"type\", \"address\": 96,"
+                                        " \"flat\": 1072, \"text\": \"class Registry\", \"root\": \"class\","
+                                        " \"name\": 7, \"edge\": {\"kind\": \"class-attribute\", \"name\": \"items\"}}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+  g_autoptr(HsMessage) refused = NULL;
+  g_autoptr(HsObjectRef) copy = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *plain = NULL;
+  HsObjectRef *list;
+  HsObjectRef *registry;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (message->reply->kind, ==, HS_REPLY_PATH);
+  list = g_ptr_array_index (message->reply->items, 0);
+  registry = g_ptr_array_index (message->reply->items, 1);
+  g_assert_null (list->name);
+  g_assert_cmpstr (registry->name, ==, "__main__.Registry");
+  g_assert_cmpstr (registry->type_name, ==, "type");
+  g_assert_cmpint (registry->root, ==, HS_ROOT_CLASS);
+  copy = hs_object_ref_copy (registry);
+  g_assert_cmpstr (copy->name, ==, "__main__.Registry");
+  title = hs_object_ref_dup_title (copy);
+  g_assert_cmpstr (title, ==, "class __main__.Registry");
+  plain = hs_object_ref_dup_title (list);
+  g_assert_cmpstr (plain, ==, "list");
+
+  refused = decode_one (wrong, &error);
+  g_assert_null (refused);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+}
+
 /* A malformed "object" answer is refused as it is read (each differs from
  * the one above in one part); an answer to another question gives no details. */
 static void
@@ -811,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/hs/wire/object-details-shallow", test_object_details_shallow);
   g_test_add_func ("/hs/wire/object-details-rejected", test_object_details_rejected);
   g_test_add_func ("/hs/wire/new-edge-kinds", test_new_edge_kinds);
+  g_test_add_func ("/hs/wire/object-name", test_object_name);
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
   g_test_add_func ("/hs/census/format-size", test_format_size);
   g_test_add_func ("/hs/census/diff", test_diff);

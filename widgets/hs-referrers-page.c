@@ -23,6 +23,7 @@ struct _HsReferrersPage
   HsReferrerTree     *tree;
   GCancellable       *path_cancellable;
   GPtrArray          *path;             /* HsReferrerNode, the object first */
+  gboolean            path_found;       /* the path reaches a root */
   HsTextExport        export;
   GtkTreeListModel   *rows;
 
@@ -147,6 +148,7 @@ on_row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *label = NULL;
   const char *icon = NULL;
   const char *badge = NULL;
+  g_autofree char *title = NULL;
   gboolean ended;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander), list_row);
@@ -172,7 +174,9 @@ on_row_bind (GtkSignalListItemFactory *factory,
   switch (kind)
     {
     case HS_REFERRER_NODE_OBJECT:
-      gtk_label_set_text (GTK_LABEL (row->type), ref->type_name);
+      /* A class by its own name, not its metaclass's ("type"). */
+      title = hs_object_ref_dup_title (ref);
+      gtk_label_set_text (GTK_LABEL (row->type), title);
       gtk_widget_add_css_class (row->type, "heading");
       gtk_label_set_text (GTK_LABEL (row->text), ref->text);
       gtk_widget_set_tooltip_text (row->text, ref->text);
@@ -349,6 +353,7 @@ clear_breadcrumb (HsReferrersPage *self)
     gtk_box_remove (GTK_BOX (self->breadcrumb), child);
   gtk_widget_set_visible (self->breadcrumb_scroller, FALSE);
   g_clear_pointer (&self->path, g_ptr_array_unref);
+  self->path_found = FALSE;
 }
 
 static void
@@ -413,6 +418,7 @@ on_path_found (GObject      *source,
         gtk_tree_list_row_set_expanded (row, TRUE);
     }
   self->path = g_steal_pointer (&nodes);
+  self->path_found = found;
   fill_breadcrumb (self);
   select_node (self, g_ptr_array_index (self->path, self->path->len - 1));
   show_message (self, found ? NULL : _("No root was reached: the chain ends where the search stopped"), FALSE);
@@ -431,7 +437,7 @@ copy_text_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
-  g_autofree char *text = hs_referrers_page_dup_text (self);
+  g_autofree char *text = hs_referrers_page_dup_report (self);
 
   if (text == NULL)
     return;
@@ -447,7 +453,7 @@ save_text_action (GtkWidget  *widget,
   HsReferrersPage *self = HS_REFERRERS_PAGE (widget);
 
   hs_text_export_save (&self->export, widget, _("Save Referrer Tree"), "referrers.txt", HS_TEXT_PLAIN,
-                       (HsTextFunc) hs_referrers_page_dup_text);
+                       (HsTextFunc) hs_referrers_page_dup_report);
 }
 
 static void
@@ -681,17 +687,12 @@ hs_referrers_page_get_message (HsReferrersPage *self)
   return gtk_label_get_text (self->message);
 }
 
-/* The tree as expanded, in the layout of Pympler's ConsoleBrowser. */
-char *
-hs_referrers_page_dup_text (HsReferrersPage *self)
+/* The nodes whose rows are expanded. */
+static GHashTable *
+dup_expanded (HsReferrersPage *self)
 {
-  g_autoptr(GHashTable) expanded = NULL;
+  GHashTable *expanded = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
-  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
-
-  if (self->tree == NULL)
-    return NULL;
-  expanded = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
@@ -699,5 +700,21 @@ hs_referrers_page_dup_text (HsReferrersPage *self)
       if (gtk_tree_list_row_get_expanded (row))
         g_hash_table_add (expanded, gtk_tree_list_row_get_item (row));
     }
-  return hs_referrer_tree_format (self->tree, collect_expanded, expanded);
+  return expanded;
+}
+
+/* What Copy and Save as Text write: the path shown in the breadcrumb, if
+ * any, and the tree as expanded, a branch a line with each edge and root
+ * (hs_referrer_tree_format_report), then in Pympler's layout. */
+char *
+hs_referrers_page_dup_report (HsReferrersPage *self)
+{
+  g_autoptr(GHashTable) expanded = NULL;
+
+  g_return_val_if_fail (HS_IS_REFERRERS_PAGE (self), NULL);
+
+  if (self->tree == NULL)
+    return NULL;
+  expanded = dup_expanded (self);
+  return hs_referrer_tree_format_report (self->tree, self->path, self->path_found, collect_expanded, expanded);
 }

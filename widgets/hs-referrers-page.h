@@ -27,6 +27,6 @@ HsReferrerNode   *hs_referrers_page_get_selected   (HsReferrersPage   *self);
 void              hs_referrers_page_find_path      (HsReferrersPage   *self);
 gboolean          hs_referrers_page_get_finding    (HsReferrersPage   *self);
 const char       *hs_referrers_page_get_message    (HsReferrersPage   *self);
-char             *hs_referrers_page_dup_text       (HsReferrersPage   *self);
+char             *hs_referrers_page_dup_report     (HsReferrersPage   *self);
 
 G_END_DECLS

@@ -353,7 +353,7 @@ class RefsTest(unittest.TestCase):
         if "object" in reply:
             found.append(reply["object"])
         for entry in found:
-            self.assertEqual(set(entry) - {"edge", "root", "deep", "basic", "item", "sizes"},
+            self.assertEqual(set(entry) - {"edge", "root", "name", "deep", "basic", "item", "sizes"},
                              {"handle", "type", "address", "flat", "text"})
             self.assertIs(type(entry["handle"]), int)
             self.assertGreaterEqual(entry["handle"], 1)
@@ -402,6 +402,13 @@ class RefsTest(unittest.TestCase):
             self.assertEqual(found[key]["root"], root, key)
         self.assertEqual(found[("module(__main__)", "global", "target")]["text"],
                          "module(__main__)")
+        # A class, module or function is named: the app titles a class by it.
+        names = dict((key, entry.get("name")) for key, entry in found.items())
+        self.assertEqual(names[("type", "class-attribute", "kept")], "__main__.Holder")
+        self.assertEqual(names[("module(__main__)", "global", "target")], "__main__")
+        self.assertEqual(names[("function (inner)", "closure", "captured")], "__main__.make.<locals>.inner")
+        self.assertIsNone(names[("dict", "key", "'the key'")])
+        self.assertIsNone(names[("list", "index", 3)])
         # Nothing else: no dict in between, nothing of the agent's.
         self.assertEqual(len(found), len(expected), sorted(found))
 

@@ -367,5 +367,119 @@ class LifetimeTest(unittest.TestCase):
         self.assertEqual(app.finish(), (0, "thread ended True\n", ""))
 
 
+# Held at exit: a script that ends with a list of objects in a global.
+HELD = r"""
+import atexit, os, sys
+
+class Kept:
+    def __init__(self, n):
+        self.n = n
+
+kept = [Kept(n) for n in range(50)]
+print("variable", os.environ.get("HEAPSCOPE_HOLD"), flush=True)
+atexit.register(lambda: print("atexit ran", len(kept), flush=True))
+action = sys.argv[1] if len(sys.argv) > 1 else ""
+if action == "exit3":
+    sys.exit(3)
+if action == "raise":
+    raise ValueError("boom at the end")
+"""
+
+
+class HoldTest(unittest.TestCase):
+    """With HEAPSCOPE_HOLD=1 the process waits at the script's end, serving requests."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="hs-run-hold-")
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.script = os.path.join(self.dir, "held.py")
+        with open(self.script, "w") as stream:
+            stream.write(HELD)
+
+    def start(self, *args):
+        app = agenttest.FakeApp(self.script, *args, cwd=self.dir,
+                                env={"HEAPSCOPE_HOLD": "1"})
+        self.addCleanup(app.close)
+        types = []
+        while True:
+            message = app.receive()
+            self.assertIsNotNone(message, "the link ended before the hold")
+            types.append(message["type"])
+            if message["type"] == "census":
+                self.assertIs(message["final"], True)
+                self.assertEqual(agenttest.rows_by_name(message)["__main__.Kept"][0], 50)
+            if message["type"] == "held":
+                break
+        self.assertEqual(types, ["hello", "census", "held"])
+        self.assertEqual(message["id"], 0)
+        return app
+
+    def ask(self, app, request):
+        app.send(request)
+        reply = app.receive()
+        self.assertEqual(reply["id"], request["id"], reply)
+        return reply
+
+    def check_served(self, app):
+        """The final heap answers: a census, the instances, a referrer of one."""
+        time.sleep(0.3)
+        self.assertIsNone(app.process.poll(), "the held process ended")
+        census = self.ask(app, {"type": "census", "id": 1})
+        self.assertEqual(agenttest.rows_by_name(census)["__main__.Kept"][0], 50)
+        page = self.ask(app, {"type": "instances", "id": 2, "type_name": "__main__.Kept",
+                              "offset": 0, "limit": 10})
+        self.assertEqual((page["type"], page["total"], len(page["objects"])),
+                         ("instances", 50, 10))
+        referrers = self.ask(app, {"type": "referrers", "id": 3,
+                                   "handle": page["objects"][0]["handle"]})
+        self.assertEqual(referrers["type"], "referrers")
+        self.assertEqual([entry["type"] for entry in referrers["referrers"]], ["list"])
+        path = self.ask(app, {"type": "path", "id": 4, "handle": page["objects"][0]["handle"]})
+        self.assertEqual(path["steps"][-1]["edge"], {"kind": "global", "name": "kept"})
+
+    def test_sigterm_ends_the_hold_with_the_scripts_exit_code(self):
+        for action, code in (("exit3", 3), ("", 0), ("raise", 1)):
+            with self.subTest(action=action):
+                app = self.start(action)
+                self.check_served(app)
+                os.kill(app.process.pid, signal.SIGTERM)
+                rest = app.receive_all()
+                self.assertEqual([m["type"] for m in rest], ["bye"])
+                returncode, out, err = app.finish()
+                self.assertEqual(returncode, code, err)
+                self.assertEqual(out, "variable None\natexit ran 50\n")
+                if action == "raise":
+                    self.assertIn("ValueError: boom at the end", err)
+                    self.assertNotIn("heapscope", err)
+                else:
+                    self.assertEqual(err, "")
+
+    def test_sigint_ends_the_hold(self):
+        app = self.start("exit3")
+        os.kill(app.process.pid, signal.SIGINT)
+        self.assertEqual([m["type"] for m in app.receive_all()], ["bye"])
+        self.assertEqual(app.finish(), (3, "variable None\natexit ran 50\n", ""))
+
+    def test_link_close_ends_the_hold(self):
+        app = self.start("exit3")
+        self.check_served(app)
+        app.sock.close()
+        started = time.monotonic()
+        self.assertEqual(app.finish(timeout=30), (3, "variable None\natexit ran 50\n", ""))
+        self.assertLess(time.monotonic() - started, 10)
+
+    def test_bye_ends_the_hold(self):
+        app = self.start()
+        app.send({"type": "bye", "id": 9})
+        self.assertIsNone(app.receive())
+        self.assertEqual(app.finish(timeout=30), (0, "variable None\natexit ran 50\n", ""))
+
+    def test_no_hold_without_the_variable(self):
+        app = agenttest.FakeApp(self.script, "exit3", cwd=self.dir)
+        self.addCleanup(app.close)
+        self.assertEqual([m["type"] for m in app.receive_all()], ["hello", "census", "bye"])
+        self.assertEqual(app.finish()[0], 3)
+
+
 if __name__ == "__main__":
     unittest.main()

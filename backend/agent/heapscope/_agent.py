@@ -6,7 +6,9 @@ the program runs on undisturbed -- unless the end of file came because the app
 died, which the program must not outlive (``_end_if_orphaned``). It is a bare
 ``_thread`` thread, so it is invisible to ``threading.enumerate()``; at exit,
 after the program's own ``atexit`` handlers, the agent says bye, closes the
-link and waits for its thread to end. It survives ``fork()`` by staying in the
+link and waits for its thread to end. With HEAPSCOPE_HOLD=1 (``hold``) the
+main thread waits at the script's end, before ``atexit``, while the thread
+serves requests, until SIGINT, SIGTERM or the link's end. It survives ``fork()`` by staying in the
 parent (every entry point checks ``os.getpid()``; the child never touches the
 socket), and ``os._exit`` simply ends it.
 
@@ -119,6 +121,11 @@ _state = {
     "reader_running": _thread.allocate_lock(),
     "reader_ended": _thread.allocate_lock(),
     "exiting": False,       # the interpreter is about to finalize
+    # Held at exit (HEAPSCOPE_HOLD): the script's end waits on this lock, which
+    # the end of the agent thread, SIGINT or SIGTERM releases.
+    "hold": False,          # the app asked for it
+    "holding": False,       # the main thread waits now
+    "hold_lock": _thread.allocate_lock(),
 }
 
 
@@ -132,6 +139,7 @@ def start(fd_text, before, bootstrap_code, gc_was_loaded=True):
     the thread come later (`greet`, `run_thread`), once the script's namespace
     is in place.
     """
+    _state["hold"] = os.environ.get("HEAPSCOPE_HOLD") == "1"
     _forget_fd_variable()
     if _socket is None:
         _warn("this Python has no _socket module; running without the agent")
@@ -186,13 +194,15 @@ def _forget_fd_variable():
     Deleting it from os.environ unsets it in the C environment too (os.system,
     subprocess, exec); posix.environ, the interpreter's start-up copy, loses it too.
     """
-    try:
-        os.environ.pop("HEAPSCOPE_FD", None)
-    except Exception:
-        pass
+    for name in ("HEAPSCOPE_FD", "HEAPSCOPE_HOLD"):
+        try:
+            os.environ.pop(name, None)
+        except Exception:
+            pass
     environ = getattr(sys.modules.get(os.name), "environ", None)
     if type(environ) is dict:
         environ.pop(b"HEAPSCOPE_FD", None)
+        environ.pop(b"HEAPSCOPE_HOLD", None)
 
 
 def _timeval(seconds):
@@ -396,6 +406,7 @@ def _serve():
         _finish_thread(sock)
     except BaseException:       # even at interpreter exit
         pass
+    _end_hold()                 # a script held at its end exits now
     # The thread's last act: what follows, CPython does without giving the
     # interpreter away.
     _state["reader_ended"].release()
@@ -1225,6 +1236,68 @@ def _package_objects():
                 codes.append(const)
         index += 1
     return own, codes
+
+
+def hold():
+    """Keep the process at the script's end while the app looks at its heap.
+
+    Called in the main thread once the script's __main__ has ended (or raised)
+    and the final census is pushed, before atexit handlers and finalization:
+    when the app asked for it (HEAPSCOPE_HOLD), push "held" and wait while the
+    agent thread serves requests, until SIGINT or SIGTERM comes or the link
+    ends (bye, end of file, the app gone). The exit then goes on as it would
+    have: the script's exception or exit code, atexit, bye. Never raises.
+    """
+    try:
+        if not _state["hold"] or not _connected() or _state["reader"] is None or _state["exiting"]:
+            return
+        _state["hold"] = False          # once
+        lock = _state["hold_lock"]
+        lock.acquire()
+        _state["holding"] = True
+        # _signal is loaded at start-up: no module of the program's is made here.
+        signals = sys.modules.get("_signal")
+        previous = []
+        for name in ("SIGINT", "SIGTERM"):
+            try:
+                signum = getattr(signals, name)
+                previous.append((signum, signals.signal(signum, _on_hold_signal)))
+            except Exception:           # not the main thread, no _signal
+                pass
+        try:
+            if _locked_send({"type": "held", "id": 0}):
+                while _state["holding"] and _connected():
+                    if lock.acquire(True, LINK_CHECK):
+                        break
+        finally:
+            _state["holding"] = False
+            for pair in previous:
+                try:
+                    signals.signal(pair[0], pair[1])
+                except Exception:
+                    pass
+            del previous[:]
+            if lock.locked():
+                try:
+                    lock.release()
+                except RuntimeError:
+                    pass
+    except BaseException:
+        pass
+
+
+def _on_hold_signal(signum, frame):
+    _end_hold()
+
+
+def _end_hold():
+    """Let the held main thread go on (from a signal handler or the agent thread)."""
+    if _state["holding"]:
+        _state["holding"] = False
+        try:
+            _state["hold_lock"].release()
+        except RuntimeError:
+            pass
 
 
 def push_final():

@@ -578,6 +578,28 @@ def summary(obj, ctx):
             "flat": flat_size(obj, ctx), "text": text(obj, ctx)}
 
 
+_function_module = FunctionType.__dict__["__module__"].__get__
+
+
+def qualified_name(obj):
+    """The dotted name of a class ("__main__.Registry", as the census names its
+    instances), a module ("__main__") or a function ("__main__.Registry.add");
+    None for any other object. Read from C slots: no code of the program runs."""
+    cls = type(obj)
+    if _in_mro(cls, type):
+        name = _census._strip_class_brackets(_census._type_repr(obj))
+    elif _in_mro(cls, ModuleType):
+        name = _census._module_label(obj)
+    elif cls is FunctionType:
+        name = _str_str(_function_qualname(obj))
+        module = _function_module(obj)
+        if _in_mro(type(module), str) and _str_str(module) != "builtins":
+            name = "%s.%s" % (_str_str(module), name)
+    else:
+        return None
+    return _census._cut_name(name)
+
+
 def text(obj, ctx):
     if ctx["repr"]:
         return guarded_repr(obj)
@@ -1339,6 +1361,9 @@ def referrer_entry(pair, ctx):
     entry = summary(pair[0], ctx)
     entry["edge"] = pair[1]
     entry["root"] = root_kind(pair[0], ctx)
+    name = qualified_name(pair[0])
+    if name is not None:
+        entry["name"] = name
     return entry
 
 

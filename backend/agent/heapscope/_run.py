@@ -307,6 +307,7 @@ def _execute(namespace, filename, is_pyc, owns_file, module=None):
     except SystemExit:
         # CPython exits at once here, leaving __file__ in place.
         _agent.push_final()
+        _agent.hold()
         raise
     except BaseException:
         _agent.push_final()
@@ -314,11 +315,16 @@ def _execute(namespace, filename, is_pyc, owns_file, module=None):
         _hook["namespace"] = namespace
         _hook["delete_file"] = owns_file
         sys.excepthook = _excepthook
+        # The traceback is printed once the hold ends, as the exit goes on.
+        _agent.hold()
         raise
     if owns_file:
         namespace.pop("__file__", None)
         namespace.pop("__cached__", None)
     _agent.push_final()
+    # Held at exit (when the app asked): the script's final heap, globals
+    # intact, before atexit handlers and finalization.
+    _agent.hold()
 
 
 def _load_pyc(data):
