@@ -281,6 +281,7 @@ _hs_window_set_session (HsWindow  *self,
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (hs_session_get_garbage_log (self->session), self);
       hs_session_stop (self->session);
     }
   g_set_object (&self->session, session);

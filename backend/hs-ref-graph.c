@@ -251,12 +251,14 @@ hs_graph_node_label_line (const HsGraphNode *node,
   return text != NULL ? one_line (text, HS_GRAPH_LABEL_CHARS) : NULL;
 }
 
-void
-hs_graph_node_border_point (const HsGraphNode *node,
-                            double             toward_x,
-                            double             toward_y,
-                            double            *x,
-                            double            *y)
+/* Where the line from @node's centre towards (@toward_x, @toward_y) leaves
+ * its box; that point itself when it lies inside the box. */
+static void
+border_point (const HsGraphNode *node,
+              double             toward_x,
+              double             toward_y,
+              double            *x,
+              double            *y)
 {
   double dx, dy, length, t;
 
@@ -327,8 +329,8 @@ hs_graph_route_straight (const HsGraphNode *from,
   length = hypot (to->x - from->x, to->y - from->y);
   dx = length > 0 ? (to->x - from->x) / length : 0;
   dy = length > 0 ? (to->y - from->y) / length : 1;
-  hs_graph_node_border_point (from, to->x, to->y, &x0, &y0);
-  hs_graph_node_border_point (to, from->x, from->y, &tip_x, &tip_y);
+  border_point (from, to->x, to->y, &x0, &y0);
+  border_point (to, from->x, from->y, &tip_x, &tip_y);
   if (hypot (tip_x - x0, tip_y - y0) > HS_GRAPH_ARROW_LENGTH + 1 && (tip_x - x0) * dx + (tip_y - y0) * dy > 0)
     {
       x3 = tip_x - HS_GRAPH_ARROW_LENGTH * dx;

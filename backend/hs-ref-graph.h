@@ -140,13 +140,6 @@ gboolean     hs_graph_direction_from_string (const char       *text,
  * NULL when there is no such line. */
 char        *hs_graph_node_label_line  (const HsGraphNode *node,
                                         guint              line);
-/* Where the line from @node's centre towards (@toward_x, @toward_y) leaves
- * its box; that point itself when it lies inside the box. */
-void         hs_graph_node_border_point (const HsGraphNode *node,
-                                         double             toward_x,
-                                         double             toward_y,
-                                         double            *x,
-                                         double            *y);
 /* A straight edge from @from's box to @to's, as the layout draws one that
  * Graphviz gave no spline: a cubic (4 points in @points) from @from's border
  * to HS_GRAPH_ARROW_LENGTH short of the arrow's tip on @to's border, the

@@ -275,7 +275,7 @@ show_explored (HsGraphPage *self,
 
   if (self->explored == NULL)
     return;
-  if (!cycles && !split && g_strcmp0 (chosen_engine (self), NULL) == 0)
+  if (!cycles && !split && chosen_engine (self) == NULL)
     {
       show_laid_out (self, self->explored, keep_view);
       return;
