@@ -671,7 +671,8 @@ on_type_selected (GtkSingleSelection *selection,
 {
   HsTypeStat *stat = gtk_single_selection_get_selected_item (selection);
 
-  if (stat != NULL)
+  /* The window going away empties the Types page after its other pages. */
+  if (stat != NULL && self->instances_view != NULL)
     hs_instances_view_set_type_name (self->instances_view, hs_type_stat_get_name (stat));
 }
 

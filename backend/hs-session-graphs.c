@@ -43,19 +43,16 @@ hs_session_get_graph (HsSession *self,
   return g_ptr_array_index (self->graphs, index);
 }
 
+/* Written in the worker thread: turning 10 000 nodes into text takes a
+ * while, which the window must not wait for. */
 static void
 write_graph (HsSession  *self,
              guint       index,
              HsRefGraph *graph)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
-
   if (self->worker == NULL || self->read_only)
     return;
-  node = hs_ref_graph_to_json (graph);
-  text = json_to_string (node, FALSE);
-  hs_worker_record_graph (self->worker, g_array_index (self->graph_ids, gint64, index), text);
+  hs_worker_record_graph (self->worker, g_array_index (self->graph_ids, gint64, index), graph);
 }
 
 static guint

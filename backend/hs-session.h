@@ -219,10 +219,11 @@ JsonNode       *hs_session_graph_request        (HsSession          *self,
 guint           hs_session_get_n_graphs         (HsSession          *self);
 HsRefGraph     *hs_session_get_graph            (HsSession          *self,
                                                  guint               index);
-/* Records @graph as a new graph (@index -1; emits ::graph-added) or as the
- * next state of graph @index. Returns its index. */
 /* Graphs a reopened file holds but could not be read back (damaged). */
 guint           hs_session_get_unreadable_graphs (HsSession         *self);
+/* Records @graph as a new graph (@index -1; emits ::graph-added) or as the
+ * next state of graph @index. Returns its index. @graph must not change
+ * after: it is written to the file in the worker thread. */
 guint           hs_session_record_graph         (HsSession          *self,
                                                  int                 index,
                                                  HsRefGraph         *graph);

@@ -487,6 +487,24 @@ record_reply (HsWorker  *self,
     record_failed (self, error);
 }
 
+/* Writes @graph to the file being recorded under @id, replacing what it had. */
+static void
+store_graph (HsWorker   *self,
+             gint64      id,
+             HsRefGraph *graph)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  node = hs_ref_graph_to_json (graph);
+  text = json_to_string (node, FALSE);
+  if (!hs_store_put_graph (self->store, id, text, &error))
+    record_failed (self, error);
+}
+
 /* The script called heapscope.refgraph (): the graph is laid out and kept
  * here, where the file is sure to be open still, and written where the
  * script asked; the window shows it next. Graphviz takes this thread a
@@ -512,15 +530,7 @@ show_pushed_graph (HsWorker *self,
   event = event_new (HS_WORKER_EVENT_GRAPH);
   event->graph = hs_ref_graph_ref (laid_out);
   event->graph_id = hs_worker_new_graph_id (self);
-  if (self->store != NULL)
-    {
-      g_autoptr(JsonNode) node = hs_ref_graph_to_json (laid_out);
-      g_autofree char *text = json_to_string (node, FALSE);
-
-      if (!hs_store_put_graph (self->store, event->graph_id, text, &error))
-        record_failed (self, error);
-      g_clear_error (&error);
-    }
+  store_graph (self, event->graph_id, laid_out);
   if (reply->filename != NULL && !hs_ref_graph_render_file (laid_out, reply->filename, &error))
     event->message = g_strdup_printf (_("Could not write the script’s graph to “%s”: %s"),
                                       reply->filename, error->message);
@@ -1316,6 +1326,7 @@ typedef struct
   GTask    *task;        /* query */
   GTask    *cancelled;   /* cancel: the query given up on */
   JsonNode *request;     /* query, release: the message without its id */
+  HsRefGraph *graph;     /* record a graph */
 } Command;
 
 static void
@@ -1330,6 +1341,7 @@ command_free (gpointer data)
   g_clear_object (&command->task);
   g_clear_object (&command->cancelled);
   g_clear_pointer (&command->request, json_node_unref);
+  g_clear_pointer (&command->graph, hs_ref_graph_unref);
   hs_worker_unref (command->worker);
   g_free (command->label);
   g_free (command);
@@ -1471,11 +1483,8 @@ static gboolean
 record_graph_in_worker (gpointer data)
 {
   Command *command = data;
-  HsWorker *self = command->worker;
-  g_autoptr(GError) error = NULL;
 
-  if (self->store != NULL && !hs_store_put_graph (self->store, (gint64) command->number, command->label, &error))
-    record_failed (self, error);
+  store_graph (command->worker, (gint64) command->number, command->graph);
   return G_SOURCE_REMOVE;
 }
 
@@ -1489,12 +1498,17 @@ hs_worker_new_graph_id (HsWorker *self)
 void
 hs_worker_record_graph (HsWorker   *self,
                         gint64      id,
-                        const char *graph)
+                        HsRefGraph *graph)
 {
+  Command *command;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (id > 0 && graph != NULL);
 
-  post_command (self, record_graph_in_worker, graph, (double) id, FALSE);
+  command = command_new (self);
+  command->number = (double) id;
+  command->graph = hs_ref_graph_ref (graph);
+  command_post (command, record_graph_in_worker);
 }
 
 static gboolean

@@ -79,11 +79,12 @@ void          hs_worker_detach            (HsWorker           *self);
 void          hs_worker_take_snapshot     (HsWorker           *self,
                                            const char         *label);
 /* Writes a graph shown (hs_store_put_graph) to the file being recorded, if
- * any, under an id from hs_worker_new_graph_id (); again, to replace it. */
+ * any, under an id from hs_worker_new_graph_id (); again, to replace it.
+ * The graph is written out in the worker thread: it must not change after. */
 gint64        hs_worker_new_graph_id      (HsWorker           *self);
 void          hs_worker_record_graph      (HsWorker           *self,
                                            gint64              id,
-                                           const char         *graph);
+                                           HsRefGraph         *graph);
 void          hs_worker_set_interval      (HsWorker           *self,
                                            double              seconds);
 void          hs_worker_set_paused        (HsWorker           *self,

@@ -1010,6 +1010,72 @@ test_picture (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* Pixels of @a at (x, y) that differ from @b's at (x - dx, y - dy), over
+ * the part of the view both show. */
+static guint
+count_moved_differences (const Pixels *a,
+                         const Pixels *b,
+                         int           width,
+                         int           height,
+                         int           dx,
+                         int           dy)
+{
+  guint differences = 0;
+
+  for (int y = MAX (dy, 0); y < height + MIN (dy, 0); y++)
+    for (int x = MAX (dx, 0); x < width + MIN (dx, 0); x++)
+      {
+        const guchar *p = a->data + (gsize) (y + (int) a->view_y) * a->stride + (gsize) (x + (int) a->view_x) * 4;
+        const guchar *q = b->data + (gsize) (y - dy + (int) b->view_y) * b->stride + (gsize) (x - dx + (int) b->view_x) * 4;
+
+        for (int c = 0; c < 4; c++)
+          if (abs (p[c] - q[c]) > 2)
+            {
+              differences++;
+              break;
+            }
+      }
+  return differences;
+}
+
+/* The picture is drawn in tiles: a pan moves it by exactly the pan, tiles
+ * and all; after a zoom, once it has settled, it is the picture a view drawn
+ * afresh at that zoom shows, not the old tiles scaled. */
+static void
+test_tiles (Fixture       *fixture,
+            gconstpointer  data)
+{
+  HsGraphView *view = fixture->view;
+  int width = gtk_widget_get_width (GTK_WIDGET (view));
+  int height = gtk_widget_get_height (GTK_WIDGET (view));
+  Pixels before = { 0 }, panned = { 0 }, zoomed = { 0 }, afresh = { 0 };
+
+  hs_graph_view_zoom_at (view, 1.0, width / 2.0, height / 2.0);
+  test_wait_until (view_is_idle, view);
+  render_window (fixture, &before);
+
+  hs_graph_view_pan (view, -301, -173);
+  test_wait_until (view_is_idle, view);
+  render_window (fixture, &panned);
+  /* Text and boxes throughout: the comparison is not of empty space. */
+  g_assert_cmpuint (count_moved_differences (&before, &before, width, height, 40, 0), >, (guint) (width * height / 50));
+  g_assert_cmpuint (count_moved_differences (&panned, &before, width, height, -301, -173), ==, 0);
+
+  hs_graph_view_zoom_at (view, 1.2, width / 3.0, height / 3.0);
+  test_wait_until (view_is_idle, view);
+  render_window (fixture, &zoomed);
+  hs_graph_view_set_graph (view, fixture->graph, TRUE);
+  test_wait_until (view_is_idle, view);
+  render_window (fixture, &afresh);
+  g_assert_cmpfloat (hs_graph_view_get_zoom (view), ==, 1.2);
+  g_assert_cmpuint (count_moved_differences (&zoomed, &afresh, width, height, 0, 0), ==, 0);
+
+  pixels_clear (&before);
+  pixels_clear (&panned);
+  pixels_clear (&zoomed);
+  pixels_clear (&afresh);
+}
+
 /* -- 2 000 nodes, 120 frames -------------------------------------------------- */
 
 #define GRID_COLUMNS 50
@@ -1241,6 +1307,7 @@ main (int   argc,
   FIXTURE_TEST ("render", NULL, test_render);
   FIXTURE_TEST ("tooltip", NULL, test_tooltip);
   FIXTURE_TEST ("picture", new_demo_graph, test_picture);
+  FIXTURE_TEST ("tiles", new_grid_graph, test_tiles);
   FIXTURE_TEST ("frame-time", new_grid_graph, test_frame_time);
 #undef FIXTURE_TEST
   return g_test_run ();

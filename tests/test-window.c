@@ -1771,6 +1771,113 @@ graph_has_edge (HsRefGraph *graph,
   return FALSE;
 }
 
+static GtkSpinButton *
+find_spin_button (GtkWidget  *widget,
+                  const char *id)
+{
+  if (GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return GTK_SPIN_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinButton *found = find_spin_button (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 first = *(const gint64 *) a;
+  gint64 second = *(const gint64 *) b;
+
+  return (first > second) - (first < second);
+}
+
+static gboolean
+on_pause_over (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A benchmark (meson test --benchmark graph-window): Show Graph of an object
+ * with 10 000 objects around it, in a child of 1 M objects, timed from the
+ * action until the graph is laid out and all of it drawn, text and all.
+ * Between two rounds, a pause as a user's: the last graph is written to the
+ * session's file meanwhile, in the worker. */
+static void
+test_graph_window_benchmark (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "fanout.py", NULL);
+  const char *arguments[] = { "1000000", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  HsObjectInspector *inspector = hs_window_get_inspector (window);
+  HsGraphPage *page = window->graph_page;
+  HsGraphView *view = hs_graph_page_get_view (page);
+  GtkSpinButton *depth = find_spin_button (GTK_WIDGET (page), "depth_spin");
+  GtkSpinButton *too_many = find_spin_button (GTK_WIDGET (page), "too_many_spin");
+  guint n_nodes = 0;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("a benchmark: run with -m perf (meson test --benchmark graph-window)");
+      return;
+    }
+  g_assert_nonnull (depth);
+  g_assert_nonnull (too_many);
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Target");
+  select_type (window, "__main__.Target");
+  wait_until (instances_listed, instances);
+  hs_instances_view_select (instances, 0);
+  wait_until (inspected, inspector);
+  gtk_spin_button_set_value (depth, 2);
+  gtk_spin_button_set_value (too_many, 101);
+
+  for (guint round = 0; round < 5; round++)
+    {
+      gboolean paused = FALSE;
+      gint64 started;
+      gint64 elapsed;
+
+      g_timeout_add (1000, on_pause_over, &paused);
+      wait_until (is_true, &paused);
+      started = g_get_monotonic_time ();
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-graph", NULL));
+      wait_until (graph_settled, page);
+      wait_until (view_text_set, view);
+      elapsed = g_get_monotonic_time () - started;
+      g_array_append_val (times, elapsed);
+      n_nodes = hs_graph_page_get_graph (page)->nodes->len;
+      g_print ("  round %u: %.3f s\n", round + 1, elapsed / 1e6);
+      g_assert_null (hs_graph_page_get_note (page));
+      g_assert_cmpuint (n_nodes, >=, 10000);
+      if (round == 0)
+        test_save_png (GTK_WIDGET (window), "graph-10k.png");
+    }
+  g_array_sort (times, compare_times);
+  g_print ("Show Graph of %u nodes in a 1 M-object child, until laid out and drawn: "
+           "min %.3f s, median %.3f s, max %.3f s (%u rounds)\n", n_nodes,
+           g_array_index (times, gint64, 0) / 1e6, g_array_index (times, gint64, times->len / 2) / 1e6,
+           g_array_index (times, gint64, times->len - 1) / 1e6, times->len);
+
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+}
+
 /* Show Graph from the instance inspected: the Leaf, what refers to it with
  * the referrer tree's names, its path to the module marked; expanding the
  * Twig in place adds the function holding it and leaves every other node
@@ -2072,6 +2179,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
   g_test_add_func ("/hs/window/graph-real-script", test_graph_real_script);
   g_test_add_func ("/hs/window/garbage-real-script", test_garbage_real_script);
+  g_test_add_func ("/hs/window/graph-window-benchmark", test_graph_window_benchmark);
   g_test_add_func ("/hs/window/selecting-keeps-nothing-alive", test_selecting_keeps_nothing_alive);
 
   scratch_dir = g_build_filename (data_home, "scratch", NULL);

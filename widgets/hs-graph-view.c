@@ -12,14 +12,19 @@
  * layouts are scaled, and set again when the zoom has been still for
  * TEXT_SETTLE_MS or is more than TEXT_RESET_RATIO away from theirs.
  *
- * The static picture (clusters, edges, nodes, labels) is drawn into a
- * texture (as hs_chart_render_texture does: a cairo node would be rasterised
- * again, through a recording surface, by the cairo renderer on every frame)
- * that is replayed until the view, the graph, the size or the style change;
- * panning and zooming draw a new one per frame, into the memory of one the
- * renderer has let go of (SurfacePool: no fresh pages to fault in). The
- * hovered and selected nodes with their edges, the selection's halo and the
- * focus ring are drawn over it per frame, in a cairo node around just them.
+ * The static picture (clusters, edges, nodes, labels) is drawn in tiles of
+ * TILE_PX pixels, each a texture (hs_chart_render_texture: a cairo node
+ * would be rasterised again by the cairo renderer on every frame), laid on
+ * a grid of the graph at a "tile zoom": panning moves the tiles and draws
+ * only those that come into view, so a frame of a pan costs a few tiles at
+ * most. While zooming the tiles are scaled; when the zoom has been still for
+ * TEXT_SETTLE_MS, or is more than TEXT_RESET_RATIO from theirs, they are
+ * drawn again at the new zoom, the old ones shown scaled where a new one is
+ * not drawn yet. A frame draws new tiles for TILE_BUDGET_US at most and
+ * leaves the rest to the next frames, so that no frame waits on the whole
+ * picture. The hovered and selected nodes with their edges, the selection's
+ * halo and the focus ring are drawn over the tiles per frame, in a cairo
+ * node around just them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +35,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "hs-class-chart.h"
 #include "hs-format.h"
 #include "hs-graph-view.h"
 
@@ -47,6 +53,9 @@
 #define MIN_CAPTION_PX  6.0    /* a root's caption: short, bold, on a tab */
 #define TEXT_SETTLE_MS  150
 #define TEXT_BUDGET_US  3000   /* setting text in one frame; the rest in the next ones */
+#define TILE_PX         256    /* a tile's side, in pixels */
+#define TILE_BUDGET_US  3000   /* drawing tiles in one frame; the rest in the next ones */
+#define TILES_KEPT      3      /* tiles out of view kept: this many times those in view */
 #define TEXT_RESET_RATIO 1.4
 #define NODE_RADIUS     5.0    /* points */
 #define NODE_PAD_X      6.0
@@ -90,15 +99,17 @@ typedef struct
   gboolean dark;
 } Palette;
 
-/* Image surfaces for the picture, kept when the texture made of one is let
- * go of, for the next picture of the same size. Shared with the textures'
- * bytes, which may outlive the view. */
+/* A square of the picture at the tile zoom: pixels col × TILE_PX to
+ * (col + 1) × TILE_PX across of the graph drawn at that zoom, likewise down. */
 typedef struct
 {
-  gatomicrefcount  ref_count;
-  cairo_surface_t *spare;
-  gboolean         closed;       /* the view is gone: keep nothing */
-} SurfacePool;
+  gint64         key;          /* tile_key (col, row) */
+  int            col;
+  int            row;
+  GskRenderNode *picture;
+  gboolean       complete;     /* all its text was set */
+  guint          frame;        /* the last frame it was in view */
+} Tile;
 
 struct _HsGraphView
 {
@@ -137,13 +148,19 @@ struct _HsGraphView
 
   double                text_zoom;         /* the zoom the layouts are set for, 0: none */
   guint                 text_settle_source;
-  guint                 text_pending_source; /* more text to set: draw again */
-  gboolean              text_pending;
+  guint                 redraw_source;     /* tiles or text left: draw again */
+  gboolean              text_pending;      /* text was left out of the tile drawn */
   PangoLayout          *captions[HS_ROOT_SYS_MODULES + 1];
   Palette               palette;
   gboolean              palette_valid;
-  GskRenderNode        *picture;
-  SurfacePool          *pictures;
+  GHashTable           *tiles;             /* tile key → Tile, at tile_zoom */
+  double                tile_zoom;         /* 0: set to the zoom at the next frame */
+  GHashTable           *old_tiles;         /* the last ones, shown until the new ones cover */
+  double                old_tile_zoom;
+  gboolean              tiles_pending;     /* some in view are not drawn, or not all their text */
+  gboolean              frame_due;         /* the view changed since the last frame */
+  guint                 frame;
+  gint64                text_deadline;     /* this frame's for setting text */
 };
 
 G_DEFINE_FINAL_TYPE (HsGraphView, hs_graph_view, GTK_TYPE_WIDGET)
@@ -555,6 +572,8 @@ on_text_settled (gpointer data)
       self->text_zoom = self->zoom;
       invalidate_picture (self);
     }
+  else if (self->tile_zoom != self->zoom)
+    invalidate_picture (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -791,103 +810,238 @@ build_derived (HsGraphView *self)
   build_order (self);
 }
 
-/* -- Pictures ---------------------------------------------------------------- */
+/* -- Tiles ------------------------------------------------------------------ */
 
-typedef struct
+static void draw_picture (gpointer  data,
+                          cairo_t  *cr);
+
+static inline gint64
+tile_key (int col,
+          int row)
 {
-  SurfacePool     *pool;
-  cairo_surface_t *surface;
-} PooledSurface;
-
-static SurfacePool *
-surface_pool_new (void)
-{
-  SurfacePool *pool = g_new0 (SurfacePool, 1);
-
-  g_atomic_ref_count_init (&pool->ref_count);
-  return pool;
+  return (gint64) ((guint64) (guint32) col << 32 | (guint32) row);
 }
 
 static void
-surface_pool_unref (SurfacePool *pool)
+tile_free (gpointer data)
 {
-  if (!g_atomic_ref_count_dec (&pool->ref_count))
+  Tile *tile = data;
+
+  g_clear_pointer (&tile->picture, gsk_render_node_unref);
+  g_free (tile);
+}
+
+static GHashTable *
+tiles_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, tile_free);
+}
+
+static Tile *
+find_tile (GHashTable *tiles,
+           int         col,
+           int         row)
+{
+  gint64 key = tile_key (col, row);
+
+  return g_hash_table_lookup (tiles, &key);
+}
+
+/* The tiles become the old ones, shown until new ones cover the view. */
+static void
+retire_tiles (HsGraphView *self)
+{
+  if (g_hash_table_size (self->tiles) > 0)
+    {
+      g_hash_table_unref (self->old_tiles);
+      self->old_tiles = g_steal_pointer (&self->tiles);
+      self->old_tile_zoom = self->tile_zoom;
+      self->tiles = tiles_new ();
+    }
+  self->tile_zoom = 0;
+}
+
+static void
+drop_tiles (HsGraphView *self)
+{
+  g_hash_table_remove_all (self->tiles);
+  g_hash_table_remove_all (self->old_tiles);
+  self->tile_zoom = 0;
+}
+
+/* draw_picture draws the view: the tile is made the view while it draws. */
+static void
+render_tile (HsGraphView *self,
+             int          col,
+             int          row)
+{
+  double zoom = self->zoom;
+  double offset_x = self->offset_x;
+  double offset_y = self->offset_y;
+  int width = self->width;
+  int height = self->height;
+  Tile *tile = g_new0 (Tile, 1);
+
+  self->zoom = self->tile_zoom;
+  self->offset_x = -(double) col * TILE_PX;
+  self->offset_y = -(double) row * TILE_PX;
+  self->width = self->height = TILE_PX;
+  self->text_pending = FALSE;
+  tile->picture = hs_chart_render_texture (GTK_WIDGET (self), TILE_PX, TILE_PX, draw_picture, self);
+  tile->complete = !self->text_pending;
+  self->zoom = zoom;
+  self->offset_x = offset_x;
+  self->offset_y = offset_y;
+  self->width = width;
+  self->height = height;
+
+  tile->col = col;
+  tile->row = row;
+  tile->key = tile_key (col, row);
+  tile->frame = self->frame;
+  /* Replaced, not inserted: the key lives in the tile. */
+  g_hash_table_replace (self->tiles, &tile->key, tile);
+}
+
+/* Where tile (@col, @row) is not drawn yet, the old tiles under it, scaled
+ * (the snapshot is in tile pixels). */
+static void
+snapshot_old_tiles (HsGraphView *self,
+                    GtkSnapshot *snapshot,
+                    int          col,
+                    int          row)
+{
+  double ratio = self->tile_zoom / self->old_tile_zoom;
+  int first_col = floor (col * TILE_PX / ratio / TILE_PX);
+  int last_col = ceil ((col + 1) * TILE_PX / ratio / TILE_PX) - 1;
+  int first_row = floor (row * TILE_PX / ratio / TILE_PX);
+  int last_row = ceil ((row + 1) * TILE_PX / ratio / TILE_PX) - 1;
+
+  /* Far smaller old tiles are not worth their cost: the new one comes soon. */
+  if (g_hash_table_size (self->old_tiles) == 0 ||
+      (gint64) (last_col - first_col + 1) * (last_row - first_row + 1) > 16)
     return;
-  g_clear_pointer (&pool->spare, cairo_surface_destroy);
-  g_free (pool);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (col * TILE_PX, row * TILE_PX, TILE_PX, TILE_PX));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, ratio, ratio);
+  for (int r = first_row; r <= last_row; r++)
+    for (int c = first_col; c <= last_col; c++)
+      {
+        Tile *tile = find_tile (self->old_tiles, c, r);
+
+        if (tile == NULL)
+          continue;
+        gtk_snapshot_save (snapshot);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (c * TILE_PX, r * TILE_PX));
+        gtk_snapshot_append_node (snapshot, tile->picture);
+        gtk_snapshot_restore (snapshot);
+      }
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
 }
 
+static gboolean
+tile_is_stale (gpointer key,
+               gpointer value,
+               gpointer data)
+{
+  const Tile *tile = value;
+  const HsGraphView *self = data;
+
+  return tile->frame != self->frame;
+}
+
+/* The tiles in view: those missing are drawn first, then those with text
+ * left to set, while the frame's budget lasts. Where the tiles are at the
+ * view's zoom they sit on whole pixels: the view is moved by @shift_x,
+ * @shift_y for that, and what is drawn over them must be too. */
 static void
-surface_pool_close (SurfacePool *pool)
+snapshot_tiles (HsGraphView *self,
+                GtkSnapshot *snapshot,
+                double      *shift_x,
+                double      *shift_y)
 {
-  pool->closed = TRUE;
-  g_clear_pointer (&pool->spare, cairo_surface_destroy);
-  surface_pool_unref (pool);
-}
+  gint64 deadline = g_get_monotonic_time () + TILE_BUDGET_US;
+  double ratio = self->tile_zoom > 0 ? self->zoom / self->tile_zoom : 0;
+  double origin_x = self->offset_x;
+  double origin_y = self->offset_y;
+  double scale;
+  int first_col, last_col, first_row, last_row;
+  guint in_view;
+  gboolean pending = FALSE;
+  gboolean missing = FALSE;
 
-/* The texture's bytes are let go of: its surface goes back to the pool. */
-static void
-pooled_surface_release (gpointer data)
-{
-  PooledSurface *pooled = data;
+  if (ratio > TEXT_RESET_RATIO || ratio < 1 / TEXT_RESET_RATIO)
+    retire_tiles (self);
+  if (self->tile_zoom == 0)
+    self->tile_zoom = self->zoom;
+  else if (self->zoom != self->tile_zoom && self->text_settle_source == 0)
+    self->text_settle_source = g_timeout_add (TEXT_SETTLE_MS, on_text_settled, self);
+  scale = self->zoom / self->tile_zoom;
+  if (scale == 1)
+    {
+      origin_x = round (origin_x);
+      origin_y = round (origin_y);
+    }
+  *shift_x = origin_x - self->offset_x;
+  *shift_y = origin_y - self->offset_y;
+  first_col = floor (-origin_x / scale / TILE_PX);
+  last_col = ceil ((self->width - origin_x) / scale / TILE_PX) - 1;
+  first_row = floor (-origin_y / scale / TILE_PX);
+  last_row = ceil ((self->height - origin_y) / scale / TILE_PX) - 1;
+  in_view = (guint) (last_col - first_col + 1) * (guint) (last_row - first_row + 1);
 
-  if (!pooled->pool->closed && pooled->pool->spare == NULL)
-    pooled->pool->spare = g_steal_pointer (&pooled->surface);
-  g_clear_pointer (&pooled->surface, cairo_surface_destroy);
-  surface_pool_unref (pooled->pool);
-  g_free (pooled);
-}
+  self->frame++;
+  self->text_deadline = g_get_monotonic_time () + TEXT_BUDGET_US;
+  for (int pass = 0; pass < 2; pass++)
+    for (int row = first_row; row <= last_row; row++)
+      for (int col = first_col; col <= last_col; col++)
+        {
+          Tile *tile = find_tile (self->tiles, col, row);
 
-/* @draw into a texture of @width × @height (in the widget's scale), as a
- * render node. */
-static GskRenderNode *
-render_picture (GtkWidget   *widget,
-                SurfacePool *pool,
-                int          width,
-                int          height,
-                void       (*draw) (gpointer data, cairo_t *cr),
-                gpointer     data)
-{
-  int scale = gtk_widget_get_scale_factor (widget);
-  cairo_surface_t *surface = g_steal_pointer (&pool->spare);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  PooledSurface *pooled;
-  cairo_t *cr;
+          if ((pass == 0 ? tile == NULL : tile != NULL && !tile->complete) &&
+              g_get_monotonic_time () < deadline)
+            render_tile (self, col, row);
+        }
 
-  if (surface != NULL &&
-      (cairo_image_surface_get_width (surface) != width * scale ||
-       cairo_image_surface_get_height (surface) != height * scale))
-    g_clear_pointer (&surface, cairo_surface_destroy);
-  if (surface == NULL)
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
-  cairo_surface_set_device_scale (surface, scale, scale);
-  cr = cairo_create (surface);
-  cairo_save (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  draw (data, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  pooled = g_new0 (PooledSurface, 1);
-  pooled->pool = pool;
-  g_atomic_ref_count_inc (&pool->ref_count);
-  pooled->surface = surface;
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
-                                      pooled_surface_release, pooled);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (origin_x, origin_y));
+  gtk_snapshot_scale (snapshot, scale, scale);
+  for (int row = first_row; row <= last_row; row++)
+    for (int col = first_col; col <= last_col; col++)
+      {
+        Tile *tile = find_tile (self->tiles, col, row);
+
+        if (tile == NULL)
+          {
+            missing = TRUE;
+            snapshot_old_tiles (self, snapshot, col, row);
+            continue;
+          }
+        tile->frame = self->frame;
+        pending = pending || !tile->complete;
+        gtk_snapshot_save (snapshot);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (col * TILE_PX, row * TILE_PX));
+        gtk_snapshot_append_node (snapshot, tile->picture);
+        gtk_snapshot_restore (snapshot);
+      }
+  gtk_snapshot_restore (snapshot);
+
+  if (!missing)
+    g_hash_table_remove_all (self->old_tiles);
+  if (g_hash_table_size (self->tiles) > TILES_KEPT * in_view)
+    g_hash_table_foreach_remove (self->tiles, tile_is_stale, self);
+  self->tiles_pending = pending || missing;
 }
 
 /* -- The view ---------------------------------------------------------------- */
 
+/* The picture changed (its text, its style): its tiles are drawn again. */
 static void
 invalidate_picture (HsGraphView *self)
 {
-  g_clear_pointer (&self->picture, gsk_render_node_unref);
+  retire_tiles (self);
+  self->frame_due = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -916,7 +1070,8 @@ set_view (HsGraphView *self,
   self->zoom = zoom;
   self->offset_x = offset_x;
   self->offset_y = offset_y;
-  invalidate_picture (self);
+  self->frame_due = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   update_hover (self);
   if (zoom_changed)
     {
@@ -1534,7 +1689,7 @@ draw_picture (gpointer  data,
   guint *by_style[N_EDGE_STYLES];
   graphene_rect_t visible;
   gboolean labels = LABEL_FONT * self->zoom >= MIN_TEXT_PX;
-  gint64 text_deadline = g_get_monotonic_time () + TEXT_BUDGET_US;
+  gint64 text_deadline = self->text_deadline;
   gboolean greek = FALSE;
   double inset = 0;
 
@@ -1793,12 +1948,12 @@ overlay_bounds (HsGraphView     *self,
 }
 
 static gboolean
-on_text_pending (gpointer data)
+on_redraw (gpointer data)
 {
   HsGraphView *self = data;
 
-  self->text_pending_source = 0;
-  invalidate_picture (self);
+  self->redraw_source = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -1808,26 +1963,25 @@ hs_graph_view_snapshot (GtkWidget   *widget,
 {
   HsGraphView *self = HS_GRAPH_VIEW (widget);
   graphene_rect_t bounds;
+  double shift_x, shift_y;
   cairo_t *cr;
 
   if (self->graph == NULL || self->width <= 0 || self->height <= 0)
     return;
   update_text_zoom (self);
-  if (self->picture == NULL)
-    {
-      self->text_pending = FALSE;
-      g_clear_pointer (&self->picture, gsk_render_node_unref);
-      self->picture = render_picture (widget, self->pictures, self->width, self->height, draw_picture, self);
-      /* Text left for later: the next frame sets more. */
-      if (self->text_pending && self->text_pending_source == 0)
-        self->text_pending_source = g_idle_add (on_text_pending, self);
-    }
-  gtk_snapshot_append_node (snapshot, self->picture);
+  snapshot_tiles (self, snapshot, &shift_x, &shift_y);
+  self->frame_due = FALSE;
+  /* Tiles or text left for later: the next frame draws more. */
+  if (self->tiles_pending && self->redraw_source == 0)
+    self->redraw_source = g_idle_add (on_redraw, self);
   if ((self->selected >= 0 || self->hovered >= 0) && overlay_bounds (self, &bounds))
     {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (shift_x, shift_y));
       cr = gtk_snapshot_append_cairo (snapshot, &bounds);
       draw_overlay (self, cr);
       cairo_destroy (cr);
+      gtk_snapshot_restore (snapshot);
     }
 }
 
@@ -1847,7 +2001,7 @@ hs_graph_view_size_allocate (GtkWidget *widget,
     return;
   self->width = width;
   self->height = height;
-  g_clear_pointer (&self->picture, gsk_render_node_unref);
+  self->frame_due = TRUE;
   if (self->fit_pending || self->fitted)
     hs_graph_view_zoom_to_fit (self);
   else if (old_width > 0 && old_height > 0)
@@ -2237,10 +2391,10 @@ hs_graph_view_dispose (GObject *object)
 
   clear_derived (self);
   g_clear_pointer (&self->graph, hs_ref_graph_unref);
-  g_clear_pointer (&self->picture, gsk_render_node_unref);
+  g_clear_pointer (&self->tiles, g_hash_table_unref);
+  g_clear_pointer (&self->old_tiles, g_hash_table_unref);
   g_clear_handle_id (&self->text_settle_source, g_source_remove);
-  g_clear_handle_id (&self->text_pending_source, g_source_remove);
-  g_clear_pointer (&self->pictures, surface_pool_close);
+  g_clear_handle_id (&self->redraw_source, g_source_remove);
   G_OBJECT_CLASS (hs_graph_view_parent_class)->dispose (object);
 }
 
@@ -2387,7 +2541,8 @@ hs_graph_view_init (HsGraphView *self)
   GtkGesture *zoom = gtk_gesture_zoom_new ();
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
 
-  self->pictures = surface_pool_new ();
+  self->tiles = tiles_new ();
+  self->old_tiles = tiles_new ();
   self->zoom = 1;
   self->selected = -1;
   self->hovered = -1;
@@ -2512,7 +2667,9 @@ hs_graph_view_set_graph (HsGraphView *self,
       self->fit_pending = TRUE;
       hs_graph_view_zoom_to_fit (self);
     }
-  invalidate_picture (self);
+  drop_tiles (self);
+  self->frame_due = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   update_hover (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -2669,10 +2826,14 @@ hs_graph_view_is_busy (HsGraphView *self)
 {
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
 
-  if (self->graph == NULL || self->width <= 0 || self->height <= 0)
+  if (self->graph == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return FALSE;
-  return self->picture == NULL || self->text_pending || self->text_pending_source != 0 ||
-         self->text_settle_source != 0;
+  /* Shown, not given its size yet: its first frame is still to come. */
+  if (self->width <= 0 || self->height <= 0)
+    return TRUE;
+  /* Tiles at another zoom are shown scaled until drawn again at this one. */
+  return self->frame_due || self->tile_zoom != self->zoom || self->tiles_pending ||
+         self->redraw_source != 0 || self->text_settle_source != 0;
 }
 
 int

@@ -8,7 +8,23 @@ pulls in `re`, `enum`, `functools` and more, and every module the agent imports
 would be a module the profiled program did not import. The encoder writes only
 what the agent sends (dicts, lists, str, int, float, bool, None); the decoder is
 a strict RFC 8259 parser for the requests the app sends.
+
+Replies run to megabytes (a reference graph of 10 000 nodes is 2 MB), so the
+encoder is in C, heapscope._jsonenc, where meson built it for this interpreter
+(and HEAPSCOPE_ACCEL is not 0). encode_pure is the same encoder in Python: the
+reference the C one is tested against, and what other interpreters use. Both
+run none of the program's code: they take exact types only and never call a
+value's methods.
 """
+
+import os
+
+try:
+    from . import _jsonenc
+except ImportError:             # another interpreter than the one meson built for
+    _jsonenc = None
+if os.environ.get("HEAPSCOPE_ACCEL", "1") == "0":
+    _jsonenc = None
 
 KIND_JSON = 0x4A
 MAX_FRAME = 16 * 1024 * 1024        # the length field's upper limit, kind byte included
@@ -29,7 +45,9 @@ def frame(kind, payload):
 
 def json_frame(message):
     """Encode a message (a dict) as one 'J' frame."""
-    return frame(KIND_JSON, encode(message).encode("utf-8"))
+    if _jsonenc is not None:
+        return frame(KIND_JSON, _jsonenc.encode_utf8(message))
+    return frame(KIND_JSON, encode_pure(message).encode("utf-8"))
 
 
 def parse_header(header):
@@ -104,7 +122,18 @@ def _encode_str(text):
 
 
 def encode(value):
-    """Return the JSON text of `value` (dict, list, tuple, str, int, float, bool, None)."""
+    """Return the JSON text of `value` (dict, list, tuple, str, int, float, bool, None).
+
+    Only those exact types: a subclass, or a dict key that is not a str, is a
+    TypeError; nesting deeper than 64 is a ValueError. NaN and infinities are null.
+    """
+    if _jsonenc is not None:
+        return _jsonenc.encode(value)
+    return encode_pure(value)
+
+
+def encode_pure(value):
+    """encode() in Python: what _jsonenc.encode must write, byte for byte."""
     parts = []
     _encode_into(value, parts, 0)
     return "".join(parts)
