@@ -1126,6 +1126,7 @@ typedef struct
   gint64       frame_drawing_cpu;
   guint        ticks;
   double       fit;
+  gboolean     flat;        /* the floor: a colour that changes, instead of the view's drawing */
   gboolean     done;
 } FrameRun;
 
@@ -1149,7 +1150,11 @@ timed_snapshot (GtkWidget   *widget,
   gint64 start = g_get_monotonic_time ();
   gint64 cpu_start = thread_cpu_time ();
 
-  real_snapshot (widget, snapshot);
+  if (timed_run != NULL && timed_run->flat)
+    gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, (timed_run->ticks % 64) / 64.0, 1 },
+                               &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget)));
+  else
+    real_snapshot (widget, snapshot);
   if (timed_run != NULL)
     {
       timed_run->frame_drawing += g_get_monotonic_time () - start;
@@ -1237,56 +1242,79 @@ describe_times (GArray *times)
                           g_array_index (times, gint64, n / 2) / 1000.0);
 }
 
-static void
-test_frame_time (Fixture       *fixture,
-                 gconstpointer  data)
+/* N_FRAMES frames of the same moves, timed; with @flat, each frame draws a
+ * colour that changes instead of the graph: what the display alone costs. */
+static FrameRun
+run_frames (Fixture  *fixture,
+            gboolean  flat)
 {
   GtkWidget *view = GTK_WIDGET (fixture->view);
   GtkWidgetClass *view_class = GTK_WIDGET_GET_CLASS (view);
-  GdkFrameClock *clock;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
   FrameRun run = { fixture->view, g_array_new (FALSE, FALSE, sizeof (gint64)),
                    g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (gint64)),
-                   0, 0, 0, 0, 0, FALSE };
-  g_autofree char *frames = NULL;
-  g_autofree char *drawing = NULL;
-  g_autofree char *drawing_cpu = NULL;
+                   0, 0, 0, 0, 0, flat, FALSE };
   gulong after_paint_handler;
 
-  if (!g_test_perf ())
-    {
-      g_test_skip ("a benchmark: run with -m perf (meson test --benchmark graph-view-frames)");
-      g_array_unref (run.frames);
-      g_array_unref (run.drawing);
-      g_array_unref (run.drawing_cpu);
-      return;
-    }
-  gtk_window_set_default_size (fixture->window, 1280, 800);
-  test_wait_for_draw (GTK_WIDGET (fixture->window));
+  hs_graph_view_zoom_to_fit (fixture->view);
+  test_wait_for_draw (view);
   run.fit = hs_graph_view_get_zoom (fixture->view);
   g_assert_cmpfloat (run.fit, <, 0.2);
   real_snapshot = view_class->snapshot;
   view_class->snapshot = timed_snapshot;
   timed_run = &run;
-  clock = gtk_widget_get_frame_clock (view);
   after_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &run);
   gtk_widget_add_tick_callback (view, on_tick, &run, NULL);
   test_wait_until (run_is_done, &run);
   g_signal_handler_disconnect (clock, after_paint_handler);
   view_class->snapshot = real_snapshot;
   timed_run = NULL;
-
   g_assert_cmpuint (run.frames->len, >=, N_FRAMES - 2);
+  return run;
+}
+
+static void
+frame_run_clear (FrameRun *run)
+{
+  g_array_unref (run->frames);
+  g_array_unref (run->drawing);
+  g_array_unref (run->drawing_cpu);
+}
+
+static void
+test_frame_time (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  FrameRun run, floor_run;
+  g_autofree char *frames = NULL;
+  g_autofree char *drawing = NULL;
+  g_autofree char *drawing_cpu = NULL;
+  g_autofree char *floor_frames = NULL;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("a benchmark: run with -m perf (meson test --benchmark graph-view-frames)");
+      return;
+    }
+  gtk_window_set_default_size (fixture->window, 1280, 800);
+  test_wait_for_draw (GTK_WIDGET (fixture->window));
+  run = run_frames (fixture, FALSE);
+  floor_run = run_frames (fixture, TRUE);
+
   frames = describe_times (run.frames);
   drawing = describe_times (run.drawing);
   drawing_cpu = describe_times (run.drawing_cpu);
+  floor_frames = describe_times (floor_run.frames);
   g_print ("graph view, %u nodes and %u edges, %u frames of panning and zooming at 1280 x 800 (budget 16 ms):\n"
-           "  the view's drawing (its snapshot), wall clock: %s\n"
+           "  the view's drawing (its snapshot, tiles drawn), wall clock: %s\n"
            "  the view's drawing, CPU time of the thread:    %s\n"
-           "  whole frames (tick to after-paint, X server synced): %s\n",
-           fixture->graph->nodes->len, fixture->graph->edges->len, run.frames->len, drawing, drawing_cpu, frames);
-  g_array_unref (run.frames);
-  g_array_unref (run.drawing);
-  g_array_unref (run.drawing_cpu);
+           "  whole frames (tick to after-paint, X server synced): %s\n"
+           "  the display's floor (the same frames, the view a colour that changes): %s\n"
+           "  renderer: %s\n",
+           fixture->graph->nodes->len, fixture->graph->edges->len, run.frames->len, drawing, drawing_cpu, frames,
+           floor_frames, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (fixture->view)))));
+  frame_run_clear (&run);
+  frame_run_clear (&floor_run);
 }
 
 int
