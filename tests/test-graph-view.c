@@ -679,14 +679,24 @@ pixels_clear (Pixels *pixels)
   g_free (pixels->data);
 }
 
-/* The window as the renderer draws it, and where the view is in it. */
+static gboolean
+view_is_idle (gpointer data)
+{
+  return !hs_graph_view_is_busy (HS_GRAPH_VIEW (data));
+}
+
+/* The window as the renderer draws it, once the view has drawn all of its
+ * picture, and where the view is in it. */
 static void
 render_window (Fixture *fixture,
                Pixels  *pixels)
 {
   GtkWidget *window = GTK_WIDGET (fixture->window);
-  g_autoptr(GdkTexture) texture = test_render_widget (window);
+  g_autoptr(GdkTexture) texture = NULL;
   graphene_point_t origin;
+
+  test_wait_until (view_is_idle, fixture->view);
+  texture = test_render_widget (window);
 
   pixels->width = gdk_texture_get_width (texture);
   pixels->height = gdk_texture_get_height (texture);
@@ -939,12 +949,6 @@ new_demo_graph (void)
   add_edge (graph, 25, 26, HS_EDGE_LOCAL, "report", 0, 0, 0);
   add_edge (graph, 26, 27, HS_EDGE_ATTRIBUTE, "rows", 0, 0, 0);
   return graph;
-}
-
-static gboolean
-view_is_idle (gpointer data)
-{
-  return !hs_graph_view_is_busy (HS_GRAPH_VIEW (data));
 }
 
 /* The window as shown, with all the text set for the zoom shown. */

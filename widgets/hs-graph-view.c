@@ -148,7 +148,7 @@ struct _HsGraphView
 
   double                text_zoom;         /* the zoom the layouts are set for, 0: none */
   guint                 text_settle_source;
-  guint                 redraw_source;     /* tiles or text left: draw again */
+  guint                 redraw_tick;       /* tiles or text left: draw again next frame */
   gboolean              text_pending;      /* text was left out of the tile drawn */
   PangoLayout          *captions[HS_ROOT_SYS_MODULES + 1];
   Palette               palette;
@@ -1947,14 +1947,22 @@ overlay_bounds (HsGraphView     *self,
   return TRUE;
 }
 
+/* Each frame while tiles or text are left: a tick, not an idle, which a
+ * main loop busy with frames would put off for ever. */
 static gboolean
-on_redraw (gpointer data)
+on_redraw_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
 {
-  HsGraphView *self = data;
+  HsGraphView *self = HS_GRAPH_VIEW (widget);
 
-  self->redraw_source = 0;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return G_SOURCE_REMOVE;
+  if (!self->tiles_pending)
+    {
+      self->redraw_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1972,8 +1980,8 @@ hs_graph_view_snapshot (GtkWidget   *widget,
   snapshot_tiles (self, snapshot, &shift_x, &shift_y);
   self->frame_due = FALSE;
   /* Tiles or text left for later: the next frame draws more. */
-  if (self->tiles_pending && self->redraw_source == 0)
-    self->redraw_source = g_idle_add (on_redraw, self);
+  if (self->tiles_pending && self->redraw_tick == 0)
+    self->redraw_tick = gtk_widget_add_tick_callback (widget, on_redraw_tick, NULL, NULL);
   if ((self->selected >= 0 || self->hovered >= 0) && overlay_bounds (self, &bounds))
     {
       gtk_snapshot_save (snapshot);
@@ -2394,7 +2402,9 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   g_clear_pointer (&self->old_tiles, g_hash_table_unref);
   g_clear_handle_id (&self->text_settle_source, g_source_remove);
-  g_clear_handle_id (&self->redraw_source, g_source_remove);
+  if (self->redraw_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->redraw_tick);
+  self->redraw_tick = 0;
   G_OBJECT_CLASS (hs_graph_view_parent_class)->dispose (object);
 }
 
@@ -2833,7 +2843,7 @@ hs_graph_view_is_busy (HsGraphView *self)
     return TRUE;
   /* Tiles at another zoom are shown scaled until drawn again at this one. */
   return self->frame_due || self->tile_zoom != self->zoom || self->tiles_pending ||
-         self->redraw_source != 0 || self->text_settle_source != 0;
+         self->text_settle_source != 0;
 }
 
 int
