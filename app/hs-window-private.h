@@ -9,6 +9,7 @@
 #include "hs-garbage-page.h"
 #include "hs-graph-page.h"
 #include "hs-instances-view.h"
+#include "hs-leaks-page.h"
 #include "hs-object-inspector.h"
 #include "hs-overview-page.h"
 #include "hs-recent-list.h"
@@ -17,6 +18,14 @@
 #include "hs-window.h"
 
 G_BEGIN_DECLS
+
+/* Where a Leaks page suspect leads (hs-window-leaks.c). */
+typedef enum
+{
+  HS_LEAK_FOLLOW_INSTANCES,
+  HS_LEAK_FOLLOW_REFERRERS,
+  HS_LEAK_FOLLOW_GRAPH,
+} HsLeakFollow;
 
 struct _HsWindow
 {
@@ -41,6 +50,9 @@ struct _HsWindow
   HsGarbagePage        *garbage_page;
   GSimpleAction        *watch_garbage;    /* win.watch-garbage: its state is the log's */
   HsTextExport          classes_export;   /* hs-text-export.h */
+  HsLeaksPage          *leaks_page;
+  HsInstanceList       *leak_list;        /* instances listed for a suspect, awaited */
+  HsLeakFollow          leak_follow;      /* and what to show of the first */
   HsConsoleView        *console_view;
   AdwStatusPage        *empty_page;
   HsRecentList         *recent_list;
@@ -67,6 +79,10 @@ struct _HsWindow
 };
 
 void _hs_window_class_files_init (HsWindowClass *klass);
+void _hs_window_class_leaks_init (HsWindowClass *klass);
+void _hs_window_leaks_set_session (HsWindow     *self,
+                                   HsSession    *session);
+void _hs_window_leaks_dispose    (HsWindow      *self);
 void _hs_window_files_init       (HsWindow      *self);
 void _hs_window_files_dispose    (HsWindow      *self);
 void _hs_window_set_session      (HsWindow      *self,

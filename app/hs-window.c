@@ -291,6 +291,7 @@ _hs_window_set_session (HsWindow  *self,
   hs_graph_page_set_session (self->graph_page, session);
   hs_garbage_page_set_log (self->garbage_page, session != NULL ? hs_session_get_garbage_log (session) : NULL);
   sync_watch_garbage (self);
+  _hs_window_leaks_set_session (self, session);
   hs_object_inspector_set_session (self->inspector, session);
   hs_instances_view_set_session (self->instances_view, session);
   if (session != NULL && self->settings != NULL)
@@ -628,6 +629,7 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   _hs_window_files_dispose (self);
+  _hs_window_leaks_dispose (self);
   hs_text_export_clear (&self->classes_export);
   if (self->session != NULL)
     {
@@ -1090,6 +1092,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-referrers", NULL, copy_referrers_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-deep-sizes", NULL, toggle_deep_sizes_action);
   _hs_window_class_files_init (klass);
+  _hs_window_class_leaks_init (klass);
 }
 
 static void

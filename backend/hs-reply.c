@@ -20,6 +20,7 @@ hs_reply_new (HsReplyKind kind)
   self->kind = kind;
   self->deep = -1;
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_object_ref_free);
+  self->retained = g_array_new (FALSE, FALSE, sizeof (HsRetainedSize));
   return self;
 }
 
@@ -38,6 +39,7 @@ hs_reply_unref (HsReply *self)
   if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
   g_ptr_array_unref (self->items);
+  g_array_unref (self->retained);
   hs_object_ref_free (self->object);
   hs_size_node_free (self->breakdown);
   g_clear_pointer (&self->graph, hs_ref_graph_unref);

@@ -52,6 +52,8 @@ typedef enum
   HS_REPLY_PATH,
   HS_REPLY_TRACK,            /* track-class, track-object, detach-class, detach-all */
   HS_REPLY_GRAPH,            /* a reference graph around objects (hs-ref-graph.h) */
+  HS_REPLY_DOMINATORS,       /* what an object (or the heap) holds alone, largest first */
+  HS_REPLY_RETAINED,         /* the retained sizes of objects */
 } HsReplyKind;
 
 typedef struct _HsRefGraph HsRefGraph;
@@ -81,6 +83,25 @@ struct _HsSizeNode
   GPtrArray  *children;      /* HsSizeNode */
 };
 
+/* What would be freed with an object: its dominated set in the heap's
+ * dominator tree. */
+typedef struct
+{
+  gint64 bytes;              /* -1: the object is not in the tree (unreachable) */
+  gint64 objects;
+} HsRetainedSize;
+
+/* The dominator tree an answer comes from, as the agent computed it. */
+typedef struct
+{
+  gint64 total_objects;      /* what the tree holds: the heap reachable from its roots */
+  gint64 total_bytes;
+  gint64 unreachable_objects; /* garbage and what only the agent held, left out */
+  gint64 unreachable_bytes;
+  double computed_at;        /* seconds since the epoch */
+  double elapsed;            /* seconds the agent took for it; 0 when it was kept */
+} HsHeapTree;
+
 /* Immutable once parsed; shared by reference. */
 struct _HsReply
 {
@@ -100,6 +121,11 @@ struct _HsReply
   HsRefGraph  *graph;        /* GRAPH: its nodes and edges, not laid out; the
                               * label the script gave it, when it pushed it */
   char        *filename;     /* GRAPH: where the script asked it written, or NULL */
+  GArray      *retained;     /* HsRetainedSize. DOMINATORS: of each of @items;
+                              * RETAINED: of each object asked, in order */
+  HsRetainedSize whole;      /* DOMINATORS: of the object they are in (the heap's
+                              * reachable part for the root) */
+  HsHeapTree   tree;         /* DOMINATORS, RETAINED */
 
   /*< private >*/
   gatomicrefcount ref_count;

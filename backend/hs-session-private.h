@@ -64,6 +64,7 @@ struct _HsSession
   guint           unreadable_graphs;  /* left out of a reopened file: damaged */
   HsGarbageLog   *garbage_log;        /* what the garbage watch saw (hs-session-garbage.c) */
   gboolean        can_watch_garbage;  /* the agent has the "garbage" capability */
+  gboolean        can_retain;         /* the agent has the "dominators" capability */
   guint           unreadable_garbage; /* reports left out of a reopened file: damaged */
 };
 

@@ -43,6 +43,7 @@ enum {
   PROP_LOADING,
   PROP_MISSING_SAMPLES,
   PROP_HELD,
+  PROP_BASELINE_SAMPLE,
   N_PROPS
 };
 
@@ -164,6 +165,9 @@ hs_session_get_property (GObject    *object,
     case PROP_SHOWN_SAMPLE:
       g_value_set_object (value, self->shown_sample);
       break;
+    case PROP_BASELINE_SAMPLE:
+      g_value_set_object (value, self->baseline_sample);
+      break;
     case PROP_FAILURE:
       g_value_set_string (value, self->failure);
       break;
@@ -230,6 +234,9 @@ hs_session_class_init (HsSessionClass *klass)
   /* The script has ended and its process waits, held at exit, to be looked
    * at (HsLaunchSpec.hold); stopping the session ends it. */
   properties [PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, flags);
+  /* The sample chosen to compare with (HS_BASELINE_SAMPLE), or NULL. */
+  properties [PROP_BASELINE_SAMPLE] =
+    g_param_spec_object ("baseline-sample", NULL, NULL, HS_TYPE_SAMPLE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -566,6 +573,7 @@ on_worker_event (const HsWorkerEvent *event,
       self->accelerated = event->hello->accelerated;
       self->can_track = event->hello->can_track;
       self->can_watch_garbage = event->hello->can_watch_garbage;
+      self->can_retain = event->hello->can_retain;
       if (self->pid == 0)
         self->pid = event->hello->pid;
       if (self->state < HS_SESSION_STATE_RUNNING)
@@ -820,8 +828,18 @@ hs_session_set_baseline (HsSession      *self,
   HsSample *baseline_sample = kind == HS_BASELINE_SAMPLE ? sample : NULL;
 
   self->baseline_kind = kind;
-  g_set_object (&self->baseline_sample, baseline_sample);
+  if (g_set_object (&self->baseline_sample, baseline_sample))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BASELINE_SAMPLE]);
   _hs_session_refresh_census_model (self);
+}
+
+/* The sample chosen to compare with (HS_BASELINE_SAMPLE), borrowed; NULL
+ * when the baseline is the previous or the first sample. */
+HsSample *
+hs_session_get_baseline_sample (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return self->baseline_sample;
 }
 
 /* @sample: the census to show, or NULL to follow the latest one. */
@@ -1393,6 +1411,25 @@ hs_session_path_request (HsSession *self,
 {
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
   return hs_wire_path_request (handle, self->allow_repr);
+}
+
+gboolean
+hs_session_can_retain (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+
+  return _hs_session_agent_can (self, self->can_retain);
+}
+
+JsonNode *
+hs_session_dominators_request (HsSession *self,
+                               gint64     handle,
+                               gint64     offset,
+                               gint64     limit,
+                               gboolean   refresh)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_dominators_request (handle, offset, limit, refresh, self->allow_repr);
 }
 
 /* -- class tracking ------------------------------------------------------------ */

@@ -57,6 +57,7 @@ gboolean        hs_session_get_held             (HsSession          *self);
 void            hs_session_set_baseline         (HsSession          *self,
                                                  HsBaselineKind      kind,
                                                  HsSample           *sample);
+HsSample       *hs_session_get_baseline_sample  (HsSession          *self);
 void            hs_session_set_shown_sample     (HsSession          *self,
                                                  HsSample           *sample);
 
@@ -157,6 +158,14 @@ JsonNode       *hs_session_referrers_request    (HsSession          *self,
                                                  gint64              limit);
 JsonNode       *hs_session_path_request         (HsSession          *self,
                                                  gint64              handle);
+/* Retained sizes (hs_wire_dominators_request, hs_wire_retained_request):
+ * asked only when the agent can compute them. */
+gboolean        hs_session_can_retain           (HsSession          *self);
+JsonNode       *hs_session_dominators_request   (HsSession          *self,
+                                                 gint64              handle,
+                                                 gint64              offset,
+                                                 gint64              limit,
+                                                 gboolean            refresh);
 
 /* Class tracking (the Classes page). A track or detach request goes to the
  * live agent; its effect shows in the class tracker with the census the

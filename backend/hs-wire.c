@@ -333,6 +333,46 @@ hs_wire_path_request (gint64   handle,
   return end_request (builder);
 }
 
+JsonNode *
+hs_wire_dominators_request (gint64   handle,
+                            gint64   offset,
+                            gint64   limit,
+                            gboolean refresh,
+                            gboolean allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("dominators", allow_repr);
+
+  json_builder_set_member_name (builder, "handle");
+  if (handle > 0)
+    json_builder_add_int_value (builder, handle);
+  else
+    json_builder_add_null_value (builder);
+  hs_wire_add_int_member (builder, "offset", offset);
+  hs_wire_add_int_member (builder, "limit", limit);
+  if (refresh)
+    hs_wire_add_boolean_member (builder, "refresh", TRUE);
+  return end_request (builder);
+}
+
+JsonNode *
+hs_wire_retained_request (const gint64 *handles,
+                          guint         n_handles,
+                          gboolean      refresh)
+{
+  g_autoptr(JsonBuilder) builder = begin_request ("retained", FALSE);
+
+  g_return_val_if_fail (n_handles > 0 && n_handles <= HS_WIRE_MAX_ITEMS, NULL);
+
+  json_builder_set_member_name (builder, "handles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_handles; i++)
+    json_builder_add_int_value (builder, handles[i]);
+  json_builder_end_array (builder);
+  if (refresh)
+    hs_wire_add_boolean_member (builder, "refresh", TRUE);
+  return end_request (builder);
+}
+
 /* The reference graph around @handles (1..100 objects, the first one's path
  * to a root too when @path): @depth levels (0..20) of neighbours in
  * @direction, at most @too_many (1..1000) per node and direction, at most
@@ -483,6 +523,8 @@ hs_wire_encode_message (const HsMessage *message)
         json_builder_add_string_value (builder, "classes");
       if (message->hello->can_watch_garbage)
         json_builder_add_string_value (builder, "garbage");
+      if (message->hello->can_retain)
+        json_builder_add_string_value (builder, "dominators");
       json_builder_end_array (builder);
       break;
 
@@ -682,6 +724,8 @@ parse_hello (JsonObject  *object,
             hello->can_track = TRUE;
           else if (g_strcmp0 (json_node_get_string (name), "garbage") == 0)
             hello->can_watch_garbage = TRUE;
+          else if (g_strcmp0 (json_node_get_string (name), "dominators") == 0)
+            hello->can_retain = TRUE;
         }
     }
 
@@ -1056,6 +1100,69 @@ hs_wire_parse_size_node (JsonNode  *node,
   return g_steal_pointer (&size_node);
 }
 
+/* {"retained": bytes or null, "retained_count": objects or null}: null is an
+ * object outside the tree. */
+static gboolean
+parse_retained_size (JsonObject      *object,
+                     HsRetainedSize  *size,
+                     GError         **error)
+{
+  if (!hs_wire_read_optional_size (object, "retained", &size->bytes, error) ||
+      !hs_wire_read_optional_size (object, "retained_count", &size->objects, error))
+    return FALSE;
+  if ((size->bytes < 0) != (size->objects < 0))
+    return hs_wire_invalid (error, "retained", "is given without its count, or the count without it");
+  return TRUE;
+}
+
+static gboolean
+parse_heap_tree (JsonObject  *object,
+                 HsHeapTree  *tree,
+                 GError     **error)
+{
+  return hs_wire_read_integer (object, "total_objects", 0, &tree->total_objects, error) &&
+         hs_wire_read_integer (object, "total_bytes", 0, &tree->total_bytes, error) &&
+         hs_wire_read_integer (object, "unreachable_objects", 0, &tree->unreachable_objects, error) &&
+         hs_wire_read_integer (object, "unreachable_bytes", 0, &tree->unreachable_bytes, error) &&
+         hs_wire_read_number (object, "computed_at", &tree->computed_at, error) &&
+         hs_wire_read_number (object, "elapsed", &tree->elapsed, error);
+}
+
+/* Each element of @member, an object, its retained size into @sizes; with
+ * @items, its summary too. */
+static gboolean
+parse_retained_list (JsonObject  *object,
+                     const char  *member,
+                     GPtrArray   *items,
+                     GArray      *sizes,
+                     GError     **error)
+{
+  JsonArray *array = hs_wire_read_array (object, member, HS_WIRE_MAX_ITEMS, error);
+
+  if (array == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      HsRetainedSize size;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return hs_wire_invalid (error, member, "holds something that is not a JSON object");
+      if (!parse_retained_size (json_node_get_object (node), &size, error))
+        return FALSE;
+      if (items != NULL)
+        {
+          HsObjectRef *ref = parse_object_ref (node, error);
+
+          if (ref == NULL)
+            return FALSE;
+          g_ptr_array_add (items, ref);
+        }
+      g_array_append_val (sizes, size);
+    }
+  return TRUE;
+}
+
 static HsReply *
 parse_reply (HsReplyKind   kind,
              JsonObject   *object,
@@ -1109,6 +1216,21 @@ parse_reply (HsReplyKind   kind,
     case HS_REPLY_GRAPH:
       if (!hs_wire_read_string (object, "filename", TRUE, &reply->filename, error) ||
           !(reply->graph = hs_ref_graph_parse_reply (object, error)))
+        return NULL;
+      break;
+
+    case HS_REPLY_DOMINATORS:
+      if (!hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
+          !hs_wire_read_integer (object, "offset", 0, &reply->offset, error) ||
+          !parse_retained_size (object, &reply->whole, error) ||
+          !parse_heap_tree (object, &reply->tree, error) ||
+          !parse_retained_list (object, "objects", reply->items, reply->retained, error))
+        return NULL;
+      break;
+
+    case HS_REPLY_RETAINED:
+      if (!parse_heap_tree (object, &reply->tree, error) ||
+          !parse_retained_list (object, "objects", NULL, reply->retained, error))
         return NULL;
       break;
 
@@ -1217,10 +1339,14 @@ hs_message_parse (guint8   kind,
       if (!(message->reply = parse_reply (kind, object, error)))
         return NULL;
     }
-  else if (g_str_equal (type, "graph"))
+  else if (g_str_equal (type, "graph") || g_str_equal (type, "dominators") || g_str_equal (type, "retained"))
     {
+      HsReplyKind kind = g_str_equal (type, "graph") ? HS_REPLY_GRAPH
+                         : g_str_equal (type, "dominators") ? HS_REPLY_DOMINATORS
+                         : HS_REPLY_RETAINED;
+
       message->type = HS_MESSAGE_REPLY;
-      if (!(message->reply = parse_reply (HS_REPLY_GRAPH, object, error)))
+      if (!(message->reply = parse_reply (kind, object, error)))
         return NULL;
     }
   else if (g_str_equal (type, "garbage"))

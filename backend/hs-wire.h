@@ -61,6 +61,7 @@ struct _HsHello
   gboolean  accelerated;
   gboolean  can_track;        /* "classes" is among its capabilities */
   gboolean  can_watch_garbage;/* "garbage" is among them */
+  gboolean  can_retain;       /* "dominators": retained sizes */
 };
 
 struct _HsMessage
@@ -114,6 +115,18 @@ JsonNode       *hs_wire_referrers_request (gint64          handle,
                                            gboolean        allow_repr);
 JsonNode       *hs_wire_path_request      (gint64          handle,
                                            gboolean        allow_repr);
+/* What @handle's object (0: the heap) holds alone, largest first: @limit of
+ * them from @offset. With @refresh the dominator tree is computed again
+ * even if the agent kept one. */
+JsonNode       *hs_wire_dominators_request (gint64         handle,
+                                           gint64          offset,
+                                           gint64          limit,
+                                           gboolean        refresh,
+                                           gboolean        allow_repr);
+/* The retained sizes of @n_handles objects (1..HS_WIRE_MAX_ITEMS). */
+JsonNode       *hs_wire_retained_request  (const gint64   *handles,
+                                           guint           n_handles,
+                                           gboolean        refresh);
 JsonNode       *hs_wire_cancel_request    (gint64          request_id);
 JsonNode       *hs_wire_track_request     (const char     *type_name,
                                            gint64          handle,

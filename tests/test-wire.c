@@ -836,6 +836,104 @@ test_graph_rejected (void)
 #undef GRAPH_NODE
 #undef GRAPH_EDGE
 
+#define TREE_TOTALS "\"total_objects\": 1000, \"total_bytes\": 64000, \"unreachable_objects\": 3," \
+                    " \"unreachable_bytes\": 192, \"computed_at\": 1765000000.5, \"elapsed\": 0.25"
+
+/* What an object holds alone, with the tree's totals; the retained sizes of
+ * objects asked by handle, null for one outside the tree. */
+static void
+test_retained_replies (void)
+{
+  g_autoptr(GBytes) frame = json_frame (
+    "{\"type\": \"dominators\", \"id\": 7, \"handle\": null, \"retained\": 64000, \"retained_count\": 1000,"
+    " \"total\": 3, \"offset\": 0, " TREE_TOTALS ", \"objects\": ["
+    "{\"handle\": 5, \"type\": \"dict\", \"address\": 4096, \"flat\": 232, \"text\": \"dict of 3 items\","
+    " \"retained\": 48000, \"retained_count\": 700},"
+    "{\"handle\": 6, \"type\": \"list\", \"address\": 8192, \"flat\": 88, \"text\": \"list of 2 items\","
+    " \"retained\": 9000, \"retained_count\": 120}]}");
+  g_autoptr(GBytes) retained_frame = json_frame (
+    "{\"type\": \"retained\", \"id\": 8, " TREE_TOTALS ", \"objects\": ["
+    "{\"handle\": 5, \"retained\": 48000, \"retained_count\": 700},"
+    "{\"handle\": 9, \"retained\": null, \"retained_count\": null}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+  g_autoptr(HsMessage) retained = NULL;
+  const HsObjectRef *first;
+  g_autoptr(JsonNode) request = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (message->reply->kind, ==, HS_REPLY_DOMINATORS);
+  g_assert_cmpint (message->reply->total, ==, 3);
+  g_assert_cmpuint (message->reply->items->len, ==, 2);
+  g_assert_cmpuint (message->reply->retained->len, ==, 2);
+  first = g_ptr_array_index (message->reply->items, 0);
+  g_assert_cmpint (first->handle, ==, 5);
+  g_assert_cmpstr (first->type_name, ==, "dict");
+  g_assert_cmpint (g_array_index (message->reply->retained, HsRetainedSize, 0).bytes, ==, 48000);
+  g_assert_cmpint (g_array_index (message->reply->retained, HsRetainedSize, 1).objects, ==, 120);
+  g_assert_cmpint (message->reply->whole.bytes, ==, 64000);
+  g_assert_cmpint (message->reply->tree.total_objects, ==, 1000);
+  g_assert_cmpint (message->reply->tree.unreachable_bytes, ==, 192);
+  g_assert_cmpfloat (message->reply->tree.computed_at, ==, 1765000000.5);
+  g_assert_cmpfloat (message->reply->tree.elapsed, ==, 0.25);
+
+  retained = decode_one (retained_frame, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (retained->reply->kind, ==, HS_REPLY_RETAINED);
+  g_assert_cmpuint (retained->reply->items->len, ==, 0);
+  g_assert_cmpuint (retained->reply->retained->len, ==, 2);
+  g_assert_cmpint (g_array_index (retained->reply->retained, HsRetainedSize, 0).bytes, ==, 48000);
+  g_assert_cmpint (g_array_index (retained->reply->retained, HsRetainedSize, 1).bytes, ==, -1);
+  g_assert_cmpint (g_array_index (retained->reply->retained, HsRetainedSize, 1).objects, ==, -1);
+
+  /* The requests: the heap's roots as a null handle, a refresh only when asked. */
+  request = hs_wire_dominators_request (0, 0, 100, TRUE, FALSE);
+  text = json_to_string (request, FALSE);
+  g_assert_nonnull (strstr (text, "\"type\":\"dominators\""));
+  g_assert_nonnull (strstr (text, "\"handle\":null"));
+  g_assert_nonnull (strstr (text, "\"refresh\":true"));
+  g_clear_pointer (&request, json_node_unref);
+  g_clear_pointer (&text, g_free);
+  request = hs_wire_retained_request ((const gint64 []) { 5, 9 }, 2, FALSE);
+  text = json_to_string (request, FALSE);
+  g_assert_nonnull (strstr (text, "\"handles\":[5,9]"));
+  g_assert_null (strstr (text, "refresh"));
+}
+
+static void
+test_retained_rejected (void)
+{
+  struct { const char *json; const char *member; } malformed[] = {
+    { "{\"type\": \"dominators\", \"id\": 1, \"total\": 0, \"offset\": 0, \"retained\": 1,"
+      " \"retained_count\": 1, \"objects\": []}", "“total_objects”" },
+    { "{\"type\": \"dominators\", \"id\": 1, \"total\": 0, \"offset\": 0, \"retained\": 1,"
+      " \"retained_count\": null, " TREE_TOTALS ", \"objects\": []}", "“retained”" },
+    { "{\"type\": \"dominators\", \"id\": 1, \"total\": 0, \"offset\": 0, \"retained\": -4,"
+      " \"retained_count\": 1, " TREE_TOTALS ", \"objects\": []}", "“retained”" },
+    { "{\"type\": \"dominators\", \"id\": 1, \"total\": 0, \"offset\": 0, \"retained\": 1,"
+      " \"retained_count\": 1, " TREE_TOTALS ", \"objects\": [{\"handle\": 5, \"type\": \"dict\","
+      " \"address\": 4096, \"flat\": 232, \"text\": \"d\", \"retained\": 1, \"retained_count\": 1}]}", "“total”" },
+    { "{\"type\": \"retained\", \"id\": 1, " TREE_TOTALS ", \"objects\": [3]}", "“objects”" },
+    { "{\"type\": \"retained\", \"id\": 1, " TREE_TOTALS ", \"objects\": [{\"retained\": \"big\","
+      " \"retained_count\": 1}]}", "“retained”" },
+    { "{\"type\": \"retained\", \"id\": 1, \"total_objects\": 1, \"total_bytes\": 1, \"unreachable_objects\": 0,"
+      " \"unreachable_bytes\": 0, \"computed_at\": \"now\", \"elapsed\": 0, \"objects\": []}", "“computed_at”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) case_frame = json_frame (malformed[i].json);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HsMessage) case_message = decode_one (case_frame, &case_error);
+
+      if (case_message != NULL || !g_error_matches (case_error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID) ||
+          strstr (case_error->message, malformed[i].member) == NULL)
+        g_error ("case %u (%s) was not rejected naming %s: %s", i, malformed[i].json, malformed[i].member,
+                 case_error != NULL ? case_error->message : "accepted");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -867,6 +965,8 @@ main (int   argc,
   g_test_add_func ("/hs/wire/graph-request", test_graph_request);
   g_test_add_func ("/hs/wire/graph-replies", test_graph_replies);
   g_test_add_func ("/hs/wire/graph-rejected", test_graph_rejected);
+  g_test_add_func ("/hs/wire/retained-replies", test_retained_replies);
+  g_test_add_func ("/hs/wire/retained-rejected", test_retained_rejected);
 
   return g_test_run ();
 }

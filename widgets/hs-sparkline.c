@@ -1,5 +1,5 @@
-/* hs-sparkline.c — a tracked class's total size over time, small enough
- * for a table row
+/* hs-sparkline.c — a series over time, small enough for a table row: a
+ * tracked class's total size, or any points given
  *
  * The points are cut into the sparkline's pixel columns as the Classes
  * chart cuts them (hs_chart_decimate): a row costs its width, not its points.
@@ -17,6 +17,9 @@ struct _HsSparkline
 
   HsTrackedClass *tracked;
   gulong          points_handler;
+  double         *times;     /* hs_sparkline_set_points () */
+  double         *values;
+  guint           n_points;
 };
 
 G_DEFINE_FINAL_TYPE (HsSparkline, hs_sparkline, GTK_TYPE_WIDGET)
@@ -36,35 +39,61 @@ hs_sparkline_snapshot (GtkWidget   *widget,
   HsSparkline *self = HS_SPARKLINE (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  const HsClassPoint *points;
-  guint n_points;
-  g_autofree double *times = NULL;
-  g_autofree double *sizes = NULL;
+  const double *times;
+  const double *values;
+  g_autofree double *tracked_times = NULL;
+  g_autofree double *tracked_sizes = NULL;
   g_autofree HsChartColumn *columns = NULL;
-  double largest = 1;
+  guint n_points = 0;
+  double lowest = 0;
+  double highest = 1;
+  double range;
   gboolean started = FALSE;
   GdkRGBA color;
   cairo_t *cr;
 
-  if (self->tracked == NULL || width < 2 || height < 2)
+  if (width < 2 || height < 2)
     return;
-  points = hs_tracked_class_get_points (self->tracked, &n_points);
+  if (self->tracked != NULL)
+    {
+      const HsClassPoint *points = hs_tracked_class_get_points (self->tracked, &n_points);
+
+      tracked_times = g_new (double, MAX (n_points, 1));
+      tracked_sizes = g_new (double, MAX (n_points, 1));
+      for (guint i = 0; i < n_points; i++)
+        {
+          tracked_times[i] = points[i].time;
+          tracked_sizes[i] = points[i].size;
+          highest = MAX (highest, tracked_sizes[i]);
+        }
+      times = tracked_times;
+      values = tracked_sizes;
+      hs_class_chart_color (hs_tracked_class_get_index (self->tracked), &color);
+    }
+  else
+    {
+      n_points = self->n_points;
+      times = self->times;
+      values = self->values;
+      if (n_points > 0)
+        lowest = highest = values[0];
+      for (guint i = 0; i < n_points; i++)
+        {
+          lowest = MIN (lowest, values[i]);
+          highest = MAX (highest, values[i]);
+        }
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+    }
   if (n_points == 0)
     return;
-  times = g_new (double, n_points);
-  sizes = g_new (double, n_points);
-  for (guint i = 0; i < n_points; i++)
-    {
-      times[i] = points[i].time;
-      sizes[i] = points[i].size;
-      largest = MAX (largest, sizes[i]);
-    }
+  range = highest > lowest ? highest - lowest : 1;
   columns = g_new (HsChartColumn, width);
-  hs_chart_decimate (times, sizes, n_points, times[0],
+  hs_chart_decimate (times, values, n_points, times[0],
                      n_points > 1 && times[n_points - 1] > times[0] ? times[n_points - 1] : times[0] + 1,
                      columns, width);
 
-  hs_class_chart_color (hs_tracked_class_get_index (self->tracked), &color);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_line_width (cr, 1.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -76,10 +105,10 @@ hs_sparkline_snapshot (GtkWidget   *widget,
       if (!columns[c].any)
         continue;
       if (!started)
-        cairo_move_to (cr, c + 0.5, top + span - columns[c].first / largest * span);
-      cairo_line_to (cr, c + 0.5, top + span - columns[c].min / largest * span);
-      cairo_line_to (cr, c + 0.5, top + span - columns[c].max / largest * span);
-      cairo_line_to (cr, c + 0.5, top + span - columns[c].last / largest * span);
+        cairo_move_to (cr, c + 0.5, top + span - (columns[c].first - lowest) / range * span);
+      cairo_line_to (cr, c + 0.5, top + span - (columns[c].min - lowest) / range * span);
+      cairo_line_to (cr, c + 0.5, top + span - (columns[c].max - lowest) / range * span);
+      cairo_line_to (cr, c + 0.5, top + span - (columns[c].last - lowest) / range * span);
       started = TRUE;
     }
   if (n_points == 1)
@@ -102,6 +131,16 @@ hs_sparkline_dispose (GObject *object)
 {
   hs_sparkline_set_tracked_class (HS_SPARKLINE (object), NULL);
   G_OBJECT_CLASS (hs_sparkline_parent_class)->dispose (object);
+}
+
+static void
+hs_sparkline_finalize (GObject *object)
+{
+  HsSparkline *self = HS_SPARKLINE (object);
+
+  g_free (self->times);
+  g_free (self->values);
+  G_OBJECT_CLASS (hs_sparkline_parent_class)->finalize (object);
 }
 
 static void
@@ -143,6 +182,7 @@ hs_sparkline_class_init (HsSparklineClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_sparkline_dispose;
+  object_class->finalize = hs_sparkline_finalize;
   object_class->get_property = hs_sparkline_get_property;
   object_class->set_property = hs_sparkline_set_property;
   widget_class->snapshot = hs_sparkline_snapshot;
@@ -192,4 +232,22 @@ hs_sparkline_get_tracked_class (HsSparkline *self)
 {
   g_return_val_if_fail (HS_IS_SPARKLINE (self), NULL);
   return self->tracked;
+}
+
+void
+hs_sparkline_set_points (HsSparkline  *self,
+                         const double *times,
+                         const double *values,
+                         guint         n_points)
+{
+  g_return_if_fail (HS_IS_SPARKLINE (self));
+  g_return_if_fail (n_points == 0 || (times != NULL && values != NULL));
+
+  hs_sparkline_set_tracked_class (self, NULL);
+  g_free (self->times);
+  g_free (self->values);
+  self->times = n_points > 0 ? g_memdup2 (times, sizeof (double) * n_points) : NULL;
+  self->values = n_points > 0 ? g_memdup2 (values, sizeof (double) * n_points) : NULL;
+  self->n_points = n_points;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

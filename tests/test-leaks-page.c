@@ -1,0 +1,488 @@
+/* test-leaks-page.c — the Leaks page in a real window, over a real Python
+ * child that leaks one class and churns another, then over its recording
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "hs-store.h"
+#include "hs-window.h"
+#include "hs-window-private.h"
+#include "test-widget-support.h"
+
+#if defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define HS_TEST_ASAN 1
+# endif
+#elif defined(__SANITIZE_ADDRESS__)
+# define HS_TEST_ASAN 1
+#endif
+
+#ifdef HS_TEST_ASAN
+/* No leak check in this process, as in test-window.c: a whole window holds
+ * more than 2048 quarks, and GLib then lets go of its first quark block for
+ * good, which reads as any g_malloc leak would. The finder and the ranking
+ * keep theirs in test-leaks.c. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "detect_leaks=0";
+}
+#endif
+
+#define LEAKED "__main__.Leaked"
+#define CHURNED "__main__.Churned"
+/* The script empties its cache once a second: at 5 samples a second, this
+ * many samples span several fills and empties. */
+#define ENOUGH_SAMPLES 25
+
+static HsWindow *window;
+static char *data_home;
+static char *recorded_path;     /* the run of /hs/leaks-page/live */
+
+static gboolean
+is_over (gpointer data)
+{
+  return hs_session_is_over (data);
+}
+
+static gboolean
+is_not_opening (gpointer data)
+{
+  return g_strcmp0 (hs_window_get_view (data), "opening") != 0;
+}
+
+static HsLeakSuspect *
+visible_suspect (HsLeaksPage *page,
+                 guint        position)
+{
+  GListModel *shown = hs_leaks_page_get_visible_suspects (page);
+  HsLeakSuspect *suspect;
+
+  if (position >= g_list_model_get_n_items (shown))
+    return NULL;
+  suspect = g_list_model_get_item (shown, position);
+  g_object_unref (suspect);   /* the page keeps it */
+  return suspect;
+}
+
+static gboolean
+lists (HsLeaksPage *page,
+       const char  *name)
+{
+  GListModel *shown = hs_leaks_page_get_visible_suspects (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    if (g_str_equal (hs_leak_suspect_get_name (visible_suspect (page, i)), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* The leak ranked first, over enough samples to have seen the cache empty. */
+static gboolean
+leak_ranked_first (gpointer data)
+{
+  HsLeaksPage *page = data;
+  HsLeakFinder *finder = hs_leaks_page_get_finder (page);
+  HsLeakSuspect *first = visible_suspect (page, 0);
+
+  return finder != NULL && !hs_leak_finder_get_busy (finder) &&
+         hs_leak_finder_get_n_samples (finder) >= ENOUGH_SAMPLES &&
+         g_strcmp0 (hs_leaks_page_get_state (page), "list") == 0 &&
+         first != NULL && g_str_equal (hs_leak_suspect_get_name (first), LEAKED);
+}
+
+static gboolean
+page_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (HS_WINDOW (pair[0])->pages), pair[1]) == 0;
+}
+
+static void
+wait_for_page (HsWindow   *shown,
+               const char *name)
+{
+  gpointer pair[2] = { shown, (gpointer) name };
+
+  test_wait_until (page_is, pair);
+}
+
+static gboolean
+inspects_leaked (gpointer data)
+{
+  const HsObjectRef *object = hs_object_inspector_get_object (HS_WINDOW (data)->inspector);
+
+  return object != NULL && g_strcmp0 (object->type_name, LEAKED) == 0;
+}
+
+static gboolean
+has_stable_rows (gpointer data)
+{
+  HsLeaksPage *page = data;
+  HsLeakFinder *finder = hs_leaks_page_get_finder (page);
+
+  return hs_leak_finder_get_ranked (finder) && !hs_leak_finder_get_busy (finder);
+}
+
+/* A live run: the leak first, the churn nowhere, and each way on from it. */
+static void
+test_live (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "leaks.py", NULL);
+  const char *arguments[] = { "120", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsLeaksPage *page = window->leaks_page;
+  HsSession *session;
+  HsLeakSuspect *first;
+  g_autofree char *text = NULL;
+  HsTypeStat *selected_type;
+
+  spec->interval = 0.2;
+  hs_window_run (window, spec);
+  session = hs_window_get_session (window);
+  g_assert_nonnull (session);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "leaks"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "leaks");
+  g_assert_true (hs_leaks_page_get_finder (page) != NULL);
+  g_assert_true (hs_leak_finder_get_session (hs_leaks_page_get_finder (page)) == session);
+
+  test_wait_until (leak_ranked_first, page);
+  first = visible_suspect (page, 0);
+  g_assert_cmpuint (hs_leak_suspect_get_rank (first), ==, 1);
+  g_assert_cmpint (hs_leak_suspect_get_delta_count (first), >, 0);
+  g_assert_cmpint (hs_leak_suspect_get_delta_size (first), >, 0);
+  g_assert_cmpfloat (hs_leak_suspect_get_count_rate (first), >, 0);
+  g_assert_cmpuint (hs_leak_suspect_get_falls (first), ==, 0);
+  g_assert_false (lists (page, CHURNED));
+  g_assert_true (g_str_has_prefix (hs_leaks_page_get_baseline_text (page), "Since Sample 1 ("));
+  /* The rows of samples the session let go were kept for the ranking. */
+  g_assert_cmpuint (hs_leak_finder_get_unreadable (hs_leaks_page_get_finder (page)), ==, 0);
+
+  /* Selected by default, so the toolbar's actions work from the keyboard at once. */
+  g_assert_true (hs_leaks_page_get_selected (page) == first);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (hs_leaks_page_get_column_view (page))));
+  test_wait_for_draw (GTK_WIDGET (window));
+  test_save_png (GTK_WIDGET (window), "leaks-page.png");
+
+  /* The ranking as text: the leak on its own line, the churn nowhere. */
+  text = hs_leaks_page_dup_text (page);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Types that keep growing in leaks.py\nSince Sample 1"));
+  g_assert_nonnull (strstr (text, "\n1  " LEAKED " "));
+  g_assert_null (strstr (text, CHURNED));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "leaks.copy-text", NULL));
+
+  /* Show Instances, as Enter on the row asks: the Types page selects it, the
+   * instances view lists it. */
+  g_assert_true (hs_leaks_page_select (page, LEAKED));
+  g_signal_emit_by_name (hs_leaks_page_get_column_view (page), "activate", 0);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "types");
+  selected_type = gtk_single_selection_get_selected_item (
+    GTK_SINGLE_SELECTION (gtk_column_view_get_model (hs_types_page_get_column_view (window->types_page))));
+  g_assert_nonnull (selected_type);
+  g_assert_cmpstr (hs_type_stat_get_name (selected_type), ==, LEAKED);
+  g_assert_cmpstr (hs_instance_list_get_type_name (hs_instances_view_get_list (window->instances_view)), ==, LEAKED);
+
+  /* Referrers: of the first instance, once listed. */
+  hs_window_show_page (window, "leaks");
+  test_wait_until (has_stable_rows, page);
+  g_assert_true (hs_leaks_page_select (page, LEAKED));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "leaks.show-referrers", NULL));
+  wait_for_page (window, "referrers");
+  g_assert_true (inspects_leaked (window));
+  g_assert_nonnull (hs_referrers_page_get_tree (window->referrers_page));
+
+  /* Show Graph: of the same. */
+  hs_window_show_page (window, "leaks");
+  test_wait_until (has_stable_rows, page);
+  g_assert_true (hs_leaks_page_select (page, LEAKED));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "leaks.show-graph", NULL));
+  wait_for_page (window, "graph");
+  g_assert_true (inspects_leaked (window));
+
+  recorded_path = g_strdup (hs_session_get_file (session));
+  hs_session_stop (session);
+  test_wait_until (is_over, session);
+  g_assert_null (hs_session_get_record_error (session));
+}
+
+/* The recording, reopened: the same ranking, read back in a thread. */
+static void
+test_reopened (void)
+{
+  HsWindow *other;
+  HsLeaksPage *page;
+  HsSession *session;
+
+  if (recorded_path == NULL)
+    {
+      g_test_skip ("needs the run of /hs/leaks-page/live");
+      return;
+    }
+  other = hs_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (other), 1100, 760);
+  gtk_window_present (GTK_WINDOW (other));
+  hs_window_open_file (other, recorded_path);
+  test_wait_until (is_not_opening, other);
+  session = hs_window_get_session (other);
+  g_assert_nonnull (session);
+  g_assert_true (hs_session_is_read_only (session));
+
+  hs_window_show_page (other, "leaks");
+  page = other->leaks_page;
+  test_wait_until (leak_ranked_first, page);
+  g_assert_false (lists (page, CHURNED));
+  g_assert_cmpuint (hs_leak_finder_get_n_samples (hs_leaks_page_get_finder (page)), ==,
+                    g_list_model_get_n_items (hs_session_get_samples (session)));
+  g_assert_cmpuint (hs_leak_finder_get_unreadable (hs_leaks_page_get_finder (page)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+/* Before any sample: the page waits, and says so. */
+static void
+test_without_samples (void)
+{
+  GtkWidget *page = g_object_ref_sink (hs_leaks_page_new ());
+  HsLeaksPage *leaks = HS_LEAKS_PAGE (page);
+
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "waiting");
+  g_assert_null (hs_leaks_page_get_finder (leaks));
+  g_assert_null (hs_leaks_page_get_selected (leaks));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_leaks_page_get_visible_suspects (leaks)), ==, 0);
+  g_assert_cmpstr (hs_leaks_page_get_baseline_text (leaks), ==, "No samples yet");
+  g_object_unref (page);
+}
+
+static gboolean
+is_ranked (gpointer data)
+{
+  HsLeakFinder *finder = hs_leaks_page_get_finder (data);
+
+  return hs_leak_finder_get_ranked (finder) && !hs_leak_finder_get_busy (finder);
+}
+
+/* A recorded run where nothing grows for good (a cache fills and empties):
+ * the page says there is no steady growth; from a snapshot on, neither. */
+static void
+test_no_growth (void)
+{
+  g_autofree char *path = g_build_filename (data_home, "no-growth.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = NULL;
+  GtkWidget *shown = gtk_window_new ();
+  GtkWidget *page = hs_leaks_page_new ();
+  HsLeaksPage *leaks = HS_LEAKS_PAGE (page);
+  HsSample *snapshot;
+
+  {
+    g_autoptr(HsStore) store = hs_store_create (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (hs_store_write_launch (store, NULL, g_get_real_time (), &error));
+    for (guint k = 0; k < 30; k++)
+      {
+        g_autoptr(HsCensus) census = hs_census_new (3);
+
+        census->time = k;
+        census->label = k == 10 ? g_strdup ("warm") : NULL;
+        census->rows[0] = (HsCensusRow) { g_strdup ("builtins.dict"), 900 + k % 3, (900 + k % 3) * 232 };
+        census->rows[1] = (HsCensusRow) { g_strdup ("__main__.Cached"), 1 + (k % 5) * 1000, (1 + (k % 5) * 1000) * 64 };
+        census->rows[2] = (HsCensusRow) { g_strdup ("builtins.str"), 20000, 20000 * 60 };
+        g_assert_true (hs_store_append_census (store, census, NULL, &error));
+      }
+    g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_EXITED, 0, 0, NULL, NULL, &error));
+  }
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+
+  test_load_app_style ();
+  gtk_window_set_default_size (GTK_WINDOW (shown), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (shown), page);
+  hs_leaks_page_set_session (leaks, session);
+  gtk_window_present (GTK_WINDOW (shown));
+  test_wait_until (is_ranked, leaks);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "empty");
+  g_assert_cmpuint (hs_leak_finder_get_n_samples (hs_leaks_page_get_finder (leaks)), ==, 30);
+  g_assert_true (g_str_has_prefix (hs_leaks_page_get_baseline_text (leaks), "Since Sample 1 (0.0 s) · 30 samples over 29 s"));
+  {
+    g_autofree char *text = hs_leaks_page_dup_text (leaks);
+
+    g_assert_nonnull (strstr (text, "No type grew steadily."));
+  }
+  test_wait_for_draw (shown);
+  test_save_png (shown, "leaks-page-empty.png");
+
+  /* From the snapshot on, as the Types page's "Compare with" chooses. */
+  snapshot = hs_session_find_snapshot (session, "warm");
+  g_assert_nonnull (snapshot);
+  hs_session_set_baseline (session, HS_BASELINE_SAMPLE, snapshot);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "ranking");
+  test_wait_until (is_ranked, leaks);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "empty");
+  g_assert_true (g_str_has_prefix (hs_leaks_page_get_baseline_text (leaks), "Since warm (10.0 s) · 20 samples over 19 s"));
+
+  hs_leaks_page_set_session (leaks, NULL);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "waiting");
+  gtk_window_destroy (GTK_WINDOW (shown));
+}
+
+/* A recorded run with several leaks: ranked by the bytes they grew by,
+ * sortable by any column, the selection kept from one ranking to the next. */
+static void
+test_ranking (void)
+{
+  static const struct { const char *name; gint64 per_census; gint64 unit; } growing[] = {
+    { "app.cache.Entry", 40, 400 },            /* 16,000 B a census */
+    { "builtins.dict", 60, 232 },              /* 13,920 B */
+    { "app.models.Order", 200, 56 },           /* 11,200 B: the most objects */
+    { "builtins.bytearray", 0, 0 },            /* one buffer, 64 KiB more a census */
+    { "app.events.Listener", 5, 72 },          /* 360 B */
+  };
+  g_autofree char *path = g_build_filename (data_home, "ranking.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = NULL;
+  GtkWidget *shown = gtk_window_new ();
+  GtkWidget *page = hs_leaks_page_new ();
+  HsLeaksPage *leaks = HS_LEAKS_PAGE (page);
+  GtkColumnView *view = hs_leaks_page_get_column_view (leaks);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) delta_count = NULL;
+  g_autofree char *text = NULL;
+  const char *expected[] = { "builtins.bytearray", "app.cache.Entry", "builtins.dict", "app.models.Order",
+                             "app.events.Listener" };
+
+  {
+    g_autoptr(HsStore) store = hs_store_create (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (hs_store_write_launch (store, NULL, g_get_real_time (), &error));
+    for (guint k = 0; k < 40; k++)
+      {
+        g_autoptr(HsCensus) census = hs_census_new (G_N_ELEMENTS (growing) + 1);
+
+        census->time = k * 1.5;
+        for (guint t = 0; t < G_N_ELEMENTS (growing); t++)
+          {
+            gint64 count = t == 3 ? 1 : 10 + growing[t].per_census * k;
+            gint64 size = t == 3 ? 57 + k * 65536 : count * growing[t].unit;
+
+            census->rows[t] = (HsCensusRow) { g_strdup (growing[t].name), count, size };
+          }
+        /* Noise: up and down around 5,000. */
+        census->rows[G_N_ELEMENTS (growing)] =
+          (HsCensusRow) { g_strdup ("builtins.tuple"), 5000 + (k % 2 ? 300 : -300), 5000 * 64 };
+        g_assert_true (hs_store_append_census (store, census, NULL, &error));
+      }
+    g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_EXITED, 0, 0, NULL, NULL, &error));
+  }
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+
+  test_load_app_style ();
+  gtk_window_set_default_size (GTK_WINDOW (shown), 1000, 360);
+  gtk_window_set_child (GTK_WINDOW (shown), page);
+  hs_leaks_page_set_session (leaks, session);
+  gtk_window_present (GTK_WINDOW (shown));
+  test_wait_until (is_ranked, leaks);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (hs_leaks_page_get_visible_suspects (leaks)), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (hs_leak_suspect_get_name (visible_suspect (leaks, i)), ==, expected[i]);
+
+  /* The ranking as text: a line a suspect, in the order shown, aligned. */
+  text = hs_leaks_page_dup_text (leaks);
+  g_test_message ("%s", text);
+  {
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 3 + 1 + G_N_ELEMENTS (expected) + 1);
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_assert_nonnull (strstr (lines[4 + i], expected[i]));
+        g_assert_cmpuint (g_utf8_strlen (lines[4 + i], -1), ==, g_utf8_strlen (lines[3], -1));
+      }
+  }
+
+  test_wait_for_draw (shown);
+  test_save_png (shown, "leaks-page-ranking.png");
+
+  /* Sorted by Δ Objects, most first: the orders first. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Δ Objects") == 0)
+        delta_count = g_steal_pointer (&column);
+    }
+  g_assert_nonnull (delta_count);
+  gtk_column_view_sort_by_column (view, delta_count, GTK_SORT_DESCENDING);
+  g_assert_cmpstr (hs_leak_suspect_get_name (visible_suspect (leaks, 0)), ==, "app.models.Order");
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  g_assert_cmpstr (hs_leak_suspect_get_name (visible_suspect (leaks, 0)), ==, "builtins.bytearray");
+
+  /* The selection stays on its type when a new ranking replaces the rows. */
+  g_assert_true (hs_leaks_page_select (leaks, "builtins.dict"));
+  hs_session_set_baseline (session, HS_BASELINE_SAMPLE, hs_session_get_latest_sample (session));
+  hs_session_set_baseline (session, HS_BASELINE_FIRST, NULL);
+  test_wait_until (is_ranked, leaks);
+  g_assert_cmpstr (hs_leak_suspect_get_name (hs_leaks_page_get_selected (leaks)), ==, "builtins.dict");
+
+  gtk_window_destroy (GTK_WINDOW (shown));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  /* Before anything reads it: the sessions this test records go here. */
+  data_home = g_dir_make_tmp ("heapscope-test-leaks-page-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  if (!test_widgets_init (&argc, &argv))
+    return 0;
+
+  window = hs_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/hs/leaks-page/without-samples", test_without_samples);
+  g_test_add_func ("/hs/leaks-page/no-growth", test_no_growth);
+  g_test_add_func ("/hs/leaks-page/ranking", test_ranking);
+  g_test_add_func ("/hs/leaks-page/live", test_live);
+  g_test_add_func ("/hs/leaks-page/reopened", test_reopened);
+
+  result = g_test_run ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  remove_tree (data_home);
+  g_free (data_home);
+  g_free (recorded_path);
+  return result;
+}
