@@ -106,6 +106,7 @@ hs_application_startup (GApplication *application)
     { "win.show-page::graph", { "<Alt>6", NULL } },
     { "win.show-page::garbage", { "<Alt>7", NULL } },
     { "win.show-page::leaks", { "<Alt>8", NULL } },
+    { "win.show-page::retained", { "<Alt>9", NULL } },
     { "win.show-graph", { "<Control>g", NULL } },
     { "win.track-class", { "<Control><Shift>t", NULL } },
     { "win.path-to-root", { "<Control><Shift>p", NULL } },

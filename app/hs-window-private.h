@@ -10,6 +10,7 @@
 #include "hs-graph-page.h"
 #include "hs-instances-view.h"
 #include "hs-leaks-page.h"
+#include "hs-retained-page.h"
 #include "hs-object-inspector.h"
 #include "hs-overview-page.h"
 #include "hs-recent-list.h"
@@ -53,6 +54,7 @@ struct _HsWindow
   HsLeaksPage          *leaks_page;
   HsInstanceList       *leak_list;        /* instances listed for a suspect, awaited */
   HsLeakFollow          leak_follow;      /* and what to show of the first */
+  HsRetainedPage       *retained_page;
   HsConsoleView        *console_view;
   AdwStatusPage        *empty_page;
   HsRecentList         *recent_list;

@@ -292,6 +292,7 @@ _hs_window_set_session (HsWindow  *self,
   hs_garbage_page_set_log (self->garbage_page, session != NULL ? hs_session_get_garbage_log (session) : NULL);
   sync_watch_garbage (self);
   _hs_window_leaks_set_session (self, session);
+  hs_retained_page_set_session (self->retained_page, session);
   hs_object_inspector_set_session (self->inspector, session);
   hs_instances_view_set_session (self->instances_view, session);
   if (session != NULL && self->settings != NULL)
@@ -966,6 +967,14 @@ show_graph_action (GtkWidget  *widget,
 }
 
 static void
+on_retained_object_selected (HsRetainedPage    *page,
+                             const HsObjectRef *object,
+                             HsWindow          *self)
+{
+  hs_object_inspector_set_object (self->inspector, object);
+}
+
+static void
 on_graph_object_selected (HsGraphPage       *page,
                           const HsObjectRef *object,
                           HsWindow          *self)
@@ -1075,6 +1084,9 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_show_tracked_referrers);
   gtk_widget_class_bind_template_callback (widget_class, on_detach_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_graph_object_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_retained_object_selected);
+  g_type_ensure (HS_TYPE_RETAINED_PAGE);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, retained_page);
   gtk_widget_class_bind_template_callback (widget_class, on_graph_show_referrers);
 
   gtk_widget_class_install_action (widget_class, "win.run-script", NULL, run_script_action);

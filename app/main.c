@@ -66,7 +66,11 @@ print_usage (FILE *out)
              "                        fraction of all the tracked instances\n"
              "\n"
              "Reference graphs of a recorded session, with --report:\n"
-             "  --graphs DIR          write each graph as DIR/NN-label.dot and .svg\n"));
+             "  --graphs DIR          write each graph as DIR/NN-label.dot and .svg\n"
+             "\n"
+             "Leaks, with --headless, --record or --report:\n"
+             "  --leaks               print the types that kept growing over the run, the\n"
+             "                        likeliest leak first (the Leaks page’s ranking)\n"));
 }
 
 /* One of --sort, --limit: the option's value into @options, or the message
@@ -102,6 +106,7 @@ main (int   argc,
   const char *from_label = NULL;
   const char *to_label = NULL;
   gboolean classes = FALSE;
+  gboolean leaks = FALSE;
   const char *html_path = NULL;
   const char *graphs_dir = NULL;
   const char *title = NULL;
@@ -126,6 +131,8 @@ main (int   argc,
     {
       if (strcmp (argv[i], "--headless") == 0)
         headless = TRUE;
+      else if (strcmp (argv[i], "--leaks") == 0)
+        leaks = TRUE;
       else if (strcmp (argv[i], "--hold") == 0)
         hold = TRUE;
       else if (strcmp (argv[i], "--record") == 0 && i + 1 < argc)
@@ -232,6 +239,15 @@ main (int   argc,
           g_printerr (_("heapscope: --report reads a recorded session; it runs no script\n"));
           return 2;
         }
+      if (leaks)
+        {
+          if (graphs_dir != NULL || classes || html_path != NULL || from_label != NULL || to_label != NULL)
+            {
+              g_printerr (_("heapscope: --leaks prints the leak suspects alone; it goes with --report only\n"));
+              return 2;
+            }
+          return hs_headless_report_leaks (report_path);
+        }
       if (graphs_dir != NULL)
         {
           if (classes || html_path != NULL || from_label != NULL || to_label != NULL)
@@ -255,6 +271,11 @@ main (int   argc,
   if (from_label != NULL || to_label != NULL)
     {
       g_printerr (_("heapscope: --from and --to go with --report\n"));
+      return 2;
+    }
+  if (leaks && !headless && record_path == NULL)
+    {
+      g_printerr (_("heapscope: --leaks goes with --headless, --record or --report\n"));
       return 2;
     }
 
@@ -291,7 +312,7 @@ main (int   argc,
                                           : _("heapscope: --headless needs a script to run\n"));
           return 2;
         }
-      return hs_headless_run (spec, record_path);
+      return hs_headless_run (spec, record_path, leaks);
     }
 
   application = hs_application_new ();

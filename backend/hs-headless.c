@@ -13,6 +13,7 @@
 #include "hs-console-chunk.h"
 #include "hs-graph-layout.h"
 #include "hs-headless.h"
+#include "hs-leak-suspects.h"
 #include "hs-pympler-import.h"
 #include "hs-signal-watch.h"
 #include "hs-store.h"
@@ -65,6 +66,82 @@ format_escaped_table (const HsCensusRow *rows,
   table = hs_census_format_table (shown, n_shown, limit);
   hs_census_rows_free (shown, n_shown);
   return table;
+}
+
+#define LEAK_ROWS 15
+
+static void print_error (const GError *error);
+
+char *
+hs_session_format_leaks (HsSession  *self,
+                         GError    **error)
+{
+  GListModel *samples = hs_session_get_samples (self);
+  g_autoptr(HsLeakScan) scan = hs_leak_scan_new ();
+  g_autoptr(GPtrArray) suspects = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *duration = NULL;
+  guint n_samples = g_list_model_get_n_items (samples);
+
+  for (guint i = 0; i < n_samples; i++)
+    {
+      g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
+      gboolean had_rows = hs_sample_has_rows (sample);
+      HsCensus *census;
+
+      if (!had_rows && !hs_session_load_rows (self, sample, error))
+        return NULL;
+      census = hs_sample_get_census (sample);
+      hs_leak_scan_add (scan, census->time, census->rows, census->n_rows);
+      /* A long recording is read one sample at a time. */
+      if (!had_rows)
+        hs_sample_drop_rows (sample);
+    }
+  suspects = hs_leak_scan_rank (scan);
+  duration = g_strdup_printf ("%.1f", hs_leak_scan_get_duration (scan));
+  if (suspects->len == 0)
+    {
+      g_string_append_printf (report, _("No type kept growing over the %u samples (%s s) of the run.\n"),
+                              hs_leak_scan_get_n_samples (scan), duration);
+      return g_string_free (g_steal_pointer (&report), FALSE);
+    }
+  g_string_append_printf (report, _("Types that kept growing over the %u samples (%s s) of the run, the likeliest leak first:\n"),
+                          hs_leak_scan_get_n_samples (scan), duration);
+  g_string_append_printf (report, "  %-3s %-40s %12s %12s %12s %14s %7s\n", "#", _("type"), _("objects"),
+                          _("+objects"), _("+size"), _("size/min"), _("rises"));
+  for (guint i = 0; i < MIN (suspects->len, LEAK_ROWS); i++)
+    {
+      HsLeakSuspect *suspect = g_ptr_array_index (suspects, i);
+      g_autofree char *name = hs_escape_for_terminal (hs_leak_suspect_get_name (suspect));
+      g_autofree char *grown = hs_format_size (hs_leak_suspect_get_delta_size (suspect));
+      g_autofree char *rate = hs_format_size ((gint64) hs_leak_suspect_get_size_rate (suspect));
+      g_autofree char *rises = g_strdup_printf ("%u/%u", hs_leak_suspect_get_rises (suspect),
+                                                hs_leak_suspect_get_steps (suspect));
+
+      g_string_append_printf (report, "  %-3u %-40s %12" G_GINT64_FORMAT " %+12" G_GINT64_FORMAT " %12s %14s %7s\n",
+                              hs_leak_suspect_get_rank (suspect), name, hs_leak_suspect_get_count (suspect),
+                              hs_leak_suspect_get_delta_count (suspect), grown, rate, rises);
+    }
+  if (suspects->len > LEAK_ROWS)
+    g_string_append_printf (report, _("  … and %u more\n"), suspects->len - LEAK_ROWS);
+  return g_string_free (g_steal_pointer (&report), FALSE);
+}
+
+/* The leak suspects of a recorded session; 0, or 1 if it cannot be read. */
+int
+hs_headless_report_leaks (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = hs_session_load (path, &error);
+  g_autofree char *report = NULL;
+
+  if (session == NULL || !(report = hs_session_format_leaks (session, &error)))
+    {
+      print_error (error);
+      return 1;
+    }
+  fputs (report, stdout);
+  return 0;
 }
 
 /* The final census (top rows by size) and the diff from @from to @to (the
@@ -237,7 +314,8 @@ exit_code_of (HsSession *session)
  * returns the script's exit code (128 + signal if it was killed). */
 int
 hs_headless_run (const HsLaunchSpec *spec,
-                 const char         *record_path)
+                 const char         *record_path,
+                 gboolean            leaks)
 {
   g_autoptr(HsSession) session = hs_session_new ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -267,6 +345,17 @@ hs_headless_run (const HsLaunchSpec *spec,
   report = hs_session_format_report (session, NULL, NULL);
   fflush (stderr);
   fputs (report, stdout);
+  if (leaks)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *suspects = hs_session_format_leaks (session, &error);
+
+      fputs ("\n", stdout);
+      if (suspects != NULL)
+        fputs (suspects, stdout);
+      else
+        print_error (error);
+    }
   if (record_path != NULL && hs_session_get_record_error (session) == NULL)
     g_print (_("Recorded to %s\n"), record_path);
   fflush (stdout);

@@ -9,8 +9,15 @@
 
 G_BEGIN_DECLS
 
+/* The Leaks page's ranking of @self's samples, as text; NULL (and @error)
+ * if a sample cannot be read back from its file. */
+char *hs_session_format_leaks  (HsSession          *self,
+                                GError            **error);
+int   hs_headless_report_leaks (const char         *path);
+/* With @leaks, the leak suspects (hs_session_format_leaks) follow the tables. */
 int   hs_headless_run          (const HsLaunchSpec *spec,
-                                const char         *record_path);
+                                const char         *record_path,
+                                gboolean            leaks);
 int   hs_headless_report       (const char         *path,
                                 const char         *from_label,
                                 const char         *to_label);

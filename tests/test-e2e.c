@@ -766,6 +766,37 @@ test_record_and_report (void)
 }
 
 
+/* --leaks: the class a script keeps piling up is the first suspect, the one
+ * it churns through a cache is none, after a run and from its recording. */
+static void
+test_cli_leaks (void)
+{
+  g_autofree char *script = script_path ("leaks.py");
+  g_autofree char *path = g_build_filename (tmpdir, "leaks.heapscope", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *report_err = NULL;
+  const char *suspects;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--leaks", "--interval", "0.2",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "4", NULL), ==, 0);
+  suspects = strstr (out, "Types that kept growing over the ");
+  g_assert_nonnull (suspects);
+  g_assert_nonnull (strstr (suspects, "  1   __main__.Leaked "));
+  g_assert_null (strstr (suspects, "__main__.Churned"));
+
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--report", path, "--leaks", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (report, "Types that kept growing over the "));
+  g_assert_nonnull (strstr (report, "  1   __main__.Leaked "));
+  g_assert_null (strstr (report, "__main__.Churned"));
+  g_clear_pointer (&report, g_free);
+  g_clear_pointer (&report_err, g_free);
+
+  g_assert_cmpint (run_heapscope (&report, &report_err, "--leaks", script, NULL), ==, 2);
+  g_assert_nonnull (strstr (report_err, "--leaks goes with --headless, --record or --report"));
+}
+
 /* Under the snapshot @label of @report's print_summary, the two classes of
  * tracked_classes.py with their active counts. */
 static void
@@ -2008,6 +2039,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/module-session", test_module_session);
   g_test_add_func ("/hs/e2e/cli-signals", test_cli_signals);
   g_test_add_func ("/hs/e2e/cli-hold", test_cli_hold);
+  g_test_add_func ("/hs/e2e/cli-leaks", test_cli_leaks);
   g_test_add_func ("/hs/e2e/terminal-interrupt", test_terminal_interrupt);
 
   status = g_test_run ();

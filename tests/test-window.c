@@ -1798,6 +1798,102 @@ compare_times (gconstpointer a,
 }
 
 static gboolean
+can_retain (gpointer data)
+{
+  return hs_session_can_retain (data);
+}
+
+static gboolean
+retained_settled (gpointer data)
+{
+  HsRetainedPage *page = data;
+
+  return !hs_retained_page_get_busy (page) && hs_retained_page_get_heap (page) != NULL;
+}
+
+static gboolean
+retained_measured (gpointer data)
+{
+  return g_strcmp0 (hs_object_inspector_get_size_text (data, "retained"), "—") != 0;
+}
+
+/* The row of @rows (GtkTreeListRow) whose object is of @type_name and
+ * retains at least @bytes; -1 for none. */
+static int
+retained_row_of (GListModel *rows,
+                 const char *type_name,
+                 gint64      bytes)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      const HsObjectRef *object = hs_retained_page_row_object (row);
+
+      if (object != NULL && g_strcmp0 (object->type_name, type_name) == 0 &&
+          hs_retained_page_row_size (row).bytes >= bytes)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* What holds the memory: the list of 2 000 buffers retains its 2 MB, under
+ * the module namespace that holds it; selecting it shows it in the
+ * inspector. */
+static void
+test_retained_real_script (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "hog.py", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  HsRetainedPage *page = window->retained_page;
+  GListModel *rows = hs_retained_page_get_rows (page);
+  const HsHeapTree *heap;
+  int holder, hog;
+  g_autoptr(GtkTreeListRow) hog_row = NULL;
+
+  spec->interval = 0.5;
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "retained");
+  wait_until (can_retain, hs_window_get_session (window));
+  hs_retained_page_compute (page);
+  wait_until (retained_settled, page);
+  g_assert_null (hs_retained_page_get_note (page));
+  heap = hs_retained_page_get_heap (page);
+  g_assert_cmpint (heap->total_bytes, >, 2000 * 1000);
+  g_assert_cmpint (heap->total_objects, >, 2000);
+
+  /* The module's namespace holds the list alone: it comes first. */
+  holder = retained_row_of (rows, "dict", 2000 * 1000);
+  g_assert_cmpint (holder, ==, 0);
+  hs_retained_page_expand (page, holder);
+  wait_until (retained_settled, page);
+  hog = retained_row_of (rows, "list", 2000 * 1000);
+  g_assert_cmpint (hog, >, holder);
+  hog_row = g_list_model_get_item (rows, hog);
+  g_assert_cmpuint (gtk_tree_list_row_get_depth (hog_row), ==, 1);
+  g_assert_cmpint (hs_retained_page_row_size (hog_row).objects, >=, 2001);
+  g_assert_cmpint (hs_retained_page_row_size (hog_row).bytes, <, heap->total_bytes);
+
+  hs_retained_page_expand (page, hog);
+  g_assert_true (hs_object_inspector_get_object (hs_window_get_inspector (window)) != NULL);
+  g_assert_cmpstr (hs_object_inspector_get_object (hs_window_get_inspector (window))->type_name, ==, "list");
+  wait_until (retained_settled, page);
+
+  /* The inspector measures the same from the tree the agent kept. */
+  hs_object_inspector_measure_retained (hs_window_get_inspector (window));
+  wait_until (retained_measured, hs_window_get_inspector (window));
+  {
+    g_autofree char *expected = hs_format_bytes (hs_retained_page_row_size (hog_row).bytes);
+
+    g_assert_cmpstr (hs_object_inspector_get_size_text (hs_window_get_inspector (window), "retained"), ==, expected);
+  }
+  settle (GTK_WIDGET (window));
+  test_save_png (GTK_WIDGET (window), "retained-real-script.png");
+
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+}
+
+static gboolean
 on_pause_over (gpointer data)
 {
   *(gboolean *) data = TRUE;
@@ -2179,6 +2275,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
   g_test_add_func ("/hs/window/graph-real-script", test_graph_real_script);
   g_test_add_func ("/hs/window/garbage-real-script", test_garbage_real_script);
+  g_test_add_func ("/hs/window/retained-real-script", test_retained_real_script);
   g_test_add_func ("/hs/window/graph-window-benchmark", test_graph_window_benchmark);
   g_test_add_func ("/hs/window/selecting-keeps-nothing-alive", test_selecting_keeps_nothing_alive);
 

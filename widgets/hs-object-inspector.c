@@ -12,6 +12,7 @@
 #include "hs-object-inspector.h"
 #include "hs-object-item.h"
 #include "hs-status.h"
+#include "hs-wire.h"
 
 /* A node of the breakdown, as a list row. */
 #define HS_TYPE_SIZE_ROW (hs_size_row_get_type ())
@@ -90,6 +91,9 @@ struct _HsObjectInspector
   GtkLabel         *address_label;
   GtkLabel         *text_label;
   GtkLabel         *sizes[4];
+  GtkLabel         *retained_label;   /* what would be freed with it, when measured */
+  GtkWidget        *retained_button;
+  GCancellable     *retained_cancellable;
   GtkSpinner       *spinner;
   GtkLabel         *message;
   GtkSpinButton    *detail_spin;
@@ -211,6 +215,77 @@ on_described (GObject      *source,
   show_message (self, details->breakdown == NULL ? _("The agent cannot size this object deeply") : NULL, FALSE, FALSE);
 }
 
+/* The retained size, not measured yet: it walks the whole heap, so only
+ * when asked (or from the tree the agent kept). */
+static void
+reset_retained (HsObjectInspector *self)
+{
+  if (self->retained_cancellable != NULL)
+    g_cancellable_cancel (self->retained_cancellable);
+  g_clear_object (&self->retained_cancellable);
+  gtk_label_set_text (self->retained_label, "—");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->retained_label),
+                               _("The bytes that would be freed if the object went away: what it holds alone"));
+  gtk_widget_set_visible (self->retained_button, TRUE);
+  gtk_widget_set_sensitive (self->retained_button, self->session != NULL && hs_session_can_retain (self->session));
+}
+
+static void
+on_retained (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsReply) reply = hs_session_query_finish (HS_SESSION (source), result, &error);
+  HsObjectInspector *self;
+  HsRetainedSize size;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HS_OBJECT_INSPECTOR (user_data);
+  g_clear_object (&self->retained_cancellable);
+  gtk_widget_set_sensitive (self->retained_button, TRUE);
+  if (reply == NULL || reply->kind != HS_REPLY_RETAINED || reply->retained->len != 1)
+    {
+      show_message (self, error != NULL ? error->message : _("The agent did not answer with retained sizes"), FALSE, TRUE);
+      return;
+    }
+  size = g_array_index (reply->retained, HsRetainedSize, 0);
+  gtk_widget_set_visible (self->retained_button, FALSE);
+  if (size.bytes < 0)
+    {
+      gtk_label_set_text (self->retained_label, "—");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retained_label),
+                                   _("Not reachable from the program: garbage the collector has not freed yet, or held only by Heapscope"));
+      return;
+    }
+  {
+    g_autofree char *bytes = hs_format_bytes (size.bytes);
+    g_autofree char *objects = hs_format_count (size.objects);
+    g_autofree char *tip = g_strdup_printf (_("%s objects, %.1f %% of the heap: what would be freed if it went away"),
+                                            objects, reply->tree.total_bytes > 0
+                                            ? 100.0 * size.bytes / reply->tree.total_bytes : 0.0);
+
+    gtk_label_set_text (self->retained_label, bytes);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->retained_label), tip);
+  }
+}
+
+static void
+on_measure_retained (GtkButton         *button,
+                     HsObjectInspector *self)
+{
+  g_autoptr(JsonNode) request = NULL;
+
+  if (self->object == NULL || self->session == NULL || !hs_session_can_retain (self->session))
+    return;
+  reset_retained (self);
+  request = hs_wire_retained_request (&self->object->handle, 1, FALSE);
+  self->retained_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (self->retained_button, FALSE);
+  hs_session_query_async (self->session, request, self->retained_cancellable, on_retained, self);
+}
+
 static void
 ask (HsObjectInspector *self)
 {
@@ -240,6 +315,7 @@ ask (HsObjectInspector *self)
   }
   unknown[0] = self->object->flat;
   set_sizes (self, unknown);
+  reset_retained (self);
   show_message (self, _("Measuring…"), TRUE, FALSE);
   self->cancellable = g_cancellable_new ();
   hs_session_describe_object_async (self->session, self->object->handle, self->detail,
@@ -382,6 +458,9 @@ hs_object_inspector_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->retained_cancellable != NULL)
+    g_cancellable_cancel (self->retained_cancellable);
+  g_clear_object (&self->retained_cancellable);
   if (self->referents != NULL)
     drop_referents (self);
   if (self->object != NULL && self->session != NULL)
@@ -524,6 +603,28 @@ create_object_view (HsObjectInspector *self)
       gtk_grid_attach (GTK_GRID (grid), value, i, 1, 1, 1);
       self->sizes[i] = GTK_LABEL (value);
     }
+  {
+    GtkWidget *name = gtk_label_new (_("Retained"));
+    GtkWidget *value_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_label_set_xalign (GTK_LABEL (name), 0);
+    gtk_widget_add_css_class (name, "caption");
+    gtk_widget_add_css_class (name, "dim-label");
+    self->retained_label = GTK_LABEL (gtk_label_new ("—"));
+    gtk_label_set_xalign (self->retained_label, 0);
+    gtk_widget_add_css_class (GTK_WIDGET (self->retained_label), "numeric");
+    gtk_widget_add_css_class (GTK_WIDGET (self->retained_label), "title-4");
+    self->retained_button = gtk_button_new_with_mnemonic (_("_Measure"));
+    gtk_widget_set_tooltip_text (self->retained_button,
+                                 _("Measure what it holds alone: the whole heap is walked once, in the program"));
+    gtk_widget_add_css_class (self->retained_button, "flat");
+    gtk_widget_set_valign (self->retained_button, GTK_ALIGN_CENTER);
+    g_signal_connect (self->retained_button, "clicked", G_CALLBACK (on_measure_retained), self);
+    gtk_box_append (GTK_BOX (value_box), GTK_WIDGET (self->retained_label));
+    gtk_box_append (GTK_BOX (value_box), self->retained_button);
+    gtk_grid_attach (GTK_GRID (grid), name, 4, 0, 1, 1);
+    gtk_grid_attach (GTK_GRID (grid), value_box, 4, 1, 1, 1);
+  }
   gtk_widget_set_margin_top (grid, 6);
   gtk_box_append (GTK_BOX (box), grid);
 
@@ -711,7 +812,14 @@ hs_object_inspector_activate_referent (HsObjectInspector *self,
   hs_object_inspector_set_object (self, ref);
 }
 
-/* "flat", "basic", "item" or "deep", as shown. */
+void
+hs_object_inspector_measure_retained (HsObjectInspector *self)
+{
+  g_return_if_fail (HS_IS_OBJECT_INSPECTOR (self));
+  on_measure_retained (NULL, self);
+}
+
+/* "flat", "basic", "item", "deep" or "retained", as shown. */
 const char *
 hs_object_inspector_get_size_text (HsObjectInspector *self,
                                    const char        *which)
@@ -721,6 +829,8 @@ hs_object_inspector_get_size_text (HsObjectInspector *self,
   for (guint i = 0; i < G_N_ELEMENTS (size_names); i++)
     if (g_strcmp0 (which, size_names[i]) == 0)
       return gtk_label_get_text (self->sizes[i]);
+  if (g_strcmp0 (which, "retained") == 0)
+    return gtk_label_get_text (self->retained_label);
   return NULL;
 }
 

@@ -27,6 +27,9 @@ GListModel        *hs_object_inspector_get_breakdown  (HsObjectInspector *self);
 GListModel        *hs_object_inspector_get_referents  (HsObjectInspector *self);
 void               hs_object_inspector_activate_referent (HsObjectInspector *self,
                                                           guint              position);
+/* Asks what the object retains (the Measure button); the "retained" size
+ * text shows it when the answer comes. */
+void               hs_object_inspector_measure_retained (HsObjectInspector *self);
 const char        *hs_object_inspector_get_size_text  (HsObjectInspector *self,
                                                        const char        *which);
 const char        *hs_object_inspector_get_message    (HsObjectInspector *self);

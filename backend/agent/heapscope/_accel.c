@@ -7,6 +7,7 @@
  *
  *   _heapwalk.c   walk, held_only: the census (heapscope._census)
  *   _deepsize.c   deep_size: asizeof (heapscope._sizes)
+ *   _dominators.c tree_*: retained sizes, the dominator tree (heapscope._refs)
  *   _typetable.c  the per-type size records both walks share
  *   _ptrtable.c   the pointer table of all the agent's C code
  */
@@ -42,11 +43,45 @@ PyDoc_STRVAR (hs_deep_sizes_doc,
 "Each object's deep size in turn with one seen set, none counted under another\n"
 "(heapscope._sizes.sizes_of).");
 
+PyDoc_STRVAR (hs_tree_build_doc,
+"tree_build(skip_ids, codes) -> (objects, bytes, unreachable_objects, unreachable_bytes)\n\n"
+"Compute the dominator tree of the census's objects and keep it, in place of\n"
+"the one kept before: `skip_ids` are the ids of the agent's objects, `codes`\n"
+"the ids of its code objects (their frames are the agent's). Returns the\n"
+"tree's totals and those of what the roots do not reach.");
+
+PyDoc_STRVAR (hs_tree_drop_doc,
+"tree_drop() -> None\n\nForget the kept tree and free its memory.");
+
+PyDoc_STRVAR (hs_tree_totals_doc,
+"tree_totals() -> (objects, bytes, unreachable_objects, unreachable_bytes) or None\n\n"
+"The kept tree's totals; None when no tree is kept.");
+
+PyDoc_STRVAR (hs_tree_retained_doc,
+"tree_retained(objects) -> ([(retained, count) or None, ...], unknown)\n\n"
+"Each object's retained size and count in the kept tree, None for one outside\n"
+"it; `unknown` counts the objects the tree does not know at all (neither in\n"
+"it nor unreachable).");
+
+PyDoc_STRVAR (hs_tree_children_doc,
+"tree_children(obj, offset, limit, skip_ids, codes)\n"
+"    -> (state, retained, count, total, objects, entries)\n\n"
+"The objects `obj` (None: the virtual root) immediately dominates, largest\n"
+"retained size first: `total` of them, and of the page [offset, offset + limit)\n"
+"the live objects found at their addresses (None where none is found) and\n"
+"`entries`, (address, retained, count) each. `state`: 0 in the tree, 1\n"
+"unreachable, 2 unknown to the tree.");
+
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
   { "held_only", (PyCFunction) (void (*) (void)) hs_held_only_py, METH_FASTCALL, hs_held_only_doc },
   { "deep_size", (PyCFunction) (void (*) (void)) hs_deep_size, METH_FASTCALL, hs_deep_size_doc },
   { "deep_sizes", (PyCFunction) (void (*) (void)) hs_deep_sizes, METH_FASTCALL, hs_deep_sizes_doc },
+  { "tree_build", (PyCFunction) (void (*) (void)) hs_tree_build, METH_FASTCALL, hs_tree_build_doc },
+  { "tree_drop", hs_tree_drop, METH_NOARGS, hs_tree_drop_doc },
+  { "tree_totals", hs_tree_totals, METH_NOARGS, hs_tree_totals_doc },
+  { "tree_retained", hs_tree_retained, METH_O, hs_tree_retained_doc },
+  { "tree_children", hs_tree_children, METH_VARARGS, hs_tree_children_doc },
   { NULL, NULL, 0, NULL },
 };
 
@@ -73,7 +108,8 @@ static PyModuleDef_Slot hs_slots[] = {
 static struct PyModuleDef hs_module = {
   PyModuleDef_HEAD_INIT,
   .m_name = "heapscope._accel",
-  .m_doc = "The C walks behind heapscope's census and deep sizes (see heapscope._census, heapscope._sizes).",
+  .m_doc = "The C walks behind heapscope's census, deep sizes and retained sizes "
+           "(see heapscope._census, heapscope._sizes, heapscope._refs).",
   .m_size = 0,
   .m_methods = hs_methods,
   .m_slots = hs_slots,

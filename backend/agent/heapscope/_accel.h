@@ -3,9 +3,9 @@
  * Copyright 2025 The Heapscope authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The module (_accel.c) is two walks over the same per-type size records
- * (_typetable.c): the census heap walk (_heapwalk.c) and the deep sizer
- * (_deepsize.c). Include after Python.h.
+ * The module (_accel.c) is three walks over the same per-type size records
+ * (_typetable.c): the census heap walk (_heapwalk.c), the deep sizer
+ * (_deepsize.c) and the dominator tree (_dominators.c). Include after Python.h.
  */
 #pragma once
 
@@ -30,6 +30,11 @@
 /* gc.get_objects, looked up at import (_accel.c). */
 extern PyObject *hs_gc_get_objects;
 
+/* Turn the collector off (returns whether it was on) and on again
+ * (_heapwalk.c): no collection, so no finalizer, runs during a walk. */
+int  hs_gc_disable (void);
+void hs_gc_enable  (void);
+
 /* The module's functions (documented in _accel.c). */
 PyObject *hs_walk         (PyObject         *module,
                            PyObject *const  *args,
@@ -43,6 +48,17 @@ PyObject *hs_deep_size    (PyObject         *module,
 PyObject *hs_deep_sizes   (PyObject         *module,
                            PyObject *const  *args,
                            Py_ssize_t        nargs);
+PyObject *hs_tree_build    (PyObject         *module,
+                            PyObject *const  *args,
+                            Py_ssize_t        nargs);
+PyObject *hs_tree_drop     (PyObject         *module,
+                            PyObject         *unused);
+PyObject *hs_tree_totals   (PyObject         *module,
+                            PyObject         *unused);
+PyObject *hs_tree_retained (PyObject         *module,
+                            PyObject         *objects);
+PyObject *hs_tree_children (PyObject         *module,
+                            PyObject         *args);
 
 /* Makes room for `needed` items in a PyMem_Raw array; -1 when out of memory. */
 static inline int

@@ -87,13 +87,17 @@ try:
 except ImportError:         # no socket support: no agent
     _socket = None
 
+# The closure of a function of the agent's, read through the type's own descriptor.
+_function_closure = _types.FunctionType.__dict__["__closure__"].__get__
+
 # Values too widely shared to be anyone's: never excluded as planted entries.
 _SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
 
 PROTOCOL = 2
 CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
                 "path", "cancel", "repr", "graph", "garbage"] + (
-                    ["classes"] if _tracker.available() else [])
+                    ["classes"] if _tracker.available() else []) + (
+                    ["dominators"] if _refs.tree_available() else [])
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
 LINK_CHECK = 0.5            # seconds between two looks at whether the program closed the link
 MAX_TEXT_BYTES = 1024       # labels and error messages are cut here
@@ -576,7 +580,7 @@ def _error(request_id, code, message):
 
 # -- why is it alive? (the work is in _refs) ------------------------------------------
 
-_REFS_REQUESTS = ("instances", "object", "referrers", "path", "graph")
+_REFS_REQUESTS = ("instances", "object", "referrers", "path", "graph", "dominators", "retained")
 _TRACK_REQUESTS = ("track-class", "track-object", "detach-class", "detach-all")
 
 
@@ -649,6 +653,10 @@ def _refs_reply(kind, request, request_id):
             return _referrers_reply(request, request_id, ctx)
         if kind == "graph":
             return _graph_reply(request, request_id, ctx)
+        if kind == "dominators":
+            return _dominators_reply(request, request_id, ctx)
+        if kind == "retained":
+            return _retained_reply(request, request_id, ctx)
         return _path_reply(request, request_id, ctx)
     finally:
         _refs.finish(ctx)
@@ -787,6 +795,59 @@ def _graph_reply(request, request_id, ctx):
     return reply
 
 
+def _dominators_reply(request, request_id, ctx):
+    if not _refs.tree_available():
+        raise _refs.Failure("unsupported", "retained sizes need the agent's C part")
+    handle = request.get("handle")
+    if handle is not None:
+        handle = _handle_member(request, "handle")
+    offset = _int_member(request, "offset", 0, 0, (1 << 53) - 1)
+    limit = _int_member(request, "limit", 100, 0, _refs.PAGE_MAX)
+    refresh = _bool_member(request, "refresh")
+    if handle is not None:
+        _refs.resolve(handle)           # stale before any work
+    _tree_context(ctx)
+    reply = {"type": "dominators", "id": request_id, "handle": handle}
+    reply.update(_refs.dominated(handle, offset, limit, ctx, refresh))
+    return reply
+
+
+def _retained_reply(request, request_id, ctx):
+    if not _refs.tree_available():
+        raise _refs.Failure("unsupported", "retained sizes need the agent's C part")
+    handles = request.get("handles")
+    if type(handles) is not list or not 1 <= len(handles) <= _refs.PAGE_MAX:
+        raise _refs.Failure("bad-request", "\"handles\" is not a list of 1..%d handles"
+                            % _refs.PAGE_MAX)
+    for handle in handles:
+        if type(handle) is not int or not 1 <= handle < 1 << 53:
+            raise _refs.Failure("bad-request", "\"handles\" holds something not a handle")
+    refresh = _bool_member(request, "refresh")
+    for handle in handles:
+        _refs.resolve(handle)           # stale before any work
+    _tree_context(ctx)
+    reply = {"type": "retained", "id": request_id}
+    reply.update(_refs.retained_of(handles, ctx, refresh))
+    return reply
+
+
+def _tree_context(ctx):
+    """The tree counts what the census counts: the tracker's containers are
+    the agent's too (the census leaves them out with the rest, _take_census),
+    and so is this request's cancel poller, a closure made for it."""
+    skip = ctx["skip"]
+    for obj in _tracker.kept_containers():
+        skip.add(id(obj))
+    poll = ctx["poll"]
+    skip.add(id(poll))
+    if type(poll) is _types.FunctionType:
+        closure = _function_closure(poll)
+        if closure is not None:
+            skip.add(id(closure))
+            for cell in closure:
+                skip.add(id(cell))
+
+
 def _serving():
     """The containers no reply names besides the agent's own: the request's,
     and those of a garbage callback running in another thread."""
@@ -915,6 +976,8 @@ def _take_census():
         body = _census.census(own, _state["codes"], _state["started"], held=_refs.HELD)
     finally:
         del own[:]          # no reference cycle left for the collector
+    # A kept dominator tree of other totals is of another heap.
+    _refs.tree_census(body["objects"], body["bytes"])
     if _tracker.ever_tracked():
         ctx = {"repr": False, "names": {}, "plans": {}, "fd": -1, "skip": set()}
         body["classes"] = _tracker.report(_refs.safe_text, ctx)
@@ -1039,6 +1102,7 @@ def _finish_thread(sock):
         # back, and its collections their flags and gc.garbage.
         _tracker.detach_all()
         _garbage.stop()
+        _refs.drop_tree()
         if _state["sock"] is sock:
             _state["sock"] = None
         _state["reader"] = None

@@ -399,7 +399,8 @@ hs_entries (HsWalk *walk)
   return entries;
 }
 
-/* PyGC_Disable/Enable arrived in 3.10; go through the gc module before. */
+/* PyGC_Disable/Enable arrived in 3.10; go through the gc module before.
+ * Shared with _dominators.c (declared in _accel.h). */
 #if PY_VERSION_HEX < 0x030A0000
 static int
 hs_gc_call (const char *name)
@@ -422,25 +423,25 @@ hs_gc_call (const char *name)
 }
 
 
-static int
+int
 hs_gc_disable (void)
 {
   return hs_gc_call ("disable");
 }
 
-static void
+void
 hs_gc_enable (void)
 {
   hs_gc_call ("enable");
 }
 #else
-static int
+int
 hs_gc_disable (void)
 {
   return PyGC_Disable ();
 }
 
-static void
+void
 hs_gc_enable (void)
 {
   PyGC_Enable ();

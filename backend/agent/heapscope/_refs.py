@@ -47,6 +47,17 @@ Referrers
     slots by the accelerator (``frame.f_locals`` would make the frame's locals
     dict, and keep what it saw alive), else through ``frame.f_locals``.
 
+Retained sizes
+    What an object keeps alive alone -- the bytes that would be freed if it
+    went away -- comes from the dominator tree of the census's objects,
+    computed in C (``_accel.tree_build``, _dominators.c says how) and kept
+    there as addresses and numbers until the heap is seen to change: a later
+    census that counts other totals than the tree's drops it (``tree_census``),
+    a request may ask for a new one (``refresh``), and a request that names an
+    object the kept tree does not know, or whose page finds an object gone,
+    computes it again. Every answer says when its tree was computed. The
+    computation holds no object of the program: handles are resolved after it.
+
 Safe text
     No code of the program runs unless the request allows ``repr``: the text
     is built from the type, the address and a few plain attribute values (None,
@@ -369,10 +380,11 @@ def kept_containers():
     them), and the weak references it made without the accelerator (tracked).
 
     The handle table's dicts are made empty, and so untracked, at start-up:
-    they are not among the start-up objects, and are named here.
+    they are not among the start-up objects, and are named here; so is the
+    record of the dominator tree (``_tree``), which holds only atoms then.
     """
     found = [_handles["strong"], _handles["weak"], _handles["addresses"], _handles["ids"],
-             _handles["lists"]]
+             _handles["lists"], _tree]
     for record in _handles["lists"].values():
         found.append(record)
         for position in (2, 3, 4, 5):
@@ -1740,3 +1752,157 @@ def _steps(target, chain, ctx):
         child = obj
         index += 1
     return steps
+
+
+# -- retained sizes: the dominator tree ------------------------------------------------
+
+# The tree itself is in the C part (_accel.tree_*); here, when it was computed,
+# how long that took, and the census totals it stands for (the tree's objects
+# and the unreachable ones together). Atoms only: nothing the collector lists.
+_tree = {"computed_at": None, "elapsed": 0.0, "objects": -1, "bytes": -1}
+_TREE_UNKNOWN = 2           # tree_children: the object is neither in the tree nor unreachable
+
+
+def tree_available():
+    accel = _census._accel
+    return accel is not None and hasattr(accel, "tree_build")
+
+
+def tree_census(objects, size):
+    """A census counted `objects` objects of `size` bytes: the kept tree goes
+    if it stands for other totals.
+
+    Why this rule: telling that nothing at all changed would take a look at
+    the whole heap (a census, a tenth of a second at 1 M objects), and the
+    collector's counters move with the agent's own work too. A census is
+    taken anyway (the app samples every second), and the tree counts exactly
+    the census's objects with the census's sizes, so equal totals are the
+    heap the tree was computed from, short of a change that keeps both the
+    number of objects and their bytes (an object replaced by one of the same
+    size). That case, and a heap changed with no census since, is what
+    "computed_at", "refresh" and the recomputation on an unknown or vanished
+    object are for.
+    """
+    if _tree["computed_at"] is not None and (_tree["objects"] != objects or _tree["bytes"] != size):
+        drop_tree()
+
+
+def drop_tree():
+    """Forget the kept tree (and free its memory in the C part)."""
+    if tree_available():
+        _census._accel.tree_drop()
+    _tree["computed_at"] = None
+    _tree["elapsed"] = 0.0
+    _tree["objects"] = _tree["bytes"] = -1
+
+
+def _build_tree(ctx):
+    """Compute the tree now; the seconds it took.
+
+    The caller holds no object of the program here: a reference in a frame
+    of the agent is one the collector's rule cannot see, and would make that
+    object a root. A cancel is looked for before and after, never during (see
+    _dominators.c); one seen after keeps the tree for the next request.
+    """
+    poll = ctx["poll"]
+    if poll():
+        raise Failure("cancelled", "the request was cancelled")
+    drop_tree()
+    begin = time.perf_counter()
+    totals = _census._accel.tree_build(ctx["skip"], ctx["codes"])
+    elapsed = time.perf_counter() - begin
+    _tree["computed_at"] = time.time()
+    _tree["elapsed"] = elapsed
+    _tree["objects"] = totals[0] + totals[2]
+    _tree["bytes"] = totals[1] + totals[3]
+    totals = None
+    if poll():
+        raise Failure("cancelled", "the request was cancelled")
+    return elapsed
+
+
+def _tree_for(ctx, refresh):
+    """Seconds spent computing the tree for this request; 0.0 when it was kept."""
+    if not tree_available():
+        raise Failure("unsupported", "retained sizes need the agent's C part")
+    if refresh or _tree["computed_at"] is None:
+        return _build_tree(ctx)
+    return 0.0
+
+
+def _tree_totals(elapsed):
+    totals = _census._accel.tree_totals()
+    return {"total_objects": totals[0], "total_bytes": totals[1],
+            "unreachable_objects": totals[2], "unreachable_bytes": totals[3],
+            "computed_at": _tree["computed_at"], "elapsed": elapsed}
+
+
+def dominated(handle, offset, limit, ctx, refresh=False):
+    """The body of a "dominators" reply: what the object of `handle` (None:
+    the virtual root) immediately dominates, largest retained size first."""
+    elapsed = _tree_for(ctx, refresh)
+    while True:
+        obj = None if handle is None else resolve(handle)
+        answer = _census._accel.tree_children(obj, offset, limit, ctx["skip"], ctx["codes"])
+        obj = None
+        state, retained, count, total, found, entries = answer
+        answer = None
+        _scratch(ctx, found)
+        gone = False
+        for item in found:
+            if item is None:
+                gone = True
+        item = None
+        if elapsed or not (gone or state == _TREE_UNKNOWN):
+            break
+        # The kept tree names what is not there any more: the heap changed.
+        # (Nothing of this answer may be left for the walk to count.)
+        let_go(found)
+        entries = None
+        elapsed = _build_tree(ctx)
+    page = []
+    for position in range(len(found)):
+        address, size, number = entries[position]
+        item = found[position]
+        if item is None:
+            # Died while the tree was computed.
+            entry = {"handle": _new_handle(), "type": "", "address": address, "flat": 0,
+                     "text": STALE_TEXT, "stale": True}
+        else:
+            entry = summary(item, ctx)
+        item = None
+        entry["retained"] = size
+        entry["retained_count"] = number
+        page.append(entry)
+    let_go(found)
+    body = {"retained": retained, "retained_count": count, "total": total,
+            "offset": offset, "objects": page}
+    body.update(_tree_totals(elapsed))
+    return body
+
+
+def retained_of(handles, ctx, refresh=False):
+    """The body of a "retained" reply: each handle's retained size and count,
+    None for an object outside the tree."""
+    elapsed = _tree_for(ctx, refresh)
+    while True:
+        objects = _scratch(ctx, [])
+        for handle in handles:
+            objects.append(resolve(handle))
+        values, unknown = _census._accel.tree_retained(objects)
+        let_go(objects)
+        if elapsed or not unknown:
+            break
+        # An object the kept tree does not know: born since, maybe. (Its
+        # answer, tuples the collector lists, goes before the walk.)
+        values = None
+        elapsed = _build_tree(ctx)
+    entries = []
+    for position in range(len(handles)):
+        value = values[position]
+        entries.append({"handle": handles[position],
+                        "retained": None if value is None else value[0],
+                        "retained_count": None if value is None else value[1]})
+    body = {"objects": entries}
+    body.update(_tree_totals(elapsed))
+    return body
