@@ -104,8 +104,6 @@ typedef struct
 typedef struct
 {
   gint64         key;          /* tile_key (col, row) */
-  int            col;
-  int            row;
   GskRenderNode *picture;
   gboolean       complete;     /* all its text was set */
   guint          frame;        /* the last frame it was in view */
@@ -895,8 +893,6 @@ render_tile (HsGraphView *self,
   self->width = width;
   self->height = height;
 
-  tile->col = col;
-  tile->row = row;
   tile->key = tile_key (col, row);
   tile->frame = self->frame;
   /* Replaced, not inserted: the key lives in the tile. */

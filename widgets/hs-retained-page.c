@@ -200,7 +200,17 @@ update_summary (HsRetainedPage *self)
   gtk_label_set_text (self->summary_label, text);
 }
 
-/* Replaces the tree shown: its rows, and the handles they hold. */
+/* The rows shown go, and the handles they hold. */
+static void
+forget_rows (HsRetainedPage *self)
+{
+  g_list_store_remove_all (self->roots);
+  if (self->session != NULL && self->held->len > 0)
+    hs_session_drop_handles (self->session, (const gint64 *) self->held->data, self->held->len);
+  g_array_set_size (self->held, 0);
+}
+
+/* Drops the tree shown, and the answers still awaited for it. */
 static void
 drop_tree (HsRetainedPage *self)
 {
@@ -208,10 +218,7 @@ drop_tree (HsRetainedPage *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->n_asked = 0;
-  g_list_store_remove_all (self->roots);
-  if (self->session != NULL && self->held->len > 0)
-    hs_session_drop_handles (self->session, (const gint64 *) self->held->data, self->held->len);
-  g_array_set_size (self->held, 0);
+  forget_rows (self);
   self->has_heap = FALSE;
   set_note (self, NULL);
 }
@@ -249,14 +256,9 @@ on_answered (GObject      *source,
       return;
     }
   if (asking->parent == NULL)
-    {
-      /* A new tree: the old rows, and their handles, go (what was asked
-       * about them was cancelled when this one was asked for). */
-      g_list_store_remove_all (self->roots);
-      if (self->held->len > 0)
-        hs_session_drop_handles (self->session, (const gint64 *) self->held->data, self->held->len);
-      g_array_set_size (self->held, 0);
-    }
+    /* A new tree: what was asked about the old rows was cancelled when
+     * this one was asked for. */
+    forget_rows (self);
   self->heap = reply->tree;
   self->has_heap = TRUE;
   update_summary (self);
