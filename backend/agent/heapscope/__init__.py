@@ -37,6 +37,11 @@ It can show why something is alive, as objgraph's ``show_backrefs`` does::
 Inside Heapscope the graph opens in Heapscope; outside, it is written as
 Graphviz text to ``filename`` when one is given (see ``_graph``).
 
+And it can say, in one line, why one object is alive, inside Heapscope or not::
+
+    print(heapscope.why(order))
+    # __main__.Order <- dict [key 17] <- module(__main__) [global ORDERS] (root: module)
+
 Everything else in this package is private: the agent thread (``_agent``), the
 census (``_census``, with the optional C accelerator ``_accel``), sizes
 (``_sizes``), the wire format (``_codec``) and the script runner used by
@@ -44,6 +49,7 @@ heapscope_bootstrap.py (``_run``).
 """
 
 from ._agent import snapshot, start_periodic_snapshots, stop_periodic_snapshots
+from ._agent import why as _why
 from ._agent import refgraph as _refgraph
 from ._agent import tracking as _tracking
 from ._sizes import asizeof, flatsize
@@ -63,6 +69,17 @@ def refgraph(objs, direction="referrers", depth=3, filename=None, label=None):
     objects Heapscope itself uses never appear. Returns None.
     """
     _refgraph(objs, direction, depth, filename, label)
+
+
+def why(obj):
+    """Why `obj` is alive: its shortest path to a root (a module's global, a
+    class attribute, a running frame's local), as one line of text, each
+    step with how it holds the one before --
+    "__main__.Order <- dict [key 17] <- module(__main__) [global ORDERS] (root: module)"
+    -- or why no root holds it (garbage not freed yet, held from C code).
+    Works inside Heapscope and outside; runs no code of the program.
+    """
+    return _why(obj)
 
 
 def track_class(cls, name=None, resolution_level=0, keep=False, trace=False):
@@ -99,5 +116,5 @@ def detach_all():
     _tracking(_tracker.detach_all)
 
 
-__all__ = ["snapshot", "refgraph", "asizeof", "flatsize", "track_class", "track_object", "track_change",
+__all__ = ["snapshot", "refgraph", "why", "asizeof", "flatsize", "track_class", "track_object", "track_change",
            "detach_class", "detach_all", "start_periodic_snapshots", "stop_periodic_snapshots"]

@@ -72,6 +72,14 @@ PyDoc_STRVAR (hs_tree_children_doc,
 "`entries`, (address, retained, count) each. `state`: 0 in the tree, 1\n"
 "unreachable, 2 unknown to the tree.");
 
+PyDoc_STRVAR (hs_tree_sets_doc,
+"tree_sets(objects, groups) -> ([state, ...], [(retained, count), ...], unknown)\n\n"
+"Each object's place in the kept tree -- 0 in it, 1 in it and referred to from\n"
+"outside the graph (a root of the tree), 2 unreachable, 3 unknown to it -- and,\n"
+"for each group number 0..max(groups) (-1: in no group), the retained size and\n"
+"count of its members together, a member the tree places under another member\n"
+"of its group counted once; `unknown` counts the objects the tree does not know.");
+
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
   { "held_only", (PyCFunction) (void (*) (void)) hs_held_only_py, METH_FASTCALL, hs_held_only_doc },
@@ -82,6 +90,7 @@ static PyMethodDef hs_methods[] = {
   { "tree_totals", hs_tree_totals, METH_NOARGS, hs_tree_totals_doc },
   { "tree_retained", hs_tree_retained, METH_O, hs_tree_retained_doc },
   { "tree_children", hs_tree_children, METH_VARARGS, hs_tree_children_doc },
+  { "tree_sets", hs_tree_sets, METH_VARARGS, hs_tree_sets_doc },
   { NULL, NULL, 0, NULL },
 };
 

@@ -59,6 +59,8 @@ PyObject *hs_tree_retained (PyObject         *module,
                             PyObject         *objects);
 PyObject *hs_tree_children (PyObject         *module,
                             PyObject         *args);
+PyObject *hs_tree_sets     (PyObject         *module,
+                            PyObject         *args);
 
 /* Makes room for `needed` items in a PyMem_Raw array; -1 when out of memory. */
 static inline int

@@ -95,7 +95,7 @@ _SHARED_ATOMS = (type(None), bool, int, float, str, bytes, tuple)
 
 PROTOCOL = 2
 CAPABILITIES = ["census", "snapshot", "handles", "instances", "object", "referrers",
-                "path", "cancel", "repr", "graph", "garbage"] + (
+                "path", "cancel", "repr", "graph", "garbage", "why"] + (
                     ["classes"] if _tracker.available() else []) + (
                     ["dominators"] if _refs.tree_available() else [])
 SEND_TIMEOUT = 5            # seconds a write may block before the app counts as gone
@@ -120,6 +120,7 @@ _state = {
     "reader": None,         # thread ident of the agent thread
     "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
     "cancelled": set(),     # ids of requests cancelled before they were served
+    "deferred": [],         # "why" requests waiting for a snapshot's label or the end
     # Locks the agent thread releases once it runs and as it ends (made now,
     # so they are start-up objects).
     "reader_running": _thread.allocate_lock(),
@@ -384,7 +385,9 @@ def _serve():
     try:
         while _state["sock"] is sock:
             if _frame_end(_state["inbox"], 0) < 0:
-                # No request waits: a cancel seen early has nothing left to cancel.
+                # No request waits: a cancel seen early has nothing left to
+                # cancel, but a deferred request.
+                _cancel_deferred(_state["cancelled"])
                 _state["cancelled"].clear()
             header = _read_exactly(sock, 5)
             if header is None:
@@ -511,7 +514,10 @@ def _answer(payload):
     if kind == "bye":
         return False
     if kind == "cancel" or kind == "release":
-        # No reply. A cancel read here comes after its request's reply.
+        # No reply. A cancel read here comes after its request's reply, or
+        # is for one still deferred.
+        if kind == "cancel":
+            _cancel_deferred((request.get("request"),))
         if kind == "release":
             handles = request.get("handles")
             if type(handles) is not list:
@@ -557,6 +563,13 @@ def _answer(payload):
             return _send(_error(request_id, "failed",
                                 "%s failed: %s" % (kind, _error_name(error))))
         return _send(reply)
+    if kind == "why" and request.get("at", "now") != "now":
+        try:
+            _why_options(request)
+        except _refs.Failure as failure:
+            return _send(_error(request_id, failure.code, str(failure)))
+        _state["deferred"].append(request)
+        return True
     if kind in _REFS_REQUESTS:
         try:
             reply = _refs_reply(kind, request, request_id)
@@ -580,7 +593,8 @@ def _error(request_id, code, message):
 
 # -- why is it alive? (the work is in _refs) ------------------------------------------
 
-_REFS_REQUESTS = ("instances", "object", "referrers", "path", "graph", "dominators", "retained")
+_REFS_REQUESTS = ("instances", "object", "referrers", "path", "graph", "dominators", "retained",
+                  "why")
 _TRACK_REQUESTS = ("track-class", "track-object", "detach-class", "detach-all")
 
 
@@ -638,12 +652,12 @@ def _bool_member(request, name):
     return value
 
 
-def _refs_reply(kind, request, request_id):
+def _refs_reply(kind, request, request_id, poll=None):
     allow_repr = request.get("repr", False)
     if type(allow_repr) is not bool:
         raise _refs.Failure("bad-request", "\"repr\" is not a boolean")
-    ctx = _refs._context(_state["own"], _state["codes"], _serving(),
-                         _state["reader"], _cancel_poller(request_id), allow_repr)
+    ctx = _refs._context(_state["own"], _state["codes"], _serving(), _state["reader"],
+                         poll or _cancel_poller(request_id), allow_repr)
     try:
         if kind == "instances":
             return _instances_reply(request, request_id, ctx)
@@ -657,6 +671,8 @@ def _refs_reply(kind, request, request_id):
             return _dominators_reply(request, request_id, ctx)
         if kind == "retained":
             return _retained_reply(request, request_id, ctx)
+        if kind == "why":
+            return _why_reply(request, request_id, ctx)
         return _path_reply(request, request_id, ctx)
     finally:
         _refs.finish(ctx)
@@ -741,14 +757,83 @@ def _referrers_reply(request, request_id, ctx):
 
 def _path_reply(request, request_id, ctx):
     handle = _handle_member(request, "handle")
-    obj = _refs.resolve(handle)
-    steps = _refs.path(obj, ctx)
-    entries = []
-    for pair in steps or ():
-        entries.append(_refs.referrer_entry(pair, ctx))
-    del obj
-    return {"type": "path", "id": request_id, "handle": handle,
-            "found": steps is not None, "steps": entries}
+    reply = {"type": "path", "id": request_id, "handle": handle}
+    reply.update(_refs.path_body(handle, ctx))
+    return reply
+
+
+def _why_options(request):
+    """(type_name, sample, at, label) of a "why" request, or a bad-request Failure."""
+    type_name = request.get("type_name")
+    if type(type_name) is not str:
+        raise _refs.Failure("bad-request", "\"type_name\" is not a string")
+    sample = _int_member(request, "sample", 1000, 1, _refs.WHY_SAMPLE_MAX)
+    at = request.get("at", "now")
+    if at not in ("now", "snapshot", "final"):
+        raise _refs.Failure("bad-request", "\"at\" is not \"now\", \"snapshot\" or \"final\"")
+    label = request.get("label")
+    if at == "snapshot" and type(label) is not str:
+        raise _refs.Failure("bad-request", "\"label\" is not a string")
+    return type_name, sample, at, label if at == "snapshot" else None
+
+
+def _why_reply(request, request_id, ctx):
+    type_name, sample, at, label = _why_options(request)
+    _tree_context(ctx)
+    reply = {"type": "why", "id": request_id, "label": label}
+    reply.update(_refs.why(type_name, sample, ctx))
+    return reply
+
+
+def _answer_deferred(label, final):
+    """Answer the deferred "why" requests due at this snapshot (`label`) or at
+    the script's end (`final`), in the calling thread, the agent lock held;
+    at the end, those whose label never came get "not-reached"."""
+    deferred = _state["deferred"]
+    index = 0
+    while index < len(deferred):
+        request = deferred[index]
+        at = request.get("at")
+        due = at == "final" if final else (at == "snapshot" and _cut(request["label"]) == label)
+        if not due and not final:
+            index += 1
+            continue
+        del deferred[index]
+        request_id = request["id"]
+        if not due:
+            _send(_error(request_id, "not-reached",
+                         "the script ended without calling heapscope.snapshot(%r)"
+                         % request.get("label")))
+            continue
+        try:
+            # The app's frames are the agent thread's to read: no look at the socket here.
+            reply = _refs_reply("why", request, request_id, _deferred_poller(request_id))
+        except _refs.Failure as failure:
+            reply = _error(request_id, failure.code, str(failure))
+        except Exception as error:
+            reply = _error(request_id, "failed", "why failed: %s" % _error_name(error))
+        _send(reply)
+    request = None
+
+
+def _cancel_deferred(request_ids):
+    """Answer "cancelled" to the deferred requests among `request_ids`."""
+    deferred = _state["deferred"]
+    index = 0
+    while index < len(deferred):
+        request_id = deferred[index]["id"]
+        if request_id in request_ids:
+            del deferred[index]
+            _state["cancelled"].discard(request_id)
+            _send(_error(request_id, "cancelled", "the request was cancelled"))
+        else:
+            index += 1
+
+
+def _deferred_poller(request_id):
+    def poll():
+        return request_id in _state["cancelled"] or _state["exiting"]
+    return poll
 
 
 def _graph_reply(request, request_id, ctx):
@@ -851,7 +936,7 @@ def _tree_context(ctx):
 def _serving():
     """The containers no reply names besides the agent's own: the request's,
     and those of a garbage callback running in another thread."""
-    return _state["serving"] + _garbage.kept_containers()
+    return _state["serving"] + _state["deferred"] + _garbage.kept_containers()
 
 
 # -- the garbage watch (the work is in _garbage) -------------------------------------
@@ -969,7 +1054,7 @@ def _take_census():
     """A census message's body; with "classes" once anything was tracked
     (the tracked instances measured after the census, which never counts
     what measuring them makes)."""
-    own = (_state["own"] + _state["serving"] + _refs.kept_containers()
+    own = (_state["own"] + _state["serving"] + _state["deferred"] + _refs.kept_containers()
            + _tracker.kept_containers() + _garbage.kept_containers())
     own.append(own)         # the list is the census's own object too
     try:
@@ -1162,6 +1247,9 @@ def _push_locked(label, final):
     if label is not None:
         label = _cut(label)
     _send(_census_message(0, body, label, final))
+    body = None
+    if _state["deferred"] and (final or label is not None):
+        _answer_deferred(label, final)
 
 
 def snapshot(label=None):
@@ -1256,6 +1344,32 @@ def _push_graph(objects, container, direction, depth, label, filename):
 
 def _exiting():
     return _state["exiting"]
+
+
+def why(obj):
+    """The path from `obj` to a root as one line of text; see heapscope.why."""
+    if _connected() and _acquire():
+        try:
+            ctx = _refs._context(_state["own"], _state["codes"], _serving(),
+                                 _state["reader"], _exiting, False)
+            _tree_context(ctx)
+            try:
+                return _refs.path_text(obj, ctx)
+            finally:
+                _refs.finish(ctx)
+                ctx.clear()
+        finally:
+            _release()
+    own = _state["own"]
+    codes = _state["codes"]
+    if not own:
+        own, codes = _package_objects()
+    ctx = _refs._context(own, codes, [], None, _exiting, False)
+    try:
+        return _refs.path_text(obj, ctx)
+    finally:
+        _refs.finish(ctx)
+        ctx.clear()
 
 
 def _write_graph(objects, container, direction, depth, label, filename):

@@ -95,6 +95,7 @@ typedef struct
   Py_ssize_t  n_all;
   uintptr_t  *addresses;        /* [n_all): compared, never followed */
   uint8_t    *tracked;          /* bit per position: the collector listed it */
+  uint8_t    *outside;          /* bit per position: referred to from outside the graph */
   uint32_t   *idom;             /* [reached): the immediate dominator's position */
   uint32_t   *via;              /* [reached): a referrer of an untracked node, 0 if none */
   Py_ssize_t *retained;         /* [reached): bytes */
@@ -109,6 +110,7 @@ hs_tree_clear (void)
 {
   PyMem_RawFree (hs_tree.addresses);
   PyMem_RawFree (hs_tree.tracked);
+  PyMem_RawFree (hs_tree.outside);
   PyMem_RawFree (hs_tree.idom);
   PyMem_RawFree (hs_tree.via);
   PyMem_RawFree (hs_tree.retained);
@@ -909,6 +911,17 @@ hs_tree_compute (HsGraph *graph,
     goto fail;
   for (Py_ssize_t v = 0; v < graph->n_tracked; v++)
     tree->tracked[order[v] >> 3] |= (uint8_t) (1 << (order[v] & 7));
+  /* The virtual root's row (the last of the forward CSR) lists the nodes
+   * held from outside: what a path that finds no Python root ends at. */
+  tree->outside = PyMem_RawCalloc ((size_t) n_all / 8 + 1, 1);
+  if (tree->outside == NULL)
+    goto fail;
+  for (uint32_t e = graph->first[graph->n_nodes]; e < graph->first[graph->n_nodes + 1]; e++)
+    {
+      uint32_t position = order[graph->targets[e]];
+
+      tree->outside[position >> 3] |= (uint8_t) (1 << (position & 7));
+    }
   hs_place (&graph->nodes, order, n_all);
   graph->nodes_capacity = n_all;
 
@@ -1038,6 +1051,7 @@ out:
   hs_graph_clear (&graph);
   PyMem_RawFree (tree.addresses);
   PyMem_RawFree (tree.tracked);
+  PyMem_RawFree (tree.outside);
   PyMem_RawFree (tree.idom);
   PyMem_RawFree (tree.via);
   PyMem_RawFree (tree.retained);
@@ -1173,6 +1187,159 @@ out:
   Py_DECREF (fast);
   PyMem_RawFree (wanted);
   PyMem_RawFree (positions);
+  return result;
+}
+
+/* A position as a key of an HsPtrTable, whose hash drops an address's low
+ * four bits (always zero in an object's address). */
+#define HS_POSITION_KEY(position) ((void *) ((uintptr_t) (position) << 4))
+
+/* Whether the kept tree places `position` under another member of `group`:
+ * the member's own retained size is then already in that one's. */
+static int
+hs_tree_under_member (const HsPtrTable *members,
+                      Py_ssize_t        position,
+                      Py_ssize_t        group)
+{
+  for (uint32_t up = hs_tree.idom[position]; up != 0; up = hs_tree.idom[up])
+    if (hs_ptr_table_lookup (members, HS_POSITION_KEY (up)) == group)
+      return 1;
+  return 0;
+}
+
+PyObject *
+hs_tree_sets (PyObject *module,
+              PyObject *args)
+{
+  PyObject *objects;
+  PyObject *groups;
+  PyObject *fast = NULL;
+  PyObject *fast_groups = NULL;
+  PyObject *states = NULL;
+  PyObject *sizes = NULL;
+  PyObject *result = NULL;
+  uintptr_t *wanted = NULL;
+  Py_ssize_t *positions = NULL;
+  Py_ssize_t *group_of = NULL;
+  Py_ssize_t *bytes = NULL;
+  Py_ssize_t *counts = NULL;
+  HsPtrTable members = { 0 };
+  Py_ssize_t n;
+  Py_ssize_t n_groups = 0;
+  Py_ssize_t unknown = 0;
+
+  if (!PyArg_ParseTuple (args, "OO:tree_sets", &objects, &groups))
+    return NULL;
+  fast = PySequence_Fast (objects, "tree_sets: expected a sequence of objects");
+  if (fast == NULL)
+    return NULL;
+  fast_groups = PySequence_Fast (groups, "tree_sets: expected a sequence of group numbers");
+  if (fast_groups == NULL)
+    goto out;
+  n = PySequence_Fast_GET_SIZE (fast);
+  if (PySequence_Fast_GET_SIZE (fast_groups) != n)
+    {
+      PyErr_SetString (PyExc_ValueError, "tree_sets: one group number per object");
+      goto out;
+    }
+  wanted = PyMem_RawMalloc ((size_t) n * sizeof (uintptr_t) + 1);
+  positions = PyMem_RawMalloc ((size_t) n * sizeof (Py_ssize_t) + 1);
+  group_of = PyMem_RawMalloc ((size_t) n * sizeof (Py_ssize_t) + 1);
+  if (wanted == NULL || positions == NULL || group_of == NULL)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+  for (Py_ssize_t j = 0; j < n; j++)
+    {
+      Py_ssize_t group = PyLong_AsSsize_t (PySequence_Fast_GET_ITEM (fast_groups, j));
+
+      if (group == -1 && PyErr_Occurred ())
+        goto out;
+      if (group < -1 || group >= n)
+        {
+          PyErr_SetString (PyExc_ValueError, "tree_sets: a group number out of range");
+          goto out;
+        }
+      group_of[j] = group;
+      n_groups = group + 1 > n_groups ? group + 1 : n_groups;
+      wanted[j] = (uintptr_t) PySequence_Fast_GET_ITEM (fast, j);
+      positions[j] = -1;
+    }
+  if (hs_tree.addresses != NULL && hs_tree_positions (wanted, n, positions) < 0)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+  bytes = PyMem_RawCalloc ((size_t) n_groups + 1, sizeof (Py_ssize_t));
+  counts = PyMem_RawCalloc ((size_t) n_groups + 1, sizeof (Py_ssize_t));
+  if (bytes == NULL || counts == NULL || hs_ptr_table_init (&members, (size_t) n, 1) < 0)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+  for (Py_ssize_t j = 0; j < n; j++)
+    if (positions[j] > 0 && positions[j] < hs_tree.reached && group_of[j] >= 0
+        && hs_ptr_table_add (&members, HS_POSITION_KEY (positions[j]), group_of[j]) < 0)
+      {
+        PyErr_NoMemory ();
+        goto out;
+      }
+
+  states = PyList_New (n);
+  if (states == NULL)
+    goto out;
+  for (Py_ssize_t j = 0; j < n; j++)
+    {
+      Py_ssize_t position = positions[j];
+      long state;
+      PyObject *value;
+
+      if (position < 0)
+        {
+          state = 3;
+          unknown++;
+        }
+      else if (position >= hs_tree.reached)
+        state = 2;
+      else
+        {
+          state = hs_bit (hs_tree.outside, position);
+          if (group_of[j] >= 0 && !hs_tree_under_member (&members, position, group_of[j]))
+            {
+              bytes[group_of[j]] += hs_tree.retained[position];
+              counts[group_of[j]] += hs_tree.count[position];
+            }
+        }
+      value = PyLong_FromLong (state);
+      if (value == NULL)
+        goto out;
+      PyList_SET_ITEM (states, j, value);
+    }
+  sizes = PyList_New (n_groups);
+  if (sizes == NULL)
+    goto out;
+  for (Py_ssize_t g = 0; g < n_groups; g++)
+    {
+      PyObject *value = Py_BuildValue ("(nn)", bytes[g], counts[g]);
+
+      if (value == NULL)
+        goto out;
+      PyList_SET_ITEM (sizes, g, value);
+    }
+  result = Py_BuildValue ("(OOn)", states, sizes, unknown);
+
+out:
+  Py_XDECREF (states);
+  Py_XDECREF (sizes);
+  Py_XDECREF (fast_groups);
+  Py_DECREF (fast);
+  hs_ptr_table_clear (&members);
+  PyMem_RawFree (wanted);
+  PyMem_RawFree (positions);
+  PyMem_RawFree (group_of);
+  PyMem_RawFree (bytes);
+  PyMem_RawFree (counts);
   return result;
 }
 

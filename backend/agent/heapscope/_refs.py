@@ -1660,67 +1660,201 @@ def finish(ctx):
 # -- path to a root ------------------------------------------------------------------
 
 def path(target, ctx):
-    """The shortest chain of referrers from `target` to a root: [[object, edge, root], ...].
+    """The shortest chain of referrers from `target` to a root, as steps
+    [[object, edge], ...] (see _steps); None when no root is reached."""
+    chains = paths(_scratch(ctx, [target]), ctx)
+    if chains[0] is None:
+        return None
+    return _steps(target, chains[0], ctx)
 
-    A breadth-first search upward, one scan per level (the whole level at
-    once); None when no root is reached (garbage not yet collected, or held
-    only by the agent).
+
+def path_body(handle, ctx):
+    """The body of a "path" reply: the steps from the object of `handle` to a
+    root, or why none is reached (PROTOCOL.md "Path")."""
+    targets = _scratch(ctx, [resolve(handle)])
+    met = _scratch(ctx, {})
+    chain = paths(targets, ctx, met)[0]
+    if chain is not None:
+        steps = []
+        for pair in _steps(targets[0], chain, ctx):
+            steps.append(referrer_entry(pair, ctx))
+        return {"found": True, "steps": steps}
+    body = {"found": False, "steps": [], "reason": None, "holders": []}
+    if tree_available():
+        # Nothing of the program is held in this frame: the tree may be computed.
+        diagnosis = _diagnose_fresh(targets, met, ctx)[0]
+        body["reason"] = diagnosis[0]
+        body["holders"] = _holder_entries(diagnosis[1], ctx)
+    return body
+
+
+def paths(targets, ctx, met=None):
+    """For each of `targets`, the chain of referrers up to a root, the root
+    last ([] for a root itself), or None when no root is reached. `met`, a
+    dict, receives what the search met: "nodes" (the objects, the targets
+    first), "number" (id -> node) and "above" (node -> referrer nodes).
+
+    A breadth-first search upward from all of them at once: one scan of the
+    heap per level, whatever the number of targets. Every reference met is
+    kept (as node numbers), and each chain is the shortest among them: the
+    search meets the same referrers whichever target it came from, so one
+    cache shared by 4 000 objects is scanned for once. Levels whose objects
+    lead only to targets with a chain already are not searched further.
     """
     _prepare_heap(ctx)
-    if root_kind(target, ctx) is not None:
-        return []
-    parents = _scratch(ctx, {id(target): None})
-    frontier = _scratch(ctx, [target])
+    nodes = _scratch(ctx, [])           # every object met, the targets first
+    number = _scratch(ctx, {})          # id -> node number
+    above = []                          # node -> the nodes referring to it
+    below = []                          # node -> the nodes it refers to
+    is_root = []
+    for target in targets:
+        if id(target) not in number:
+            number[id(target)] = len(nodes)
+            nodes.append(target)
+            above.append([])
+            below.append([])
+            is_root.append(root_kind(target, ctx) is not None)
+    target = None
+    asked = len(nodes)
+    frontier = [node for node in range(asked) if not is_root[node]]
     poll = ctx["poll"]
-    root = None
-    while frontier and root is None:
+    while frontier:
         if poll():
             raise Failure("cancelled", "the request was cancelled")
+        rooted = False
         wanted = {}
-        for index in range(len(frontier)):
-            wanted[id(frontier[index])] = index
+        for node in frontier:
+            wanted[id(nodes[node])] = node
         for pair in ctx["frames"]:
-            if id(pair[0]) in parents:
-                continue
             for item in _local_items(pair[1]):
-                if id(item[1]) in wanted:
-                    parents[id(pair[0])] = _scratch(ctx, [pair[0], item[1]])
-                    root = pair[0]
-                    break
-            if root is not None:
+                child = wanted.get(id(item[1]))
+                if child is not None:
+                    _link(_node(pair[0], True, nodes, number, above, below, is_root),
+                          child, above, below)
+                    rooted = True
+        if rooted:
+            frontier = _still_wanted(frontier, asked, above, below, is_root)
+            if not frontier:
                 break
-        if root is not None:
-            break
-        found, indexes = _scan(ctx, frontier)
-        following = _scratch(ctx, [])
+            rooted = False
+        level = _scratch(ctx, [])
+        for node in frontier:
+            level.append(nodes[node])
+        found, indexes = _scan(ctx, level)
+        following = []
         for position in range(len(found)):
             referrer = found[position]
-            if id(referrer) in parents:
+            child = frontier[indexes[position]]
+            known = number.get(id(referrer))
+            if known is not None:
+                _link(known, child, above, below)
                 continue
-            parents[id(referrer)] = _scratch(ctx, [referrer, frontier[indexes[position]]])
             owner = ctx["module_dicts"].get(id(referrer)) or ctx["locals_ids"].get(id(referrer))
-            if owner is not None and id(owner) not in parents:
-                parents[id(owner)] = _scratch(ctx, [owner, referrer])
-                root = owner
-                break
-            if root_kind(referrer, ctx) is not None:
-                root = referrer
-                break
-            following.append(referrer)
+            kind = None if owner is not None else root_kind(referrer, ctx)
+            node = _node(referrer, kind is not None, nodes, number, above, below, is_root)
+            _link(node, child, above, below)
+            if owner is not None:
+                # A namespace: its module or frame is the root (_steps collapses the two).
+                _link(_node(owner, True, nodes, number, above, below, is_root),
+                      node, above, below)
+            if owner is not None or kind is not None:
+                rooted = True
+            else:
+                following.append(node)
+        referrer = owner = None
+        let_go(found)
+        let_go(level)
         frontier = following
-    if root is None:
-        return None
-    chain = _scratch(ctx, [])
-    link = parents[id(root)]
-    while link is not None:
-        chain.append(link[0])
-        link = parents[id(link[1])]
-    chain.reverse()
-    return _steps(target, chain, ctx)
+        if rooted and frontier:
+            frontier = _still_wanted(frontier, asked, above, below, is_root)
+    up = _toward_roots(above, below, is_root)
+    if met is not None:
+        met["nodes"] = nodes
+        met["number"] = number
+        met["above"] = above
+    chains = []
+    for index in range(len(targets)):
+        node = number[id(targets[index])]
+        if is_root[node]:
+            chains.append([])
+        elif up[node] < 0:
+            chains.append(None)
+        else:
+            chain = _scratch(ctx, [])
+            while not is_root[node]:
+                node = up[node]
+                chain.append(nodes[node])
+            chains.append(chain)
+    return chains
 
 
-def _steps(target, chain, ctx):
-    """Turn the raw chain (target's referrer first) into steps, collapsing namespaces."""
+def _node(obj, root, nodes, number, above, below, is_root):
+    """The node number of `obj`, a new node if it has none; `root` marks it a root."""
+    node = number.get(id(obj))
+    if node is None:
+        node = number[id(obj)] = len(nodes)
+        nodes.append(obj)
+        above.append([])
+        below.append([])
+        is_root.append(root)
+    elif root:
+        is_root[node] = True
+    return node
+
+
+def _link(referrer, child, above, below):
+    above[child].append(referrer)
+    below[referrer].append(child)
+
+
+def _toward_roots(above, below, is_root):
+    """up[node]: the next node on a shortest chain of the references met from
+    `node` to a root; -1 for a root and for a node no root reaches."""
+    up = [-1] * len(above)
+    seen = [False] * len(above)
+    level = []
+    for node in range(len(above)):
+        if is_root[node]:
+            seen[node] = True
+            level.append(node)
+    while level:
+        following = []
+        for node in level:
+            for child in below[node]:
+                if not seen[child]:
+                    seen[child] = True
+                    up[child] = node
+                    following.append(child)
+        level = following
+    return up
+
+
+def _still_wanted(frontier, asked, above, below, is_root):
+    """The nodes of `frontier` that lead down to one of the `asked` first
+    nodes (the targets) that no root reaches yet."""
+    up = _toward_roots(above, below, is_root)
+    wanted = [False] * len(above)
+    level = []
+    for node in range(asked):
+        if not is_root[node] and up[node] < 0:
+            wanted[node] = True
+            level.append(node)
+    while level:
+        following = []
+        for node in level:
+            for referrer in above[node]:
+                if not wanted[referrer]:
+                    wanted[referrer] = True
+                    following.append(referrer)
+        level = following
+    return [node for node in frontier if wanted[node]]
+
+
+def _steps(target, chain, ctx, edge_of=None):
+    """Turn the raw chain (target's referrer first) into steps, collapsing
+    namespaces; `edge_of` names a step's edge (default: edge)."""
+    if edge_of is None:
+        edge_of = edge
     steps = _scratch(ctx, [])
     child = target
     index = 0
@@ -1748,10 +1882,292 @@ def _steps(target, chain, ctx):
             child = function
             index += 3
             continue
-        steps.append(_scratch(ctx, [obj, edge(obj, child, ctx)]))
+        steps.append(_scratch(ctx, [obj, edge_of(obj, child, ctx)]))
         child = obj
         index += 1
     return steps
+
+
+# -- why: the paths of many objects, grouped by shape -----------------------------------
+
+WHY_SAMPLE_MAX = 5000
+HOLDERS_MAX = 10
+# Tree states (_accel.tree_sets).
+_IN_TREE, _HELD_OUTSIDE, _UNREACHABLE, _UNKNOWN = 0, 1, 2, 3
+
+
+def why(type_name, sample, ctx):
+    """The body of a "why" reply (PROTOCOL.md "Why"): the paths to a root of
+    up to `sample` instances of `type_name`, grouped by shape, with what each
+    group retains, and why the others are alive without a root."""
+    begin = time.perf_counter()
+    _prepare_heap(ctx)
+    tree = tree_available()
+    built = _tree_for(ctx, False) if tree else 0.0
+    while True:
+        found = census_objects(type_name, ctx)
+        total = len(found)
+        targets = _scratch(ctx, [])
+        if total <= sample:
+            targets.extend(found)
+        else:
+            for index in range(sample):
+                targets.append(found[index * total // sample])
+        let_go(found)
+        if not tree or built:
+            break
+        unknown = _census._accel.tree_sets(targets, [-1] * len(targets))[2]
+        if not unknown:
+            break
+        # Made since the kept tree: compute it again (holding nothing here).
+        let_go(targets)
+        built = _build_tree(ctx)
+    met = _scratch(ctx, {})
+    chains = paths(targets, ctx, met)
+    shapes = {}
+    group_of = [-1] * len(targets)
+    members = []
+    examples = []
+    for index in range(len(targets)):
+        chain = chains[index]
+        if chain is None:
+            continue
+        steps = _steps(targets[index], chain, ctx, _shape_edge)
+        shape = _shape(steps, ctx)
+        group = shapes.get(shape)
+        if group is None:
+            group = shapes[shape] = len(members)
+            members.append(0)
+            examples.append(index)
+        members[group] += 1
+        group_of[index] = group
+    steps = chain = None
+    sizes = _census._accel.tree_sets(targets, group_of)[1] if tree else None
+    groups = []
+    for group in range(len(members)):
+        index = examples[group]
+        entries = []
+        for pair in _steps(targets[index], chains[index], ctx):
+            entries.append(referrer_entry(pair, ctx))
+        groups.append({"count": members[group],
+                       "retained": None if sizes is None else sizes[group][0],
+                       "retained_count": None if sizes is None else sizes[group][1],
+                       "example": summary(targets[index], ctx), "steps": entries})
+    groups.sort(key=_by_count)
+    lost = _scratch(ctx, [])
+    for index in range(len(targets)):
+        if chains[index] is None:
+            lost.append(targets[index])
+    unreached = []
+    if lost:
+        by_reason = {}
+        diagnoses = diagnose(lost, met, ctx) if tree else [[None, []]] * len(lost)
+        if diagnoses is None:
+            diagnoses = _diagnose_fresh(lost, met, ctx)
+        for index in range(len(lost)):
+            reason, holders = diagnoses[index]
+            # Held from C: one entry per set of holders (the first holder's).
+            key = (reason, id(holders[0][0]) if holders else 0)
+            entry = by_reason.get(key)
+            if entry is None:
+                entry = by_reason[key] = {"reason": reason, "count": 0,
+                                          "example": summary(lost[index], ctx),
+                                          "holders": _holder_entries(holders, ctx)}
+                unreached.append(entry)
+            entry["count"] += 1
+        diagnoses = holders = None
+        unreached.sort(key=_by_count)
+    return {"type_name": type_name, "total": total, "sampled": len(targets),
+            "elapsed": time.perf_counter() - begin, "groups": groups,
+            "unreached": unreached}
+
+
+_EDGE_TEXT = {"attribute": "attribute %s", "key": "key %s", "closure": "closure variable %s",
+              "local": "local variable %s", "global": "global %s",
+              "class-attribute": "class attribute %s", "index": "index %s"}
+_REASON_TEXT = {"garbage": "garbage the collector has not freed yet (a reference cycle)",
+                "held-from-c": "held from C code",
+                "agent": "held only by Heapscope: the program let it go",
+                None: "no root was reached"}
+
+
+def path_text(obj, ctx):
+    """The path from `obj` to a root on one line, as the app's text export
+    writes it: "Item <- dict [key 3] <- module(__main__) [global STORE] (root:
+    module)"; or why no root holds it."""
+    targets = _scratch(ctx, [obj])
+    obj = None
+    met = _scratch(ctx, {})
+    chain = paths(targets, ctx, met)[0]
+    words = [row_name(targets[0], ctx)]
+    if chain is None:
+        reason = None
+        holders = ()
+        if tree_available():
+            reason, holders = _diagnose_fresh(targets, met, ctx)[0]
+        text = _REASON_TEXT[reason]
+        if holders:
+            text += " by " + ", ".join(
+                _step_title(pair[0], ctx) + ("" if pair[1] is None else " (%s)" % pair[1])
+                for pair in holders)
+        return words[0] + ": " + text
+    for pair in _steps(targets[0], chain, ctx):
+        words.append(" <- " + _step_title(pair[0], ctx) + " [" + _edge_text(pair[1]) + "]")
+        kind = root_kind(pair[0], ctx)
+        if kind is not None:
+            words.append(" (root: %s)" % kind)
+    return "".join(words)
+
+
+def _step_title(obj, ctx):
+    name = qualified_name(obj) if _in_mro(type(obj), type) else None
+    return "class " + name if name is not None else row_name(obj, ctx)
+
+
+def _edge_text(label):
+    kind = label["kind"]
+    if kind in _EDGE_TEXT:
+        return _EDGE_TEXT[kind] % (label["index"] if kind == "index" else label["name"])
+    if kind == "referent":
+        return "refers to it (%s)" % label["type"]
+    if kind == "dict-key":
+        return "key in %s" % label["name"] if label.get("name") else "dict key"
+    return "set member"
+
+
+def _by_count(entry):
+    return -entry["count"]
+
+
+def _shape_edge(referrer, child, ctx):
+    """The edge from `referrer` to `child` as far as a path's shape needs it:
+    a container's key, index or membership is not found (a search through a
+    cache of 4 000 for each of 4 000 objects), only told apart."""
+    cls = type(referrer)
+    if _in_mro(cls, list) or _in_mro(cls, tuple) or _is_stdlib(cls, "deque"):
+        return {"kind": "index"}
+    if _in_mro(cls, set) or _in_mro(cls, frozenset):
+        return {"kind": "member"}
+    if _in_mro(cls, dict):
+        values = ctx.get("dict_values")
+        if values is None:
+            values = ctx["dict_values"] = _scratch(ctx, {})
+        ids = values.get(id(referrer))
+        if ids is None:
+            ids = values[id(referrer)] = set()
+            for value in dict.values(referrer):
+                ids.add(id(value))
+            value = None
+        return {"kind": "key" if id(child) in ids else "dict-key"}
+    return edge(referrer, child, ctx)
+
+
+def _shape(steps, ctx):
+    """What the paths of one group share: each step's row and edge (without a
+    key, an index, or a key inside a name), and the root itself."""
+    shape = []
+    for pair in steps:
+        label = pair[1]
+        name = label.get("name")
+        if type(name) is str and "[" in name:
+            name = name[:name.index("[")]
+        shape.append((row_name(pair[0], ctx), label["kind"], name, label.get("type")))
+    if steps:
+        shape.append(id(steps[-1][0]))
+    return tuple(shape)
+
+
+def _diagnose_fresh(lost, met, ctx):
+    """diagnose with a tree computed now (nothing of the program is held in
+    the caller's frames): a kept one may be of an older heap."""
+    _build_tree(ctx)
+    found = diagnose(lost, met, ctx)
+    return found if found is not None else [[None, []]] * len(lost)
+
+
+def diagnose(lost, met, ctx):
+    """For each object of `lost` (the targets of a search, `met`, that found no
+    root): [reason, holders], reason "garbage", "held-from-c", "agent" or None
+    (the kept tree does not know it) and holders [[object, known], ...] for
+    "held-from-c". None when the kept tree cannot be that of the heap searched:
+    an object in it that nothing held from outside reaches."""
+    nodes = met["nodes"]
+    above = met["above"]
+    number = met["number"]
+    states = _census._accel.tree_sets(nodes, [-1] * len(nodes))[0]
+    known = None
+    found = _scratch(ctx, [])
+    for obj in lost:
+        node = number[id(obj)]
+        state = states[node]
+        if state == _UNREACHABLE:
+            found.append(["garbage" if above[node] else "agent", []])
+        elif state == _UNKNOWN:
+            # Left out of the tree as the agent's: only the agent holds it.
+            found.append(["agent" if id(obj) in ctx["skip"] else None, []])
+        else:
+            if known is None:
+                known = _known_holders(ctx)
+            holders = _holders(node, above, states, nodes, known, ctx)
+            if not holders:
+                return None
+            found.append(["held-from-c", holders])
+    obj = None
+    return found
+
+
+def _holders(node, above, states, nodes, known, ctx):
+    """The objects held from outside the heap among `node` and what refers to
+    it, nearest first: what keeps an object with no root alive."""
+    holders = _scratch(ctx, [])
+    seen = {node}
+    level = [node]
+    while level and len(holders) < HOLDERS_MAX:
+        following = []
+        for current in level:
+            if states[current] == _HELD_OUTSIDE and len(holders) < HOLDERS_MAX:
+                holders.append(_scratch(ctx, [nodes[current], known.get(id(nodes[current]))]))
+            for referrer in above[current]:
+                if referrer not in seen:
+                    seen.add(referrer)
+                    following.append(referrer)
+        level = following
+    return holders
+
+
+def _known_holders(ctx):
+    """id -> what holds it, for the holders from C that Python can name: the
+    signal handlers, the trace and profile functions."""
+    known = _scratch(ctx, {})
+    signals = sys.modules.get("_signal")
+    if signals is not None:
+        names = {}
+        for pair in dict.items(_module_dict(signals)):
+            if (type(pair[0]) is str and pair[0].startswith("SIG") and not
+                    pair[0].startswith("SIG_") and type(pair[1]) is int):
+                names.setdefault(pair[1], pair[0])
+        for number in sorted(names):
+            try:
+                handler = signals.getsignal(number)
+            except (ValueError, OSError):
+                continue
+            if handler is not None and type(handler) is not int:
+                known.setdefault(id(handler), "signal handler for %s" % names[number])
+        handler = None
+    for pair in (("sys.settrace function", sys.gettrace()),
+                 ("sys.setprofile function", sys.getprofile())):
+        if pair[1] is not None:
+            known.setdefault(id(pair[1]), pair[0])
+    return known
+
+
+def _holder_entries(holders, ctx):
+    entries = []
+    for pair in holders:
+        entry = summary(pair[0], ctx)
+        entry["known"] = pair[1]
+        entries.append(entry)
+    return entries
 
 
 # -- retained sizes: the dominator tree ------------------------------------------------
