@@ -1,5 +1,6 @@
 /* hs-window-leaks.c — the main window's Leaks page: from a suspect to its
- * instances, or to the referrers or the graph of its first instance
+ * instances, or to the referrers or the graph of its first instance; from a
+ * group of its why view to the path or the graph of one of its instances
  *
  * Show Instances selects the type on the Types page, which lists its
  * instances below. Referrers and Show Graph do the same without leaving the
@@ -173,6 +174,31 @@ on_leak_show_graph (HsLeaksPage *page,
   follow (self, type_name, HS_LEAK_FOLLOW_GRAPH);
 }
 
+/* A group of the why view: the path of one of its instances, found on the
+ * Referrers page as Path to Root finds it. */
+static void
+on_leak_show_path (HsLeaksPage       *page,
+                   const HsObjectRef *object,
+                   HsWindow          *self)
+{
+  stop_following (self);
+  hs_object_inspector_set_object (self->inspector, object);
+  hs_referrers_page_set_object (self->referrers_page, object);
+  hs_window_show_page (self, "referrers");
+  hs_referrers_page_find_path (self->referrers_page);
+}
+
+static void
+on_leak_show_object_graph (HsLeaksPage       *page,
+                           const HsObjectRef *object,
+                           HsWindow          *self)
+{
+  stop_following (self);
+  hs_object_inspector_set_object (self->inspector, object);
+  hs_graph_page_show_object (self->graph_page, object);
+  hs_window_show_page (self, "graph");
+}
+
 static void
 on_leaks_notice (HsLeaksPage *page,
                  const char  *text,
@@ -191,6 +217,8 @@ _hs_window_class_leaks_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_leak_show_instances);
   gtk_widget_class_bind_template_callback (widget_class, on_leak_show_referrers);
   gtk_widget_class_bind_template_callback (widget_class, on_leak_show_graph);
+  gtk_widget_class_bind_template_callback (widget_class, on_leak_show_path);
+  gtk_widget_class_bind_template_callback (widget_class, on_leak_show_object_graph);
   gtk_widget_class_bind_template_callback (widget_class, on_leaks_notice);
 }
 

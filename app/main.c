@@ -71,6 +71,15 @@ print_usage (FILE *out)
              "Leaks, with --headless, --record or --report:\n"
              "  --leaks               print the types that kept growing over the run, the\n"
              "                        likeliest leak first (the Leaks page’s ranking)\n"));
+  fprintf (out, "%s",
+           _("\n"
+             "Why objects are alive, with --headless or --record:\n"
+             "  --why TYPE            print why the instances of TYPE (a census row such as\n"
+             "                        __main__.Request) are alive at the script’s end: their\n"
+             "                        paths to a root, grouped, and what each group holds\n"
+             "                        alone; may be given more than once\n"
+             "  --at LABEL            with --why: when the script calls\n"
+             "                        heapscope.snapshot (LABEL), not at its end\n"));
 }
 
 /* One of --sort, --limit: the option's value into @options, or the message
@@ -107,6 +116,8 @@ main (int   argc,
   const char *to_label = NULL;
   gboolean classes = FALSE;
   gboolean leaks = FALSE;
+  g_autoptr(GPtrArray) why_types = g_ptr_array_new ();
+  const char *why_label = NULL;
   const char *html_path = NULL;
   const char *graphs_dir = NULL;
   const char *title = NULL;
@@ -135,6 +146,10 @@ main (int   argc,
         leaks = TRUE;
       else if (strcmp (argv[i], "--hold") == 0)
         hold = TRUE;
+      else if (strcmp (argv[i], "--why") == 0 && i + 1 < argc)
+        g_ptr_array_add (why_types, argv[++i]);
+      else if (strcmp (argv[i], "--at") == 0 && i + 1 < argc)
+        why_label = argv[++i];
       else if (strcmp (argv[i], "--record") == 0 && i + 1 < argc)
         record_path = argv[++i];
       else if (strcmp (argv[i], "--report") == 0 && i + 1 < argc)
@@ -232,6 +247,17 @@ main (int   argc,
       g_printerr (_("heapscope: --classes, --html and --graphs go with --report\n"));
       return 2;
     }
+  if (why_label != NULL && why_types->len == 0)
+    {
+      g_printerr (_("heapscope: --at goes with --why\n"));
+      return 2;
+    }
+  /* The question is asked of the running script: a recording has no agent to ask. */
+  if (why_types->len > 0 && (report_path != NULL || (!headless && record_path == NULL)))
+    {
+      g_printerr (_("heapscope: --why goes with --headless or --record\n"));
+      return 2;
+    }
   if (report_path != NULL)
     {
       if (first_script_arg < argc || headless || hold || record_path != NULL)
@@ -312,7 +338,8 @@ main (int   argc,
                                           : _("heapscope: --headless needs a script to run\n"));
           return 2;
         }
-      return hs_headless_run (spec, record_path, leaks);
+      g_ptr_array_add (why_types, NULL);
+      return hs_headless_run (spec, record_path, leaks, (const char * const *) why_types->pdata, why_label);
     }
 
   application = hs_application_new ();

@@ -17,8 +17,10 @@
 #include "hs-pympler-import.h"
 #include "hs-signal-watch.h"
 #include "hs-store.h"
+#include "hs-why-report.h"
 
 #define REPORT_ROWS 15
+#define WHY_SAMPLE  1000   /* instances --why follows per type, as the agent's default */
 
 /* @text, from a file or a child, made safe to print to a terminal: C0 and C1
  * controls and DEL (ESC and CSI start the sequences that move the cursor,
@@ -296,6 +298,81 @@ on_stop_signal (int       signum,
   hs_session_forward_signal (user_data, signum, from_terminal);
 }
 
+/* A --why question and its answer. */
+typedef struct
+{
+  const char *type_name;
+  HsReply    *reply;
+  GError     *error;
+  gboolean    done;
+} WhyAnswer;
+
+static void
+on_why_answered (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  WhyAnswer *answer = user_data;
+
+  answer->reply = hs_session_query_finish (HS_SESSION (source), result, &answer->error);
+  answer->done = TRUE;
+}
+
+/* @text printed to stdout, each line made safe for a terminal: names and
+ * keys in it come from the program. */
+static void
+print_escaped_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *escaped = hs_escape_for_terminal (lines[i]);
+
+      fputs (escaped, stdout);
+      if (lines[i + 1] != NULL)
+        fputc ('\n', stdout);
+    }
+}
+
+/* Prints @answer's report, or says on stderr why there is none; FALSE then. */
+static gboolean
+print_why (HsSession       *session,
+           const WhyAnswer *answer,
+           const char      *label)
+{
+  g_autofree char *type_name = hs_escape_for_terminal (answer->type_name);
+  g_autofree char *why = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (answer->reply != NULL && answer->reply->kind == HS_REPLY_WHY)
+    {
+      g_autofree char *report = hs_why_format (answer->reply);
+
+      fputs ("\n", stdout);
+      print_escaped_lines (report);
+      return TRUE;
+    }
+  if (answer->reply != NULL)
+    why = g_strdup (_("the agent answered another question"));
+  else if (g_error_matches (answer->error, HS_REPLY_ERROR, HS_REPLY_ERROR_NOT_REACHED) && label != NULL)
+    why = g_strdup_printf (_("the script never called heapscope.snapshot () with the label “%s”"), label);
+  else if (g_error_matches (answer->error, HS_REPLY_ERROR, HS_REPLY_ERROR_NOT_REACHED))
+    why = g_strdup (_("the script’s end was never reached"));
+  /* A script that ends within a few milliseconds of its start may end before
+   * its agent has read the question. */
+  else if (g_error_matches (answer->error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED) &&
+           hs_session_get_state (session) == HS_SESSION_STATE_EXITED)
+    why = g_strdup (_("the script ended before its agent took the question"));
+  else if (g_error_matches (answer->error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED))
+    why = g_strdup (_("the process ended before its agent could answer"));
+  else
+    why = g_strdup (answer->error->message);
+  escaped = hs_escape_for_terminal (why);
+  g_printerr ("heapscope: --why %s: %s\n", type_name, escaped);
+  return FALSE;
+}
+
 static int
 exit_code_of (HsSession *session)
 {
@@ -311,17 +388,26 @@ exit_code_of (HsSession *session)
 }
 
 /* Runs @spec with no window, recording to @record_path if it is not NULL;
- * returns the script's exit code (128 + signal if it was killed). */
+ * returns the script's exit code (128 + signal if it was killed), or 2 if
+ * the recording failed, or if it succeeded but a --why got no answer.
+ * @why_types (NULL-terminated, or NULL): the census rows to say why their
+ * instances are alive at the script's end, or at its snapshot @why_label. */
 int
 hs_headless_run (const HsLaunchSpec *spec,
                  const char         *record_path,
-                 gboolean            leaks)
+                 gboolean            leaks,
+                 const char * const *why_types,
+                 const char         *why_label)
 {
   g_autoptr(HsSession) session = hs_session_new ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(HsLaunchSpec) headless_spec = hs_launch_spec_copy (spec);
   g_autoptr(HsSignalWatch) signals = NULL;
   g_autofree char *report = NULL;
+  g_autofree WhyAnswer *answers = NULL;
+  guint n_why = why_types != NULL ? g_strv_length ((char **) why_types) : 0;
+  gboolean why_failed = FALSE;
+  int code;
 
   headless_spec->inherit_stdio = record_path == NULL;
   headless_spec->inherit_stdin = TRUE;
@@ -336,12 +422,29 @@ hs_headless_run (const HsLaunchSpec *spec,
     }
   signals = hs_signal_watch_new (on_stop_signal, session);
   hs_session_start (session, headless_spec);
+  /* Asked now, to be answered later: they wait for the agent's hello, then
+   * in the agent for the script's end or its snapshot. */
+  answers = g_new0 (WhyAnswer, MAX (n_why, 1));
+  for (guint i = 0; i < n_why; i++)
+    {
+      g_autoptr(JsonNode) request = hs_session_why_request (session, why_types[i], WHY_SAMPLE,
+                                                           why_label != NULL ? HS_WHY_AT_SNAPSHOT : HS_WHY_AT_FINAL,
+                                                           why_label);
+
+      answers[i].type_name = why_types[i];
+      hs_session_query_async (session, request, NULL, on_why_answered, &answers[i]);
+    }
   if (!hs_session_is_over (session))
     g_main_loop_run (loop);
 
   /* Output read just before the end is still on its way to the console model. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  /* Every question is answered by the end: those the agent did not are
+   * answered by the link's end. */
+  for (guint i = 0; i < n_why; i++)
+    while (!answers[i].done)
+      g_main_context_iteration (NULL, TRUE);
   report = hs_session_format_report (session, NULL, NULL);
   fflush (stderr);
   fputs (report, stdout);
@@ -356,13 +459,22 @@ hs_headless_run (const HsLaunchSpec *spec,
       else
         print_error (error);
     }
+  for (guint i = 0; i < n_why; i++)
+    {
+      fflush (stdout);
+      if (!print_why (session, &answers[i], why_label))
+        why_failed = TRUE;
+      g_clear_pointer (&answers[i].reply, hs_reply_unref);
+      g_clear_error (&answers[i].error);
+    }
   if (record_path != NULL && hs_session_get_record_error (session) == NULL)
     g_print (_("Recorded to %s\n"), record_path);
   fflush (stdout);
 
   if (record_path != NULL && hs_session_get_record_error (session) != NULL)
     return 2;
-  return exit_code_of (session);
+  code = exit_code_of (session);
+  return code == 0 && why_failed ? 2 : code;
 }
 
 static void

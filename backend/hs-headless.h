@@ -14,10 +14,13 @@ G_BEGIN_DECLS
 char *hs_session_format_leaks  (HsSession          *self,
                                 GError            **error);
 int   hs_headless_report_leaks (const char         *path);
-/* With @leaks, the leak suspects (hs_session_format_leaks) follow the tables. */
+/* With @leaks, the leak suspects (hs_session_format_leaks) follow the tables;
+ * then why the instances of each of @why_types are alive (hs_why_format). */
 int   hs_headless_run          (const HsLaunchSpec *spec,
                                 const char         *record_path,
-                                gboolean            leaks);
+                                gboolean            leaks,
+                                const char * const *why_types,
+                                const char         *why_label);
 int   hs_headless_report       (const char         *path,
                                 const char         *from_label,
                                 const char         *to_label);

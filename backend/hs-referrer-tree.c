@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-object-item.h"
@@ -228,30 +227,11 @@ hs_referrer_node_process_ended (HsReferrerNode *self)
   return self->process_ended;
 }
 
-static char *
-text_after (const char *text,
-            const char *prefix,
-            const char *stop)
-{
-  const char *start;
-  const char *end;
-
-  if (text == NULL || !g_str_has_prefix (text, prefix))
-    return NULL;
-  start = text + strlen (prefix);
-  end = stop != NULL ? strstr (start, stop) : NULL;
-  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
-}
-
-/* The node as Pympler's refbrowser names it: "list", "module(__main__)",
- * "function (parse)", "frame (codename: main)"; but a class by its own name,
- * "class __main__.Registry", not by its metaclass's ("type"). */
+/* The node as Pympler's refbrowser names it (hs_object_ref_dup_label), or
+ * what its row says ("12 more…", an error). */
 char *
 hs_referrer_node_dup_label (HsReferrerNode *self)
 {
-  const HsObjectRef *ref;
-  g_autofree char *name = NULL;
-
   g_return_val_if_fail (HS_IS_REFERRER_NODE (self), NULL);
 
   if (self->kind == HS_REFERRER_NODE_MORE)
@@ -259,20 +239,7 @@ hs_referrer_node_dup_label (HsReferrerNode *self)
                             (long long) self->n_more);
   if (self->kind != HS_REFERRER_NODE_OBJECT)
     return g_strdup (self->message != NULL ? self->message : "");
-  ref = self->ref;
-  if (ref->root == HS_ROOT_CLASS && ref->name != NULL)
-    return hs_object_ref_dup_title (ref);
-  if (g_strcmp0 (ref->type_name, "module") == 0)
-    {
-      if (ref->text != NULL && strchr (ref->text, '(') != NULL)
-        return g_strdup (ref->text);
-      return g_strdup_printf ("module(%s)", ref->text != NULL ? ref->text : "?");
-    }
-  if (g_strcmp0 (ref->type_name, "function") == 0 && (name = text_after (ref->text, "function ", NULL)))
-    return g_strdup_printf ("function (%s)", name);
-  if (g_strcmp0 (ref->type_name, "frame") == 0 && (name = text_after (ref->text, "frame of ", " at ")))
-    return g_strdup_printf ("frame (codename: %s)", name);
-  return g_strdup (ref->type_name);
+  return hs_object_ref_dup_label (self->ref);
 }
 
 /* The node's referrers, asked for when first counted; NULL when it has none
@@ -715,21 +682,30 @@ hs_referrer_tree_find_path_async (HsReferrerTree      *self,
   hs_session_query_async (self->session, request, cancellable, on_path, task);
 }
 
-/* @found: whether the chain reaches a root (else it is as far as the agent got). */
+/* @found: whether the chain reaches a root (else it is as far as the agent
+ * got). @unreached: when it reaches none, why, as a sentence
+ * (hs_unreached_reason_dup_sentence); NULL when it does or the agent cannot tell. */
 GPtrArray *
 hs_referrer_tree_find_path_finish (HsReferrerTree  *self,
                                    GAsyncResult    *result,
                                    gboolean        *found,
+                                   char           **unreached,
                                    GError         **error)
 {
   PathWalk *walk;
+  GPtrArray *nodes;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   walk = g_task_get_task_data (G_TASK (result));
+  nodes = g_task_propagate_pointer (G_TASK (result), error);
   if (found != NULL)
-    *found = walk != NULL && walk->reply->found;
-  return g_task_propagate_pointer (G_TASK (result), error);
+    *found = nodes != NULL && walk->reply->found;
+  if (unreached != NULL)
+    *unreached = nodes != NULL && !walk->reply->found
+                 ? hs_unreached_reason_dup_sentence (walk->reply->reason, walk->reply->holders)
+                 : NULL;
+  return nodes;
 }
 
 /* Text, a line per branch: what holds what, and how */
@@ -757,33 +733,24 @@ written_children (HsReferrerNode     *node,
 }
 
 /* One step of a line: the object first as itself ("str"), each referrer as
- * " <- dict [key 'items']", a root with "(root: module)", a cycle with "(cycle)". */
+ * " <- dict [key 'items']", a root with "(root: module)", a cycle with "(cycle)"
+ * (hs_object_ref_append_step). */
 static void
 append_step (GString        *out,
              HsReferrerNode *node,
              gboolean        first)
 {
-  g_autofree char *label = hs_referrer_node_dup_label (node);
-  g_autofree char *edge = NULL;
+  g_autofree char *label = NULL;
 
+  if (!first && node->kind == HS_REFERRER_NODE_OBJECT)
+    {
+      hs_object_ref_append_step (node->ref, out, hs_referrer_node_is_cycle (node), FALSE);
+      return;
+    }
+  label = hs_referrer_node_dup_label (node);
   if (!first)
     g_string_append (out, " <- ");
   g_string_append (out, label);
-  if (first || node->kind != HS_REFERRER_NODE_OBJECT)
-    return;
-  edge = hs_object_ref_describe_edge (node->ref);
-  if (edge != NULL)
-    g_string_append_printf (out, " [%s]", edge);
-  if (hs_referrer_node_is_cycle (node))
-    g_string_append_printf (out, " %s", _("(cycle)"));
-  else if (node->ref->root != HS_ROOT_NONE)
-    {
-      /* Translators: how a root is marked in the text of a referrer tree or
-       * path: "(root: module)", "(root: class)"; the kind is a Python word */
-      g_autofree char *root = g_strdup_printf (_("(root: %s)"), hs_root_kind_to_string (node->ref->root));
-
-      g_string_append_printf (out, " %s", root);
-    }
 }
 
 /* @line holds the text up to @node's parent (empty for the tree's root): the
@@ -863,14 +830,15 @@ hs_referrer_path_format (GPtrArray *nodes)
 }
 
 /* Everything the tree says, for Copy and Save as Text: the path to a root,
- * when one was looked for (@path, the object first, @found as
- * hs_referrer_tree_find_path_finish gave them; NULL for none), then the
+ * when one was looked for (@path, the object first, @found and @unreached
+ * as hs_referrer_tree_find_path_finish gave them; NULL for none), then the
  * tree as expanded a branch a line (hs_referrer_tree_format_branches), then
  * the same in Pympler's layout (hs_referrer_tree_format), under a heading each. */
 char *
 hs_referrer_tree_format_report (HsReferrerTree     *self,
                                 GPtrArray          *path,
                                 gboolean            found,
+                                const char         *unreached,
                                 HsReferrerNodeFunc  is_expanded,
                                 gpointer            user_data)
 {
@@ -881,7 +849,8 @@ hs_referrer_tree_format_report (HsReferrerTree     *self,
   g_return_val_if_fail (HS_IS_REFERRER_TREE (self), NULL);
   g_return_val_if_fail (is_expanded != NULL, NULL);
 
-  if (path != NULL && path->len > 0)
+  /* The object alone is no path to show when the reason takes its place. */
+  if (path != NULL && (found || path->len > 1 || unreached == NULL))
     {
       g_autofree char *line = hs_referrer_path_format (path);
 
@@ -890,6 +859,8 @@ hs_referrer_tree_format_report (HsReferrerTree     *self,
                                     : _("Path as far as the search went (no root reached):"),
                               line);
     }
+  if (path != NULL && !found && unreached != NULL)
+    g_string_append_printf (out, "%s\n%s\n\n", _("Why no root was reached:"), unreached);
   branches = hs_referrer_tree_format_branches (self, is_expanded, user_data);
   pympler = hs_referrer_tree_format (self, is_expanded, user_data);
   g_string_append_printf (out, "%s\n%s\n%s\n%s",

@@ -56,6 +56,7 @@ void                hs_referrer_tree_find_path_async  (HsReferrerTree     *self,
 GPtrArray          *hs_referrer_tree_find_path_finish (HsReferrerTree     *self,
                                                        GAsyncResult       *result,
                                                        gboolean           *found,
+                                                       char              **unreached,
                                                        GError            **error);
 
 typedef gboolean (*HsReferrerNodeFunc) (HsReferrerNode *node,
@@ -70,6 +71,7 @@ char               *hs_referrer_path_format        (GPtrArray          *nodes);
 char               *hs_referrer_tree_format_report (HsReferrerTree     *self,
                                                     GPtrArray          *path,
                                                     gboolean            found,
+                                                    const char         *unreached,
                                                     HsReferrerNodeFunc  is_expanded,
                                                     gpointer            user_data);
 

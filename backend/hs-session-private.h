@@ -65,6 +65,7 @@ struct _HsSession
   HsGarbageLog   *garbage_log;        /* what the garbage watch saw (hs-session-garbage.c) */
   gboolean        can_watch_garbage;  /* the agent has the "garbage" capability */
   gboolean        can_retain;         /* the agent has the "dominators" capability */
+  gboolean        can_why;            /* the agent has the "why" capability */
   guint           unreadable_garbage; /* reports left out of a reopened file: damaged */
 };
 

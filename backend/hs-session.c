@@ -574,6 +574,7 @@ on_worker_event (const HsWorkerEvent *event,
       self->can_track = event->hello->can_track;
       self->can_watch_garbage = event->hello->can_watch_garbage;
       self->can_retain = event->hello->can_retain;
+      self->can_why = event->hello->can_why;
       if (self->pid == 0)
         self->pid = event->hello->pid;
       if (self->state < HS_SESSION_STATE_RUNNING)
@@ -1215,8 +1216,10 @@ on_worker_query_done (GObject      *source,
 
 /* Asks the child about objects: @request is a JSON object without an id
  * ({"type": "referrers", "handle": 7, "limit": 100}). A live session asks the
- * agent; a reopened one, and a live one whose process has ended, answer with
- * what was recorded for the same question, or HS_REPLY_ERROR_ENDED. */
+ * agent (once it has said hello: a question asked as the session starts
+ * waits for it); a reopened one, and a live one whose process has ended,
+ * answer with what was recorded for the same question, or
+ * HS_REPLY_ERROR_ENDED. */
 void
 hs_session_query_async (HsSession           *self,
                         JsonNode            *request,
@@ -1430,6 +1433,25 @@ hs_session_dominators_request (HsSession *self,
 {
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
   return hs_wire_dominators_request (handle, offset, limit, refresh, self->allow_repr);
+}
+
+gboolean
+hs_session_can_why (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+
+  return _hs_session_agent_can (self, self->can_why);
+}
+
+JsonNode *
+hs_session_why_request (HsSession  *self,
+                        const char *type_name,
+                        gint64      sample,
+                        HsWhyAt     at,
+                        const char *label)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), NULL);
+  return hs_wire_why_request (type_name, sample, at, label, self->allow_repr);
 }
 
 /* -- class tracking ------------------------------------------------------------ */

@@ -166,6 +166,17 @@ JsonNode       *hs_session_dominators_request   (HsSession          *self,
                                                  gint64              offset,
                                                  gint64              limit,
                                                  gboolean            refresh);
+/* Why a type's instances are alive (hs_wire_why_request), answered by
+ * hs_session_query_async with an HS_REPLY_WHY reply, when the agent can say
+ * (hs_session_can_why, known from its hello). A question for a snapshot or
+ * the script's end may be asked as the session starts: it waits for the
+ * hello, and an agent that cannot answer it says so. */
+gboolean        hs_session_can_why              (HsSession          *self);
+JsonNode       *hs_session_why_request          (HsSession          *self,
+                                                 const char         *type_name,
+                                                 gint64              sample,
+                                                 HsWhyAt             at,
+                                                 const char         *label);
 
 /* Class tracking (the Classes page). A track or detach request goes to the
  * live agent; its effect shows in the class tracker with the census the

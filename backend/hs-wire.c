@@ -414,6 +414,29 @@ hs_wire_graph_request (const gint64       *handles,
   return end_request (builder);
 }
 
+JsonNode *
+hs_wire_why_request (const char *type_name,
+                     gint64      sample,
+                     HsWhyAt     at,
+                     const char *label,
+                     gboolean    allow_repr)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  static const char *const moments[] = { "now", "snapshot", "final" };
+
+  g_return_val_if_fail (type_name != NULL, NULL);
+  g_return_val_if_fail (at <= HS_WHY_AT_FINAL, NULL);
+  g_return_val_if_fail (at != HS_WHY_AT_SNAPSHOT || label != NULL, NULL);
+
+  builder = begin_request ("why", allow_repr);
+  hs_wire_add_string_member (builder, "type_name", type_name);
+  hs_wire_add_int_member (builder, "sample", CLAMP (sample, 1, HS_WIRE_MAX_WHY_SAMPLE));
+  hs_wire_add_string_member (builder, "at", moments[at]);
+  if (at == HS_WHY_AT_SNAPSHOT)
+    hs_wire_add_string_member (builder, "label", label);
+  return end_request (builder);
+}
+
 /* The app gave up on the request numbered @request_id. */
 JsonNode *
 hs_wire_cancel_request (gint64 request_id)
@@ -525,6 +548,8 @@ hs_wire_encode_message (const HsMessage *message)
         json_builder_add_string_value (builder, "garbage");
       if (message->hello->can_retain)
         json_builder_add_string_value (builder, "dominators");
+      if (message->hello->can_why)
+        json_builder_add_string_value (builder, "why");
       json_builder_end_array (builder);
       break;
 
@@ -726,6 +751,8 @@ parse_hello (JsonObject  *object,
             hello->can_watch_garbage = TRUE;
           else if (g_strcmp0 (json_node_get_string (name), "dominators") == 0)
             hello->can_retain = TRUE;
+          else if (g_strcmp0 (json_node_get_string (name), "why") == 0)
+            hello->can_why = TRUE;
         }
     }
 
@@ -1163,6 +1190,123 @@ parse_retained_list (JsonObject  *object,
   return TRUE;
 }
 
+static const struct { const char *name; int value; } unreached_reasons[] = {
+  { "garbage", HS_UNREACHED_GARBAGE },
+  { "held-from-c", HS_UNREACHED_HELD_FROM_C },
+  { "agent", HS_UNREACHED_AGENT },
+};
+
+/* Why no root holds an object: "reason", null (or absent: an agent without
+ * its C part cannot tell) or one of unreached_reasons; and "holders", the
+ * summaries, each with its "known" text, of what holds it from C code
+ * (absent for none). */
+static gboolean
+parse_unreached (JsonObject         *object,
+                 HsUnreachedReason  *reason,
+                 GPtrArray          *holders,
+                 GError            **error)
+{
+  g_autofree char *name = NULL;
+  JsonArray *array;
+
+  if (!hs_wire_read_string (object, "reason", TRUE, &name, error))
+    return FALSE;
+  *reason = HS_UNREACHED_UNKNOWN;
+  if (name != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (unreached_reasons); i++)
+        if (g_str_equal (name, unreached_reasons[i].name))
+          *reason = unreached_reasons[i].value;
+      if (*reason == HS_UNREACHED_UNKNOWN)
+        return hs_wire_invalid (error, "reason", "names no reason a root is not reached");
+    }
+  if (!json_object_has_member (object, "holders"))
+    return TRUE;
+  if (!(array = hs_wire_read_array (object, "holders", HS_WIRE_MAX_ITEMS, error)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(HsObjectRef) holder = hs_wire_parse_object_ref (node, "holders", 1, error);
+
+      if (holder == NULL ||
+          !hs_wire_read_string (json_node_get_object (node), "known", TRUE, &holder->known, error))
+        return FALSE;
+      g_ptr_array_add (holders, g_steal_pointer (&holder));
+    }
+  return TRUE;
+}
+
+/* Element @index of @array (the value of @member): a JSON object, or an error. */
+static JsonObject *
+array_object (JsonArray   *array,
+              guint        index,
+              const char  *member,
+              GError     **error)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      hs_wire_invalid (error, member, "holds something that is not a JSON object");
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* A why reply's "groups" and "unreached": each with a "count" of followed
+ * instances (at least one), their counts adding up to at most @sampled, and
+ * an "example". */
+static gboolean
+parse_why_parts (JsonObject  *object,
+                 gint64       sampled,
+                 GPtrArray   *groups,
+                 GPtrArray   *unreached,
+                 GError     **error)
+{
+  JsonArray *group_array = hs_wire_read_array (object, "groups", HS_WIRE_MAX_ITEMS, error);
+  JsonArray *unreached_array = group_array != NULL
+                               ? hs_wire_read_array (object, "unreached", HS_WIRE_MAX_ITEMS, error) : NULL;
+  gint64 left = sampled;
+
+  if (unreached_array == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (group_array); i++)
+    {
+      g_autoptr(HsWhyGroup) group = hs_why_group_new ();
+      JsonObject *body = array_object (group_array, i, "groups", error);
+
+      if (body == NULL ||
+          !hs_wire_read_integer (body, "count", 1, &group->count, error) ||
+          !parse_retained_size (body, &group->retained, error) ||
+          !(group->example = hs_wire_parse_object_ref (json_object_get_member (body, "example"),
+                                                       "example", 1, error)) ||
+          !parse_object_refs (body, "steps", group->steps, error))
+        return FALSE;
+      if (group->count > left)
+        return hs_wire_invalid (error, "count", "adds up to more instances than were followed");
+      left -= group->count;
+      g_ptr_array_add (groups, g_steal_pointer (&group));
+    }
+  for (guint i = 0; i < json_array_get_length (unreached_array); i++)
+    {
+      g_autoptr(HsWhyUnreached) part = hs_why_unreached_new ();
+      JsonObject *body = array_object (unreached_array, i, "unreached", error);
+
+      if (body == NULL ||
+          !hs_wire_read_integer (body, "count", 1, &part->count, error) ||
+          !parse_unreached (body, &part->reason, part->holders, error) ||
+          !(part->example = hs_wire_parse_object_ref (json_object_get_member (body, "example"),
+                                                      "example", 1, error)))
+        return FALSE;
+      if (part->count > left)
+        return hs_wire_invalid (error, "count", "adds up to more instances than were followed");
+      left -= part->count;
+      g_ptr_array_add (unreached, g_steal_pointer (&part));
+    }
+  return TRUE;
+}
+
 static HsReply *
 parse_reply (HsReplyKind   kind,
              JsonObject   *object,
@@ -1188,7 +1332,31 @@ parse_reply (HsReplyKind   kind,
 
     case HS_REPLY_PATH:
       if (!hs_wire_read_boolean (object, "found", FALSE, &reply->found, error) ||
-          !parse_object_refs (object, "steps", reply->items, error))
+          !parse_object_refs (object, "steps", reply->items, error) ||
+          !parse_unreached (object, &reply->reason, reply->holders, error))
+        return NULL;
+      if (reply->found && (reply->reason != HS_UNREACHED_UNKNOWN || reply->holders->len > 0))
+        {
+          hs_wire_invalid (error, "reason", "is given for a path that reaches a root");
+          return NULL;
+        }
+      break;
+
+    case HS_REPLY_WHY:
+      if (!hs_wire_read_string (object, "type_name", FALSE, &reply->type_name, error) ||
+          !hs_wire_read_string (object, "label", TRUE, &reply->label, error) ||
+          !hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
+          !hs_wire_read_integer (object, "sampled", 0, &reply->sampled, error) ||
+          /* Absent from the answer about a type nobody asked about: it took no time. */
+          (json_object_has_member (object, "elapsed") &&
+           !hs_wire_read_number (object, "elapsed", &reply->elapsed, error)))
+        return NULL;
+      if (reply->sampled > reply->total)
+        {
+          hs_wire_invalid (error, "sampled", "is more than the instances there are");
+          return NULL;
+        }
+      if (!parse_why_parts (object, reply->sampled, reply->groups, reply->unreached, error))
         return NULL;
       break;
 
@@ -1339,11 +1507,13 @@ hs_message_parse (guint8   kind,
       if (!(message->reply = parse_reply (kind, object, error)))
         return NULL;
     }
-  else if (g_str_equal (type, "graph") || g_str_equal (type, "dominators") || g_str_equal (type, "retained"))
+  else if (g_str_equal (type, "graph") || g_str_equal (type, "dominators") || g_str_equal (type, "retained") ||
+           g_str_equal (type, "why"))
     {
       HsReplyKind kind = g_str_equal (type, "graph") ? HS_REPLY_GRAPH
                          : g_str_equal (type, "dominators") ? HS_REPLY_DOMINATORS
-                         : HS_REPLY_RETAINED;
+                         : g_str_equal (type, "retained") ? HS_REPLY_RETAINED
+                         : HS_REPLY_WHY;
 
       message->type = HS_MESSAGE_REPLY;
       if (!(message->reply = parse_reply (kind, object, error)))

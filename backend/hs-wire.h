@@ -39,6 +39,7 @@ typedef enum
 #define HS_WIRE_MAX_GRAPH_DEPTH    20
 #define HS_WIRE_MAX_GRAPH_TOO_MANY 1000
 #define HS_WIRE_MAX_GRAPH_HIDDEN   100   /* type names left out of one graph */
+#define HS_WIRE_MAX_WHY_SAMPLE     5000  /* instances one why request follows */
 
 typedef enum
 {
@@ -62,6 +63,7 @@ struct _HsHello
   gboolean  can_track;        /* "classes" is among its capabilities */
   gboolean  can_watch_garbage;/* "garbage" is among them */
   gboolean  can_retain;       /* "dominators": retained sizes */
+  gboolean  can_why;          /* "why": why a type's instances are alive */
 };
 
 struct _HsMessage
@@ -127,6 +129,15 @@ JsonNode       *hs_wire_dominators_request (gint64         handle,
 JsonNode       *hs_wire_retained_request  (const gint64   *handles,
                                            guint           n_handles,
                                            gboolean        refresh);
+/* Why the instances of the census row @type_name are alive: at most @sample
+ * of them (1..HS_WIRE_MAX_WHY_SAMPLE) followed to a root. The agent answers
+ * as @at says: at once, when the script takes the snapshot @label, or at
+ * the script's end. */
+JsonNode       *hs_wire_why_request       (const char     *type_name,
+                                           gint64          sample,
+                                           HsWhyAt         at,
+                                           const char     *label,
+                                           gboolean        allow_repr);
 JsonNode       *hs_wire_cancel_request    (gint64          request_id);
 JsonNode       *hs_wire_track_request     (const char     *type_name,
                                            gint64          handle,

@@ -53,6 +53,13 @@ typedef struct
   GTask       *task;             /* QUERY: returned once, then cleared */
 } Request;
 
+/* A query asked before the agent's hello: sent when it comes. */
+typedef struct
+{
+  GTask    *task;
+  JsonNode *request;
+} EarlyQuery;
+
 struct _HsWorker
 {
   gatomicrefcount    ref_count;
@@ -86,9 +93,11 @@ struct _HsWorker
   HsFrameDecoder    *decoder;
   GHashTable        *requests;          /* id → Request */
   GHashTable        *cancelled;         /* ids of queries given up on: their answers are dropped */
+  GPtrArray         *early_queries;     /* EarlyQuery: asked before the hello */
   gint64             next_request_id;
   gboolean           sample_in_flight;
   gboolean           hello_received;
+  gboolean           agent_closed;      /* the link is gone: no hello will come */
   gboolean           paused;
   gboolean           process_exited;
   gboolean           agent_said_bye;    /* the link's end is the interpreter exiting */
@@ -114,6 +123,9 @@ struct _HsWorker
 static void worker_close_agent   (HsWorker *self);
 static gboolean on_console_flush_due (gpointer user_data);
 static void worker_schedule_sample (HsWorker *self);
+static gint64 send_query (HsWorker *self,
+                          JsonNode *request,
+                          GTask    *task);
 
 /* Events */
 
@@ -254,6 +266,13 @@ post_console (HsWorker        *self,
 
 /* Object lifetime */
 
+static void
+return_ended (GTask *task)
+{
+  g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
+                           _("The process has ended; it can no longer be asked about objects"));
+}
+
 /* A query that will get no answer: the agent link is gone. */
 static void
 request_end_query (Request *request)
@@ -262,9 +281,21 @@ request_end_query (Request *request)
     {
       g_autoptr(GTask) task = g_steal_pointer (&request->task);
 
-      g_task_return_new_error (task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
-                               _("The process has ended; it can no longer be asked about objects"));
+      return_ended (task);
     }
+}
+
+static void
+early_query_free (gpointer data)
+{
+  EarlyQuery *query = data;
+
+  /* Still here when the link goes: the agent never said hello. */
+  if (query->task != NULL)
+    return_ended (query->task);
+  g_clear_object (&query->task);
+  json_node_unref (query->request);
+  g_free (query);
 }
 
 static void
@@ -297,6 +328,7 @@ worker_new (HsWorkerCallback callback,
   self->decoder = hs_frame_decoder_new ();
   self->requests = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, request_free);
   self->cancelled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->early_queries = g_ptr_array_new_with_free_func (early_query_free);
   self->next_request_id = 1;
   self->interval = self->effective_interval = interval > 0 ? interval : 1.0;
   g_mutex_init (&self->console_mutex);
@@ -373,6 +405,7 @@ hs_worker_unref (HsWorker *self)
   g_clear_pointer (&self->decoder, hs_frame_decoder_free);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->cancelled, g_hash_table_unref);
+  g_clear_pointer (&self->early_queries, g_ptr_array_unref);
   g_clear_pointer (&self->console_pending, g_ptr_array_unref);
   g_mutex_clear (&self->console_mutex);
   g_clear_pointer (&self->loop, g_main_loop_unref);
@@ -775,6 +808,24 @@ worker_schedule_sample (HsWorker *self)
   g_source_attach (self->sample_timeout, self->context);
 }
 
+/* The hello came: the queries asked before it go now, in the order asked
+ * (those given up on meanwhile are answered so). */
+static void
+send_early_queries (HsWorker *self)
+{
+  g_autoptr(GPtrArray) queries = g_steal_pointer (&self->early_queries);
+
+  self->early_queries = g_ptr_array_new_with_free_func (early_query_free);
+  for (guint i = 0; i < queries->len; i++)
+    {
+      EarlyQuery *query = g_ptr_array_index (queries, i);
+
+      if (g_task_return_error_if_cancelled (query->task) ||
+          send_query (self, query->request, query->task) != 0)
+        g_clear_object (&query->task);
+    }
+}
+
 static void
 handle_message (HsWorker  *self,
                 HsMessage *message)
@@ -803,6 +854,7 @@ handle_message (HsWorker  *self,
                         event->hello->python, event->hello->accelerated);
         post_event (self, event);
         send_census_request (self, REQUEST_SAMPLE, NULL);
+        send_early_queries (self);
       }
       break;
 
@@ -832,7 +884,9 @@ handle_message (HsWorker  *self,
             if (request->task != NULL)
               g_task_return_new_error (request->task, HS_REPLY_ERROR,
                                        g_strcmp0 (message->error_code, "stale") == 0
-                                         ? HS_REPLY_ERROR_STALE : HS_REPLY_ERROR_FAILED,
+                                         ? HS_REPLY_ERROR_STALE
+                                         : g_strcmp0 (message->error_code, "not-reached") == 0
+                                         ? HS_REPLY_ERROR_NOT_REACHED : HS_REPLY_ERROR_FAILED,
                                        "%s", g_strcmp0 (message->error_code, "stale") == 0
                                                ? _("This object no longer exists")
                                                : message->error_message);
@@ -944,11 +998,13 @@ worker_close_agent (HsWorker *self)
   destroy_source (&self->agent_source);
   destroy_source (&self->sample_timeout);
   close_fd (&self->agent_fd);
+  self->agent_closed = TRUE;
 
   g_hash_table_iter_init (&iter, self->requests);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
     if (request->kind == REQUEST_QUERY)
       g_hash_table_iter_remove (&iter);
+  g_ptr_array_set_size (self->early_queries, 0);
 }
 
 static gboolean
@@ -1336,8 +1392,7 @@ command_free (gpointer data)
 
   /* A query the worker never took: it has finished. */
   if (command->task != NULL)
-    g_task_return_new_error (command->task, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED,
-                             _("The process has ended; it can no longer be asked about objects"));
+    return_ended (command->task);
   g_clear_object (&command->task);
   g_clear_object (&command->cancelled);
   g_clear_pointer (&command->request, json_node_unref);
@@ -1570,6 +1625,14 @@ send_query (HsWorker *self,
     return 0;
 
   id = self->next_request_id++;
+  frame = hs_wire_encode_query (request, id);
+  /* Waited for only once sent: a request that could not be is the caller's
+   * to answer (closing the link would answer it too, twice). */
+  if (!send_frame (self, frame))
+    {
+      protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
+      return 0;
+    }
   if (task != NULL)
     {
       Request *pending = g_new0 (Request, 1);
@@ -1578,13 +1641,6 @@ send_query (HsWorker *self,
       pending->sent_at = g_get_monotonic_time ();
       pending->task = g_object_ref (task);
       g_hash_table_insert (self->requests, g_memdup2 (&id, sizeof id), pending);
-    }
-
-  frame = hs_wire_encode_query (request, id);
-  if (!send_frame (self, frame))
-    {
-      protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
-      return 0;
     }
   return id;
 }
@@ -1602,6 +1658,19 @@ cancel_in_worker (gpointer data)
   Request *request;
   gint64 id = 0;
 
+  /* Still waiting for the hello: answered here, never sent. */
+  for (guint i = 0; i < self->early_queries->len; i++)
+    {
+      EarlyQuery *query = g_ptr_array_index (self->early_queries, i);
+
+      if (query->task == command->cancelled)
+        {
+          g_task_return_error_if_cancelled (query->task);
+          g_clear_object (&query->task);
+          g_ptr_array_remove_index (self->early_queries, i);
+          return G_SOURCE_REMOVE;
+        }
+    }
   /* Not found: not sent yet (query_in_worker answers it), or answered. */
   g_hash_table_iter_init (&iter, self->requests);
   while (id == 0 && g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &request))
@@ -1630,6 +1699,17 @@ query_in_worker (gpointer data)
   if (g_task_return_error_if_cancelled (command->task))
     {
       g_clear_object (&command->task);
+      return G_SOURCE_REMOVE;
+    }
+  /* Asked as the process starts (a question for its end): it waits for the
+   * agent's hello, or the link's end. */
+  if (!self->hello_received && !self->agent_closed && !self->done)
+    {
+      EarlyQuery *query = g_new0 (EarlyQuery, 1);
+
+      query->task = g_steal_pointer (&command->task);
+      query->request = g_steal_pointer (&command->request);
+      g_ptr_array_add (self->early_queries, query);
       return G_SOURCE_REMOVE;
     }
   id = send_query (self, command->request, command->task);
@@ -1661,7 +1741,8 @@ on_query_completed (GTask      *task,
 }
 
 /* Asks the agent @request, a JSON object without an id ({"type": "referrers",
- * "handle": 12, …}). The answer is recorded in the session file under the
+ * "handle": 12, …}); asked before the agent's hello, it is sent when the
+ * hello comes. The answer is recorded in the session file under the
  * request's text, so a reopened session can show it. */
 void
 hs_worker_query (HsWorker            *self,

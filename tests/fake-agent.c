@@ -37,6 +37,7 @@ typedef struct
   gint64      flat;
   const char *root;     /* its root marker, or NULL */
   const char *name;     /* a class's, module's or function's "name", or NULL */
+  const char *known;    /* a holder from C code: what Python knows it as, or NULL */
 } FakeObject;
 
 static const FakeObject objects[] = {
@@ -51,6 +52,12 @@ static const FakeObject objects[] = {
   { 20, "__main__.Item", "__main__.Item at 0x14000 (id=3)", 48, NULL, NULL },
   { 21, "list", "list of 1 item", 64, NULL, NULL },
   { 22, "type", "class Registry", 1072, "class", "__main__.Registry" },
+  /* No root holds these, for each reason a path can say: a cycle not yet
+   * collected; held from C code through a signal handler; let go. */
+  { 30, "__main__.Node", "__main__.Node at 0x1e000", 56, NULL, NULL },
+  { 31, "__main__.Request", "__main__.Request at 0x1f000", 48, NULL, NULL },
+  { 32, "function (on_exit)", "function on_exit", 136, NULL, "__main__.on_exit", "signal handler for SIGUSR1" },
+  { 33, "__main__.Dropped", "__main__.Dropped at 0x21000", 48, NULL, NULL },
 };
 
 typedef struct
@@ -145,6 +152,8 @@ add_ref (JsonBuilder      *builder,
   add_member_string (builder, "text", object->text);
   if (object->name != NULL)
     add_member_string (builder, "name", object->name);
+  if (object->known != NULL)
+    add_member_string (builder, "known", object->known);
   if (edge != NULL)
     {
       json_builder_set_member_name (builder, "edge");
@@ -327,6 +336,19 @@ answer_path (FakeAgent *self,
       add_object_ref (builder, find_object (chain[i]), edge);
     }
   json_builder_end_array (builder);
+  /* Why no root was reached, as an agent with its C part says. */
+  if (handle == 30)
+    add_member_string (builder, "reason", "garbage");
+  else if (handle == 31)
+    {
+      add_member_string (builder, "reason", "held-from-c");
+      json_builder_set_member_name (builder, "holders");
+      json_builder_begin_array (builder);
+      add_object_ref (builder, find_object (32), NULL);
+      json_builder_end_array (builder);
+    }
+  else if (handle == 33)
+    add_member_string (builder, "reason", "agent");
   json_builder_end_object (builder);
   send_builder (self, builder);
 }

@@ -18,8 +18,13 @@ G_BEGIN_DECLS
  *   6 Holder        ← 3 dict [key holder]
  *   7 int           ← 250 tuples (100 are listed)
  *
+ *   30 Node, 31 Request, 33 Dropped: no root holds them (garbage; held
+ *                    from C code by 32 function on_exit, a signal handler;
+ *                    only the agent holds it)
+ *
  * Instances of "str": 1000, handle 1 first; of "__main__.Empty": none; any
- * other type: the handle is stale. Path from 1: 1, 2, 3, 4. */
+ * other type: the handle is stale. Path from 1: 1, 2, 3, 4; from 20: 20,
+ * 21, 22; from any other, none (with a reason for 30, 31 and 33). */
 typedef struct _FakeAgent FakeAgent;
 
 FakeAgent  *fake_agent_start          (HsSession  *session,

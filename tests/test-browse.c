@@ -457,7 +457,7 @@ test_tree_format_branches (Fixture       *fixture,
                    "    <- __main__.Holder [attribute name]\n");
 
   /* What Copy and Save as Text write without a path: both layouts. */
-  report = hs_referrer_tree_format_report (tree, NULL, FALSE, not_holder, NULL);
+  report = hs_referrer_tree_format_report (tree, NULL, FALSE, NULL, not_holder, NULL);
   g_assert_cmpstr (report, ==,
                    "Referrers, as expanded:\n"
                    "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
@@ -475,6 +475,7 @@ typedef struct
 {
   GPtrArray *nodes;
   gboolean   found;
+  char      *unreached;
   GError    *error;
   gboolean   done;
 } PathResult;
@@ -487,7 +488,7 @@ on_path (GObject      *source,
   PathResult *outcome = user_data;
 
   outcome->nodes = hs_referrer_tree_find_path_finish (HS_REFERRER_TREE (source), result,
-                                                      &outcome->found, &outcome->error);
+                                                      &outcome->found, &outcome->unreached, &outcome->error);
   outcome->done = TRUE;
 }
 
@@ -511,6 +512,7 @@ test_tree_path (Fixture       *fixture,
   g_assert_true (fake_agent_wait (path_done, &outcome));
   g_assert_no_error (outcome.error);
   g_assert_true (outcome.found);
+  g_assert_null (outcome.unreached);
   g_assert_cmpuint (outcome.nodes->len, ==, 4);
   g_assert_true (g_ptr_array_index (outcome.nodes, 0) == hs_referrer_tree_get_root (tree));
   for (guint i = 1; i < 4; i++)
@@ -532,13 +534,13 @@ test_tree_path (Fixture       *fixture,
 
     g_assert_cmpstr (line, ==,
                      "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n");
-    report = hs_referrer_tree_format_report (tree, outcome.nodes, TRUE, always, NULL);
+    report = hs_referrer_tree_format_report (tree, outcome.nodes, TRUE, NULL, always, NULL);
     g_assert_true (g_str_has_prefix (report,
                                      "Path to a root:\n"
                                      "str <- list [index 0] <- dict [key items] <- module(__main__) [attribute __dict__] (root: module)\n"
                                      "\n"
                                      "Referrers, as expanded:\n"));
-    unfinished = hs_referrer_tree_format_report (tree, outcome.nodes, FALSE, always, NULL);
+    unfinished = hs_referrer_tree_format_report (tree, outcome.nodes, FALSE, NULL, always, NULL);
     g_assert_true (g_str_has_prefix (unfinished, "Path as far as the search went (no root reached):\nstr <- list"));
   }
   g_ptr_array_unref (outcome.nodes);
@@ -598,6 +600,47 @@ test_tree_class_root (Fixture       *fixture,
                      "__main__.Item <- list [index 0] <- class __main__.Registry [class attribute items] (root: class)\n");
   }
   g_ptr_array_unref (outcome.nodes);
+}
+
+/* No root holds the object: the path says why, when the agent can tell (a
+ * cycle not collected yet, held from C code, let go), in a sentence for the
+ * page and under a heading of its own in the text, in place of a chain. */
+static void
+test_tree_path_unreached (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  struct { gint64 handle; const char *type; const char *why; } cases[] = {
+    { 30, "__main__.Node", "Garbage the collector has not freed yet (a reference cycle)" },
+    { 31, "__main__.Request", "Held from C code by function (on_exit) (signal handler for SIGUSR1)" },
+    { 33, "__main__.Dropped", "Held only by Heapscope: the program let it go" },
+    { 6, "__main__.Holder", NULL },     /* an agent that cannot tell */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HsObjectRef) target = object_ref (cases[i].handle, cases[i].type);
+      g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture->session, target);
+      PathResult outcome = { 0 };
+      g_autofree char *report = NULL;
+      g_autofree char *expected = NULL;
+
+      hs_referrer_tree_find_path_async (tree, NULL, on_path, &outcome);
+      g_assert_true (fake_agent_wait (path_done, &outcome));
+      g_assert_no_error (outcome.error);
+      g_assert_false (outcome.found);
+      g_assert_cmpstr (outcome.unreached, ==, cases[i].why);
+      g_assert_cmpuint (outcome.nodes->len, ==, 1);
+      report = hs_referrer_tree_format_report (tree, outcome.nodes, FALSE, outcome.unreached, not_holder, NULL);
+      if (cases[i].why != NULL)
+        expected = g_strdup_printf ("Why no root was reached:\n%s\n\nReferrers, as expanded:\n", cases[i].why);
+      else
+        expected = g_strdup_printf ("Path as far as the search went (no root reached):\n%s\n\nReferrers, as expanded:\n",
+                                    cases[i].type);
+      if (!g_str_has_prefix (report, expected))
+        g_error ("handle %lld: the report begins otherwise:\n%s", (long long) cases[i].handle, report);
+      g_ptr_array_unref (outcome.nodes);
+      g_free (outcome.unreached);
+    }
 }
 
 /* Handles shown twice are released when neither shows them. */
@@ -822,6 +865,7 @@ main (int   argc,
   ADD ("/hs/referrer-tree/format-branches", test_tree_format_branches);
   ADD ("/hs/referrer-tree/path", test_tree_path);
   ADD ("/hs/referrer-tree/class-root", test_tree_class_root);
+  ADD ("/hs/referrer-tree/path-unreached", test_tree_path_unreached);
   ADD ("/hs/referrer-tree/handles-counted", test_handles_counted);
   ADD ("/hs/session/describe-object", test_describe_object);
   g_test_add_func ("/hs/referrer-tree/offline", test_offline);

@@ -797,6 +797,77 @@ test_cli_leaks (void)
   g_assert_nonnull (strstr (report_err, "--leaks goes with --headless, --record or --report"));
 }
 
+/* --why: the Requests two_leaks.py piles up are held through its module's
+ * cache and through a class's session, the cache's the bigger group; after
+ * the tables and the leak suspects, one report per type in the order asked;
+ * a snapshot that never comes is said, and fails the run. */
+static void
+test_cli_why (void)
+{
+  g_autofree char *script = script_path ("two_leaks.py");
+  g_autofree char *path = g_build_filename (tmpdir, "why.heapscope", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *report;
+  const char *cache;
+  const char *registry;
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--headless", "--why", "__main__.Request", "--at", "loaded",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, NULL), ==, 0);
+  report = strstr (out, "Why ");
+  g_assert_nonnull (report);
+  g_assert_true (report > strstr (out, "Exited with code 0"));
+  g_assert_true (g_str_has_prefix (report, "Why 606 __main__.Request objects are alive at the snapshot “loaded” "
+                                           "(all 606 followed):\n"));
+  cache = strstr (report, "    __main__.Request <- dict [key …] <- module(__main__) [global _RESPONSE_CACHE] (root: module)\n");
+  registry = strstr (report, "    __main__.Request <- list [index …] <- __main__.Session [attribute pending] <- "
+                             "class __main__.Registry [class attribute session] (root: class)\n");
+  g_assert_nonnull (cache);
+  g_assert_nonnull (registry);
+  g_assert_true (cache < registry);
+  g_assert_true (strstr (report, "\n  406 (67 %), retaining ") < cache);
+  g_assert_true (strstr (report, "\n  200 (33 %), retaining ") > cache);
+  g_assert_null (strstr (report, "no root reached"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* At the script's end, recorded, with the leak suspects: each type's
+   * report in the order given, after the suspects. */
+  g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--leaks", "--why", "__main__.Session",
+                                  "--why", "__main__.Request", "--interval", "0.2",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "10", NULL), ==, 0);
+  report = strstr (out, "Why 1 __main__.Session object is alive (all 1 followed):\n");
+  g_assert_nonnull (report);
+  g_assert_true (report > strstr (out, "kept growing over the "));
+  g_assert_nonnull (strstr (report, "    __main__.Session <- class __main__.Registry [class attribute session] "
+                                    "(root: class)\n"));
+  report = strstr (report, "Why 303 __main__.Request objects are alive (all 303 followed):\n");
+  g_assert_nonnull (report);
+  g_assert_true (report < strstr (out, "Recorded to "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A snapshot the script never takes: said, and the run fails. */
+  g_assert_cmpint (run_heapscope (&out, &err, "--headless", "--why", "__main__.Request", "--at", "never",
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "2", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "heapscope: --why __main__.Request: the script never called "
+                                 "heapscope.snapshot () with the label “never”\n"));
+  g_assert_null (strstr (out, "Why "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heapscope (&out, &err, "--why", "__main__.Request", script, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--why goes with --headless or --record"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--report", path, "--why", "__main__.Request", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--why goes with --headless or --record"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heapscope (&out, &err, "--headless", "--at", "loaded", script, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--at goes with --why"));
+}
+
 /* Under the snapshot @label of @report's print_summary, the two classes of
  * tracked_classes.py with their active counts. */
 static void
@@ -2040,6 +2111,7 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/cli-signals", test_cli_signals);
   g_test_add_func ("/hs/e2e/cli-hold", test_cli_hold);
   g_test_add_func ("/hs/e2e/cli-leaks", test_cli_leaks);
+  g_test_add_func ("/hs/e2e/cli-why", test_cli_why);
   g_test_add_func ("/hs/e2e/terminal-interrupt", test_terminal_interrupt);
 
   status = g_test_run ();

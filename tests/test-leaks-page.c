@@ -123,6 +123,21 @@ inspects_leaked (gpointer data)
 }
 
 static gboolean
+why_answered (gpointer data)
+{
+  HsWhyView *view = data;
+
+  return g_strcmp0 (hs_why_view_get_state (view), "groups") == 0 &&
+         g_strcmp0 (hs_why_view_get_type_name (view), LEAKED) == 0;
+}
+
+static gboolean
+why_ended (gpointer data)
+{
+  return g_strcmp0 (hs_why_view_get_state (data), "ended") == 0;
+}
+
+static gboolean
 has_stable_rows (gpointer data)
 {
   HsLeaksPage *page = data;
@@ -143,6 +158,11 @@ test_live (void)
   HsLeakSuspect *first;
   g_autofree char *text = NULL;
   HsTypeStat *selected_type;
+  HsWhyView *why;
+  HsReply *reply;
+  HsWhyGroup *group;
+  HsObjectRef *root;
+  GtkListBoxRow *row;
 
   spec->interval = 0.2;
   hs_window_run (window, spec);
@@ -178,6 +198,33 @@ test_live (void)
   g_assert_nonnull (strstr (text, "\n1  " LEAKED " "));
   g_assert_null (strstr (text, CHURNED));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "leaks.copy-text", NULL));
+
+  /* Why the selected suspect's instances are alive: one group, held through
+   * the script's global list, named in the row and in the text. */
+  why = hs_leaks_page_get_why_view (page);
+  test_wait_until (why_answered, why);
+  reply = hs_why_view_get_reply (why);
+  g_assert_cmpint (reply->total, >, 0);
+  g_assert_cmpuint (reply->groups->len, ==, 1);
+  group = g_ptr_array_index (reply->groups, 0);
+  g_assert_cmpint (group->count, ==, reply->sampled);
+  g_assert_cmpint (group->retained.bytes, >, 0);
+  root = g_ptr_array_index (group->steps, group->steps->len - 1);
+  g_assert_cmpint (root->root, ==, HS_ROOT_MODULE);
+  g_assert_cmpstr (root->edge_name, ==, "kept");
+  row = gtk_list_box_get_row_at_index (hs_why_view_get_list_box (why), 0);
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (hs_why_view_get_list_box (why), 1));
+  g_clear_pointer (&text, g_free);
+  text = hs_leaks_page_dup_text (page);
+  g_assert_nonnull (strstr (text, "[global kept]"));
+  test_wait_for_draw (GTK_WIDGET (window));
+  test_save_png (GTK_WIDGET (window), "leaks-page-why.png");
+  /* A group's row opens the path of one of its instances. */
+  g_signal_emit_by_name (hs_why_view_get_list_box (why), "row-activated", row);
+  wait_for_page (window, "referrers");
+  g_assert_true (inspects_leaked (window));
+  hs_window_show_page (window, "leaks");
 
   /* Show Instances, as Enter on the row asks: the Types page selects it, the
    * instances view lists it. */
@@ -242,6 +289,8 @@ test_reopened (void)
   g_assert_cmpuint (hs_leak_finder_get_n_samples (hs_leaks_page_get_finder (page)), ==,
                     g_list_model_get_n_items (hs_session_get_samples (session)));
   g_assert_cmpuint (hs_leak_finder_get_unreadable (hs_leaks_page_get_finder (page)), ==, 0);
+  /* No process to ask why: the view says so. */
+  test_wait_until (why_ended, hs_leaks_page_get_why_view (page));
   gtk_window_destroy (GTK_WINDOW (other));
 }
 

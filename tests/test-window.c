@@ -1423,6 +1423,8 @@ test_browse (void)
   GtkWidget *breadcrumb_labels[4];
   HsObjectRef list = { 2, (char *) "list", 0x2000, 72, (char *) "list of 2 items", 0, NULL, 0, 0 };
   HsObjectRef crowded = { 7, (char *) "int", 0x7000, 28, (char *) "7", 0, NULL, 0, 0 };
+  HsObjectRef held_from_c = { 31, (char *) "__main__.Request", 0x1f000, 48, (char *) "__main__.Request at 0x1f000",
+                              0, NULL, 0, 0 };
 
   browsed_path = g_build_filename (scratch_dir, "browsed.heapscope", NULL);
   agent = fake_agent_start (session, browsed_path);
@@ -1554,6 +1556,20 @@ test_browse (void)
   wait_until (no_row_loading, referrers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 251);
   g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 250)), ==, HS_REFERRER_NODE_OBJECT);
+
+  /* No root holds an object held from C code: the page says by what, where
+   * it says a path was not found, and so does its text. */
+  hs_object_inspector_set_object (inspector, &held_from_c);
+  wait_until (inspected, inspector);
+  wait_until (no_row_loading, referrers);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.path-to-root", NULL));
+  wait_until (not_finding, referrers);
+  g_assert_cmpstr (hs_referrers_page_get_message (referrers), ==,
+                   "Held from C code by function (on_exit) (signal handler for SIGUSR1)");
+  g_clear_pointer (&text, g_free);
+  text = hs_referrers_page_dup_report (referrers);
+  g_assert_true (g_str_has_prefix (text, "Why no root was reached:\n"
+                                         "Held from C code by function (on_exit) (signal handler for SIGUSR1)\n\n"));
 
   fake_agent_end (agent);
   wait_until ((gboolean (*) (gpointer)) hs_session_is_over, session);

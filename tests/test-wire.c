@@ -9,6 +9,7 @@
 #include "hs-object-details.h"
 #include "hs-ref-graph.h"
 #include "hs-reply.h"
+#include "hs-why-report.h"
 #include "hs-wire.h"
 
 static HsCensus *
@@ -86,12 +87,23 @@ test_hello_round_trip (void)
   g_autoptr(GBytes) frame = hs_wire_encode_message (&message);
   g_autoptr(GError) error = NULL;
   g_autoptr(HsMessage) decoded = decode_one (frame, &error);
+  g_autoptr(HsMessage) why = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpint (decoded->type, ==, HS_MESSAGE_HELLO);
   g_assert_cmpint (decoded->hello->pid, ==, 4242);
   g_assert_cmpstr (decoded->hello->python, ==, "3.11.2");
   g_assert_true (decoded->hello->accelerated);
+  g_assert_false (decoded->hello->can_why);
+
+  /* The "why" capability, as an agent that can say why objects are alive lists it. */
+  g_clear_pointer (&frame, g_bytes_unref);
+  hello.can_why = TRUE;
+  frame = hs_wire_encode_message (&message);
+  why = decode_one (frame, &error);
+  g_assert_no_error (error);
+  g_assert_true (why->hello->can_why);
+  g_assert_false (why->hello->can_retain);
 }
 
 /* The agent's bye carries nothing but its type. */
@@ -934,6 +946,293 @@ test_retained_rejected (void)
     }
 }
 
+/* Why a type's instances are alive, as the fuzz seed holds it: each group
+ * with its count, what it holds alone (null: unknown) and one path; those
+ * no root holds, by reason, with what holds them from C code. */
+static void
+test_why_replies (void)
+{
+  g_autoptr(HsMessage) message = decode_seed ("reply-why");
+  const HsReply *reply = message->reply;
+  const HsWhyGroup *group;
+  const HsWhyUnreached *unreached;
+  const HsObjectRef *ref;
+
+  g_assert_cmpint (message->type, ==, HS_MESSAGE_REPLY);
+  g_assert_cmpint (reply->kind, ==, HS_REPLY_WHY);
+  g_assert_cmpstr (reply->type_name, ==, "__main__.Request");
+  g_assert_cmpstr (reply->label, ==, "loaded");
+  g_assert_cmpint (reply->total, ==, 606);
+  g_assert_cmpint (reply->sampled, ==, 606);
+  g_assert_cmpfloat_with_epsilon (reply->elapsed, 0.0134, 1e-9);
+  g_assert_cmpuint (reply->items->len, ==, 0);
+
+  g_assert_cmpuint (reply->groups->len, ==, 2);
+  group = g_ptr_array_index (reply->groups, 0);
+  g_assert_cmpint (group->count, ==, 406);
+  g_assert_cmpint (group->retained.bytes, ==, 58870);
+  g_assert_cmpint (group->retained.objects, ==, 812);
+  g_assert_cmpint (group->example->handle, ==, 3);
+  g_assert_cmpstr (group->example->type_name, ==, "__main__.Request");
+  g_assert_cmpuint (group->steps->len, ==, 2);
+  ref = g_ptr_array_index (group->steps, 0);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_KEY);
+  g_assert_cmpstr (ref->edge_name, ==, "3");
+  ref = g_ptr_array_index (group->steps, 1);
+  g_assert_cmpint (ref->edge, ==, HS_EDGE_GLOBAL);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_MODULE);
+  group = g_ptr_array_index (reply->groups, 1);
+  g_assert_cmpint (group->count, ==, 197);
+  g_assert_cmpint (group->retained.bytes, ==, -1);
+  g_assert_cmpint (group->retained.objects, ==, -1);
+  g_assert_cmpuint (group->steps->len, ==, 3);
+  ref = g_ptr_array_index (group->steps, 2);
+  g_assert_cmpint (ref->root, ==, HS_ROOT_CLASS);
+  g_assert_cmpstr (ref->name, ==, "__main__.Registry");
+
+  g_assert_cmpuint (reply->unreached->len, ==, 2);
+  unreached = g_ptr_array_index (reply->unreached, 0);
+  g_assert_cmpint (unreached->reason, ==, HS_UNREACHED_GARBAGE);
+  g_assert_cmpint (unreached->count, ==, 2);
+  g_assert_cmpint (unreached->example->handle, ==, 8);
+  g_assert_cmpuint (unreached->holders->len, ==, 0);
+  unreached = g_ptr_array_index (reply->unreached, 1);
+  g_assert_cmpint (unreached->reason, ==, HS_UNREACHED_HELD_FROM_C);
+  g_assert_cmpuint (unreached->holders->len, ==, 1);
+  ref = g_ptr_array_index (unreached->holders, 0);
+  g_assert_cmpint (ref->handle, ==, 10);
+  g_assert_cmpstr (ref->type_name, ==, "function (on_exit)");
+  g_assert_cmpstr (ref->known, ==, "signal handler for SIGUSR1");
+  {
+    g_autoptr(HsObjectRef) copy = hs_object_ref_copy (ref);
+
+    g_assert_cmpstr (copy->known, ==, "signal handler for SIGUSR1");
+  }
+
+  /* A type with no instance: nothing followed, nothing to group. */
+  {
+    g_autoptr(GBytes) frame = json_frame ("{\"type\": \"why\", \"id\": 4, \"label\": null, \"type_name\": \"x.Y\","
+                                          " \"total\": 0, \"sampled\": 0, \"elapsed\": 0.0, \"groups\": [],"
+                                          " \"unreached\": []}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HsMessage) none = decode_one (frame, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (none->reply->kind, ==, HS_REPLY_WHY);
+    g_assert_null (none->reply->label);
+    g_assert_cmpint (none->reply->total, ==, 0);
+    g_assert_cmpuint (none->reply->groups->len, ==, 0);
+  }
+}
+
+/* A path that reaches no root says why, and what holds it from C code; an
+ * agent without its C part says null, an older one nothing. */
+static void
+test_path_unreached (void)
+{
+  g_autoptr(HsMessage) held = decode_seed ("reply-path-unreached");
+  struct { const char *json; HsUnreachedReason reason; } cases[] = {
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": [], \"reason\": \"garbage\","
+      " \"holders\": []}", HS_UNREACHED_GARBAGE },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": [], \"reason\": \"agent\","
+      " \"holders\": []}", HS_UNREACHED_AGENT },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": [], \"reason\": null,"
+      " \"holders\": []}", HS_UNREACHED_UNKNOWN },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": []}", HS_UNREACHED_UNKNOWN },
+  };
+  const HsObjectRef *ref;
+
+  g_assert_cmpint (held->reply->kind, ==, HS_REPLY_PATH);
+  g_assert_false (held->reply->found);
+  g_assert_cmpuint (held->reply->items->len, ==, 0);
+  g_assert_cmpint (held->reply->reason, ==, HS_UNREACHED_HELD_FROM_C);
+  g_assert_cmpuint (held->reply->holders->len, ==, 2);
+  ref = g_ptr_array_index (held->reply->holders, 0);
+  g_assert_cmpstr (ref->known, ==, "signal handler for SIGUSR1");
+  g_assert_cmpstr (ref->name, ==, "__main__.on_exit");
+  ref = g_ptr_array_index (held->reply->holders, 1);
+  g_assert_null (ref->known);
+  g_assert_cmpstr (ref->type_name, ==, "list");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) frame = json_frame (cases[i].json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (message->reply->reason, ==, cases[i].reason);
+      g_assert_cmpuint (message->reply->holders->len, ==, 0);
+    }
+}
+
+#define WHY_EXAMPLE \
+  "\"example\": {\"handle\": 3, \"type\": \"x.Y\", \"address\": 64, \"flat\": 48, \"text\": \"x.Y at 0x40\"}"
+#define WHY_GROUP(count) \
+  "{\"count\": " count ", \"retained\": 96, \"retained_count\": 2, " WHY_EXAMPLE ", \"steps\": []}"
+#define WHY_HEAD \
+  "{\"type\": \"why\", \"id\": 1, \"label\": null, \"type_name\": \"x.Y\", \"elapsed\": 0.5, "
+
+/* A malformed "why" answer, or "path" reason, is refused naming its member. */
+static void
+test_why_rejected (void)
+{
+  struct { const char *json; const char *member; } malformed[] = {
+    { "{\"type\": \"why\", \"id\": 1, \"total\": 1, \"sampled\": 1, \"groups\": [], \"unreached\": []}",
+      "“type_name”" },
+    { WHY_HEAD "\"total\": 1, \"sampled\": 2, \"groups\": [], \"unreached\": []}", "“sampled”" },
+    { WHY_HEAD "\"total\": -1, \"sampled\": 0, \"groups\": [], \"unreached\": []}", "“total”" },
+    { WHY_HEAD "\"total\": 1, \"sampled\": 1, \"groups\": {}, \"unreached\": []}", "“groups”" },
+    { WHY_HEAD "\"total\": 1, \"sampled\": 1, \"groups\": [], \"unreached\": null}", "“unreached”" },
+    { WHY_HEAD "\"total\": 1, \"sampled\": 1, \"groups\": [7], \"unreached\": []}", "“groups”" },
+    { WHY_HEAD "\"total\": 1, \"sampled\": 1, \"groups\": [" WHY_GROUP ("0") "], \"unreached\": []}", "“count”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [" WHY_GROUP ("2") ", " WHY_GROUP ("2") "],"
+      " \"unreached\": []}", "“count”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [{\"count\": 1, \"retained\": 96, \"retained_count\": null, "
+      WHY_EXAMPLE ", \"steps\": []}], \"unreached\": []}", "“retained”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [{\"count\": 1, \"retained\": null,"
+      " \"retained_count\": null, \"steps\": []}], \"unreached\": []}", "“example”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [{\"count\": 1, \"retained\": null,"
+      " \"retained_count\": null, " WHY_EXAMPLE ", \"steps\": [{\"handle\": 4, \"type\": \"list\", \"address\": 8,"
+      " \"flat\": 56, \"text\": \"l\", \"edge\": {\"kind\": \"telepathy\"}}]}], \"unreached\": []}", "“kind”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [], \"unreached\": [{\"reason\": \"lost\", \"count\": 1, "
+      WHY_EXAMPLE ", \"holders\": []}]}", "“reason”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [], \"unreached\": [{\"reason\": \"garbage\", \"count\": 4, "
+      WHY_EXAMPLE ", \"holders\": []}]}", "“count”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [], \"unreached\": [{\"reason\": \"held-from-c\","
+      " \"count\": 1, " WHY_EXAMPLE ", \"holders\": {}}]}", "“holders”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [], \"unreached\": [{\"reason\": \"held-from-c\","
+      " \"count\": 1, " WHY_EXAMPLE ", \"holders\": [{\"handle\": 5, \"type\": \"function\", \"address\": 8,"
+      " \"flat\": 136, \"text\": \"f\", \"known\": 3}]}]}", "“known”" },
+    { WHY_HEAD "\"total\": 3, \"sampled\": 3, \"groups\": [], \"unreached\": [{\"reason\": \"held-from-c\","
+      " \"count\": 1, " WHY_EXAMPLE ", \"holders\": [{\"handle\": 0, \"type\": \"function\", \"address\": 8,"
+      " \"flat\": 136, \"text\": \"f\"}]}]}", "“handle”" },
+    { "{\"type\": \"why\", \"id\": 1, \"label\": 5, \"type_name\": \"x.Y\", \"total\": 0, \"sampled\": 0,"
+      " \"groups\": [], \"unreached\": []}", "“label”" },
+    { "{\"type\": \"why\", \"id\": 1, \"type_name\": \"x.Y\", \"elapsed\": \"slow\", \"total\": 0, \"sampled\": 0,"
+      " \"groups\": [], \"unreached\": []}", "“elapsed”" },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": [], \"reason\": \"lost\"}",
+      "“reason”" },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": true, \"steps\": [], \"reason\": \"garbage\"}",
+      "“reason”" },
+    { "{\"type\": \"path\", \"id\": 1, \"handle\": 3, \"found\": false, \"steps\": [], \"reason\": \"held-from-c\","
+      " \"holders\": [3]}", "“holders”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) case_frame = json_frame (malformed[i].json);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HsMessage) case_message = decode_one (case_frame, &case_error);
+
+      if (case_message != NULL || !g_error_matches (case_error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID) ||
+          strstr (case_error->message, malformed[i].member) == NULL)
+        g_error ("case %u (%s) was not rejected naming %s: %s", i, malformed[i].json, malformed[i].member,
+                 case_error != NULL ? case_error->message : "accepted");
+    }
+}
+
+/* The "why" request: now, at a snapshot (its label), at the script's end;
+ * the sample brought into 1..5000. */
+static void
+test_why_request (void)
+{
+  g_autofree char *now = request_text (hs_wire_why_request ("__main__.Request", 1000, HS_WHY_AT_NOW, NULL, FALSE));
+  g_autofree char *snapshot = request_text (hs_wire_why_request ("__main__.Request", 99999, HS_WHY_AT_SNAPSHOT,
+                                                                 "loaded", TRUE));
+  g_autofree char *final = request_text (hs_wire_why_request ("dict", 0, HS_WHY_AT_FINAL, "ignored", FALSE));
+
+  g_assert_cmpstr (now, ==,
+                   "{\"type\":\"why\",\"type_name\":\"__main__.Request\",\"sample\":1000,\"at\":\"now\",\"id\":7}");
+  g_assert_cmpstr (snapshot, ==,
+                   "{\"type\":\"why\",\"repr\":true,\"type_name\":\"__main__.Request\",\"sample\":5000,"
+                   "\"at\":\"snapshot\",\"label\":\"loaded\",\"id\":7}");
+  g_assert_cmpstr (final, ==, "{\"type\":\"why\",\"type_name\":\"dict\",\"sample\":1,\"at\":\"final\",\"id\":7}");
+}
+
+static HsReply *
+parse_reply_text (const char *json)
+{
+  g_autoptr(GBytes) frame = json_frame (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+  g_assert_no_error (error);
+  return hs_reply_ref (message->reply);
+}
+
+/* The why report of the seed: each group's share, what it holds, its path
+ * by shape (keys and indexes "…"), the roots marked; then the instances no
+ * root holds and why. */
+static void
+test_why_format (void)
+{
+  g_autoptr(HsMessage) message = decode_seed ("reply-why");
+  g_autofree char *text = hs_why_format (message->reply);
+
+  g_assert_cmpstr (text, ==,
+                   "Why 606 __main__.Request objects are alive at the snapshot “loaded” (all 606 followed):\n"
+                   "  406 (67 %), retaining 57.49 KB, held through:\n"
+                   "    __main__.Request <- dict [key …] <- module(__main__) [global _RESPONSE_CACHE] (root: module)\n"
+                   "  197 (33 %), held through:\n"
+                   "    __main__.Request <- list [index …] <- __main__.Session [attribute pending]"
+                   " <- class __main__.Registry [class attribute session] (root: class)\n"
+                   "  2 no root reached: garbage the collector has not freed yet\n"
+                   "  1 no root reached: held from C code by function (on_exit) (signal handler for SIGUSR1)\n");
+}
+
+/* Some of the instances followed: counts and sizes scaled to them all, said
+ * to be estimates; the parts as the Leaks page shows them. */
+static void
+test_why_format_sampled (void)
+{
+  g_autoptr(HsReply) reply = parse_reply_text (
+    "{\"type\": \"why\", \"id\": 3, \"label\": null, \"type_name\": \"__main__.Node\", \"total\": 4000,"
+    " \"sampled\": 1000, \"elapsed\": 0.4, \"groups\": [{\"count\": 998, \"retained\": 47904, \"retained_count\": 998,"
+    " \"example\": {\"handle\": 3, \"type\": \"__main__.Node\", \"address\": 64, \"flat\": 48, \"text\": \"n\"},"
+    " \"steps\": [{\"handle\": 4, \"type\": \"set\", \"address\": 96, \"flat\": 216, \"text\": \"set of 998 items\","
+    " \"edge\": {\"kind\": \"member\"}, \"root\": null}, {\"handle\": 5, \"type\": \"frame\", \"address\": 128,"
+    " \"flat\": 432, \"text\": \"frame of main at 0x80\", \"edge\": {\"kind\": \"local\", \"name\": \"seen\"},"
+    " \"root\": \"frame\"}]}],"
+    " \"unreached\": [{\"reason\": \"agent\", \"count\": 1, \"example\": {\"handle\": 6, \"type\": \"__main__.Node\","
+    " \"address\": 160, \"flat\": 48, \"text\": \"n\"}}, {\"reason\": null, \"count\": 1, \"example\": {\"handle\": 7,"
+    " \"type\": \"__main__.Node\", \"address\": 192, \"flat\": 48, \"text\": \"n\"}}]}");
+  const HsWhyGroup *group = g_ptr_array_index (reply->groups, 0);
+  g_autofree char *text = hs_why_format (reply);
+  g_autofree char *shape = hs_why_group_dup_shape (group);
+  g_autofree char *agent = hs_why_unreached_dup_text (g_ptr_array_index (reply->unreached, 0));
+  g_autofree char *unknown = hs_why_unreached_dup_text (g_ptr_array_index (reply->unreached, 1));
+
+  g_assert_cmpstr (text, ==,
+                   "Why 4000 __main__.Node objects are alive (1000 of 4000 followed):\n"
+                   "  about 3992 (100 %), retaining about 187.12 KB, held through:\n"
+                   "    __main__.Node <- set [set member] <- frame (codename: main) [local variable seen] (root: frame)\n"
+                   "  about 4 no root reached: held only by Heapscope: the program let them go\n"
+                   "  about 4 no root reached\n");
+  g_assert_cmpint (hs_why_estimate (reply, 998), ==, 3992);
+  g_assert_cmpstr (shape, ==,
+                   "__main__.Node <- set [set member] <- frame (codename: main) [local variable seen] (root: frame)");
+  g_assert_cmpstr (agent, ==, "Held only by Heapscope: the program let it go");
+  g_assert_cmpstr (unknown, ==, "No root was reached");
+}
+
+/* A type with no instance alive, at a snapshot and not. */
+static void
+test_why_format_none (void)
+{
+  g_autoptr(HsReply) at_snapshot = parse_reply_text (
+    "{\"type\": \"why\", \"id\": 3, \"label\": \"loaded\", \"type_name\": \"x.Gone\", \"total\": 0, \"sampled\": 0,"
+    " \"elapsed\": 0.0, \"groups\": [], \"unreached\": []}");
+  g_autoptr(HsReply) now = parse_reply_text (
+    "{\"type\": \"why\", \"id\": 3, \"label\": null, \"type_name\": \"x.Gone\", \"total\": 0, \"sampled\": 0,"
+    " \"elapsed\": 0.0, \"groups\": [], \"unreached\": []}");
+  g_autofree char *labelled = hs_why_format (at_snapshot);
+  g_autofree char *plain = hs_why_format (now);
+
+  g_assert_cmpstr (labelled, ==, "No x.Gone object is alive at the snapshot “loaded”.\n");
+  g_assert_cmpstr (plain, ==, "No x.Gone object is alive.\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -967,6 +1266,13 @@ main (int   argc,
   g_test_add_func ("/hs/wire/graph-rejected", test_graph_rejected);
   g_test_add_func ("/hs/wire/retained-replies", test_retained_replies);
   g_test_add_func ("/hs/wire/retained-rejected", test_retained_rejected);
+  g_test_add_func ("/hs/wire/why-replies", test_why_replies);
+  g_test_add_func ("/hs/wire/path-unreached", test_path_unreached);
+  g_test_add_func ("/hs/wire/why-rejected", test_why_rejected);
+  g_test_add_func ("/hs/wire/why-request", test_why_request);
+  g_test_add_func ("/hs/why/format", test_why_format);
+  g_test_add_func ("/hs/why/format-sampled", test_why_format_sampled);
+  g_test_add_func ("/hs/why/format-none", test_why_format_none);
 
   return g_test_run ();
 }

@@ -669,6 +669,120 @@ test_query_invalid (Fixture       *fixture,
   }
 }
 
+#define WHY_REPLY \
+  "{\"type\": \"why\", \"id\": %lld, \"label\": null, \"type_name\": \"__main__.Marker\", \"total\": 2," \
+  " \"sampled\": 2, \"elapsed\": 0.01, \"groups\": [{\"count\": 2, \"retained\": 96, \"retained_count\": 2," \
+  " \"example\": {\"handle\": 3, \"type\": \"__main__.Marker\", \"address\": 64, \"flat\": 48, \"text\": \"m\"}," \
+  " \"steps\": [{\"handle\": 4, \"type\": \"module\", \"address\": 96, \"flat\": 72, \"text\": \"module(__main__)\"," \
+  " \"edge\": {\"kind\": \"global\", \"name\": \"markers\"}, \"root\": \"module\"}]}], \"unreached\": []}"
+
+/* A question for the script's end, asked as the session starts: it waits
+ * for the agent's hello, goes right after it, and is answered. */
+static void
+test_query_before_hello (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonNode) request = hs_session_why_request (fixture->session, "__main__.Marker", 1000,
+                                                        HS_WHY_AT_FINAL, NULL);
+  g_autoptr(JsonObject) seen = NULL;
+  g_autofree char *reply = NULL;
+  QueryResult outcome = { 0 };
+  const HsWhyGroup *group;
+
+  query_start (fixture->session, request, NULL, &outcome);
+  /* Nothing answers it meanwhile. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (outcome.done);
+  g_assert_false (hs_session_can_why (fixture->session));
+
+  /* An agent that lists "why" among what it can do. */
+  {
+    HsHello hello = { HS_PROTOCOL_VERSION, 4242, (char *) "3.11.2", (char *) "CPython", (char *) "/usr/bin/python3",
+                      TRUE, .can_why = TRUE };
+    HsMessage message = { HS_MESSAGE_HELLO, 0, &hello, NULL, NULL };
+
+    send_message (fixture, &message);
+  }
+  read_request (fixture);
+  seen = read_frame_object (fixture);
+  g_assert_cmpstr (json_object_get_string_member (seen, "type"), ==, "why");
+  g_assert_cmpstr (json_object_get_string_member (seen, "type_name"), ==, "__main__.Marker");
+  g_assert_cmpstr (json_object_get_string_member (seen, "at"), ==, "final");
+  reply = g_strdup_printf (WHY_REPLY, (long long) json_object_get_int_member (seen, "id"));
+  send_json (fixture, reply);
+  query_wait (&outcome, 10);
+  g_assert_no_error (outcome.error);
+  g_assert_cmpint (outcome.reply->kind, ==, HS_REPLY_WHY);
+  g_assert_cmpint (outcome.reply->total, ==, 2);
+  group = g_ptr_array_index (outcome.reply->groups, 0);
+  g_assert_cmpint (group->retained.bytes, ==, 96);
+  g_assert_true (hs_session_can_why (fixture->session));
+  query_clear (&outcome);
+}
+
+/* Asked before a hello that never comes: answered when the link ends. Given
+ * up on before it: answered at once, and never sent. */
+static void
+test_query_before_hello_ends (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JsonNode) given_up = hs_session_why_request (fixture->session, "a.Given", 10, HS_WHY_AT_FINAL, NULL);
+  g_autoptr(JsonNode) request = hs_session_why_request (fixture->session, "a.Kept", 10, HS_WHY_AT_SNAPSHOT, "x");
+  QueryResult cancelled = { 0 };
+  QueryResult outcome = { 0 };
+
+  query_start (fixture->session, given_up, cancellable, &cancelled);
+  query_start (fixture->session, request, NULL, &outcome);
+  g_cancellable_cancel (cancellable);
+  query_wait (&cancelled, 10);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  query_clear (&cancelled);
+  g_assert_false (outcome.done);
+
+  close (fixture->agent_fd);
+  fixture->agent_fd = -1;
+  query_wait (&outcome, 10);
+  g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED);
+  query_clear (&outcome);
+}
+
+/* Given up on before the hello, it is not sent after it: the next frame
+ * after the first census request is the next question. The agent's
+ * "not-reached" (a snapshot never taken) is an error of its own. */
+static void
+test_query_not_reached (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JsonNode) given_up = hs_session_why_request (fixture->session, "a.Given", 10, HS_WHY_AT_FINAL, NULL);
+  g_autoptr(JsonNode) request = hs_session_why_request (fixture->session, "a.Kept", 10, HS_WHY_AT_SNAPSHOT, "x");
+  g_autoptr(JsonObject) seen = NULL;
+  g_autofree char *reply = NULL;
+  QueryResult cancelled = { 0 };
+  QueryResult outcome = { 0 };
+
+  query_start (fixture->session, given_up, cancellable, &cancelled);
+  g_cancellable_cancel (cancellable);
+  query_wait (&cancelled, 10);
+  query_clear (&cancelled);
+  query_start (fixture->session, request, NULL, &outcome);
+  send_hello (fixture);
+  read_request (fixture);
+  seen = read_frame_object (fixture);
+  g_assert_cmpstr (json_object_get_string_member (seen, "type_name"), ==, "a.Kept");
+  g_assert_cmpstr (json_object_get_string_member (seen, "label"), ==, "x");
+  reply = g_strdup_printf ("{\"type\": \"error\", \"id\": %lld, \"code\": \"not-reached\","
+                           " \"message\": \"the script ended without calling heapscope.snapshot('x')\"}",
+                           (long long) json_object_get_int_member (seen, "id"));
+  send_json (fixture, reply);
+  query_wait (&outcome, 10);
+  g_assert_error (outcome.error, HS_REPLY_ERROR, HS_REPLY_ERROR_NOT_REACHED);
+  g_assert_null (hs_session_get_protocol_error (fixture->session));
+  query_clear (&outcome);
+}
+
 /* Answers are recorded with the session; reopened, the same questions get
  * the same answers and new ones say the process has ended. */
 static void
@@ -755,6 +869,9 @@ main (int   argc,
   ADD ("/hs/worker/query-cancel", test_query_cancel);
   ADD ("/hs/worker/query-agent-gone", test_query_agent_gone);
   ADD ("/hs/worker/query-invalid", test_query_invalid);
+  ADD ("/hs/worker/query-before-hello", test_query_before_hello);
+  ADD ("/hs/worker/query-before-hello-ends", test_query_before_hello_ends);
+  ADD ("/hs/worker/query-not-reached", test_query_not_reached);
   g_test_add_func ("/hs/worker/query-recorded", test_query_recorded);
 #undef ADD
 

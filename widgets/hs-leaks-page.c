@@ -8,6 +8,9 @@
  * otherwise → GtkSingleSelection). The selected type stays selected from one
  * ranking to the next. What to do with a suspect goes to the window as
  * signals: its instances, the referrers or the graph of its first one.
+ * Below the ranking, an HsWhyView follows the selected type's instances to
+ * a root and groups them by path; a group's path or graph goes to the window
+ * too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +25,7 @@
 #include "hs-sparkline.h"
 #include "hs-status.h"
 #include "hs-text-export.h"
+#include "hs-why-view.h"
 
 typedef enum
 {
@@ -68,6 +72,7 @@ struct _HsLeaksPage
   GtkColumnViewColumn *actions_column;
   GtkLabel            *summary_label;
   GMenuModel          *row_menu;
+  HsWhyView           *why_view;
 };
 
 G_DEFINE_FINAL_TYPE (HsLeaksPage, hs_leaks_page, GTK_TYPE_WIDGET)
@@ -76,6 +81,8 @@ enum {
   SHOW_INSTANCES,
   SHOW_REFERRERS,
   SHOW_GRAPH,
+  SHOW_PATH,
+  SHOW_OBJECT_GRAPH,
   NOTICE,
   N_SIGNALS
 };
@@ -470,7 +477,26 @@ on_selected_changed (GtkSingleSelection *selection,
       g_free (self->selected_name);
       self->selected_name = g_strdup (hs_leak_suspect_get_name (suspect));
     }
+  /* A ranking that keeps the type selected keeps the answer shown. */
+  if (suspect != NULL)
+    hs_why_view_set_type_name (self->why_view, hs_leak_suspect_get_name (suspect));
   update_actions (self);
+}
+
+static void
+on_why_show_path (HsWhyView         *view,
+                  const HsObjectRef *object,
+                  HsLeaksPage       *self)
+{
+  g_signal_emit (self, signals [SHOW_PATH], 0, object);
+}
+
+static void
+on_why_show_graph (HsWhyView         *view,
+                   const HsObjectRef *object,
+                   HsLeaksPage       *self)
+{
+  g_signal_emit (self, signals [SHOW_OBJECT_GRAPH], 0, object);
 }
 
 /* A new ranking replaced every row: the type selected before stays selected. */
@@ -621,11 +647,18 @@ hs_leaks_page_class_init (HsLeaksPageClass *klass)
   signals [SHOW_GRAPH] =
     g_signal_new ("show-graph", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals [SHOW_PATH] =
+    g_signal_new ("show-path", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals [SHOW_OBJECT_GRAPH] =
+    g_signal_new ("show-object-graph", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals [NOTICE] =
     g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (HS_TYPE_STATUS);
+  g_type_ensure (HS_TYPE_WHY_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-leaks-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, HsLeaksPage, name)
   CHILD (title_label);
@@ -646,8 +679,11 @@ hs_leaks_page_class_init (HsLeaksPageClass *klass)
   CHILD (actions_column);
   CHILD (summary_label);
   CHILD (row_menu);
+  CHILD (why_view);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_why_show_path);
+  gtk_widget_class_bind_template_callback (widget_class, on_why_show_graph);
 
   gtk_widget_class_install_action (widget_class, "leaks.show-instances", NULL, show_action);
   gtk_widget_class_install_action (widget_class, "leaks.show-referrers", NULL, show_action);
@@ -709,6 +745,8 @@ hs_leaks_page_set_session (HsLeaksPage *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
   g_clear_pointer (&self->selected_name, g_free);
+  if (self->why_view != NULL)
+    hs_why_view_set_session (self->why_view, session);
   if (session != NULL)
     {
       self->finder = hs_leak_finder_new (session);
@@ -797,6 +835,13 @@ hs_leaks_page_select (HsLeaksPage *self,
   return TRUE;
 }
 
+HsWhyView *
+hs_leaks_page_get_why_view (HsLeaksPage *self)
+{
+  g_return_val_if_fail (HS_IS_LEAKS_PAGE (self), NULL);
+  return self->why_view;
+}
+
 const char *
 hs_leaks_page_get_baseline_text (HsLeaksPage *self)
 {
@@ -837,6 +882,7 @@ hs_leaks_page_dup_text (HsLeaksPage *self)
   const HsLaunchSpec *spec;
   guint widths[N_TEXT_COLUMNS] = { 0 };
   guint n;
+  g_autofree char *why = NULL;
   GString *out = g_string_new (NULL);
 
   g_return_val_if_fail (HS_IS_LEAKS_PAGE (self), NULL);
@@ -889,5 +935,9 @@ hs_leaks_page_dup_text (HsLeaksPage *self)
       if (c + 1 == N_TEXT_COLUMNS)
         g_string_append_c (out, '\n');
     }
+  /* What holds the selected one, when it was asked. */
+  why = hs_why_view_dup_text (self->why_view);
+  if (why != NULL)
+    g_string_append_printf (out, "\n%s", why);
   return g_string_free (out, FALSE);
 }

@@ -24,6 +24,7 @@ struct _HsReferrersPage
   GCancellable       *path_cancellable;
   GPtrArray          *path;             /* HsReferrerNode, the object first */
   gboolean            path_found;       /* the path reaches a root */
+  char               *path_unreached;   /* else why not, when the agent could tell */
   HsTextExport        export;
   GtkTreeListModel   *rows;
 
@@ -354,6 +355,7 @@ clear_breadcrumb (HsReferrersPage *self)
   gtk_widget_set_visible (self->breadcrumb_scroller, FALSE);
   g_clear_pointer (&self->path, g_ptr_array_unref);
   self->path_found = FALSE;
+  g_clear_pointer (&self->path_unreached, g_free);
 }
 
 static void
@@ -393,7 +395,9 @@ on_path_found (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
-  g_autoptr(GPtrArray) nodes = hs_referrer_tree_find_path_finish (HS_REFERRER_TREE (source), result, &found, &error);
+  g_autofree char *unreached = NULL;
+  g_autoptr(GPtrArray) nodes = hs_referrer_tree_find_path_finish (HS_REFERRER_TREE (source), result, &found,
+                                                                  &unreached, &error);
   HsReferrersPage *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -419,9 +423,16 @@ on_path_found (GObject      *source,
     }
   self->path = g_steal_pointer (&nodes);
   self->path_found = found;
+  self->path_unreached = g_steal_pointer (&unreached);
   fill_breadcrumb (self);
   select_node (self, g_ptr_array_index (self->path, self->path->len - 1));
-  show_message (self, found ? NULL : _("No root was reached: the chain ends where the search stopped"), FALSE);
+  /* Why no root holds it, when the agent can tell: garbage, held from C, let go. */
+  if (found)
+    show_message (self, NULL, FALSE);
+  else if (self->path_unreached != NULL)
+    show_message (self, self->path_unreached, FALSE);
+  else
+    show_message (self, _("No root was reached: the chain ends where the search stopped"), FALSE);
 }
 
 static gboolean
@@ -489,6 +500,7 @@ hs_referrers_page_dispose (GObject *object)
   g_clear_object (&self->path_cancellable);
   hs_text_export_clear (&self->export);
   g_clear_pointer (&self->path, g_ptr_array_unref);
+  g_clear_pointer (&self->path_unreached, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_REFERRERS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -716,5 +728,6 @@ hs_referrers_page_dup_report (HsReferrersPage *self)
   if (self->tree == NULL)
     return NULL;
   expanded = dup_expanded (self);
-  return hs_referrer_tree_format_report (self->tree, self->path, self->path_found, collect_expanded, expanded);
+  return hs_referrer_tree_format_report (self->tree, self->path, self->path_found, self->path_unreached,
+                                         collect_expanded, expanded);
 }

@@ -232,6 +232,31 @@ class WhyTest(unittest.TestCase):
         self.assertEqual(answers[at_snapshot + 2]["code"], "not-reached")
         self.assertIn("'never'", answers[at_snapshot + 2]["message"])
 
+    def test_asked_just_before_the_moment(self):
+        # The questions are in the socket when the script snapshots and ends
+        # at once: read by the agent thread by then or not, they are answered.
+        path = os.path.join(self.dir, "short.py")
+        with open(path, "w") as stream:
+            stream.write("import heapscope, sys\nclass Item: pass\nITEMS = [Item()]\n"
+                         "sys.stdin.readline()\nheapscope.snapshot('early')\n")
+        app = agenttest.FakeApp(path, cwd=self.dir, stdin=subprocess.PIPE)
+        self.addCleanup(app.close)
+        self.assertEqual(app.receive()["type"], "hello")
+        app.send({"type": "why", "id": 7, "type_name": "__main__.Item", "at": "snapshot",
+                  "label": "early"})
+        app.send({"type": "why", "id": 8, "type_name": "__main__.Item", "at": "final"})
+        self.say(app, "go")
+        app.process.stdin.close()
+        answers = {}
+        for message in app.receive_all():
+            if message["type"] in ("why", "error"):
+                answers[message["id"]] = message
+        self.assertEqual(sorted(answers), [7, 8], answers)
+        for request_id in (7, 8):
+            self.assertEqual(answers[request_id]["type"], "why", answers[request_id])
+            self.assertEqual([group["count"] for group in answers[request_id]["groups"]], [1])
+        self.assertEqual(answers[7]["label"], "early")
+
     def test_why_text_inside_and_outside(self):
         expected = ("__main__.Request <- dict [key 1003] <- module(__main__) "
                     "[global _RESPONSE_CACHE] (root: module)")

@@ -121,6 +121,9 @@ _state = {
     "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
     "cancelled": set(),     # ids of requests cancelled before they were served
     "deferred": [],         # "why" requests waiting for a snapshot's label or the end
+    "answered_early": set(),  # ids of deferred requests taken before the agent thread served them
+    "unserved": None,       # the request the agent thread has read and waits for the lock to serve
+    "script_ended": False,  # the final census is pushed: nothing more to defer to
     # Locks the agent thread releases once it runs and as it ends (made now,
     # so they are start-up objects).
     "reader_running": _thread.allocate_lock(),
@@ -401,8 +404,12 @@ def _serve():
             payload = _read_exactly(sock, size)
             if payload is None:
                 break
-            if not _handle(payload):
-                break
+            _state["unserved"] = payload
+            try:
+                if not _handle(payload):
+                    break
+            finally:
+                _state["unserved"] = None
     except BaseException:       # the program must never see the agent fail
         pass
     try:
@@ -564,11 +571,17 @@ def _answer(payload):
                                 "%s failed: %s" % (kind, _error_name(error))))
         return _send(reply)
     if kind == "why" and request.get("at", "now") != "now":
+        if request_id in _state["answered_early"]:
+            _state["answered_early"].discard(request_id)
+            return True
         try:
             _why_options(request)
         except _refs.Failure as failure:
             return _send(_error(request_id, failure.code, str(failure)))
         _state["deferred"].append(request)
+        if _state["script_ended"]:
+            # Asked after the end: answered now, or said never to come.
+            _answer_deferred(None, True)
         return True
     if kind in _REFS_REQUESTS:
         try:
@@ -813,6 +826,48 @@ def _answer_deferred(label, final):
         except Exception as error:
             reply = _error(request_id, "failed", "why failed: %s" % _error_name(error))
         _send(reply)
+    request = None
+
+
+def _take_unread_deferred():
+    """Add to the deferred requests those sent but not served yet by the agent
+    thread: the app asks as the script starts, and a script may reach its
+    snapshot or its end first. They are the one the agent thread has read and
+    waits to serve (this thread holds the lock), and those still in the
+    socket, looked at without being read (MSG_PEEK); their ids are kept: the
+    agent thread drops them when it serves them."""
+    sock = _state["sock"]
+    if _socket is None or sock is None or _link_fd(sock) < 0:
+        return
+    payloads = []
+    if _state["unserved"] is not None:
+        payloads.append(_state["unserved"])
+    try:
+        data = sock.recv(1 << 16, _socket.MSG_PEEK | _socket.MSG_DONTWAIT)
+    except OSError:             # nothing there (BlockingIOError) or a link gone
+        data = b""
+    position = 0
+    while True:
+        end = _frame_end(data, position)
+        if end < 0:
+            break
+        payloads.append(data[position + 5:end])
+        position = end
+    for payload in payloads:
+        try:
+            request = _codec.decode_payload(payload)
+        except _codec.ProtocolError:
+            break                       # not at a frame's start: the rest is unknown
+        request_id = request.get("id")
+        if (request.get("type") != "why" or request.get("at", "now") == "now"
+                or type(request_id) is not int or request_id in _state["answered_early"]):
+            continue
+        try:
+            _why_options(request)
+        except _refs.Failure:
+            continue                    # the agent thread says what is wrong
+        _state["answered_early"].add(request_id)
+        _state["deferred"].append(request)
     request = None
 
 
@@ -1248,6 +1303,10 @@ def _push_locked(label, final):
         label = _cut(label)
     _send(_census_message(0, body, label, final))
     body = None
+    if final:
+        _state["script_ended"] = True
+    if final or label is not None:
+        _take_unread_deferred()
     if _state["deferred"] and (final or label is not None):
         _answer_deferred(label, final)
 
