@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -74,17 +75,17 @@ format_escaped_table (const HsCensusRow *rows,
 
 static void print_error (const GError *error);
 
-char *
-hs_session_format_leaks (HsSession  *self,
-                         GError    **error)
+/* The leak suspects of @self's samples, ranked; NULL (and @error) if a
+ * sample cannot be read back from its file. @scan receives the scan. */
+static GPtrArray *
+rank_leaks (HsSession   *self,
+            HsLeakScan **scan,
+            GError     **error)
 {
   GListModel *samples = hs_session_get_samples (self);
-  g_autoptr(HsLeakScan) scan = hs_leak_scan_new ();
-  g_autoptr(GPtrArray) suspects = NULL;
-  g_autoptr(GString) report = g_string_new (NULL);
-  g_autofree char *duration = NULL;
   guint n_samples = g_list_model_get_n_items (samples);
 
+  *scan = hs_leak_scan_new ();
   for (guint i = 0; i < n_samples; i++)
     {
       g_autoptr(HsSample) sample = g_list_model_get_item (samples, i);
@@ -94,12 +95,25 @@ hs_session_format_leaks (HsSession  *self,
       if (!had_rows && !hs_session_load_rows (self, sample, error))
         return NULL;
       census = hs_sample_get_census (sample);
-      hs_leak_scan_add (scan, census->time, census->rows, census->n_rows);
+      hs_leak_scan_add (*scan, census->time, census->rows, census->n_rows);
       /* A long recording is read one sample at a time. */
       if (!had_rows)
         hs_sample_drop_rows (sample);
     }
-  suspects = hs_leak_scan_rank (scan);
+  return hs_leak_scan_rank (*scan);
+}
+
+char *
+hs_session_format_leaks (HsSession  *self,
+                         GError    **error)
+{
+  g_autoptr(HsLeakScan) scan = NULL;
+  g_autoptr(GPtrArray) suspects = rank_leaks (self, &scan, error);
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *duration = NULL;
+
+  if (suspects == NULL)
+    return NULL;
   duration = g_strdup_printf ("%.1f", hs_leak_scan_get_duration (scan));
   if (suspects->len == 0)
     {
@@ -387,6 +401,69 @@ exit_code_of (HsSession *session)
     }
 }
 
+/* --leaks, live: at the script's end, held there (HsLaunchSpec.hold), the
+ * first LEAK_ROOTS suspects' instances are followed to a root, and the
+ * process is let go once they are answered (unless --hold keeps it). */
+#define LEAK_ROOTS 3
+
+typedef struct
+{
+  gboolean   user_hold;       /* --hold: the user lets it go */
+  gboolean   asked;
+  guint      pending;
+  WhyAnswer  answers[LEAK_ROOTS];
+  guint      n_answers;
+} LeakRoots;
+
+static void
+release_hold (HsSession *session,
+              LeakRoots *roots)
+{
+  if (!roots->user_hold && hs_session_get_held (session))
+    hs_session_forward_signal (session, SIGTERM, FALSE);
+}
+
+static void
+on_leak_root_answered (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  WhyAnswer *answer = user_data;
+  LeakRoots *roots = g_object_get_data (source, "hs-leak-roots");
+
+  on_why_answered (source, result, answer);
+  if (--roots->pending == 0)
+    release_hold (HS_SESSION (source), roots);
+}
+
+static void
+on_held_for_leaks (HsSession  *session,
+                   GParamSpec *pspec,
+                   LeakRoots  *roots)
+{
+  g_autoptr(HsLeakScan) scan = NULL;
+  g_autoptr(GPtrArray) suspects = NULL;
+
+  if (!hs_session_get_held (session) || roots->asked)
+    return;
+  roots->asked = TRUE;
+  if (hs_session_can_why (session))
+    suspects = rank_leaks (session, &scan, NULL);
+  for (guint i = 0; suspects != NULL && i < MIN (suspects->len, LEAK_ROOTS); i++)
+    {
+      HsLeakSuspect *suspect = g_ptr_array_index (suspects, i);
+      WhyAnswer *answer = &roots->answers[roots->n_answers++];
+      g_autoptr(JsonNode) request = hs_session_why_request (session, hs_leak_suspect_get_name (suspect), WHY_SAMPLE,
+                                                            HS_WHY_AT_NOW, NULL);
+
+      answer->type_name = g_strdup (hs_leak_suspect_get_name (suspect));
+      roots->pending++;
+      hs_session_query_async (session, request, NULL, on_leak_root_answered, answer);
+    }
+  if (roots->pending == 0)
+    release_hold (session, roots);
+}
+
 /* Runs @spec with no window, recording to @record_path if it is not NULL;
  * returns the script's exit code (128 + signal if it was killed), or 2 if
  * the recording failed, or if it succeeded but a --why got no answer.
@@ -407,13 +484,22 @@ hs_headless_run (const HsLaunchSpec *spec,
   g_autofree WhyAnswer *answers = NULL;
   guint n_why = why_types != NULL ? g_strv_length ((char **) why_types) : 0;
   gboolean why_failed = FALSE;
+  LeakRoots roots = { .user_hold = spec->hold };
   int code;
 
   headless_spec->inherit_stdio = record_path == NULL;
   headless_spec->inherit_stdin = TRUE;
   g_signal_connect (session, "notify::state", G_CALLBACK (on_state_changed), loop);
   g_signal_connect (session, "notice", G_CALLBACK (on_notice), NULL);
-  g_signal_connect (session, "notify::held", G_CALLBACK (on_held_changed), NULL);
+  if (spec->hold)
+    g_signal_connect (session, "notify::held", G_CALLBACK (on_held_changed), NULL);
+  if (leaks)
+    {
+      /* The suspects' roots are asked of the final heap, held a moment. */
+      headless_spec->hold = TRUE;
+      g_object_set_data (G_OBJECT (session), "hs-leak-roots", &roots);
+      g_signal_connect (session, "notify::held", G_CALLBACK (on_held_for_leaks), &roots);
+    }
   if (record_path != NULL)
     {
       hs_session_record_to (session, record_path);
@@ -445,6 +531,10 @@ hs_headless_run (const HsLaunchSpec *spec,
   for (guint i = 0; i < n_why; i++)
     while (!answers[i].done)
       g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < roots.n_answers; i++)
+    while (!roots.answers[i].done)
+      g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (session, &roots);
   report = hs_session_format_report (session, NULL, NULL);
   fflush (stderr);
   fputs (report, stdout);
@@ -458,6 +548,15 @@ hs_headless_run (const HsLaunchSpec *spec,
         fputs (suspects, stdout);
       else
         print_error (error);
+      /* What holds the first ones (a process gone before its end has none). */
+      for (guint i = 0; i < roots.n_answers; i++)
+        {
+          fflush (stdout);
+          print_why (session, &roots.answers[i], NULL);
+          g_clear_pointer (&roots.answers[i].reply, hs_reply_unref);
+          g_clear_error (&roots.answers[i].error);
+          g_free ((char *) roots.answers[i].type_name);
+        }
     }
   for (guint i = 0; i < n_why; i++)
     {

@@ -204,8 +204,23 @@ hs_why_format (const HsReply *reply)
 
   out = g_string_new (NULL);
   append_heading (out, reply);
-  for (guint i = 0; i < reply->groups->len; i++)
+  for (guint i = 0; i < MIN (reply->groups->len, HS_WHY_GROUPS_SHOWN); i++)
     append_group (out, reply, g_ptr_array_index (reply->groups, i));
+  /* The long tail of a type every module has (dict, int) says nothing. */
+  if (reply->groups->len > HS_WHY_GROUPS_SHOWN)
+    {
+      guint more = reply->groups->len - HS_WHY_GROUPS_SHOWN;
+      gint64 objects = 0;
+      g_autofree char *count = NULL;
+
+      for (guint i = HS_WHY_GROUPS_SHOWN; i < reply->groups->len; i++)
+        objects += ((HsWhyGroup *) g_ptr_array_index (reply->groups, i))->count;
+      count = format_count (reply, objects);
+      /* Translators: "… and 120 more paths, 406 objects" */
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "  … and %u more path, %s objects\n",
+                                                "  … and %u more paths, %s objects\n", more),
+                              more, count);
+    }
   for (guint i = 0; i < reply->unreached->len; i++)
     append_unreached (out, reply, g_ptr_array_index (reply->unreached, i));
   return g_string_free (out, FALSE);

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The groups a report writes out, largest first; the others are counted. */
+#define HS_WHY_GROUPS_SHOWN 10
+
 char   *hs_why_format             (const HsReply        *reply);
 gint64  hs_why_estimate           (const HsReply        *reply,
                                    gint64                value);

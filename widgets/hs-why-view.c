@@ -22,6 +22,7 @@
 #include "hs-why-view.h"
 
 #define SAMPLE 1000
+#define ROWS_SHOWN 50   /* groups shown; a type every module has can have hundreds */
 
 struct _HsWhyView
 {
@@ -242,6 +243,26 @@ new_unreached_row (HsWhyView            *self,
   return row;
 }
 
+/* The groups past ROWS_SHOWN, counted in one row. */
+static GtkWidget *
+new_more_row (HsWhyView     *self,
+              const HsReply *reply)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  guint more = reply->groups->len - ROWS_SHOWN;
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… and %u more path",
+                                                        "… and %u more paths", more), more);
+  GtkWidget *label = new_label (text, "dim-label");
+
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data (G_OBJECT (row), "hs-why-group", GUINT_TO_POINTER (G_MAXUINT));
+  return row;
+}
+
 static void
 update_caption (HsWhyView *self)
 {
@@ -273,7 +294,7 @@ show_reply (HsWhyView *self,
 {
   forget_reply (self);
   self->reply = hs_reply_ref (reply);
-  for (guint i = 0; i < reply->groups->len; i++)
+  for (guint i = 0; i < MIN (reply->groups->len, ROWS_SHOWN); i++)
     {
       HsWhyGroup *group = g_ptr_array_index (reply->groups, i);
 
@@ -281,6 +302,8 @@ show_reply (HsWhyView *self,
       hold_all (self, group->steps);
       gtk_list_box_append (self->list_box, new_group_row (self, group, i));
     }
+  if (reply->groups->len > ROWS_SHOWN)
+    gtk_list_box_append (self->list_box, new_more_row (self, reply));
   for (guint i = 0; i < reply->unreached->len; i++)
     {
       HsWhyUnreached *unreached = g_ptr_array_index (reply->unreached, i);

@@ -2104,7 +2104,10 @@ def diagnose(lost, met, ctx):
             found.append(["garbage" if above[node] else "agent", []])
         elif state == _UNKNOWN:
             # Left out of the tree as the agent's: only the agent holds it.
-            found.append(["agent" if id(obj) in ctx["skip"] else None, []])
+            # Else the tree is older than the object.
+            if id(obj) not in ctx["skip"]:
+                return None
+            found.append(["agent", []])
         else:
             if known is None:
                 known = _known_holders(ctx)
