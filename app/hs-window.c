@@ -497,10 +497,11 @@ toggle_deep_sizes_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   HsWindow *self = HS_WINDOW (widget);
-  HsInstanceList *list = hs_instances_view_get_list (self->instances_view);
+  HsInstanceOrder order = hs_instances_view_get_order (self->instances_view);
 
-  hs_instances_view_set_by_deep_size (self->instances_view,
-                                      list == NULL || !hs_instance_list_get_by_deep_size (list));
+  /* From retained order too, deep order is what the shortcut turns on. */
+  hs_instances_view_set_order (self->instances_view,
+                               order == HS_INSTANCE_ORDER_DEEP ? HS_INSTANCE_ORDER_FLAT : HS_INSTANCE_ORDER_DEEP);
 }
 
 static void

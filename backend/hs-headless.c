@@ -19,6 +19,7 @@
 #include "hs-signal-watch.h"
 #include "hs-store.h"
 #include "hs-why-report.h"
+#include "hs-wire.h"
 
 #define REPORT_ROWS 15
 #define WHY_SAMPLE  1000   /* instances --why follows per type, as the agent's default */
@@ -443,9 +444,12 @@ on_held_for_leaks (HsSession  *session,
 {
   g_autoptr(HsLeakScan) scan = NULL;
   g_autoptr(GPtrArray) suspects = NULL;
+  g_autoptr(HsSample) baseline = NULL;
 
   if (!hs_session_get_held (session) || roots->asked)
     return;
+  /* The suspects grew from the first sample: what holds those made since. */
+  baseline = g_list_model_get_item (hs_session_get_samples (session), 0);
   roots->asked = TRUE;
   if (hs_session_can_why (session))
     suspects = rank_leaks (session, &scan, NULL);
@@ -457,6 +461,8 @@ on_held_for_leaks (HsSession  *session,
                                                             HS_WHY_AT_NOW, NULL);
 
       answer->type_name = g_strdup (hs_leak_suspect_get_name (suspect));
+      if (baseline != NULL)
+        hs_wire_why_request_set_since (request, hs_sample_get_time (baseline));
       roots->pending++;
       hs_session_query_async (session, request, NULL, on_leak_root_answered, answer);
     }

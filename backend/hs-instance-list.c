@@ -20,21 +20,21 @@
 
 struct _HsInstanceList
 {
-  GObject       parent_instance;
+  GObject          parent_instance;
 
-  HsSession    *session;
-  char         *type_name;
-  gboolean      by_deep_size;
-  GCancellable *cancellable;
+  HsSession       *session;
+  char            *type_name;
+  HsInstanceOrder  order;
+  GCancellable    *cancellable;
 
-  guint         n_items;
-  gint64        list_handle;
-  GHashTable   *pages;        /* page index → Page */
-  GHashTable   *asked;        /* page indexes asked for and not answered */
-  guint         release_source;
-  guint         n_requests;
-  gboolean      loading;
-  GError       *error;
+  guint            n_items;
+  gint64           list_handle;
+  GHashTable      *pages;        /* page index → Page */
+  GHashTable      *asked;        /* page indexes asked for and not answered */
+  guint            release_source;
+  guint            n_requests;
+  gboolean         loading;
+  GError          *error;
 };
 
 typedef struct
@@ -278,7 +278,7 @@ ask_for_page (HsInstanceList *self,
   g_hash_table_add (self->asked, GUINT_TO_POINTER (page));
   request = hs_session_instances_request (self->session, self->type_name, self->list_handle,
                                           (gint64) page * HS_INSTANCE_LIST_PAGE_SIZE,
-                                          HS_INSTANCE_LIST_PAGE_SIZE, self->by_deep_size);
+                                          HS_INSTANCE_LIST_PAGE_SIZE, self->order);
   data = g_new0 (PageRequest, 1);
   g_weak_ref_init (&data->list, self);
   data->page = page;
@@ -414,19 +414,20 @@ hs_instance_list_init (HsInstanceList *self)
 /* Asks for the first page at once; the list is empty until it arrives
  * ("loading"), then has a row for every instance. */
 HsInstanceList *
-hs_instance_list_new (HsSession  *session,
-                      const char *type_name,
-                      gboolean    by_deep_size)
+hs_instance_list_new (HsSession       *session,
+                      const char      *type_name,
+                      HsInstanceOrder  order)
 {
   HsInstanceList *self;
 
   g_return_val_if_fail (HS_IS_SESSION (session), NULL);
   g_return_val_if_fail (type_name != NULL, NULL);
+  g_return_val_if_fail (order <= HS_INSTANCE_ORDER_RETAINED, NULL);
 
   self = g_object_new (HS_TYPE_INSTANCE_LIST, NULL);
   self->session = g_object_ref (session);
   self->type_name = g_strdup (type_name);
-  self->by_deep_size = by_deep_size;
+  self->order = order;
   self->loading = TRUE;
   ask_for_page (self, 0);
   return self;
@@ -439,11 +440,11 @@ hs_instance_list_get_type_name (HsInstanceList *self)
   return self->type_name;
 }
 
-gboolean
-hs_instance_list_get_by_deep_size (HsInstanceList *self)
+HsInstanceOrder
+hs_instance_list_get_order (HsInstanceList *self)
 {
-  g_return_val_if_fail (HS_IS_INSTANCE_LIST (self), FALSE);
-  return self->by_deep_size;
+  g_return_val_if_fail (HS_IS_INSTANCE_LIST (self), HS_INSTANCE_ORDER_FLAT);
+  return self->order;
 }
 
 /* TRUE until the first page (and so the number of instances) is known. */
@@ -470,7 +471,7 @@ hs_instance_list_get_n_requests (HsInstanceList *self)
   return self->n_requests;
 }
 
-/* Gives up on the pages asked for (a deep-size ordering can be slow); the
+/* Gives up on the pages asked for (a deep or retained ordering can be slow); the
  * first page, if it was one of them, ends with G_IO_ERROR_CANCELLED. */
 void
 hs_instance_list_cancel (HsInstanceList *self)

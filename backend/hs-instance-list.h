@@ -19,14 +19,14 @@ G_BEGIN_DECLS
 #define HS_TYPE_INSTANCE_LIST (hs_instance_list_get_type ())
 G_DECLARE_FINAL_TYPE (HsInstanceList, hs_instance_list, HS, INSTANCE_LIST, GObject)
 
-HsInstanceList *hs_instance_list_new              (HsSession      *session,
-                                                   const char     *type_name,
-                                                   gboolean        by_deep_size);
-const char     *hs_instance_list_get_type_name    (HsInstanceList *self);
-gboolean        hs_instance_list_get_by_deep_size (HsInstanceList *self);
-gboolean        hs_instance_list_get_loading      (HsInstanceList *self);
-const GError   *hs_instance_list_get_error        (HsInstanceList *self);
-guint           hs_instance_list_get_n_requests   (HsInstanceList *self);
-void            hs_instance_list_cancel           (HsInstanceList *self);
+HsInstanceList  *hs_instance_list_new            (HsSession       *session,
+                                                 const char      *type_name,
+                                                 HsInstanceOrder  order);
+const char      *hs_instance_list_get_type_name  (HsInstanceList  *self);
+HsInstanceOrder  hs_instance_list_get_order      (HsInstanceList  *self);
+gboolean         hs_instance_list_get_loading    (HsInstanceList  *self);
+const GError    *hs_instance_list_get_error      (HsInstanceList  *self);
+guint            hs_instance_list_get_n_requests (HsInstanceList  *self);
+void             hs_instance_list_cancel         (HsInstanceList  *self);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -21,6 +23,7 @@ hs_reply_new (HsReplyKind kind)
   g_atomic_ref_count_init (&self->ref_count);
   self->kind = kind;
   self->deep = -1;
+  self->since = NAN;
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_object_ref_free);
   self->retained = g_array_new (FALSE, FALSE, sizeof (HsRetainedSize));
   self->holders = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_object_ref_free);
@@ -60,7 +63,11 @@ hs_reply_unref (HsReply *self)
 HsObjectRef *
 hs_object_ref_new (void)
 {
-  return g_new0 (HsObjectRef, 1);
+  HsObjectRef *self = g_new0 (HsObjectRef, 1);
+
+  self->deep = -1;
+  self->retained = -1;
+  return self;
 }
 
 HsObjectRef *

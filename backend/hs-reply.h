@@ -78,6 +78,14 @@ typedef enum
   HS_WHY_AT_FINAL,           /* once the script's __main__ has ended */
 } HsWhyAt;
 
+/* Which size a list of instances is sorted by, largest first. */
+typedef enum
+{
+  HS_INSTANCE_ORDER_FLAT,     /* the object alone */
+  HS_INSTANCE_ORDER_DEEP,     /* and all it refers to: the agent's "sizes" */
+  HS_INSTANCE_ORDER_RETAINED, /* what would be freed if it went away: "dominators" */
+} HsInstanceOrder;
+
 typedef struct _HsRefGraph HsRefGraph;
 
 struct _HsObjectRef
@@ -96,6 +104,9 @@ struct _HsObjectRef
                               * ("__main__.Registry"), when the agent gives it; or NULL */
   char       *known;         /* a holder from C code: what Python knows it as
                               * ("signal handler for SIGUSR1"), or NULL */
+  gint64      deep;          /* an instance in deep order: its deep size; else -1 */
+  gint64      retained;      /* an instance in retained order: what it holds alone,
+                              * bytes; -1 outside the tree, or in another order */
 };
 
 /* A node of an asized(detail=N) breakdown. */
@@ -175,6 +186,9 @@ struct _HsReply
   char        *type_name;    /* WHY: the census row asked about; @total counts its instances */
   char        *label;        /* WHY: the snapshot it was answered at, or NULL */
   gint64       sampled;      /* WHY: how many of the instances were followed */
+  double       since;        /* WHY: the census time the instances are the survivors
+                              * since (@total counts those only), or NAN for all */
+  gint64       older;        /* WHY: the instances left out, made before @since */
   double       elapsed;      /* WHY: seconds the agent took */
   GPtrArray   *groups;       /* HsWhyGroup. WHY: the largest first */
   GPtrArray   *unreached;    /* HsWhyUnreached. WHY: the largest first */

@@ -1379,15 +1379,15 @@ hs_session_set_allow_repr (HsSession *self,
 /* The requests about objects (hs-wire.c), with this session's choice of
  * whether the agent may describe objects with their __repr__. */
 JsonNode *
-hs_session_instances_request (HsSession  *self,
-                              const char *type_name,
-                              gint64      list_handle,
-                              gint64      offset,
-                              gint64      limit,
-                              gboolean    by_deep_size)
+hs_session_instances_request (HsSession       *self,
+                              const char      *type_name,
+                              gint64           list_handle,
+                              gint64           offset,
+                              gint64           limit,
+                              HsInstanceOrder  order)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), NULL);
-  return hs_wire_instances_request (type_name, list_handle, offset, limit, by_deep_size, self->allow_repr);
+  return hs_wire_instances_request (type_name, list_handle, offset, limit, order, self->allow_repr);
 }
 
 JsonNode *

@@ -149,7 +149,7 @@ JsonNode       *hs_session_instances_request    (HsSession          *self,
                                                  gint64              list_handle,
                                                  gint64              offset,
                                                  gint64              limit,
-                                                 gboolean            by_deep_size);
+                                                 HsInstanceOrder     order);
 JsonNode       *hs_session_object_request       (HsSession          *self,
                                                  gint64              handle,
                                                  int                 detail);

@@ -204,6 +204,13 @@ hs_why_format (const HsReply *reply)
 
   out = g_string_new (NULL);
   append_heading (out, reply);
+  if (!isnan (reply->since))
+    /* Translators: under the heading of a report on the survivors since a baseline */
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                              "  Only those made since the baseline: %lld older one left out.\n",
+                                              "  Only those made since the baseline: %lld older ones left out.\n",
+                                              (gulong) MIN ((guint64) reply->older, G_MAXULONG)),
+                            (long long) reply->older);
   for (guint i = 0; i < MIN (reply->groups->len, HS_WHY_GROUPS_SHOWN); i++)
     append_group (out, reply, g_ptr_array_index (reply->groups, i));
   /* The long tail of a type every module has (dict, int) says nothing. */

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -178,6 +179,23 @@ hs_wire_encode_request (const char *type,
   return encode_json_object (builder);
 }
 
+/* A census request; with @mark, the agent also remembers the objects it
+ * tracks then, to count the survivors made since (a why request's "since"). */
+GBytes *
+hs_wire_encode_census_request (gint64   id,
+                               gboolean mark)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  hs_wire_add_string_member (builder, "type", "census");
+  hs_wire_add_int_member (builder, "id", id);
+  if (mark)
+    hs_wire_add_boolean_member (builder, "mark", TRUE);
+  json_builder_end_object (builder);
+  return encode_json_object (builder);
+}
+
 GBytes *
 hs_wire_encode_query (JsonNode *request,
                       gint64    id)
@@ -271,20 +289,24 @@ end_request (JsonBuilder *builder)
   return json_builder_get_root (builder);
 }
 
-/* A page of the instances of the census row @type_name, largest first. The
- * first page makes the list (the agent keeps its order, as
- * HsReply.list_handle, until released); later pages name it by
+/* A page of the instances of the census row @type_name, largest first by
+ * the size @order names. The first page makes the list (the agent keeps its
+ * order, as HsReply.list_handle, until released); later pages name it by
  * @list_handle, so they page through the same objects in the same order. */
 JsonNode *
-hs_wire_instances_request (const char *type_name,
-                           gint64      list_handle,
-                           gint64      offset,
-                           gint64      limit,
-                           gboolean    by_deep_size,
-                           gboolean    allow_repr)
+hs_wire_instances_request (const char      *type_name,
+                           gint64           list_handle,
+                           gint64           offset,
+                           gint64           limit,
+                           HsInstanceOrder  order,
+                           gboolean         allow_repr)
 {
-  g_autoptr(JsonBuilder) builder = begin_request ("instances", allow_repr);
+  g_autoptr(JsonBuilder) builder = NULL;
+  static const char *const orders[] = { "flat", "deep", "retained" };
 
+  g_return_val_if_fail (order <= HS_INSTANCE_ORDER_RETAINED, NULL);
+
+  builder = begin_request ("instances", allow_repr);
   json_builder_set_member_name (builder, "type_name");
   json_builder_add_string_value (builder, type_name);
   if (list_handle > 0)
@@ -292,7 +314,7 @@ hs_wire_instances_request (const char *type_name,
   hs_wire_add_int_member (builder, "offset", offset);
   hs_wire_add_int_member (builder, "limit", limit);
   json_builder_set_member_name (builder, "order");
-  json_builder_add_string_value (builder, by_deep_size ? "deep" : "flat");
+  json_builder_add_string_value (builder, orders[order]);
   return end_request (builder);
 }
 
@@ -435,6 +457,18 @@ hs_wire_why_request (const char *type_name,
   if (at == HS_WHY_AT_SNAPSHOT)
     hs_wire_add_string_member (builder, "label", label);
   return end_request (builder);
+}
+
+/* Asks @request, a why request, about the instances made since the census
+ * of agent time @since only (those of the first sample and of snapshots
+ * are remembered); all of them when the agent has no mark of then. */
+void
+hs_wire_why_request_set_since (JsonNode *request,
+                               double    since)
+{
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (request));
+
+  json_object_set_double_member (json_node_get_object (request), "since", since);
 }
 
 /* The app gave up on the request numbered @request_id. */
@@ -1070,6 +1104,32 @@ parse_object_refs (JsonObject  *object,
   return TRUE;
 }
 
+/* A page of instances: each summary with the size the list is sorted by,
+ * "deep" or "retained" (nullable), when it is not the flat size. */
+static gboolean
+parse_instance_refs (JsonObject  *object,
+                     GPtrArray   *items,
+                     GError     **error)
+{
+  JsonArray *array = hs_wire_read_array (object, "objects", HS_WIRE_MAX_ITEMS, error);
+
+  if (array == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(HsObjectRef) ref = parse_object_ref (node, error);
+
+      /* (A summary parsed is a JSON object.) */
+      if (ref == NULL ||
+          !hs_wire_read_optional_size (json_node_get_object (node), "deep", &ref->deep, error) ||
+          !hs_wire_read_optional_size (json_node_get_object (node), "retained", &ref->retained, error))
+        return FALSE;
+      g_ptr_array_add (items, g_steal_pointer (&ref));
+    }
+  return TRUE;
+}
+
 /* A nullable size: -1 for null. */
 gboolean
 hs_wire_read_optional_size (JsonObject  *object,
@@ -1320,7 +1380,7 @@ parse_reply (HsReplyKind   kind,
       if (!hs_wire_read_integer (object, "list", 1, &reply->list_handle, error) ||
           !hs_wire_read_integer (object, "total", 0, &reply->total, error) ||
           !hs_wire_read_integer (object, "offset", 0, &reply->offset, error) ||
-          !parse_object_refs (object, "objects", reply->items, error))
+          !parse_instance_refs (object, reply->items, error))
         return NULL;
       break;
 
@@ -1350,6 +1410,15 @@ parse_reply (HsReplyKind   kind,
           /* Absent from the answer about a type nobody asked about: it took no time. */
           (json_object_has_member (object, "elapsed") &&
            !hs_wire_read_number (object, "elapsed", &reply->elapsed, error)))
+        return NULL;
+      /* Counted from a mark: the survivors made since the census of that time. */
+      reply->since = NAN;
+      if (json_object_has_member (object, "since") &&
+          !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "since")) &&
+          !hs_wire_read_number (object, "since", &reply->since, error))
+        return NULL;
+      if (json_object_has_member (object, "older") &&
+          !hs_wire_read_integer (object, "older", 0, &reply->older, error))
         return NULL;
       if (reply->sampled > reply->total)
         {

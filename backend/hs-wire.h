@@ -100,6 +100,8 @@ GBytes         *hs_frame_encode          (guint8           kind,
                                           gsize            length);
 GBytes         *hs_wire_encode_request   (const char      *type,
                                           gint64           id);
+GBytes         *hs_wire_encode_census_request (gint64      id,
+                                               gboolean    mark);
 GBytes         *hs_wire_encode_message   (const HsMessage *message);
 GBytes         *hs_wire_encode_query     (JsonNode        *request,
                                           gint64           id);
@@ -107,7 +109,7 @@ JsonNode       *hs_wire_instances_request (const char     *type_name,
                                            gint64          list_handle,
                                            gint64          offset,
                                            gint64          limit,
-                                           gboolean        by_deep_size,
+                                           HsInstanceOrder order,
                                            gboolean        allow_repr);
 JsonNode       *hs_wire_object_request    (gint64          handle,
                                            int             detail,
@@ -138,6 +140,8 @@ JsonNode       *hs_wire_why_request       (const char     *type_name,
                                            HsWhyAt         at,
                                            const char     *label,
                                            gboolean        allow_repr);
+void            hs_wire_why_request_set_since (JsonNode   *request,
+                                               double      since);
 JsonNode       *hs_wire_cancel_request    (gint64          request_id);
 JsonNode       *hs_wire_track_request     (const char     *type_name,
                                            gint64          handle,

@@ -96,6 +96,7 @@ struct _HsWorker
   GPtrArray         *early_queries;     /* EarlyQuery: asked before the hello */
   gint64             next_request_id;
   gboolean           sample_in_flight;
+  gboolean           census_sent;       /* the first one asked for a mark */
   gboolean           hello_received;
   gboolean           agent_closed;      /* the link is gone: no hello will come */
   gboolean           paused;
@@ -775,7 +776,10 @@ send_census_request (HsWorker    *self,
       self->last_sample_sent_at = request->sent_at;
     }
 
-  frame = hs_wire_encode_request ("census", id);
+  /* The first sample and the snapshots are the moments a leak's survivors
+   * are counted from. */
+  frame = hs_wire_encode_census_request (id, kind == REQUEST_SNAPSHOT || !self->census_sent);
+  self->census_sent = TRUE;
   if (!send_frame (self, frame))
     protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
 }

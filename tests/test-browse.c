@@ -91,7 +91,7 @@ test_instances_paging (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
-  HsInstanceList *list = hs_instance_list_new (fixture->session, "str", FALSE);
+  HsInstanceList *list = hs_instance_list_new (fixture->session, "str", HS_INSTANCE_ORDER_FLAT);
   g_autoptr(HsObjectItem) first = NULL;
   g_autoptr(HsObjectItem) far = NULL;
   g_autoptr(HsObjectItem) near = NULL;
@@ -147,7 +147,7 @@ static void
 test_instances_pages_let_go (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture->session, "str", FALSE);
+  g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture->session, "str", HS_INSTANCE_ORDER_FLAT);
   g_autoptr(HsObjectItem) shown = NULL;
   HsObjectItem *scrolled;
   Released released = { fixture->agent, 2250 };
@@ -187,8 +187,8 @@ static void
 test_instances_empty_and_stale (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(HsInstanceList) empty = hs_instance_list_new (fixture->session, "__main__.Empty", FALSE);
-  g_autoptr(HsInstanceList) gone = hs_instance_list_new (fixture->session, "gone", FALSE);
+  g_autoptr(HsInstanceList) empty = hs_instance_list_new (fixture->session, "__main__.Empty", HS_INSTANCE_ORDER_FLAT);
+  g_autoptr(HsInstanceList) gone = hs_instance_list_new (fixture->session, "gone", HS_INSTANCE_ORDER_FLAT);
 
   g_assert_true (fake_agent_wait (list_settled, empty));
   g_assert_null (hs_instance_list_get_error (empty));
@@ -220,8 +220,8 @@ test_instances_cancel (Fixture       *fixture,
   g_autoptr(HsInstanceList) list = NULL;
 
   fake_agent_hold_deep (fixture->agent, TRUE);
-  list = hs_instance_list_new (fixture->session, "str", TRUE);
-  g_assert_true (hs_instance_list_get_by_deep_size (list));
+  list = hs_instance_list_new (fixture->session, "str", HS_INSTANCE_ORDER_DEEP);
+  g_assert_cmpint (hs_instance_list_get_order (list), ==, HS_INSTANCE_ORDER_DEEP);
   g_assert_true (hs_instance_list_get_loading (list));
   g_assert_true (fake_agent_wait (asked_instances, fixture->agent));
   hs_instance_list_cancel (list);
@@ -746,7 +746,7 @@ test_offline (void)
   fixture_set_up (&fixture, path);
   {
     g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (fixture.session, target);
-    g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture.session, "str", FALSE);
+    g_autoptr(HsInstanceList) list = hs_instance_list_new (fixture.session, "str", HS_INSTANCE_ORDER_FLAT);
 
     g_autoptr(HsObjectRef) seven = object_ref (7, "int");
     g_autoptr(HsReferrerTree) crowded = hs_referrer_tree_new (fixture.session, seven);
@@ -761,8 +761,8 @@ test_offline (void)
   g_assert_no_error (error);
   {
     g_autoptr(HsReferrerTree) tree = hs_referrer_tree_new (reopened, target);
-    g_autoptr(HsInstanceList) list = hs_instance_list_new (reopened, "str", FALSE);
-    g_autoptr(HsInstanceList) deep = hs_instance_list_new (reopened, "str", TRUE);
+    g_autoptr(HsInstanceList) list = hs_instance_list_new (reopened, "str", HS_INSTANCE_ORDER_FLAT);
+    g_autoptr(HsInstanceList) deep = hs_instance_list_new (reopened, "str", HS_INSTANCE_ORDER_DEEP);
     GListModel *children = expand (hs_referrer_tree_get_root (tree));
     GListModel *unseen;
 

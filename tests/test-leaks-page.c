@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -205,6 +206,9 @@ test_live (void)
   test_wait_until (why_answered, why);
   reply = hs_why_view_get_reply (why);
   g_assert_cmpint (reply->total, >, 0);
+  /* The survivors since the baseline, the first sample, which the agent marked. */
+  g_assert_false (isnan (reply->since));
+  g_assert_cmpfloat (reply->since, ==, hs_sample_get_time (hs_leak_finder_get_baseline (hs_leaks_page_get_finder (page))));
   g_assert_cmpuint (reply->groups->len, ==, 1);
   group = g_ptr_array_index (reply->groups, 0);
   g_assert_cmpint (group->count, ==, reply->sampled);

@@ -1612,13 +1612,13 @@ test_browse_offline (void)
   g_assert_cmpstr (hs_object_inspector_get_size_text (inspector, "deep"), ==, "550 B");
 
   /* Deep sizes were never asked for: the list says the process has ended. */
-  hs_instances_view_set_by_deep_size (instances, TRUE);
+  hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_DEEP);
   wait_until (instances_listed, instances);
   g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "status");
   g_assert_true (g_str_has_prefix (hs_instances_view_get_message (instances), "The process has ended"));
   /* No answer, so no count: not "0 Instances". */
   g_assert_cmpstr (hs_instances_view_get_title (instances), ==, "Instances of str");
-  hs_instances_view_set_by_deep_size (instances, FALSE);
+  hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_FLAT);
 
   hs_window_show_page (shown, "referrers");
   wait_until (no_row_loading, referrers);
@@ -1907,6 +1907,95 @@ test_retained_real_script (void)
 
   hs_session_stop (hs_window_get_session (window));
   wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+}
+
+static gboolean
+is_widget_with_id (GtkWidget     *widget,
+                   gconstpointer  id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+/* Listed in the order chosen; the list asked for the previous one is gone. */
+static gboolean
+instances_in_order (gpointer data)
+{
+  HsInstancesView *instances = data;
+
+  return instances_listed (instances) &&
+         hs_instance_list_get_order (hs_instances_view_get_list (instances)) == hs_instances_view_get_order (instances);
+}
+
+static gboolean
+by_retained_size (gpointer data)
+{
+  return hs_instances_view_get_order (data) == HS_INSTANCE_ORDER_RETAINED && instances_in_order (data);
+}
+
+/* Instances by retained size, picked in the toolbar once the agent can
+ * compute it: the holder of 100 000 bytes alone comes first, not the one
+ * that refers to 1 000 000 bytes a global holds too (first by deep size). */
+static void
+test_instances_by_retained_size (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "holders.py", NULL);
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  GtkWidget *toggle = find_widget (GTK_WIDGET (instances), is_widget_with_id, "retained_toggle");
+  GListModel *list;
+  g_autoptr(HsObjectItem) first = NULL;
+  const HsObjectRef *ref;
+
+  g_assert_nonnull (toggle);
+  spec->interval = 0.5;
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Holder");
+  select_type (window, "__main__.Holder");
+  wait_until (instances_listed, instances);
+  wait_until (can_retain, hs_window_get_session (window));
+  settle (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_sensitive (toggle));
+
+  /* As the keyboard does it: the button clicks a moment later. */
+  g_assert_true (gtk_widget_activate (toggle));
+  wait_until (by_retained_size, instances);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_cmpstr (hs_instances_view_get_state (instances), ==, "list");
+  list = G_LIST_MODEL (hs_instances_view_get_list (instances));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+  first = g_list_model_get_item (list, 0);
+  ref = hs_object_item_get_ref (first);
+  g_assert_nonnull (strstr (ref->text, "name='large'"));
+  g_assert_cmpint (ref->retained, >, 100000);
+  g_assert_cmpint (ref->retained, <, 101000);
+  for (guint i = 1; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(HsObjectItem) item = g_list_model_get_item (list, i);
+
+      g_assert_cmpint (hs_object_item_get_ref (item)->retained, <, ref->retained);
+    }
+
+  /* The size column says which size it shows, and shows it. */
+  settle (GTK_WIDGET (window));
+  test_save_png (GTK_WIDGET (window), "instances-by-retained-size.png");
+  {
+    GtkWidget *column_view = GTK_WIDGET (hs_instances_view_get_column_view (instances));
+    g_autofree char *bytes = hs_format_bytes (ref->retained);
+
+    g_assert_nonnull (find_widget (column_view, is_label_with_text, "Retained Size"));
+    g_assert_null (find_widget (column_view, is_label_with_text, "Deep Size"));
+    g_assert_nonnull (find_widget (column_view, is_label_with_text, bytes));
+  }
+  /* The tests after this one list in flat order. */
+  hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_FLAT);
+  wait_until (instances_in_order, instances);
+
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+  /* Over, the process cannot be asked any more. */
+  settle (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_sensitive (toggle));
 }
 
 static gboolean
@@ -2292,6 +2381,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/graph-real-script", test_graph_real_script);
   g_test_add_func ("/hs/window/garbage-real-script", test_garbage_real_script);
   g_test_add_func ("/hs/window/retained-real-script", test_retained_real_script);
+  g_test_add_func ("/hs/window/instances-by-retained-size", test_instances_by_retained_size);
   g_test_add_func ("/hs/window/graph-window-benchmark", test_graph_window_benchmark);
   g_test_add_func ("/hs/window/selecting-keeps-nothing-alive", test_selecting_keeps_nothing_alive);
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "hs-object-details.h"
@@ -597,6 +599,63 @@ test_object_details_rejected (void)
   g_assert_error (error, HS_REPLY_ERROR, HS_REPLY_ERROR_FAILED);
 }
 
+/* A page of instances in retained or deep order: each one's size of the
+ * order, -1 for null (outside the tree); none in flat order. A size that is
+ * not one refuses the page. */
+static void
+test_instances_sizes (void)
+{
+  const char *pages[] = {
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"retained\", \"list\": 5,"
+    " \"total\": 2, \"offset\": 0, \"objects\": [{" SUMMARY ", \"retained\": 4096}, {" SUMMARY ", \"retained\": null}]}",
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"deep\", \"list\": 5,"
+    " \"total\": 2, \"offset\": 0, \"objects\": [{" SUMMARY ", \"deep\": 312}, {" SUMMARY ", \"deep\": 56}]}",
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"flat\", \"list\": 5,"
+    " \"total\": 2, \"offset\": 0, \"objects\": [{" SUMMARY "}, {" SUMMARY "}]}",
+  };
+  const gint64 expected[][2][2] = {     /* page, instance: deep, retained */
+    { { -1, 4096 }, { -1, -1 } },
+    { { 312, -1 }, { 56, -1 } },
+    { { -1, -1 }, { -1, -1 } },
+  };
+  const char *malformed[] = {
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"retained\", \"list\": 5,"
+    " \"total\": 1, \"offset\": 0, \"objects\": [{" SUMMARY ", \"retained\": -5}]}",
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"retained\", \"list\": 5,"
+    " \"total\": 1, \"offset\": 0, \"objects\": [{" SUMMARY ", \"retained\": \"4096\"}]}",
+    "{\"type\": \"instances\", \"id\": 3, \"type_name\": \"list\", \"order\": \"deep\", \"list\": 5,"
+    " \"total\": 1, \"offset\": 0, \"objects\": [{" SUMMARY ", \"deep\": 1.5}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GBytes) frame = json_frame (pages[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (message->reply->kind, ==, HS_REPLY_INSTANCES);
+      g_assert_cmpuint (message->reply->items->len, ==, 2);
+      for (guint j = 0; j < 2; j++)
+        {
+          const HsObjectRef *ref = g_ptr_array_index (message->reply->items, j);
+
+          g_assert_cmpint (ref->handle, ==, 4);
+          g_assert_cmpint (ref->deep, ==, expected[i][j][0]);
+          g_assert_cmpint (ref->retained, ==, expected[i][j][1]);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GBytes) frame = json_frame (malformed[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsMessage) message = decode_one (frame, &error);
+
+      if (message != NULL || !g_error_matches (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID))
+        g_error ("case %u (%s) was not rejected: %s", i, malformed[i], error != NULL ? error->message : "accepted");
+    }
+}
+
 #undef REFERENT
 #undef SUMMARY
 
@@ -642,10 +701,12 @@ test_object_requests (void)
 {
   const gint64 handles[] = { 3, 99 };
   struct { char *text; const char *expected; } cases[] = {
-    { request_text (hs_wire_instances_request ("__main__.Foo", 0, 0, 100, FALSE, FALSE)),
+    { request_text (hs_wire_instances_request ("__main__.Foo", 0, 0, 100, HS_INSTANCE_ORDER_FLAT, FALSE)),
       "{\"type\":\"instances\",\"type_name\":\"__main__.Foo\",\"offset\":0,\"limit\":100,\"order\":\"flat\",\"id\":7}" },
-    { request_text (hs_wire_instances_request ("dict", 12, 200, 100, TRUE, TRUE)),
+    { request_text (hs_wire_instances_request ("dict", 12, 200, 100, HS_INSTANCE_ORDER_DEEP, TRUE)),
       "{\"type\":\"instances\",\"repr\":true,\"type_name\":\"dict\",\"list\":12,\"offset\":200,\"limit\":100,\"order\":\"deep\",\"id\":7}" },
+    { request_text (hs_wire_instances_request ("__main__.Foo", 0, 0, 100, HS_INSTANCE_ORDER_RETAINED, FALSE)),
+      "{\"type\":\"instances\",\"type_name\":\"__main__.Foo\",\"offset\":0,\"limit\":100,\"order\":\"retained\",\"id\":7}" },
     { request_text (hs_wire_object_request (5, 2, FALSE)),
       "{\"type\":\"object\",\"handle\":5,\"detail\":2,\"id\":7}" },
     { request_text (hs_wire_referrers_request (5, 1000, TRUE)),
@@ -1150,6 +1211,41 @@ test_why_request (void)
   g_assert_cmpstr (final, ==, "{\"type\":\"why\",\"type_name\":\"dict\",\"sample\":1,\"at\":\"final\",\"id\":7}");
 }
 
+static HsReply *parse_reply_text (const char *json);
+
+/* The survivors since a census the agent marked: asked, and said. */
+static void
+test_why_since (void)
+{
+  JsonNode *request = hs_wire_why_request ("a.B", 10, HS_WHY_AT_NOW, NULL, FALSE);
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) census = hs_wire_encode_census_request (4, TRUE);
+  g_autoptr(GBytes) plain = hs_wire_encode_census_request (5, FALSE);
+  g_autoptr(HsReply) since = NULL;
+  g_autoptr(HsReply) all = NULL;
+  gsize length;
+  const char *data;
+
+  hs_wire_why_request_set_since (request, 12.5);
+  text = request_text (request);
+  g_assert_cmpstr (text, ==, "{\"type\":\"why\",\"type_name\":\"a.B\",\"sample\":10,\"at\":\"now\","
+                             "\"since\":12.5,\"id\":7}");
+  data = g_bytes_get_data (census, &length);
+  g_assert_true (length - 5 == strlen ("{\"type\":\"census\",\"id\":4,\"mark\":true}") &&
+                 memcmp (data + 5, "{\"type\":\"census\",\"id\":4,\"mark\":true}", length - 5) == 0);
+  data = g_bytes_get_data (plain, &length);
+  g_assert_true (length - 5 == strlen ("{\"type\":\"census\",\"id\":5}") &&
+                 memcmp (data + 5, "{\"type\":\"census\",\"id\":5}", length - 5) == 0);
+
+  since = parse_reply_text ("{\"type\":\"why\",\"id\":3,\"type_name\":\"a.B\",\"label\":null,\"total\":0,"
+                            "\"sampled\":0,\"since\":12.5,\"older\":300,\"groups\":[],\"unreached\":[]}");
+  g_assert_cmpfloat (since->since, ==, 12.5);
+  g_assert_cmpint (since->older, ==, 300);
+  all = parse_reply_text ("{\"type\":\"why\",\"id\":3,\"type_name\":\"a.B\",\"label\":null,\"total\":0,"
+                          "\"sampled\":0,\"since\":null,\"older\":0,\"groups\":[],\"unreached\":[]}");
+  g_assert_true (isnan (all->since));
+}
+
 static HsReply *
 parse_reply_text (const char *json)
 {
@@ -1255,6 +1351,7 @@ main (int   argc,
   g_test_add_func ("/hs/wire/object-details", test_object_details);
   g_test_add_func ("/hs/wire/object-details-shallow", test_object_details_shallow);
   g_test_add_func ("/hs/wire/object-details-rejected", test_object_details_rejected);
+  g_test_add_func ("/hs/wire/instances-sizes", test_instances_sizes);
   g_test_add_func ("/hs/wire/new-edge-kinds", test_new_edge_kinds);
   g_test_add_func ("/hs/wire/object-name", test_object_name);
   g_test_add_func ("/hs/census/pympler-table", test_pympler_table);
@@ -1270,6 +1367,7 @@ main (int   argc,
   g_test_add_func ("/hs/wire/path-unreached", test_path_unreached);
   g_test_add_func ("/hs/wire/why-rejected", test_why_rejected);
   g_test_add_func ("/hs/wire/why-request", test_why_request);
+  g_test_add_func ("/hs/wire/why-since", test_why_since);
   g_test_add_func ("/hs/why/format", test_why_format);
   g_test_add_func ("/hs/why/format-sampled", test_why_format_sampled);
   g_test_add_func ("/hs/why/format-none", test_why_format_none);

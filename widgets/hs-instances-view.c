@@ -1,5 +1,6 @@
 /* hs-instances-view.c — the instances of one type: address, flat size and a
- * short description, largest first (or by deep size), paged in as scrolled
+ * short description, largest first by flat, deep or retained size (with a
+ * column for the latter two), paged in as scrolled
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,22 +14,25 @@
 
 struct _HsInstancesView
 {
-  GtkWidget           parent_instance;
+  GtkWidget            parent_instance;
 
-  HsSession          *session;
-  char               *type_name;
-  gboolean            by_deep_size;
-  HsInstanceList     *list;
-  GtkSingleSelection *selection;
+  HsSession           *session;
+  char                *type_name;
+  HsInstanceOrder      order;
+  HsInstanceList      *list;
+  GtkSingleSelection  *selection;
 
   /* Template children. */
-  GtkLabel           *title;
-  GtkToggleButton    *deep_toggle;
-  GtkWidget          *busy_box;
-  GtkSpinner         *spinner;
-  GtkStack           *stack;
-  GtkColumnView      *column_view;
-  HsStatus           *status;
+  GtkLabel            *title;
+  GtkToggleButton     *flat_toggle;
+  GtkToggleButton     *deep_toggle;
+  GtkToggleButton     *retained_toggle;
+  GtkWidget           *busy_box;
+  GtkSpinner          *spinner;
+  GtkStack            *stack;
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *size_column;
+  HsStatus            *status;
 };
 
 G_DEFINE_FINAL_TYPE (HsInstancesView, hs_instances_view, GTK_TYPE_WIDGET)
@@ -67,6 +71,34 @@ format_flat_size (GtkListItem *list_item,
   const HsObjectRef *ref = cell_ref (list_item);
 
   return ref != NULL ? hs_format_bytes (ref->flat) : NULL;
+}
+
+/* The size the list is in order of: an instance has its deep or its
+ * retained size, the other -1; neither, one outside the dominator tree. */
+static char *
+format_ordered_size (GtkListItem *list_item,
+                     gboolean     loaded)
+{
+  const HsObjectRef *ref = cell_ref (list_item);
+
+  if (ref == NULL)
+    return NULL;
+  if (ref->retained >= 0)
+    return hs_format_bytes (ref->retained);
+  if (ref->deep >= 0)
+    return hs_format_bytes (ref->deep);
+  return g_strdup ("—");
+}
+
+static char *
+ordered_size_tooltip (GtkListItem *list_item,
+                      gboolean     loaded)
+{
+  const HsObjectRef *ref = cell_ref (list_item);
+
+  if (ref == NULL || ref->retained >= 0 || ref->deep >= 0)
+    return NULL;
+  return g_strdup (_("Not reachable from the program: garbage the collector has not freed yet, or held only by Heapscope"));
 }
 
 static char *
@@ -140,7 +172,7 @@ update_state (HsInstancesView *self)
 
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_status (self, "status", "process-stop-symbolic", _("Listing Cancelled"),
-                 _("Turn the deep size order off, or on again, to ask again"));
+                 _("Choose the order again to ask again"));
   else if (error != NULL && g_error_matches (error, HS_REPLY_ERROR, HS_REPLY_ERROR_ENDED))
     show_status (self, "status", "document-open-recent-symbolic",
                  hs_session_is_read_only (self->session) ? _("Not Listed in This Recording")
@@ -150,7 +182,9 @@ update_state (HsInstancesView *self)
     show_status (self, "status", "dialog-warning-symbolic", _("Instances Not Available"), error->message);
   else if (loading)
     show_status (self, "status", "content-loading-symbolic",
-                 self->by_deep_size ? _("Measuring Deep Sizes…") : _("Listing Instances…"), NULL);
+                 self->order == HS_INSTANCE_ORDER_DEEP ? _("Measuring Deep Sizes…")
+                 : self->order == HS_INSTANCE_ORDER_RETAINED ? _("Computing Retained Sizes…")
+                 : _("Listing Instances…"), NULL);
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
     show_status (self, "status", "edit-find-symbolic", _("No Instances"),
                  _("None of this type is alive any more"));
@@ -177,7 +211,7 @@ reload (HsInstancesView *self)
   g_clear_object (&self->list);
   if (self->session != NULL && self->type_name != NULL)
     {
-      self->list = hs_instance_list_new (self->session, self->type_name, self->by_deep_size);
+      self->list = hs_instance_list_new (self->session, self->type_name, self->order);
       g_signal_connect (self->list, "notify::loading", G_CALLBACK (on_list_notify), self);
       g_signal_connect (self->list, "notify::error", G_CALLBACK (on_list_notify), self);
     }
@@ -208,11 +242,63 @@ on_selected (GtkSingleSelection *selection,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SELECTED]);
 }
 
-static void
-on_deep_toggled (GtkToggleButton *button,
-                 HsInstancesView *self)
+static GtkToggleButton *
+order_toggle (HsInstancesView *self,
+              HsInstanceOrder  order)
 {
-  hs_instances_view_set_by_deep_size (self, gtk_toggle_button_get_active (button));
+  return order == HS_INSTANCE_ORDER_DEEP ? self->deep_toggle
+         : order == HS_INSTANCE_ORDER_RETAINED ? self->retained_toggle
+         : self->flat_toggle;
+}
+
+static HsInstanceOrder
+toggle_order (HsInstancesView *self,
+              GtkToggleButton *button)
+{
+  return button == self->deep_toggle ? HS_INSTANCE_ORDER_DEEP
+         : button == self->retained_toggle ? HS_INSTANCE_ORDER_RETAINED
+         : HS_INSTANCE_ORDER_FLAT;
+}
+
+/* A choice in the group toggles twice: the button that goes off, then the
+ * one that comes on, which names the order. */
+static void
+on_order_toggled (GtkToggleButton *button,
+                  HsInstancesView *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    hs_instances_view_set_order (self, toggle_order (self, button));
+}
+
+/* Choosing the order shown again (a click on the active button, which
+ * stays on) asks again after a cancel or a failure. */
+static void
+on_order_clicked (GtkButton       *button,
+                  HsInstancesView *self)
+{
+  GtkToggleButton *toggle = GTK_TOGGLE_BUTTON (button);
+
+  if (gtk_toggle_button_get_active (toggle) && toggle_order (self, toggle) == self->order &&
+      self->list != NULL && hs_instance_list_get_error (self->list) != NULL)
+    reload (self);
+}
+
+/* Retained sizes are asked only of an agent that can compute them; the
+ * tooltip says why not. */
+static void
+update_retained_toggle (HsInstancesView *self)
+{
+  gboolean can = self->session != NULL && hs_session_can_retain (self->session);
+  const char *tip;
+
+  if (can || self->session == NULL)
+    tip = _("Order by retained size: the bytes that would be freed if the object went away (walks the whole heap)");
+  else if (hs_session_is_live (self->session))
+    tip = _("This Python cannot compute retained sizes: the agent’s C part is missing");
+  else
+    tip = _("Retained sizes are computed in a running program: run the script again, or keep its process at exit");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retained_toggle), can);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->retained_toggle), tip);
 }
 
 static void
@@ -231,6 +317,8 @@ hs_instances_view_dispose (GObject *object)
 
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_INSTANCES_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -272,16 +360,22 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
   g_type_ensure (HS_TYPE_OBJECT_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-instances-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, title);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, flat_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, deep_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, retained_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, busy_box);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, spinner);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, stack);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, size_column);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, status);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel);
-  gtk_widget_class_bind_template_callback (widget_class, on_deep_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_order_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_order_clicked);
   gtk_widget_class_bind_template_callback (widget_class, format_address);
   gtk_widget_class_bind_template_callback (widget_class, format_flat_size);
+  gtk_widget_class_bind_template_callback (widget_class, format_ordered_size);
+  gtk_widget_class_bind_template_callback (widget_class, ordered_size_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, describe);
   gtk_widget_class_bind_template_callback (widget_class, describe_in_full);
   gtk_widget_class_bind_template_callback (widget_class, description_css_classes);
@@ -303,6 +397,7 @@ hs_instances_view_init (HsInstancesView *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selected), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  update_retained_toggle (self);
   update_state (self);
 }
 
@@ -318,8 +413,19 @@ hs_instances_view_set_session (HsInstancesView *self,
 {
   g_return_if_fail (HS_IS_INSTANCES_VIEW (self));
 
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      /* Whether it can retain changes with the hello and the end. */
+      g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_retained_toggle), self);
+      g_signal_connect_swapped (session, "notify::python-version", G_CALLBACK (update_retained_toggle), self);
+      g_signal_connect_swapped (session, "notify::live", G_CALLBACK (update_retained_toggle), self);
+    }
+  update_retained_toggle (self);
   g_clear_pointer (&self->type_name, g_free);
   reload (self);
 }
@@ -338,21 +444,38 @@ hs_instances_view_set_type_name (HsInstancesView *self,
   reload (self);
 }
 
+/* Lists the instances largest first by @order's size; deep and retained
+ * sizes show in a column of their own. */
 void
-hs_instances_view_set_by_deep_size (HsInstancesView *self,
-                                    gboolean         by_deep_size)
+hs_instances_view_set_order (HsInstancesView *self,
+                             HsInstanceOrder  order)
 {
-  g_return_if_fail (HS_IS_INSTANCES_VIEW (self));
+  GtkToggleButton *button;
 
-  if (gtk_toggle_button_get_active (self->deep_toggle) != by_deep_size)
+  g_return_if_fail (HS_IS_INSTANCES_VIEW (self));
+  g_return_if_fail (order <= HS_INSTANCE_ORDER_RETAINED);
+
+  /* Its toggled handler comes back here, with the button on. */
+  button = order_toggle (self, order);
+  if (!gtk_toggle_button_get_active (button))
     {
-      gtk_toggle_button_set_active (self->deep_toggle, by_deep_size);
+      gtk_toggle_button_set_active (button, TRUE);
       return;
     }
-  if (self->by_deep_size == by_deep_size)
+  if (self->order == order)
     return;
-  self->by_deep_size = by_deep_size;
+  self->order = order;
+  gtk_column_view_column_set_visible (self->size_column, order != HS_INSTANCE_ORDER_FLAT);
+  gtk_column_view_column_set_title (self->size_column,
+                                    order == HS_INSTANCE_ORDER_RETAINED ? _("Retained Size") : _("Deep Size"));
   reload (self);
+}
+
+HsInstanceOrder
+hs_instances_view_get_order (HsInstancesView *self)
+{
+  g_return_val_if_fail (HS_IS_INSTANCES_VIEW (self), HS_INSTANCE_ORDER_FLAT);
+  return self->order;
 }
 
 HsInstanceList *

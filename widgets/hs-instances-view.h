@@ -18,8 +18,9 @@ void               hs_instances_view_set_session      (HsInstancesView *self,
                                                        HsSession       *session);
 void               hs_instances_view_set_type_name    (HsInstancesView *self,
                                                        const char      *type_name);
-void               hs_instances_view_set_by_deep_size (HsInstancesView *self,
-                                                       gboolean         by_deep_size);
+void               hs_instances_view_set_order        (HsInstancesView *self,
+                                                       HsInstanceOrder  order);
+HsInstanceOrder    hs_instances_view_get_order        (HsInstancesView *self);
 HsInstanceList    *hs_instances_view_get_list         (HsInstancesView *self);
 GtkColumnView     *hs_instances_view_get_column_view  (HsInstancesView *self);
 void               hs_instances_view_select           (HsInstancesView *self,

@@ -446,12 +446,22 @@ update_state (HsLeaksPage *self)
   update_actions (self);
 }
 
+/* The survivors since the baseline are what the why view follows. */
+static void
+update_why_since (HsLeaksPage *self)
+{
+  HsSample *baseline = self->finder != NULL ? hs_leak_finder_get_baseline (self->finder) : NULL;
+
+  hs_why_view_set_since (self->why_view, baseline != NULL ? hs_sample_get_time (baseline) : NAN);
+}
+
 static void
 on_finder_notify (HsLeakFinder *finder,
                   GParamSpec   *pspec,
                   HsLeaksPage  *self)
 {
   update_state (self);
+  update_why_since (self);
 }
 
 static void
@@ -478,6 +488,7 @@ on_selected_changed (GtkSingleSelection *selection,
       self->selected_name = g_strdup (hs_leak_suspect_get_name (suspect));
     }
   /* A ranking that keeps the type selected keeps the answer shown. */
+  update_why_since (self);
   if (suspect != NULL)
     hs_why_view_set_type_name (self->why_view, hs_leak_suspect_get_name (suspect));
   update_actions (self);

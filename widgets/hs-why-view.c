@@ -14,12 +14,14 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n-lib.h>
 
 #include "hs-format.h"
 #include "hs-status.h"
 #include "hs-why-report.h"
 #include "hs-why-view.h"
+#include "hs-wire.h"
 
 #define SAMPLE 1000
 #define ROWS_SHOWN 50   /* groups shown; a type every module has can have hundreds */
@@ -30,6 +32,7 @@ struct _HsWhyView
 
   HsSession    *session;
   char         *type_name;
+  double        since;          /* the baseline's census time, or NAN: all instances */
   HsReply      *reply;
   GArray       *held;           /* gint64: the handles of @reply */
   GCancellable *cancellable;
@@ -285,6 +288,18 @@ update_caption (HsWhyView *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s followed to a root in %.2f s",
                                          "%s · all %s followed to a root in %.2f s", self->reply->total),
                             self->type_name, total, self->reply->elapsed);
+  if (!isnan (self->reply->since))
+    {
+      g_autofree char *older = hs_format_count (self->reply->older);
+      char *with_older = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "%s · made since the baseline, %s older left out",
+                                                       "%s · made since the baseline, %s older left out",
+                                                       (gulong) MIN ((guint64) self->reply->older, G_MAXULONG)),
+                                          text, older);
+
+      g_free (text);
+      text = with_older;
+    }
   gtk_label_set_text (self->caption_label, text);
 }
 
@@ -396,6 +411,8 @@ ask (HsWhyView *self)
   set_state (self, "asking", "content-loading-symbolic", _("Following the Instances…"), text);
   self->cancellable = g_cancellable_new ();
   request = hs_session_why_request (self->session, self->type_name, SAMPLE, HS_WHY_AT_NOW, NULL);
+  if (!isnan (self->since))
+    hs_wire_why_request_set_since (request, self->since);
   hs_session_query_async (self->session, request, self->cancellable, on_answered, g_object_ref (self));
 }
 
@@ -493,6 +510,7 @@ static void
 hs_why_view_init (HsWhyView *self)
 {
   self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->since = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
   ask (self);
@@ -540,6 +558,21 @@ hs_why_view_set_type_name (HsWhyView  *self,
   g_free (self->type_name);
   self->type_name = g_strdup (type_name);
   ask (self);
+}
+
+/* Only the instances made since the census of agent time @since (the
+ * leak's baseline) are followed, when the agent remembers it; NAN: all. */
+void
+hs_why_view_set_since (HsWhyView *self,
+                       double     since)
+{
+  g_return_if_fail (HS_IS_WHY_VIEW (self));
+
+  if (self->since == since || (isnan (self->since) && isnan (since)))
+    return;
+  self->since = since;
+  if (self->type_name != NULL)
+    ask (self);
 }
 
 const char *

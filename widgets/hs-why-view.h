@@ -23,6 +23,8 @@ void           hs_why_view_set_session   (HsWhyView   *self,
  * session is live; NULL for none. */
 void           hs_why_view_set_type_name (HsWhyView   *self,
                                           const char  *type_name);
+void           hs_why_view_set_since     (HsWhyView   *self,
+                                          double       since);
 const char    *hs_why_view_get_type_name (HsWhyView   *self);
 /* "none" (no type), "asking", "ended" (the process is gone: nothing to
  * ask), "error", "groups" (the answer is shown). */

@@ -194,6 +194,35 @@ while sys.stdin.readline().strip() == "grow":
     print("grown", flush=True)
 '''
 
+# Holders of blobs: three hold 1 KB, 10 KB and 100 KB alone, the sharer 1 MB
+# a global holds too, a lost one 200 KB in a garbage cycle (the collector is
+# off); "grow" makes one more, of 50 KB.
+HOLDERS = r'''
+import gc, sys
+
+class Holder:
+    pass
+
+def holder(name, blob):
+    made = Holder()
+    made.name = name
+    made.blob = blob
+    return made
+
+gc.collect()                    # the start-up's garbage, not to be freed between two requests
+gc.disable()
+shared = bytes(1000000)
+holders = [holder("small", bytes(1000)), holder("sharer", shared), holder("large", bytes(100000)),
+           holder("medium", bytes(10000))]
+lost = holder("lost", bytes(200000))
+lost.cycle = lost
+del lost
+print("ready", flush=True)
+while sys.stdin.readline().strip() == "grow":
+    holders.append(holder("newer", bytes(50000)))
+    print("grown", flush=True)
+'''
+
 
 def brute_force(description):
     """Dominators among the described objects, from the entries, by removal:
@@ -423,6 +452,71 @@ class RetainedTest(unittest.TestCase):
         empty = self.dominators(app, None, limit=0)
         self.assertEqual((empty["objects"], empty["total"]), ([], whole["total"]))
 
+    # -- instances in retained order ----------------------------------------------------------
+
+    def holders(self, app, **extra):
+        """HOLDERS's holders in retained order: [(name, entry)], in the order given."""
+        message = {"type": "instances", "type_name": "__main__.Holder", "order": "retained",
+                   "offset": 0, "limit": 100}
+        message.update(extra)
+        reply = self.ask(app, message)
+        self.assertEqual((reply["type"], reply["order"]), ("instances", "retained"), reply)
+        found = []
+        for entry in reply["objects"]:
+            self.assertIn("retained", entry)
+            self.assertNotIn("deep", entry)
+            found.append((entry["text"].split("name='")[1].split("'")[0], entry))
+        return reply, found
+
+    def test_instances_in_retained_order(self):
+        app = self.start(HOLDERS)
+        reply, found = self.holders(app)
+        self.assertEqual([name for name, entry in found], ["large", "medium", "small", "sharer", "lost"])
+        sizes = {name: entry["retained"] for name, entry in found}
+        # Each holds its blob alone (a bytes of n bytes takes 33 more), and the
+        # same besides; the sharer holds only itself; the lost one is outside
+        # the tree.
+        self.assertEqual(sizes["large"] - sizes["medium"], 90000)
+        self.assertEqual(sizes["medium"] - sizes["small"], 9000)
+        self.assertGreater(sizes["small"], 1000 + 33)
+        self.assertLess(sizes["sharer"], 1000)
+        self.assertIsNone(sizes["lost"])
+        # What a "retained" request says of each, from the tree kept.
+        handles = [entry["handle"] for name, entry in found]
+        said = self.retained(app, handles)
+        self.assertEqual(said["elapsed"], 0.0)
+        self.assertEqual([entry["retained"] for entry in said["objects"]],
+                         [entry["retained"] for name, entry in found])
+        # The list's later pages give the sizes it was sorted by.
+        first = self.holders(app, limit=2)[0]
+        second = self.ask(app, {"type": "instances", "list": first["list"], "offset": 2, "limit": 2})
+        self.assertEqual([entry["retained"] for entry in first["objects"] + second["objects"]],
+                         [entry["retained"] for name, entry in found[:4]])
+        self.assertEqual(second["order"], "retained")
+        # Deep order puts the sharer first: what it refers to, not what it holds alone.
+        if "sizes" in app.hello["capabilities"]:
+            deep = self.ask(app, {"type": "instances", "type_name": "__main__.Holder", "order": "deep"})
+            self.assertIn("name='sharer'", deep["objects"][0]["text"])
+            self.assertNotIn("retained", deep["objects"][0])
+
+    def test_instances_of_a_heap_changed_since_the_tree(self):
+        app = self.start(HOLDERS)
+        before = self.holders(app)[1]
+        kept = self.retained(app, [before[0][1]["handle"]])
+        self.assertEqual(kept["elapsed"], 0.0)
+        # A holder made since, no census: the kept tree does not know it, and
+        # is computed again for the list.
+        self.say(app, "grow", "grown")
+        found = self.holders(app)[1]
+        self.assertEqual([name for name, entry in found],
+                         ["large", "newer", "medium", "small", "sharer", "lost"])
+        sizes = {name: entry["retained"] for name, entry in found}
+        self.assertEqual(sizes["newer"] - sizes["medium"], 40000)
+        again = self.retained(app, [entry["handle"] for name, entry in found])
+        self.assertEqual(again["elapsed"], 0.0)
+        self.assertGreater(again["computed_at"], kept["computed_at"])
+        self.assertEqual([entry["retained"] for entry in again["objects"]], [sizes[name] for name, entry in found])
+
     # -- retained size against freed memory ----------------------------------------------------
 
     def test_retained_is_what_deleting_frees(self):
@@ -600,7 +694,8 @@ class RetainedTest(unittest.TestCase):
     def test_unsupported_without_the_accelerator(self):
         app = self.start(GROWING, env={"HEAPSCOPE_ACCEL": "0"})
         self.assertNotIn("dominators", app.hello["capabilities"])
-        for message in ({"type": "dominators", "handle": None}, {"type": "retained", "handles": [1]}):
+        for message in ({"type": "dominators", "handle": None}, {"type": "retained", "handles": [1]},
+                        {"type": "instances", "type_name": "__main__.Leaf", "order": "retained"}):
             reply = self.ask(app, message)
             self.assertEqual((reply["type"], reply["code"]), ("error", "unsupported"))
 

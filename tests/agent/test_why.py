@@ -257,6 +257,41 @@ class WhyTest(unittest.TestCase):
             self.assertEqual([group["count"] for group in answers[request_id]["groups"]], [1])
         self.assertEqual(answers[7]["label"], "early")
 
+    def test_survivors_since_a_mark(self):
+        # Made before the snapshot, or after: only the survivors since are followed.
+        script = ("import heapscope, sys\nclass Item: pass\nOLD = [Item() for _ in range(300)]\n"
+                  "heapscope.snapshot('base')\nNEW = [Item() for _ in range(200)]\n"
+                  "print('ready', flush=True)\nsys.stdin.readline()\n"
+                  "LATER = [Item() for _ in range(50)]\nprint('more', flush=True)\n"
+                  "sys.stdin.readline()\n")
+        path = os.path.join(self.dir, "script.py")
+        with open(path, "w") as stream:
+            stream.write(script)
+        app = agenttest.FakeApp(path, cwd=self.dir, stdin=subprocess.PIPE)
+        self.addCleanup(app.close)
+        hello = app.receive()
+        if "dominators" not in hello["capabilities"]:
+            self.skipTest("marks need the agent's C part")
+        base = app.receive()
+        self.assertEqual((base["type"], base["label"]), ("census", "base"))
+        self.assertEqual(app.process.stdout.readline(), b"ready\n")
+        reply = self.ask(app, {"type": "why", "type_name": "__main__.Item", "since": base["time"]})
+        self.assertEqual((reply["since"], reply["total"], reply["older"]), (base["time"], 200, 300))
+        self.assertEqual([group["count"] for group in reply["groups"]], [200])
+        self.assertEqual(reply["groups"][0]["steps"][-1]["edge"]["name"], "NEW")
+        # A census asked with a mark is another moment to count from.
+        marked = self.ask(app, {"type": "census", "mark": True})
+        self.say(app, "go")
+        self.assertEqual(app.process.stdout.readline(), b"more\n")
+        reply = self.ask(app, {"type": "why", "type_name": "__main__.Item", "since": marked["time"]})
+        self.assertEqual((reply["total"], reply["older"]), (50, 500))
+        self.assertEqual(reply["groups"][0]["steps"][-1]["edge"]["name"], "LATER")
+        # No mark at that time: every instance, and "since" says none applied.
+        reply = self.ask(app, {"type": "why", "type_name": "__main__.Item", "since": 12345.5})
+        self.assertEqual((reply["since"], reply["total"], reply["older"]), (None, 550, 0))
+        self.assertEqual(self.ask(app, {"type": "why", "type_name": "__main__.Item",
+                                        "since": "base"})["code"], "bad-request")
+
     def test_why_text_inside_and_outside(self):
         expected = ("__main__.Request <- dict [key 1003] <- module(__main__) "
                     "[global _RESPONSE_CACHE] (root: module)")

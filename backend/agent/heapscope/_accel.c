@@ -80,6 +80,16 @@ PyDoc_STRVAR (hs_tree_sets_doc,
 "count of its members together, a member the tree places under another member\n"
 "of its group counted once; `unknown` counts the objects the tree does not know.");
 
+PyDoc_STRVAR (hs_mark_take_doc,
+"mark_take(time) -> n\n\n"
+"Remember the addresses of the n objects the collector tracks now, as the\n"
+"mark of the census of `time` (see _marks.c).");
+
+PyDoc_STRVAR (hs_mark_new_doc,
+"mark_new(time, objects) -> [made_since, ...] or None\n\n"
+"For each object, whether it was made since the mark of `time` (its address\n"
+"is not in it); None when there is no such mark.");
+
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
   { "held_only", (PyCFunction) (void (*) (void)) hs_held_only_py, METH_FASTCALL, hs_held_only_doc },
@@ -91,6 +101,8 @@ static PyMethodDef hs_methods[] = {
   { "tree_retained", hs_tree_retained, METH_O, hs_tree_retained_doc },
   { "tree_children", hs_tree_children, METH_VARARGS, hs_tree_children_doc },
   { "tree_sets", hs_tree_sets, METH_VARARGS, hs_tree_sets_doc },
+  { "mark_take", hs_mark_take, METH_O, hs_mark_take_doc },
+  { "mark_new", hs_mark_new, METH_VARARGS, hs_mark_new_doc },
   { NULL, NULL, 0, NULL },
 };
 

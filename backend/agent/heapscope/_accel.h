@@ -61,6 +61,10 @@ PyObject *hs_tree_children (PyObject         *module,
                             PyObject         *args);
 PyObject *hs_tree_sets     (PyObject         *module,
                             PyObject         *args);
+PyObject *hs_mark_take     (PyObject         *module,
+                            PyObject         *time);
+PyObject *hs_mark_new      (PyObject         *module,
+                            PyObject         *args);
 
 /* Makes room for `needed` items in a PyMem_Raw array; -1 when out of memory. */
 static inline int

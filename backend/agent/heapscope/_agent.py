@@ -547,6 +547,8 @@ def _answer(payload):
     if kind == "census":
         try:
             body = _take_census()
+            if request.get("mark") is True:
+                _refs.take_mark(body["time"])
         except Exception as error:
             return _send(_error(request_id, "failed", "census failed: %s" % _error_name(error)))
         return _send(_census_message(request_id, body, None, False))
@@ -707,16 +709,20 @@ def _instances_reply(request, request_id, ctx):
     offset = _int_member(request, "offset", 0, 0, (1 << 53) - 1)
     limit = _int_member(request, "limit", 200, 0, _refs.PAGE_MAX)
     order = request.get("order", "flat")
-    if order != "flat" and order != "deep":
-        raise _refs.Failure("bad-request", "\"order\" is neither \"flat\" nor \"deep\"")
+    if order != "flat" and order != "deep" and order != "retained":
+        raise _refs.Failure("bad-request", "\"order\" is not \"flat\", \"deep\" or \"retained\"")
     if order == "deep" and _refs._sizes is None:
         raise _refs.Failure("unsupported", "deep sizes need the sizes module")
+    if order == "retained" and not _refs.tree_available():
+        raise _refs.Failure("unsupported", "retained sizes need the agent's C part")
     if "list" in request and request["list"] is not None:
         handle = _handle_member(request, "list")
     else:
         type_name = request.get("type_name")
         if type(type_name) is not str:
             raise _refs.Failure("bad-request", "\"type_name\" is not a string")
+        if order == "retained":
+            _tree_context(ctx)
         handle = _refs.instances_list(type_name, order, ctx)
     record, page = _refs.instances_page(handle, offset, limit, ctx)
     return {"type": "instances", "id": request_id, "type_name": record[0], "order": record[1],
@@ -776,25 +782,28 @@ def _path_reply(request, request_id, ctx):
 
 
 def _why_options(request):
-    """(type_name, sample, at, label) of a "why" request, or a bad-request Failure."""
+    """(type_name, sample, at, label, since) of a "why" request, or a bad-request Failure."""
     type_name = request.get("type_name")
     if type(type_name) is not str:
         raise _refs.Failure("bad-request", "\"type_name\" is not a string")
     sample = _int_member(request, "sample", 1000, 1, _refs.WHY_SAMPLE_MAX)
+    since = request.get("since")
+    if since is not None and type(since) is not float and type(since) is not int:
+        raise _refs.Failure("bad-request", "\"since\" is not a census's time")
     at = request.get("at", "now")
     if at not in ("now", "snapshot", "final"):
         raise _refs.Failure("bad-request", "\"at\" is not \"now\", \"snapshot\" or \"final\"")
     label = request.get("label")
     if at == "snapshot" and type(label) is not str:
         raise _refs.Failure("bad-request", "\"label\" is not a string")
-    return type_name, sample, at, label if at == "snapshot" else None
+    return type_name, sample, at, label if at == "snapshot" else None, since
 
 
 def _why_reply(request, request_id, ctx):
-    type_name, sample, at, label = _why_options(request)
+    type_name, sample, at, label, since = _why_options(request)
     _tree_context(ctx)
     reply = {"type": "why", "id": request_id, "label": label}
-    reply.update(_refs.why(type_name, sample, ctx))
+    reply.update(_refs.why(type_name, sample, ctx, since))
     return reply
 
 
@@ -1301,6 +1310,7 @@ def _push_locked(label, final):
     body = _take_census()
     if label is not None:
         label = _cut(label)
+        _refs.take_mark(body["time"])       # a moment to count survivors from
     _send(_census_message(0, body, label, final))
     body = None
     if final:

@@ -1532,13 +1532,31 @@ def instances_list(type_name, order, ctx):
 
     The list keeps weak references and addresses, not the objects (see the
     module's docstring); the objects stay in ctx["listed"] for this request's
-    first page only.
+    first page only. With the list go the sizes of its order, "deep" or
+    "retained" (None where unknown), which its pages give.
+
+    Retained order takes the kept tree, or computes it, before the row's
+    objects are found: nothing of the program may be held here while it is
+    computed (see _build_tree).
     """
-    found = census_objects(type_name, ctx)
+    built = _tree_for(ctx, False) if order == "retained" else 0.0
+    retained = None
+    while True:
+        found = census_objects(type_name, ctx)
+        if order != "retained":
+            break
+        retained, unknown = _census._accel.tree_retained(found)
+        if built or not unknown:
+            break
+        # Made since the kept tree: compute it again (holding nothing here;
+        # the answer's tuples go too, as in retained_of).
+        retained = None
+        let_go(found)
+        built = _build_tree(ctx)
     poll = ctx["poll"]
     keys = []
     flats = []
-    deeps = [] if order == "deep" else None
+    sizes = None if order == "flat" else []
     index = 0
     for obj in found:
         if index % POLL_EVERY == 0 and index and poll():
@@ -1550,25 +1568,31 @@ def instances_list(type_name, order, ctx):
             size = deep_size(obj)
             if size is None:
                 size = 0
-            deeps.append(size)
+            sizes.append(size)
+        elif order == "retained":
+            value = retained[index]
+            # Outside the tree (unreachable, see PROTOCOL.md): after the others.
+            size = -1 if value is None else value[0]
+            sizes.append(None if value is None else value[0])
         # Largest first, then by address: one int per object sorts fast.
         keys.append(((1 << 62) - size) << 96 | id(obj) << 32 | index)
         index += 1
+    obj = value = retained = None
     keys.sort()
     objects = _scratch(ctx, [])
     ordered_flats = []
-    ordered_deeps = [] if order == "deep" else None
+    ordered_sizes = None if order == "flat" else []
     mask = (1 << 32) - 1
     for key in keys:
         objects.append(found[key & mask])
         ordered_flats.append(flats[key & mask])
-        if order == "deep":
-            ordered_deeps.append(deeps[key & mask])
-    del keys, flats, deeps
+        if sizes is not None:
+            ordered_sizes.append(sizes[key & mask])
+    del keys, flats, sizes
     let_go(found)
     refs, addresses = _weaken(objects)
     handle = _new_handle()
-    _handles["lists"][handle] = [type_name, order, refs, addresses, ordered_flats, ordered_deeps]
+    _handles["lists"][handle] = [type_name, order, refs, addresses, ordered_flats, ordered_sizes]
     ctx["listed"] = objects
     return handle
 
@@ -1635,8 +1659,8 @@ def instances_page(handle, offset, limit, ctx):
         else:
             entry = summary(obj, ctx)
         obj = None
-        if record[1] == "deep":
-            entry["deep"] = record[5][position]
+        if record[5] is not None:
+            entry[record[1]] = record[5][position]      # "deep" or "retained"
         page.append(entry)
     let_go(current)
     return record, page
@@ -1896,9 +1920,34 @@ HOLDERS_MAX = 10
 _IN_TREE, _HELD_OUTSIDE, _UNREACHABLE, _UNKNOWN = 0, 1, 2, 3
 
 
-def why(type_name, sample, ctx):
+def take_mark(when):
+    """Remember the objects tracked now, as at the census of time `when`
+    (_marks.c): the moment "why" may count survivors from."""
+    accel = _census._accel
+    if accel is not None and hasattr(accel, "mark_take"):
+        accel.mark_take(float(when))
+
+
+def _made_since(found, since, ctx):
+    """The objects of `found` made since the mark of the census of time
+    `since`, or None when there is no such mark."""
+    accel = _census._accel
+    if since is None or accel is None or not hasattr(accel, "mark_new"):
+        return None
+    made = accel.mark_new(float(since), found)
+    if made is None:
+        return None
+    kept = _scratch(ctx, [])
+    for index in range(len(found)):
+        if made[index]:
+            kept.append(found[index])
+    return kept
+
+
+def why(type_name, sample, ctx, since=None):
     """The body of a "why" reply (PROTOCOL.md "Why"): the paths to a root of
-    up to `sample` instances of `type_name`, grouped by shape, with what each
+    up to `sample` instances of `type_name` (those made since the census of
+    time `since`, when it left a mark), grouped by shape, with what each
     group retains, and why the others are alive without a root."""
     begin = time.perf_counter()
     _prepare_heap(ctx)
@@ -1906,6 +1955,14 @@ def why(type_name, sample, ctx):
     built = _tree_for(ctx, False) if tree else 0.0
     while True:
         found = census_objects(type_name, ctx)
+        older = 0
+        survivors = _made_since(found, since, ctx)
+        marked = survivors is not None
+        if marked:
+            older = len(found) - len(survivors)
+            let_go(found)
+            found = survivors
+        survivors = None
         total = len(found)
         targets = _scratch(ctx, [])
         if total <= sample:
@@ -1978,7 +2035,7 @@ def why(type_name, sample, ctx):
         diagnoses = holders = None
         unreached.sort(key=_by_count)
     return {"type_name": type_name, "total": total, "sampled": len(targets),
-            "elapsed": time.perf_counter() - begin, "groups": groups,
+            "since": since if marked else None, "older": older, "elapsed": time.perf_counter() - begin, "groups": groups,
             "unreached": unreached}
 
 
