@@ -49,7 +49,7 @@ for line in sys.stdin:
 
 # One object of each way to be alive without a root.
 NO_ROOT = r'''
-import gc, signal, sys
+import atexit, gc, signal, sys
 gc.disable()
 
 class Kept:
@@ -63,6 +63,15 @@ def install():
     signal.signal(signal.SIGUSR1, on_usr1)
 
 install()                               # held by the signal handler only, from C
+
+def at_exit():
+    held = Kept()
+    held.partner = None
+    atexit.register(lambda: held)       # by an atexit handler
+    other = Kept()
+    other.partner = None
+    atexit.register(id, other)          # by an atexit handler's arguments
+at_exit()
 
 def lose():
     cycle = [Kept(), Kept()]
@@ -312,24 +321,28 @@ class WhyTest(unittest.TestCase):
         if not app.accelerated:
             self.skipTest("reasons need the agent's C part")
         kept = self.ask(app, {"type": "instances", "type_name": "__main__.Kept"})
-        self.assertEqual(kept["total"], 3)
+        self.assertEqual(kept["total"], 5)
         reasons = {}
         for entry in kept["objects"]:
             reply = self.ask(app, {"type": "path", "handle": entry["handle"]})
             self.assertFalse(reply["found"], reply)
             reasons.setdefault(reply["reason"], []).append(reply)
         self.assertEqual(sorted((reason, len(replies)) for reason, replies in reasons.items()),
-                         [("garbage", 2), ("held-from-c", 1)])
-        holders = reasons["held-from-c"][0]["holders"]
-        self.assertEqual([(holder["type"], holder["known"]) for holder in holders],
-                         [("function (on_usr1)", "signal handler for SIGUSR1")])
-        # The same, grouped.
+                         [("garbage", 2), ("held-from-c", 3)])
+        holders = sorted((holder["type"], holder["known"]) for reply in reasons["held-from-c"]
+                         for holder in reply["holders"])
+        self.assertEqual(holders, [("function (<lambda>)", "atexit handler"),
+                                   ("function (on_usr1)", "signal handler for SIGUSR1"),
+                                   ("tuple", "arguments of an atexit handler")])
+        # The same, grouped: one entry per holder.
         reply = self.ask(app, {"type": "why", "type_name": "__main__.Kept"})
         self.assertEqual(reply["groups"], [])
-        self.assertEqual([(entry["reason"], entry["count"]) for entry in reply["unreached"]],
-                         [("garbage", 2), ("held-from-c", 1)])
-        self.assertEqual(reply["unreached"][1]["holders"][0]["known"],
-                         "signal handler for SIGUSR1")
+        self.assertEqual(sorted((entry["reason"], entry["count"]) for entry in reply["unreached"]),
+                         [("garbage", 2), ("held-from-c", 1), ("held-from-c", 1),
+                          ("held-from-c", 1)])
+        self.assertIn("signal handler for SIGUSR1",
+                      [entry["holders"][0]["known"] for entry in reply["unreached"]
+                       if entry["holders"]])
         # Held only by a handle, once the program let it go.
         plain = self.ask(app, {"type": "instances", "type_name": "__main__.Plain"})
         handle = plain["objects"][0]["handle"]

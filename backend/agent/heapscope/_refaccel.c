@@ -64,6 +64,16 @@
 # define HS_CO_FAST_FREE 0x80
 #endif
 
+/* atexit's registry is in the interpreter's state, which 3.11 gives no
+ * Python way to list: read for "held from C code" to name its holders. */
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+# define HS_READ_ATEXIT 1
+# define Py_BUILD_CORE
+# undef _PyGC_FINALIZED           /* (pycore_gc.h defines it again) */
+# include <internal/pycore_interp.h>
+# undef Py_BUILD_CORE
+#endif
+
 /* Fill `table` with the ids held by the set (or other iterable) `ids`. */
 static int
 table_from_ids (HsPtrTable *table,
@@ -734,6 +744,42 @@ refaccel_generator_locals (PyObject *self,
 #endif
 }
 
+/* [(func, args, kwargs), ...]: the callbacks atexit holds, args and kwargs
+ * None when not given; None where the registry cannot be read. */
+static PyObject *
+refaccel_atexit_callbacks (PyObject *self,
+                           PyObject *unused)
+{
+#ifdef HS_READ_ATEXIT
+  struct atexit_state *state = &PyInterpreterState_Get ()->atexit;
+  PyObject *found = PyList_New (0);
+
+  if (found == NULL)
+    return NULL;
+  for (int i = 0; i < state->ncallbacks; i++)
+    {
+      atexit_callback *callback = state->callbacks[i];
+      PyObject *entry;
+
+      if (callback == NULL)
+        continue;                 /* unregistered */
+      entry = Py_BuildValue ("(OOO)", callback->func,
+                             callback->args != NULL ? callback->args : Py_None,
+                             callback->kwargs != NULL ? callback->kwargs : Py_None);
+      if (entry == NULL || PyList_Append (found, entry) < 0)
+        {
+          Py_XDECREF (entry);
+          Py_DECREF (found);
+          return NULL;
+        }
+      Py_DECREF (entry);
+    }
+  return found;
+#else
+  Py_RETURN_NONE;
+#endif
+}
+
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
   { "collect", refaccel_collect, METH_VARARGS, "The census's objects whose type matches." },
@@ -746,6 +792,8 @@ static PyMethodDef refaccel_methods[] = {
     "A paused generator's or coroutine's locals as a new dict, or None." },
   { "inline_attributes", refaccel_inline_attributes, METH_O,
     "[[name, value], ...] of inline values, or None." },
+  { "atexit_callbacks", refaccel_atexit_callbacks, METH_NOARGS,
+    "[(func, args, kwargs), ...] atexit holds, or None." },
   { NULL, NULL, 0, NULL }
 };
 

@@ -2218,6 +2218,15 @@ def _known_holders(ctx):
                  ("sys.setprofile function", sys.getprofile())):
         if pair[1] is not None:
             known.setdefault(id(pair[1]), pair[0])
+    callbacks = _refaccel.atexit_callbacks() if _refaccel is not None else None
+    for entry in callbacks or ():
+        known.setdefault(id(entry[0]), "atexit handler")
+        for part in entry[1:]:
+            if part is not None:
+                known.setdefault(id(part), "arguments of an atexit handler")
+    if callbacks is not None:
+        del callbacks[:]
+    entry = part = None
     return known
 
 
