@@ -780,6 +780,46 @@ refaccel_atexit_callbacks (PyObject *self,
 #endif
 }
 
+/* [(what, item, container), ...]: the interpreter's own lists and dicts of
+ * Python objects (codecs' search functions, sys.addaudithook's hooks...),
+ * held from C; None where they cannot be read. */
+static PyObject *
+refaccel_interpreter_holders (PyObject *self,
+                              PyObject *unused)
+{
+#ifdef HS_READ_ATEXIT
+  PyInterpreterState *interpreter = PyInterpreterState_Get ();
+  const struct { const char *what; const char *item; PyObject *container; } held[] = {
+    { "codecs search functions", "codecs search function", interpreter->codec_search_path },
+    { "codecs search cache", "codecs search cache entry", interpreter->codec_search_cache },
+    { "codecs error handlers", "codecs error handler", interpreter->codec_error_registry },
+    { "sys.addaudithook hooks", "sys.addaudithook hook", interpreter->audit_hooks },
+  };
+  PyObject *found = PyList_New (0);
+
+  if (found == NULL)
+    return NULL;
+  for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+    {
+      PyObject *entry;
+
+      if (held[i].container == NULL)
+        continue;
+      entry = Py_BuildValue ("(ssO)", held[i].what, held[i].item, held[i].container);
+      if (entry == NULL || PyList_Append (found, entry) < 0)
+        {
+          Py_XDECREF (entry);
+          Py_DECREF (found);
+          return NULL;
+        }
+      Py_DECREF (entry);
+    }
+  return found;
+#else
+  Py_RETURN_NONE;
+#endif
+}
+
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
   { "collect", refaccel_collect, METH_VARARGS, "The census's objects whose type matches." },
@@ -794,6 +834,8 @@ static PyMethodDef refaccel_methods[] = {
     "[[name, value], ...] of inline values, or None." },
   { "atexit_callbacks", refaccel_atexit_callbacks, METH_NOARGS,
     "[(func, args, kwargs), ...] atexit holds, or None." },
+  { "interpreter_holders", refaccel_interpreter_holders, METH_NOARGS,
+    "[(what, item, container), ...] the interpreter holds, or None." },
   { NULL, NULL, 0, NULL }
 };
 

@@ -2226,7 +2226,15 @@ def _known_holders(ctx):
                 known.setdefault(id(part), "arguments of an atexit handler")
     if callbacks is not None:
         del callbacks[:]
-    entry = part = None
+    holders = _refaccel.interpreter_holders() if _refaccel is not None else None
+    for entry in holders or ():
+        container = entry[2]
+        known.setdefault(id(container), entry[0])
+        for part in dict.values(container) if type(container) is dict else list.__iter__(container):
+            known.setdefault(id(part), entry[1])
+    if holders is not None:
+        del holders[:]
+    entry = part = container = None
     return known
 
 
