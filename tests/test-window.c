@@ -1566,6 +1566,8 @@ test_browse (void)
   wait_until (not_finding, referrers);
   g_assert_cmpstr (hs_referrers_page_get_message (referrers), ==,
                    "Held from C code by function (on_exit) (signal handler for SIGUSR1)");
+  settle (GTK_WIDGET (window));
+  test_save_png (GTK_WIDGET (window), "browse-held-from-c.png");
   g_clear_pointer (&text, g_free);
   text = hs_referrers_page_dup_report (referrers);
   g_assert_true (g_str_has_prefix (text, "Why no root was reached:\n"
