@@ -141,6 +141,49 @@ hs_census_model_lookup (HsCensusModel *self,
   return g_hash_table_lookup (self->index_by_name, name);
 }
 
+/* Removes the rows at @gone (ascending positions). A few runs are removed
+ * one emission each, from the last; many scattered ones (thousands of types
+ * churning) in one emission over the span they cover: each emission costs
+ * the views above a pass of their own. */
+#define REMOVAL_RUNS_APART 8
+
+static void
+remove_rows (HsCensusModel *self,
+             GArray        *gone)
+{
+  guint n_runs = 0;
+  guint first;
+  guint end;
+
+  for (guint i = 0; i < gone->len; i++)
+    if (i == 0 || g_array_index (gone, guint, i) != g_array_index (gone, guint, i - 1) + 1)
+      n_runs++;
+  for (guint i = gone->len; i-- > 0;)
+    g_hash_table_remove (self->index_by_name,
+                         hs_type_stat_get_name (g_ptr_array_index (self->rows, g_array_index (gone, guint, i))));
+  if (n_runs <= REMOVAL_RUNS_APART)
+    {
+      /* From the last run: the positions of those before stay right. */
+      for (guint i = gone->len; i > 0;)
+        {
+          guint last = i - 1;
+          guint start = last;
+
+          while (start > 0 && g_array_index (gone, guint, start - 1) + 1 == g_array_index (gone, guint, start))
+            start--;
+          g_ptr_array_remove_range (self->rows, g_array_index (gone, guint, start), last - start + 1);
+          g_list_model_items_changed (G_LIST_MODEL (self), g_array_index (gone, guint, start), last - start + 1, 0);
+          i = start;
+        }
+      return;
+    }
+  first = g_array_index (gone, guint, 0);
+  end = g_array_index (gone, guint, gone->len - 1) + 1;
+  for (guint i = gone->len; i-- > 0;)
+    g_ptr_array_remove_index (self->rows, g_array_index (gone, guint, i));
+  g_list_model_items_changed (G_LIST_MODEL (self), first, end - first, end - first - gone->len);
+}
+
 /* Shows @current against @baseline (NULL: no deltas; @current NULL: empty). */
 void
 hs_census_model_update (HsCensusModel *self,
@@ -149,12 +192,12 @@ hs_census_model_update (HsCensusModel *self,
 {
   guint old_len = self->rows->len;
   gboolean values_changed = FALSE;
-  guint position = 0;
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_return_if_fail (HS_IS_CENSUS_MODEL (self));
 
-  /* Existing rows: update in place, or remove. */
-  while (position < self->rows->len)
+  /* Existing rows: update in place, or note as gone. */
+  for (guint position = 0; position < self->rows->len; position++)
     {
       HsTypeStat *stat = g_ptr_array_index (self->rows, position);
       const char *name = hs_type_stat_get_name (stat);
@@ -165,9 +208,7 @@ hs_census_model_update (HsCensusModel *self,
 
       if (now == NULL && before == NULL)
         {
-          g_hash_table_remove (self->index_by_name, name);
-          g_ptr_array_remove_index (self->rows, position);
-          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+          g_array_append_val (gone, position);
           continue;
         }
 
@@ -175,8 +216,8 @@ hs_census_model_update (HsCensusModel *self,
       values_changed |= hs_type_stat_set_values (stat, count, size,
                                                  baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
                                                  baseline != NULL ? size - (before != NULL ? before->size : 0) : 0);
-      position++;
     }
+  remove_rows (self, gone);
   /* Re-sorted before rows are added: a sorted view inserts new rows by
    * comparing them with rows already in the new order. */
   if (values_changed)

@@ -179,6 +179,59 @@ test_notify_only_changes (void)
   g_assert_cmpuint (notifications, ==, 3);
 }
 
+/* Types that go: two runs, one emission each (the last first); many
+ * scattered ones, one emission over their span; the rows left are the ones
+ * that stay, in their order. */
+static void
+test_scattered_removals (void)
+{
+  g_autoptr(HsCensusModel) model = hs_census_model_new ();
+  g_autoptr(GArray) emissions = g_array_new (FALSE, FALSE, sizeof (Emission));
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_autoptr(HsCensus) first = NULL;
+  g_autoptr(HsCensus) second = NULL;
+  g_autoptr(HsCensus) third = NULL;
+  g_autoptr(HsCensus) every = NULL;
+  g_autoptr(HsCensus) odd = NULL;
+  const Emission runs[] = { { 3, 2, 0 }, { 1, 1, 0 } };
+  const Emission span[] = { { 0, 39, 19 } };
+
+  first = census_from ("a:1:1 b:1:1 c:1:1 d:1:1 e:1:1 f:1:1");
+  hs_census_model_update (model, first, NULL);
+  g_signal_connect (model, "items-changed", G_CALLBACK (record_emission), emissions);
+  second = census_from ("a:1:1 c:1:1 f:1:1");
+  hs_census_model_update (model, second, NULL);
+  assert_emissions (emissions, runs, G_N_ELEMENTS (runs));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_nonnull (hs_census_model_lookup (model, "f"));
+  g_assert_null (hs_census_model_lookup (model, "b"));
+
+  /* 40 types, then every other one gone. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_string_append_printf (all, "%st%02u:1:1", i > 0 ? " " : "", i);
+      if (i % 2 == 1)
+        g_string_append_printf (kept, "%st%02u:1:1", kept->len > 0 ? " " : "", i);
+    }
+  third = census_from ("a:1:1");
+  hs_census_model_update (model, third, NULL);
+  every = census_from (all->str);
+  hs_census_model_update (model, every, NULL);
+  g_array_set_size (emissions, 0);
+  odd = census_from (kept->str);
+  hs_census_model_update (model, odd, NULL);
+  assert_emissions (emissions, span, G_N_ELEMENTS (span));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 20);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *name = g_strdup_printf ("t%02u", 2 * i + 1);
+
+      g_assert_cmpstr (hs_type_stat_get_name (stat), ==, name);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,6 +239,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hs/census-model/update-in-place", test_update_in_place);
+  g_test_add_func ("/hs/census-model/scattered-removals", test_scattered_removals);
   g_test_add_func ("/hs/census-model/delta-against-missing-types", test_delta_against_missing_types);
   g_test_add_func ("/hs/census-model/notify-only-changes", test_notify_only_changes);
 

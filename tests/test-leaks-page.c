@@ -240,6 +240,14 @@ test_live (void)
   g_assert_nonnull (selected_type);
   g_assert_cmpstr (hs_type_stat_get_name (selected_type), ==, LEAKED);
   g_assert_cmpstr (hs_instance_list_get_type_name (hs_instances_view_get_list (window->instances_view)), ==, LEAKED);
+  /* Hidden, the page's list lets the rankings go by; shown again, it has the
+   * latest, with the type chosen still selected. */
+  test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_leaks_page_get_visible_suspects (page)), ==, 0);
+  hs_window_show_page (window, "leaks");
+  g_assert_cmpuint (g_list_model_get_n_items (hs_leaks_page_get_visible_suspects (page)), >, 0);
+  g_assert_cmpstr (hs_leak_suspect_get_name (hs_leaks_page_get_selected (page)), ==, LEAKED);
 
   /* Referrers: of the first instance, once listed. */
   hs_window_show_page (window, "leaks");

@@ -607,6 +607,35 @@ save_text_action (GtkWidget  *widget,
                        dup_text_for_export);
 }
 
+/* The ranking reaches the column view only while the page is shown: a
+ * ranking replaces every row at each sample, and a list nobody sees would
+ * rebuild its rows all the same (a third of the window's time with
+ * thousands of types churning). The selection comes back by name. */
+static void
+attach_suspects (HsLeaksPage *self)
+{
+  GListModel *suspects = NULL;
+
+  if (self->finder != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    suspects = hs_leak_finder_get_suspects (self->finder);
+  if (gtk_sort_list_model_get_model (self->sorted) != suspects)
+    gtk_sort_list_model_set_model (self->sorted, suspects);
+}
+
+static void
+hs_leaks_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hs_leaks_page_parent_class)->map (widget);
+  attach_suspects (HS_LEAKS_PAGE (widget));
+}
+
+static void
+hs_leaks_page_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hs_leaks_page_parent_class)->unmap (widget);
+  attach_suspects (HS_LEAKS_PAGE (widget));
+}
+
 /* -- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -647,6 +676,8 @@ hs_leaks_page_class_init (HsLeaksPageClass *klass)
 
   object_class->dispose = hs_leaks_page_dispose;
   object_class->finalize = hs_leaks_page_finalize;
+  widget_class->map = hs_leaks_page_map;
+  widget_class->unmap = hs_leaks_page_unmap;
   gtk_widget_class_set_css_name (widget_class, "hsleakspage");
 
   signals [SHOW_INSTANCES] =
@@ -765,7 +796,7 @@ hs_leaks_page_set_session (HsLeaksPage *self,
       g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
     }
   if (self->sorted != NULL)
-    gtk_sort_list_model_set_model (self->sorted, self->finder != NULL ? hs_leak_finder_get_suspects (self->finder) : NULL);
+    attach_suspects (self);
   if (self->selection != NULL)
     update_state (self);
 }
