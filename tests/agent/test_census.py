@@ -172,6 +172,36 @@ class CensusTest(unittest.TestCase):
         gc.disable()
         self.addCleanup(gc.enable)
 
+    def test_flat_sizes_in_c_are_the_census_sizes(self):
+        # The instance lists' sizes come from _accel.flat_sizes: the same rule
+        # as object_size for every kind of sizing (inline values, a C
+        # __sizeof__, one written in Python, variable-size objects).
+        if _census._accel is None:
+            self.skipTest("no C accelerator")
+
+        class Inline:
+            def __init__(self):
+                self.a, self.b = 1, 2
+
+        class Slotted:
+            __slots__ = ("a",)
+
+        class OwnSizeof:
+            def __sizeof__(self):
+                return 10 ** 6
+
+        import collections
+        import decimal
+        with_dict = Inline()
+        with_dict.__dict__["c"] = 3
+        objects = [Inline(), with_dict, Slotted(), OwnSizeof(), [1, 2, 3], (1, 2), {"k": 1},
+                   "text", b"bytes", 10 ** 40, 1.5, {1, 2}, collections.deque([1]),
+                   collections.OrderedDict(a=1), decimal.Decimal("1.5"), bytearray(100), Inline]
+        fd = _census.memory_fd() if sys.version_info >= (3, 11) else -1
+        expected = [_census.object_size(obj, type(obj), _census.size_plan(type(obj), fd), fd)
+                    for obj in objects]
+        self.assertEqual(_census._accel.flat_sizes(objects), expected)
+
     def test_accelerator_is_there_when_built(self):
         if os.environ.get("HS_AGENT_DIR") and sys.implementation.name == "cpython":
             import importlib.machinery
