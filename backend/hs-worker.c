@@ -97,6 +97,7 @@ struct _HsWorker
   gint64             next_request_id;
   gboolean           sample_in_flight;
   gboolean           census_sent;       /* the first one asked for a mark */
+  gboolean           peer_closed;       /* a send found the agent's end closed */
   gboolean           hello_received;
   gboolean           agent_closed;      /* the link is gone: no hello will come */
   gboolean           paused;
@@ -743,6 +744,14 @@ send_frame (HsWorker *self,
             return FALSE;
           continue;
         }
+      if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+        {
+          /* The agent closed its end: what it sent first (a short script's
+           * graph, its final census, its bye) is still to be read, and the
+           * end of the link is told by reading, not here. */
+          self->peer_closed = TRUE;
+          return FALSE;
+        }
       if (n <= 0)
         return FALSE;
       data += n;
@@ -760,7 +769,7 @@ send_census_request (HsWorker    *self,
   Request *request;
   gint64 id;
 
-  if (self->agent_fd == -1 || !self->hello_received)
+  if (self->agent_fd == -1 || !self->hello_received || self->peer_closed)
     return;
 
   id = self->next_request_id++;
@@ -780,7 +789,7 @@ send_census_request (HsWorker    *self,
    * are counted from. */
   frame = hs_wire_encode_census_request (id, kind == REQUEST_SNAPSHOT || !self->census_sent);
   self->census_sent = TRUE;
-  if (!send_frame (self, frame))
+  if (!send_frame (self, frame) && !self->peer_closed)
     protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
 }
 
@@ -1634,7 +1643,8 @@ send_query (HsWorker *self,
    * to answer (closing the link would answer it too, twice). */
   if (!send_frame (self, frame))
     {
-      protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
+      if (!self->peer_closed)
+        protocol_error (self, _("Could not send a request to the agent: the connection is broken"));
       return 0;
     }
   if (task != NULL)
