@@ -45,6 +45,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <frameobject.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -744,6 +745,29 @@ refaccel_generator_locals (PyObject *self,
 #endif
 }
 
+#ifdef HS_READ_ATEXIT
+/* Appends the tuple Py_BuildValue (format, ...) makes to the list `found`;
+ * -1 with an exception set when it cannot. */
+static int
+append_built (PyObject   *found,
+              const char *format,
+              ...)
+{
+  PyObject *entry;
+  va_list arguments;
+  int result;
+
+  va_start (arguments, format);
+  entry = Py_VaBuildValue (format, arguments);
+  va_end (arguments);
+  if (entry == NULL)
+    return -1;
+  result = PyList_Append (found, entry);
+  Py_DECREF (entry);
+  return result;
+}
+#endif
+
 /* [(func, args, kwargs), ...]: the callbacks atexit holds, args and kwargs
  * None when not given; None where the registry cannot be read. */
 static PyObject *
@@ -759,20 +783,16 @@ refaccel_atexit_callbacks (PyObject *self,
   for (int i = 0; i < state->ncallbacks; i++)
     {
       atexit_callback *callback = state->callbacks[i];
-      PyObject *entry;
 
       if (callback == NULL)
         continue;                 /* unregistered */
-      entry = Py_BuildValue ("(OOO)", callback->func,
-                             callback->args != NULL ? callback->args : Py_None,
-                             callback->kwargs != NULL ? callback->kwargs : Py_None);
-      if (entry == NULL || PyList_Append (found, entry) < 0)
+      if (append_built (found, "(OOO)", callback->func,
+                        callback->args != NULL ? callback->args : Py_None,
+                        callback->kwargs != NULL ? callback->kwargs : Py_None) < 0)
         {
-          Py_XDECREF (entry);
           Py_DECREF (found);
           return NULL;
         }
-      Py_DECREF (entry);
     }
   return found;
 #else
@@ -800,20 +820,12 @@ refaccel_interpreter_holders (PyObject *self,
   if (found == NULL)
     return NULL;
   for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
-    {
-      PyObject *entry;
-
-      if (held[i].container == NULL)
-        continue;
-      entry = Py_BuildValue ("(ssO)", held[i].what, held[i].item, held[i].container);
-      if (entry == NULL || PyList_Append (found, entry) < 0)
-        {
-          Py_XDECREF (entry);
-          Py_DECREF (found);
-          return NULL;
-        }
-      Py_DECREF (entry);
-    }
+    if (held[i].container != NULL
+        && append_built (found, "(ssO)", held[i].what, held[i].item, held[i].container) < 0)
+      {
+        Py_DECREF (found);
+        return NULL;
+      }
   return found;
 #else
   Py_RETURN_NONE;

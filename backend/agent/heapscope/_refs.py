@@ -2040,8 +2040,8 @@ def why(type_name, sample, ctx, since=None):
         diagnoses = holders = None
         unreached.sort(key=_by_count)
     return {"type_name": type_name, "total": total, "sampled": len(targets),
-            "since": since if marked else None, "older": older, "elapsed": time.perf_counter() - begin, "groups": groups,
-            "unreached": unreached}
+            "since": since if marked else None, "older": older,
+            "elapsed": time.perf_counter() - begin, "groups": groups, "unreached": unreached}
 
 
 _EDGE_TEXT = {"attribute": "attribute %s", "key": "key %s", "closure": "closure variable %s",
