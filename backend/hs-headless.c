@@ -313,10 +313,10 @@ on_stop_signal (int       signum,
   hs_session_forward_signal (user_data, signum, from_terminal);
 }
 
-/* A --why question and its answer. */
+/* A --why question (or one --leaks asks of a suspect) and its answer. */
 typedef struct
 {
-  const char *type_name;
+  char       *type_name;
   HsReply    *reply;
   GError     *error;
   gboolean    done;
@@ -386,6 +386,37 @@ print_why (HsSession       *session,
   escaped = hs_escape_for_terminal (why);
   g_printerr ("heapscope: --why %s: %s\n", type_name, escaped);
   return FALSE;
+}
+
+/* Every question is answered by the end: those the agent did not are
+ * answered by the link's end. */
+static void
+wait_for_answers (const WhyAnswer *answers,
+                  guint            n)
+{
+  for (guint i = 0; i < n; i++)
+    while (!answers[i].done)
+      g_main_context_iteration (NULL, TRUE);
+}
+
+/* Prints each answer (print_why) and lets it go; FALSE if one had none. */
+static gboolean
+print_answers (HsSession  *session,
+               WhyAnswer  *answers,
+               guint       n,
+               const char *label)
+{
+  gboolean all = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      fflush (stdout);
+      all &= print_why (session, &answers[i], label);
+      g_clear_pointer (&answers[i].reply, hs_reply_unref);
+      g_clear_error (&answers[i].error);
+      g_clear_pointer (&answers[i].type_name, g_free);
+    }
+  return all;
 }
 
 static int
@@ -489,7 +520,7 @@ hs_headless_run (const HsLaunchSpec *spec,
   g_autofree char *report = NULL;
   g_autofree WhyAnswer *answers = NULL;
   guint n_why = why_types != NULL ? g_strv_length ((char **) why_types) : 0;
-  gboolean why_failed = FALSE;
+  gboolean why_failed;
   LeakRoots roots = { .user_hold = spec->hold };
   int code;
 
@@ -523,7 +554,7 @@ hs_headless_run (const HsLaunchSpec *spec,
                                                            why_label != NULL ? HS_WHY_AT_SNAPSHOT : HS_WHY_AT_FINAL,
                                                            why_label);
 
-      answers[i].type_name = why_types[i];
+      answers[i].type_name = g_strdup (why_types[i]);
       hs_session_query_async (session, request, NULL, on_why_answered, &answers[i]);
     }
   if (!hs_session_is_over (session))
@@ -532,14 +563,8 @@ hs_headless_run (const HsLaunchSpec *spec,
   /* Output read just before the end is still on its way to the console model. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  /* Every question is answered by the end: those the agent did not are
-   * answered by the link's end. */
-  for (guint i = 0; i < n_why; i++)
-    while (!answers[i].done)
-      g_main_context_iteration (NULL, TRUE);
-  for (guint i = 0; i < roots.n_answers; i++)
-    while (!roots.answers[i].done)
-      g_main_context_iteration (NULL, TRUE);
+  wait_for_answers (answers, n_why);
+  wait_for_answers (roots.answers, roots.n_answers);
   g_signal_handlers_disconnect_by_data (session, &roots);
   report = hs_session_format_report (session, NULL, NULL);
   fflush (stderr);
@@ -555,23 +580,9 @@ hs_headless_run (const HsLaunchSpec *spec,
       else
         print_error (error);
       /* What holds the first ones (a process gone before its end has none). */
-      for (guint i = 0; i < roots.n_answers; i++)
-        {
-          fflush (stdout);
-          print_why (session, &roots.answers[i], NULL);
-          g_clear_pointer (&roots.answers[i].reply, hs_reply_unref);
-          g_clear_error (&roots.answers[i].error);
-          g_free ((char *) roots.answers[i].type_name);
-        }
+      print_answers (session, roots.answers, roots.n_answers, NULL);
     }
-  for (guint i = 0; i < n_why; i++)
-    {
-      fflush (stdout);
-      if (!print_why (session, &answers[i], why_label))
-        why_failed = TRUE;
-      g_clear_pointer (&answers[i].reply, hs_reply_unref);
-      g_clear_error (&answers[i].error);
-    }
+  why_failed = !print_answers (session, answers, n_why, why_label);
   if (record_path != NULL && hs_session_get_record_error (session) == NULL)
     g_print (_("Recorded to %s\n"), record_path);
   fflush (stdout);

@@ -20,28 +20,13 @@ survivors <= 2 s.
 
 import argparse
 import os
-import statistics
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_agent  # noqa: E402  (the agent directory)
 import bench_refs   # noqa: E402  (the child and the fake app)
-
-
-def line(title, times, target=None):
-    print("  %s: median %.3f s, min %.3f s, max %.3f s%s"
-          % (title, statistics.median(times), min(times), max(times),
-             "" if target is None else " (target <= %g s)" % target))
-
-
-def timed(app, message, rounds):
-    times = []
-    reply = None
-    for _ in range(rounds):
-        reply, elapsed = app.ask(message)
-        times.append(elapsed)
-    return times, reply
+from bench_retained import line, timed  # noqa: E402
 
 
 def shape(reply):

@@ -1700,21 +1700,30 @@ def path(target, ctx):
 def path_body(handle, ctx):
     """The body of a "path" reply: the steps from the object of `handle` to a
     root, or why none is reached (PROTOCOL.md "Path")."""
-    targets = _scratch(ctx, [resolve(handle)])
+    steps, reason, holders = _one_path(_scratch(ctx, [resolve(handle)]), ctx)
+    if steps is not None:
+        entries = []
+        for pair in steps:
+            entries.append(referrer_entry(pair, ctx))
+        return {"found": True, "steps": entries}
+    return {"found": False, "steps": [], "reason": reason,
+            "holders": _holder_entries(holders, ctx)}
+
+
+def _one_path(targets, ctx):
+    """(steps, reason, holders): the steps from the one object of `targets`
+    (a scratch list: no frame of the agent holds it) to a root (see _steps),
+    or None and why no root holds it, as diagnose says (None, [] without the
+    agent's C part)."""
     met = _scratch(ctx, {})
     chain = paths(targets, ctx, met)[0]
     if chain is not None:
-        steps = []
-        for pair in _steps(targets[0], chain, ctx):
-            steps.append(referrer_entry(pair, ctx))
-        return {"found": True, "steps": steps}
-    body = {"found": False, "steps": [], "reason": None, "holders": []}
-    if tree_available():
-        # Nothing of the program is held in this frame: the tree may be computed.
-        diagnosis = _diagnose_fresh(targets, met, ctx)[0]
-        body["reason"] = diagnosis[0]
-        body["holders"] = _holder_entries(diagnosis[1], ctx)
-    return body
+        return _steps(targets[0], chain, ctx), None, []
+    if not tree_available():
+        return None, None, []
+    # Nothing of the program is held in this frame: the tree may be computed.
+    diagnosis = _diagnose_fresh(targets, met, ctx)[0]
+    return None, diagnosis[0], diagnosis[1]
 
 
 def paths(targets, ctx, met=None):
@@ -2057,23 +2066,18 @@ def path_text(obj, ctx):
     """The path from `obj` to a root on one line, as the app's text export
     writes it: "Item <- dict [key 3] <- module(__main__) [global STORE] (root:
     module)"; or why no root holds it."""
+    words = [row_name(obj, ctx)]
     targets = _scratch(ctx, [obj])
     obj = None
-    met = _scratch(ctx, {})
-    chain = paths(targets, ctx, met)[0]
-    words = [row_name(targets[0], ctx)]
-    if chain is None:
-        reason = None
-        holders = ()
-        if tree_available():
-            reason, holders = _diagnose_fresh(targets, met, ctx)[0]
+    steps, reason, holders = _one_path(targets, ctx)
+    if steps is None:
         text = _REASON_TEXT[reason]
         if holders:
             text += " by " + ", ".join(
                 _step_title(pair[0], ctx) + ("" if pair[1] is None else " (%s)" % pair[1])
                 for pair in holders)
         return words[0] + ": " + text
-    for pair in _steps(targets[0], chain, ctx):
+    for pair in steps:
         words.append(" <- " + _step_title(pair[0], ctx) + " [" + _edge_text(pair[1]) + "]")
         kind = root_kind(pair[0], ctx)
         if kind is not None:
