@@ -7,15 +7,16 @@
  * heapscope._census.walk_pure (own, codes); _census.py documents what is
  * counted, what is excluded and how sizes are charged. The walk:
  *
- *   - disables the collector and lists its objects (gc.get_objects ());
- *   - counts every listed object that is not excluded, and follows tp_traverse
- *     from it into untracked objects, to any depth. Untracked containers
- *     (tuples, dicts of atoms) go through a pointer set so each is counted
- *     and followed once. Atoms -- objects of types without GC support, the
- *     bulk of a heap: str, int, float, bytes -- are only appended to an
- *     array, which is radix-sorted by address and counted once per distinct
- *     address at the end: sequential writes and a sequential pass instead of
- *     a random probe of a large hash table per reference;
+ *   - disables the collector and goes through its objects: on 3.11, along
+ *     its generations' lists themselves, as gc.get_objects () does, without
+ *     the list of them it would make (8 bytes an object); elsewhere through
+ *     that list;
+ *   - counts every such object that is not excluded, and follows tp_traverse
+ *     from it into untracked objects, to any depth. Untracked objects --
+ *     containers (tuples, dicts of atoms) and atoms, objects of types without
+ *     GC support, the bulk of a heap: str, int, float, bytes -- are counted
+ *     the first time they are met: a sparse bitmap of addresses (_addrset.h)
+ *     remembers them, at 1/128 of the heap it covers;
  *   - aggregates by type in a pointer-keyed table, and by name for functions,
  *     frames and modules, whose Pympler names depend on the object;
  *   - before it lists the roots, adds to the excluded objects what only the
@@ -33,9 +34,39 @@
 #include <string.h>
 
 #include "_accel.h"
+#include "_addrset.h"
 #include "_ptrtable.h"
 #include "_traverse.h"
 #include "_typetable.h"
+
+/* 3.11's collector state, to go along its lists and read an object's
+ * tracked bit inline (PyObject_GC_IsTracked is a call per reference). */
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+# define HS_WALK_GC_LISTS 1
+# define Py_BUILD_CORE
+# undef _PyGC_FINALIZED           /* (pycore_gc.h defines it again) */
+# include <internal/pycore_interp.h>
+# undef Py_BUILD_CORE
+#endif
+
+static inline int
+hs_walk_is_gc (PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+
+  return PyType_IS_GC (type) && (type->tp_is_gc == NULL || type->tp_is_gc (obj));
+}
+
+/* For an object hs_walk_is_gc says is a container. */
+static inline int
+hs_walk_is_tracked (PyObject *obj)
+{
+#ifdef HS_WALK_GC_LISTS
+  return _PyGCHead_NEXT (_Py_AS_GC (obj)) != NULL;
+#else
+  return PyObject_GC_IsTracked (obj);
+#endif
+}
 
 typedef struct
 {
@@ -57,11 +88,7 @@ typedef struct
 {
   HsPtrTable excluded;          /* own objects: never counted, never followed */
   HsPtrTable codes;             /* agent code: its frames are excluded */
-  HsPtrTable seen;              /* untracked containers counted (and own objects) */
-
-  PyObject **atoms;             /* references to atoms, duplicates included */
-  Py_ssize_t n_atoms;
-  Py_ssize_t atoms_capacity;
+  HsAddrSet seen;               /* untracked objects counted (and excluded ones) */
 
   HsTypeTable types;
 
@@ -243,28 +270,24 @@ hs_visit (PyObject *obj,
           void     *arg)
 {
   HsWalk *walk = arg;
+  int gc;
   int added;
 
-  if (walk->failed || PyObject_GC_IsTracked (obj))
+  if (walk->failed)
+    return 0;
+  gc = hs_walk_is_gc (obj);
+  if (gc && hs_walk_is_tracked (obj))
     return 0;                   /* tracked: counted as a root */
-  if (!PyObject_IS_GC (obj))
-    {
-      /* An atom: nothing to follow; counted once after the walk. */
-      if (walk->n_atoms == walk->atoms_capacity
-          && hs_grow ((void **) &walk->atoms, &walk->atoms_capacity,
-                      walk->n_atoms + 1, sizeof (PyObject *)) < 0)
-        {
-          walk->failed = 1;
-          return 0;
-        }
-      walk->atoms[walk->n_atoms++] = obj;
-      return 0;
-    }
-  added = hs_ptr_table_add (&walk->seen, obj, 0);
+  added = hs_addr_set_add (&walk->seen, obj);
   if (added <= 0)
     {
       if (added < 0)
         walk->failed = 1;
+      return 0;
+    }
+  if (!gc)
+    {
+      hs_account (walk, obj);   /* an atom: nothing to follow */
       return 0;
     }
   if (hs_is_agent_frame (obj, &walk->codes))
@@ -273,30 +296,6 @@ hs_visit (PyObject *obj,
   if (Py_TYPE (obj)->tp_traverse != NULL)
     hs_push (walk, obj);
   return 0;
-}
-
-/* Count each distinct atom once (own ones excluded). */
-static void
-hs_account_atoms (HsWalk *walk)
-{
-  PyObject *previous = NULL;
-
-  if (hs_sort_pointers (walk->atoms, walk->n_atoms) < 0)
-    {
-      walk->failed = 1;
-      return;
-    }
-  for (Py_ssize_t i = 0; i < walk->n_atoms && !walk->failed; i++)
-    {
-      PyObject *obj = walk->atoms[i];
-
-      if (obj == previous)
-        continue;
-      previous = obj;
-      if (walk->excluded.used != 0 && hs_ptr_table_contains (&walk->excluded, obj))
-        continue;
-      hs_account (walk, obj);
-    }
 }
 
 static void
@@ -325,10 +324,9 @@ hs_walk_clear (HsWalk *walk)
   PyMem_RawFree (walk->named);
   hs_type_table_clear (&walk->types);
   PyMem_RawFree (walk->stack);
-  PyMem_RawFree (walk->atoms);
   hs_ptr_table_clear (&walk->excluded);
   hs_ptr_table_clear (&walk->codes);
-  hs_ptr_table_clear (&walk->seen);
+  hs_addr_set_clear (&walk->seen);
 }
 
 /* Size the objects held back during the walk. */
@@ -623,7 +621,7 @@ hs_exclude_held (HsWalk   *walk,
     return -1;
   for (Py_ssize_t i = 0; i < n_dead; i++)
     if (hs_ptr_table_add (&walk->excluded, dead[i], 0) < 0
-        || hs_ptr_table_add (&walk->seen, dead[i], 0) < 0)
+        || hs_addr_set_add (&walk->seen, dead[i]) < 0)
       {
         PyMem_RawFree (dead);
         PyErr_NoMemory ();
@@ -672,14 +670,104 @@ hs_held_only_py (PyObject         *module,
 }
 
 
+/* Counts a root and what hangs from it alone. */
+static void
+hs_walk_root (HsWalk   *walk,
+              PyObject *root)
+{
+  if (hs_ptr_table_contains (&walk->excluded, root) || hs_is_agent_frame (root, &walk->codes))
+    return;
+  hs_account (walk, root);
+  hs_follow (walk, root);
+}
+
+/* Walks from every object gc.get_objects () lists; -1 with an exception set
+ * if it could not list them. */
+static int
+hs_walk_listed_roots (HsWalk *walk)
+{
+  /* Called with a non-NULL argument array, as Python code calls it: with
+   * NULL, the argument parser would create its keyword tuple on first use,
+   * an object the census would then find on the heap. */
+  PyObject *no_args[1] = { NULL };
+  PyObject *roots = PyObject_Vectorcall (hs_gc_get_objects, no_args, 0, NULL);
+
+  if (roots == NULL || !PyList_Check (roots))
+    {
+      if (roots != NULL)
+        PyErr_SetString (PyExc_TypeError, "gc.get_objects() did not return a list");
+      Py_XDECREF (roots);
+      return -1;
+    }
+  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk->failed; i++)
+    hs_walk_root (walk, PyList_GET_ITEM (roots, i));
+  Py_DECREF (roots);
+  return 0;
+}
+
+#ifdef HS_WALK_GC_LISTS
+/* The collector's state as the headers this was built with lay it out, if
+ * the running interpreter agrees (another 3.11 release may not): a list just
+ * made must be the youngest generation's last. NULL if not. */
+static struct _gc_runtime_state *
+hs_walk_gc_state (void)
+{
+  struct _gc_runtime_state *state = &PyInterpreterState_Get ()->gc;
+  PyObject *probe;
+  int agrees;
+
+  if (state->generation0 != &state->generations[0].head)
+    return NULL;
+  probe = PyList_New (0);
+  if (probe == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  agrees = _PyGCHead_PREV (&state->generations[0].head) == _Py_AS_GC (probe);
+  Py_DECREF (probe);
+  return agrees ? state : NULL;
+}
+#endif
+
+/* Walks from every object the collector tracks, in the generations
+ * gc.get_objects () lists; -1 with an exception set on failure. */
+static int
+hs_walk_roots (HsWalk *walk)
+{
+#ifdef HS_WALK_GC_LISTS
+  struct _gc_runtime_state *state = hs_walk_gc_state ();
+
+  if (state == NULL)
+    return hs_walk_listed_roots (walk);
+  for (int g = 0; g < NUM_GENERATIONS && !walk->failed; g++)
+    {
+      PyGC_Head *head = &state->generations[g].head;
+      /* Counting may make objects of the walk's own (the name tables), which
+       * join the youngest list at its end: the walk stops where it ended. */
+      PyGC_Head *last = _PyGCHead_PREV (head);
+
+      if (last == head)
+        continue;
+      for (PyGC_Head *gc = _PyGCHead_NEXT (head); !walk->failed; gc = _PyGCHead_NEXT (gc))
+        {
+          hs_walk_root (walk, (PyObject *) (gc + 1));
+          if (gc == last)
+            break;
+        }
+    }
+  return 0;
+#else
+  return hs_walk_listed_roots (walk);
+#endif
+}
+
 PyObject *
 hs_walk (PyObject         *module,
          PyObject *const  *args,
          Py_ssize_t        nargs)
 {
   HsWalk walk;
-  PyObject *no_args[1] = { NULL };
-  PyObject *roots = NULL;
   PyObject *entries = NULL;
   int gc_was_enabled;
 
@@ -691,7 +779,7 @@ hs_walk (PyObject         *module,
 
   memset (&walk, 0, sizeof (walk));
   if (hs_ptr_table_init (&walk.excluded, 512, 0) < 0 || hs_ptr_table_init (&walk.codes, 128, 0) < 0
-      || hs_ptr_table_init (&walk.seen, 1 << 15, 0) < 0 || hs_type_table_init (&walk.types) < 0)
+      || hs_addr_set_init (&walk.seen) < 0 || hs_type_table_init (&walk.types) < 0)
     {
       hs_walk_clear (&walk);
       return PyErr_NoMemory ();
@@ -699,41 +787,25 @@ hs_walk (PyObject         *module,
 
   /* An own object is in `seen` too: not counted when met as a referent. */
   if (hs_ptr_table_add_objects (&walk.excluded, args[0]) < 0
-      || hs_ptr_table_add_objects (&walk.seen, args[0]) < 0
       || hs_ptr_table_add_objects (&walk.codes, args[1]) < 0)
     {
       hs_walk_clear (&walk);
       return NULL;
     }
+  for (size_t i = 0; i <= walk.excluded.mask; i++)
+    if (walk.excluded.keys[i] != 0 && hs_addr_set_add (&walk.seen, (void *) walk.excluded.keys[i]) < 0)
+      {
+        hs_walk_clear (&walk);
+        return PyErr_NoMemory ();
+      }
 
   /* No collection (and so no finalizer, no Python code) while we walk. */
   gc_was_enabled = hs_gc_disable ();
   /* Before the roots are listed: their list would add a reference to each. */
   if (nargs == 3 && args[2] != Py_None && hs_exclude_held (&walk, args[2]) < 0)
     goto out;
-  /* Called with a non-NULL argument array, as Python code calls it: with
-   * NULL, the argument parser would create its keyword tuple on first use,
-   * an object the census would then find on the heap. */
-  roots = PyObject_Vectorcall (hs_gc_get_objects, no_args, 0, NULL);
-  if (roots == NULL || !PyList_Check (roots))
-    {
-      if (roots != NULL)
-        PyErr_SetString (PyExc_TypeError, "gc.get_objects() did not return a list");
-      goto out;
-    }
-
-  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk.failed; i++)
-    {
-      PyObject *root = PyList_GET_ITEM (roots, i);
-
-      if (hs_ptr_table_contains (&walk.excluded, root) || hs_is_agent_frame (root, &walk.codes))
-        continue;
-      hs_account (&walk, root);
-      hs_follow (&walk, root);
-    }
-  if (!walk.failed)
-    hs_account_atoms (&walk);
-  Py_CLEAR (roots);
+  if (hs_walk_roots (&walk) < 0)
+    goto out;
   if (gc_was_enabled)
     {
       hs_gc_enable ();
@@ -752,7 +824,6 @@ hs_walk (PyObject         *module,
 out:
   if (gc_was_enabled)
     hs_gc_enable ();
-  Py_XDECREF (roots);
   hs_walk_clear (&walk);
   return entries;
 }
