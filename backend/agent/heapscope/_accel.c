@@ -73,6 +73,80 @@ hs_flat_sizes (PyObject *module,
   return sizes;
 }
 
+typedef struct
+{
+  Py_ssize_t size;              /* -1: unknown, after every known one */
+  uintptr_t  address;
+  Py_ssize_t index;
+} HsSized;
+
+static int
+hs_sized_compare (const void *a,
+                  const void *b)
+{
+  const HsSized *x = a;
+  const HsSized *y = b;
+
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  if (x->address != y->address)
+    return x->address < y->address ? -1 : 1;
+  return 0;
+}
+
+/* The order of an instance list: largest first, then by address. */
+static PyObject *
+hs_size_order (PyObject *module,
+               PyObject *args)
+{
+  PyObject *sizes, *objects;
+  PyObject *order = NULL;
+  HsSized *items;
+  Py_ssize_t n;
+
+  if (!PyArg_ParseTuple (args, "O!O!:size_order", &PyList_Type, &sizes, &PyList_Type, &objects))
+    return NULL;
+  n = PyList_GET_SIZE (sizes);
+  if (PyList_GET_SIZE (objects) != n)
+    {
+      PyErr_SetString (PyExc_ValueError, "size_order: sizes and objects differ in length");
+      return NULL;
+    }
+  items = PyMem_RawMalloc ((size_t) (n > 0 ? n : 1) * sizeof (HsSized));
+  if (items == NULL)
+    return PyErr_NoMemory ();
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *size = PyList_GET_ITEM (sizes, i);
+
+      items[i].size = size == Py_None ? -1 : PyLong_AsSsize_t (size);
+      if (items[i].size == -1 && PyErr_Occurred ())
+        goto out;
+      items[i].address = (uintptr_t) PyList_GET_ITEM (objects, i);
+      items[i].index = i;
+    }
+  qsort (items, (size_t) n, sizeof (HsSized), hs_sized_compare);
+  order = PyList_New (n);
+  for (Py_ssize_t i = 0; order != NULL && i < n; i++)
+    {
+      PyObject *index = PyLong_FromSsize_t (items[i].index);
+
+      if (index == NULL)
+        Py_CLEAR (order);
+      else
+        PyList_SET_ITEM (order, i, index);
+    }
+
+out:
+  PyMem_RawFree (items);
+  return order;
+}
+
+PyDoc_STRVAR (hs_size_order_doc,
+"size_order(sizes, objects) -> [index, ...]\n\n"
+"The positions of `objects` sorted by `sizes` (ints, None for unknown: last),\n"
+"largest first, then by address: the order of an instance list.");
+
 PyDoc_STRVAR (hs_flat_sizes_doc,
 "flat_sizes(objects) -> [size, ...]\n\n"
 "Each object's flat size, as the census charges it (heapscope._census.object_size).");
@@ -99,6 +173,14 @@ PyDoc_STRVAR (hs_deep_sizes_doc,
 "deep_sizes(objs, mask, classify, other_refs) -> [(size, flat), ...]\n\n"
 "Each object's deep size in turn with one seen set, none counted under another\n"
 "(heapscope._sizes.sizes_of).");
+
+PyDoc_STRVAR (hs_collect_doc,
+"collect(objects, skip_ids, code_ids, matcher) -> [object, ...]\n\n"
+"The objects a census would count, walking from the tracked `objects` (a list,\n"
+"gc.get_objects()), whose type `matcher(type)` answers true for: `skip_ids`\n"
+"are the ids of the agent's objects, `code_ids` those of its code objects\n"
+"(their frames are the agent's). The matcher is asked once per type, between\n"
+"two walks, never during one.");
 
 PyDoc_STRVAR (hs_tree_build_doc,
 "tree_build(skip_ids, codes) -> (objects, bytes, unreachable_objects, unreachable_bytes)\n\n"
@@ -149,6 +231,7 @@ PyDoc_STRVAR (hs_mark_new_doc,
 
 static PyMethodDef hs_methods[] = {
   { "walk", (PyCFunction) (void (*) (void)) hs_walk, METH_FASTCALL, hs_walk_doc },
+  { "collect", (PyCFunction) (void (*) (void)) hs_collect, METH_FASTCALL, hs_collect_doc },
   { "held_only", (PyCFunction) (void (*) (void)) hs_held_only_py, METH_FASTCALL, hs_held_only_doc },
   { "deep_size", (PyCFunction) (void (*) (void)) hs_deep_size, METH_FASTCALL, hs_deep_size_doc },
   { "deep_sizes", (PyCFunction) (void (*) (void)) hs_deep_sizes, METH_FASTCALL, hs_deep_sizes_doc },
@@ -159,6 +242,7 @@ static PyMethodDef hs_methods[] = {
   { "tree_children", hs_tree_children, METH_VARARGS, hs_tree_children_doc },
   { "tree_sets", hs_tree_sets, METH_VARARGS, hs_tree_sets_doc },
   { "flat_sizes", hs_flat_sizes, METH_O, hs_flat_sizes_doc },
+  { "size_order", hs_size_order, METH_VARARGS, hs_size_order_doc },
   { "mark_take", hs_mark_take, METH_O, hs_mark_take_doc },
   { "mark_new", hs_mark_new, METH_VARARGS, hs_mark_new_doc },
   { NULL, NULL, 0, NULL },

@@ -39,6 +39,9 @@ void hs_gc_enable  (void);
 PyObject *hs_walk         (PyObject         *module,
                            PyObject *const  *args,
                            Py_ssize_t        nargs);
+PyObject *hs_collect      (PyObject         *module,
+                           PyObject *const  *args,
+                           Py_ssize_t        nargs);
 PyObject *hs_held_only_py (PyObject         *module,
                            PyObject *const  *args,
                            Py_ssize_t        nargs);

@@ -84,8 +84,17 @@ typedef struct
   Py_ssize_t extra;             /* inline values, added to the getsizeof result */
 } HsDeferred;
 
+/* What the walk does with each object it meets. */
+typedef enum
+{
+  HS_MEET_COUNT,                /* a census: counted in its row */
+  HS_MEET_COLLECT,              /* kept in `found` if its type is in `wanted`;
+                                 * a type not in `asked` goes to `fresh` */
+} HsMeet;
+
 typedef struct
 {
+  HsMeet     meet;
   HsPtrTable excluded;          /* own objects: never counted, never followed */
   HsPtrTable codes;             /* agent code: its frames are excluded */
   HsAddrSet seen;               /* untracked objects counted (and excluded ones) */
@@ -103,6 +112,16 @@ typedef struct
   PyObject **stack;
   Py_ssize_t stack_len;
   Py_ssize_t stack_capacity;
+
+  /* HS_MEET_COLLECT */
+  HsPtrTable asked;             /* the types the matcher was asked about, held */
+  HsPtrTable wanted;            /* those it wants */
+  PyObject **fresh;             /* types met, not asked yet (held by `asked`) */
+  Py_ssize_t n_fresh;
+  Py_ssize_t fresh_capacity;
+  PyObject **found;             /* objects of wanted types, borrowed */
+  Py_ssize_t n_found;
+  Py_ssize_t found_capacity;
 
   int failed;                   /* out of memory: the walk gives up */
 } HsWalk;
@@ -251,6 +270,42 @@ hs_account (HsWalk   *walk,
     }
 }
 
+static void
+hs_meet (HsWalk   *walk,
+         PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  int added;
+
+  switch (walk->meet)
+    {
+    case HS_MEET_COUNT:
+      hs_account (walk, obj);
+      break;
+    case HS_MEET_COLLECT:
+      if (hs_ptr_table_contains (&walk->wanted, type))
+        {
+          if (hs_grow ((void **) &walk->found, &walk->found_capacity,
+                       walk->n_found + 1, sizeof (PyObject *)) < 0)
+            walk->failed = 1;
+          else
+            walk->found[walk->n_found++] = obj;
+          break;
+        }
+      added = hs_ptr_table_add (&walk->asked, type, 0);
+      if (added == 0)
+        break;
+      if (added > 0)
+        Py_INCREF (type);       /* no other type may take its address meanwhile */
+      if (added < 0 || hs_grow ((void **) &walk->fresh, &walk->fresh_capacity,
+                                walk->n_fresh + 1, sizeof (PyObject *)) < 0)
+        walk->failed = 1;
+      else
+        walk->fresh[walk->n_fresh++] = (PyObject *) type;
+      break;
+    }
+}
+
 static int
 hs_push (HsWalk   *walk,
          PyObject *obj)
@@ -287,12 +342,12 @@ hs_visit (PyObject *obj,
     }
   if (!gc)
     {
-      hs_account (walk, obj);   /* an atom: nothing to follow */
+      hs_meet (walk, obj);      /* an atom: nothing to follow */
       return 0;
     }
   if (hs_is_agent_frame (obj, &walk->codes))
     return 0;
-  hs_account (walk, obj);
+  hs_meet (walk, obj);
   if (Py_TYPE (obj)->tp_traverse != NULL)
     hs_push (walk, obj);
   return 0;
@@ -324,6 +379,13 @@ hs_walk_clear (HsWalk *walk)
   PyMem_RawFree (walk->named);
   hs_type_table_clear (&walk->types);
   PyMem_RawFree (walk->stack);
+  for (size_t i = 0; walk->asked.keys != NULL && i <= walk->asked.mask; i++)
+    if (walk->asked.keys[i] != 0)
+      Py_DECREF ((PyObject *) walk->asked.keys[i]);
+  hs_ptr_table_clear (&walk->asked);
+  hs_ptr_table_clear (&walk->wanted);
+  PyMem_RawFree (walk->fresh);
+  PyMem_RawFree (walk->found);
   hs_ptr_table_clear (&walk->excluded);
   hs_ptr_table_clear (&walk->codes);
   hs_addr_set_clear (&walk->seen);
@@ -677,8 +739,16 @@ hs_walk_root (HsWalk   *walk,
 {
   if (hs_ptr_table_contains (&walk->excluded, root) || hs_is_agent_frame (root, &walk->codes))
     return;
-  hs_account (walk, root);
+  hs_meet (walk, root);
   hs_follow (walk, root);
+}
+
+static void
+hs_walk_list (HsWalk   *walk,
+              PyObject *roots)
+{
+  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk->failed; i++)
+    hs_walk_root (walk, PyList_GET_ITEM (roots, i));
 }
 
 /* Walks from every object gc.get_objects () lists; -1 with an exception set
@@ -699,8 +769,7 @@ hs_walk_listed_roots (HsWalk *walk)
       Py_XDECREF (roots);
       return -1;
     }
-  for (Py_ssize_t i = 0, n = PyList_GET_SIZE (roots); i < n && !walk->failed; i++)
-    hs_walk_root (walk, PyList_GET_ITEM (roots, i));
+  hs_walk_list (walk, roots);
   Py_DECREF (roots);
   return 0;
 }
@@ -762,6 +831,16 @@ hs_walk_roots (HsWalk *walk)
 #endif
 }
 
+/* Marks the excluded objects met: never counted when met as referents. */
+static int
+hs_walk_seen_excluded (HsWalk *walk)
+{
+  for (size_t i = 0; i <= walk->excluded.mask; i++)
+    if (walk->excluded.keys[i] != 0 && hs_addr_set_add (&walk->seen, (void *) walk->excluded.keys[i]) < 0)
+      return -1;
+  return 0;
+}
+
 PyObject *
 hs_walk (PyObject         *module,
          PyObject *const  *args,
@@ -792,12 +871,11 @@ hs_walk (PyObject         *module,
       hs_walk_clear (&walk);
       return NULL;
     }
-  for (size_t i = 0; i <= walk.excluded.mask; i++)
-    if (walk.excluded.keys[i] != 0 && hs_addr_set_add (&walk.seen, (void *) walk.excluded.keys[i]) < 0)
-      {
-        hs_walk_clear (&walk);
-        return PyErr_NoMemory ();
-      }
+  if (hs_walk_seen_excluded (&walk) < 0)
+    {
+      hs_walk_clear (&walk);
+      return PyErr_NoMemory ();
+    }
 
   /* No collection (and so no finalizer, no Python code) while we walk. */
   gc_was_enabled = hs_gc_disable ();
@@ -826,4 +904,194 @@ out:
     hs_gc_enable ();
   hs_walk_clear (&walk);
   return entries;
+}
+
+/* Asks `matcher` about `type` (held in walk->asked already): into
+ * walk->wanted if it wants it. 1 if it does, 0 if not, -1 with an exception
+ * set on failure. */
+static int
+hs_collect_ask (HsWalk   *walk,
+                PyObject *matcher,
+                PyObject *type)
+{
+  PyObject *answer = PyObject_CallOneArg (matcher, type);
+  int keep;
+
+  if (answer == NULL)
+    return -1;
+  keep = PyObject_IsTrue (answer);
+  Py_DECREF (answer);
+  if (keep > 0 && hs_ptr_table_add (&walk->wanted, type, 0) < 0)
+    {
+      PyErr_NoMemory ();
+      return -1;
+    }
+  return keep;
+}
+
+/* Asks `matcher` about every type of the process: object's subclasses, and
+ * theirs, as type.__subclasses__ lists them (type's own method: a metaclass
+ * may define another, which is the program's code). -1 with an exception set
+ * on failure. */
+static int
+hs_collect_ask_all (HsWalk   *walk,
+                    PyObject *matcher)
+{
+  PyObject *subclasses_of = PyDict_GetItemString (PyType_Type.tp_dict, "__subclasses__");
+  PyObject *stack;
+  int result = -1;
+
+  if (subclasses_of == NULL)
+    {
+      PyErr_SetString (PyExc_RuntimeError, "type.__subclasses__ is missing");
+      return -1;
+    }
+  stack = PyList_New (0);
+  if (stack == NULL)
+    return -1;
+  if (PyList_Append (stack, (PyObject *) &PyBaseObject_Type) < 0)
+    goto out;
+  if (hs_ptr_table_add (&walk->asked, &PyBaseObject_Type, 0) < 0)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+  Py_INCREF (&PyBaseObject_Type);
+  if (hs_collect_ask (walk, matcher, (PyObject *) &PyBaseObject_Type) < 0)
+    goto out;
+  while (PyList_GET_SIZE (stack) > 0)
+    {
+      Py_ssize_t last = PyList_GET_SIZE (stack) - 1;
+      PyObject *type = PyList_GET_ITEM (stack, last);
+      PyObject *subclasses;
+
+      Py_INCREF (type);
+      if (PyList_SetSlice (stack, last, last + 1, NULL) < 0)
+        {
+          Py_DECREF (type);
+          goto out;
+        }
+      subclasses = PyObject_CallOneArg (subclasses_of, type);
+      Py_DECREF (type);
+      if (subclasses == NULL || !PyList_Check (subclasses))
+        {
+          Py_XDECREF (subclasses);
+          goto out;
+        }
+      for (Py_ssize_t i = 0; i < PyList_GET_SIZE (subclasses); i++)
+        {
+          PyObject *subclass = PyList_GET_ITEM (subclasses, i);
+          int added = hs_ptr_table_add (&walk->asked, subclass, 0);
+
+          if (added == 0)
+            continue;
+          if (added < 0)
+            PyErr_NoMemory ();
+          else
+            Py_INCREF (subclass);
+          if (added < 0 || hs_collect_ask (walk, matcher, subclass) < 0
+              || PyList_Append (stack, subclass) < 0)
+            {
+              Py_DECREF (subclasses);
+              goto out;
+            }
+        }
+      Py_DECREF (subclasses);
+    }
+  result = 0;
+
+out:
+  Py_DECREF (stack);
+  return result;
+}
+
+/* One walk keeping the objects of the wanted types; -1 with an exception set
+ * on failure. */
+static int
+hs_collect_walk (HsWalk   *walk,
+                 PyObject *objects)
+{
+  int gc_was_enabled;
+
+  walk->n_found = 0;
+  hs_addr_set_clear (&walk->seen);
+  if (hs_addr_set_init (&walk->seen) < 0 || hs_walk_seen_excluded (walk) < 0)
+    {
+      PyErr_NoMemory ();
+      return -1;
+    }
+  gc_was_enabled = hs_gc_disable ();
+  hs_walk_list (walk, objects);
+  if (gc_was_enabled)
+    hs_gc_enable ();
+  if (walk->failed)
+    {
+      PyErr_NoMemory ();
+      return -1;
+    }
+  return 0;
+}
+
+PyObject *
+hs_collect (PyObject         *module,
+            PyObject *const  *args,
+            Py_ssize_t        nargs)
+{
+  HsWalk walk;
+  PyObject *objects;
+  PyObject *matcher;
+  PyObject *result = NULL;
+  int again = 0;
+
+  if (nargs != 4 || !PyList_Check (args[0]))
+    {
+      PyErr_SetString (PyExc_TypeError, "collect() takes 4 arguments (objects: list, skip_ids, code_ids, matcher)");
+      return NULL;
+    }
+  objects = args[0];
+  matcher = args[3];
+  memset (&walk, 0, sizeof (walk));
+  walk.meet = HS_MEET_COLLECT;
+  if (hs_ptr_table_init (&walk.excluded, 512, 0) < 0 || hs_ptr_table_init (&walk.codes, 128, 0) < 0
+      || hs_ptr_table_init (&walk.asked, 4096, 0) < 0 || hs_ptr_table_init (&walk.wanted, 64, 0) < 0)
+    {
+      hs_walk_clear (&walk);
+      return PyErr_NoMemory ();
+    }
+  if (hs_ptr_table_add_ids (&walk.excluded, args[1]) < 0 || hs_ptr_table_add_ids (&walk.codes, args[2]) < 0)
+    goto out;
+  if (hs_ptr_table_add (&walk.excluded, objects, 0) < 0)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+
+  /* The matcher (which runs code) is asked before the walk, about every type
+   * there is; a walk runs none. A type it did not know (one no
+   * type.__subclasses__ lists) is asked about after, and, if wanted, a second
+   * walk collects its objects too. */
+  if (hs_collect_ask_all (&walk, matcher) < 0 || hs_collect_walk (&walk, objects) < 0)
+    goto out;
+  for (Py_ssize_t i = 0; i < walk.n_fresh; i++)
+    {
+      int keep = hs_collect_ask (&walk, matcher, walk.fresh[i]);
+
+      if (keep < 0)
+        goto out;
+      again |= keep;
+    }
+  if (again && hs_collect_walk (&walk, objects) < 0)
+    goto out;
+
+  result = PyList_New (walk.n_found);
+  if (result != NULL)
+    for (Py_ssize_t i = 0; i < walk.n_found; i++)
+      {
+        Py_INCREF (walk.found[i]);
+        PyList_SET_ITEM (result, i, walk.found[i]);
+      }
+
+out:
+  hs_walk_clear (&walk);
+  return result;
 }

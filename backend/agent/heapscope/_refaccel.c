@@ -9,11 +9,6 @@
  *     also walks into referents the collector does not track, as the census
  *     does, so that an untracked container (a tuple of str) is found too.
  *
- * collect (objects, skip, codes, matcher)
- *     The census's walk (tracked roots, untracked referents followed), keeping
- *     the objects whose type `matcher (type)` accepts; matcher is asked once
- *     per type, between two traversals, never inside one.
- *
  * weaken (objects, weak_type)
  *     (refs, addresses) for a listing: refs[i] a weak_type reference to
  *     objects[i], or None where its type has no weak references; addresses,
@@ -287,155 +282,6 @@ out:
   hs_ptr_table_clear (&skip);
   hs_ptr_table_clear (&codes);
   hs_ptr_table_clear (&seen);
-  return result;
-}
-
-/* -- collect ------------------------------------------------------------------ */
-
-typedef struct
-{
-  HsPtrTable *skip;
-  HsPtrTable *seen;
-  RefArray   *pending;    /* untracked referents met in this traversal */
-  int       failed;
-} CollectState;
-
-static int
-collect_visit (PyObject *obj,
-               void     *arg)
-{
-  CollectState *state = arg;
-  int added;
-
-  if (obj == NULL || state->failed || hs_is_tracked (obj) ||
-      hs_ptr_table_contains (state->skip, obj))
-    return 0;
-  added = hs_ptr_table_add (state->seen, obj, 0);
-  if (added < 0 || (added > 0 && array_push (state->pending, obj, 0) < 0))
-    state->failed = 1;
-  return 0;
-}
-
-/* 1 to keep objects of `type`, 0 not to, -1 on error; asks `matcher` once per type. */
-static int
-decide (PyObject   *matcher,
-        HsPtrTable *decisions,
-        PyObject   *type)
-{
-  Py_ssize_t known = hs_ptr_table_lookup (decisions, type);
-  PyObject *answer;
-  int keep;
-
-  if (known >= 0)
-    return (int) known;
-  answer = PyObject_CallFunctionObjArgs (matcher, type, NULL);
-  if (answer == NULL)
-    return -1;
-  keep = PyObject_IsTrue (answer);
-  Py_DECREF (answer);
-  if (keep < 0)
-    return -1;
-  if (hs_ptr_table_add (decisions, type, keep) < 0)
-    {
-      PyErr_NoMemory ();
-      return -1;
-    }
-  return keep;
-}
-
-static PyObject *
-refaccel_collect (PyObject *self,
-                  PyObject *args)
-{
-  PyObject *objects, *skip_ids, *code_ids, *matcher;
-  HsPtrTable skip = { 0 }, codes = { 0 }, seen = { 0 }, decisions = { 0 };
-  RefArray kept = { 0 }, pending = { 0 }, todo = { 0 };
-  CollectState state;
-  PyObject *result = NULL;
-  Py_ssize_t n_objects;
-
-  if (!PyArg_ParseTuple (args, "O!OOO", &PyList_Type, &objects, &skip_ids, &code_ids, &matcher))
-    return NULL;
-  if (table_from_ids (&skip, skip_ids) < 0 || table_from_ids (&codes, code_ids) < 0)
-    goto out;
-  if (hs_ptr_table_init (&seen, 4096, 0) < 0 || hs_ptr_table_init (&decisions, 256, 1) < 0)
-    {
-      PyErr_NoMemory ();
-      goto out;
-    }
-  hs_ptr_table_add (&skip, objects, 0);
-  memset (&state, 0, sizeof state);
-  state.skip = &skip;
-  state.seen = &seen;
-  state.pending = &pending;
-
-  n_objects = PyList_GET_SIZE (objects);
-  for (Py_ssize_t i = 0; i < n_objects; i++)
-    {
-      PyObject *root = PyList_GET_ITEM (objects, i);
-
-      if (hs_ptr_table_contains (&skip, root) || hs_is_agent_frame (root, &codes))
-        continue;
-      if (array_push (&todo, root, 0) < 0)
-        {
-          PyErr_NoMemory ();
-          goto out;
-        }
-      while (todo.length > 0)
-        {
-          PyObject *obj = todo.items[--todo.length];
-          int keep = hs_is_agent_frame (obj, &codes) ? 0 : decide (matcher, &decisions,
-                                                                    (PyObject *) Py_TYPE (obj));
-
-          if (keep < 0 || (keep > 0 && array_push (&kept, obj, 0) < 0))
-            {
-              Py_DECREF (obj);
-              if (!PyErr_Occurred ())
-                PyErr_NoMemory ();
-              goto out;
-            }
-          if (!hs_is_agent_frame (obj, &codes) && hs_can_traverse (obj))
-            {
-              Py_TYPE (obj)->tp_traverse (obj, collect_visit, &state);
-              if (state.failed)
-                {
-                  Py_DECREF (obj);
-                  PyErr_NoMemory ();
-                  goto out;
-                }
-              /* `pending` holds new references; hand them over to `todo`. */
-              for (Py_ssize_t k = 0; k < pending.length; k++)
-                {
-                  if (array_push (&todo, pending.items[k], 0) < 0)
-                    {
-                      Py_DECREF (obj);
-                      PyErr_NoMemory ();
-                      goto out;
-                    }
-                }
-              array_clear (&pending);
-            }
-          Py_DECREF (obj);
-        }
-    }
-
-  result = PyList_New (kept.length);
-  if (result == NULL)
-    goto out;
-  for (Py_ssize_t i = 0; i < kept.length; i++)
-    {
-      Py_INCREF (kept.items[i]);
-      PyList_SET_ITEM (result, i, kept.items[i]);
-    }
-
-out:
-  array_clear (&kept);
-  array_clear (&pending);
-  array_clear (&todo);
-  hs_ptr_table_clear (&skip);
-  hs_ptr_table_clear (&codes);
-  hs_ptr_table_clear (&seen);
-  hs_ptr_table_clear (&decisions);
   return result;
 }
 
@@ -834,7 +680,6 @@ refaccel_interpreter_holders (PyObject *self,
 
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
-  { "collect", refaccel_collect, METH_VARARGS, "The census's objects whose type matches." },
   { "weaken", refaccel_weaken, METH_VARARGS, "Untracked weak references and addresses of a listing." },
   { "weak_ref", refaccel_weak_ref, METH_VARARGS, "An untracked weak reference, or None." },
   { "let_go", refaccel_let_go, METH_VARARGS, "Empty a list; what it alone held is freed in the main thread." },

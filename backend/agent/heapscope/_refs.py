@@ -1478,8 +1478,8 @@ def census_objects(type_name, ctx):
     _prepare_heap(ctx, False)
     _match["name"] = type_name
     try:
-        if _refaccel is not None:
-            found = _refaccel.collect(ctx["objects"], ctx["skip"], ctx["codes"], _matches)
+        if _census._accel is not None:
+            found = _census._accel.collect(ctx["objects"], ctx["skip"], ctx["codes"], _matches)
         else:
             found = _collect_pure(ctx)
     finally:
@@ -1554,52 +1554,50 @@ def instances_list(type_name, order, ctx):
         let_go(found)
         built = _build_tree(ctx)
     poll = ctx["poll"]
-    keys = []
     # The census's sizes in one C call where it can (a Python call per
     # object was most of a first page of 50 000).
     accel = _census._accel
-    if accel is not None and hasattr(accel, "flat_sizes"):
+    if accel is not None:
         flats = accel.flat_sizes(found)
     else:
         flats = [flat_size(obj, ctx) for obj in found]
-    sizes = None if order == "flat" else []
-    index = 0
-    for obj in found:
-        if index % POLL_EVERY == 0 and index and poll():
-            raise Failure("cancelled", "the request was cancelled")
-        flat = flats[index]
-        size = flat
-        if order == "deep":
-            size = deep_size(obj)
-            if size is None:
-                size = 0
-            sizes.append(size)
-        elif order == "retained":
-            value = retained[index]
-            # Outside the tree (unreachable, see PROTOCOL.md): after the others.
-            size = -1 if value is None else value[0]
-            sizes.append(None if value is None else value[0])
-        # Largest first, then by address: one int per object sorts fast.
-        keys.append(((1 << 62) - size) << 96 | id(obj) << 32 | index)
-        index += 1
-    obj = value = retained = None
-    keys.sort()
-    objects = _scratch(ctx, [])
-    ordered_flats = []
-    ordered_sizes = None if order == "flat" else []
-    mask = (1 << 32) - 1
-    for key in keys:
-        objects.append(found[key & mask])
-        ordered_flats.append(flats[key & mask])
-        if sizes is not None:
-            ordered_sizes.append(sizes[key & mask])
-    del keys, flats, sizes
+    sizes = None
+    if order == "deep":
+        sizes = []
+        for index in range(len(found)):
+            if index % POLL_EVERY == 0 and index and poll():
+                raise Failure("cancelled", "the request was cancelled")
+            size = deep_size(found[index])
+            sizes.append(0 if size is None else size)
+    elif order == "retained":
+        # Outside the tree (unreachable, see PROTOCOL.md): None, after the others.
+        sizes = [None if value is None else value[0] for value in retained]
+    retained = None
+    positions = _size_order(flats if sizes is None else sizes, found)
+    objects = _scratch(ctx, [found[position] for position in positions])
+    ordered_flats = [flats[position] for position in positions]
+    ordered_sizes = None if sizes is None else [sizes[position] for position in positions]
+    del positions, flats, sizes
     let_go(found)
     refs, addresses = _weaken(objects)
     handle = _new_handle()
     _handles["lists"][handle] = [type_name, order, refs, addresses, ordered_flats, ordered_sizes]
     ctx["listed"] = objects
     return handle
+
+
+def _size_order(sizes, objects):
+    """Positions of `objects` by `sizes` (None last), largest first, then by address."""
+    accel = _census._accel
+    if accel is not None:
+        return accel.size_order(sizes, objects)
+    keys = []
+    for index in range(len(objects)):
+        size = -1 if sizes[index] is None else sizes[index]
+        keys.append(((1 << 62) - size) << 96 | id(objects[index]) << 32 | index)
+    keys.sort()
+    mask = (1 << 32) - 1
+    return [key & mask for key in keys]
 
 
 def _weaken(objects):
