@@ -1127,6 +1127,8 @@ def _take_census():
         del own[:]          # no reference cycle left for the collector
     # A kept dominator tree of other totals is of another heap.
     _refs.tree_census(body["objects"], body["bytes"])
+    if _thread.get_ident() == _state["reader"]:
+        _refs.index_census()
     if _tracker.ever_tracked():
         ctx = {"repr": False, "names": {}, "plans": {}, "fd": -1, "skip": set()}
         body["classes"] = _tracker.report(_refs.safe_text, ctx)

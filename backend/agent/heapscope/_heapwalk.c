@@ -39,35 +39,6 @@
 #include "_traverse.h"
 #include "_typetable.h"
 
-/* 3.11's collector state, to go along its lists and read an object's
- * tracked bit inline (PyObject_GC_IsTracked is a call per reference). */
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
-# define HS_WALK_GC_LISTS 1
-# define Py_BUILD_CORE
-# undef _PyGC_FINALIZED           /* (pycore_gc.h defines it again) */
-# include <internal/pycore_interp.h>
-# undef Py_BUILD_CORE
-#endif
-
-static inline int
-hs_walk_is_gc (PyObject *obj)
-{
-  PyTypeObject *type = Py_TYPE (obj);
-
-  return PyType_IS_GC (type) && (type->tp_is_gc == NULL || type->tp_is_gc (obj));
-}
-
-/* For an object hs_walk_is_gc says is a container. */
-static inline int
-hs_walk_is_tracked (PyObject *obj)
-{
-#ifdef HS_WALK_GC_LISTS
-  return _PyGCHead_NEXT (_Py_AS_GC (obj)) != NULL;
-#else
-  return PyObject_GC_IsTracked (obj);
-#endif
-}
-
 typedef struct
 {
   PyObject *source;             /* strong reference: a str, or the module */
@@ -330,8 +301,8 @@ hs_visit (PyObject *obj,
 
   if (walk->failed)
     return 0;
-  gc = hs_walk_is_gc (obj);
-  if (gc && hs_walk_is_tracked (obj))
+  gc = hs_is_gc (obj);
+  if (gc && hs_gc_tracked (obj))
     return 0;                   /* tracked: counted as a root */
   added = hs_addr_set_add (&walk->seen, obj);
   if (added <= 0)
@@ -774,38 +745,13 @@ hs_walk_listed_roots (HsWalk *walk)
   return 0;
 }
 
-#ifdef HS_WALK_GC_LISTS
-/* The collector's state as the headers this was built with lay it out, if
- * the running interpreter agrees (another 3.11 release may not): a list just
- * made must be the youngest generation's last. NULL if not. */
-static struct _gc_runtime_state *
-hs_walk_gc_state (void)
-{
-  struct _gc_runtime_state *state = &PyInterpreterState_Get ()->gc;
-  PyObject *probe;
-  int agrees;
-
-  if (state->generation0 != &state->generations[0].head)
-    return NULL;
-  probe = PyList_New (0);
-  if (probe == NULL)
-    {
-      PyErr_Clear ();
-      return NULL;
-    }
-  agrees = _PyGCHead_PREV (&state->generations[0].head) == _Py_AS_GC (probe);
-  Py_DECREF (probe);
-  return agrees ? state : NULL;
-}
-#endif
-
 /* Walks from every object the collector tracks, in the generations
  * gc.get_objects () lists; -1 with an exception set on failure. */
 static int
 hs_walk_roots (HsWalk *walk)
 {
-#ifdef HS_WALK_GC_LISTS
-  struct _gc_runtime_state *state = hs_walk_gc_state ();
+#ifdef HS_GC_LISTS
+  struct _gc_runtime_state *state = hs_gc_lists ();
 
   if (state == NULL)
     return hs_walk_listed_roots (walk);

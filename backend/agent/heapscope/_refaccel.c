@@ -40,10 +40,16 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <frameobject.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "_addrset.h"
 #include "_inline_values.h"
 #include "_ptrtable.h"
 #include "_traverse.h"
@@ -62,12 +68,8 @@
 
 /* atexit's registry is in the interpreter's state, which 3.11 gives no
  * Python way to list: read for "held from C code" to name its holders. */
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+#ifdef HS_GC_LISTS
 # define HS_READ_ATEXIT 1
-# define Py_BUILD_CORE
-# undef _PyGC_FINALIZED           /* (pycore_gc.h defines it again) */
-# include <internal/pycore_interp.h>
-# undef Py_BUILD_CORE
 #endif
 
 /* Fill `table` with the ids held by the set (or other iterable) `ids`. */
@@ -188,6 +190,34 @@ scan_one (ScanState *state,
   return state->failed ? -1 : 0;
 }
 
+/* (referrers, indexes), the lists a scan answers, from what it found. */
+static PyObject *
+scan_result (const RefArray *found)
+{
+  PyObject *referrers = PyList_New (found->length);
+  PyObject *indexes = PyList_New (found->length);
+  PyObject *result = NULL;
+
+  if (referrers == NULL || indexes == NULL)
+    goto out;
+  for (Py_ssize_t i = 0; i < found->length; i++)
+    {
+      PyObject *index = PyLong_FromSsize_t (found->indexes[i]);
+
+      if (index == NULL)
+        goto out;
+      PyList_SET_ITEM (indexes, i, index);
+      Py_INCREF (found->items[i]);
+      PyList_SET_ITEM (referrers, i, found->items[i]);
+    }
+  result = PyTuple_Pack (2, referrers, indexes);
+
+out:
+  Py_XDECREF (referrers);
+  Py_XDECREF (indexes);
+  return result;
+}
+
 static PyObject *
 refaccel_scan (PyObject *self,
                PyObject *args)
@@ -198,7 +228,7 @@ refaccel_scan (PyObject *self,
   RefArray found = { 0 }, stack = { 0 };
   PyObject **last = NULL;
   ScanState state;
-  PyObject *referrers = NULL, *indexes = NULL, *result = NULL;
+  PyObject *result = NULL;
   Py_ssize_t n_objects, n_targets;
 
   if (!PyArg_ParseTuple (args, "O!O!OOp", &PyList_Type, &objects, &PyList_Type, &targets,
@@ -252,29 +282,11 @@ refaccel_scan (PyObject *self,
         }
     }
   if (state.failed)
-    {
-      PyErr_NoMemory ();
-      goto out;
-    }
-
-  referrers = PyList_New (found.length);
-  indexes = PyList_New (found.length);
-  if (referrers == NULL || indexes == NULL)
-    goto out;
-  for (Py_ssize_t i = 0; i < found.length; i++)
-    {
-      PyObject *index = PyLong_FromSsize_t (found.indexes[i]);
-      if (index == NULL)
-        goto out;
-      PyList_SET_ITEM (indexes, i, index);
-      Py_INCREF (found.items[i]);
-      PyList_SET_ITEM (referrers, i, found.items[i]);
-    }
-  result = PyTuple_Pack (2, referrers, indexes);
+    PyErr_NoMemory ();
+  else
+    result = scan_result (&found);
 
 out:
-  Py_XDECREF (referrers);
-  Py_XDECREF (indexes);
   array_clear (&found);
   array_clear (&stack);
   PyMem_RawFree (last);
@@ -282,6 +294,576 @@ out:
   hs_ptr_table_clear (&skip);
   hs_ptr_table_clear (&codes);
   hs_ptr_table_clear (&seen);
+  return result;
+}
+
+/* -- the referrer index ----------------------------------------------------------- */
+
+/* Which objects the collector tracks refer to which objects it knows of,
+ * kept between requests so that a scan for tracked targets need not traverse
+ * the heap: addresses and numbers only, never references (the index keeps
+ * nothing alive). A scan looks its targets up and traverses the referrers it
+ * names alone: what it reports refers to a target now.
+ *
+ * An address is followed only while its memory holds an object: a hook on
+ * the object allocator (installed with the first index, a pass-through
+ * without one) sees every block freed, and notes the referrers among them as
+ * dead, never to be followed again. (A list, dict or tuple that dies goes to
+ * its type's free list, its memory kept, its count 0.) What the index cannot
+ * know is a reference made since it was built; when to build it again is
+ * _refs.py's to say.
+ *
+ * Kept: the distinct referents' addresses, ascending, each with the range of
+ * its referrers' numbers (4 bytes a reference), each referrer's address by
+ * number, and the referrers' addresses as a bitmap (_addrset.h) for the hook,
+ * with the dead ones in another. Built: one traversal of the tracked objects,
+ * the pairs (referent, referrer) radix-sorted by referent; an object that
+ * refers to nothing the collector knows is no referrer. */
+
+/* Makes room for `needed` items in a PyMem_Raw array; -1 when out of memory. */
+static int
+index_grow (void   **array,
+            size_t  *capacity,
+            size_t   needed,
+            size_t   item_size)
+{
+  size_t size = *capacity ? *capacity : 4096;
+  void *grown;
+
+  if (needed <= *capacity)
+    return 0;
+  while (size < needed)
+    size *= 2;
+  grown = PyMem_RawRealloc (*array, size * item_size);
+  if (grown == NULL)
+    return -1;
+  *array = grown;
+  *capacity = size;
+  return 0;
+}
+
+#ifdef HS_GC_LISTS
+
+typedef struct
+{
+  uintptr_t referent;
+  uint32_t  owner;
+} IndexPair;
+
+static struct
+{
+  uintptr_t *referents;         /* distinct, ascending */
+  uint32_t  *starts;            /* n_referents + 1 positions in `owners_of` */
+  uint32_t  *owners_of;         /* referrer numbers, by referent */
+  uintptr_t *owners;            /* referrer number -> address */
+  size_t     n_referents;
+  size_t     n_owners;
+  size_t     n_pairs;
+  HsAddrSet  owner_set;         /* the referrers' addresses */
+  HsAddrSet  dead_set;          /* those freed since it was built */
+  int        watched;           /* the hook looks at frees */
+  int        intact;            /* kept, and every death noted */
+} ref_index;
+
+/* -- the allocator hook -- */
+
+static PyMemAllocatorEx base_allocator;
+static int hook_installed;
+
+static inline void
+index_note_free (void *block)
+{
+  /* Every block of an object the collector knows starts with its header.
+   * (The sets' own memory is the raw domain's: no call comes back here.) */
+  char *obj = (char *) block + sizeof (PyGC_Head);
+
+  if (ref_index.watched && block != NULL && hs_addr_set_contains (&ref_index.owner_set, obj)
+      && hs_addr_set_add (&ref_index.dead_set, obj) < 0)
+    ref_index.intact = 0;
+}
+
+static void *
+hook_malloc (void   *ctx,
+             size_t  size)
+{
+  return base_allocator.malloc (base_allocator.ctx, size);
+}
+
+static void *
+hook_calloc (void   *ctx,
+             size_t  n,
+             size_t  size)
+{
+  return base_allocator.calloc (base_allocator.ctx, n, size);
+}
+
+static void *
+hook_realloc (void   *ctx,
+              void   *block,
+              size_t  size)
+{
+  index_note_free (block);
+  return base_allocator.realloc (base_allocator.ctx, block, size);
+}
+
+static void
+hook_free (void *ctx,
+           void *block)
+{
+  index_note_free (block);
+  base_allocator.free (base_allocator.ctx, block);
+}
+
+/* Whether the hook sees the object allocator's frees: installed once (a hook
+ * put over it, tracemalloc's, keeps it in the chain; one that replaced it
+ * again does not), never twice (it would call itself). */
+static int
+hook_in_place (void)
+{
+  PyMemAllocatorEx current;
+
+  if (!hook_installed)
+    {
+      PyMemAllocatorEx hook = { NULL, hook_malloc, hook_calloc, hook_realloc, hook_free };
+
+      PyMem_GetAllocator (PYMEM_DOMAIN_OBJ, &base_allocator);
+      PyMem_SetAllocator (PYMEM_DOMAIN_OBJ, &hook);
+      hook_installed = 1;
+    }
+  PyMem_GetAllocator (PYMEM_DOMAIN_OBJ, &current);
+  return current.free == hook_free;
+}
+
+typedef struct
+{
+  IndexPair *pairs;
+  size_t     n_pairs;
+  size_t     pairs_capacity;
+  uintptr_t *owners;
+  size_t     n_owners;
+  size_t     owners_capacity;
+  int        failed;
+} IndexBuild;
+
+static void
+index_drop (void)
+{
+  ref_index.watched = 0;
+  PyMem_RawFree (ref_index.referents);
+  PyMem_RawFree (ref_index.starts);
+  PyMem_RawFree (ref_index.owners_of);
+  PyMem_RawFree (ref_index.owners);
+  hs_addr_set_clear (&ref_index.owner_set);
+  hs_addr_set_clear (&ref_index.dead_set);
+  memset (&ref_index, 0, sizeof ref_index);
+}
+
+static int
+index_visit (PyObject *obj,
+             void     *arg)
+{
+  IndexBuild *build = arg;
+
+  if (obj == NULL || build->failed || !hs_is_gc (obj))
+    return 0;                   /* an atom is never a tracked target */
+  if (build->n_pairs >= UINT32_MAX
+      || index_grow ((void **) &build->pairs, &build->pairs_capacity,
+                  build->n_pairs + 1, sizeof (IndexPair)) < 0)
+    {
+      build->failed = 1;
+      return 0;
+    }
+  build->pairs[build->n_pairs].referent = (uintptr_t) obj;
+  build->pairs[build->n_pairs].owner = (uint32_t) build->n_owners;
+  build->n_pairs++;
+  return 0;
+}
+
+/* LSD radix sort of the pairs by referent, 16 bits a pass. */
+static int
+index_sort (IndexPair *pairs,
+            size_t     n)
+{
+  IndexPair *scratch;
+  size_t *counts;
+  uintptr_t max = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (pairs[i].referent > max)
+      max = pairs[i].referent;
+  scratch = PyMem_RawMalloc ((n ? n : 1) * sizeof (IndexPair));
+  counts = PyMem_RawMalloc (65536 * sizeof (size_t));
+  if (scratch == NULL || counts == NULL)
+    {
+      PyMem_RawFree (scratch);
+      PyMem_RawFree (counts);
+      return -1;
+    }
+  for (int shift = 4; shift < 64 && (max >> shift) != 0; shift += 16)
+    {
+      size_t total = 0;
+
+      memset (counts, 0, 65536 * sizeof (size_t));
+      for (size_t i = 0; i < n; i++)
+        counts[(pairs[i].referent >> shift) & 0xFFFF]++;
+      for (size_t d = 0; d < 65536; d++)
+        {
+          size_t c = counts[d];
+
+          counts[d] = total;
+          total += c;
+        }
+      for (size_t i = 0; i < n; i++)
+        scratch[counts[(pairs[i].referent >> shift) & 0xFFFF]++] = pairs[i];
+      memcpy (pairs, scratch, n * sizeof (IndexPair));
+    }
+  PyMem_RawFree (scratch);
+  PyMem_RawFree (counts);
+  return 0;
+}
+
+/* From the sorted pairs, the kept arrays; -1 when out of memory. */
+static int
+index_keep (IndexBuild *build)
+{
+  size_t n = build->n_pairs;
+  size_t distinct = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || build->pairs[i].referent != build->pairs[i - 1].referent)
+      distinct++;
+  ref_index.referents = PyMem_RawMalloc ((distinct ? distinct : 1) * sizeof (uintptr_t));
+  ref_index.starts = PyMem_RawMalloc ((distinct + 1) * sizeof (uint32_t));
+  ref_index.owners_of = PyMem_RawMalloc ((n ? n : 1) * sizeof (uint32_t));
+  if (ref_index.referents == NULL || ref_index.starts == NULL || ref_index.owners_of == NULL)
+    return -1;
+  distinct = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i == 0 || build->pairs[i].referent != build->pairs[i - 1].referent)
+        {
+          ref_index.referents[distinct] = build->pairs[i].referent;
+          ref_index.starts[distinct] = (uint32_t) i;
+          distinct++;
+        }
+      ref_index.owners_of[i] = build->pairs[i].owner;
+    }
+  ref_index.starts[distinct] = (uint32_t) n;
+  ref_index.n_referents = distinct;
+  ref_index.n_pairs = n;
+  ref_index.owners = build->owners;     /* taken over */
+  ref_index.n_owners = build->n_owners;
+  build->owners = NULL;
+  if (hs_addr_set_init (&ref_index.owner_set) < 0 || hs_addr_set_init (&ref_index.dead_set) < 0)
+    return -1;
+  for (size_t i = 0; i < ref_index.n_owners; i++)
+    if (hs_addr_set_add (&ref_index.owner_set, (void *) ref_index.owners[i]) < 0)
+      return -1;
+  return 0;
+}
+
+static void
+index_add_owner (IndexBuild       *build,
+                 PyObject         *obj,
+                 const HsPtrTable *skip,
+                 const HsPtrTable *codes)
+{
+  size_t before;
+
+  if (hs_ptr_table_contains (skip, obj) || hs_is_agent_frame (obj, codes) || !hs_can_traverse (obj))
+    return;
+  if (build->n_owners >= UINT32_MAX
+      || index_grow ((void **) &build->owners, &build->owners_capacity,
+                     build->n_owners + 1, sizeof (uintptr_t)) < 0)
+    {
+      build->failed = 1;
+      return;
+    }
+  before = build->n_pairs;
+  Py_TYPE (obj)->tp_traverse (obj, index_visit, build);
+  if (build->n_pairs > before)
+    build->owners[build->n_owners++] = (uintptr_t) obj;
+}
+
+/* index_build (skip_ids, code_ids) -> pairs, or None where the collector's
+ * lists cannot be read (scans then traverse the heap each time). */
+static PyObject *
+refaccel_index_build (PyObject         *self,
+                      PyObject *const  *args,
+                      Py_ssize_t        nargs)
+{
+  PyObject *skip_ids, *code_ids;
+  HsPtrTable skip = { 0 }, codes = { 0 };
+  IndexBuild build;
+  struct _gc_runtime_state *state;
+  PyObject *result = NULL;
+  int gc_was_enabled;
+
+  if (nargs != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "index_build() takes 2 arguments (skip_ids, code_ids)");
+      return NULL;
+    }
+  skip_ids = args[0];
+  code_ids = args[1];
+  index_drop ();
+  memset (&build, 0, sizeof build);
+  if (!hook_in_place ())
+    Py_RETURN_NONE;
+  if (table_from_ids (&skip, skip_ids) < 0 || table_from_ids (&codes, code_ids) < 0)
+    goto out;
+  gc_was_enabled = PyGC_Disable ();
+  state = hs_gc_lists ();
+  /* No code runs from here to the end of the walk: the lists stay as they are. */
+  for (int g = 0; state != NULL && g < NUM_GENERATIONS && !build.failed; g++)
+    {
+      PyGC_Head *head = &state->generations[g].head;
+
+      for (PyGC_Head *gc = _PyGCHead_NEXT (head); gc != head && !build.failed; gc = _PyGCHead_NEXT (gc))
+        index_add_owner (&build, (PyObject *) (gc + 1), &skip, &codes);
+    }
+  if (gc_was_enabled)
+    PyGC_Enable ();
+  if (state == NULL)
+    {
+      result = Py_None;
+      Py_INCREF (result);
+      goto out;
+    }
+  if (build.failed || index_sort (build.pairs, build.n_pairs) < 0 || index_keep (&build) < 0)
+    {
+      index_drop ();
+      PyErr_NoMemory ();
+      goto out;
+    }
+  /* From here on, a referrer freed breaks it. */
+  ref_index.intact = 1;
+  ref_index.watched = 1;
+  result = PyLong_FromSize_t (ref_index.n_pairs);
+
+out:
+  PyMem_RawFree (build.pairs);
+  PyMem_RawFree (build.owners);
+  hs_ptr_table_clear (&skip);
+  hs_ptr_table_clear (&codes);
+  return result;
+}
+
+/* The position of `address` among the index's referents, or -1. */
+static Py_ssize_t
+index_find (uintptr_t address)
+{
+  size_t low = 0, high = ref_index.n_referents;
+
+  while (low < high)
+    {
+      size_t middle = low + (high - low) / 2;
+
+      if (ref_index.referents[middle] < address)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low < ref_index.n_referents && ref_index.referents[low] == address ? (Py_ssize_t) low : -1;
+}
+
+static int
+number_compare (const void *a,
+                const void *b)
+{
+  uint32_t x = *(const uint32_t *) a;
+  uint32_t y = *(const uint32_t *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* index_scan (targets, skip_ids, code_ids) -> (referrers, indexes) as scan
+ * answers for tracked targets, or None when no index is kept. */
+static PyObject *
+refaccel_index_scan (PyObject *self,
+                     PyObject *args)
+{
+  PyObject *targets, *skip_ids, *code_ids;
+  HsPtrTable target_table = { 0 }, skip = { 0 }, codes = { 0 };
+  RefArray found = { 0 };
+  PyObject **last = NULL;
+  uint32_t *named = NULL;
+  size_t n_named = 0, named_capacity = 0;
+  ScanState scan;
+  PyObject *result = NULL;
+  Py_ssize_t n_targets;
+
+  if (!PyArg_ParseTuple (args, "O!OO", &PyList_Type, &targets, &skip_ids, &code_ids))
+    return NULL;
+  if (!ref_index.intact)
+    Py_RETURN_NONE;
+  n_targets = PyList_GET_SIZE (targets);
+  last = PyMem_RawCalloc (n_targets > 0 ? (size_t) n_targets : 1, sizeof (PyObject *));
+  if (last == NULL || hs_ptr_table_init (&target_table, (size_t) n_targets, 1) < 0)
+    {
+      PyErr_NoMemory ();
+      goto out;
+    }
+  if (table_from_ids (&skip, skip_ids) < 0 || table_from_ids (&codes, code_ids) < 0)
+    goto out;
+  hs_ptr_table_add (&skip, targets, 0);
+
+  /* The numbers of the referrers the index names, in its order, once each. */
+  for (Py_ssize_t i = 0; i < n_targets; i++)
+    {
+      PyObject *target = PyList_GET_ITEM (targets, i);
+      Py_ssize_t at = index_find ((uintptr_t) target);
+
+      if (hs_ptr_table_add (&target_table, target, i) < 0)
+        {
+          PyErr_NoMemory ();
+          goto out;
+        }
+      for (uint32_t k = at < 0 ? 0 : ref_index.starts[at]; at >= 0 && k < ref_index.starts[at + 1]; k++)
+        {
+          if (index_grow ((void **) &named, &named_capacity, n_named + 1, sizeof (uint32_t)) < 0)
+            {
+              PyErr_NoMemory ();
+              goto out;
+            }
+          named[n_named++] = ref_index.owners_of[k];
+        }
+    }
+  qsort (named, n_named, sizeof (uint32_t), number_compare);
+
+  memset (&scan, 0, sizeof scan);
+  scan.targets = &target_table;
+  scan.skip = &skip;
+  scan.codes = &codes;
+  scan.found = &found;
+  scan.last = last;
+  /* Each that has not died holds the object it held when the index was
+   * built, or one made since in its place (a list, dict or tuple the type's
+   * free list handed out again): traversed, and reported if it refers to a
+   * target. One on a free list is dead but its memory is not given back:
+   * its count says so. Nothing runs meanwhile. */
+  for (size_t i = 0; i < n_named && !scan.failed; i++)
+    {
+      PyObject *obj;
+
+      if (i > 0 && named[i] == named[i - 1])
+        continue;
+      obj = (PyObject *) ref_index.owners[named[i]];
+      if (hs_addr_set_contains (&ref_index.dead_set, obj) || Py_REFCNT (obj) == 0)
+        continue;
+      if (hs_ptr_table_contains (&skip, obj) || hs_is_agent_frame (obj, &codes) || !hs_can_traverse (obj))
+        continue;
+      scan_one (&scan, obj);
+    }
+  if (scan.failed)
+    PyErr_NoMemory ();
+  else
+    result = scan_result (&found);
+
+out:
+  array_clear (&found);
+  PyMem_RawFree (last);
+  PyMem_RawFree (named);
+  hs_ptr_table_clear (&target_table);
+  hs_ptr_table_clear (&skip);
+  hs_ptr_table_clear (&codes);
+  return result;
+}
+
+/* Whether the kept index may be used: built, and the hook still sees the frees. */
+static PyObject *
+refaccel_index_intact (PyObject *self,
+                       PyObject *unused)
+{
+  return PyBool_FromLong (ref_index.intact && hook_in_place ());
+}
+
+static PyObject *
+refaccel_index_drop (PyObject *self,
+                     PyObject *unused)
+{
+  index_drop ();
+  Py_RETURN_NONE;
+}
+
+#else  /* no index: scans traverse the heap */
+
+static PyObject *
+refaccel_index_build (PyObject         *self,
+                      PyObject *const  *args,
+                      Py_ssize_t        nargs)
+{
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+refaccel_index_scan (PyObject *self,
+                     PyObject *args)
+{
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+refaccel_index_intact (PyObject *self,
+                       PyObject *unused)
+{
+  Py_RETURN_FALSE;
+}
+
+static PyObject *
+refaccel_index_drop (PyObject *self,
+                     PyObject *unused)
+{
+  Py_RETURN_NONE;
+}
+
+#endif
+
+/* The CPU time of every thread of the process but the caller's, as bytes
+ * ((thread id, nanoseconds) pairs by thread id): equal twice, and nothing
+ * but the caller ran in between. */
+static PyObject *
+refaccel_thread_times (PyObject *self,
+                       PyObject *unused)
+{
+  DIR *tasks = opendir ("/proc/self/task");
+  struct dirent *entry;
+  int64_t *pairs = NULL;
+  size_t n = 0, capacity = 0;
+  pid_t me = (pid_t) syscall (SYS_gettid);
+  PyObject *result;
+
+  if (tasks == NULL)
+    return PyErr_SetFromErrno (PyExc_OSError);
+  while ((entry = readdir (tasks)) != NULL)
+    {
+      pid_t tid = (pid_t) atoi (entry->d_name);
+      struct timespec spent = { 0, -1 };
+      size_t at;
+
+      if (tid <= 0 || tid == me)
+        continue;
+      /* The kernel's per-thread CPU clock (what pthread_getcpuclockid makes). */
+      if (clock_gettime ((clockid_t) ((~(unsigned) tid) << 3 | 6), &spent) < 0)
+        spent.tv_sec = -1;
+      if (index_grow ((void **) &pairs, &capacity, n + 1, 2 * sizeof (int64_t)) < 0)
+        {
+          closedir (tasks);
+          PyMem_RawFree (pairs);
+          return PyErr_NoMemory ();
+        }
+      for (at = n; at > 0 && pairs[2 * (at - 1)] > tid; at--)
+        {
+          pairs[2 * at] = pairs[2 * (at - 1)];
+          pairs[2 * at + 1] = pairs[2 * (at - 1) + 1];
+        }
+      pairs[2 * at] = tid;
+      pairs[2 * at + 1] = (int64_t) spent.tv_sec * 1000000000 + spent.tv_nsec;
+      n++;
+    }
+  closedir (tasks);
+  result = PyBytes_FromStringAndSize ((const char *) pairs, (Py_ssize_t) (n * 2 * sizeof (int64_t)));
+  PyMem_RawFree (pairs);
   return result;
 }
 
@@ -680,6 +1262,15 @@ refaccel_interpreter_holders (PyObject *self,
 
 static PyMethodDef refaccel_methods[] = {
   { "scan", refaccel_scan, METH_VARARGS, "Objects referring to any of the targets." },
+  { "index_build", (PyCFunction) (void (*) (void)) refaccel_index_build, METH_FASTCALL,
+    "Build the referrer index (skip_ids, code_ids); its size, or None where it cannot be." },
+  { "index_scan", refaccel_index_scan, METH_VARARGS,
+    "scan's answer for tracked targets from an intact index (targets, skip_ids, code_ids), or None." },
+  { "index_drop", refaccel_index_drop, METH_NOARGS, "Forget the referrer index." },
+  { "index_intact", refaccel_index_intact, METH_NOARGS,
+    "Whether the referrer index is kept and none of its referrers was freed since it was built." },
+  { "thread_times", refaccel_thread_times, METH_NOARGS,
+    "The CPU time of every other thread of the process, as bytes to compare." },
   { "weaken", refaccel_weaken, METH_VARARGS, "Untracked weak references and addresses of a listing." },
   { "weak_ref", refaccel_weak_ref, METH_VARARGS, "An untracked weak reference, or None." },
   { "let_go", refaccel_let_go, METH_VARARGS, "Empty a list; what it alone held is freed in the main thread." },

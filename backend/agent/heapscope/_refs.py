@@ -35,11 +35,21 @@ Which objects
     cost the first page's time again each time.)
 
 Referrers
-    One scan of every object the collector tracks (``_refaccel.scan``, a hash
-    set of targets; ``gc.get_referrers`` checks its targets one by one) for
-    each step, however many objects it asks about (``referrers_of``: a level
-    of a path or of a graph is one step), nothing kept between requests: a
-    reply is always about the heap as it is when the request is served. An intermediate ``__dict__`` is
+    One scan for each step, however many objects it asks about
+    (``referrers_of``: a level of a path or of a graph is one step): of every
+    object the collector tracks (``_refaccel.scan``, a hash set of targets;
+    ``gc.get_referrers`` checks its targets one by one), or, for targets the
+    collector tracks, of the referrer index (``_refaccel.index_scan``): which
+    tracked objects referred to which when it was built, addresses only,
+    kept between requests. The index names the candidates, which are then
+    traversed, so what it reports refers to a target now; it is dropped as
+    soon as one of them is freed (_refaccel.c says how it knows). It could
+    miss only a reference made since it was built, so it serves a request
+    only if no thread but the agent's has run since (``_index_ready``: the
+    threads' CPU clocks tell): a reply is always about the heap as it is when
+    the request is served. It is built when a request finds the program has
+    not run since the last one looked: browsing a program that waits. While
+    the program runs, each scan traverses the heap. An intermediate ``__dict__`` is
     collapsed into its owner (instance, module, class), a closure cell into the
     function holding it, which takes one more scan each. Running frames do not
     expose their locals to the collector from 3.11 on, so the frames of the
@@ -283,6 +293,11 @@ _graveyard = []
 HELD = [_handles["strong"], _graveyard]
 # Caches filled on first use (made now, so they are the agent's).
 _cache = {"own_ids": set(), "code_ids": set(), "ready": False}
+# The referrer index (see "Referrers"): the other threads' CPU times and the
+# objects collected when a request last looked (None: from another thread
+# than the agent's). Atoms: a census never counts what only the agent holds,
+# and meets no tracked object here.
+_index = {"threads": None, "collected": None}
 _match = {"name": None}
 # The repr being run for the agent thread (see guarded_repr): plain values in
 # start-up dicts, so that nothing the collector tracks outlives a request.
@@ -418,7 +433,8 @@ def _context(own, codes, serving, agent_thread, poll, allow_repr):
     skip = set(_cache["own_ids"])
     ctx = {"skip": skip, "codes": _cache["code_ids"], "poll": poll,
            "repr": allow_repr, "names": {}, "plans": {}, "fd": -1,
-           "objects": None, "frames": [], "frame_ids": set(), "locals_ids": {},
+           "prepared": False, "indexed": False, "objects": None,
+           "frames": [], "frame_ids": set(), "locals_ids": {},
            "module_dicts": {}, "agent_thread": agent_thread}
     for value in (skip, ctx, ctx["names"], ctx["frames"], ctx["frame_ids"],
                   ctx["locals_ids"], ctx["module_dicts"], own, codes, serving,
@@ -443,9 +459,12 @@ def _scratch(ctx, container):
 
 
 def _prepare_heap(ctx, frames=True):
-    """List the tracked objects once, and (for referrers) the program's running frames."""
-    if ctx["objects"] is not None:
+    """Make ready what scans read, once: the referrer index where it serves, else
+    the list of the tracked objects; and (for referrers) the program's running
+    frames. What is made from here on is in neither."""
+    if ctx["prepared"]:
         return
+    ctx["prepared"] = True
     modules = ctx["module_dicts"]
     for module in dict.values(sys.modules):
         if _in_mro(type(module), ModuleType):
@@ -454,7 +473,56 @@ def _prepare_heap(ctx, frames=True):
                 modules[id(namespace)] = module
     if frames:
         _read_frames(ctx)
-    ctx["objects"] = _scratch(ctx, gc.get_objects())
+    ctx["indexed"] = _index_ready(ctx)
+    if not ctx["indexed"]:
+        _heap_objects(ctx)
+
+
+def _heap_objects(ctx):
+    """The tracked objects, listed once a request (the list holds them)."""
+    if ctx["objects"] is None:
+        ctx["objects"] = _scratch(ctx, gc.get_objects())
+    return ctx["objects"]
+
+
+def _index_ready(ctx):
+    """Whether the referrer index can answer this request's scans, built now if
+    it must be (see "Referrers")."""
+    if _refaccel is None:
+        return False
+    # Asked from one of the program's threads (heapscope.why), the program
+    # has always run since.
+    if not _program_idle(_thread.get_ident() == ctx["agent_thread"]):
+        _refaccel.index_drop()
+        return False
+    if _refaccel.index_intact():
+        return True
+    return _refaccel.index_build(ctx["skip"], ctx["codes"]) is not None
+
+
+def index_census():
+    """After a census in the agent's thread: the referrer index goes once the
+    program is seen running (its allocator hook then costs the program a
+    bitmap lookup a free for nothing)."""
+    if _refaccel is not None and not _program_idle(True):
+        _refaccel.index_drop()
+
+
+def _program_idle(agent):
+    """Whether no thread but the agent's has run, nor a collection freed
+    anything, since the last look (False from another thread than the
+    agent's, `agent` false); this is a look."""
+    threads = collected = None
+    if agent:
+        threads = _refaccel.thread_times()
+        # A collection may run the program's finalizers in any thread.
+        collected = 0
+        for generation in gc.get_stats():
+            collected += generation["collected"]
+    idle = threads is not None and (threads, collected) == (_index["threads"], _index["collected"])
+    _index["threads"] = threads
+    _index["collected"] = collected
+    return idle
 
 
 def _read_frames(ctx):
@@ -489,9 +557,12 @@ def _scan(ctx, targets):
         if not gc.is_tracked(target):
             descend = True
             break
-    if _refaccel is not None:
-        found = _refaccel.scan(ctx["objects"], targets, ctx["skip"], ctx["codes"], descend)
-    else:
+    found = None
+    if _refaccel is not None and ctx["indexed"] and not descend:
+        found = _refaccel.index_scan(targets, ctx["skip"], ctx["codes"])
+    if found is None and _refaccel is not None:
+        found = _refaccel.scan(_heap_objects(ctx), targets, ctx["skip"], ctx["codes"], descend)
+    elif found is None:
         found = _scan_pure(ctx, targets, descend)
     referrers = _scratch(ctx, found[0])
     indexes = found[1]
@@ -528,7 +599,7 @@ def _scan_pure(ctx, targets, descend):
     indexes = []
     stack = _scratch(ctx, [])
     seen = set()
-    for root in ctx["objects"]:
+    for root in _heap_objects(ctx):
         if id(root) in skip or (type(root) is FrameType and id(_frame_code(root)) in codes):
             continue
         stack.append(root)
@@ -1479,7 +1550,7 @@ def census_objects(type_name, ctx):
     _match["name"] = type_name
     try:
         if _census._accel is not None:
-            found = _census._accel.collect(ctx["objects"], ctx["skip"], ctx["codes"], _matches)
+            found = _census._accel.collect(_heap_objects(ctx), ctx["skip"], ctx["codes"], _matches)
         else:
             found = _collect_pure(ctx)
     finally:
@@ -1504,7 +1575,7 @@ def _collect_pure(ctx):
     found = _scratch(ctx, [])
     seen = set()
     stack = _scratch(ctx, [])
-    for root in ctx["objects"]:
+    for root in _heap_objects(ctx):
         if id(root) in skip:
             continue
         stack.append(root)
