@@ -4,7 +4,10 @@
 Runs the app under Xvfb on churn_types.py (thousands of types changing at
 every census) with hs-mainloop-probe preloaded, which times every main-loop
 iteration, and prints the longest busy span, the median, the 99th percentile
-and how many spans were longer than a frame (16 ms).
+and how many spans were longer than a frame (16 ms); then the app's own CPU
+time while it sampled the script (utime + stime of the heapscope process, its
+start-up left out), as a share of one core. run() returns the figures for
+tests/bench/perf_table.py.
 
     python3 tests/bench/bench_mainloop.py --build build [--types 5000]
         [--seconds 30] [--interval 0.5] [--backend x11]
@@ -15,8 +18,89 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def find_app(session):
+    """The heapscope process among those of `session` (xvfb-run starts it as a child)."""
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as stream:
+                fields = stream.read().rsplit(")", 1)
+        except OSError:
+            continue
+        if fields[0].endswith("(heapscope") and int(fields[1].split()[3]) == session:
+            return int(name)
+    return None
+
+
+def cpu_seconds(pid):
+    """utime + stime of the process, all its threads (not its children)."""
+    try:
+        with open("/proc/%d/stat" % pid) as stream:
+            fields = stream.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11"):
+    """Run the app on churn_types.py for `seconds`; return the probe's figures and the
+    app's own CPU time while the script ran, from 2 s after the app started (its
+    start-up left out) until the script's end."""
+    build = os.path.abspath(build)
+    probe = os.path.join(build, "tests", "bench", "libhs-mainloop-probe.so")
+    app = os.path.join(build, "app", "heapscope")
+    for needed in (probe, app):
+        if not os.path.exists(needed):
+            sys.exit("%s is missing: build first (ninja -C %s)" % (needed, build))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "probe.txt")
+        env = dict(os.environ,
+                   LD_PRELOAD=probe, HS_PROBE_OUT=out,
+                   HS_AGENT_DIR=os.path.join(build, "backend", "agent"),
+                   GSETTINGS_SCHEMA_DIR=os.path.join(build, "data"),
+                   GSETTINGS_BACKEND="memory", GTK_A11Y="none",
+                   GDK_BACKEND=backend, XDG_DATA_HOME=tmp)
+        command = [app, "--interval", str(interval), "--python", sys.executable,
+                   os.path.join(HERE, "churn_types.py"), str(types), str(seconds)]
+        if backend == "x11" and not os.environ.get("DISPLAY"):
+            command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp"] + command
+        # The window stays open after the script ends: close it a little later,
+        # with everything it started (Xvfb, the script).
+        app_process = subprocess.Popen(command, env=env, start_new_session=True,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.monotonic()
+        pid = None
+        first = last = None       # (time, CPU seconds) of the app
+        while app_process.poll() is None and time.monotonic() < started + seconds + 5:
+            time.sleep(0.2)
+            if pid is None:
+                pid = find_app(app_process.pid)
+                started = time.monotonic()
+                continue
+            now, cpu = time.monotonic(), cpu_seconds(pid)
+            if cpu is None or now > started + seconds:
+                continue
+            if first is None and now >= started + 2:
+                first = (now, cpu)
+            elif first is not None:
+                last = (now, cpu)
+        if app_process.poll() is None:
+            os.killpg(app_process.pid, signal.SIGTERM)
+            app_process.wait()
+        figures = dict(line.split() for line in open(out))
+
+    result = {key: float(value) for key, value in figures.items()}
+    if first is not None and last is not None:
+        result["app_cpu"] = last[1] - first[1]
+        result["app_wall"] = last[0] - first[0]
+    return result
 
 
 def main():
@@ -28,41 +112,15 @@ def main():
     parser.add_argument("--backend", default="x11", help="GDK_BACKEND (x11 under Xvfb)")
     args = parser.parse_args()
 
-    build = os.path.abspath(args.build)
-    probe = os.path.join(build, "tests", "bench", "libhs-mainloop-probe.so")
-    app = os.path.join(build, "app", "heapscope")
-    for needed in (probe, app):
-        if not os.path.exists(needed):
-            sys.exit("%s is missing: build first (ninja -C %s)" % (needed, args.build))
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "probe.txt")
-        env = dict(os.environ,
-                   LD_PRELOAD=probe, HS_PROBE_OUT=out,
-                   HS_AGENT_DIR=os.path.join(build, "backend", "agent"),
-                   GSETTINGS_SCHEMA_DIR=os.path.join(build, "data"),
-                   GSETTINGS_BACKEND="memory", GTK_A11Y="none",
-                   GDK_BACKEND=args.backend, XDG_DATA_HOME=tmp)
-        command = [app, "--interval", args.interval, "--python", sys.executable,
-                   os.path.join(HERE, "churn_types.py"), str(args.types), str(args.seconds)]
-        if args.backend == "x11" and not os.environ.get("DISPLAY"):
-            command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp"] + command
-        # The window stays open after the script ends: close it a little later,
-        # with everything it started (Xvfb, the script).
-        app_process = subprocess.Popen(command, env=env, start_new_session=True,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            app_process.wait(timeout=args.seconds + 5)
-        except subprocess.TimeoutExpired:
-            os.killpg(app_process.pid, signal.SIGTERM)
-            app_process.wait()
-        figures = dict(line.split() for line in open(out))
-
+    figures = run(args.build, args.types, args.seconds, args.interval, args.backend)
     print("main thread, %d types churning, %s s interval, %g s:"
           % (args.types, args.interval, args.seconds))
-    print("  iterations %s, longest busy %s ms, median %s ms, p99 %s ms, %s longer than 16 ms"
+    print("  iterations %d, longest busy %.2f ms, median %.2f ms, p99 %.2f ms, %d longer than 16 ms"
           % (figures["spans"], figures["longest_ms"], figures["p50_ms"], figures["p99_ms"],
              figures["over_16ms"]))
+    if "app_cpu" in figures:
+        print("  the app's CPU: %.2f s in %.1f s = %.1f %% of a core"
+              % (figures["app_cpu"], figures["app_wall"], 100.0 * figures["app_cpu"] / figures["app_wall"]))
 
 
 if __name__ == "__main__":

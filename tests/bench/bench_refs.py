@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of "why is it alive?" in the agent (not a test).
 
-    python3 tests/bench/bench_refs.py [--objects 1000000] [--agent-dir DIR]
+    python3 tests/bench/bench_refs.py [--objects 1000000] [--agent-dir DIR] [--pympler DIR]
 
 A child under the agent holds the synthetic heap of bench_agent.py (about N
 objects) plus a fan-out tree: a target held by 100 holders, each holder held
@@ -13,9 +13,15 @@ The bench plays the app over a socketpair and times, as the app sees them
   (100 each): the depth-2, fan-out-100 tree a user expands;
 - path to a root from the chain's Obj and from one of the target's holders;
 - instances: the first page of the 50 000 round_trip_heap.Plain, then a second page.
+
+With Pympler importable (or its source tree given with --pympler DIR), its
+RefBrowser builds the same depth-2 tree of the target, in a child of its own
+holding the same heap, right after. measure() and pympler_tree() return the
+figures for tests/bench/perf_table.py.
 """
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -27,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_agent  # noqa: E402  (the heap, the agent directory)
 
-CHILD = bench_agent.HEAP.replace("sys.path.insert(0, AGENT_DIR)\n", "") + r'''
+HEAP = bench_agent.HEAP.replace("sys.path.insert(0, AGENT_DIR)\n", "") + r'''
 class Target:
     pass
 
@@ -44,8 +50,25 @@ holders = [Holder(target) for _ in range(100)]
 fans = [[[holder] for _ in range(100)] for holder in holders]
 del holders
 chain = {"entry": [Obj()]}
+'''
+
+CHILD = HEAP + r'''
 print("ready", flush=True)
 sys.stdin.readline()
+'''
+
+# Pympler's referrer tree of the same target, depth 2, in a child of its own
+# holding the same heap (no agent).
+PYMPLER_CHILD = "import json, sys\n" + bench_agent.pympler_import("from pympler import refbrowser") + HEAP + r'''
+gc.collect()
+begin = time.perf_counter()
+tree = refbrowser.RefBrowser(target, maxdepth=2).get_tree()
+elapsed = time.perf_counter() - begin
+
+def count(node):
+    return 1 + sum(count(child) for child in getattr(node, "children", ()))
+
+print(json.dumps({"tree": elapsed, "nodes": count(tree), "first_level": len(tree.children)}))
 '''
 
 
@@ -99,17 +122,14 @@ class App:
         os.unlink(self.path)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--objects", type=int, default=1000000)
-    parser.add_argument("--agent-dir", default=None)
-    args = parser.parse_args()
-    agent_dir = args.agent_dir or bench_agent.default_agent_dir()
-    print("agent: %s\npython: %s %s\n" % (agent_dir, sys.executable, sys.version.split()[0]))
-    app = App(agent_dir, args.objects)
+def measure(agent_dir, n):
+    """The figures of one child of about n objects, as the app sees them."""
+    app = App(agent_dir, n)
+    result = {}
     try:
         census, elapsed = app.ask({"type": "census"})
-        print("heap: %d objects (census %.3f s)" % (census["objects"], census["elapsed"]))
+        result["objects"] = census["objects"]
+        result["census"] = census["elapsed"]
 
         reply, _ = app.ask({"type": "instances", "type_name": "__main__.Target", "limit": 1})
         target = reply["objects"][0]["handle"]
@@ -123,23 +143,17 @@ def main():
             assert below["total"] == 100, below["total"]
             times.append(elapsed)
         assert len(times) == 100
-        print("referrers, fan-out 100, depth 2 (101 expansions):")
-        print("  target: %.3f s; each referrer: median %.3f s, max %.3f s; whole tree %.2f s"
-              % (first, statistics.median(times), max(times), first + sum(times)))
+        result["referrers_first"] = first
+        result["referrers_each"] = times
 
         reply, _ = app.ask({"type": "instances", "type_name": "__main__.Obj", "limit": 1})
         obj = reply["objects"][0]["handle"]
         reply, elapsed = app.ask({"type": "path", "handle": obj})
-        print("path to root:")
-        print("  module global -> dict -> list -> Obj: %.3f s, %d steps"
-              % (elapsed, len(reply["steps"])))
-        holder = first_holder = None
+        result["path_chain"] = (elapsed, len(reply["steps"]))
         reply, _ = app.ask({"type": "instances", "type_name": "__main__.Holder", "limit": 1})
         first_holder = reply["objects"][0]["handle"]
         reply, elapsed = app.ask({"type": "path", "handle": first_holder})
-        print("  Holder (100 lists -> list of lists -> list -> module): %.3f s, %d steps"
-              % (elapsed, len(reply["steps"])))
-        del holder
+        result["path_holder"] = (elapsed, len(reply["steps"]))
 
         reply, first = app.ask({"type": "instances", "type_name": "round_trip_heap.Plain",
                                 "offset": 0, "limit": 200})
@@ -148,10 +162,47 @@ def main():
         if total == 0:
             raise SystemExit("the heap has no round_trip_heap.Plain instances")
         reply, second = app.ask({"type": "instances", "list": listed, "offset": 200, "limit": 200})
-        print("instances of round_trip_heap.Plain (%d): first page %.3f s, next page %.3f s"
-              % (total, first, second))
+        result["instances"] = total
+        result["first_page"] = first
+        result["next_page"] = second
     finally:
         app.close()
+    return result
+
+
+def pympler_tree(n, pympler_dir=""):
+    """Pympler's RefBrowser tree of the target, depth 2: {} when Pympler is not importable."""
+    code = "BENCH_DIR = %r\nN = %d\nPYMPLER_DIR = %r\n" % (HERE, n, pympler_dir) + PYMPLER_CHILD
+    out = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE,
+                         env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1")).stdout
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=1000000)
+    parser.add_argument("--agent-dir", default=None)
+    parser.add_argument("--pympler", default="", help="a Pympler source tree to import")
+    args = parser.parse_args()
+    agent_dir = args.agent_dir or bench_agent.default_agent_dir()
+    print("agent: %s\npython: %s %s\n" % (agent_dir, sys.executable, sys.version.split()[0]))
+    result = measure(agent_dir, args.objects)
+    print("heap: %d objects (census %.3f s)" % (result["objects"], result["census"]))
+    first, times = result["referrers_first"], result["referrers_each"]
+    print("referrers, fan-out 100, depth 2 (101 expansions):")
+    print("  target: %.3f s; each referrer: median %.3f s, max %.3f s; whole tree %.2f s"
+          % (first, statistics.median(times), max(times), first + sum(times)))
+    print("path to root:")
+    print("  module global -> dict -> list -> Obj: %.3f s, %d steps" % result["path_chain"])
+    print("  Holder (100 lists -> list of lists -> list -> module): %.3f s, %d steps"
+          % result["path_holder"])
+    print("instances of round_trip_heap.Plain (%d): first page %.3f s, next page %.3f s"
+          % (result["instances"], result["first_page"], result["next_page"]))
+
+    theirs = pympler_tree(args.objects, args.pympler)
+    if theirs:
+        print("pympler: RefBrowser(target, maxdepth=2).get_tree() %.2f s, %d nodes"
+              % (theirs["tree"], theirs["nodes"]))
 
 
 if __name__ == "__main__":

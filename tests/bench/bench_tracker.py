@@ -27,6 +27,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import bench_agent  # noqa: E402  (the child's import of Pympler)
 
 COMMON = r'''
 import gc, json, sys, time
@@ -77,14 +79,7 @@ result["traced"] = best(N, 3)
 print(json.dumps(result))
 '''
 
-PYMPLER = COMMON + r'''
-if PYMPLER_DIR:
-    sys.path.insert(0, PYMPLER_DIR)
-try:
-    from pympler.classtracker import ClassTracker
-except ImportError:
-    print(json.dumps({}))
-    raise SystemExit(0)
+PYMPLER = COMMON + bench_agent.pympler_import("from pympler.classtracker import ClassTracker") + r'''
 result = {"untracked": best(N)}
 tracker = ClassTracker()
 tracker.track_class(Item)
