@@ -458,9 +458,9 @@ def _scratch(ctx, container):
     return container
 
 
-def _prepare_heap(ctx, frames=True):
+def _prepare_heap(ctx):
     """Make ready what scans read, once: the referrer index where it serves, else
-    the list of the tracked objects; and (for referrers) the program's running
+    the list of the tracked objects; the program's module namespaces and running
     frames. What is made from here on is in neither."""
     if ctx["prepared"]:
         return
@@ -471,8 +471,7 @@ def _prepare_heap(ctx, frames=True):
             namespace = _module_dict(module)
             if type(namespace) is dict:
                 modules[id(namespace)] = module
-    if frames:
-        _read_frames(ctx)
+    _read_frames(ctx)
     ctx["indexed"] = _index_ready(ctx)
     if not ctx["indexed"]:
         _heap_objects(ctx)
@@ -1546,11 +1545,11 @@ def _matches(cls):
 
 def census_objects(type_name, ctx):
     """The objects the census counts under `type_name`."""
-    _prepare_heap(ctx, False)
+    objects = _heap_objects(ctx)
     _match["name"] = type_name
     try:
         if _census._accel is not None:
-            found = _census._accel.collect(_heap_objects(ctx), ctx["skip"], ctx["codes"], _matches)
+            found = _census._accel.collect(objects, ctx["skip"], ctx["codes"], _matches)
         else:
             found = _collect_pure(ctx)
     finally:
