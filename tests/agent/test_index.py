@@ -99,13 +99,18 @@ class IndexTest(unittest.TestCase):
     def test_follows_nothing_that_died(self):
         target = Item()
         holders = holders_of(target) + [[target] for _ in range(200)] + \
-            [(target, []) for _ in range(200)] + [{"k": target} for _ in range(200)]
+            [(target, []) for _ in range(200)] + [{"k": target} for _ in range(200)] + \
+            [Item(target) for _ in range(200)] + [Slotted(target) for _ in range(200)]
         _refaccel.index_build(set(), set())
         self.assertTrue(_refaccel.index_intact())
         # Freed through the allocator, or kept on a type's free list (lists,
-        # dicts and tuples), then handed out again as new objects there.
+        # dicts and tuples), then handed out again: as new objects there, or
+        # as the bytes of other objects, which read as an object would crash.
         del holders[::2]
-        reborn = [[0] for _ in range(300)] + [(1, []) for _ in range(300)] + \
+        reborn = []
+        for length in range(8, 64):
+            reborn.extend(b"%0*d" % (length, i) for i in range(20))
+        reborn += [[0] for _ in range(300)] + [(1, []) for _ in range(300)] + \
             [{"x": 1} for _ in range(300)] + [Item(0) for _ in range(300)]
         found = _refaccel.index_scan([target], set(), set())
         self.assertTrue(_refaccel.index_intact())
@@ -118,7 +123,7 @@ class IndexTest(unittest.TestCase):
         gc.collect()
         self.assertEqual(pairs(_refaccel.index_scan([target], set(), set())),
                          pairs(self.scan([target])))
-        self.assertEqual(len(reborn), 1200)
+        self.assertEqual(len(reborn), 1200 + 56 * 20)
 
     def test_a_request_uses_it_only_when_nothing_else_ran(self):
         target = Item()

@@ -370,15 +370,26 @@ static struct
 static PyMemAllocatorEx base_allocator;
 static int hook_installed;
 
+/* Notes the referrer in @block, if any, as dead. The block of an object the
+ * collector knows starts with its header, after the two words of 3.11's
+ * managed __dict__ for instances of Python classes: its object is 16 or 32
+ * bytes in, and only its own object can be there. (The sets' memory is the
+ * raw domain's: no call comes back here.) */
 static inline void
 index_note_free (void *block)
 {
-  /* Every block of an object the collector knows starts with its header.
-   * (The sets' own memory is the raw domain's: no call comes back here.) */
-  char *obj = (char *) block + sizeof (PyGC_Head);
+  char *after_header;
+  char *after_dict;
 
-  if (ref_index.watched && block != NULL && hs_addr_set_contains (&ref_index.owner_set, obj)
-      && hs_addr_set_add (&ref_index.dead_set, obj) < 0)
+  if (!ref_index.watched || block == NULL)
+    return;
+  after_header = (char *) block + sizeof (PyGC_Head);
+  after_dict = after_header + 2 * sizeof (PyObject *);
+  if (hs_addr_set_contains (&ref_index.owner_set, after_header)
+      && hs_addr_set_add (&ref_index.dead_set, after_header) < 0)
+    ref_index.intact = 0;
+  if (hs_addr_set_contains (&ref_index.owner_set, after_dict)
+      && hs_addr_set_add (&ref_index.dead_set, after_dict) < 0)
     ref_index.intact = 0;
 }
 
