@@ -217,11 +217,12 @@ hs_census_model_update (HsCensusModel *self,
                                                  baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
                                                  baseline != NULL ? size - (before != NULL ? before->size : 0) : 0);
     }
-  remove_rows (self, gone);
-  /* Re-sorted before rows are added: a sorted view inserts new rows by
-   * comparing them with rows already in the new order. */
+  /* Re-sorted before rows come or go: a sorted view inserts rows (new ones,
+   * and those a removal over a span gives back) by comparing them with rows
+   * already in the new order. */
   if (values_changed)
     g_signal_emit (self, signals [VALUES_CHANGED], 0);
+  remove_rows (self, gone);
 
   /* New types, then types only the baseline has, appended in one emission. */
   {

@@ -29,6 +29,7 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
+static guint notify_signal;
 
 static void
 hs_type_stat_finalize (GObject *object)
@@ -93,6 +94,7 @@ hs_type_stat_class_init (HsTypeStatClass *klass)
     g_param_spec_int64 ("delta-size", NULL, NULL, G_MININT64, G_MAXINT64, 0,
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
 }
 
 static void
@@ -157,18 +159,26 @@ hs_type_stat_set_values (HsTypeStat *self,
   gint64 values[] = { count, size, delta_count, delta_size };
   guint props[] = { PROP_COUNT, PROP_SIZE, PROP_DELTA_COUNT, PROP_DELTA_SIZE };
   gboolean changed = FALSE;
+  gboolean watched;
 
   g_return_val_if_fail (HS_IS_TYPE_STAT (self), FALSE);
 
-  g_object_freeze_notify (G_OBJECT (self));
+  /* Thousands of rows change at each census, and only the few a view shows
+   * are watched: the others change without a notification (each costs
+   * GObject a lock and a signal emission). */
+  watched = g_signal_handler_find (self, G_SIGNAL_MATCH_ID, notify_signal, 0, NULL, NULL, NULL) != 0;
+  if (watched)
+    g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       if (*fields[i] == values[i])
         continue;
       *fields[i] = values[i];
-      g_object_notify_by_pspec (G_OBJECT (self), properties[props[i]]);
+      if (watched)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[props[i]]);
       changed = TRUE;
     }
-  g_object_thaw_notify (G_OBJECT (self));
+  if (watched)
+    g_object_thaw_notify (G_OBJECT (self));
   return changed;
 }
