@@ -141,8 +141,9 @@ def main():
     def spans(figures):
         if "error" in figures:
             return failed(figures)
-        return "longest %.0f ms, p99 %.0f ms, %d > 16 ms (of %d)" % (
-            figures["longest_ms"], figures["p99_ms"], figures["over_16ms"], figures["spans"])
+        return "longest %.0f ms, p99 %.0f ms, %d > 16 ms (of %d); the first 2 s apart: longest %.0f ms" % (
+            figures["longest_ms"], figures["p99_ms"], figures["over_16ms"], figures["spans"],
+            figures["startup_longest_ms"])
 
     if 1 in lines:
         rows[1] = ("main thread, 5 000 types churning, 0.5 s interval, %g s: longest busy span, "
