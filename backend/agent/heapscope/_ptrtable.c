@@ -119,48 +119,12 @@ hs_ptr_table_add_ids (HsPtrTable *table,
   return PyErr_Occurred () ? -1 : 0;
 }
 
-/* LSD radix sort, 16 bits a pass. */
+#define HS_POINTER_ADDRESS(pointer) ((uintptr_t) (pointer))
+HS_DEFINE_ADDRESS_SORT (hs_sort_pointer_array, PyObject *, HS_POINTER_ADDRESS)
+
 int
 hs_sort_pointers (PyObject  **items,
                   Py_ssize_t  n)
 {
-  uintptr_t *keys = (uintptr_t *) items;
-  uintptr_t *tmp;
-  uintptr_t max = 0;
-  size_t *counts;
-
-  if (n < 2)
-    return 0;
-  for (Py_ssize_t i = 0; i < n; i++)
-    if (keys[i] > max)
-      max = keys[i];
-  tmp = PyMem_RawMalloc ((size_t) n * sizeof (uintptr_t));
-  counts = PyMem_RawMalloc (65536 * sizeof (size_t));
-  if (tmp == NULL || counts == NULL)
-    {
-      PyMem_RawFree (tmp);
-      PyMem_RawFree (counts);
-      return -1;
-    }
-  for (int shift = 3; shift < 64 && (max >> shift) != 0; shift += 16)
-    {
-      size_t total = 0;
-
-      memset (counts, 0, 65536 * sizeof (size_t));
-      for (Py_ssize_t i = 0; i < n; i++)
-        counts[(keys[i] >> shift) & 0xFFFF]++;
-      for (size_t d = 0; d < 65536; d++)
-        {
-          size_t c = counts[d];
-
-          counts[d] = total;
-          total += c;
-        }
-      for (Py_ssize_t i = 0; i < n; i++)
-        tmp[counts[(keys[i] >> shift) & 0xFFFF]++] = keys[i];
-      memcpy (keys, tmp, (size_t) n * sizeof (uintptr_t));
-    }
-  PyMem_RawFree (tmp);
-  PyMem_RawFree (counts);
-  return 0;
+  return n < 2 ? 0 : hs_sort_pointer_array (items, (size_t) n);
 }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <string.h>
 
 typedef struct
 {
@@ -47,6 +48,55 @@ int  hs_ptr_table_add_ids     (HsPtrTable *table,
  * of memory. */
 int  hs_sort_pointers         (PyObject  **items,
                                Py_ssize_t  n);
+
+/* Defines `static int NAME (TYPE *items, size_t n)`: an LSD radix sort, 16
+ * bits a pass, of records by the address ADDRESS (record) gives (8-byte
+ * aligned: its low 3 bits are skipped); -1 when out of memory. The one sort
+ * of the agent's C code, for any record: hs_sort_pointers is one. */
+#define HS_DEFINE_ADDRESS_SORT(NAME, TYPE, ADDRESS)                              \
+static int                                                                      \
+NAME (TYPE   *items,                                                            \
+      size_t  n)                                                                \
+{                                                                               \
+  TYPE *scratch;                                                                \
+  size_t *counts;                                                               \
+  uintptr_t max = 0;                                                            \
+                                                                                \
+  if (n < 2)                                                                    \
+    return 0;                                                                   \
+  for (size_t i = 0; i < n; i++)                                                \
+    if (ADDRESS (items[i]) > max)                                               \
+      max = ADDRESS (items[i]);                                                 \
+  scratch = PyMem_RawMalloc (n * sizeof (TYPE));                                \
+  counts = PyMem_RawMalloc (65536 * sizeof (size_t));                           \
+  if (scratch == NULL || counts == NULL)                                        \
+    {                                                                           \
+      PyMem_RawFree (scratch);                                                  \
+      PyMem_RawFree (counts);                                                   \
+      return -1;                                                                \
+    }                                                                           \
+  for (int shift = 3; shift < 64 && (max >> shift) != 0; shift += 16)           \
+    {                                                                           \
+      size_t total = 0;                                                         \
+                                                                                \
+      memset (counts, 0, 65536 * sizeof (size_t));                              \
+      for (size_t i = 0; i < n; i++)                                            \
+        counts[(ADDRESS (items[i]) >> shift) & 0xFFFF]++;                       \
+      for (size_t d = 0; d < 65536; d++)                                        \
+        {                                                                       \
+          size_t c = counts[d];                                                 \
+                                                                                \
+          counts[d] = total;                                                    \
+          total += c;                                                           \
+        }                                                                       \
+      for (size_t i = 0; i < n; i++)                                            \
+        scratch[counts[(ADDRESS (items[i]) >> shift) & 0xFFFF]++] = items[i];   \
+      memcpy (items, scratch, n * sizeof (TYPE));                               \
+    }                                                                           \
+  PyMem_RawFree (scratch);                                                      \
+  PyMem_RawFree (counts);                                                       \
+  return 0;                                                                     \
+}
 
 static inline size_t
 hs_ptr_hash (uintptr_t ptr)

@@ -490,48 +490,8 @@ index_visit (PyObject *obj,
   return 0;
 }
 
-/* LSD radix sort of the pairs by referent, 16 bits a pass. */
-static int
-index_sort (IndexPair *pairs,
-            size_t     n)
-{
-  IndexPair *scratch;
-  size_t *counts;
-  uintptr_t max = 0;
-
-  for (size_t i = 0; i < n; i++)
-    if (pairs[i].referent > max)
-      max = pairs[i].referent;
-  scratch = PyMem_RawMalloc ((n ? n : 1) * sizeof (IndexPair));
-  counts = PyMem_RawMalloc (65536 * sizeof (size_t));
-  if (scratch == NULL || counts == NULL)
-    {
-      PyMem_RawFree (scratch);
-      PyMem_RawFree (counts);
-      return -1;
-    }
-  for (int shift = 4; shift < 64 && (max >> shift) != 0; shift += 16)
-    {
-      size_t total = 0;
-
-      memset (counts, 0, 65536 * sizeof (size_t));
-      for (size_t i = 0; i < n; i++)
-        counts[(pairs[i].referent >> shift) & 0xFFFF]++;
-      for (size_t d = 0; d < 65536; d++)
-        {
-          size_t c = counts[d];
-
-          counts[d] = total;
-          total += c;
-        }
-      for (size_t i = 0; i < n; i++)
-        scratch[counts[(pairs[i].referent >> shift) & 0xFFFF]++] = pairs[i];
-      memcpy (pairs, scratch, n * sizeof (IndexPair));
-    }
-  PyMem_RawFree (scratch);
-  PyMem_RawFree (counts);
-  return 0;
-}
+#define INDEX_PAIR_ADDRESS(pair) ((pair).referent)
+HS_DEFINE_ADDRESS_SORT (index_sort, IndexPair, INDEX_PAIR_ADDRESS)
 
 /* From the sorted pairs, the kept arrays; -1 when out of memory. */
 static int
