@@ -128,18 +128,40 @@ on_census_values_changed (HsTypesPage *self)
     gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
+typedef gint64 (*HsStatValue) (HsTypeStat *stat);
+
+/* Compares two rows by a value read from each: no property lookup nor GValue
+ * per row, as a re-sort of thousands at each census would make. */
+static int
+compare_by_value (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      value)
+{
+  gint64 x = ((HsStatValue) value) ((HsTypeStat *) a);
+  gint64 y = ((HsStatValue) value) ((HsTypeStat *) b);
+
+  return x < y ? GTK_ORDERING_SMALLER : x > y ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
 /* Sorts by @property of the rows, and sort_by finds the column by it. */
 static void
 set_up_column (GtkColumnViewColumn *column,
                const char          *property)
 {
-  GtkExpression *expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, property);
+  static const struct { const char *property; HsStatValue value; } values[] = {
+    { "count", hs_type_stat_get_count },
+    { "size", hs_type_stat_get_size },
+    { "delta-count", hs_type_stat_get_delta_count },
+    { "delta-size", hs_type_stat_get_delta_size },
+  };
   g_autoptr(GtkSorter) sorter = NULL;
 
   if (g_str_equal (property, "name"))
-    sorter = GTK_SORTER (gtk_string_sorter_new (expression));
-  else
-    sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
+    sorter = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, property)));
+  for (guint i = 0; sorter == NULL && i < G_N_ELEMENTS (values); i++)
+    if (g_str_equal (property, values[i].property))
+      sorter = GTK_SORTER (gtk_custom_sorter_new (compare_by_value, (gpointer) values[i].value, NULL));
+  g_assert (sorter != NULL);
   gtk_column_view_column_set_sorter (column, sorter);
   g_object_set_data (G_OBJECT (column), "hs-property", (gpointer) property);
 }
