@@ -14,7 +14,7 @@ import weakref
 import agenttest
 
 sys.path.insert(0, os.environ.get("HS_AGENT_DIR", ""))
-from heapscope import _refs  # noqa: E402
+from heapscope import _agent, _refs  # noqa: E402
 
 _refaccel = _refs._refaccel
 
@@ -131,7 +131,8 @@ class IndexTest(unittest.TestCase):
         me = __import__("_thread").get_ident()
 
         def looked():
-            ctx = _refs._context([], [], [], me, lambda: False, False)
+            own, codes = _agent._package_objects()
+            ctx = _refs._context(own, codes, [], me, lambda: False, False)
             try:
                 _refs._prepare_heap(ctx)
                 return ctx["indexed"], len(_refs._scan(ctx, _refs._scratch(ctx, [target]))[0])

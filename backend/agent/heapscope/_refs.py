@@ -295,9 +295,10 @@ HELD = [_handles["strong"], _graveyard]
 _cache = {"own_ids": set(), "code_ids": set(), "ready": False}
 # The referrer index (see "Referrers"): the other threads' CPU times and the
 # objects collected when a request last looked (None: from another thread
-# than the agent's). Atoms: a census never counts what only the agent holds,
-# and meets no tracked object here.
-_index = {"threads": None, "collected": None}
+# than the agent's), and whether it cannot be built here (another Python, the
+# allocator hook replaced). Atoms: a census never counts what only the agent
+# holds, and meets no tracked object here.
+_index = {"threads": None, "collected": None, "unsupported": False}
 _match = {"name": None}
 # The repr being run for the agent thread (see guarded_repr): plain values in
 # start-up dicts, so that nothing the collector tracks outlives a request.
@@ -487,7 +488,7 @@ def _heap_objects(ctx):
 def _index_ready(ctx):
     """Whether the referrer index can answer this request's scans, built now if
     it must be (see "Referrers")."""
-    if _refaccel is None:
+    if _refaccel is None or _index["unsupported"]:
         return False
     # Asked from one of the program's threads (heapscope.why), the program
     # has always run since.
@@ -496,14 +497,19 @@ def _index_ready(ctx):
         return False
     if _refaccel.index_intact():
         return True
-    return _refaccel.index_build(ctx["skip"], ctx["codes"]) is not None
+    try:
+        built = _refaccel.index_build(ctx["skip"], ctx["codes"])
+    except MemoryError:
+        return False                    # the scans traverse the heap instead
+    _index["unsupported"] = built is None
+    return built is not None
 
 
 def index_census():
     """After a census in the agent's thread: the referrer index goes once the
     program is seen running (its allocator hook then costs the program a
     bitmap lookup a free for nothing)."""
-    if _refaccel is not None and not _program_idle(True):
+    if _refaccel is not None and not _index["unsupported"] and not _program_idle(True):
         _refaccel.index_drop()
 
 
@@ -513,7 +519,10 @@ def _program_idle(agent):
     agent's, `agent` false); this is a look."""
     threads = collected = None
     if agent:
-        threads = _refaccel.thread_times()
+        try:
+            threads = _refaccel.thread_times()
+        except OSError:                 # no /proc: never known to be idle
+            threads = None
         # A collection may run the program's finalizers in any thread.
         collected = 0
         for generation in gc.get_stats():
