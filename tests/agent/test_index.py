@@ -95,6 +95,8 @@ class IndexTest(unittest.TestCase):
         del holder
         self.assertIsNone(gone())
         self.assertEqual(_refaccel.index_scan([target], set(), set()), ([], []))
+        # One the index never met: nothing to look at (and nothing sorted).
+        self.assertEqual(_refaccel.index_scan([Item()], set(), set()), ([], []))
 
     def test_follows_nothing_that_died(self):
         target = Item()

@@ -700,7 +700,8 @@ refaccel_index_scan (PyObject *self,
           named[n_named++] = ref_index.owners_of[k];
         }
     }
-  qsort (named, n_named, sizeof (uint32_t), number_compare);
+  if (n_named > 1)
+    qsort (named, n_named, sizeof (uint32_t), number_compare);
 
   memset (&scan, 0, sizeof scan);
   scan.targets = &target_table;
