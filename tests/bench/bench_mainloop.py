@@ -63,7 +63,8 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11"):
         if not os.path.exists(needed):
             sys.exit("%s is missing: build first (ninja -C %s)" % (needed, build))
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # (The app may still be writing its data there as it is closed.)
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         out = os.path.join(tmp, "probe.txt")
         env = dict(os.environ,
                    LD_PRELOAD=probe, HS_PROBE_OUT=out, HS_PROBE_STARTUP_MS=str(STARTUP_MS),
