@@ -5,11 +5,14 @@
  *
  * The module's functions, what it looks up at import, and nothing else:
  *
- *   _heapwalk.c   walk, held_only: the census (heapscope._census)
+ *   _heapwalk.c   walk, held_only: the census (heapscope._census); collect:
+ *                 the objects of a row, by the same walk (heapscope._refs)
  *   _deepsize.c   deep_size: asizeof (heapscope._sizes)
  *   _dominators.c tree_*: retained sizes, the dominator tree (heapscope._refs)
- *   _typetable.c  the per-type size records both walks share
- *   _ptrtable.c   the pointer table of all the agent's C code
+ *   _marks.c      mark_*: the census's marks, what was made since (heapscope._refs)
+ *   _typetable.c  the per-type size records the walks share
+ *   _ptrtable.c   the pointer table (and radix sort) of all the agent's C code
+ *   _addrset.c    the census's set of objects met, a sparse bitmap
  */
 
 #define PY_SSIZE_T_CLEAN

@@ -9,8 +9,9 @@
  * the alignment, of the given objects and of everything reachable from them,
  * each once. What to follow is decided per type by _sizes._classify; for
  * the kinds it does not know in C, _sizes._other_refs lists the referents.
- * Like the census, atoms are collected in an array and counted once each at
- * the end.
+ * Atoms are collected in an array and counted once each at the end (the
+ * census remembers them in a bitmap instead, _addrset.h: one bitmap's
+ * 64 KiB block would cost every small asizeof more than it saves).
  */
 
 #define PY_SSIZE_T_CLEAN

@@ -9,6 +9,11 @@
  *     also walks into referents the collector does not track, as the census
  *     does, so that an untracked container (a tuple of str) is found too.
  *
+ * index_build (skip_ids, code_ids), index_scan (targets, skip_ids, code_ids),
+ * index_intact (), index_drop (), thread_times ()
+ *     The referrer index: scan's answer for tracked targets without a pass
+ *     over the heap, while the program waits ("the referrer index" below).
+ *
  * weaken (objects, weak_type)
  *     (refs, addresses) for a listing: refs[i] a weak_type reference to
  *     objects[i], or None where its type has no weak references; addresses,
