@@ -1,10 +1,11 @@
 /* hs-census-model.c — the rows of the Types page, updated in place
  *
- * A new census changes rows where they are: each row notifies the values that
- * moved, and the model emits "values-changed" once, not items-changed, so a
- * view rebinds nothing and re-sorts once (a census of thousands of types
- * would otherwise cost the window one re-sort and rebind per run of changed
- * rows). items-changed is for rows that come and go.
+ * A new census changes rows where they are: each row that moved says so
+ * ("changed"), not items-changed, so a view rebinds nothing (a census of
+ * thousands of types would otherwise cost the window a rebind per run of
+ * changed rows). Rows that come and go make one items-changed per census,
+ * and "updated" closes every update that moved anything: a sorted view
+ * sorts once, there.
  * A type that vanished stays listed (count 0) while the baseline still has it,
  * so its negative Δ remains visible; otherwise its row is removed.
  *
@@ -35,7 +36,7 @@ enum {
 static GParamSpec *properties [N_PROPS];
 
 enum {
-  VALUES_CHANGED,
+  UPDATED,
   N_SIGNALS
 };
 
@@ -113,9 +114,10 @@ hs_census_model_class_init (HsCensusModelClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* Rows kept their places but values moved: a sorted view sorts again. */
-  signals [VALUES_CHANGED] =
-    g_signal_new ("values-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  /* An update moved values, rows or both; emitted once, last (after any
+   * items-changed): a sorted view sorts again. */
+  signals [UPDATED] =
+    g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -141,47 +143,33 @@ hs_census_model_lookup (HsCensusModel *self,
   return g_hash_table_lookup (self->index_by_name, name);
 }
 
-/* Removes the rows at @gone (ascending positions). A few runs are removed
- * one emission each, from the last; many scattered ones (thousands of types
- * churning) in one emission over the span they cover: each emission costs
- * the views above a pass of their own. */
-#define REMOVAL_RUNS_APART 8
-
+/* Drops the rows at @gone (ascending positions) in one pass: thousands of
+ * types churning leave gaps all over. */
 static void
-remove_rows (HsCensusModel *self,
-             GArray        *gone)
+drop_rows (HsCensusModel *self,
+           GArray        *gone)
 {
-  guint n_runs = 0;
-  guint first;
-  guint end;
+  GPtrArray *kept;
+  guint next_gone = 0;
 
-  for (guint i = 0; i < gone->len; i++)
-    if (i == 0 || g_array_index (gone, guint, i) != g_array_index (gone, guint, i - 1) + 1)
-      n_runs++;
-  for (guint i = gone->len; i-- > 0;)
-    g_hash_table_remove (self->index_by_name,
-                         hs_type_stat_get_name (g_ptr_array_index (self->rows, g_array_index (gone, guint, i))));
-  if (n_runs <= REMOVAL_RUNS_APART)
+  if (gone->len == 0)
+    return;
+  kept = g_ptr_array_new_full (self->rows->len - gone->len, g_object_unref);
+  for (guint position = 0; position < self->rows->len; position++)
     {
-      /* From the last run: the positions of those before stay right. */
-      for (guint i = gone->len; i > 0;)
-        {
-          guint last = i - 1;
-          guint start = last;
+      HsTypeStat *stat = g_ptr_array_index (self->rows, position);
 
-          while (start > 0 && g_array_index (gone, guint, start - 1) + 1 == g_array_index (gone, guint, start))
-            start--;
-          g_ptr_array_remove_range (self->rows, g_array_index (gone, guint, start), last - start + 1);
-          g_list_model_items_changed (G_LIST_MODEL (self), g_array_index (gone, guint, start), last - start + 1, 0);
-          i = start;
+      if (next_gone < gone->len && g_array_index (gone, guint, next_gone) == position)
+        {
+          /* Its name is the key: out of the index before the row goes. */
+          g_hash_table_remove (self->index_by_name, hs_type_stat_get_name (stat));
+          next_gone++;
+          continue;
         }
-      return;
+      g_ptr_array_add (kept, g_object_ref (stat));
     }
-  first = g_array_index (gone, guint, 0);
-  end = g_array_index (gone, guint, gone->len - 1) + 1;
-  for (guint i = gone->len; i-- > 0;)
-    g_ptr_array_remove_index (self->rows, g_array_index (gone, guint, i));
-  g_list_model_items_changed (G_LIST_MODEL (self), first, end - first, end - first - gone->len);
+  g_ptr_array_unref (self->rows);
+  self->rows = kept;
 }
 
 /* Shows @current against @baseline (NULL: no deltas; @current NULL: empty). */
@@ -217,16 +205,10 @@ hs_census_model_update (HsCensusModel *self,
                                                  baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
                                                  baseline != NULL ? size - (before != NULL ? before->size : 0) : 0);
     }
-  /* Re-sorted before rows come or go: a sorted view inserts rows (new ones,
-   * and those a removal over a span gives back) by comparing them with rows
-   * already in the new order. */
-  if (values_changed)
-    g_signal_emit (self, signals [VALUES_CHANGED], 0);
-  remove_rows (self, gone);
+  drop_rows (self, gone);
 
-  /* New types, then types only the baseline has, appended in one emission. */
+  /* New types, then types only the baseline has, appended. */
   {
-    guint appended_at = self->rows->len;
     HsCensus *sources[] = { current, baseline };
 
     for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
@@ -252,8 +234,27 @@ hs_census_model_update (HsCensusModel *self,
             g_hash_table_insert (self->index_by_name, (char *) hs_type_stat_get_name (stat), stat);
           }
       }
-    if (self->rows->len > appended_at)
-      g_list_model_items_changed (G_LIST_MODEL (self), appended_at, 0, self->rows->len - appended_at);
+  }
+
+  /* One emission for all that came and went: from the first row gone (or
+   * the first appended) on, rows are replaced. Each emission costs the views
+   * above a pass of their own. */
+  {
+    guint first = gone->len > 0 ? g_array_index (gone, guint, 0) : old_len;
+    guint removed = old_len - first;
+    guint added = self->rows->len - first;
+
+    /* One run of rows gone and none new: just that run. */
+    if (gone->len > 0 && self->rows->len + gone->len == old_len &&
+        g_array_index (gone, guint, gone->len - 1) - first + 1 == gone->len)
+      {
+        removed = gone->len;
+        added = 0;
+      }
+    if (removed > 0 || added > 0)
+      g_list_model_items_changed (G_LIST_MODEL (self), first, removed, added);
+    if (values_changed || removed > 0 || added > 0)
+      g_signal_emit (self, signals [UPDATED], 0);
   }
 
   if (self->rows->len != old_len)

@@ -29,7 +29,13 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
-static guint notify_signal;
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
 
 static void
 hs_type_stat_finalize (GObject *object)
@@ -78,23 +84,34 @@ hs_type_stat_class_init (HsTypeStatClass *klass)
   object_class->finalize = hs_type_stat_finalize;
   object_class->get_property = hs_type_stat_get_property;
 
+  /* The values are read-only and not notified one by one: "changed" says
+   * they moved. */
   properties [PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties [PROP_COUNT] =
     g_param_spec_int64 ("count", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties [PROP_SIZE] =
     g_param_spec_int64 ("size", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties [PROP_DELTA_COUNT] =
     g_param_spec_int64 ("delta-count", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties [PROP_DELTA_SIZE] =
     g_param_spec_int64 ("delta-size", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
+  /**
+   * HsTypeStat::changed:
+   *
+   * The values moved. One signal, not a notification per property: a census
+   * changes thousands of rows, and the few cells shown redraw on it.
+   */
+  signals [CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -146,8 +163,7 @@ hs_type_stat_get_delta_size (HsTypeStat *self)
   return self->delta_size;
 }
 
-/* Returns TRUE when anything changed; notifies only what changed. The caller
- * (the census model) emits items-changed, which is what the list widgets watch. */
+/* Returns TRUE when anything changed, and then emits "changed". */
 gboolean
 hs_type_stat_set_values (HsTypeStat *self,
                          gint64      count,
@@ -155,30 +171,53 @@ hs_type_stat_set_values (HsTypeStat *self,
                          gint64      delta_count,
                          gint64      delta_size)
 {
-  gint64 *fields[] = { &self->count, &self->size, &self->delta_count, &self->delta_size };
-  gint64 values[] = { count, size, delta_count, delta_size };
-  guint props[] = { PROP_COUNT, PROP_SIZE, PROP_DELTA_COUNT, PROP_DELTA_SIZE };
-  gboolean changed = FALSE;
-  gboolean watched;
-
   g_return_val_if_fail (HS_IS_TYPE_STAT (self), FALSE);
 
-  /* Thousands of rows change at each census, and only the few a view shows
-   * are watched: the others change without a notification (each costs
-   * GObject a lock and a signal emission). */
-  watched = g_signal_handler_find (self, G_SIGNAL_MATCH_ID, notify_signal, 0, NULL, NULL, NULL) != 0;
-  if (watched)
-    g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+  if (self->count == count && self->size == size &&
+      self->delta_count == delta_count && self->delta_size == delta_size)
+    return FALSE;
+  self->count = count;
+  self->size = size;
+  self->delta_count = delta_count;
+  self->delta_size = delta_size;
+  g_signal_emit (self, signals [CHANGED], 0);
+  return TRUE;
+}
+
+/* A row showing what @source shows. */
+HsTypeStat *
+hs_type_stat_copy (HsTypeStat *source)
+{
+  HsTypeStat *self;
+
+  g_return_val_if_fail (HS_IS_TYPE_STAT (source), NULL);
+
+  self = hs_type_stat_new (source->name);
+  self->count = source->count;
+  self->size = source->size;
+  self->delta_count = source->delta_count;
+  self->delta_size = source->delta_size;
+  return self;
+}
+
+/* Makes @self show what @source shows, name included; emits "changed" when
+ * anything differs. */
+void
+hs_type_stat_assign (HsTypeStat *self,
+                     HsTypeStat *source)
+{
+  gboolean renamed;
+
+  g_return_if_fail (HS_IS_TYPE_STAT (self));
+  g_return_if_fail (HS_IS_TYPE_STAT (source));
+
+  renamed = g_strcmp0 (self->name, source->name) != 0;
+  if (renamed)
     {
-      if (*fields[i] == values[i])
-        continue;
-      *fields[i] = values[i];
-      if (watched)
-        g_object_notify_by_pspec (G_OBJECT (self), properties[props[i]]);
-      changed = TRUE;
+      g_free (self->name);
+      self->name = g_strdup (source->name);
     }
-  if (watched)
-    g_object_thaw_notify (G_OBJECT (self));
-  return changed;
+  if (!hs_type_stat_set_values (self, source->count, source->size, source->delta_count, source->delta_size) &&
+      renamed)
+    g_signal_emit (self, signals [CHANGED], 0);
 }

@@ -22,5 +22,8 @@ gboolean    hs_type_stat_set_values       (HsTypeStat *self,
                                            gint64      size,
                                            gint64      delta_count,
                                            gint64      delta_size);
+HsTypeStat *hs_type_stat_copy             (HsTypeStat *source);
+void        hs_type_stat_assign           (HsTypeStat *self,
+                                           HsTypeStat *source);
 
 G_END_DECLS

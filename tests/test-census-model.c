@@ -57,14 +57,14 @@ assert_emissions (GArray         *emissions,
 }
 
 static void
-count_values_changed (HsCensusModel *model,
+count_updates (HsCensusModel *model,
                       guint         *count)
 {
   (*count)++;
 }
 
-/* Rows change in place with no items-changed, and one values-changed per
- * census that moved anything; rows that come and go are items-changed. */
+/* Rows change in place with no items-changed, and one "updated" per census
+ * that moved anything; rows that come and go are items-changed. */
 static void
 test_update_in_place (void)
 {
@@ -75,15 +75,15 @@ test_update_in_place (void)
   g_autoptr(HsCensus) third = census_from ("a:1:10 c:6:60 d:9:90 e:1:8");
   g_autoptr(HsTypeStat) b_before = NULL;
   g_autoptr(HsTypeStat) b_after = NULL;
-  guint values_changed = 0;
+  guint updates = 0;
   HsTypeStat *d;
 
   g_signal_connect (model, "items-changed", G_CALLBACK (record_emission), emissions);
-  g_signal_connect (model, "values-changed", G_CALLBACK (count_values_changed), &values_changed);
+  g_signal_connect (model, "updated", G_CALLBACK (count_updates), &updates);
 
   hs_census_model_update (model, first, NULL);
   assert_emissions (emissions, (Emission[]) { { 0, 0, 4 } }, 1);
-  g_assert_cmpuint (values_changed, ==, 0);
+  g_assert_cmpuint (updates, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
 
   b_before = g_list_model_get_item (G_LIST_MODEL (model), 1);
@@ -91,7 +91,7 @@ test_update_in_place (void)
   /* b and c change in place, d does not, e is appended. */
   hs_census_model_update (model, second, first);
   assert_emissions (emissions, (Emission[]) { { 4, 0, 1 } }, 1);
-  g_assert_cmpuint (values_changed, ==, 1);
+  g_assert_cmpuint (updates, ==, 2);
   b_after = g_list_model_get_item (G_LIST_MODEL (model), 1);
   g_assert_true (b_before == b_after);  /* the same row object, changed in place */
   g_assert_cmpint (hs_type_stat_get_count (b_after), ==, 5);
@@ -101,7 +101,7 @@ test_update_in_place (void)
   /* Baseline "second" still has b: it stays, at count 0 with its negative Δ. */
   hs_census_model_update (model, third, second);
   g_assert_cmpuint (emissions->len, ==, 0);
-  g_assert_cmpuint (values_changed, ==, 2);
+  g_assert_cmpuint (updates, ==, 3);
   g_assert_cmpint (hs_type_stat_get_count (b_after), ==, 0);
   g_assert_cmpint (hs_type_stat_get_delta_count (b_after), ==, -5);
   d = hs_census_model_lookup (model, "d");
@@ -110,19 +110,19 @@ test_update_in_place (void)
   /* Compared with itself, b is gone from both: removed. d's Δ still changes. */
   hs_census_model_update (model, third, third);
   assert_emissions (emissions, (Emission[]) { { 1, 1, 0 } }, 1);
-  g_assert_cmpuint (values_changed, ==, 3);
+  g_assert_cmpuint (updates, ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
   g_assert_null (hs_census_model_lookup (model, "b"));
 
   /* Nothing changed: no emission at all. */
   hs_census_model_update (model, third, third);
   g_assert_cmpuint (emissions->len, ==, 0);
-  g_assert_cmpuint (values_changed, ==, 3);
+  g_assert_cmpuint (updates, ==, 4);
 
   g_clear_object (&b_before);
   g_clear_object (&b_after);
   g_signal_handlers_disconnect_by_data (model, emissions);
-  g_signal_handlers_disconnect_by_data (model, &values_changed);
+  g_signal_handlers_disconnect_by_data (model, &updates);
   g_assert_finalize_object (model);
 }
 
@@ -158,30 +158,53 @@ test_delta_against_missing_types (void)
 }
 
 static void
-count_notify (HsTypeStat *stat,
-              GParamSpec *pspec,
-              guint      *notifications)
+count_changed (HsTypeStat *stat,
+               guint      *changes)
 {
-  (*notifications)++;
+  (*changes)++;
 }
 
+/* "changed" once per change of values, none when nothing moved; a row made
+ * to show another type changes once, name and values together. */
 static void
-test_notify_only_changes (void)
+test_changed_only_on_change (void)
 {
   g_autoptr(HsTypeStat) stat = hs_type_stat_new ("x");
-  guint notifications = 0;
+  g_autoptr(HsTypeStat) other = hs_type_stat_new ("y");
+  g_autoptr(HsTypeStat) shown = NULL;
+  guint changes = 0;
 
-  g_signal_connect (stat, "notify", G_CALLBACK (count_notify), &notifications);
+  g_signal_connect (stat, "changed", G_CALLBACK (count_changed), &changes);
   g_assert_true (hs_type_stat_set_values (stat, 3, 30, 0, 0));
   g_assert_false (hs_type_stat_set_values (stat, 3, 30, 0, 0));
   g_assert_true (hs_type_stat_set_values (stat, 3, 31, 0, 0));
-  /* count and size the first time, only size the second */
-  g_assert_cmpuint (notifications, ==, 3);
+  g_assert_cmpuint (changes, ==, 2);
+
+  shown = hs_type_stat_copy (stat);
+  g_assert_cmpstr (hs_type_stat_get_name (shown), ==, "x");
+  g_assert_cmpint (hs_type_stat_get_size (shown), ==, 31);
+  g_signal_handlers_disconnect_by_func (stat, count_changed, &changes);
+  changes = 0;
+  g_signal_connect (shown, "changed", G_CALLBACK (count_changed), &changes);
+  hs_type_stat_assign (shown, stat);
+  g_assert_cmpuint (changes, ==, 0);
+  /* Another name, the same values; then another name and other values. */
+  hs_type_stat_set_values (other, 3, 31, 0, 0);
+  hs_type_stat_assign (shown, other);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpstr (hs_type_stat_get_name (shown), ==, "y");
+  hs_type_stat_set_values (stat, 7, 70, 1, 10);
+  hs_type_stat_assign (shown, stat);
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpstr (hs_type_stat_get_name (shown), ==, "x");
+  g_assert_cmpint (hs_type_stat_get_count (shown), ==, 7);
+  g_assert_cmpint (hs_type_stat_get_delta_size (shown), ==, 10);
 }
 
-/* Types that go: two runs, one emission each (the last first); many
- * scattered ones, one emission over their span; the rows left are the ones
- * that stay, in their order. */
+/* Types that come and go make one items-changed per census: a single run
+ * gone, just that run; rows gone here and there, or gone and new together,
+ * the span from the first row gone on. The rows left are the ones that
+ * stay, in their order. */
 static void
 test_scattered_removals (void)
 {
@@ -194,8 +217,12 @@ test_scattered_removals (void)
   g_autoptr(HsCensus) third = NULL;
   g_autoptr(HsCensus) every = NULL;
   g_autoptr(HsCensus) odd = NULL;
-  const Emission runs[] = { { 3, 2, 0 }, { 1, 1, 0 } };
-  const Emission span[] = { { 0, 39, 19 } };
+  g_autoptr(HsCensus) fourth = NULL;
+  g_autoptr(HsCensus) fifth = NULL;
+  const Emission runs[] = { { 1, 5, 2 } };
+  const Emission one_run[] = { { 1, 1, 0 } };
+  const Emission gone_and_new[] = { { 1, 1, 2 } };
+  const Emission span[] = { { 0, 40, 20 } };
 
   first = census_from ("a:1:1 b:1:1 c:1:1 d:1:1 e:1:1 f:1:1");
   hs_census_model_update (model, first, NULL);
@@ -206,6 +233,13 @@ test_scattered_removals (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
   g_assert_nonnull (hs_census_model_lookup (model, "f"));
   g_assert_null (hs_census_model_lookup (model, "b"));
+  fourth = census_from ("a:1:1 f:1:1");
+  hs_census_model_update (model, fourth, NULL);
+  assert_emissions (emissions, one_run, G_N_ELEMENTS (one_run));
+  fifth = census_from ("a:1:1 g:1:1 h:1:1");
+  hs_census_model_update (model, fifth, NULL);
+  assert_emissions (emissions, gone_and_new, G_N_ELEMENTS (gone_and_new));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
   /* 40 types, then every other one gone. */
   for (guint i = 0; i < 40; i++)
@@ -241,7 +275,7 @@ main (int   argc,
   g_test_add_func ("/hs/census-model/update-in-place", test_update_in_place);
   g_test_add_func ("/hs/census-model/scattered-removals", test_scattered_removals);
   g_test_add_func ("/hs/census-model/delta-against-missing-types", test_delta_against_missing_types);
-  g_test_add_func ("/hs/census-model/notify-only-changes", test_notify_only_changes);
+  g_test_add_func ("/hs/census-model/changed-only-on-change", test_changed_only_on_change);
 
   return g_test_run ();
 }

@@ -145,9 +145,16 @@ set_detail (HsOverviewPage *self,
 {
   GtkLabel *label = self->details[detail];
   gboolean known = text != NULL && *text != '\0';
+  const char *wanted_tooltip = known ? (tooltip != NULL ? tooltip : text) : NULL;
 
+  /* Setting a tooltip queries the pointer (X round trips in GTK 4.8), and
+   * details are set again at every census: only when it changes, and none
+   * for the duration, which changes every time and is never cut short. */
+  if (detail == DETAIL_DURATION)
+    wanted_tooltip = NULL;
   gtk_label_set_text (label, known ? text : "—");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), known ? (tooltip != NULL ? tooltip : text) : NULL);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), wanted_tooltip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), wanted_tooltip);
 }
 
 static char *

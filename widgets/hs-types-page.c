@@ -1,8 +1,10 @@
 /* hs-types-page.c — the live census by type, sortable and filterable
  *
- * The column view sits on HsCensusModel → GtkFilterListModel → GtkSortListModel
- * → GtkSingleSelection. The census model changes rows in place, so sorting,
- * scrolling and the selection survive every new sample.
+ * The column view sits on HsCensusModel → GtkFilterListModel → HsTypeRows →
+ * GtkSingleSelection. The census model changes rows in place and the rows
+ * shown stay where they are, showing the types in their new order, so
+ * sorting, scrolling and the selection (kept on its type) survive every new
+ * sample, and a census costs the view only the cells it shows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,7 @@
 
 #include "hs-format.h"
 #include "hs-text-export.h"
+#include "hs-type-rows.h"
 #include "hs-types-page.h"
 
 struct _HsTypesPage
@@ -43,11 +46,9 @@ struct _HsTypesPage
 
   GtkStringFilter     *filter;
   GtkFilterListModel  *filtered;
-  GtkSortListModel    *sorted;
+  HsTypeRows          *rows;
   GtkSingleSelection  *selection;
   gboolean             updating_choices;
-  GdkFrameClock       *layout_clock;
-  gulong               layout_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HsTypesPage, hs_types_page, GTK_TYPE_WIDGET)
@@ -61,74 +62,42 @@ static guint signals [N_SIGNALS];
 
 static void update_export_actions (HsTypesPage *self);
 
-/* The cells' closures (hs-types-page-*-cell.ui): a row's values as shown. */
-static char *
-format_count (GtkListItem *list_item,
-              gint64       count)
-{
-  return hs_format_count (count);
-}
-
-static char *
-format_bytes (GtkListItem *list_item,
-              gint64       bytes)
-{
-  return hs_format_bytes (bytes);
-}
-
-static char *
-format_signed_count (GtkListItem *list_item,
-                     gint64       count)
-{
-  return hs_format_signed_count (count);
-}
-
-static char *
-format_signed_bytes (GtkListItem *list_item,
-                     gint64       bytes)
-{
-  return hs_format_signed_bytes (bytes);
-}
-
-/* A growth in red, a shrink in green, no change dimmed. */
-static GStrv
-delta_css_classes (GtkListItem *list_item,
-                   gint64       delta)
-{
-  const char *classes[] = { "numeric", delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label", NULL };
-
-  return g_strdupv ((char **) classes);
-}
-
-/* The full name of an ellipsized type, asked for only when the pointer rests
- * on it: setting a tooltip in bind costs X round trips for every row bound. */
-static gboolean
-on_name_query_tooltip (GtkInscription *label,
-                       int             x,
-                       int             y,
-                       gboolean        keyboard_mode,
-                       GtkTooltip     *tooltip)
-{
-  const char *name = gtk_inscription_get_text (label);
-
-  if (name == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, name);
-  return TRUE;
-}
-
-/* A census moved values in place: the cells shown follow their rows'
- * notifications; the order, sorted by a value, is made once again. */
+/* The rows in order again, after the census, the filter or the sort moved;
+ * the selection stays on the type it was on (or goes with it). */
 static void
-on_census_values_changed (HsTypesPage *self)
+show_in_order (HsTypesPage *self)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  HsTypeStat *selected = gtk_single_selection_get_selected_item (self->selection);
+  g_autofree char *selected_name = selected != NULL ? g_strdup (hs_type_stat_get_name (selected)) : NULL;
+  guint position;
 
-  if (sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
-    gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  hs_type_rows_resort (self->rows);
+  if (selected_name == NULL)
+    return;
+  position = hs_type_rows_find (self->rows, selected_name);
+  if (position != gtk_single_selection_get_selected (self->selection))
+    gtk_single_selection_set_selected (self->selection, position);
 }
 
 typedef gint64 (*HsStatValue) (HsTypeStat *stat);
+typedef char *(*HsStatFormat) (gint64 value);
+
+/* The Types table's columns: the row's name, or one of its values. */
+typedef struct
+{
+  const char  *property;  /* the row's, for sort_by and the name's sorter */
+  HsStatValue  value;     /* NULL for the name */
+  HsStatFormat format;
+  gboolean     is_delta;  /* coloured by its sign */
+} HsTypesColumn;
+
+static const HsTypesColumn columns[] = {
+  { "name", NULL, NULL, FALSE },
+  { "count", hs_type_stat_get_count, hs_format_count, FALSE },
+  { "size", hs_type_stat_get_size, hs_format_bytes, FALSE },
+  { "delta-count", hs_type_stat_get_delta_count, hs_format_signed_count, TRUE },
+  { "delta-size", hs_type_stat_get_delta_size, hs_format_signed_bytes, TRUE },
+};
 
 /* Compares two rows by a value read from each: no property lookup nor GValue
  * per row, as a re-sort of thousands at each census would make. */
@@ -143,27 +112,123 @@ compare_by_value (gconstpointer a,
   return x < y ? GTK_ORDERING_SMALLER : x > y ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
 
-/* Sorts by @property of the rows, and sort_by finds the column by it. */
-static void
-set_up_column (GtkColumnViewColumn *column,
-               const char          *property)
+/* The full name of an ellipsized type, asked for only when the pointer rests
+ * on it: setting a tooltip in bind costs X round trips for every row bound. */
+static gboolean
+on_name_query_tooltip (GtkInscription *cell,
+                       int             x,
+                       int             y,
+                       gboolean        keyboard_mode,
+                       GtkTooltip     *tooltip)
 {
-  static const struct { const char *property; HsStatValue value; } values[] = {
-    { "count", hs_type_stat_get_count },
-    { "size", hs_type_stat_get_size },
-    { "delta-count", hs_type_stat_get_delta_count },
-    { "delta-size", hs_type_stat_get_delta_size },
-  };
+  const char *name = gtk_inscription_get_text (cell);
+
+  if (name == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, name);
+  return TRUE;
+}
+
+/* Cells are inscriptions made in C, not labels nor builder templates: a
+ * cell from a template parses it and watches expressions as it is made (as
+ * rows scroll into view), and a label's change of text would make the whole
+ * window measure itself again. */
+static void
+on_cell_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               const HsTypesColumn      *column)
+{
+  GtkWidget *cell = gtk_inscription_new (NULL);
+
+  if (column->value == NULL)
+    {
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 40);
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_name_query_tooltip), NULL);
+    }
+  else
+    {
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1);
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 6);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 12);
+      gtk_widget_add_css_class (cell, "numeric");
+    }
+  gtk_list_item_set_child (list_item, cell);
+  g_object_set_data (G_OBJECT (list_item), "hs-column", (gpointer) column);
+}
+
+/* Shows the row's name or value; a change coloured: a growth in red, a
+ * shrink in green, no change dimmed. */
+static void
+show_value (GtkListItem         *list_item,
+            const HsTypesColumn *column)
+{
+  HsTypeStat *stat = gtk_list_item_get_item (list_item);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
+  g_autofree char *text = NULL;
+  gint64 value;
+
+  if (column->value == NULL)
+    {
+      gtk_inscription_set_text (cell, hs_type_stat_get_name (stat));
+      return;
+    }
+  value = column->value (stat);
+  text = column->format (value);
+  gtk_inscription_set_text (cell, text);
+  if (column->is_delta)
+    {
+      const char *classes[] = { "numeric", value > 0 ? "hs-growth" : value < 0 ? "hs-shrink" : "dim-label", NULL };
+
+      gtk_widget_set_css_classes (GTK_WIDGET (cell), classes);
+    }
+}
+
+/* A row shows another type, or its values moved. */
+static void
+on_row_changed (HsTypeStat  *stat,
+                GtkListItem *list_item)
+{
+  show_value (list_item, g_object_get_data (G_OBJECT (list_item), "hs-column"));
+}
+
+static void
+on_cell_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              const HsTypesColumn      *column)
+{
+  g_signal_connect (gtk_list_item_get_item (list_item), "changed", G_CALLBACK (on_row_changed), list_item);
+  show_value (list_item, column);
+}
+
+static void
+on_cell_unbind (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                const HsTypesColumn      *column)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), on_row_changed, list_item);
+}
+
+/* Gives @view_column its cells and its sorter; sort_by finds it by property. */
+static void
+set_up_column (GtkColumnViewColumn *view_column,
+               const HsTypesColumn *column)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSorter) sorter = NULL;
 
-  if (g_str_equal (property, "name"))
-    sorter = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, property)));
-  for (guint i = 0; sorter == NULL && i < G_N_ELEMENTS (values); i++)
-    if (g_str_equal (property, values[i].property))
-      sorter = GTK_SORTER (gtk_custom_sorter_new (compare_by_value, (gpointer) values[i].value, NULL));
-  g_assert (sorter != NULL);
-  gtk_column_view_column_set_sorter (column, sorter);
-  g_object_set_data (G_OBJECT (column), "hs-property", (gpointer) property);
+  g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), (gpointer) column);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), (gpointer) column);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), (gpointer) column);
+  gtk_column_view_column_set_factory (view_column, factory);
+
+  if (column->value == NULL)
+    sorter = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, column->property)));
+  else
+    sorter = GTK_SORTER (gtk_custom_sorter_new (compare_by_value, (gpointer) column->value, NULL));
+  gtk_column_view_column_set_sorter (view_column, sorter);
+  g_object_set_data (G_OBJECT (view_column), "hs-property", (gpointer) column->property);
 }
 
 static void
@@ -294,7 +359,7 @@ static void
 update_export_actions (HsTypesPage *self)
 {
   gboolean can = self->session != NULL && !is_loading (self) &&
-                 g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0;
+                 g_list_model_get_n_items (G_LIST_MODEL (self->rows)) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "types.export-csv", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "types.copy-table", can);
@@ -372,7 +437,7 @@ hs_types_page_dup_csv (HsTypesPage *self)
 
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
 
-  rows = G_LIST_MODEL (self->sorted);
+  rows = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (rows);
   with_deltas = has_baseline (self);
   values = g_new0 (HsCensusRow, MAX (n, 1));
@@ -412,7 +477,7 @@ hs_types_page_dup_text_table (HsTypesPage *self)
 
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
 
-  rows = G_LIST_MODEL (self->sorted);
+  rows = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (rows);
   comparing = is_comparing (self);
   values = g_new0 (HsCensusRow, MAX (n, 1));
@@ -492,67 +557,6 @@ save_table_action (GtkWidget  *widget,
 }
 
 static void
-scroll_to_top (HsTypesPage *self)
-{
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
-    return;
-  /* The column view's list, a child of it, has the action. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0))
-      break;
-}
-
-static void
-stop_keeping_top (HsTypesPage *self)
-{
-  if (self->layout_clock != NULL)
-    {
-      g_clear_signal_handler (&self->layout_handler, self->layout_clock);
-      g_clear_object (&self->layout_clock);
-    }
-}
-
-/* After the frame's layout, where the rows now are is known: bring the first
- * one back to the top (the frame lays out again before it paints). */
-static void
-on_frame_layout (GdkFrameClock *clock,
-                 HsTypesPage   *self)
-{
-  stop_keeping_top (self);
-  scroll_to_top (self);
-}
-
-/* A view scrolled to the top stays there as rows are re-sorted or filtered:
- * the list keeps its top row in place, which would leave the biggest types,
- * grown past it, above the view. */
-static void
-on_sorted_changed (GListModel  *model,
-                   guint        position,
-                   guint        removed,
-                   guint        added,
-                   HsTypesPage *self)
-{
-  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (self->layout_clock != NULL || clock == NULL || vadjustment == NULL ||
-      gtk_adjustment_get_value (vadjustment) >= 1)
-    return;
-  self->layout_clock = g_object_ref (clock);
-  self->layout_handler = g_signal_connect_after (clock, "layout", G_CALLBACK (on_frame_layout), self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self->column_view));
-}
-
-static void
-hs_types_page_unrealize (GtkWidget *widget)
-{
-  stop_keeping_top (HS_TYPES_PAGE (widget));
-  GTK_WIDGET_CLASS (hs_types_page_parent_class)->unrealize (widget);
-}
-
-static void
 hs_types_page_dispose (GObject *object)
 {
   HsTypesPage *self = (HsTypesPage *) object;
@@ -561,10 +565,10 @@ hs_types_page_dispose (GObject *object)
   /* The models live as long as the selection that owns them. */
   if (self->selection != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->sorted, self);
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      g_signal_handlers_disconnect_by_data (self->filter, self);
       g_signal_handlers_disconnect_by_data (self->filtered, self);
     }
-  stop_keeping_top (self);
   hs_text_export_clear (&self->export);
   g_clear_object (&self->snapshot_signals);
   g_clear_object (&self->session_signals);
@@ -574,7 +578,7 @@ hs_types_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
-  self->sorted = NULL;
+  self->rows = NULL;
   self->filtered = NULL;
   G_OBJECT_CLASS (hs_types_page_parent_class)->dispose (object);
 }
@@ -586,11 +590,8 @@ hs_types_page_class_init (HsTypesPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_types_page_dispose;
-  widget_class->unrealize = hs_types_page_unrealize;
   gtk_widget_class_set_css_name (widget_class, "hstypespage");
 
-  /* The cells look their rows' properties up by type name. */
-  g_type_ensure (HS_TYPE_TYPE_STAT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-types-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HsTypesPage, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, HsTypesPage, shown_dropdown);
@@ -608,12 +609,6 @@ hs_types_page_class_init (HsTypesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsTypesPage, summary_label);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_choice_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_name_query_tooltip);
-  gtk_widget_class_bind_template_callback (widget_class, format_count);
-  gtk_widget_class_bind_template_callback (widget_class, format_bytes);
-  gtk_widget_class_bind_template_callback (widget_class, format_signed_count);
-  gtk_widget_class_bind_template_callback (widget_class, format_signed_bytes);
-  gtk_widget_class_bind_template_callback (widget_class, delta_css_classes);
 
   gtk_widget_class_install_action (widget_class, "types.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "types.copy-table", NULL, copy_table_action);
@@ -635,25 +630,29 @@ hs_types_page_init (HsTypesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  set_up_column (self->name_column, "name");
-  set_up_column (self->count_column, "count");
-  set_up_column (self->size_column, "size");
-  set_up_column (self->delta_count_column, "delta-count");
-  set_up_column (self->delta_size_column, "delta-size");
+  set_up_column (self->name_column, &columns[0]);
+  set_up_column (self->count_column, &columns[1]);
+  set_up_column (self->size_column, &columns[2]);
+  set_up_column (self->delta_count_column, &columns[3]);
+  set_up_column (self->delta_size_column, &columns[4]);
 
   name_expression = gtk_property_expression_new (HS_TYPE_TYPE_STAT, NULL, "name");
   self->filter = gtk_string_filter_new (name_expression);
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
-                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  self->rows = hs_type_rows_new (G_LIST_MODEL (self->filtered), gtk_column_view_get_sorter (self->column_view));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->rows));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_rows_changed), self);
-  g_signal_connect (self->sorted, "items-changed", G_CALLBACK (on_sorted_changed), self);
+  /* Sorted again when the census, the filter or the sort change (the
+   * filtered rows are up to date by then: the filter model is connected
+   * first). */
+  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
+                            G_CALLBACK (show_in_order), self);
+  g_signal_connect_swapped (self->filter, "changed", G_CALLBACK (show_in_order), self);
   gtk_column_view_sort_by_column (self->column_view, self->size_column, GTK_SORT_DESCENDING);
 
   self->snapshot_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
@@ -663,8 +662,8 @@ hs_types_page_init (HsTypesPage *self)
   g_signal_group_connect_object (self->session_signals, "notify::loading",
                                  G_CALLBACK (on_loading_changed), self, 0);
   self->census_signals = g_signal_group_new (HS_TYPE_CENSUS_MODEL);
-  g_signal_group_connect_object (self->census_signals, "values-changed",
-                                 G_CALLBACK (on_census_values_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->census_signals, "updated",
+                                 G_CALLBACK (show_in_order), self, G_CONNECT_SWAPPED);
   update_summary (self);
   update_export_actions (self);
 }
@@ -687,6 +686,7 @@ hs_types_page_set_session (HsTypesPage *self,
 
   gtk_filter_list_model_set_model (self->filtered,
                                    session != NULL ? G_LIST_MODEL (hs_session_get_census_model (session)) : NULL);
+  show_in_order (self);
   g_signal_group_set_target (self->snapshot_signals,
                              session != NULL ? hs_session_get_snapshots (session) : NULL);
   g_signal_group_set_target (self->session_signals, session);
@@ -713,7 +713,7 @@ GListModel *
 hs_types_page_get_visible_rows (HsTypesPage *self)
 {
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
-  return G_LIST_MODEL (self->sorted);
+  return G_LIST_MODEL (self->rows);
 }
 
 void

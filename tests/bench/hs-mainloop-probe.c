@@ -18,6 +18,10 @@
  * first poll (default 0), the window being made, are counted apart: only
  * their longest is written.
  *
+ * With HS_PROBE_LOG set, every span longer than a frame is also appended
+ * there as "start_us end_us" (CLOCK_MONOTONIC, as `perf record -k mono`
+ * stamps its samples), to find what the main thread did in it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <stdio.h>
@@ -41,6 +45,7 @@ static gint64  written_at;
 static gint64  startup_ends_at; /* 0 until the first poll */
 static gint64  startup_longest;
 static GPollFunc default_poll;
+static FILE   *long_span_log;
 
 static void
 count_span (gint64 span)
@@ -102,7 +107,11 @@ probe_poll (GPollFD *fds,
   if (returned_at != 0 && now < startup_ends_at)
     startup_longest = MAX (startup_longest, now - returned_at);
   else if (returned_at != 0)
-    count_span (now - returned_at);
+    {
+      count_span (now - returned_at);
+      if (long_span_log != NULL && now - returned_at > 16000)
+        fprintf (long_span_log, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", returned_at, now);
+    }
   if (now - written_at > G_USEC_PER_SEC)
     {
       write_summary ();
@@ -121,10 +130,17 @@ probe_install (void)
   default_poll = g_main_context_get_poll_func (context);
   g_main_context_set_poll_func (context, probe_poll);
   written_at = g_get_monotonic_time ();
+  if (g_getenv ("HS_PROBE_LOG") != NULL)
+    long_span_log = fopen (g_getenv ("HS_PROBE_LOG"), "w");
+  /* The app may be ended by a signal: a line is written as it is seen. */
+  if (long_span_log != NULL)
+    setvbuf (long_span_log, NULL, _IOLBF, 0);
 }
 
 __attribute__((destructor)) static void
 probe_report (void)
 {
   write_summary ();
+  if (long_span_log != NULL)
+    fclose (long_span_log);
 }

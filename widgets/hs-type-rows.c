@@ -1,0 +1,170 @@
+/* hs-type-rows.c — the Types table's rows, sorted, changed in place
+ *
+ * The rows of @source (HsTypeStat) in @sorter's order, as rows that stay
+ * where they are: row i shows whichever type is i-th, and a new order only
+ * changes what rows show ("changed" on each row that now shows something
+ * else). items-changed is only for rows added or dropped at the end. Its
+ * owner calls hs_type_rows_resort() whenever the source's rows or values or
+ * the sorter change (and keeps the selection on its type meanwhile).
+ *
+ * GtkSortListModel says a new order by removing and adding rows; GTK 4.8's
+ * list views then make new widgets for every type that moves into view and
+ * destroy those of types that leave it, which at each census of thousands of
+ * churning types was most of the window's work. Here the view binds its
+ * widgets to rows once, and the cells shown redraw.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "hs-type-rows.h"
+
+struct _HsTypeRows
+{
+  GObject     parent_instance;
+  GListModel *source;
+  GtkSorter  *sorter;
+  GPtrArray  *rows;   /* HsTypeStat, copies of the source's, in order */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HsTypeRows, hs_type_rows, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+hs_type_rows_get_item_type (GListModel *model)
+{
+  return HS_TYPE_TYPE_STAT;
+}
+
+static guint
+hs_type_rows_get_n_items (GListModel *model)
+{
+  return HS_TYPE_ROWS (model)->rows->len;
+}
+
+static gpointer
+hs_type_rows_get_item (GListModel *model,
+                       guint       position)
+{
+  HsTypeRows *self = HS_TYPE_ROWS (model);
+
+  if (position >= self->rows->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->rows, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = hs_type_rows_get_item_type;
+  iface->get_n_items = hs_type_rows_get_n_items;
+  iface->get_item = hs_type_rows_get_item;
+}
+
+static void
+hs_type_rows_dispose (GObject *object)
+{
+  HsTypeRows *self = (HsTypeRows *) object;
+
+  g_clear_object (&self->source);
+  g_clear_object (&self->sorter);
+  G_OBJECT_CLASS (hs_type_rows_parent_class)->dispose (object);
+}
+
+static void
+hs_type_rows_finalize (GObject *object)
+{
+  HsTypeRows *self = (HsTypeRows *) object;
+
+  g_ptr_array_unref (self->rows);
+  G_OBJECT_CLASS (hs_type_rows_parent_class)->finalize (object);
+}
+
+static void
+hs_type_rows_class_init (HsTypeRowsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hs_type_rows_dispose;
+  object_class->finalize = hs_type_rows_finalize;
+}
+
+static void
+hs_type_rows_init (HsTypeRows *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b,
+              gpointer      sorter)
+{
+  return gtk_sorter_compare (sorter, *(gpointer *) a, *(gpointer *) b);
+}
+
+/* Rows in @source's HsTypeStat, shown in @sorter's order (ties in the
+ * source's order). Takes @source, as GTK's list models do; refs @sorter. */
+HsTypeRows *
+hs_type_rows_new (GListModel *source,
+                  GtkSorter  *sorter)
+{
+  HsTypeRows *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (source), NULL);
+  g_return_val_if_fail (GTK_IS_SORTER (sorter), NULL);
+
+  self = g_object_new (HS_TYPE_TYPE_ROWS, NULL);
+  self->source = source;
+  self->sorter = g_object_ref (sorter);
+  hs_type_rows_resort (self);
+  return self;
+}
+
+/* Shows the source's rows again, in order. */
+void
+hs_type_rows_resort (HsTypeRows *self)
+{
+  guint n = g_list_model_get_n_items (self->source);
+  guint old_len = self->rows->len;
+  g_autoptr(GPtrArray) order = g_ptr_array_new_full (n, g_object_unref);
+
+  g_return_if_fail (HS_IS_TYPE_ROWS (self));
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (order, g_list_model_get_item (self->source, i));
+  /* A merge sort: stable. */
+  if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
+    g_ptr_array_sort_with_data (order, compare_rows, self->sorter);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HsTypeStat *source_row = g_ptr_array_index (order, i);
+
+      if (i < old_len)
+        hs_type_stat_assign (g_ptr_array_index (self->rows, i), source_row);
+      else
+        g_ptr_array_add (self->rows, hs_type_stat_copy (source_row));
+    }
+  if (n < old_len)
+    g_ptr_array_remove_range (self->rows, n, old_len - n);
+  if (n != old_len)
+    g_list_model_items_changed (G_LIST_MODEL (self), MIN (n, old_len),
+                                n < old_len ? old_len - n : 0,
+                                n > old_len ? n - old_len : 0);
+}
+
+/* The position of the row showing @name, or GTK_INVALID_LIST_POSITION. */
+guint
+hs_type_rows_find (HsTypeRows *self,
+                   const char *name)
+{
+  g_return_val_if_fail (HS_IS_TYPE_ROWS (self), GTK_INVALID_LIST_POSITION);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_strcmp0 (hs_type_stat_get_name (g_ptr_array_index (self->rows, i)), name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
