@@ -181,8 +181,17 @@ hs_census_model_update (HsCensusModel *self,
   guint old_len = self->rows->len;
   gboolean values_changed = FALSE;
   g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* Which census rows already have a row here: only the others are looked
+   * up again (thousands of names hashed per census otherwise). */
+  g_autofree guint8 *current_shown = NULL;
+  g_autofree guint8 *baseline_shown = NULL;
 
   g_return_if_fail (HS_IS_CENSUS_MODEL (self));
+
+  if (current != NULL)
+    current_shown = g_new0 (guint8, current->n_rows + 1);
+  if (baseline != NULL)
+    baseline_shown = g_new0 (guint8, baseline->n_rows + 1);
 
   /* Existing rows: update in place, or note as gone. */
   for (guint position = 0; position < self->rows->len; position++)
@@ -199,6 +208,10 @@ hs_census_model_update (HsCensusModel *self,
           g_array_append_val (gone, position);
           continue;
         }
+      if (now != NULL)
+        current_shown[now - current->rows] = TRUE;
+      if (before != NULL)
+        baseline_shown[before - baseline->rows] = TRUE;
 
       /* A type the baseline lacks grew from nothing: its Δ is all of it. */
       values_changed |= hs_type_stat_set_values (stat, count, size,
@@ -210,6 +223,7 @@ hs_census_model_update (HsCensusModel *self,
   /* New types, then types only the baseline has, appended. */
   {
     HsCensus *sources[] = { current, baseline };
+    guint8 *shown[] = { current_shown, baseline_shown };
 
     for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
       {
@@ -218,14 +232,22 @@ hs_census_model_update (HsCensusModel *self,
         for (guint i = 0; i < sources[s]->n_rows; i++)
           {
             const HsCensusRow *row = &sources[s]->rows[i];
-            const HsCensusRow *now = s == 0 ? row : (current != NULL ? hs_census_lookup (current, row->name) : NULL);
-            const HsCensusRow *before = baseline != NULL ? hs_census_lookup (baseline, row->name) : NULL;
-            gint64 count = now != NULL ? now->count : 0;
-            gint64 size = now != NULL ? now->size : 0;
+            const HsCensusRow *now;
+            const HsCensusRow *before;
+            gint64 count;
+            gint64 size;
             HsTypeStat *stat;
 
-            if (g_hash_table_contains (self->index_by_name, row->name))
+            /* A type of the baseline not yet shown is not in the current
+             * census: it would have been shown with it. */
+            if (shown[s][i] || g_hash_table_contains (self->index_by_name, row->name))
               continue;
+            now = s == 0 ? row : NULL;
+            before = s == 1 ? row : (baseline != NULL ? hs_census_lookup (baseline, row->name) : NULL);
+            if (before != NULL)
+              baseline_shown[before - baseline->rows] = TRUE;
+            count = now != NULL ? now->count : 0;
+            size = now != NULL ? now->size : 0;
             stat = hs_type_stat_new (row->name);
             hs_type_stat_set_values (stat, count, size,
                                      baseline != NULL ? count - (before != NULL ? before->count : 0) : 0,
