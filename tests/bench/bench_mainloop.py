@@ -10,7 +10,11 @@ start-up left out), as a share of one core. run() returns the figures for
 tests/bench/perf_table.py.
 
     python3 tests/bench/bench_mainloop.py --build build [--types 5000]
-        [--seconds 30] [--interval 0.5] [--backend x11]
+        [--seconds 30] [--interval 0.5] [--backend x11] [--renderer cairo]
+
+--renderer sets GSK_RENDERER for the app (GTK's own choice otherwise: GL,
+which under Xvfb is Mesa's software rasterizer, llvmpipe). HS_PROBE_LOG=FILE
+has the probe log every span over a frame (see hs-mainloop-probe.c).
 """
 import argparse
 import os
@@ -51,7 +55,7 @@ def cpu_seconds(pid):
 STARTUP_MS = 2000      # the window being made, left out of the figures
 
 
-def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11"):
+def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None):
     """Run the app on churn_types.py for `seconds`; return the probe's figures and the
     app's own CPU time while the script ran, from 2 s after the app started (its
     start-up left out) until the script's end. The spans of those first 2 s are
@@ -72,6 +76,8 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11"):
                    GSETTINGS_SCHEMA_DIR=os.path.join(build, "data"),
                    GSETTINGS_BACKEND="memory", GTK_A11Y="none",
                    GDK_BACKEND=backend, XDG_DATA_HOME=tmp)
+        if renderer:
+            env["GSK_RENDERER"] = renderer
         command = [app, "--interval", str(interval), "--python", sys.executable,
                    os.path.join(HERE, "churn_types.py"), str(types), str(seconds)]
         if backend == "x11" and not os.environ.get("DISPLAY"):
@@ -115,11 +121,13 @@ def main():
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--interval", default="0.5")
     parser.add_argument("--backend", default="x11", help="GDK_BACKEND (x11 under Xvfb)")
+    parser.add_argument("--renderer", help="GSK_RENDERER: cairo, gl (GTK's choice if not given)")
     args = parser.parse_args()
 
-    figures = run(args.build, args.types, args.seconds, args.interval, args.backend)
-    print("main thread, %d types churning, %s s interval, %g s:"
-          % (args.types, args.interval, args.seconds))
+    figures = run(args.build, args.types, args.seconds, args.interval, args.backend, args.renderer)
+    print("main thread, %d types churning, %s s interval, %g s, renderer %s:"
+          % (args.types, args.interval, args.seconds,
+             args.renderer or os.environ.get("GSK_RENDERER") or "GTK's choice"))
     print("  iterations %d, longest busy %.2f ms, median %.2f ms, p99 %.2f ms, %d longer than 16 ms"
           % (figures["spans"], figures["longest_ms"], figures["p50_ms"], figures["p99_ms"],
              figures["over_16ms"]))
