@@ -127,11 +127,15 @@ hs_type_rows_new (GListModel *source,
 void
 hs_type_rows_resort (HsTypeRows *self)
 {
-  guint n = g_list_model_get_n_items (self->source);
-  guint old_len = self->rows->len;
-  g_autoptr(GPtrArray) order = g_ptr_array_new_full (n, g_object_unref);
+  guint n;
+  guint old_len;
+  g_autoptr(GPtrArray) order = NULL;
 
   g_return_if_fail (HS_IS_TYPE_ROWS (self));
+
+  n = g_list_model_get_n_items (self->source);
+  old_len = self->rows->len;
+  order = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (order, g_list_model_get_item (self->source, i));

@@ -155,15 +155,17 @@ on_cell_setup (GtkSignalListItemFactory *factory,
       gtk_widget_add_css_class (cell, "numeric");
     }
   gtk_list_item_set_child (list_item, cell);
+  /* What the cell shows, for show_value. */
   g_object_set_data (G_OBJECT (list_item), "hs-column", (gpointer) column);
 }
 
-/* Shows the row's name or value; a change coloured: a growth in red, a
- * shrink in green, no change dimmed. */
+/* Shows the row's name or value (bound, and again when the row changes:
+ * it shows another type, or its values moved); a change coloured: a growth
+ * in red, a shrink in green, no change dimmed. */
 static void
-show_value (GtkListItem         *list_item,
-            const HsTypesColumn *column)
+show_value (GtkListItem *list_item)
 {
+  const HsTypesColumn *column = g_object_get_data (G_OBJECT (list_item), "hs-column");
   HsTypeStat *stat = gtk_list_item_get_item (list_item);
   GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
   g_autofree char *text = NULL;
@@ -185,29 +187,19 @@ show_value (GtkListItem         *list_item,
     }
 }
 
-/* A row shows another type, or its values moved. */
-static void
-on_row_changed (HsTypeStat  *stat,
-                GtkListItem *list_item)
-{
-  show_value (list_item, g_object_get_data (G_OBJECT (list_item), "hs-column"));
-}
-
 static void
 on_cell_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              const HsTypesColumn      *column)
+              GtkListItem              *list_item)
 {
-  g_signal_connect (gtk_list_item_get_item (list_item), "changed", G_CALLBACK (on_row_changed), list_item);
-  show_value (list_item, column);
+  g_signal_connect_swapped (gtk_list_item_get_item (list_item), "changed", G_CALLBACK (show_value), list_item);
+  show_value (list_item);
 }
 
 static void
 on_cell_unbind (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                const HsTypesColumn      *column)
+                GtkListItem              *list_item)
 {
-  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), on_row_changed, list_item);
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), show_value, list_item);
 }
 
 /* Gives @view_column its cells and its sorter; sort_by finds it by property. */
@@ -219,8 +211,8 @@ set_up_column (GtkColumnViewColumn *view_column,
   g_autoptr(GtkSorter) sorter = NULL;
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), (gpointer) column);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), (gpointer) column);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), (gpointer) column);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind), NULL);
   gtk_column_view_column_set_factory (view_column, factory);
 
   if (column->value == NULL)
