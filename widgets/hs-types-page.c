@@ -129,6 +129,8 @@ on_name_query_tooltip (GtkInscription *cell,
   return TRUE;
 }
 
+static void show_value (GtkListItem *list_item);
+
 /* Cells are inscriptions made in C, not labels nor builder templates: a
  * cell from a template parses it and watches expressions as it is made (as
  * rows scroll into view), and a label's change of text would make the whole
@@ -157,34 +159,44 @@ on_cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, cell);
   /* What the cell shows, for show_value. */
   g_object_set_data (G_OBJECT (list_item), "hs-column", (gpointer) column);
+  g_signal_connect_swapped (cell, "map", G_CALLBACK (show_value), list_item);
 }
 
-/* Shows the row's name or value (bound, and again when the row changes:
- * it shows another type, or its values moved); a change coloured: a growth
- * in red, a shrink in green, no change dimmed. */
+/* Shows the row's name or value (when the cell is mapped, and again when the
+ * row changes: it shows another type, or its values moved); a change
+ * coloured: a growth in red, a shrink in green, no change dimmed.
+ * GTK 4.8 keeps some 200 rows bound around the few shown: cells out of
+ * sight wait until they are mapped, so a census touches only what is seen. */
 static void
 show_value (GtkListItem *list_item)
 {
+  static const char *delta_classes[] = { "hs-growth", "hs-shrink", "dim-label" };
   const HsTypesColumn *column = g_object_get_data (G_OBJECT (list_item), "hs-column");
   HsTypeStat *stat = gtk_list_item_get_item (list_item);
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
   g_autofree char *text = NULL;
+  const char *sign_class;
   gint64 value;
 
+  if (stat == NULL || !gtk_widget_get_mapped (cell))
+    return;
   if (column->value == NULL)
     {
-      gtk_inscription_set_text (cell, hs_type_stat_get_name (stat));
+      gtk_inscription_set_text (GTK_INSCRIPTION (cell), hs_type_stat_get_name (stat));
       return;
     }
   value = column->value (stat);
   text = column->format (value);
-  gtk_inscription_set_text (cell, text);
-  if (column->is_delta)
-    {
-      const char *classes[] = { "numeric", value > 0 ? "hs-growth" : value < 0 ? "hs-shrink" : "dim-label", NULL };
-
-      gtk_widget_set_css_classes (GTK_WIDGET (cell), classes);
-    }
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
+  if (!column->is_delta)
+    return;
+  /* Classes change only when the sign does: each change restyles the cell. */
+  sign_class = delta_classes[value > 0 ? 0 : value < 0 ? 1 : 2];
+  if (gtk_widget_has_css_class (cell, sign_class))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (delta_classes); i++)
+    gtk_widget_remove_css_class (cell, delta_classes[i]);
+  gtk_widget_add_css_class (cell, sign_class);
 }
 
 static void
