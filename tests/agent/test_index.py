@@ -168,6 +168,23 @@ sys.stdin.readline()
 '''
 
 
+DROPPING_SCRIPT = r'''
+import sys
+
+class Item:
+    pass
+
+target = Item()
+box = [target]
+kept = [target]
+print("ready", flush=True)
+sys.stdin.readline()
+del box
+print("changed", flush=True)
+sys.stdin.readline()
+'''
+
+
 class RunningProgramTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp()
@@ -215,6 +232,35 @@ class RunningProgramTest(unittest.TestCase):
         # since is there.
         self.assertEqual(len(after), 22)
         self.assertEqual(len(set(after) - set(before)), 2)
+
+    def test_what_the_program_drops_that_the_agent_holds_is_not_listed(self):
+        """A list the app was shown is held by the agent (lists have no weak
+        references); once the program drops it, only the agent holds it, and
+        it is no referrer of the program's -- though the program waited, and
+        what only the agent held was known, over the requests before."""
+        path = os.path.join(self.dir, "script.py")
+        with open(path, "w") as stream:
+            stream.write(DROPPING_SCRIPT)
+        app = agenttest.FakeApp(path, cwd=self.dir, stdin=subprocess.PIPE)
+        self.addCleanup(app.close)
+        app.receive()                                           # hello
+        self.assertEqual(app.process.stdout.readline(), b"ready\n")
+        listed = self.ask(app, {"type": "instances", "type_name": "__main__.Item",
+                                "offset": 0, "limit": 10})
+        target = listed["objects"][0]["handle"]
+        reply = self.ask(app, {"type": "referrers", "handle": target, "limit": 100})
+        lists = sorted(entry["address"] for entry in reply["referrers"] if entry["type"] == "list")
+        self.assertEqual(len(lists), 2)                         # box and kept, now held
+        before = self.referrers(app, target)
+        self.assertEqual(self.referrers(app, target), before)
+        app.process.stdin.write(b"go\n")
+        app.process.stdin.flush()
+        self.assertEqual(app.process.stdout.readline(), b"changed\n")
+        after = self.referrers(app, target)
+        self.assertEqual(len(after), len(before) - 1)
+        self.assertEqual(len(set(before) - set(after)), 1)
+        self.assertIn((set(before) - set(after)).pop(), lists)
+        self.assertEqual(self.referrers(app, target), after)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,12 @@ Referrers
     threads' CPU clocks tell): a reply is always about the heap as it is when
     the request is served. It is built when a request finds the program has
     not run since the last one looked: browsing a program that waits. While
-    the program runs, each scan traverses the heap. An intermediate ``__dict__`` is
+    the program runs, each scan traverses the heap. What only the agent's
+    holds keep alive (``held_only``: left out of every scan) is kept between
+    requests on the same terms, until the agent lets go of something: a hold
+    taken meanwhile is on an object the program holds too, and frees nothing.
+    One look at the threads serves both, once a request (``ctx["idle"]``).
+    An intermediate ``__dict__`` is
     collapsed into its owner (instance, module, class), a closure cell into the
     function holding it, which takes one more scan each. Running frames do not
     expose their locals to the collector from 3.11 on, so the frames of the
@@ -292,7 +297,8 @@ _graveyard = []
 # leaves out what only they keep alive.
 HELD = [_handles["strong"], _graveyard]
 # Caches filled on first use (made now, so they are the agent's).
-_cache = {"own_ids": set(), "code_ids": set(), "ready": False}
+_cache = {"own_ids": set(), "code_ids": set(), "ready": False,
+          "held_ids": set(), "held_known": False}
 # The referrer index (see "Referrers"): the other threads' CPU times and the
 # objects collected when a request last looked (None: from another thread
 # than the agent's), and whether it cannot be built here (another Python, the
@@ -378,6 +384,7 @@ def release(handles):
 
 def let_go(objects):
     """Empty the list `objects`; what it alone held is freed by the main thread."""
+    _cache["held_known"] = False
     if _refaccel is not None:
         _refaccel.let_go(objects, _graveyard)
     else:
@@ -436,7 +443,12 @@ def _context(own, codes, serving, agent_thread, poll, allow_repr):
            "repr": allow_repr, "names": {}, "plans": {}, "fd": -1,
            "prepared": False, "indexed": False, "objects": None,
            "frames": [], "frame_ids": set(), "locals_ids": {},
-           "module_dicts": {}, "agent_thread": agent_thread}
+           "module_dicts": {}, "agent_thread": agent_thread,
+           # Asked from one of the program's threads (heapscope.why), the
+           # program has always run since.
+           "idle": _refaccel is not None and _program_idle(_thread.get_ident() == agent_thread)}
+    if not ctx["idle"]:
+        _forget_heap()
     for value in (skip, ctx, ctx["names"], ctx["frames"], ctx["frame_ids"],
                   ctx["locals_ids"], ctx["module_dicts"], own, codes, serving,
                   _handles, _handles["strong"], _handles["weak"], _handles["addresses"],
@@ -447,11 +459,24 @@ def _context(own, codes, serving, agent_thread, poll, allow_repr):
     for obj in kept_containers():
         skip.add(id(obj))
     # What only the agent holds is not the program's: no scan reports it.
-    for obj in _census.held_only(HELD, skip):
-        skip.add(id(obj))
+    skip.update(_held_only_ids(skip))
     if VERSION >= (3, 11):
         ctx["fd"] = _census.memory_fd()
     return ctx
+
+
+def _held_only_ids(skip):
+    """The ids of what only HELD keeps alive (see _census.held_only), worked
+    out again once the program has run or the agent has let go of something
+    (_forget_heap, let_go) since the last time."""
+    known = _cache["held_ids"]
+    if not _cache["held_known"]:
+        known.clear()
+        for obj in _census.held_only(HELD, skip):
+            known.add(id(obj))
+        obj = None
+        _cache["held_known"] = True
+    return known
 
 
 def _scratch(ctx, container):
@@ -490,11 +515,8 @@ def _index_ready(ctx):
     it must be (see "Referrers")."""
     if _refaccel is None or _index["unsupported"]:
         return False
-    # Asked from one of the program's threads (heapscope.why), the program
-    # has always run since.
-    if not _program_idle(_thread.get_ident() == ctx["agent_thread"]):
-        _refaccel.index_drop()
-        return False
+    if not ctx["idle"]:
+        return False                    # dropped when the look was taken
     if _refaccel.index_intact():
         return True
     try:
@@ -509,7 +531,15 @@ def index_census():
     """After a census in the agent's thread: the referrer index goes once the
     program is seen running (its allocator hook then costs the program a
     bitmap lookup a free for nothing)."""
-    if _refaccel is not None and not _index["unsupported"] and not _program_idle(True):
+    if _refaccel is not None and not _program_idle(True):
+        _forget_heap()
+
+
+def _forget_heap():
+    """The program ran: what was kept about its heap (the referrer index, what
+    only the agent holds) goes."""
+    _cache["held_known"] = False
+    if _refaccel is not None and not _index["unsupported"]:
         _refaccel.index_drop()
 
 
