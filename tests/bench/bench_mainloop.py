@@ -13,11 +13,14 @@ tests/bench/perf_table.py.
         [--seconds 30] [--interval 0.5] [--backend x11] [--renderer cairo]
 
 --renderer sets GSK_RENDERER for the app (GTK's own choice otherwise: GL,
-which under Xvfb is Mesa's software rasterizer, llvmpipe). HS_PROBE_LOG=FILE
+which under Xvfb is Mesa's software rasterizer, llvmpipe). --backend wayland
+runs the window on a headless weston of its own (apt install weston) unless
+WAYLAND_DISPLAY names one. HS_PROBE_LOG=FILE
 has the probe log every span over a frame (see hs-mainloop-probe.c).
 """
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,6 +58,25 @@ def cpu_seconds(pid):
 STARTUP_MS = 2000      # the window being made, left out of the figures
 
 
+def headless_weston(runtime_dir):
+    """A headless Wayland compositor for the window: (its process, its socket's name)."""
+    if shutil.which("weston") is None:
+        sys.exit("--backend wayland without WAYLAND_DISPLAY needs weston (apt install weston)")
+    os.makedirs(runtime_dir, mode=0o700)
+    name = "wayland-hs-bench"
+    process = subprocess.Popen(["weston", "--backend=headless-backend.so", "--socket=" + name,
+                                "--width=1280", "--height=1024", "--idle-time=0"],
+                               env=dict(os.environ, XDG_RUNTIME_DIR=runtime_dir),
+                               start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(os.path.join(runtime_dir, name)):
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit("weston did not start")
+        time.sleep(0.05)
+    return process, name
+
+
 def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None):
     """Run the app on churn_types.py for `seconds`; return the probe's figures and the
     app's own CPU time while the script ran, from 2 s after the app started (its
@@ -82,6 +104,11 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
                    os.path.join(HERE, "churn_types.py"), str(types), str(seconds)]
         if backend == "x11" and not os.environ.get("DISPLAY"):
             command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp"] + command
+        compositor = None
+        if backend == "wayland" and not os.environ.get("WAYLAND_DISPLAY"):
+            runtime_dir = os.path.join(tmp, "runtime")
+            compositor, env["WAYLAND_DISPLAY"] = headless_weston(runtime_dir)
+            env["XDG_RUNTIME_DIR"] = runtime_dir
         # The window stays open after the script ends: close it a little later,
         # with everything it started (Xvfb, the script).
         app_process = subprocess.Popen(command, env=env, start_new_session=True,
@@ -105,6 +132,9 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
         if app_process.poll() is None:
             os.killpg(app_process.pid, signal.SIGTERM)
             app_process.wait()
+        if compositor is not None:
+            os.killpg(compositor.pid, signal.SIGTERM)
+            compositor.wait()
         figures = dict(line.split() for line in open(out))
 
     result = {key: float(value) for key, value in figures.items()}
@@ -120,7 +150,7 @@ def main():
     parser.add_argument("--types", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--interval", default="0.5")
-    parser.add_argument("--backend", default="x11", help="GDK_BACKEND (x11 under Xvfb)")
+    parser.add_argument("--backend", default="x11", help="GDK_BACKEND: x11 (under Xvfb) or wayland (under a headless weston)")
     parser.add_argument("--renderer", help="GSK_RENDERER: cairo, gl (GTK's choice if not given)")
     args = parser.parse_args()
 
