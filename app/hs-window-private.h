@@ -40,6 +40,7 @@ struct _HsWindow
   /* Template children. */
   AdwToastOverlay      *toasts;
   GtkStack             *main_stack;
+  GtkSpinner           *opening_spinner;
   AdwViewStack         *pages;
   HsOverviewPage       *overview_page;
   HsTypesPage          *types_page;

@@ -653,6 +653,9 @@ on_view_changed (GtkStack   *stack,
 {
   gboolean in_session = g_strcmp0 (gtk_stack_get_visible_child_name (stack), "session") == 0;
 
+  gtk_spinner_set_spinning (self->opening_spinner,
+                            g_strcmp0 (gtk_stack_get_visible_child_name (stack), "opening") == 0);
+
   adw_view_switcher_title_set_view_switcher_enabled (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), in_session);
   gtk_widget_set_visible (self->stop_button, in_session);
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), in_session);
@@ -1047,6 +1050,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/hs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, opening_spinner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, types_page);

@@ -447,6 +447,15 @@ set_recent_sessions (const char * const *paths)
 }
 
 /* The first widget under @root (itself included) that @match accepts. */
+/* A spinner spinning out of sight: its animation would still tick. */
+static gboolean
+is_hidden_spinning_spinner (GtkWidget     *widget,
+                            gconstpointer  data)
+{
+  return GTK_IS_SPINNER (widget) && gtk_spinner_get_spinning (GTK_SPINNER (widget)) &&
+         !gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_widget (GtkWidget *root,
              gboolean (*match) (GtkWidget *widget, gconstpointer data),
@@ -609,7 +618,12 @@ test_open_recorded (void)
   hs_window_open_file (other, recorded_path);
   g_assert_cmpstr (hs_window_get_view (other), ==, "opening");
   g_assert_nonnull (find_widget (GTK_WIDGET (other), is_label_containing, "Opening markers-run.heapscope…"));
+  g_assert_true (gtk_spinner_get_spinning (other->opening_spinner));
   wait_until (is_not_opening, other);
+  /* Hidden, it stops: a spinning one animates hidden or not, and made the
+   * whole window lay itself out again at every frame. */
+  g_assert_false (gtk_spinner_get_spinning (other->opening_spinner));
+  g_assert_null (find_widget (GTK_WIDGET (other), is_hidden_spinning_spinner, NULL));
   g_assert_null (find_message_dialog (GTK_WINDOW (other)));
   g_assert_cmpstr (hs_window_get_view (other), ==, "session");
 
