@@ -119,6 +119,7 @@ _state = {
     "holder": None,         # thread ident holding the lock
     "reader": None,         # thread ident of the agent thread
     "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
+    "reading": bytearray(), # the frame the agent thread is reading: its bytes so far
     "cancelled": set(),     # ids of requests cancelled before they were served
     "deferred": [],         # "why" requests waiting for a snapshot's label or the end
     "answered_early": set(),  # ids of deferred requests taken before the agent thread served them
@@ -404,7 +405,10 @@ def _serve():
             payload = _read_exactly(sock, size)
             if payload is None:
                 break
+            # Seen as unserved before its bytes leave "reading": a script's
+            # snapshot may look for it at any instant (_take_unread_deferred).
             _state["unserved"] = payload
+            del _state["reading"][:]
             try:
                 if not _handle(payload):
                     break
@@ -468,12 +472,19 @@ def _read_exactly(sock, size):
     read returns every LINK_CHECK seconds (SO_RCVTIMEO) to look at the
     descriptor again: the program may have closed it. Then too, what the
     garbage watch gathered is pushed, when a push is due.
+
+    The bytes are gathered in _state["reading"] (emptied by the caller once
+    the frame is whole), where a script's snapshot can see a request the
+    agent thread has begun to read (_take_unread_deferred).
     """
-    data = bytearray()
+    data = _state["reading"]
+    start = len(data)
+    size += start
     inbox = _state["inbox"]
     if inbox:
-        data += inbox[:size]
-        del inbox[:size]
+        taken = size - start
+        data += inbox[:taken]
+        del inbox[:taken]
     while len(data) < size:
         if _state["sock"] is not sock:
             return None
@@ -491,7 +502,7 @@ def _read_exactly(sock, size):
         if not chunk:
             return None
         data += chunk
-    return bytes(data)
+    return bytes(data[start:])
 
 
 def _handle(payload):
@@ -842,9 +853,10 @@ def _take_unread_deferred():
     """Add to the deferred requests those sent but not served yet by the agent
     thread: the app asks as the script starts, and a script may reach its
     snapshot or its end first. They are the one the agent thread has read and
-    waits to serve (this thread holds the lock), and those still in the
-    socket, looked at without being read (MSG_PEEK); their ids are kept: the
-    agent thread drops them when it serves them."""
+    waits to serve (this thread holds the lock), the one it is reading, those
+    it read ahead, and those still in the socket, looked at without being
+    read (MSG_PEEK); their ids are kept: the agent thread drops them when it
+    serves them."""
     sock = _state["sock"]
     if _socket is None or sock is None or _link_fd(sock) < 0:
         return
@@ -855,6 +867,9 @@ def _take_unread_deferred():
         data = sock.recv(1 << 16, _socket.MSG_PEEK | _socket.MSG_DONTWAIT)
     except OSError:             # nothing there (BlockingIOError) or a link gone
         data = b""
+    # The stream as the agent thread will read it: the frame it has begun,
+    # what it read ahead looking for a cancel, then the socket.
+    data = bytes(_state["reading"]) + bytes(_state["inbox"]) + data
     position = 0
     while True:
         end = _frame_end(data, position)
