@@ -272,6 +272,40 @@ class WhyTest(unittest.TestCase):
             self.assertEqual([group["count"] for group in answers[request_id]["groups"]], [1])
         self.assertEqual(answers[7]["label"], "early")
 
+    def test_many_asked_just_before_the_moment(self):
+        # Bursts of questions as the script snapshots: each is, at that
+        # instant, served, waiting to be, half read, read ahead or still in
+        # the socket, and each is answered at its snapshot, once.
+        rounds = 8
+        path = os.path.join(self.dir, "short.py")
+        with open(path, "w") as stream:
+            stream.write("import heapscope, sys\nclass Item: pass\nITEMS = [Item()]\n"
+                         "for n in range(%d):\n"
+                         "    sys.stdin.readline()\n"
+                         "    heapscope.snapshot('round %%d' %% n)\n" % rounds)
+        app = agenttest.FakeApp(path, cwd=self.dir, stdin=subprocess.PIPE)
+        self.addCleanup(app.close)
+        self.assertEqual(app.receive()["type"], "hello")
+        for n in range(rounds):
+            label = "round %d" % n
+            asked = range(100 * (n + 1), 100 * (n + 1) + 60)
+            for request_id in asked:
+                app.send({"type": "why", "id": request_id, "type_name": "__main__.Item",
+                          "at": "snapshot", "label": label})
+            self.say(app, "go")
+            answers = []
+            while len(answers) < len(asked):
+                message = app.receive()
+                self.assertIsNotNone(message, "the link ended with %d answers" % len(answers))
+                if message["type"] in ("why", "error"):
+                    answers.append(message)
+            self.assertEqual(sorted(message["id"] for message in answers), list(asked))
+            for message in answers:
+                self.assertEqual((message["type"], message.get("label")), ("why", label), message)
+        app.process.stdin.close()
+        self.assertEqual([message for message in app.receive_all() if message["type"] in ("why", "error")],
+                         [])
+
     def test_survivors_since_a_mark(self):
         # Made before the snapshot, or after: only the survivors since are followed.
         script = ("import heapscope, sys\nclass Item: pass\nOLD = [Item() for _ in range(300)]\n"

@@ -13,15 +13,48 @@
  *   _typetable.c  the per-type size records the walks share
  *   _ptrtable.c   the pointer table (and radix sort) of all the agent's C code
  *   _addrset.c    the census's set of objects met, a sparse bitmap
+ *
+ * and wait_readable, the agent thread's wait for the app's next bytes.
  */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <errno.h>
+#include <poll.h>
+
 #include "_accel.h"
 #include "_typetable.h"
 
 PyObject *hs_gc_get_objects;
+
+/* Waits without reading, so that the bytes stay in the socket, where a
+ * script's snapshot can look at them, until the agent thread takes them
+ * under its read lock (heapscope._agent._read_exactly). */
+static PyObject *
+hs_wait_readable (PyObject         *module,
+                  PyObject *const  *args,
+                  Py_ssize_t        n_args)
+{
+  struct pollfd link = { .events = POLLIN };
+  double timeout;
+  int ready;
+
+  if (n_args != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "wait_readable(fd, timeout) takes 2 arguments");
+      return NULL;
+    }
+  link.fd = PyLong_AsLong (args[0]);
+  timeout = PyFloat_AsDouble (args[1]);
+  if (PyErr_Occurred ())
+    return NULL;
+  Py_BEGIN_ALLOW_THREADS
+  ready = poll (&link, 1, (int) (timeout * 1000));
+  Py_END_ALLOW_THREADS
+  /* An error other than a signal is the read's to report. */
+  return PyBool_FromLong (ready > 0 || (ready < 0 && errno != EINTR));
+}
 
 /* Each object's flat size as the census charges it: what a list of
  * instances shows and sorts by, without one Python call per object. */
@@ -222,6 +255,11 @@ PyDoc_STRVAR (hs_tree_sets_doc,
 "count of its members together, a member the tree places under another member\n"
 "of its group counted once; `unknown` counts the objects the tree does not know.");
 
+PyDoc_STRVAR (hs_wait_readable_doc,
+"wait_readable(fd, timeout) -> bool\n\n"
+"True once descriptor `fd` has something to read (bytes, its end, an error),\n"
+"False after `timeout` seconds or a signal. Nothing is read.");
+
 PyDoc_STRVAR (hs_mark_take_doc,
 "mark_take(time) -> n\n\n"
 "Remember the addresses of the n objects the collector tracks now, as the\n"
@@ -248,6 +286,7 @@ static PyMethodDef hs_methods[] = {
   { "size_order", hs_size_order, METH_VARARGS, hs_size_order_doc },
   { "mark_take", hs_mark_take, METH_O, hs_mark_take_doc },
   { "mark_new", hs_mark_new, METH_VARARGS, hs_mark_new_doc },
+  { "wait_readable", (PyCFunction) (void (*) (void)) hs_wait_readable, METH_FASTCALL, hs_wait_readable_doc },
   { NULL, NULL, 0, NULL },
 };
 

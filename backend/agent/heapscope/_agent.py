@@ -120,6 +120,7 @@ _state = {
     "reader": None,         # thread ident of the agent thread
     "inbox": bytearray(),   # bytes read while looking for a cancel, not yet served
     "reading": bytearray(), # the frame the agent thread is reading: its bytes so far
+    "read_lock": _thread.allocate_lock(),   # bytes move from the socket to "reading" under it
     "cancelled": set(),     # ids of requests cancelled before they were served
     "deferred": [],         # "why" requests waiting for a snapshot's label or the end
     "answered_early": set(),  # ids of deferred requests taken before the agent thread served them
@@ -405,10 +406,11 @@ def _serve():
             payload = _read_exactly(sock, size)
             if payload is None:
                 break
-            # Seen as unserved before its bytes leave "reading": a script's
-            # snapshot may look for it at any instant (_take_unread_deferred).
-            _state["unserved"] = payload
-            del _state["reading"][:]
+            # From "reading" to "unserved" at once for a script's snapshot,
+            # which may look for it at any instant (_take_unread_deferred).
+            with _state["read_lock"]:
+                _state["unserved"] = payload
+                del _state["reading"][:]
             try:
                 if not _handle(payload):
                     break
@@ -475,7 +477,12 @@ def _read_exactly(sock, size):
 
     The bytes are gathered in _state["reading"] (emptied by the caller once
     the frame is whole), where a script's snapshot can see a request the
-    agent thread has begun to read (_take_unread_deferred).
+    agent thread has begun to read (_take_unread_deferred). So that they are
+    always either there or still in the socket for that look, the read waits
+    for bytes without taking them, then takes and keeps them under the read
+    lock, which the look holds too (without the C accelerator the read itself
+    waits, too long to hold the lock: then the look can miss a frame in the
+    instant between a read and its bytes being kept).
     """
     data = _state["reading"]
     start = len(data)
@@ -483,8 +490,9 @@ def _read_exactly(sock, size):
     inbox = _state["inbox"]
     if inbox:
         taken = size - start
-        data += inbox[:taken]
-        del inbox[:taken]
+        with _state["read_lock"]:
+            data += inbox[:taken]
+            del inbox[:taken]
     while len(data) < size:
         if _state["sock"] is not sock:
             return None
@@ -493,15 +501,25 @@ def _read_exactly(sock, size):
         fd = _link_fd(sock)
         if fd < 0:
             return None
-        try:
-            chunk = os.read(fd, min(size - len(data), 1 << 20))
-        except (BlockingIOError, InterruptedError):
+        ready = _census.wait_readable(fd, LINK_CHECK)
+        if ready is False:
             continue            # nothing yet: look at the descriptor again
+        if ready:
+            _state["read_lock"].acquire()
+        try:
+            if ready and _link_fd(sock) != fd:
+                continue        # the program took the number while we waited
+            chunk = os.read(fd, min(size - len(data), 1 << 20))
+            if not chunk:
+                return None
+            data += chunk
+        except (BlockingIOError, InterruptedError):
+            continue
         except OSError:
             return None
-        if not chunk:
-            return None
-        data += chunk
+        finally:
+            if ready:
+                _state["read_lock"].release()
     return bytes(data[start:])
 
 
@@ -509,6 +527,9 @@ def _handle(payload):
     """Serve one request; False when the session is over."""
     if not _acquire():
         return False
+    # Served from now on: a script's snapshot, which looks while holding the
+    # lock, must not take it for unserved once the lock is ours again.
+    _state["unserved"] = None
     try:
         # Everything the request makes lives in _answer's frame, which is gone
         # before the lock is released: a census waiting for the lock in another
@@ -861,15 +882,16 @@ def _take_unread_deferred():
     if _socket is None or sock is None or _link_fd(sock) < 0:
         return
     payloads = []
-    if _state["unserved"] is not None:
-        payloads.append(_state["unserved"])
-    try:
-        data = sock.recv(1 << 16, _socket.MSG_PEEK | _socket.MSG_DONTWAIT)
-    except OSError:             # nothing there (BlockingIOError) or a link gone
-        data = b""
-    # The stream as the agent thread will read it: the frame it has begun,
-    # what it read ahead looking for a cancel, then the socket.
-    data = bytes(_state["reading"]) + bytes(_state["inbox"]) + data
+    with _state["read_lock"]:
+        if _state["unserved"] is not None:
+            payloads.append(_state["unserved"])
+        try:
+            data = sock.recv(1 << 16, _socket.MSG_PEEK | _socket.MSG_DONTWAIT)
+        except OSError:         # nothing there (BlockingIOError) or a link gone
+            data = b""
+        # The stream as the agent thread will read it: the frame it has begun,
+        # what it read ahead looking for a cancel, then the socket.
+        data = bytes(_state["reading"]) + bytes(_state["inbox"]) + data
     position = 0
     while True:
         end = _frame_end(data, position)

@@ -403,6 +403,15 @@ def same_file(fd, dev, ino):
     return info.st_ino == ino and info.st_dev == dev
 
 
+def wait_readable(fd, timeout):
+    """True once descriptor `fd` has something to read, False after `timeout`
+    seconds; None when that cannot be waited for without reading (no C
+    accelerator: importing select would make the program's module the agent's)."""
+    if _accel is None:
+        return None
+    return _accel.wait_readable(fd, timeout)
+
+
 def memory_fd():
     """A file descriptor on /proc/self/mem for this process, or -1.
 
