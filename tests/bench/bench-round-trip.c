@@ -25,8 +25,7 @@
 
 #include <stdlib.h>
 
-#include "hs-console-chunk.h"
-#include "hs-session.h"
+#include "bench-session.h"
 
 typedef struct
 {
@@ -73,86 +72,6 @@ on_snapshots_changed (GListModel *snapshots,
   arrival->arrived = TRUE;
 }
 
-static void
-print_console (HsSession *session)
-{
-  GListModel *console = hs_session_get_console (session);
-
-  for (guint i = 0; i < g_list_model_get_n_items (console); i++)
-    {
-      g_autoptr(HsConsoleChunk) chunk = g_list_model_get_item (console, i);
-
-      g_printerr ("  | %s", hs_console_chunk_get_text (chunk));
-    }
-}
-
-/* One turn of the main loop while waiting for @what; FALSE (and says why)
- * if the session ended or failed, or the deadline passed. */
-static gboolean
-iterate (HsSession  *session,
-         gint64      deadline,
-         const char *what)
-{
-  if (hs_session_is_over (session))
-    {
-      g_autofree char *status = hs_session_dup_status_text (session);
-
-      g_printerr ("bench-round-trip: the child ended while waiting for %s: %s\n", what, status);
-      print_console (session);
-      return FALSE;
-    }
-  if (hs_session_get_protocol_error (session) != NULL)
-    {
-      g_printerr ("bench-round-trip: protocol error while waiting for %s: %s\n",
-                  what, hs_session_get_protocol_error (session));
-      return FALSE;
-    }
-  if (g_get_monotonic_time () > deadline)
-    {
-      g_printerr ("bench-round-trip: no %s after %d s\n", what, timeout_seconds);
-      print_console (session);
-      return FALSE;
-    }
-  g_main_context_iteration (NULL, TRUE);
-  return TRUE;
-}
-
-static gboolean
-on_deadline_tick (gpointer user_data)
-{
-  /* Wakes the main loop so iterate() sees the deadline and the session state. */
-  return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static void
-print_stats (const char *name,
-             GArray     *values)
-{
-  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (double), values->len);
-  double median;
-  guint n = values->len;
-
-  g_array_append_vals (sorted, values->data, n);
-  g_array_sort (sorted, compare_doubles);
-  if (n % 2 == 1)
-    median = g_array_index (sorted, double, n / 2);
-  else
-    median = (g_array_index (sorted, double, n / 2 - 1) + g_array_index (sorted, double, n / 2)) / 2;
-  g_print ("  %-42s %9.1f %9.1f %9.1f\n", name,
-           g_array_index (sorted, double, 0) * 1000, median * 1000,
-           g_array_index (sorted, double, n - 1) * 1000);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -174,7 +93,6 @@ main (int   argc,
   gint64 started;
   gint64 counted = 0;
   guint n_types = 0;
-  guint tick;
   int status = EXIT_SUCCESS;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -208,7 +126,6 @@ main (int   argc,
     hs_session_record_to (session, record_path);
   snapshots = hs_session_get_snapshots (session);
   g_signal_connect (snapshots, "items-changed", G_CALLBACK (on_snapshots_changed), &arrival);
-  tick = g_timeout_add (250, on_deadline_tick, NULL);
 
   /* Start the child and wait for its heap: the script's own "ready" snapshot,
    * and the sample the worker asks for at hello, so nothing else is in flight. */
@@ -218,7 +135,7 @@ main (int   argc,
   hs_session_set_paused (session, TRUE);
   while (!arrival.arrived)
     {
-      if (!iterate (session, deadline, "\"ready\" snapshot"))
+      if (!bench_iterate (session, deadline, "\"ready\" snapshot"))
         {
           status = EXIT_FAILURE;
           goto out;
@@ -226,7 +143,7 @@ main (int   argc,
     }
   while (g_list_model_get_n_items (hs_session_get_samples (session)) < 2)
     {
-      if (!iterate (session, deadline, "first sample"))
+      if (!bench_iterate (session, deadline, "first sample"))
         {
           status = EXIT_FAILURE;
           goto out;
@@ -257,13 +174,13 @@ main (int   argc,
       deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
       while (!arrival.arrived)
         {
-          if (!iterate (session, deadline, label))
+          if (!bench_iterate (session, deadline, label))
             {
               status = EXIT_FAILURE;
               goto out;
             }
         }
-      /* iterate() returns once the dispatch that delivered the census is over. */
+      /* bench_iterate() returns once the dispatch that delivered the census is over. */
       applied_at = g_get_monotonic_time ();
       got = hs_sample_get_census (arrival.sample);
       if (g_strcmp0 (got->label, label) != 0)
@@ -289,10 +206,10 @@ main (int   argc,
   g_print ("%d snapshots of a heap of %" G_GINT64_FORMAT " objects (%d asked for), after %d warm-up:\n",
            rounds, counted, objects, warmup);
   g_print ("  %-42s %9s %9s %9s\n", "ms", "min", "median", "max");
-  print_stats ("round trip (take -> in snapshots list)", visible);
-  print_stats ("  census inside the child", census);
-  print_stats ("  the rest: socket, decode, main loop", overhead);
-  print_stats ("take -> batch applied (census model too)", applied);
+  bench_print_stats ("round trip (take -> in snapshots list)", visible);
+  bench_print_stats ("  census inside the child", census);
+  bench_print_stats ("  the rest: socket, decode, main loop", overhead);
+  bench_print_stats ("take -> batch applied (census model too)", applied);
   if (record_path != NULL && hs_session_get_record_error (session) != NULL)
     {
       g_printerr ("bench-round-trip: recording failed: %s\n", hs_session_get_record_error (session));
@@ -300,13 +217,8 @@ main (int   argc,
     }
 
 out:
-  /* Stop the child and let the worker reap it. */
-  hs_session_stop (session);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!hs_session_is_over (session) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  bench_stop (session);
   g_signal_handlers_disconnect_by_func (snapshots, on_snapshots_changed, &arrival);
-  g_source_remove (tick);
   g_clear_object (&arrival.sample);
   g_free (python);
   g_free (agent_dir);

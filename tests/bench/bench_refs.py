@@ -100,9 +100,21 @@ class App:
             if not data:
                 raise SystemExit("the agent hung up")
             self.buffer += data
-            messages, self.buffer = self.codec.decode_frames(self.buffer)
-            self.pending.extend(messages)
+            self.take_frames()
         return self.pending.pop(0)
+
+    def take_frames(self):
+        """The whole frames of the buffer into pending, decoded in C as the app
+        does (with the stdlib's json here: the agent's own decoder is pure Python,
+        made for its few small requests, and takes 1.4 ms for a page of referrers)."""
+        position = 0
+        while len(self.buffer) - position >= 5:
+            size = self.codec.parse_header(self.buffer[position:position + 5])
+            if len(self.buffer) - position - 5 < size:
+                break
+            self.pending.append(json.loads(self.buffer[position + 5:position + 5 + size]))
+            position += 5 + size
+        self.buffer = self.buffer[position:]
 
     def ask(self, message):
         self.next_id += 1

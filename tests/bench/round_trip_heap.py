@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""The child of bench-round-trip: build a synthetic heap, then wait.
+"""The child of bench-round-trip and bench-referrer-tree: build a synthetic heap, then wait.
 
-    python3 round_trip_heap.py [--objects N]
+    python3 round_trip_heap.py [--objects N] [--fan-out F]
 
 It builds about N objects (default 1 M) of the same mix as bench_agent.py
 (instances of classes with and without __slots__, dicts, lists, strs, ints,
 floats, tuples, nested containers), marks the moment the heap is complete
 with heapscope.snapshot("ready") when it runs under Heapscope, and then
-sleeps until it is stopped.
+sleeps until it is stopped. With --fan-out F, the heap also holds the
+referrer tree of bench_refs.py: one Target held by F Holders, each of them
+held by F lists of its own (and by nothing else).
 """
 
 import argparse
@@ -43,13 +45,31 @@ def build(n):
     return heap
 
 
+class Target:
+    pass
+
+
+class Holder:
+    def __init__(self, target):
+        self.target = target
+
+
+def build_fan(fan_out):
+    """The lists that hold the holders of one Target (kept by nothing else)."""
+    target = Target()
+    return [[[holder] for _ in range(fan_out)] for holder in [Holder(target) for _ in range(fan_out)]]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objects", type=int, default=1000000)
+    parser.add_argument("--fan-out", type=int, default=0)
     args = parser.parse_args()
 
     begin = time.perf_counter()
     heap = build(args.objects)
+    if args.fan_out > 0:
+        heap.append(build_fan(args.fan_out))
     gc.collect()
     print("built %d containers in %.2f s" % (len(heap), time.perf_counter() - begin), flush=True)
     try:
