@@ -140,6 +140,10 @@ def _in_mro(cls, base):
     return False
 
 
+if _accel is not None:
+    _in_mro = _accel.in_mro     # the same, in C
+
+
 def _is_c_callable(method):
     kind = type(method)
     return kind is MethodDescriptorType or kind is SlotWrapperType
