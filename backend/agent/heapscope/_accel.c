@@ -214,7 +214,8 @@ PyDoc_STRVAR (hs_deep_sizes_doc,
 PyDoc_STRVAR (hs_collect_doc,
 "collect(objects, skip_ids, code_ids, matcher) -> [object, ...]\n\n"
 "The objects a census would count, walking from the tracked `objects` (a list,\n"
-"gc.get_objects()), whose type `matcher(type)` answers true for: `skip_ids`\n"
+"gc.get_objects(); None: along the collector's own lists, as a census does,\n"
+"without that list), whose type `matcher(type)` answers true for: `skip_ids`\n"
 "are the ids of the agent's objects, `code_ids` those of its code objects\n"
 "(their frames are the agent's). The matcher is asked once per type, between\n"
 "two walks, never during one.");

@@ -967,12 +967,16 @@ hs_collect_walk (HsWalk   *walk,
       return -1;
     }
   gc_was_enabled = hs_gc_disable ();
-  hs_walk_list (walk, objects);
+  if (objects != Py_None)
+    hs_walk_list (walk, objects);
+  else if (hs_walk_roots (walk) < 0)
+    walk->failed = 1;
   if (gc_was_enabled)
     hs_gc_enable ();
   if (walk->failed)
     {
-      PyErr_NoMemory ();
+      if (!PyErr_Occurred ())
+        PyErr_NoMemory ();
       return -1;
     }
   return 0;
@@ -989,9 +993,9 @@ hs_collect (PyObject         *module,
   PyObject *result = NULL;
   int again = 0;
 
-  if (nargs != 4 || !PyList_Check (args[0]))
+  if (nargs != 4 || (!PyList_Check (args[0]) && args[0] != Py_None))
     {
-      PyErr_SetString (PyExc_TypeError, "collect() takes 4 arguments (objects: list, skip_ids, code_ids, matcher)");
+      PyErr_SetString (PyExc_TypeError, "collect() takes 4 arguments (objects: list or None, skip_ids, code_ids, matcher)");
       return NULL;
     }
   objects = args[0];

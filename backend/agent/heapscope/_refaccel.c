@@ -891,6 +891,13 @@ refaccel_weaken (PyObject *self,
   if (refs == NULL || addresses == NULL)
     goto fail;
   words = (uintptr_t *) PyBytes_AS_STRING (addresses);
+#if PY_VERSION_HEX >= 0x030A0000
+  /* No collection while the references are made: each would go through the
+   * lists given and made here, 200 000 objects at a time, and their
+   * allocations start one every 700 (half of a first page's time). Nor does
+   * one run a finalizer of the program's in this thread. */
+  int gc_was_enabled = PyGC_Disable ();
+#endif
   for (Py_ssize_t i = 0; i < n; i++)
     {
       PyObject *obj = PyList_GET_ITEM (objects, i);
@@ -898,6 +905,14 @@ refaccel_weaken (PyObject *self,
       words[i] = (uintptr_t) obj;
       PyList_SET_ITEM (refs, i, make_weak (obj, weak_type));
     }
+#if PY_VERSION_HEX >= 0x030A0000
+  if (gc_was_enabled)
+    PyGC_Enable ();
+#endif
+  /* It holds only untracked references and None: no cycle goes through it,
+   * and kept with the listing it would make every full collection of the
+   * program's go through it. */
+  PyObject_GC_UnTrack (refs);
   result = PyTuple_Pack (2, refs, addresses);
   Py_DECREF (refs);
   Py_DECREF (addresses);

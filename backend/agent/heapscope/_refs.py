@@ -1584,11 +1584,13 @@ def _matches(cls):
 
 def census_objects(type_name, ctx):
     """The objects the census counts under `type_name`."""
-    objects = _heap_objects(ctx)
     _match["name"] = type_name
     try:
         if _census._accel is not None:
-            found = _census._accel.collect(objects, ctx["skip"], ctx["codes"], _matches)
+            # From the collector's lists, as the census: a list of the whole
+            # heap would be made for this alone, and go through the next
+            # collection (45 ms at 4 M objects).
+            found = _census._accel.collect(None, ctx["skip"], ctx["codes"], _matches)
         else:
             found = _collect_pure(ctx)
     finally:
