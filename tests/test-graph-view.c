@@ -1125,7 +1125,9 @@ typedef struct
   GArray      *frames;      /* gint64 µs: each frame, from its tick to its end */
   GArray      *drawing;     /* gint64 µs: the view's snapshot in each frame */
   GArray      *drawing_cpu; /* the same in CPU time of the thread: what a busy machine does not stretch */
+  GArray      *frames_cpu;  /* each frame in CPU time of the main thread: what a GPU would not take over */
   gint64       frame_start;
+  gint64       frame_cpu_start;
   gint64       frame_drawing;
   gint64       frame_drawing_cpu;
   guint        ticks;
@@ -1179,6 +1181,7 @@ on_tick (GtkWidget     *widget,
   guint t = run->ticks++;
 
   run->frame_start = g_get_monotonic_time ();
+  run->frame_cpu_start = thread_cpu_time ();
   run->frame_drawing = 0;
   run->frame_drawing_cpu = 0;
   if (t >= N_FRAMES)
@@ -1214,6 +1217,7 @@ on_after_paint (GdkFrameClock *clock,
   g_array_append_val (run->frames, (gint64) { now - run->frame_start });
   g_array_append_val (run->drawing, run->frame_drawing);
   g_array_append_val (run->drawing_cpu, run->frame_drawing_cpu);
+  g_array_append_val (run->frames_cpu, (gint64) { thread_cpu_time () - run->frame_cpu_start });
   run->frame_start = 0;
 }
 
@@ -1257,7 +1261,7 @@ run_frames (Fixture  *fixture,
   GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
   FrameRun run = { fixture->view, g_array_new (FALSE, FALSE, sizeof (gint64)),
                    g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (gint64)),
-                   0, 0, 0, 0, 0, flat, FALSE };
+                   g_array_new (FALSE, FALSE, sizeof (gint64)), 0, 0, 0, 0, 0, 0, flat, FALSE };
   gulong after_paint_handler;
 
   hs_graph_view_zoom_to_fit (fixture->view);
@@ -1283,6 +1287,7 @@ frame_run_clear (FrameRun *run)
   g_array_unref (run->frames);
   g_array_unref (run->drawing);
   g_array_unref (run->drawing_cpu);
+  g_array_unref (run->frames_cpu);
 }
 
 static void
@@ -1294,6 +1299,7 @@ test_frame_time (Fixture       *fixture,
   g_autofree char *drawing = NULL;
   g_autofree char *drawing_cpu = NULL;
   g_autofree char *floor_frames = NULL;
+  g_autofree char *frames_cpu = NULL;
 
   if (!g_test_perf ())
     {
@@ -1309,14 +1315,16 @@ test_frame_time (Fixture       *fixture,
   drawing = describe_times (run.drawing);
   drawing_cpu = describe_times (run.drawing_cpu);
   floor_frames = describe_times (floor_run.frames);
+  frames_cpu = describe_times (run.frames_cpu);
   g_print ("graph view, %u nodes and %u edges, %u frames of panning and zooming at 1280 x 800 (budget 16 ms):\n"
            "  the view's drawing (its snapshot, tiles drawn), wall clock: %s\n"
            "  the view's drawing, CPU time of the thread:    %s\n"
            "  whole frames (tick to after-paint, X server synced): %s\n"
+           "  whole frames, CPU time of the main thread (a software renderer's own threads apart): %s\n"
            "  the display's floor (the same frames, the view a colour that changes): %s\n"
            "  renderer: %s\n",
            fixture->graph->nodes->len, fixture->graph->edges->len, run.frames->len, drawing, drawing_cpu, frames,
-           floor_frames, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (fixture->view)))));
+           frames_cpu, floor_frames, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (fixture->view)))));
   frame_run_clear (&run);
   frame_run_clear (&floor_run);
 }
