@@ -1855,6 +1855,22 @@ has_type_row (gpointer data)
   return FALSE;
 }
 
+/* The Types page lists @data's type with at least 2 000 objects. */
+static gboolean
+has_two_thousand (gpointer data)
+{
+  GListModel *rows = hs_types_page_get_visible_rows (hs_window_get_types_page (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hs_type_stat_get_name (stat), data) == 0)
+        return hs_type_stat_get_count (stat) >= 2000;
+    }
+  return FALSE;
+}
+
 static gboolean
 has_edge_row (HsReferrersPage *page,
               const char      *type_name,
@@ -2055,6 +2071,9 @@ test_retained_real_script (void)
 
   spec->interval = 0.5;
   hs_window_run (window, spec);
+  /* The agent says hello before the script's first line: its 2 000 buffers
+   * are there once a census has counted them. */
+  wait_until (has_two_thousand, (gpointer) "bytes");
   hs_window_show_page (window, "retained");
   wait_until (can_retain, hs_window_get_session (window));
   hs_retained_page_compute (page);
