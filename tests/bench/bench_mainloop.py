@@ -11,11 +11,14 @@ tests/bench/perf_table.py.
 
     python3 tests/bench/bench_mainloop.py --build build [--types 5000]
         [--seconds 30] [--interval 0.5] [--backend x11] [--renderer cairo]
+        [--page leaks]
 
 --renderer sets GSK_RENDERER for the app (GTK's own choice otherwise: GL,
 which under Xvfb is Mesa's software rasterizer, llvmpipe). --backend wayland
 runs the window on a headless weston of its own (apt install weston) unless
-WAYLAND_DISPLAY names one. HS_PROBE_LOG=FILE
+WAYLAND_DISPLAY names one. --page shows another page than Types during
+the run (its Alt+digit shortcut, pressed with xdotool in the window's first
+second: X11 only, apt install xdotool). HS_PROBE_LOG=FILE
 has the probe log every span over a frame (see hs-mainloop-probe.c).
 """
 import argparse
@@ -56,6 +59,8 @@ def cpu_seconds(pid):
 
 
 STARTUP_MS = 2000      # the window being made, left out of the figures
+PAGES = {"overview": 1, "types": 2, "referrers": 3, "console": 4, "classes": 5, "graph": 6,
+         "garbage": 7, "leaks": 8, "retained": 9}      # their shortcuts, Alt+N
 
 
 def headless_weston(runtime_dir):
@@ -77,7 +82,31 @@ def headless_weston(runtime_dir):
     return process, name
 
 
-def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None):
+def show_page(page, display, pid):
+    """Press the page's shortcut in the app's window, once it is there."""
+    env = dict(os.environ, DISPLAY=display)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = subprocess.run(["xdotool", "search", "--pid", str(pid), "--name", "."],
+                               env=env, capture_output=True, text=True).stdout.split()
+        if found:
+            subprocess.run(["xdotool", "windowfocus", "--sync", found[-1], "key", "alt+%d" % PAGES[page]],
+                           env=env, check=True)
+            return
+        time.sleep(0.1)
+    sys.exit("no window to show the %s page in" % page)
+
+
+def x_display(pid):
+    """DISPLAY in the environment of process `pid`."""
+    with open("/proc/%d/environ" % pid, "rb") as stream:
+        for entry in stream.read().split(b"\0"):
+            if entry.startswith(b"DISPLAY="):
+                return entry[len(b"DISPLAY="):].decode()
+    return None
+
+
+def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None, page=None):
     """Run the app on churn_types.py for `seconds`; return the probe's figures and the
     app's own CPU time while the script ran, from 2 s after the app started (its
     start-up left out) until the script's end. The spans of those first 2 s are
@@ -88,6 +117,8 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
     for needed in (probe, app):
         if not os.path.exists(needed):
             sys.exit("%s is missing: build first (ninja -C %s)" % (needed, build))
+    if page is not None and (backend != "x11" or shutil.which("xdotool") is None):
+        sys.exit("--page needs the x11 backend and xdotool (apt install xdotool)")
 
     # (The app may still be writing its data there as it is closed.)
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
@@ -121,6 +152,8 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
             if pid is None:
                 pid = find_app(app_process.pid)
                 started = time.monotonic()
+                if pid is not None and page is not None:
+                    show_page(page, x_display(pid), pid)
                 continue
             now, cpu = time.monotonic(), cpu_seconds(pid)
             if cpu is None or now > started + seconds:
@@ -152,12 +185,14 @@ def main():
     parser.add_argument("--interval", default="0.5")
     parser.add_argument("--backend", default="x11", help="GDK_BACKEND: x11 (under Xvfb) or wayland (under a headless weston)")
     parser.add_argument("--renderer", help="GSK_RENDERER: cairo, gl (GTK's choice if not given)")
+    parser.add_argument("--page", choices=sorted(PAGES), help="the page shown (Types if not given)")
     args = parser.parse_args()
 
-    figures = run(args.build, args.types, args.seconds, args.interval, args.backend, args.renderer)
-    print("main thread, %d types churning, %s s interval, %g s, renderer %s:"
+    figures = run(args.build, args.types, args.seconds, args.interval, args.backend, args.renderer,
+                  args.page)
+    print("main thread, %d types churning, %s s interval, %g s, renderer %s, %s page:"
           % (args.types, args.interval, args.seconds,
-             args.renderer or os.environ.get("GSK_RENDERER") or "GTK's choice"))
+             args.renderer or os.environ.get("GSK_RENDERER") or "GTK's choice", args.page or "types"))
     print("  iterations %d, longest busy %.2f ms, median %.2f ms, p99 %.2f ms, %d longer than 16 ms"
           % (figures["spans"], figures["longest_ms"], figures["p50_ms"], figures["p99_ms"],
              figures["over_16ms"]))
