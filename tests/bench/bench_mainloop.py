@@ -82,28 +82,30 @@ def headless_weston(runtime_dir):
     return process, name
 
 
-def show_page(page, display, pid):
+def show_page(page, pid):
     """Press the page's shortcut in the app's window, once it is there."""
-    env = dict(os.environ, DISPLAY=display)
+    env = dict(os.environ, **x_environment(pid))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", "--pid", str(pid), "--name", "."],
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid), "--name", "."],
                                env=env, capture_output=True, text=True).stdout.split()
         if found:
-            subprocess.run(["xdotool", "windowfocus", "--sync", found[-1], "key", "alt+%d" % PAGES[page]],
+            subprocess.run(["xdotool", "windowfocus", found[-1], "sleep", "0.2", "key", "alt+%d" % PAGES[page]],
                            env=env, check=True)
             return
         time.sleep(0.1)
     sys.exit("no window to show the %s page in" % page)
 
 
-def x_display(pid):
-    """DISPLAY in the environment of process `pid`."""
+def x_environment(pid):
+    """DISPLAY and XAUTHORITY as process `pid` has them (xvfb-run chose them)."""
+    found = {}
     with open("/proc/%d/environ" % pid, "rb") as stream:
         for entry in stream.read().split(b"\0"):
-            if entry.startswith(b"DISPLAY="):
-                return entry[len(b"DISPLAY="):].decode()
-    return None
+            name, _, value = entry.decode(errors="replace").partition("=")
+            if name in ("DISPLAY", "XAUTHORITY"):
+                found[name] = value
+    return found
 
 
 def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None, page=None):
@@ -153,7 +155,7 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
                 pid = find_app(app_process.pid)
                 started = time.monotonic()
                 if pid is not None and page is not None:
-                    show_page(page, x_display(pid), pid)
+                    show_page(page, pid)
                 continue
             now, cpu = time.monotonic(), cpu_seconds(pid)
             if cpu is None or now > started + seconds:
