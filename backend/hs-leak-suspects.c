@@ -94,6 +94,13 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
 static void
 hs_leak_suspect_finalize (GObject *object)
 {
@@ -103,6 +110,53 @@ hs_leak_suspect_finalize (GObject *object)
   g_free (self->times);
   g_free (self->points);
   G_OBJECT_CLASS (hs_leak_suspect_parent_class)->finalize (object);
+}
+
+/* A row showing what @source shows (see HsTypeRows). */
+HsLeakSuspect *
+hs_leak_suspect_copy (HsLeakSuspect *source)
+{
+  HsLeakSuspect *self;
+
+  g_return_val_if_fail (HS_IS_LEAK_SUSPECT (source), NULL);
+
+  self = g_object_new (HS_TYPE_LEAK_SUSPECT, NULL);
+  hs_leak_suspect_assign (self, source);
+  return self;
+}
+
+/* Makes @self show what @source shows, name included, and emits "changed". */
+void
+hs_leak_suspect_assign (HsLeakSuspect *self,
+                        HsLeakSuspect *source)
+{
+  g_return_if_fail (HS_IS_LEAK_SUSPECT (self));
+  g_return_if_fail (HS_IS_LEAK_SUSPECT (source));
+
+  if (g_strcmp0 (self->name, source->name) != 0)
+    {
+      g_free (self->name);
+      self->name = g_strdup (source->name);
+    }
+  self->rank = source->rank;
+  self->count = source->count;
+  self->size = source->size;
+  self->delta_count = source->delta_count;
+  self->delta_size = source->delta_size;
+  self->count_rate = source->count_rate;
+  self->size_rate = source->size_rate;
+  self->rises = source->rises;
+  self->falls = source->falls;
+  self->steps = source->steps;
+  self->by_size = source->by_size;
+  self->steadiness = source->steadiness;
+  self->score = source->score;
+  g_free (self->times);
+  g_free (self->points);
+  self->times = source->n_points > 0 ? g_memdup2 (source->times, sizeof (double) * source->n_points) : NULL;
+  self->points = source->n_points > 0 ? g_memdup2 (source->points, sizeof (double) * source->n_points) : NULL;
+  self->n_points = source->n_points;
+  g_signal_emit (self, signals [CHANGED], 0);
 }
 
 static void
@@ -164,6 +218,10 @@ hs_leak_suspect_class_init (HsLeakSuspectClass *klass)
 
   object_class->finalize = hs_leak_suspect_finalize;
   object_class->get_property = hs_leak_suspect_get_property;
+
+  /* It shows another suspect, or the same one ranked again (hs_leak_suspect_assign). */
+  signals [CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   properties [PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties [PROP_RANK] = g_param_spec_uint ("rank", NULL, NULL, 0, G_MAXUINT, 0, flags);

@@ -20,13 +20,19 @@ G_BEGIN_DECLS
 #define HS_TYPE_LEAK_SUSPECT (hs_leak_suspect_get_type ())
 G_DECLARE_FINAL_TYPE (HsLeakSuspect, hs_leak_suspect, HS, LEAK_SUSPECT, GObject)
 
-/* One type that grew steadily, immutable. Properties (read-only): "name",
+/* One type that grew steadily; a ranking's are not changed after, rows of a
+ * view may be (hs_leak_suspect_assign). Properties (read-only): "name",
  * "rank" (from 1), "count" and "size" (in the last census), "delta-count" and
  * "delta-size" (since the first census scanned), "count-rate" and
  * "size-rate" (per minute over the scan), "rises" and "falls" (steps of the
  * series that made it a suspect: its count, else its size), "steps",
  * "score" (what it is ranked by). hs_leak_suspect_get_by_size(): only its
  * size grew steadily, not its count. */
+/* Rows that stay where they are while rankings come (HsTypeRows): a copy,
+ * and a row made to show another suspect (it emits "changed"). */
+HsLeakSuspect *hs_leak_suspect_copy            (HsLeakSuspect *source);
+void           hs_leak_suspect_assign          (HsLeakSuspect *self,
+                                                HsLeakSuspect *source);
 const char    *hs_leak_suspect_get_name        (HsLeakSuspect *self);
 guint          hs_leak_suspect_get_rank        (HsLeakSuspect *self);
 gint64         hs_leak_suspect_get_count       (HsLeakSuspect *self);

@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "hs-format.h"
 #include "hs-store.h"
 #include "hs-window.h"
 #include "hs-window-private.h"
@@ -498,6 +500,165 @@ test_ranking (void)
   gtk_window_destroy (GTK_WINDOW (shown));
 }
 
+/* A ranking of @n types t000.. that grew at random steady rates. */
+static GPtrArray *
+random_ranking (GRand *rand,
+                guint  n)
+{
+  g_autoptr(HsLeakScan) scan = hs_leak_scan_new ();
+  g_autofree gint64 *rates = g_new (gint64, n);
+
+  for (guint t = 0; t < n; t++)
+    rates[t] = g_rand_int_range (rand, 1, 1000);
+  for (guint k = 0; k < 8; k++)
+    {
+      g_autoptr(HsCensus) census = hs_census_new (n);
+
+      for (guint t = 0; t < n; t++)
+        census->rows[t] = (HsCensusRow) { g_strdup_printf ("t%03u", t), 10 + rates[t] * k, (10 + rates[t] * k) * 64 };
+      hs_leak_scan_add (scan, k, census->rows, census->n_rows);
+    }
+  return hs_leak_scan_rank (scan);
+}
+
+/* The rows drawn show their suspects' current figures: each name's count is
+ * the one its suspect has now (rows out of sight as rankings came too). */
+static void
+assert_drawn_rows_current (HsLeaksPage *page)
+{
+  g_autoptr(GHashTable) cells = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) drawn_rows = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer cell, row_widget;
+
+  test_collect_inscriptions (GTK_WIDGET (hs_leaks_page_get_column_view (page)), cells);
+  g_hash_table_iter_init (&iter, cells);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    if (gtk_widget_get_mapped (cell))
+      g_hash_table_add (drawn_rows, gtk_widget_get_parent (gtk_widget_get_parent (cell)));
+  g_assert_cmpuint (g_hash_table_size (drawn_rows), >, 3);
+  g_hash_table_iter_init (&iter, drawn_rows);
+  while (g_hash_table_iter_next (&iter, &row_widget, NULL))
+    {
+      /* Rank, name, objects: the first three cells. */
+      GtkWidget *rank_cell = gtk_widget_get_first_child (row_widget);
+      GtkWidget *name_cell = gtk_widget_get_next_sibling (rank_cell);
+      GtkWidget *count_cell = gtk_widget_get_next_sibling (name_cell);
+      const char *name = gtk_inscription_get_text (GTK_INSCRIPTION (gtk_widget_get_first_child (name_cell)));
+      GListModel *shown = hs_leaks_page_get_visible_suspects (page);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (shown) && !found; i++)
+        {
+          HsLeakSuspect *suspect = visible_suspect (page, i);
+          g_autofree char *count = NULL;
+
+          if (g_strcmp0 (hs_leak_suspect_get_name (suspect), name) != 0)
+            continue;
+          count = hs_format_count (hs_leak_suspect_get_count (suspect));
+          g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (gtk_widget_get_first_child (count_cell))), ==, count);
+          found = TRUE;
+        }
+      g_assert_true (found);
+    }
+}
+
+/* Rankings of hundreds of types that move every one (the finder's list
+ * replaced as a ranking replaces it): the rows show each in rank order, the
+ * selection stays on its type, and no ranking makes a widget (GTK 4.8 makes
+ * them for each suspect moving into view when a sorted model says its new
+ * order by removing and adding rows: most of the window's time then). */
+static void
+test_rows_through_rankings (void)
+{
+  g_autofree char *path = g_build_filename (data_home, "rankings.heapscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSession) session = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GHashTable) cells_before = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) cells_after = g_hash_table_new (NULL, NULL);
+  GtkWidget *shown = gtk_window_new ();
+  GtkWidget *page = hs_leaks_page_new ();
+  HsLeaksPage *leaks = HS_LEAKS_PAGE (page);
+  GListStore *suspects;
+  GHashTableIter iter;
+  gpointer cell;
+
+  {
+    g_autoptr(HsStore) store = hs_store_create (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (hs_store_write_launch (store, NULL, g_get_real_time (), &error));
+    for (guint k = 0; k < 12; k++)
+      {
+        g_autoptr(HsCensus) census = hs_census_new (1);
+
+        census->time = k * 1.5;
+        census->rows[0] = (HsCensusRow) { g_strdup ("builtins.list"), 10 + k, 560 + 56 * k };
+        g_assert_true (hs_store_append_census (store, census, NULL, &error));
+      }
+    g_assert_true (hs_store_write_outcome (store, HS_SESSION_STATE_EXITED, 0, 0, NULL, NULL, &error));
+  }
+  session = hs_session_load (path, &error);
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (shown), 1000, 500);
+  gtk_window_set_child (GTK_WINDOW (shown), page);
+  hs_leaks_page_set_session (leaks, session);
+  gtk_window_present (GTK_WINDOW (shown));
+  test_wait_until (is_ranked, leaks);
+  g_assert_cmpstr (hs_leaks_page_get_state (leaks), ==, "list");
+  suspects = G_LIST_STORE (hs_leak_finder_get_suspects (hs_leaks_page_get_finder (leaks)));
+
+  for (guint round = 0; round < 24; round++)
+    {
+      g_autoptr(GPtrArray) ranking = random_ranking (rand, round % 2 == 0 ? 300 : 250);
+      g_autofree char *selected_name = NULL;
+      GListModel *shown_rows = hs_leaks_page_get_visible_suspects (leaks);
+      HsLeakSuspect *selected;
+
+      if (round > 0)
+        {
+          selected_name = g_strdup (hs_leak_suspect_get_name (visible_suspect (leaks, 2)));
+          g_assert_true (hs_leaks_page_select (leaks, selected_name));
+        }
+      g_list_store_splice (suspects, 0, g_list_model_get_n_items (G_LIST_MODEL (suspects)),
+                           ranking->pdata, ranking->len);
+      g_assert_cmpuint (g_list_model_get_n_items (shown_rows), ==, ranking->len);
+      for (guint i = 0; i < ranking->len; i++)
+        {
+          HsLeakSuspect *ranked = g_ptr_array_index (ranking, i);
+          HsLeakSuspect *row = visible_suspect (leaks, i);
+
+          g_assert_cmpstr (hs_leak_suspect_get_name (row), ==, hs_leak_suspect_get_name (ranked));
+          g_assert_cmpuint (hs_leak_suspect_get_rank (row), ==, i + 1);
+          g_assert_cmpint (hs_leak_suspect_get_count (row), ==, hs_leak_suspect_get_count (ranked));
+        }
+      selected = hs_leaks_page_get_selected (leaks);
+      g_assert_nonnull (selected);
+      if (selected_name != NULL && atoi (selected_name + 1) < (int) ranking->len)
+        g_assert_cmpstr (hs_leak_suspect_get_name (selected), ==, selected_name);
+      else if (selected_name != NULL)       /* it left: the first row */
+        g_assert_true (selected == visible_suspect (leaks, 0));
+      if (round == 0)
+        {
+          hs_leaks_page_select (leaks, hs_leak_suspect_get_name (visible_suspect (leaks, 0)));
+          test_wait_for_draw (shown);
+          test_collect_inscriptions (GTK_WIDGET (hs_leaks_page_get_column_view (leaks)), cells_before);
+          g_assert_cmpuint (g_hash_table_size (cells_before), >, 20);
+        }
+      else if (round % 6 == 0)
+        test_wait_for_draw (shown);
+    }
+
+  test_wait_for_draw (shown);
+  assert_drawn_rows_current (leaks);
+  test_collect_inscriptions (GTK_WIDGET (hs_leaks_page_get_column_view (leaks)), cells_after);
+  g_hash_table_iter_init (&iter, cells_after);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    g_assert_true (g_hash_table_contains (cells_before, cell));
+  gtk_window_destroy (GTK_WINDOW (shown));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -537,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/hs/leaks-page/without-samples", test_without_samples);
   g_test_add_func ("/hs/leaks-page/no-growth", test_no_growth);
   g_test_add_func ("/hs/leaks-page/ranking", test_ranking);
+  g_test_add_func ("/hs/leaks-page/rows-through-rankings", test_rows_through_rankings);
   g_test_add_func ("/hs/leaks-page/live", test_live);
   g_test_add_func ("/hs/leaks-page/reopened", test_reopened);
 

@@ -95,6 +95,16 @@ test_render_widget (GtkWidget *widget)
 }
 
 void
+test_collect_inscriptions (GtkWidget  *widget,
+                           GHashTable *cells)
+{
+  if (GTK_IS_INSCRIPTION (widget))
+    g_hash_table_add (cells, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    test_collect_inscriptions (child, cells);
+}
+
+void
 test_save_png (GtkWidget  *widget,
                const char *name)
 {

@@ -23,6 +23,9 @@ void        test_wait_for_draw  (GtkWidget   *widget);
 /* Until the frame clock has run one more paint, with a draw of @widget
  * queued. */
 void        test_wait_for_paint (GtkWidget   *widget);
+/* Adds every GtkInscription under @widget (a table's cells) to @cells. */
+void        test_collect_inscriptions (GtkWidget  *widget,
+                                       GHashTable *cells);
 /* What @widget shows, at its size, as its window's renderer draws it. */
 GdkTexture *test_render_widget  (GtkWidget   *widget);
 /* Saves test_render_widget (@widget) as @name in the build folder

@@ -231,16 +231,6 @@ random_census (GRand *rand,
   return census;
 }
 
-static void
-collect_cells (GtkWidget  *widget,
-               GHashTable *cells)
-{
-  if (GTK_IS_INSCRIPTION (widget))
-    g_hash_table_add (cells, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect_cells (child, cells);
-}
-
 /* Every row drawn shows its type's current figures: its name's row in the
  * model has the count and size its cells show (a census's rows changed
  * while cells were out of sight too). */
@@ -254,7 +244,7 @@ assert_drawn_rows_current (HsTypesPage *page)
   gpointer cell;
   gpointer row_widget;
 
-  collect_cells (GTK_WIDGET (hs_types_page_get_column_view (page)), cells);
+  test_collect_inscriptions (GTK_WIDGET (hs_types_page_get_column_view (page)), cells);
   g_hash_table_iter_init (&iter, cells);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
     if (gtk_widget_get_mapped (cell))
@@ -327,7 +317,7 @@ test_rows_stay_through_churn (void)
 
   hs_types_page_sort_by (page, "size", GTK_SORT_DESCENDING);
   test_wait_for_draw (GTK_WIDGET (window));
-  collect_cells (GTK_WIDGET (hs_types_page_get_column_view (page)), cells_before);
+  test_collect_inscriptions (GTK_WIDGET (hs_types_page_get_column_view (page)), cells_before);
   g_assert_cmpuint (g_hash_table_size (cells_before), >, 20);
 
   for (guint round = 0; round < 40; round++)
@@ -363,7 +353,7 @@ test_rows_stay_through_churn (void)
 
   assert_table_shows_first_row (window);
   assert_drawn_rows_current (page);
-  collect_cells (GTK_WIDGET (hs_types_page_get_column_view (page)), cells_after);
+  test_collect_inscriptions (GTK_WIDGET (hs_types_page_get_column_view (page)), cells_after);
   g_hash_table_iter_init (&iter, cells_after);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
     g_assert_true (g_hash_table_contains (cells_before, cell));

@@ -4,9 +4,10 @@
  * The page asks nothing itself: an HsLeakFinder ranks the session's types in
  * a thread as samples come (hs-leak-suspects.c says which types are suspects
  * and how they rank) and replaces its list of suspects at once; the column
- * view shows that list (→ GtkSortListModel, by the column chosen, ranked
- * otherwise → GtkSingleSelection). The selected type stays selected from one
- * ranking to the next. What to do with a suspect goes to the window as
+ * view shows that list in rows that stay where they are (→ HsTypeRows, by
+ * the column chosen, ranked otherwise → GtkSingleSelection): a ranking
+ * changes what the rows show, and makes no widget. The selected type stays
+ * selected from one ranking to the next. What to do with a suspect goes to the window as
  * signals: its instances, the referrers or the graph of its first one.
  * Below the ranking, an HsWhyView follows the selected type's instances to
  * a root and groups them by path; a group's path or graph goes to the window
@@ -25,6 +26,7 @@
 #include "hs-sparkline.h"
 #include "hs-status.h"
 #include "hs-text-export.h"
+#include "hs-type-rows.h"
 #include "hs-why-view.h"
 
 typedef enum
@@ -47,7 +49,7 @@ struct _HsLeaksPage
   HsSession           *session;
   HsLeakFinder        *finder;
   HsTextExport         export;
-  GtkSortListModel    *sorted;
+  HsTypeRows          *rows;
   GtkSingleSelection  *selection;
   char                *selected_name;   /* kept from one ranking to the next */
   gboolean             restoring;
@@ -88,9 +90,6 @@ enum {
 };
 
 static guint signals [N_SIGNALS];
-
-static guint find_shown (HsLeaksPage *self,
-                         const char  *type_name);
 
 /* -- Numbers as shown ------------------------------------------------------------ */
 
@@ -192,6 +191,18 @@ on_name_query_tooltip (GtkWidget  *cell,
   return TRUE;
 }
 
+static gboolean
+on_actions_query_tooltip (GtkWidget  *cell,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard_mode,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, _("Instances, Referrers, Graph"));
+  return TRUE;
+}
+
 /* Opening a row's menu selects the row: its actions act on the selection. */
 static void
 on_row_menu_popup (GtkMenuButton *button,
@@ -231,7 +242,10 @@ on_cell_setup (GtkSignalListItemFactory *factory,
       cell = gtk_menu_button_new ();
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (cell), "view-more-symbolic");
       gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (cell), FALSE);
-      gtk_widget_set_tooltip_text (cell, _("Instances, Referrers, Graph"));
+      /* Asked for when the pointer rests on it: set here, a tooltip costs X
+       * round trips for each row made. */
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_actions_query_tooltip), NULL);
       gtk_widget_set_halign (cell, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (cell, GTK_ALIGN_CENTER);
       /* The list item owns the button: it outlives it. */
@@ -259,22 +273,17 @@ on_cell_setup (GtkSignalListItemFactory *factory,
       if (column == COLUMN_RANK)
         gtk_widget_add_css_class (cell, "dim-label");
     }
+  g_object_set_data (G_OBJECT (cell), "hs-column", GINT_TO_POINTER (column));
   gtk_list_item_set_child (list_item, cell);
 }
 
-/* Suspects are immutable: a cell is written once per binding. */
 static void
-on_cell_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
+show_suspect (GtkWidget     *cell,
+              HsLeakSuspect *suspect)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  HsLeakSuspect *suspect = gtk_list_item_get_item (list_item);
-  GtkWidget *cell = gtk_list_item_get_child (list_item);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), "hs-column"));
   g_autofree char *text = NULL;
 
-  if (column == COLUMN_ACTIONS)
-    return;
   if (column == COLUMN_TREND)
     {
       const double *times;
@@ -285,18 +294,36 @@ on_cell_bind (GtkSignalListItemFactory *factory,
       return;
     }
   text = format_cell (suspect, column);
-  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
+  if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) != 0)
+    gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
   if (column == COLUMN_DELTA_COUNT || column == COLUMN_DELTA_SIZE ||
       column == COLUMN_COUNT_RATE || column == COLUMN_SIZE_RATE)
     {
       gint64 delta = column == COLUMN_DELTA_COUNT || column == COLUMN_COUNT_RATE
                      ? hs_leak_suspect_get_delta_count (suspect) : hs_leak_suspect_get_delta_size (suspect);
+      /* As on the Types page: a growth in red, a shrink in green, no change
+       * dimmed; set only when it changes (each set restyles the cell). */
+      const char *sign = delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label";
 
-      /* As on the Types page: a growth in red, a shrink in green, no change dimmed. */
-      gtk_widget_set_css_classes (cell, (const char *[]) {
-                                    "numeric", delta > 0 ? "hs-growth" : delta < 0 ? "hs-shrink" : "dim-label", NULL
-                                  });
+      if (!gtk_widget_has_css_class (cell, sign))
+        gtk_widget_set_css_classes (cell, (const char *[]) { "numeric", sign, NULL });
     }
+}
+
+/* A suspect keeps its rows from one ranking to the next (hs_leak_suspect_take):
+ * a bound cell follows its figures. */
+static void
+on_cell_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  HsLeakSuspect *suspect = gtk_list_item_get_item (list_item);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+
+  if (GPOINTER_TO_INT (user_data) == COLUMN_ACTIONS)
+    return;
+  show_suspect (cell, suspect);
+  g_signal_connect_object (suspect, "changed", G_CALLBACK (show_suspect), cell, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -307,6 +334,9 @@ on_cell_unbind (GtkSignalListItemFactory *factory,
   Column column = GPOINTER_TO_INT (user_data);
   GtkWidget *cell = gtk_list_item_get_child (list_item);
 
+  if (column == COLUMN_ACTIONS)
+    return;
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), show_suspect, cell);
   if (column == COLUMN_TREND)
     hs_sparkline_set_points (HS_SPARKLINE (cell), NULL, NULL, 0);
 }
@@ -510,29 +540,55 @@ on_why_show_graph (HsWhyView         *view,
   g_signal_emit (self, signals [SHOW_OBJECT_GRAPH], 0, object);
 }
 
-/* A new ranking replaced every row: the type selected before stays selected. */
+static const HsTypeRowsKind suspect_rows = {
+  hs_leak_suspect_get_type,
+  (gpointer (*) (gpointer)) hs_leak_suspect_copy,
+  (void (*) (gpointer, gpointer)) hs_leak_suspect_assign,
+  (const char * (*) (gpointer)) hs_leak_suspect_get_name,
+};
+
+/* The rows in order again, after a ranking or the sort moved: the type
+ * selected before stays selected. */
 static void
-on_sorted_changed (GListModel  *model,
-                   guint        position,
-                   guint        removed,
-                   guint        added,
-                   HsLeaksPage *self)
+show_in_order (HsLeaksPage *self)
 {
   guint selected = GTK_INVALID_LIST_POSITION;
 
+  hs_type_rows_resort (self->rows);
   /* Selected where it is now, without scrolling: the user may be reading
    * other rows. A type that left the ranking (or none chosen yet): the first
    * row, so the actions always have a suspect; the choice is not the user's. */
   if (self->selected_name != NULL)
-    selected = find_shown (self, self->selected_name);
-  if (selected == GTK_INVALID_LIST_POSITION && g_list_model_get_n_items (model) > 0 &&
-      gtk_single_selection_get_selected_item (self->selection) == NULL)
+    selected = hs_type_rows_find (self->rows, self->selected_name);
+  if (selected == GTK_INVALID_LIST_POSITION && g_list_model_get_n_items (G_LIST_MODEL (self->rows)) > 0)
     selected = 0;
   if (selected == GTK_INVALID_LIST_POSITION)
     return;
   self->restoring = TRUE;
-  gtk_single_selection_set_selected (self->selection, selected);
+  if (selected != gtk_single_selection_get_selected (self->selection))
+    gtk_single_selection_set_selected (self->selection, selected);
+  else
+    on_selected_changed (self->selection, NULL, self);   /* the same row may show another type */
   self->restoring = FALSE;
+}
+
+static void
+on_sorter_changed (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   HsLeaksPage     *self)
+{
+  show_in_order (self);
+}
+
+static void
+on_suspects_changed (GListModel  *suspects,
+                     guint        position,
+                     guint        removed,
+                     guint        added,
+                     HsLeaksPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_in_order (self);
 }
 
 /* -- Actions ---------------------------------------------------------------------- */
@@ -607,10 +663,9 @@ save_text_action (GtkWidget  *widget,
                        dup_text_for_export);
 }
 
-/* The ranking reaches the column view only while the page is shown: a
- * ranking replaces every row at each sample, and a list nobody sees would
- * rebuild its rows all the same (a third of the window's time with
- * thousands of types churning). The selection comes back by name. */
+/* The ranking reaches the column view only while the page is shown: a list
+ * nobody sees would follow every ranking all the same. The selection comes
+ * back by name. */
 static void
 attach_suspects (HsLeaksPage *self)
 {
@@ -618,8 +673,9 @@ attach_suspects (HsLeaksPage *self)
 
   if (self->finder != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     suspects = hs_leak_finder_get_suspects (self->finder);
-  if (gtk_sort_list_model_get_model (self->sorted) != suspects)
-    gtk_sort_list_model_set_model (self->sorted, suspects);
+  hs_type_rows_set_source (self->rows, suspects);
+  if (suspects != NULL)
+    show_in_order (self);
 }
 
 static void
@@ -646,15 +702,15 @@ hs_leaks_page_dispose (GObject *object)
 
   hs_text_export_clear (&self->export);
   hs_leaks_page_set_session (self, NULL);
-  if (self->sorted != NULL)
-    g_signal_handlers_disconnect_by_data (self->sorted, self);
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_LEAKS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
-  self->sorted = NULL;   /* the selection owned it */
+  self->rows = NULL;   /* the selection owned it */
   G_OBJECT_CLASS (hs_leaks_page_parent_class)->dispose (object);
 }
 
@@ -749,12 +805,11 @@ hs_leaks_page_init (HsLeaksPage *self)
   set_up_column (self->trend_column, COLUMN_TREND, NULL);
   set_up_column (self->actions_column, COLUMN_ACTIONS, NULL);
 
-  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  self->rows = hs_type_rows_new (&suspect_rows, NULL, gtk_column_view_get_sorter (self->column_view));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->rows));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  /* After the selection's own handler: it has moved by then. */
-  g_signal_connect (self->sorted, "items-changed", G_CALLBACK (on_sorted_changed), self);
+  g_signal_connect (gtk_column_view_get_sorter (self->column_view), "changed", G_CALLBACK (on_sorter_changed), self);
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (on_selected_changed), self);
 
   update_state (self);
@@ -780,6 +835,7 @@ hs_leaks_page_set_session (HsLeaksPage *self,
   if (self->finder != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->finder, self);
+      g_signal_handlers_disconnect_by_data (hs_leak_finder_get_suspects (self->finder), self);
       g_object_run_dispose (G_OBJECT (self->finder));   /* stops its ranking */
       g_clear_object (&self->finder);
     }
@@ -793,9 +849,11 @@ hs_leaks_page_set_session (HsLeaksPage *self,
     {
       self->finder = hs_leak_finder_new (session);
       g_signal_connect (self->finder, "notify", G_CALLBACK (on_finder_notify), self);
+      g_signal_connect (hs_leak_finder_get_suspects (self->finder), "items-changed",
+                        G_CALLBACK (on_suspects_changed), self);
       g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
     }
-  if (self->sorted != NULL)
+  if (self->rows != NULL)
     attach_suspects (self);
   if (self->selection != NULL)
     update_state (self);
@@ -826,7 +884,7 @@ GListModel *
 hs_leaks_page_get_visible_suspects (HsLeaksPage *self)
 {
   g_return_val_if_fail (HS_IS_LEAKS_PAGE (self), NULL);
-  return G_LIST_MODEL (self->sorted);
+  return G_LIST_MODEL (self->rows);
 }
 
 HsLeakSuspect *
@@ -834,24 +892,6 @@ hs_leaks_page_get_selected (HsLeaksPage *self)
 {
   g_return_val_if_fail (HS_IS_LEAKS_PAGE (self), NULL);
   return gtk_single_selection_get_selected_item (self->selection);
-}
-
-/* The position of the suspect @type_name as shown, or GTK_INVALID_LIST_POSITION. */
-static guint
-find_shown (HsLeaksPage *self,
-            const char  *type_name)
-{
-  GListModel *shown = G_LIST_MODEL (self->sorted);
-  guint n = g_list_model_get_n_items (shown);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsLeakSuspect) suspect = g_list_model_get_item (shown, i);
-
-      if (g_str_equal (hs_leak_suspect_get_name (suspect), type_name))
-        return i;
-    }
-  return GTK_INVALID_LIST_POSITION;
 }
 
 /* Selects the suspect @type_name and scrolls to it; FALSE if it is not listed. */
@@ -864,7 +904,7 @@ hs_leaks_page_select (HsLeaksPage *self,
   g_return_val_if_fail (HS_IS_LEAKS_PAGE (self), FALSE);
   g_return_val_if_fail (type_name != NULL, FALSE);
 
-  position = find_shown (self, type_name);
+  position = hs_type_rows_find (self->rows, type_name);
   if (position == GTK_INVALID_LIST_POSITION)
     return FALSE;
   gtk_single_selection_set_selected (self->selection, position);
@@ -941,7 +981,7 @@ hs_leaks_page_dup_text (HsLeaksPage *self)
     g_string_append (out, _("Types that keep growing"));
   g_string_append_printf (out, "\n%s\n\n", self->baseline_text != NULL ? self->baseline_text : "");
 
-  shown = G_LIST_MODEL (self->sorted);
+  shown = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (shown);
   if (n == 0)
     {

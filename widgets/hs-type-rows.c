@@ -1,17 +1,19 @@
-/* hs-type-rows.c — the Types table's rows, sorted, changed in place
+/* hs-type-rows.c — a table's rows of types, sorted, changed in place
  *
- * The rows of @source (HsTypeStat) in @sorter's order, as rows that stay
- * where they are: row i shows whichever type is i-th, and a new order only
- * changes what rows show ("changed" on each row that now shows something
- * else). items-changed is only for rows added or dropped at the end. Its
- * owner calls hs_type_rows_resort() whenever the source's rows or values or
- * the sorter change (and keeps the selection on its type meanwhile).
+ * The rows of @source (the Types page's HsTypeStat, the Leaks page's
+ * HsLeakSuspect: an HsTypeRowsKind says how to copy them) in @sorter's
+ * order, as rows that stay where they are: row i shows whichever type is
+ * i-th, and a new order only changes what rows show ("changed" on each row
+ * that now shows something else). items-changed is only for rows added or
+ * dropped at the end. Its owner calls hs_type_rows_resort() whenever the
+ * source's rows or values or the sorter change (and keeps the selection on
+ * its type meanwhile).
  *
  * GtkSortListModel says a new order by removing and adding rows; GTK 4.8's
  * list views then make new widgets for every type that moves into view and
- * destroy those of types that leave it, which at each census of thousands of
- * churning types was most of the window's work. Here the view binds its
- * widgets to rows once, and the cells shown redraw.
+ * destroy those of types that leave it, which at each census (or leak
+ * ranking) of thousands of churning types was most of the window's work.
+ * Here the view binds its widgets to rows once, and the cells shown redraw.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,10 +23,11 @@
 
 struct _HsTypeRows
 {
-  GObject     parent_instance;
-  GListModel *source;
-  GtkSorter  *sorter;
-  GPtrArray  *rows;   /* HsTypeStat, copies of the source's, in order */
+  GObject               parent_instance;
+  const HsTypeRowsKind *kind;
+  GListModel           *source;   /* or NULL: no rows */
+  GtkSorter            *sorter;
+  GPtrArray            *rows;     /* copies of the source's items, in order */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -35,7 +38,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HsTypeRows, hs_type_rows, G_TYPE_OBJECT,
 static GType
 hs_type_rows_get_item_type (GListModel *model)
 {
-  return HS_TYPE_TYPE_STAT;
+  return HS_TYPE_ROWS (model)->kind->item_type ();
 }
 
 static guint
@@ -105,22 +108,40 @@ compare_rows (gconstpointer a,
   return gtk_sorter_compare (sorter, *(gpointer *) a, *(gpointer *) b);
 }
 
-/* Rows in @source's HsTypeStat, shown in @sorter's order (ties in the
- * source's order). Takes @source, as GTK's list models do; refs @sorter. */
+/* Rows of @source's items (@kind's), shown in @sorter's order (ties in the
+ * source's order). Takes @source (or NULL: no rows yet), as GTK's list
+ * models do; refs @sorter. */
 HsTypeRows *
-hs_type_rows_new (GListModel *source,
-                  GtkSorter  *sorter)
+hs_type_rows_new (const HsTypeRowsKind *kind,
+                  GListModel           *source,
+                  GtkSorter            *sorter)
 {
   HsTypeRows *self;
 
-  g_return_val_if_fail (G_IS_LIST_MODEL (source), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (source == NULL || G_IS_LIST_MODEL (source), NULL);
   g_return_val_if_fail (GTK_IS_SORTER (sorter), NULL);
 
   self = g_object_new (HS_TYPE_TYPE_ROWS, NULL);
+  self->kind = kind;
   self->source = source;
   self->sorter = g_object_ref (sorter);
   hs_type_rows_resort (self);
   return self;
+}
+
+/* Shows @source's items (NULL: none) from now on, in order. */
+void
+hs_type_rows_set_source (HsTypeRows *self,
+                         GListModel *source)
+{
+  g_return_if_fail (HS_IS_TYPE_ROWS (self));
+  g_return_if_fail (source == NULL || G_IS_LIST_MODEL (source));
+
+  if (source == self->source)
+    return;
+  g_set_object (&self->source, source);
+  hs_type_rows_resort (self);
 }
 
 /* Shows the source's rows again, in order. */
@@ -133,7 +154,7 @@ hs_type_rows_resort (HsTypeRows *self)
 
   g_return_if_fail (HS_IS_TYPE_ROWS (self));
 
-  n = g_list_model_get_n_items (self->source);
+  n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
   old_len = self->rows->len;
   order = g_ptr_array_new_full (n, g_object_unref);
 
@@ -145,12 +166,12 @@ hs_type_rows_resort (HsTypeRows *self)
 
   for (guint i = 0; i < n; i++)
     {
-      HsTypeStat *source_row = g_ptr_array_index (order, i);
+      gpointer source_row = g_ptr_array_index (order, i);
 
       if (i < old_len)
-        hs_type_stat_assign (g_ptr_array_index (self->rows, i), source_row);
+        self->kind->assign (g_ptr_array_index (self->rows, i), source_row);
       else
-        g_ptr_array_add (self->rows, hs_type_stat_copy (source_row));
+        g_ptr_array_add (self->rows, self->kind->copy (source_row));
     }
   if (n < old_len)
     g_ptr_array_remove_range (self->rows, n, old_len - n);
@@ -168,7 +189,7 @@ hs_type_rows_find (HsTypeRows *self,
   g_return_val_if_fail (HS_IS_TYPE_ROWS (self), GTK_INVALID_LIST_POSITION);
 
   for (guint i = 0; i < self->rows->len; i++)
-    if (g_strcmp0 (hs_type_stat_get_name (g_ptr_array_index (self->rows, i)), name) == 0)
+    if (g_strcmp0 (self->kind->name (g_ptr_array_index (self->rows, i)), name) == 0)
       return i;
   return GTK_INVALID_LIST_POSITION;
 }

@@ -1,4 +1,4 @@
-/* hs-type-rows.h — the Types table's rows, sorted, changed in place
+/* hs-type-rows.h — a table's rows of types, sorted, changed in place
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,17 +6,30 @@
 
 #include <gtk/gtk.h>
 
-#include "hs-type-stat.h"
-
 G_BEGIN_DECLS
+
+/* What the rows are: their item type, a new row showing what a source item
+ * shows, a row made to show another (emitting its "changed" signal when
+ * anything differs), and the name of the type a row shows. */
+typedef struct
+{
+  GType        (*item_type) (void);
+  gpointer     (*copy)      (gpointer source);
+  void         (*assign)    (gpointer row,
+                             gpointer source);
+  const char * (*name)      (gpointer row);
+} HsTypeRowsKind;
 
 #define HS_TYPE_TYPE_ROWS (hs_type_rows_get_type ())
 G_DECLARE_FINAL_TYPE (HsTypeRows, hs_type_rows, HS, TYPE_ROWS, GObject)
 
-HsTypeRows *hs_type_rows_new    (GListModel *source,
-                                 GtkSorter  *sorter);
-void        hs_type_rows_resort (HsTypeRows *self);
-guint       hs_type_rows_find   (HsTypeRows *self,
-                                 const char *name);
+HsTypeRows *hs_type_rows_new        (const HsTypeRowsKind *kind,
+                                     GListModel           *source,
+                                     GtkSorter            *sorter);
+void        hs_type_rows_set_source (HsTypeRows           *self,
+                                     GListModel           *source);
+void        hs_type_rows_resort     (HsTypeRows           *self);
+guint       hs_type_rows_find       (HsTypeRows           *self,
+                                     const char           *name);
 
 G_END_DECLS

@@ -62,6 +62,13 @@ static guint signals [N_SIGNALS];
 
 static void update_export_actions (HsTypesPage *self);
 
+static const HsTypeRowsKind stat_rows = {
+  hs_type_stat_get_type,
+  (gpointer (*) (gpointer)) hs_type_stat_copy,
+  (void (*) (gpointer, gpointer)) hs_type_stat_assign,
+  (const char * (*) (gpointer)) hs_type_stat_get_name,
+};
+
 /* The rows in order again, after the census, the filter or the sort moved;
  * the selection stays on the type it was on (or goes with it). */
 static void
@@ -645,7 +652,7 @@ hs_types_page_init (HsTypesPage *self)
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->rows = hs_type_rows_new (G_LIST_MODEL (self->filtered), gtk_column_view_get_sorter (self->column_view));
+  self->rows = hs_type_rows_new (&stat_rows, G_LIST_MODEL (self->filtered), gtk_column_view_get_sorter (self->column_view));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->rows));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
