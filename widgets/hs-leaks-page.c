@@ -7,8 +7,9 @@
  * view shows that list in rows that stay where they are (→ HsTypeRows, by
  * the column chosen, ranked otherwise → GtkSingleSelection): a ranking
  * changes what the rows show, and makes no widget. The selected type stays
- * selected from one ranking to the next. What to do with a suspect goes to the window as
- * signals: its instances, the referrers or the graph of its first one.
+ * selected from one ranking to the next. What to do with a suspect goes to
+ * the window as signals: its instances, the referrers or the graph of its
+ * first one.
  * Below the ranking, an HsWhyView follows the selected type's instances to
  * a root and groups them by path; a group's path or graph goes to the window
  * too.
@@ -310,8 +311,8 @@ show_suspect (GtkWidget     *cell,
     }
 }
 
-/* A suspect keeps its rows from one ranking to the next (hs_leak_suspect_take):
- * a bound cell follows its figures. */
+/* A row shows another suspect, or the same one ranked again, at each ranking
+ * (hs_leak_suspect_assign): a bound cell follows it. */
 static void
 on_cell_bind (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,

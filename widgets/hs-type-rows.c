@@ -130,7 +130,7 @@ hs_type_rows_new (const HsTypeRowsKind *kind,
   return self;
 }
 
-/* Shows @source's items (NULL: none) from now on, in order. */
+/* Shows @source's items (NULL: none) from now on, in order; refs @source. */
 void
 hs_type_rows_set_source (HsTypeRows *self,
                          GListModel *source)
