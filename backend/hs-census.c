@@ -81,14 +81,23 @@ hs_census_lookup (HsCensus   *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (self->index_by_name == NULL)
-    {
-      self->index_by_name = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < self->n_rows; i++)
-        g_hash_table_insert (self->index_by_name, self->rows[i].name, &self->rows[i]);
-    }
-
+  hs_census_index (self);
   return g_hash_table_lookup (self->index_by_name, name);
+}
+
+/* The index hs_census_lookup() reads, made now if it is not yet: the worker
+ * makes it before a census goes to the main thread (thousands of names
+ * hashed), and then lookups from any thread only read it. */
+void
+hs_census_index (HsCensus *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->index_by_name != NULL)
+    return;
+  self->index_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->n_rows; i++)
+    g_hash_table_insert (self->index_by_name, self->rows[i].name, &self->rows[i]);
 }
 
 /* Rows of @to minus @from, as Pympler's summary.get_diff, leaving out types

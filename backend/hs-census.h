@@ -41,6 +41,7 @@ HsCensus          *hs_census_ref           (HsCensus       *self);
 void               hs_census_unref         (HsCensus       *self);
 const HsCensusRow *hs_census_lookup        (HsCensus       *self,
                                             const char     *name);
+void               hs_census_index         (HsCensus       *self);
 HsCensusRow       *hs_census_diff          (HsCensus       *from,
                                             HsCensus       *to,
                                             guint          *n_rows);

@@ -184,6 +184,16 @@ hs_type_stat_set_values (HsTypeStat *self,
   return TRUE;
 }
 
+/* Makes @self, which shows @source's type already, show its values. */
+void
+hs_type_stat_refresh (HsTypeStat *self,
+                      HsTypeStat *source)
+{
+  g_return_if_fail (HS_IS_TYPE_STAT (source));
+
+  hs_type_stat_set_values (self, source->count, source->size, source->delta_count, source->delta_size);
+}
+
 /* A row showing what @source shows. */
 HsTypeStat *
 hs_type_stat_copy (HsTypeStat *source)

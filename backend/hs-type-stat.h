@@ -23,6 +23,8 @@ gboolean    hs_type_stat_set_values       (HsTypeStat *self,
                                            gint64      delta_count,
                                            gint64      delta_size);
 HsTypeStat *hs_type_stat_copy             (HsTypeStat *source);
+void        hs_type_stat_refresh          (HsTypeStat *self,
+                                           HsTypeStat *source);
 void        hs_type_stat_assign           (HsTypeStat *self,
                                            HsTypeStat *source);
 

@@ -916,6 +916,8 @@ handle_message (HsWorker  *self,
           {
             event = event_new (HS_WORKER_EVENT_CENSUS);
             event->census = g_steal_pointer (&message->census);
+            /* Here, not on the main thread, which looks every type up in it. */
+            hs_census_index (event->census);
             if (request != NULL)
               {
                 event->round_trip = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;

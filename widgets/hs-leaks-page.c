@@ -546,6 +546,7 @@ static const HsTypeRowsKind suspect_rows = {
   (gpointer (*) (gpointer)) hs_leak_suspect_copy,
   (void (*) (gpointer, gpointer)) hs_leak_suspect_assign,
   (const char * (*) (gpointer)) hs_leak_suspect_get_name,
+  NULL,   /* each ranking's suspects are new */
 };
 
 /* The rows in order again, after a ranking or the sort moved: the type

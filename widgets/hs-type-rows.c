@@ -28,6 +28,7 @@ struct _HsTypeRows
   GListModel           *source;   /* or NULL: no rows */
   GtkSorter            *sorter;
   GPtrArray            *rows;     /* copies of the source's items, in order */
+  GPtrArray            *shown;    /* the source item each row showed last, held */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -82,6 +83,7 @@ hs_type_rows_finalize (GObject *object)
   HsTypeRows *self = (HsTypeRows *) object;
 
   g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->shown);
   G_OBJECT_CLASS (hs_type_rows_parent_class)->finalize (object);
 }
 
@@ -98,6 +100,7 @@ static void
 hs_type_rows_init (HsTypeRows *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shown = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static int
@@ -150,7 +153,7 @@ hs_type_rows_resort (HsTypeRows *self)
 {
   guint n;
   guint old_len;
-  g_autoptr(GPtrArray) order = NULL;
+  GPtrArray *order;
 
   g_return_if_fail (HS_IS_TYPE_ROWS (self));
 
@@ -168,11 +171,16 @@ hs_type_rows_resort (HsTypeRows *self)
     {
       gpointer source_row = g_ptr_array_index (order, i);
 
-      if (i < old_len)
-        self->kind->assign (g_ptr_array_index (self->rows, i), source_row);
-      else
+      if (i >= old_len)
         g_ptr_array_add (self->rows, self->kind->copy (source_row));
+      else if (self->kind->refresh != NULL && i < self->shown->len &&
+               g_ptr_array_index (self->shown, i) == source_row)
+        self->kind->refresh (g_ptr_array_index (self->rows, i), source_row);
+      else
+        self->kind->assign (g_ptr_array_index (self->rows, i), source_row);
     }
+  g_ptr_array_unref (self->shown);
+  self->shown = order;
   if (n < old_len)
     g_ptr_array_remove_range (self->rows, n, old_len - n);
   if (n != old_len)

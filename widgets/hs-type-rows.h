@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 /* What the rows are: their item type, a new row showing what a source item
  * shows, a row made to show another (emitting its "changed" signal when
- * anything differs), and the name of the type a row shows. */
+ * anything differs), the name of the type a row shows, and optionally a row
+ * made to show again the source item it showed last (its values alone: a
+ * source item whose type never changes, as the census model's). */
 typedef struct
 {
   GType        (*item_type) (void);
@@ -18,6 +20,8 @@ typedef struct
   void         (*assign)    (gpointer row,
                              gpointer source);
   const char * (*name)      (gpointer row);
+  void         (*refresh)   (gpointer row,
+                             gpointer source);
 } HsTypeRowsKind;
 
 #define HS_TYPE_TYPE_ROWS (hs_type_rows_get_type ())

@@ -67,6 +67,7 @@ static const HsTypeRowsKind stat_rows = {
   (gpointer (*) (gpointer)) hs_type_stat_copy,
   (void (*) (gpointer, gpointer)) hs_type_stat_assign,
   (const char * (*) (gpointer)) hs_type_stat_get_name,
+  (void (*) (gpointer, gpointer)) hs_type_stat_refresh,
 };
 
 /* The rows in order again, after the census, the filter or the sort moved;
