@@ -1830,8 +1830,9 @@ test_browse_offline (void)
   gtk_window_destroy (GTK_WINDOW (shown));
 }
 
-static gboolean
-has_type_row (gpointer data)
+/* The Types page's count of @name's objects; -1 when it does not list it. */
+static gint64
+listed_count (const char *name)
 {
   GListModel *rows = hs_types_page_get_visible_rows (hs_window_get_types_page (window));
 
@@ -1839,26 +1840,23 @@ has_type_row (gpointer data)
     {
       g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
 
-      if (g_strcmp0 (hs_type_stat_get_name (stat), data) == 0)
-        return TRUE;
+      if (g_strcmp0 (hs_type_stat_get_name (stat), name) == 0)
+        return hs_type_stat_get_count (stat);
     }
-  return FALSE;
+  return -1;
+}
+
+static gboolean
+has_type_row (gpointer data)
+{
+  return listed_count (data) >= 0;
 }
 
 /* The Types page lists @data's type with at least 2 000 objects. */
 static gboolean
 has_two_thousand (gpointer data)
 {
-  GListModel *rows = hs_types_page_get_visible_rows (hs_window_get_types_page (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
-
-      if (g_strcmp0 (hs_type_stat_get_name (stat), data) == 0)
-        return hs_type_stat_get_count (stat) >= 2000;
-    }
-  return FALSE;
+  return listed_count (data) >= 2000;
 }
 
 static gboolean
