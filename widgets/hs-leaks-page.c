@@ -665,18 +665,15 @@ save_text_action (GtkWidget  *widget,
                        dup_text_for_export);
 }
 
-/* The ranking reaches the column view only while the page is shown: a list
- * nobody sees would follow every ranking all the same. The selection comes
- * back by name. */
+/* The rows follow the rankings only while the page is shown: hidden, they
+ * keep the last ranking they showed, and their widgets (200 rows of them made
+ * again would stall the window at each visit), and catch up when shown. The
+ * selection comes back by name. */
 static void
 attach_suspects (HsLeaksPage *self)
 {
-  GListModel *suspects = NULL;
-
-  if (self->finder != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    suspects = hs_leak_finder_get_suspects (self->finder);
-  hs_type_rows_set_source (self->rows, suspects);
-  if (suspects != NULL)
+  hs_type_rows_set_source (self->rows, self->finder != NULL ? hs_leak_finder_get_suspects (self->finder) : NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     show_in_order (self);
 }
 
@@ -684,13 +681,6 @@ static void
 hs_leaks_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (hs_leaks_page_parent_class)->map (widget);
-  attach_suspects (HS_LEAKS_PAGE (widget));
-}
-
-static void
-hs_leaks_page_unmap (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (hs_leaks_page_parent_class)->unmap (widget);
   attach_suspects (HS_LEAKS_PAGE (widget));
 }
 
@@ -735,7 +725,6 @@ hs_leaks_page_class_init (HsLeaksPageClass *klass)
   object_class->dispose = hs_leaks_page_dispose;
   object_class->finalize = hs_leaks_page_finalize;
   widget_class->map = hs_leaks_page_map;
-  widget_class->unmap = hs_leaks_page_unmap;
   gtk_widget_class_set_css_name (widget_class, "hsleakspage");
 
   signals [SHOW_INSTANCES] =
