@@ -456,6 +456,9 @@ apply_sort (HsClassesPage *self)
   GtkColumnViewColumn *primary = self->n_keys > 0 ? column_for_key (self, self->keys[0]) : NULL;
   gboolean descending = self->n_keys > 0 && (largest_first (self->keys[0]) != self->reverse);
 
+  /* Unsorted first: GTK 4.8 leaves the arrow of the column sorted by before
+   * on its header otherwise. */
+  gtk_column_view_sort_by_column (self->instance_view, NULL, GTK_SORT_ASCENDING);
   gtk_column_view_sort_by_column (self->instance_view, primary,
                                   descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
   gtk_sorter_changed (GTK_SORTER (self->keys_sorter), GTK_SORTER_CHANGE_DIFFERENT);

@@ -755,7 +755,12 @@ hs_types_page_sort_by (HsTypesPage *self,
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
       if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "hs-property"), property) == 0)
-        gtk_column_view_sort_by_column (self->column_view, column, order);
+        {
+          /* Unsorted first: GTK 4.8 leaves the arrow of the column sorted
+           * by before on its header otherwise. */
+          gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+          gtk_column_view_sort_by_column (self->column_view, column, order);
+        }
     }
 }
 
