@@ -138,10 +138,6 @@ main (int   argc,
                   HS_REFERRER_TREE_LIMIT);
       return 2;
     }
-  if (python == NULL)
-    python = g_strdup (g_getenv ("HS_TEST_PYTHON") != NULL ? g_getenv ("HS_TEST_PYTHON") : "python3");
-  if (agent_dir == NULL)
-    agent_dir = g_strdup (g_getenv ("HS_AGENT_DIR") != NULL ? g_getenv ("HS_AGENT_DIR") : HS_BENCH_AGENT_DIR);
 
   objects_arg = g_strdup_printf ("%d", objects);
   fan_out_arg = g_strdup_printf ("%d", fan_out);
@@ -150,9 +146,7 @@ main (int   argc,
   arguments[2] = "--fan-out";
   arguments[3] = fan_out_arg;
   arguments[4] = NULL;
-  spec = hs_launch_spec_new (python, HS_BENCH_SCRIPT, arguments);
-  spec->agent_dir = g_strdup (agent_dir);
-  spec->interval = 3600;
+  spec = bench_launch_spec (python, agent_dir, NULL, arguments);
   session = hs_session_new ();
   deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
   hs_session_start (session, spec);

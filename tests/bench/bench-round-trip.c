@@ -106,20 +106,12 @@ main (int   argc,
       g_printerr ("bench-round-trip: --objects >= 0, --rounds >= 1, --warmup >= 0 and --timeout >= 1\n");
       return 2;
     }
-  if (python == NULL)
-    python = g_strdup (g_getenv ("HS_TEST_PYTHON") != NULL ? g_getenv ("HS_TEST_PYTHON") : "python3");
-  if (agent_dir == NULL)
-    agent_dir = g_strdup (g_getenv ("HS_AGENT_DIR") != NULL ? g_getenv ("HS_AGENT_DIR") : HS_BENCH_AGENT_DIR);
-  if (script == NULL)
-    script = g_strdup (HS_BENCH_SCRIPT);
 
   objects_arg = g_strdup_printf ("%d", objects);
   arguments[0] = "--objects";
   arguments[1] = objects_arg;
   arguments[2] = NULL;
-  spec = hs_launch_spec_new (python, script, arguments);
-  spec->agent_dir = g_strdup (agent_dir);
-  spec->interval = 3600;
+  spec = bench_launch_spec (python, agent_dir, script, arguments);
 
   session = hs_session_new ();
   if (record_path != NULL)

@@ -59,6 +59,24 @@ bench_iterate (HsSession  *session,
   return TRUE;
 }
 
+HsLaunchSpec *
+bench_launch_spec (const char        *python,
+                   const char        *agent_dir,
+                   const char        *script,
+                   const char *const *arguments)
+{
+  HsLaunchSpec *spec;
+
+  if (python == NULL)
+    python = g_getenv ("HS_TEST_PYTHON") != NULL ? g_getenv ("HS_TEST_PYTHON") : "python3";
+  if (agent_dir == NULL)
+    agent_dir = g_getenv ("HS_AGENT_DIR") != NULL ? g_getenv ("HS_AGENT_DIR") : HS_BENCH_AGENT_DIR;
+  spec = hs_launch_spec_new (python, script != NULL ? script : HS_BENCH_SCRIPT, arguments);
+  spec->agent_dir = g_strdup (agent_dir);
+  spec->interval = 3600;
+  return spec;
+}
+
 void
 bench_stop (HsSession *session)
 {
