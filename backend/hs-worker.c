@@ -34,6 +34,7 @@
 #define CENSUS_COST_FACTOR     10.0  /* wait ≥ 10× a sample's cost: the agent takes ≤ 10 % */
 #define READ_CHUNK             65536
 #define CONSOLE_FLUSH_MS       250   /* output reaches the session file within this */
+#define HELD_OUTPUT_MS         250   /* how long a line begun holds back the other pipe */
 
 #define PROBE_CODE \
   "import sys; sys.stdout.write('heapscope-probe %d.%d.%d\\n' % tuple(sys.version_info[:3]))"
@@ -52,6 +53,15 @@ typedef struct
   gint64       sent_at;
   GTask       *task;             /* QUERY: returned once, then cleared */
 } Request;
+
+/* One of the child's output pipes (indexed by the stream it carries alone).
+ * The two keep no order between them: a line one has begun is finished before
+ * the other's output is shown, unless it stays unfinished for HELD_OUTPUT_MS. */
+typedef struct
+{
+  GPtrArray *held;          /* HsConsoleText waiting for the other pipe's line */
+  gboolean   mid_line;      /* what it showed last ends inside a line */
+} OutputPipe;
 
 /* A query asked before the agent's hello: sent when it comes. */
 typedef struct
@@ -87,6 +97,8 @@ struct _HsWorker
   int                stdout_fd;
   int                stderr_fd;
   HsConsoleDemux    *console_demux;     /* stderr framed into the stdout pipe */
+  OutputPipe         pipes[2];          /* HS_CONSOLE_STDOUT, HS_CONSOLE_STDERR */
+  GSource           *held_output_timeout;
   GSource           *sample_timeout;
   GSource           *kill_timeout;
   GSource           *eof_timeout;
@@ -123,6 +135,9 @@ struct _HsWorker
 };
 
 static void worker_close_agent   (HsWorker *self);
+static gboolean drain_output (HsWorker        *self,
+                              int              fd,
+                              HsConsoleStream  stream);
 static gboolean on_console_flush_due (gpointer user_data);
 static void worker_schedule_sample (HsWorker *self);
 static gint64 send_query (HsWorker *self,
@@ -336,6 +351,8 @@ worker_new (HsWorkerCallback callback,
   g_mutex_init (&self->console_mutex);
   self->console_pending = g_ptr_array_new_with_free_func (hs_console_text_free);
   self->store_console = g_ptr_array_new_with_free_func (hs_console_text_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->pipes); i++)
+    self->pipes[i].held = g_ptr_array_new_with_free_func (hs_console_text_free);
   return self;
 }
 
@@ -401,6 +418,8 @@ hs_worker_unref (HsWorker *self)
   close_fd (&self->stdout_fd);
   close_fd (&self->stderr_fd);
   g_clear_pointer (&self->console_demux, hs_console_demux_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->pipes); i++)
+    g_clear_pointer (&self->pipes[i].held, g_ptr_array_unref);
   g_clear_object (&self->launcher);
   g_clear_object (&self->process);
   g_clear_object (&self->cancellable);
@@ -430,6 +449,116 @@ destroy_source (GSource **source)
       g_source_unref (*source);
       *source = NULL;
     }
+}
+
+/* The two output pipes, kept line by line */
+
+static void
+show_text (HsWorker      *self,
+           OutputPipe    *pipe,
+           HsConsoleText *text)
+{
+  if (text->length == 0)
+    return;
+  post_console (self, text->stream, text->text, text->length);
+  pipe->mid_line = text->text[text->length - 1] != '\n';
+}
+
+static void
+show_held (HsWorker   *self,
+           OutputPipe *pipe)
+{
+  for (guint i = 0; i < pipe->held->len; i++)
+    show_text (self, pipe, g_ptr_array_index (pipe->held, i));
+  g_ptr_array_set_size (pipe->held, 0);
+}
+
+/* A pipe's line ended: the other pipe's held output follows it, and that
+ * may end a line in turn. */
+static void
+release_held_output (HsWorker *self)
+{
+  for (;;)
+    {
+      gboolean shown = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (self->pipes); i++)
+        {
+          OutputPipe *pipe = &self->pipes[i];
+
+          if (pipe->held->len > 0 && !self->pipes[!i].mid_line)
+            {
+              show_held (self, pipe);
+              shown = TRUE;
+            }
+        }
+      if (!shown)
+        break;
+    }
+  if (self->pipes[0].held->len == 0 && self->pipes[1].held->len == 0)
+    destroy_source (&self->held_output_timeout);
+}
+
+/* Shows all held output: its wait is over, or the pipes have ended. */
+static void
+show_held_output (HsWorker *self)
+{
+  destroy_source (&self->held_output_timeout);
+  for (guint i = 0; i < G_N_ELEMENTS (self->pipes); i++)
+    {
+      show_held (self, &self->pipes[i]);
+      self->pipes[i].mid_line = FALSE;
+    }
+}
+
+static gboolean
+on_held_output_due (gpointer user_data)
+{
+  HsWorker *self = user_data;
+
+  g_clear_pointer (&self->held_output_timeout, g_source_unref);
+  /* The line waited for may be in its pipe already, not yet read. */
+  if (self->stdout_fd != -1)
+    drain_output (self, self->stdout_fd, HS_CONSOLE_STDOUT);
+  if (self->stderr_fd != -1)
+    drain_output (self, self->stderr_fd, HS_CONSOLE_STDERR);
+  show_held_output (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Output read from the pipe carrying @pipe_stream alone, in @stream. */
+static void
+post_pipe_output (HsWorker        *self,
+                  HsConsoleStream  pipe_stream,
+                  HsConsoleStream  stream,
+                  const char      *data,
+                  gsize            length)
+{
+  OutputPipe *pipe = &self->pipes[pipe_stream];
+  HsConsoleText text = { stream, (char *) data, length, length };
+
+  if (pipe->held->len == 0 && !self->pipes[!pipe_stream].mid_line)
+    {
+      show_text (self, pipe, &text);
+      release_held_output (self);
+      return;
+    }
+  add_console_text (pipe->held, stream, data, length);
+  if (self->held_output_timeout == NULL)
+    {
+      self->held_output_timeout = g_timeout_source_new (HELD_OUTPUT_MS);
+      g_source_set_callback (self->held_output_timeout, on_held_output_due, self, NULL);
+      g_source_attach (self->held_output_timeout, self->context);
+    }
+}
+
+/* A pipe has ended: its unfinished line never will be. */
+static void
+end_pipe (HsWorker        *self,
+          HsConsoleStream  pipe_stream)
+{
+  self->pipes[pipe_stream].mid_line = FALSE;
+  release_held_output (self);
 }
 
 /* Recording: everything is written to the store before the main thread
@@ -581,6 +710,8 @@ record_outcome (HsWorker       *self,
 {
   g_autoptr(GError) error = NULL;
 
+  /* The outcome follows everything the child wrote. */
+  show_held_output (self);
   if (self->store == NULL)
     return;
   record_console (self);
@@ -613,6 +744,7 @@ worker_finish (HsWorker *self)
   destroy_source (&self->stdout_source);
   destroy_source (&self->stderr_source);
   destroy_source (&self->console_flush_timeout);
+  destroy_source (&self->held_output_timeout);
   worker_close_agent (self);
   g_clear_pointer (&self->store, hs_store_close);
   g_main_loop_quit (self->loop);
@@ -656,7 +788,7 @@ post_demuxed (HsConsoleStream  stream,
               gsize            length,
               gpointer         user_data)
 {
-  post_console (user_data, stream, data, length);
+  post_pipe_output (user_data, HS_CONSOLE_STDOUT, stream, data, length);
 }
 
 /* The stdout pipe has ended, or will not be read again. */
@@ -665,6 +797,7 @@ finish_stdout (HsWorker *self)
 {
   if (self->console_demux != NULL)
     hs_console_demux_finish (self->console_demux, post_demuxed, self);
+  end_pipe (self, HS_CONSOLE_STDOUT);
 }
 
 static gboolean
@@ -685,7 +818,7 @@ drain_output (HsWorker        *self,
         }
       if (n > 0)
         {
-          post_console (self, stream, buffer, n);
+          post_pipe_output (self, stream, stream, buffer, n);
           continue;
         }
       if (n < 0 && errno == EINTR)
@@ -715,6 +848,7 @@ on_output_ready (int          fd,
     }
   else
     {
+      end_pipe (self, HS_CONSOLE_STDERR);
       g_clear_pointer (&self->stderr_source, g_source_unref);
       close_fd (&self->stderr_fd);
     }

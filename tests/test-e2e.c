@@ -459,12 +459,51 @@ test_output_fd2 (void)
   const char *arguments[] = { "fd2", NULL };
   g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
 
+
   g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
   g_assert_cmpint (stream_of (session, "stdout first\n"), ==, 0);
   g_assert_cmpint (stream_of (session, "c-level stderr\n"), ==, 1);
   g_assert_cmpint (stream_of (session, "Stack (most recent call first):"), ==, 1);
   g_assert_cmpint (stream_of (session, "buffer stderr\n"), ==, 1);
   g_assert_cmpint (stream_of (session, "fileno 1 2 isatty False errors backslashreplace\n"), ==, 0);
+}
+
+/* fd 1 and fd 2 are two pipes with no order between them: a line begun on
+ * one is finished before the other's output is shown. */
+static void
+test_output_line_kept_whole (void)
+{
+  g_autofree char *script = script_path ("console.py");
+  const char *arguments[] = { "midline", NULL };
+  g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
+  g_autofree char *console = console_text (session, TRUE);
+
+  g_assert_cmpint (hs_session_get_exit_code (session), ==, 0);
+  g_assert_cmpstr (console, ==, "begun ended\n[err]between\n");
+}
+
+/* ... unless it stays unfinished, as a prompt does: then the other's output
+ * is shown anyway, while the script still runs. */
+static void
+test_output_unfinished_line_gives_way (void)
+{
+  g_autofree char *script = script_path ("console.py");
+  const char *arguments[] = { "prompt", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  g_autoptr(HsSession) session = hs_session_new ();
+  gint64 deadline = g_get_monotonic_time () + test_scaled_seconds (120) * G_USEC_PER_SEC;
+
+  hs_session_start (session, spec);
+  while (stream_of (session, "warning\n") != 1)
+    {
+      g_assert_false (hs_session_is_over (session));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (stream_of (session, "Name: "), ==, 0);
+  hs_session_stop (session);
+  while (!hs_session_is_over (session))
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -2107,6 +2146,8 @@ main (int   argc,
   g_test_add_func ("/hs/e2e/output-interleaved", test_output_interleaved);
   g_test_add_func ("/hs/e2e/output-forged-marker", test_output_forged_marker);
   g_test_add_func ("/hs/e2e/output-fd2", test_output_fd2);
+  g_test_add_func ("/hs/e2e/output-line-kept-whole", test_output_line_kept_whole);
+  g_test_add_func ("/hs/e2e/output-unfinished-line-gives-way", test_output_unfinished_line_gives_way);
   g_test_add_func ("/hs/e2e/console-demux", test_console_demux);
   g_test_add_func ("/hs/e2e/console-token", test_console_token);
   g_test_add_func ("/hs/e2e/bad-launches", test_bad_launches);
