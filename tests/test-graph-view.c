@@ -1138,14 +1138,6 @@ typedef struct
 
 static FrameRun *timed_run;
 
-static gint64
-thread_cpu_time (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec * G_GINT64_CONSTANT (1000000) + now.tv_nsec / 1000;
-}
 static void (*real_snapshot) (GtkWidget *widget, GtkSnapshot *snapshot);
 
 /* The view's own share of a frame: its snapshot, where it draws. */
@@ -1154,7 +1146,7 @@ timed_snapshot (GtkWidget   *widget,
                 GtkSnapshot *snapshot)
 {
   gint64 start = g_get_monotonic_time ();
-  gint64 cpu_start = thread_cpu_time ();
+  gint64 cpu_start = test_thread_cpu_time ();
 
   if (timed_run != NULL && timed_run->flat)
     gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, (timed_run->ticks % 64) / 64.0, 1 },
@@ -1164,7 +1156,7 @@ timed_snapshot (GtkWidget   *widget,
   if (timed_run != NULL)
     {
       timed_run->frame_drawing += g_get_monotonic_time () - start;
-      timed_run->frame_drawing_cpu += thread_cpu_time () - cpu_start;
+      timed_run->frame_drawing_cpu += test_thread_cpu_time () - cpu_start;
     }
 }
 
@@ -1181,7 +1173,7 @@ on_tick (GtkWidget     *widget,
   guint t = run->ticks++;
 
   run->frame_start = g_get_monotonic_time ();
-  run->frame_cpu_start = thread_cpu_time ();
+  run->frame_cpu_start = test_thread_cpu_time ();
   run->frame_drawing = 0;
   run->frame_drawing_cpu = 0;
   if (t >= N_FRAMES)
@@ -1217,7 +1209,7 @@ on_after_paint (GdkFrameClock *clock,
   g_array_append_val (run->frames, (gint64) { now - run->frame_start });
   g_array_append_val (run->drawing, run->frame_drawing);
   g_array_append_val (run->drawing_cpu, run->frame_drawing_cpu);
-  g_array_append_val (run->frames_cpu, (gint64) { thread_cpu_time () - run->frame_cpu_start });
+  g_array_append_val (run->frames_cpu, (gint64) { test_thread_cpu_time () - run->frame_cpu_start });
   run->frame_start = 0;
 }
 

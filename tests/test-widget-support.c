@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <adwaita.h>
 
 #include "test-widget-support.h"
@@ -113,4 +114,13 @@ test_save_png (GtkWidget  *widget,
 
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+gint64
+test_thread_cpu_time (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_GINT64_CONSTANT (1000000) + now.tv_nsec / 1000;
 }

@@ -33,4 +33,7 @@ GdkTexture *test_render_widget  (GtkWidget   *widget);
 void        test_save_png       (GtkWidget   *widget,
                                  const char  *name);
 
+/* The calling thread's CPU time, in µs: what a busy machine does not stretch. */
+gint64      test_thread_cpu_time (void);
+
 G_END_DECLS
