@@ -1219,16 +1219,6 @@ run_is_done (gpointer data)
   return ((FrameRun *) data)->done;
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 first = *(const gint64 *) a;
-  gint64 second = *(const gint64 *) b;
-
-  return (first > second) - (first < second);
-}
-
 /* "max 12.3 ms, p99 11.0 ms, median 4.5 ms"; sorts @times. */
 static char *
 describe_times (GArray *times)
@@ -1236,7 +1226,7 @@ describe_times (GArray *times)
   guint n = times->len;
   guint p99 = MIN (n - 1, (guint) ceil (n * 0.99) - 1);
 
-  g_array_sort (times, compare_int64);
+  test_sort_times (times);
   return g_strdup_printf ("max %.1f ms, p99 %.1f ms, median %.1f ms",
                           g_array_index (times, gint64, n - 1) / 1000.0, g_array_index (times, gint64, p99) / 1000.0,
                           g_array_index (times, gint64, n / 2) / 1000.0);

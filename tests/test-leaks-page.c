@@ -696,16 +696,6 @@ test_rows_through_rankings (void)
   gtk_window_destroy (GTK_WINDOW (shown));
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 first = *(const gint64 *) a;
-  gint64 second = *(const gint64 *) b;
-
-  return (first > second) - (first < second);
-}
-
 /* The main thread's cost of a first ranking of 1 000 suspects, in a window
  * the size of the app's: the rows' widgets made (GTK 4.8 makes 200 rows of
  * them at once), measured and drawn. The same ranking again makes none. */
@@ -740,8 +730,8 @@ test_first_ranking_time (void)
         }
       gtk_window_destroy (GTK_WINDOW (shown));
     }
-  g_array_sort (first, compare_int64);
-  g_array_sort (again, compare_int64);
+  test_sort_times (first);
+  test_sort_times (again);
   g_print ("Leaks page, a ranking of 1 000 suspects shown at 1280 x 800, main thread CPU to its frame drawn, %u runs:\n"
            "  the first (the rows' widgets made): median %.1f ms, max %.1f ms\n"
            "  the same again (none made):         median %.1f ms, max %.1f ms\n",

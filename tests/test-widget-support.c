@@ -124,3 +124,19 @@ test_thread_cpu_time (void)
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
   return now.tv_sec * G_GINT64_CONSTANT (1000000) + now.tv_nsec / 1000;
 }
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 first = *(const gint64 *) a;
+  gint64 second = *(const gint64 *) b;
+
+  return (first > second) - (first < second);
+}
+
+void
+test_sort_times (GArray *times)
+{
+  g_array_sort (times, compare_times);
+}

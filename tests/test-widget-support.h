@@ -35,5 +35,7 @@ void        test_save_png       (GtkWidget   *widget,
 
 /* The calling thread's CPU time, in µs: what a busy machine does not stretch. */
 gint64      test_thread_cpu_time (void);
+/* Sorts @times (gint64) from the shortest. */
+void        test_sort_times     (GArray      *times);
 
 G_END_DECLS

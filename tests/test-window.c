@@ -2011,16 +2011,6 @@ find_spin_button (GtkWidget  *widget,
   return NULL;
 }
 
-static int
-compare_times (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 first = *(const gint64 *) a;
-  gint64 second = *(const gint64 *) b;
-
-  return (first > second) - (first < second);
-}
-
 static gboolean
 can_retain (gpointer data)
 {
@@ -2280,7 +2270,7 @@ test_graph_window_benchmark (void)
       if (round == 0)
         test_save_png (GTK_WIDGET (window), "graph-10k.png");
     }
-  g_array_sort (times, compare_times);
+  test_sort_times (times);
   g_print ("Show Graph of %u nodes in a 1 M-object child, until laid out and drawn: "
            "min %.3f s, median %.3f s, max %.3f s (%u rounds)\n", n_nodes,
            g_array_index (times, gint64, 0) / 1e6, g_array_index (times, gint64, times->len / 2) / 1e6,
