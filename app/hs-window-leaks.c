@@ -22,26 +22,19 @@ static gboolean
 select_type_row (HsWindow   *self,
                  const char *type_name)
 {
-  GListModel *rows = hs_types_page_get_visible_rows (self->types_page);
   GtkColumnView *view = hs_types_page_get_column_view (self->types_page);
-  guint n = g_list_model_get_n_items (rows);
+  guint position = hs_types_page_find_row (self->types_page, type_name);
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsTypeStat) stat = g_list_model_get_item (rows, i);
-
-      if (!g_str_equal (hs_type_stat_get_name (stat), type_name))
-        continue;
-      gtk_selection_model_select_item (gtk_column_view_get_model (view), i, TRUE);
-      /* The column view's list, a child of it, has the action. */
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view));
-           child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (gtk_widget_activate_action (child, "list.scroll-to-item", "u", i))
-          break;
-      return TRUE;
-    }
-  return FALSE;
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), position, TRUE);
+  /* The column view's list, a child of it, has the action. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_activate_action (child, "list.scroll-to-item", "u", position))
+      break;
+  return TRUE;
 }
 
 /* The Types page selects @type_name (clearing a filter that hides it), and

@@ -660,7 +660,16 @@ test_rows_through_rankings (void)
         }
       g_list_store_splice (suspects, 0, g_list_model_get_n_items (G_LIST_MODEL (suspects)),
                            ranking->pdata, ranking->len);
-      g_assert_cmpuint (g_list_model_get_n_items (shown_rows), ==, ranking->len);
+      /* The first rows come a few per frame; a type whose row is still to
+       * come is found all the same, its row added with those before it. */
+      if (round == 0)
+        {
+          g_assert_cmpuint (g_list_model_get_n_items (shown_rows), <, 100);
+          g_assert_true (hs_leaks_page_select (leaks, hs_leak_suspect_get_name (g_ptr_array_index (ranking, 150))));
+          g_assert_cmpuint (g_list_model_get_n_items (shown_rows), ==, 151);
+          g_assert_true (hs_leaks_page_get_selected (leaks) == visible_suspect (leaks, 150));
+        }
+      test_wait_for_n_items (shown_rows, ranking->len);
       for (guint i = 0; i < ranking->len; i++)
         {
           HsLeakSuspect *ranked = g_ptr_array_index (ranking, i);
@@ -696,14 +705,58 @@ test_rows_through_rankings (void)
   gtk_window_destroy (GTK_WINDOW (shown));
 }
 
+/* The main thread's CPU time between one paint and the next: a frame's work. */
+typedef struct
+{
+  gint64  last;
+  gint64  longest;
+  gint64  total;
+  guint   frames;
+} FrameCosts;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                FrameCosts    *costs)
+{
+  gint64 now = test_thread_cpu_time ();
+
+  costs->longest = MAX (costs->longest, now - costs->last);
+  costs->total += now - costs->last;
+  costs->frames++;
+  costs->last = now;
+}
+
+/* A ranking of @ranking's suspects replacing @leaks' own, until all its rows
+ * are listed and drawn. */
+static FrameCosts
+time_ranking (HsLeaksPage *leaks,
+              GtkWidget   *window,
+              GPtrArray   *ranking)
+{
+  GListStore *suspects = G_LIST_STORE (hs_leak_finder_get_suspects (hs_leaks_page_get_finder (leaks)));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  FrameCosts costs = { test_thread_cpu_time (), 0, 0, 0 };
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &costs);
+
+  g_list_store_splice (suspects, 0, g_list_model_get_n_items (G_LIST_MODEL (suspects)),
+                       ranking->pdata, ranking->len);
+  test_wait_for_n_items (hs_leaks_page_get_visible_suspects (leaks), ranking->len);
+  test_wait_for_draw (window);
+  g_signal_handler_disconnect (clock, handler);
+  return costs;
+}
+
 /* The main thread's cost of a first ranking of 1 000 suspects, in a window
  * the size of the app's: the rows' widgets made (GTK 4.8 makes 200 rows of
- * them at once), measured and drawn. The same ranking again makes none. */
+ * them, here a few per frame), measured and drawn. The same ranking again
+ * makes none. */
 static void
 test_first_ranking_time (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (5);
-  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) longest = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) total = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) again = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (!g_test_perf ())
@@ -715,30 +768,31 @@ test_first_ranking_time (void)
     {
       GtkWidget *shown;
       HsLeaksPage *leaks = present_ranked_page (1280, 800, &shown);
-      GListStore *suspects = G_LIST_STORE (hs_leak_finder_get_suspects (hs_leaks_page_get_finder (leaks)));
       g_autoptr(GPtrArray) ranking = random_ranking (rand, 1000);
+      FrameCosts first_costs, again_costs;
 
       test_wait_for_draw (shown);
-      for (guint pass = 0; pass < 2; pass++)
-        {
-          gint64 start = test_thread_cpu_time ();
-
-          g_list_store_splice (suspects, 0, g_list_model_get_n_items (G_LIST_MODEL (suspects)),
-                               ranking->pdata, ranking->len);
-          test_wait_for_draw (shown);
-          g_array_append_val (pass == 0 ? first : again, (gint64) { test_thread_cpu_time () - start });
-        }
+      first_costs = time_ranking (leaks, shown, ranking);
+      again_costs = time_ranking (leaks, shown, ranking);
+      g_array_append_val (longest, first_costs.longest);
+      g_array_append_val (total, first_costs.total);
+      g_array_append_val (frames, (gint64) { first_costs.frames });
+      g_array_append_val (again, again_costs.longest);
       gtk_window_destroy (GTK_WINDOW (shown));
     }
-  test_sort_times (first);
+  test_sort_times (longest);
+  test_sort_times (total);
+  test_sort_times (frames);
   test_sort_times (again);
-  g_print ("Leaks page, a ranking of 1 000 suspects shown at 1280 x 800, main thread CPU to its frame drawn, %u runs:\n"
-           "  the first (the rows' widgets made): median %.1f ms, max %.1f ms\n"
-           "  the same again (none made):         median %.1f ms, max %.1f ms\n",
-           first->len, g_array_index (first, gint64, first->len / 2) / 1000.0,
-           g_array_index (first, gint64, first->len - 1) / 1000.0,
-           g_array_index (again, gint64, again->len / 2) / 1000.0,
-           g_array_index (again, gint64, again->len - 1) / 1000.0);
+  g_print ("Leaks page, a ranking of 1 000 suspects shown at 1280 x 800, main thread CPU, median (max) of %u runs:\n"
+           "  the first, its longest frame:  %.1f ms (%.1f ms)\n"
+           "  the first, all its frames:     %.1f ms (%.1f ms) in %" G_GINT64_FORMAT " frames\n"
+           "  the same again, longest frame: %.1f ms (%.1f ms)\n",
+           longest->len,
+           g_array_index (longest, gint64, longest->len / 2) / 1000.0, g_array_index (longest, gint64, longest->len - 1) / 1000.0,
+           g_array_index (total, gint64, total->len / 2) / 1000.0, g_array_index (total, gint64, total->len - 1) / 1000.0,
+           g_array_index (frames, gint64, frames->len / 2),
+           g_array_index (again, gint64, again->len / 2) / 1000.0, g_array_index (again, gint64, again->len - 1) / 1000.0);
 }
 
 static void

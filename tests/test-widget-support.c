@@ -140,3 +140,26 @@ test_sort_times (GArray *times)
 {
   g_array_sort (times, compare_times);
 }
+
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} ItemsWanted;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  ItemsWanted *wanted = data;
+
+  return g_list_model_get_n_items (wanted->model) == wanted->n;
+}
+
+void
+test_wait_for_n_items (GListModel *model,
+                       guint       n)
+{
+  ItemsWanted wanted = { model, n };
+
+  test_wait_until (has_n_items, &wanted);
+}

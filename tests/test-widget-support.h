@@ -23,6 +23,9 @@ void        test_wait_for_draw  (GtkWidget   *widget);
 /* Until the frame clock has run one more paint, with a draw of @widget
  * queued. */
 void        test_wait_for_paint (GtkWidget   *widget);
+/* Until @model has @n items: a table adds its first rows a few per frame. */
+void        test_wait_for_n_items (GListModel *model,
+                                   guint       n);
 /* Adds every GtkInscription under @widget (a table's cells) to @cells. */
 void        test_collect_inscriptions (GtkWidget  *widget,
                                        GHashTable *cells);

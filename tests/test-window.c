@@ -161,7 +161,7 @@ test_types_page_after_run (void)
   test_save_png (GTK_WIDGET (window), "test-window-types-filtered.png");
 
   hs_types_page_set_filter_text (page, "");
-  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_all);
+  test_wait_for_n_items (rows, n_all);
   assert_table_shows_first_row (window);
   test_save_png (GTK_WIDGET (window), "test-window-types.png");
 }

@@ -797,6 +797,7 @@ hs_leaks_page_init (HsLeaksPage *self)
   set_up_column (self->actions_column, COLUMN_ACTIONS, NULL);
 
   self->rows = hs_type_rows_new (&suspect_rows, NULL, gtk_column_view_get_sorter (self->column_view));
+  hs_type_rows_pace (self->rows, GTK_WIDGET (self));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->rows));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -972,6 +973,7 @@ hs_leaks_page_dup_text (HsLeaksPage *self)
     g_string_append (out, _("Types that keep growing"));
   g_string_append_printf (out, "\n%s\n\n", self->baseline_text != NULL ? self->baseline_text : "");
 
+  hs_type_rows_show_all (self->rows);
   shown = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (shown);
   if (n == 0)

@@ -15,11 +15,20 @@
  * ranking) of thousands of churning types was most of the window's work.
  * Here the view binds its widgets to rows once, and the cells shown redraw.
  *
+ * GTK 4.8's list views also make widgets for the first 200 rows at once:
+ * for a table of 9 columns, 150-200 ms of the main thread. Paced by a
+ * widget (hs_type_rows_pace), rows growing under that many are added a few
+ * per frame of it instead; what reads all rows (a find, an export) has the
+ * rest added at once (hs_type_rows_show_all).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "hs-type-rows.h"
+
+#define PACED_ROWS     200  /* GTK 4.8 list views make widgets for this many rows at once */
+#define ROWS_PER_FRAME 8    /* with 9 columns, frames of 6-16 ms on this machine */
 
 struct _HsTypeRows
 {
@@ -28,7 +37,9 @@ struct _HsTypeRows
   GListModel           *source;   /* or NULL: no rows */
   GtkSorter            *sorter;
   GPtrArray            *rows;     /* copies of the source's items, in order */
-  GPtrArray            *shown;    /* the source item each row showed last, held */
+  GPtrArray            *shown;    /* the source items in order, held: what each row shows (once added) */
+  GtkWidget            *pacer;    /* weak */
+  guint                 tick_id;  /* the pacer's, while rows are still to be added */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -67,11 +78,17 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = hs_type_rows_get_item;
 }
 
+static void stop_pacing (HsTypeRows *self);
+
 static void
 hs_type_rows_dispose (GObject *object)
 {
   HsTypeRows *self = (HsTypeRows *) object;
 
+  stop_pacing (self);
+  if (self->pacer != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->pacer), (gpointer *) &self->pacer);
+  self->pacer = NULL;
   g_clear_object (&self->source);
   g_clear_object (&self->sorter);
   G_OBJECT_CLASS (hs_type_rows_parent_class)->dispose (object);
@@ -109,6 +126,55 @@ compare_rows (gconstpointer a,
               gpointer      sorter)
 {
   return gtk_sorter_compare (sorter, *(gpointer *) a, *(gpointer *) b);
+}
+
+static void
+stop_pacing (HsTypeRows *self)
+{
+  if (self->tick_id != 0 && self->pacer != NULL)
+    gtk_widget_remove_tick_callback (self->pacer, self->tick_id);
+  self->tick_id = 0;
+}
+
+/* How many rows to have now, @n in all: a few more per frame while under
+ * PACED_ROWS and the pacer has frames (it is realized), else all. */
+static guint
+rows_wanted (HsTypeRows *self,
+             guint       n)
+{
+  guint len = self->rows->len;
+
+  if (n <= len || len >= PACED_ROWS || n - len <= ROWS_PER_FRAME ||
+      self->pacer == NULL || !gtk_widget_get_realized (self->pacer))
+    return n;
+  return len + ROWS_PER_FRAME;
+}
+
+/* Adds rows for the next @target - len items in order. */
+static void
+add_rows (HsTypeRows *self,
+          guint       target)
+{
+  guint len = self->rows->len;
+
+  for (guint i = len; i < target; i++)
+    g_ptr_array_add (self->rows, self->kind->copy (g_ptr_array_index (self->shown, i)));
+  if (target > len)
+    g_list_model_items_changed (G_LIST_MODEL (self), len, 0, target - len);
+}
+
+static gboolean
+on_pacer_tick (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  HsTypeRows *self = user_data;
+
+  add_rows (self, rows_wanted (self, self->shown->len));
+  if (self->rows->len < self->shown->len)
+    return G_SOURCE_CONTINUE;
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /* Rows of @source's items (@kind's), shown in @sorter's order (ties in the
@@ -167,14 +233,12 @@ hs_type_rows_resort (HsTypeRows *self)
   if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
     g_ptr_array_sort_with_data (order, compare_rows, self->sorter);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < MIN (n, old_len); i++)
     {
       gpointer source_row = g_ptr_array_index (order, i);
 
-      if (i >= old_len)
-        g_ptr_array_add (self->rows, self->kind->copy (source_row));
-      else if (self->kind->refresh != NULL && i < self->shown->len &&
-               g_ptr_array_index (self->shown, i) == source_row)
+      if (self->kind->refresh != NULL && i < self->shown->len &&
+          g_ptr_array_index (self->shown, i) == source_row)
         self->kind->refresh (g_ptr_array_index (self->rows, i), source_row);
       else
         self->kind->assign (g_ptr_array_index (self->rows, i), source_row);
@@ -182,14 +246,46 @@ hs_type_rows_resort (HsTypeRows *self)
   g_ptr_array_unref (self->shown);
   self->shown = order;
   if (n < old_len)
-    g_ptr_array_remove_range (self->rows, n, old_len - n);
-  if (n != old_len)
-    g_list_model_items_changed (G_LIST_MODEL (self), MIN (n, old_len),
-                                n < old_len ? old_len - n : 0,
-                                n > old_len ? n - old_len : 0);
+    {
+      g_ptr_array_remove_range (self->rows, n, old_len - n);
+      g_list_model_items_changed (G_LIST_MODEL (self), n, old_len - n, 0);
+    }
+  add_rows (self, rows_wanted (self, n));
+  if (self->rows->len < n && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (self->pacer, on_pacer_tick, self, NULL);
+  else if (self->rows->len == n)
+    stop_pacing (self);
 }
 
-/* The position of the row showing @name, or GTK_INVALID_LIST_POSITION. */
+/* Rows are added a few per frame of @widget (NULL: all at once) while there
+ * are fewer than a list view makes widgets for at once. */
+void
+hs_type_rows_pace (HsTypeRows *self,
+                   GtkWidget  *widget)
+{
+  g_return_if_fail (HS_IS_TYPE_ROWS (self));
+  g_return_if_fail (widget == NULL || GTK_IS_WIDGET (widget));
+
+  hs_type_rows_show_all (self);
+  if (self->pacer != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->pacer), (gpointer *) &self->pacer);
+  self->pacer = widget;
+  if (widget != NULL)
+    g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &self->pacer);
+}
+
+/* Adds at once the rows still to be added. */
+void
+hs_type_rows_show_all (HsTypeRows *self)
+{
+  g_return_if_fail (HS_IS_TYPE_ROWS (self));
+
+  stop_pacing (self);
+  add_rows (self, self->shown->len);
+}
+
+/* The position of the row showing @name (added now if it was still to be),
+ * or GTK_INVALID_LIST_POSITION. */
 guint
 hs_type_rows_find (HsTypeRows *self,
                    const char *name)
@@ -199,5 +295,12 @@ hs_type_rows_find (HsTypeRows *self,
   for (guint i = 0; i < self->rows->len; i++)
     if (g_strcmp0 (self->kind->name (g_ptr_array_index (self->rows, i)), name) == 0)
       return i;
+  /* A row still to be added: added now, with those before it. */
+  for (guint i = self->rows->len; i < self->shown->len; i++)
+    if (g_strcmp0 (self->kind->name (g_ptr_array_index (self->shown, i)), name) == 0)
+      {
+        add_rows (self, i + 1);
+        return i;
+      }
   return GTK_INVALID_LIST_POSITION;
 }

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 
 /* What the rows are: their item type, a new row showing what a source item
  * shows, a row made to show another (emitting its "changed" signal when
- * anything differs), the name of the type a row shows, and optionally a row
- * made to show again the source item it showed last (its values alone: a
- * source item whose type never changes, as the census model's). */
+ * anything differs), the name of the type a row (or a source item) shows,
+ * and optionally a row made to show again the source item it showed last
+ * (its values alone: a source item whose type never changes, as the census
+ * model's). */
 typedef struct
 {
   GType        (*item_type) (void);
@@ -35,5 +36,8 @@ void        hs_type_rows_set_source (HsTypeRows           *self,
 void        hs_type_rows_resort     (HsTypeRows           *self);
 guint       hs_type_rows_find       (HsTypeRows           *self,
                                      const char           *name);
+void        hs_type_rows_pace       (HsTypeRows           *self,
+                                     GtkWidget            *widget);
+void        hs_type_rows_show_all   (HsTypeRows           *self);
 
 G_END_DECLS

@@ -449,6 +449,7 @@ hs_types_page_dup_csv (HsTypesPage *self)
 
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
 
+  hs_type_rows_show_all (self->rows);
   rows = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (rows);
   with_deltas = has_baseline (self);
@@ -489,6 +490,7 @@ hs_types_page_dup_text_table (HsTypesPage *self)
 
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
 
+  hs_type_rows_show_all (self->rows);
   rows = G_LIST_MODEL (self->rows);
   n = g_list_model_get_n_items (rows);
   comparing = is_comparing (self);
@@ -654,6 +656,7 @@ hs_types_page_init (HsTypesPage *self)
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
   self->rows = hs_type_rows_new (&stat_rows, G_LIST_MODEL (self->filtered), gtk_column_view_get_sorter (self->column_view));
+  hs_type_rows_pace (self->rows, GTK_WIDGET (self));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->rows));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -726,6 +729,15 @@ hs_types_page_get_visible_rows (HsTypesPage *self)
 {
   g_return_val_if_fail (HS_IS_TYPES_PAGE (self), NULL);
   return G_LIST_MODEL (self->rows);
+}
+
+/* The position of @type_name's row as shown, or GTK_INVALID_LIST_POSITION. */
+guint
+hs_types_page_find_row (HsTypesPage *self,
+                        const char  *type_name)
+{
+  g_return_val_if_fail (HS_IS_TYPES_PAGE (self), GTK_INVALID_LIST_POSITION);
+  return hs_type_rows_find (self->rows, type_name);
 }
 
 void

@@ -18,6 +18,8 @@ void           hs_types_page_set_session      (HsTypesPage *self,
                                                HsSession   *session);
 GtkColumnView *hs_types_page_get_column_view  (HsTypesPage *self);
 GListModel    *hs_types_page_get_visible_rows (HsTypesPage *self);
+guint          hs_types_page_find_row         (HsTypesPage *self,
+                                               const char  *type_name);
 void           hs_types_page_set_filter_text  (HsTypesPage *self,
                                                const char  *text);
 void           hs_types_page_sort_by          (HsTypesPage *self,
