@@ -500,6 +500,18 @@ test_ranking (void)
 
   test_wait_for_draw (shown);
   test_save_png (shown, "leaks-page-ranking.png");
+  /* In a short window the ranking still lies under the page's top bar, its
+   * column headers in sight. */
+  {
+    GtkWidget *ranking = gtk_widget_get_parent (GTK_WIDGET (hs_leaks_page_get_column_view (leaks)));
+    GtkWidget *top_bar = gtk_widget_get_first_child (page);
+    graphene_rect_t ranking_bounds, top_bar_bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (ranking, page, &ranking_bounds));
+    g_assert_true (gtk_widget_compute_bounds (top_bar, page, &top_bar_bounds));
+    g_assert_cmpfloat (ranking_bounds.origin.y, >=, top_bar_bounds.origin.y + top_bar_bounds.size.height);
+    g_assert_cmpfloat (ranking_bounds.size.height, >=, 60);
+  }
 
   /* Sorted by Δ Objects, most first: the orders first. */
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
