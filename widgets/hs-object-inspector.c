@@ -584,8 +584,9 @@ create_object_view (HsObjectInspector *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->text_label), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->text_label));
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  /* Columns as wide as a size ("999.99 KB"), not as the Retained one with its
+   * button: the inspector then leaves the instances beside it their room. */
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
   for (guint i = 0; i < 4; i++)
     {
       GtkWidget *name = gtk_label_new (_(size_titles[i]));
@@ -593,6 +594,7 @@ create_object_view (HsObjectInspector *self)
 
       gtk_label_set_xalign (GTK_LABEL (name), 0);
       gtk_label_set_xalign (GTK_LABEL (value), 0);
+      gtk_label_set_width_chars (GTK_LABEL (value), 8);
       gtk_widget_add_css_class (name, "caption");
       gtk_widget_add_css_class (name, "dim-label");
       gtk_widget_add_css_class (value, "numeric");
