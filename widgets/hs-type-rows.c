@@ -237,8 +237,8 @@ hs_type_rows_resort (HsTypeRows *self)
     {
       gpointer source_row = g_ptr_array_index (order, i);
 
-      if (self->kind->refresh != NULL && i < self->shown->len &&
-          g_ptr_array_index (self->shown, i) == source_row)
+      /* shown holds an item for every row: rows never outnumber it. */
+      if (self->kind->refresh != NULL && g_ptr_array_index (self->shown, i) == source_row)
         self->kind->refresh (g_ptr_array_index (self->rows, i), source_row);
       else
         self->kind->assign (g_ptr_array_index (self->rows, i), source_row);
