@@ -818,8 +818,9 @@ test_cli_leaks (void)
   g_autofree char *report_err = NULL;
   const char *suspects;
 
+  /* Snapshots along the run: samples enough to rank, however busy the machine. */
   g_assert_cmpint (run_heapscope (&out, &err, "--record", path, "--leaks", "--interval", "0.2",
-                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "4", NULL), ==, 0);
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "4", "6", NULL), ==, 0);
   suspects = strstr (out, "Types that kept growing over the ");
   g_assert_nonnull (suspects);
   g_assert_nonnull (strstr (suspects, "  1   __main__.Leaked "));
@@ -842,7 +843,7 @@ test_cli_leaks (void)
    * script's end: two_leaks.py's two roots, named; its exit code kept. */
   script = script_path ("two_leaks.py");
   g_assert_cmpint (run_heapscope (&report, &report_err, "--headless", "--leaks", "--interval", "0.2",
-                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "40", NULL), ==, 0);
+                                  "--python", g_getenv ("HS_TEST_PYTHON"), script, "40", "6", NULL), ==, 0);
   suspects = strstr (report, "Types that kept growing over the ");
   g_assert_nonnull (suspects);
   /* (Its payloads, bytes, may rank first: they are bigger.) */
