@@ -1300,6 +1300,31 @@ test_hold_at_exit (void)
   g_settings_reset (settings, "hold-at-exit");
 }
 
+static gboolean
+is_view_stack (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return ADW_IS_VIEW_STACK (widget);
+}
+
+/* The action that shows each page of a window's switcher, in the switcher's order. */
+static GPtrArray *
+page_actions (HsWindow *shown)
+{
+  GtkWidget *stack = find_widget (GTK_WIDGET (shown), is_view_stack, NULL);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (ADW_VIEW_STACK (stack));
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      g_ptr_array_add (actions, g_strconcat ("win.show-page::", adw_view_stack_page_get_name (page), NULL));
+    }
+  g_assert_cmpuint (actions->len, ==, 9);
+  return actions;
+}
+
 static void
 on_application_activate (GApplication *application,
                          gpointer      user_data)
@@ -1311,6 +1336,21 @@ on_application_activate (GApplication *application,
   g_assert_cmpuint (g_list_length (windows), ==, 1);
   first = windows->data;
   g_assert_cmpstr (hs_window_get_view (first), ==, "opening");
+
+  /* Alt+N shows the Nth page of the switcher. */
+  {
+    g_autoptr(GPtrArray) pages = page_actions (first);
+
+    for (guint i = 0; i < pages->len; i++)
+      {
+        g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application),
+                                                                      g_ptr_array_index (pages, i));
+        g_autofree char *expected = g_strdup_printf ("<Alt>%u", i + 1);
+
+        g_assert_cmpuint (g_strv_length (accels), ==, 1);
+        g_assert_cmpstr (accels[0], ==, expected);
+      }
+  }
   wait_until (is_not_opening, first);
   g_assert_nonnull (hs_window_get_session (first));
 
@@ -1351,16 +1391,40 @@ is_shortcut_for (GtkWidget     *widget,
   return g_strcmp0 (name, action) == 0;
 }
 
-/* The shortcuts window lists Open and Save As. */
+static void
+collect_page_shortcuts (GtkWidget *widget,
+                        GPtrArray *actions)
+{
+  g_autofree char *name = NULL;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_object_get (widget, "action-name", &name, NULL);
+      /* Its search results hold a second copy of each shortcut. */
+      if (name != NULL && g_str_has_prefix (name, "win.show-page::") &&
+          !g_ptr_array_find_with_equal_func (actions, name, g_str_equal, NULL))
+        g_ptr_array_add (actions, g_steal_pointer (&name));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_page_shortcuts (child, actions);
+}
+
+/* The shortcuts window lists Open and Save As, and the pages in the switcher's order. */
 static void
 test_help_overlay (void)
 {
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
   GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr(GPtrArray) pages = page_actions (window);
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_nonnull (overlay);
   g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.open"));
   g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.save-as"));
+  collect_page_shortcuts (overlay, listed);
+  g_assert_cmpuint (listed->len, ==, pages->len);
+  for (guint i = 0; i < pages->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (listed, i), ==, g_ptr_array_index (pages, i));
   /* Shown, as Ctrl+? shows it: measuring it must warn of nothing. */
   gtk_window_set_transient_for (GTK_WINDOW (overlay), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (overlay));
