@@ -191,6 +191,7 @@ struct _HsTrackedInstance
   char            *text;
   gint64           peak;
   gboolean         measured;
+  gboolean         tsize_pending;   /* its size changed since the peak sample */
   GArray          *sizes;     /* HsSizeChange */
   HsSizeNode      *detail;
 };
@@ -327,6 +328,7 @@ struct _HsClassTracker
   GPtrArray   *sample_labels;       /* char * by sample position, NULL where none */
   int          peak_sample;
   gint64       peak_total;
+  GPtrArray   *tsize_pending;       /* HsTrackedInstance whose tsize changes with the next peak */
   int          shown_sample;        /* -1: the last */
 };
 
@@ -404,6 +406,7 @@ hs_class_tracker_finalize (GObject *object)
   g_array_unref (self->sample_times);
   g_array_unref (self->sample_rss);
   g_ptr_array_unref (self->sample_labels);
+  g_ptr_array_unref (self->tsize_pending);
   G_OBJECT_CLASS (hs_class_tracker_parent_class)->finalize (object);
 }
 
@@ -428,6 +431,7 @@ hs_class_tracker_init (HsClassTracker *self)
   self->sample_times = g_array_new (FALSE, FALSE, sizeof (double));
   self->sample_rss = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->sample_labels = g_ptr_array_new_with_free_func (g_free);
+  self->tsize_pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->peak_sample = -1;
   self->shown_sample = -1;
 }
@@ -600,6 +604,21 @@ end_instance (HsClassTracker *self,
     g_list_store_remove (self->instances, position);
 }
 
+/* The peak moved: the instances whose size changed since the last peak now
+ * have another size at the peak (Pympler's tsize); the others keep theirs. */
+static void
+tell_tsizes (HsClassTracker *self)
+{
+  for (guint i = 0; i < self->tsize_pending->len; i++)
+    {
+      HsTrackedInstance *instance = g_ptr_array_index (self->tsize_pending, i);
+
+      instance->tsize_pending = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (instance), instance_props[INSTANCE_PROP_TSIZE]);
+    }
+  g_ptr_array_set_size (self->tsize_pending, 0);
+}
+
 static void
 measure (HsClassTracker       *self,
          guint                 sample,
@@ -626,6 +645,11 @@ measure (HsClassTracker       *self,
       g_array_append_val (instance->sizes, change);
       klass->live_size += size->size - last;
       g_object_notify_by_pspec (G_OBJECT (instance), instance_props[INSTANCE_PROP_LAST_SIZE]);
+      if (!instance->tsize_pending)
+        {
+          instance->tsize_pending = TRUE;
+          g_ptr_array_add (self->tsize_pending, g_object_ref (instance));
+        }
     }
   if (size->size > instance->peak)
     {
@@ -760,6 +784,7 @@ hs_class_tracker_apply (HsClassTracker      *self,
     {
       self->peak_total = total;
       self->peak_sample = (int) sample;
+      tell_tsizes (self);
     }
   show_figures (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);

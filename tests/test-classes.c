@@ -151,17 +151,65 @@ assert_the_run (HsClassTracker *tracker)
   g_assert_cmpstr (trace_text, ==, "shop.py:3 in <module>\nshop.py:10 in make\n");
 }
 
+/* The tsize each instance last told of, as a bound cell would show it. */
+static void
+on_tsize_told (GObject    *instance,
+               GParamSpec *pspec,
+               GHashTable *told)
+{
+  g_hash_table_insert (told, instance, GINT_TO_POINTER ((int) hs_tracked_instance_get_tsize (HS_TRACKED_INSTANCE (instance))));
+}
+
+static void
+on_instances_changed (GListModel *instances,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GHashTable *told)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) instance = g_list_model_get_item (instances, i);
+
+      if (!g_hash_table_contains (told, instance))
+        {
+          on_tsize_told (instance, NULL, told);
+          g_signal_connect (instance, "notify::tsize", G_CALLBACK (on_tsize_told), told);
+        }
+    }
+}
+
+static void
+assert_tsizes_told (HsClassTracker *tracker,
+                    GHashTable     *told)
+{
+  GListModel *instances = hs_class_tracker_get_instances (tracker);
+
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(HsTrackedInstance) instance = g_list_model_get_item (instances, i);
+
+      g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (told, instance)), ==,
+                       hs_tracked_instance_get_tsize (instance));
+    }
+}
+
 static void
 test_live (void)
 {
   g_autoptr(HsClassTracker) tracker = hs_class_tracker_new ();
+  g_autoptr(GHashTable) told = g_hash_table_new (NULL, NULL);
 
+  /* When the peak moves, every instance whose tsize changes tells it. */
+  g_signal_connect (hs_class_tracker_get_instances (tracker), "items-changed",
+                    G_CALLBACK (on_instances_changed), told);
   for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
     {
       g_autoptr(HsCensus) census = census_with_report (i);
       if (i == 1)
         hs_class_tracker_set_sample_label (tracker, i, "Intermediate");
       hs_class_tracker_apply (tracker, i, census->time, census->rss, census->classes);
+      assert_tsizes_told (tracker, told);
     }
   assert_the_run (tracker);
   g_assert_cmpstr (hs_class_tracker_get_sample_label (tracker, 1), ==, "Intermediate");
