@@ -255,6 +255,8 @@ on_cell_setup (GtkSignalListItemFactory *factory,
   else
     {
       cell = gtk_inscription_new (NULL);
+      /* One line: given the row's height, an inscription would wrap a long figure. */
+      gtk_widget_set_valign (cell, GTK_ALIGN_CENTER);
       gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_RANK ? 2 : 4);
       gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), column == COLUMN_NAME ? 32 : 9);
       gtk_inscription_set_min_lines (GTK_INSCRIPTION (cell), 1);
@@ -466,12 +468,22 @@ update_state (HsLeaksPage *self)
   gtk_stack_set_visible_child_name (self->stack, state);
 
   if (n_suspects > 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u suspect among %u types followed",
-                                            "%u suspects among %u types followed", n_suspects),
-                               n_suspects, n_types);
+    {
+      g_autofree char *suspects = hs_format_count (n_suspects);
+      g_autofree char *types = hs_format_count (n_types);
+
+      /* Translators: "12 suspects among 1,570 types followed" */
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s suspect among %s types followed",
+                                              "%s suspects among %s types followed", n_suspects),
+                                 suspects, types);
+    }
   else if (n_types > 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u type followed", "%u types followed", n_types),
-                               n_types);
+    {
+      g_autofree char *types = hs_format_count (n_types);
+
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s type followed", "%s types followed", n_types),
+                                 types);
+    }
   gtk_label_set_text (self->summary_label, summary != NULL ? summary : "");
   update_baseline_text (self);
   update_actions (self);
