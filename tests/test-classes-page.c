@@ -274,6 +274,36 @@ test_empty_state (void)
 }
 
 /* The table shows the shown sample's figures, as print_summary does. */
+static GtkWidget *
+find_inscription (GtkWidget  *widget,
+                  const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_INSCRIPTION (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (child)), text) == 0)
+        return child;
+      if ((found = find_inscription (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a cell answers a tooltip query (with its whole text). */
+static gboolean
+cell_tells_text (GtkWidget *cell)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  if (!gtk_widget_get_has_tooltip (cell))
+    return FALSE;
+  g_signal_emit_by_name (cell, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  return shown;
+}
+
 static void
 test_class_table (Fixture       *fixture,
                   gconstpointer  data)
@@ -285,6 +315,9 @@ test_class_table (Fixture       *fixture,
 
   g_assert_cmpstr (node, ==, "Node | 3 | 620 B | 206 B | 6.2 % | Tracking");
   g_assert_cmpstr (edge, ==, "Edge | 1 | 60 B | 60 B | 0.6 % | Detached");
+  /* A name, which a narrow column cuts, is told whole when the pointer rests on it. */
+  g_assert_true (cell_tells_text (find_inscription (GTK_WIDGET (view), "Node")));
+  g_assert_false (cell_tells_text (find_inscription (GTK_WIDGET (view), "620 B")));
 
   for (guint sample = 0; sample < G_N_ELEMENTS (reports); sample++)
     {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "hs-cell.h"
 #include "hs-classes-page.h"
 #include "hs-format.h"
 #include "hs-size-tree.h"
@@ -254,6 +255,8 @@ on_text_cell_setup (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (cell->numeric)
     gtk_widget_add_css_class (inscription, "numeric");
+  else
+    hs_cell_show_full_text (GTK_INSCRIPTION (inscription));
   if (cell->css_class != NULL)
     gtk_widget_add_css_class (inscription, cell->css_class);
   gtk_expression_bind (gtk_expression_ref (cell->expression), inscription, "text", list_item);

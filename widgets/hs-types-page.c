@@ -13,6 +13,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "hs-cell.h"
 #include "hs-format.h"
 #include "hs-text-export.h"
 #include "hs-type-rows.h"
@@ -120,23 +121,6 @@ compare_by_value (gconstpointer a,
   return x < y ? GTK_ORDERING_SMALLER : x > y ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
 
-/* The full name of an ellipsized type, asked for only when the pointer rests
- * on it: setting a tooltip in bind costs X round trips for every row bound. */
-static gboolean
-on_name_query_tooltip (GtkInscription *cell,
-                       int             x,
-                       int             y,
-                       gboolean        keyboard_mode,
-                       GtkTooltip     *tooltip)
-{
-  const char *name = gtk_inscription_get_text (cell);
-
-  if (name == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, name);
-  return TRUE;
-}
-
 static void show_value (GtkListItem *list_item);
 
 /* Cells are inscriptions made in C, not labels nor builder templates: a
@@ -154,8 +138,7 @@ on_cell_setup (GtkSignalListItemFactory *factory,
     {
       gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
       gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 40);
-      gtk_widget_set_has_tooltip (cell, TRUE);
-      g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_name_query_tooltip), NULL);
+      hs_cell_show_full_text (GTK_INSCRIPTION (cell));
     }
   else
     {
