@@ -315,9 +315,16 @@ test_class_table (Fixture       *fixture,
 
   g_assert_cmpstr (node, ==, "Node | 3 | 620 B | 206 B | 6.2 % | Tracking");
   g_assert_cmpstr (edge, ==, "Edge | 1 | 60 B | 60 B | 0.6 % | Detached");
-  /* A name, which a narrow column cuts, is told whole when the pointer rests on it. */
-  g_assert_true (cell_tells_text (find_inscription (GTK_WIDGET (view), "Node")));
-  g_assert_false (cell_tells_text (find_inscription (GTK_WIDGET (view), "620 B")));
+  /* A name that its column cuts is told whole when the pointer rests on it. */
+  {
+    GtkWidget *name = find_inscription (GTK_WIDGET (view), "Node");
+
+    g_assert_false (cell_tells_text (name));
+    gtk_inscription_set_text (GTK_INSCRIPTION (name), "package.module.submodule.NodeWithAVeryLongName");
+    g_assert_true (cell_tells_text (name));
+    gtk_inscription_set_text (GTK_INSCRIPTION (name), "Node");
+    g_assert_false (cell_tells_text (find_inscription (GTK_WIDGET (view), "620 B")));
+  }
 
   for (guint sample = 0; sample < G_N_ELEMENTS (reports); sample++)
     {

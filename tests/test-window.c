@@ -99,15 +99,21 @@ assert_table_shows_first_row (HsWindow *shown)
   g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (picked)), ==, hs_type_stat_get_name (visible_row (types, 0)));
 
   /* Binding a row sets no tooltip (that costs X round trips); the full name
-   * is given when the tooltip is asked for. */
+   * is given when the tooltip is asked for, if the column cuts it. */
   g_assert_null (gtk_widget_get_tooltip_text (picked));
   g_assert_true (gtk_widget_get_has_tooltip (picked));
   {
     g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
-    gboolean shown_tooltip = FALSE;
+    g_autofree char *name = g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (picked)));
+    g_autofree char *long_name = g_strnfill (400, 'x');
+    gboolean shown_tooltip = TRUE;
 
     g_signal_emit_by_name (picked, "query-tooltip", 1, 1, FALSE, tooltip, &shown_tooltip);
+    g_assert_false (shown_tooltip);
+    gtk_inscription_set_text (GTK_INSCRIPTION (picked), long_name);
+    g_signal_emit_by_name (picked, "query-tooltip", 1, 1, FALSE, tooltip, &shown_tooltip);
     g_assert_true (shown_tooltip);
+    gtk_inscription_set_text (GTK_INSCRIPTION (picked), name);
   }
 }
 
