@@ -2019,6 +2019,71 @@ test_browse_real_script (void)
 }
 
 static gboolean
+is_label_with_prefix (GtkWidget     *widget,
+                      gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+is_list_again_button (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "List Again") == 0;
+}
+
+static gint64 listed_leaves;
+
+/* The census counts more Leaf objects than the list listed. */
+static gboolean
+census_passed_list (gpointer data)
+{
+  return listed_count ("__main__.Leaf") > listed_leaves;
+}
+
+/* A list of instances is of the heap when it came, and says when; List
+ * Again lists them as they are now, while the program runs. */
+static void
+test_instances_listed_again (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "grows.py", NULL);
+  const char *arguments[] = { "60", NULL };
+  g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
+  HsInstancesView *instances = hs_window_get_instances_view (window);
+  GtkWidget *list_again = find_widget (GTK_WIDGET (instances), is_list_again_button, NULL);
+  GtkWidget *listed_at;
+  HsInstanceList *first;
+
+  spec->interval = 0.2;
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) "__main__.Leaf");
+  select_type (window, "__main__.Leaf");
+  wait_until (instances_listed, instances);
+  first = hs_instances_view_get_list (instances);
+  listed_leaves = g_list_model_get_n_items (G_LIST_MODEL (first));
+  g_assert_cmpint (listed_leaves, >, 0);
+  g_assert_true (gtk_widget_get_visible (list_again));
+  listed_at = find_widget (GTK_WIDGET (instances), is_label_with_prefix, "Listed at ");
+  g_assert_nonnull (listed_at);
+  g_assert_true (gtk_widget_get_visible (listed_at));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (listed_at)), " s"));
+
+  wait_until (census_passed_list, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (first)), ==, listed_leaves);
+  g_signal_emit_by_name (list_again, "clicked");
+  g_assert_true (hs_instances_view_get_list (instances) != first);
+  wait_until (instances_listed, instances);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), >, listed_leaves);
+
+  /* Once the program has ended there is nothing to list again. */
+  hs_session_stop (hs_window_get_session (window));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+  g_assert_false (gtk_widget_get_visible (list_again));
+  g_assert_true (gtk_widget_get_visible (listed_at));
+}
+
+static gboolean
 view_text_set (gpointer data)
 {
   if (hs_graph_view_is_busy (data))
@@ -2656,6 +2721,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/browse", test_browse);
   g_test_add_func ("/hs/window/browse-offline", test_browse_offline);
   g_test_add_func ("/hs/window/browse-real-script", test_browse_real_script);
+  g_test_add_func ("/hs/window/instances-listed-again", test_instances_listed_again);
   g_test_add_func ("/hs/window/graph-real-script", test_graph_real_script);
   g_test_add_func ("/hs/window/garbage-real-script", test_garbage_real_script);
   g_test_add_func ("/hs/window/retained-real-script", test_retained_real_script);

@@ -20,10 +20,13 @@ struct _HsInstancesView
   char                *type_name;
   HsInstanceOrder      order;
   HsInstanceList      *list;
+  double               listed_at;   /* seconds into the run the list came; < 0: not yet */
   GtkSingleSelection  *selection;
 
   /* Template children. */
   GtkLabel            *title;
+  GtkLabel            *listed_at_label;
+  GtkWidget           *list_again_button;
   GtkToggleButton     *flat_toggle;
   GtkToggleButton     *deep_toggle;
   GtkToggleButton     *retained_toggle;
@@ -139,6 +142,43 @@ show_status (HsInstancesView *self,
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
+/* Seconds into the run now, or -1 when the run's start is unknown. */
+static double
+run_time (HsSession *session)
+{
+  gint64 started = hs_session_get_started_at (session);
+
+  return started > 0 ? MAX (g_get_real_time () - started, 0) / (double) G_USEC_PER_SEC : -1;
+}
+
+/* A list is of the heap when it came: say when, and offer to list again
+ * while the program runs. */
+static void
+update_listed_at (HsInstancesView *self,
+                  gboolean         loading,
+                  const GError    *error)
+{
+  gboolean listed = self->list != NULL && !loading && error == NULL;
+
+  if (listed && self->listed_at < 0 && hs_session_is_live (self->session))
+    {
+      g_autofree char *when = NULL;
+      g_autofree char *text = NULL;
+
+      self->listed_at = run_time (self->session);
+      if (self->listed_at >= 0)
+        {
+          when = hs_format_duration (self->listed_at);
+          /* Translators: when a list of instances was made, "Listed at 12.4 s" into the run */
+          text = g_strdup_printf (_("Listed at %s"), when);
+          gtk_label_set_text (self->listed_at_label, text);
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->listed_at_label), listed && self->listed_at >= 0);
+  gtk_widget_set_visible (self->list_again_button,
+                          listed && self->session != NULL && hs_session_is_live (self->session));
+}
+
 static void
 update_state (HsInstancesView *self)
 {
@@ -148,6 +188,7 @@ update_state (HsInstancesView *self)
 
   gtk_widget_set_visible (self->busy_box, loading);
   gtk_spinner_set_spinning (self->spinner, loading);
+  update_listed_at (self, loading, error);
 
   if (self->type_name == NULL)
     {
@@ -209,6 +250,7 @@ reload (HsInstancesView *self)
       hs_instance_list_cancel (self->list);
     }
   g_clear_object (&self->list);
+  self->listed_at = -1;
   if (self->session != NULL && self->type_name != NULL)
     {
       self->list = hs_instance_list_new (self->session, self->type_name, self->order);
@@ -217,6 +259,13 @@ reload (HsInstancesView *self)
     }
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
   update_state (self);
+}
+
+static void
+on_list_again (GtkButton       *button,
+               HsInstancesView *self)
+{
+  reload (self);
 }
 
 static void
@@ -360,6 +409,8 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
   g_type_ensure (HS_TYPE_OBJECT_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/hs-instances-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, title);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, listed_at_label);
+  gtk_widget_class_bind_template_child (widget_class, HsInstancesView, list_again_button);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, flat_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, deep_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsInstancesView, retained_toggle);
@@ -372,6 +423,7 @@ hs_instances_view_class_init (HsInstancesViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_cancel);
   gtk_widget_class_bind_template_callback (widget_class, on_order_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_order_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_again);
   gtk_widget_class_bind_template_callback (widget_class, format_address);
   gtk_widget_class_bind_template_callback (widget_class, format_flat_size);
   gtk_widget_class_bind_template_callback (widget_class, format_ordered_size);
@@ -392,6 +444,7 @@ hs_instances_view_init (HsInstancesView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->listed_at = -1;
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -424,6 +477,7 @@ hs_instances_view_set_session (HsInstancesView *self,
       g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_retained_toggle), self);
       g_signal_connect_swapped (session, "notify::python-version", G_CALLBACK (update_retained_toggle), self);
       g_signal_connect_swapped (session, "notify::live", G_CALLBACK (update_retained_toggle), self);
+      g_signal_connect_swapped (session, "notify::live", G_CALLBACK (update_state), self);
     }
   update_retained_toggle (self);
   g_clear_pointer (&self->type_name, g_free);
