@@ -10,4 +10,5 @@ export GSETTINGS_SCHEMA_DIR="$PWD/build/data"
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec ./build/app/heapscope --headless --python /usr/bin/python3 data/demo/demo.py "$@"
 fi
-exec ./build/app/heapscope --python /usr/bin/python3 data/demo/demo.py "$@"
+# Held at its end, the demo's final heap can still be browsed after its minute is up.
+exec ./build/app/heapscope --hold --python /usr/bin/python3 data/demo/demo.py "$@"
