@@ -233,7 +233,8 @@ class TripInt(Hooks, int, metaclass=Meta):
 
 
 class TripKey(Hooks, metaclass=Meta):
-    pass
+    def act(self):
+        pass
 
 
 class TripMapping(Hooks, metaclass=Meta):
@@ -257,6 +258,7 @@ point = TripPoint(target, 3)
 number = TripInt(12345)
 number.tag = target
 table = {TripKey(): target}
+bound = TripKey().act
 view = type(type.__dict__)(TripMapping())
 
 
@@ -611,6 +613,10 @@ class RefsTest(unittest.TestCase):
             for kind in ("referrers", "path"):
                 self.assertEqual(self.ask(app, {"type": kind, "handle": handle})["type"], kind)
         self.assertIsNotNone(target)
+        # A bound method says what it calls and on what.
+        methods = [entry["text"] for entry in self.instances(app, "method")["objects"]]
+        self.assertTrue(any(text.startswith("method TripKey.act of __main__.TripKey at 0x")
+                            for text in methods), methods)
         kinds = {e["type"] for e in self.referrers(app, target)}
         self.assertLessEqual({"frame (codename: Parked)", "__main__.TripPoint"}, kinds)
         self.ask(app, {"type": "path", "handle": target})

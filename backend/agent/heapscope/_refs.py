@@ -159,6 +159,8 @@ _function_code = FunctionType.__dict__["__code__"].__get__
 _function_qualname = FunctionType.__dict__["__qualname__"].__get__
 _function_defaults = FunctionType.__dict__["__defaults__"].__get__
 _function_kwdefaults = FunctionType.__dict__["__kwdefaults__"].__get__
+_method_function = MethodType.__dict__["__func__"].__get__
+_method_self = MethodType.__dict__["__self__"].__get__
 _code_varnames = CodeType.__dict__["co_varnames"].__get__
 _code_argcount = CodeType.__dict__["co_argcount"].__get__
 _type_bases = type.__dict__["__bases__"].__get__
@@ -738,6 +740,13 @@ def safe_text(obj, ctx):
         return name
     if cls is FunctionType:
         return "function %s" % _str_str(_function_qualname(obj))
+    if cls is MethodType:
+        # What it calls and on what: "method Session.on_event of __main__.Session at 0x…".
+        function = _method_function(obj)
+        owner = _method_self(obj)
+        called = (_str_str(_function_qualname(function)) if type(function) is FunctionType
+                  else row_name(function, ctx))
+        return "method %s of %s at 0x%x" % (called, row_name(owner, ctx), id(owner))
     if cls is FrameType:
         code = _frame_code(obj)
         return "frame of %s at %s:%d" % (_str_str(_code_name(code)),
