@@ -315,6 +315,14 @@ test_class_table (Fixture       *fixture,
 
   g_assert_cmpstr (node, ==, "Node | 3 | 620 B | 206 B | 6.2 % | Tracking");
   g_assert_cmpstr (edge, ==, "Edge | 1 | 60 B | 60 B | 0.6 % | Detached");
+  /* The page lets the window fit a small screen (1280 × 720): its charts
+   * scroll before they hold the window taller. */
+  {
+    int min_height;
+
+    gtk_widget_measure (GTK_WIDGET (fixture->page), GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+    g_assert_cmpint (min_height, <=, 320);
+  }
   /* A name that its column cuts is told whole when the pointer rests on it. */
   {
     GtkWidget *name = find_inscription (GTK_WIDGET (view), "Node");

@@ -230,6 +230,7 @@ typedef struct
   GtkExpression *color;          /* of the list item: a dot's PangoAttrList, or NULL */
   gboolean       numeric;
   const char    *css_class;
+  int            min_chars;      /* 0: a few */
 } TextCell;
 
 static void
@@ -250,7 +251,7 @@ on_text_cell_setup (GtkSignalListItemFactory *factory,
   GtkWidget *inscription = gtk_inscription_new (NULL);
 
   gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), cell->numeric ? 1 : 0);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 4);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), cell->min_chars > 0 ? cell->min_chars : 4);
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), cell->numeric ? 10 : 24);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (cell->numeric)
@@ -310,6 +311,8 @@ class_name_column (GtkColumnViewColumn *column)
                                                   G_CALLBACK (format_text), NULL, NULL);
   cell->color = gtk_cclosure_expression_new (PANGO_TYPE_ATTR_LIST, NULL, 1, &index,
                                              G_CALLBACK (class_color_attributes), NULL, NULL);
+  /* A narrow table scrolls sideways rather than cut every name to "__…". */
+  cell->min_chars = 12;
   g_signal_connect_data (factory, "setup", G_CALLBACK (on_text_cell_setup), cell,
                          (GClosureNotify) (void (*) (void)) text_cell_free, 0);
   gtk_column_view_column_set_factory (column, factory);
