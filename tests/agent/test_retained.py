@@ -435,6 +435,10 @@ class RetainedTest(unittest.TestCase):
                and entry["retained"] >= 3000000]
         self.assertEqual(len(big), 1, [(e["type"], e["retained"]) for e in root["objects"]])
         self.assertIn("name='local'", big[0]["text"])
+        # A module's globals say whose they are.
+        dicts = [entry["text"] for entry in root["objects"] if entry["type"] == "dict"]
+        self.assertTrue(any(text.startswith("globals of module __main__, ") and text.endswith(" items")
+                            for text in dicts), dicts)
         self.assert_census_totals(self.census(app), root)
 
     def test_pages(self):

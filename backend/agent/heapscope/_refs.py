@@ -493,16 +493,25 @@ def _prepare_heap(ctx):
     if ctx["prepared"]:
         return
     ctx["prepared"] = True
-    modules = ctx["module_dicts"]
-    for module in dict.values(sys.modules):
-        if _in_mro(type(module), ModuleType):
-            namespace = _module_dict(module)
-            if type(namespace) is dict:
-                modules[id(namespace)] = module
+    _read_module_dicts(ctx)
     _read_frames(ctx)
     ctx["indexed"] = _index_ready(ctx)
     if not ctx["indexed"]:
         _heap_objects(ctx)
+
+
+def _read_module_dicts(ctx):
+    """ctx["module_dicts"]: the program's module namespaces by id, read once a request."""
+    modules = ctx["module_dicts"]
+    if not ctx.get("modules_read"):
+        ctx["modules_read"] = True
+        # A list made in C at once: a thread importing meanwhile cannot change it.
+        for module in list(dict.values(sys.modules)):
+            if _in_mro(type(module), ModuleType):
+                namespace = _module_dict(module)
+                if type(namespace) is dict:
+                    modules[id(namespace)] = module
+    return modules
 
 
 def _heap_objects(ctx):
@@ -753,6 +762,16 @@ def safe_text(obj, ctx):
                                          _str_str(_code_filename(code)), _frame_lineno(obj))
     if _in_mro(cls, type):
         return "class %s" % _census._strip_class_brackets(_census._class_str(obj))
+    if cls is dict:
+        # Whose namespace: "dict of 36 items" at the top of what holds the
+        # memory said nothing of the module whose globals it is.
+        count = dict.__len__(obj)
+        items = "%d item%s" % (count, "" if count == 1 else "s")
+        module = _read_module_dicts(ctx).get(id(obj))
+        if module is not None:
+            return "globals of module %s, %s" % (_census._module_label(module), items)
+        if obj is sys.modules:
+            return "sys.modules, %s" % items
     for base in (dict, list, tuple, set, frozenset, bytearray):
         if _in_mro(cls, base):
             count = base.__len__(obj)
