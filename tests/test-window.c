@@ -2233,6 +2233,15 @@ test_retained_real_script (void)
   g_assert_cmpuint (gtk_tree_list_row_get_depth (hog_row), ==, 1);
   g_assert_cmpint (hs_retained_page_row_size (hog_row).objects, >=, 2001);
   g_assert_cmpint (hs_retained_page_row_size (hog_row).bytes, <, heap->total_bytes);
+  /* The rows say whose namespace holds it, and as what. */
+  {
+    g_autoptr(GtkTreeListRow) holder_row = g_list_model_get_item (rows, holder);
+    g_autofree char *held_as = hs_object_ref_describe_edge (hs_retained_page_row_object (hog_row));
+
+    g_assert_true (g_str_has_prefix (hs_retained_page_row_object (holder_row)->text, "globals of module __main__, "));
+    g_assert_cmpstr (held_as, ==, "global hog");
+    g_assert_null (hs_object_ref_describe_edge (hs_retained_page_row_object (holder_row)));
+  }
 
   hs_retained_page_expand (page, hog);
   g_assert_true (hs_object_inspector_get_object (hs_window_get_inspector (window)) != NULL);
@@ -2249,6 +2258,12 @@ test_retained_real_script (void)
   }
   settle (GTK_WIDGET (window));
   test_save_png (GTK_WIDGET (window), "retained-real-script.png");
+  {
+    GtkWidget *edge = find_widget (GTK_WIDGET (page), is_label_with_text, "global hog");
+
+    g_assert_nonnull (edge);
+    g_assert_true (gtk_widget_get_mapped (edge));
+  }
 
   hs_session_stop (hs_window_get_session (window));
   wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));

@@ -353,15 +353,20 @@ on_object_setup (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *type = gtk_label_new (NULL);
+  GtkWidget *edge = gtk_label_new (NULL);
   GtkWidget *text = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (type), 0);
   gtk_widget_add_css_class (type, "heading");
+  /* How the row above holds it, as the referrer tree says it: "global cache". */
+  gtk_widget_add_css_class (edge, "hs-edge");
+  gtk_widget_add_css_class (edge, "caption");
   gtk_label_set_xalign (GTK_LABEL (text), 0);
   gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_widget_add_css_class (text, "dim-label");
   gtk_box_append (GTK_BOX (box), type);
+  gtk_box_append (GTK_BOX (box), edge);
   gtk_box_append (GTK_BOX (box), text);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   gtk_list_item_set_child (list_item, expander);
@@ -376,7 +381,8 @@ on_object_bind (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_list_item_get_child (list_item);
   GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
   GtkWidget *type = gtk_widget_get_first_child (box);
-  GtkWidget *text = gtk_widget_get_next_sibling (type);
+  GtkWidget *edge = gtk_widget_get_next_sibling (type);
+  GtkWidget *text = gtk_widget_get_next_sibling (edge);
   g_autoptr(HsRetainedRow) row = cell_row (list_item);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), list_row);
@@ -387,13 +393,17 @@ on_object_bind (GtkSignalListItemFactory *factory,
       g_autofree char *more = g_strdup_printf (_("… and %s more"), count);
 
       gtk_label_set_text (GTK_LABEL (type), more);
+      gtk_widget_set_visible (edge, FALSE);
       gtk_label_set_text (GTK_LABEL (text), NULL);
       return;
     }
   {
     g_autofree char *title = hs_object_ref_dup_title (row->object);
+    g_autofree char *held_as = hs_object_ref_describe_edge (row->object);
 
     gtk_label_set_text (GTK_LABEL (type), title);
+    gtk_label_set_text (GTK_LABEL (edge), held_as);
+    gtk_widget_set_visible (edge, held_as != NULL);
     gtk_label_set_text (GTK_LABEL (text), row->object->text);
   }
 }

@@ -308,8 +308,12 @@ class RetainedTest(unittest.TestCase):
         self.assertEqual(reply["retained"] is None, reply["retained_count"] is None)
         previous = None
         for entry in reply["objects"]:
-            self.assertEqual(set(entry) - {"stale"}, {"handle", "type", "address", "flat", "text",
-                                                      "retained", "retained_count"})
+            self.assertEqual(set(entry) - {"stale", "edge"}, {"handle", "type", "address", "flat", "text",
+                                                              "retained", "retained_count"})
+            if "edge" in entry:
+                self.assertIsNotNone(reply["handle"])          # the root holds nothing by a name
+                self.assertIn(entry["edge"]["kind"], ("global", "attribute", "key", "dict-key", "index",
+                                                      "class-attribute", "member", "local", "referent"))
             self.assertNotIn("stale", entry)
             for field in ("type", "text"):
                 self.assertNotIn("heapscope", entry[field], entry)
@@ -436,9 +440,22 @@ class RetainedTest(unittest.TestCase):
         self.assertEqual(len(big), 1, [(e["type"], e["retained"]) for e in root["objects"]])
         self.assertIn("name='local'", big[0]["text"])
         # A module's globals say whose they are.
-        dicts = [entry["text"] for entry in root["objects"] if entry["type"] == "dict"]
-        self.assertTrue(any(text.startswith("globals of module __main__, ") and text.endswith(" items")
-                            for text in dicts), dicts)
+        dicts = [entry for entry in root["objects"] if entry["type"] == "dict"
+                 and entry["text"].startswith("globals of module __main__, ")]
+        self.assertEqual(len(dicts), 1, [entry["text"] for entry in root["objects"]])
+        self.assertTrue(dicts[0]["text"].endswith(" items"))
+        # Each row says how the one above holds it, where it does itself: the
+        # diamond's top as a global, its sides as attributes; not the bottom,
+        # which the top holds only through both sides.
+        held = self.dominators(app, dicts[0]["handle"])
+        self.assertNotIn("edge", dicts[0])
+        top = [entry for entry in held["objects"] if entry.get("edge") == {"kind": "global", "name": "diamond"}]
+        self.assertEqual(len(top), 1, held["objects"])
+        below = {entry["text"].split("name='")[1].split("-")[0]: entry.get("edge")
+                 for entry in self.dominators(app, top[0]["handle"])["objects"]
+                 if entry["type"] == "__main__.Node"}
+        self.assertEqual(below, {"left": {"kind": "attribute", "name": "a"},
+                                 "right": {"kind": "attribute", "name": "b"}, "bottom": None})
         self.assert_census_totals(self.census(app), root)
 
     def test_pages(self):

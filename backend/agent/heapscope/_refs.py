@@ -2476,6 +2476,71 @@ def _tree_totals(elapsed):
             "computed_at": _tree["computed_at"], "elapsed": elapsed}
 
 
+def _held_as(parent, children, ctx):
+    """How `parent` refers to each of `children` (a dominator and objects it
+    immediately dominates), namespaces collapsed as in referrer rows: a
+    global, an attribute, a key, an index; None for a child it does not
+    refer to itself (it holds it only through others). A container's keys and
+    indexes are read in one pass, not searched for each child."""
+    direct = _scratch(ctx, set())
+    for ref in _get_referents(parent):
+        direct.add(id(ref))
+    cls = type(parent)
+    namespace = None
+    if _in_mro(cls, ModuleType):
+        namespace = _module_dict(parent)
+    elif _in_mro(cls, type):
+        namespace = _class_namespace(parent)
+    if type(namespace) is dict:
+        for value in dict.values(namespace):
+            direct.add(id(value))
+    for pair in attributes(parent, ctx):
+        direct.add(id(pair[1]))
+    pair = value = None
+    # A container's children by id: their first key or index, read until all are met.
+    wanted = _scratch(ctx, set())
+    for child in children:
+        if child is not None and id(child) in direct:
+            wanted.add(id(child))
+    child = None
+    positions = None
+    if _in_mro(cls, dict):
+        positions = _scratch(ctx, {})
+        for pair in dict.items(parent):
+            if id(pair[1]) in wanted and id(pair[1]) not in positions:
+                positions[id(pair[1])] = pair[0]
+                if len(positions) == len(wanted):
+                    break
+        pair = None
+        kind = "global" if id(parent) in _read_module_dicts(ctx) else "key"
+    elif _in_mro(cls, list) or _in_mro(cls, tuple):
+        positions = _scratch(ctx, {})
+        index = 0
+        for value in (list if _in_mro(cls, list) else tuple).__iter__(parent):
+            if id(value) in wanted and id(value) not in positions:
+                positions[id(value)] = index
+                if len(positions) == len(wanted):
+                    break
+            index += 1
+        value = None
+        kind = "index"
+    labels = []
+    for child in children:
+        if child is None or id(child) not in direct:
+            labels.append(None)
+        elif positions is None:
+            labels.append(edge(parent, child, ctx))
+        elif id(child) not in positions:
+            labels.append({"kind": "dict-key"} if kind != "index" else None)
+        elif kind == "index":
+            labels.append({"kind": "index", "index": positions[id(child)]})
+        elif kind == "global":
+            labels.append(_named("global", positions[id(child)], ctx))
+        else:
+            labels.append({"kind": "key", "name": _key_text(positions[id(child)], ctx)})
+    return labels
+
+
 def dominated(handle, offset, limit, ctx, refresh=False):
     """The body of a "dominators" reply: what the object of `handle` (None:
     the virtual root) immediately dominates, largest retained size first."""
@@ -2499,6 +2564,9 @@ def dominated(handle, offset, limit, ctx, refresh=False):
         let_go(found)
         entries = None
         elapsed = _build_tree(ctx)
+    labels = None
+    if handle is not None and found:
+        labels = _held_as(resolve(handle), found, ctx)
     page = []
     for position in range(len(found)):
         address, size, number = entries[position]
@@ -2509,6 +2577,8 @@ def dominated(handle, offset, limit, ctx, refresh=False):
                      "text": STALE_TEXT, "stale": True}
         else:
             entry = summary(item, ctx)
+            if labels is not None and labels[position] is not None:
+                entry["edge"] = labels[position]
         item = None
         entry["retained"] = size
         entry["retained_count"] = number
