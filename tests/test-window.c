@@ -246,6 +246,78 @@ random_census (GRand *rand,
   return census;
 }
 
+/* A census of @n types "app.module_k.Type_i" that all change size, a tenth
+ * of them gone and others come, as churn_types.py makes them. */
+static HsCensus *
+churned_census (GRand *rand,
+                guint  n)
+{
+  HsCensus *census = hs_census_new (n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint type = g_rand_int_range (rand, 0, 10) == 0 ? n + g_rand_int_range (rand, 0, n) : i;
+
+      census->rows[i].name = g_strdup_printf ("app.module_%u.Type_%05u", type % 50, type);
+      census->rows[i].count = g_rand_int_range (rand, 1, 5000);
+      census->rows[i].size = census->rows[i].count * 56;
+      census->objects += census->rows[i].count;
+      census->bytes += census->rows[i].size;
+    }
+  /* A type twice in one census: the last one stands. */
+  for (guint i = 1; i < n; i++)
+    if (g_strcmp0 (census->rows[i].name, census->rows[i - 1].name) == 0)
+      census->rows[i].name[0] = 'b';
+  return census;
+}
+
+/* The main thread's CPU for one census of 5 000 churning types shown on
+ * the Types page (sorted by size, compared with the census before), as the
+ * window takes it: the model updated, the rows re-sorted and copied, the
+ * cells shown told (their drawing apart). */
+static void
+test_census_update_time (void)
+{
+  HsTypesPage *page = hs_window_get_types_page (window);
+  HsCensusModel *model;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(HsCensus) before = NULL;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("a benchmark: run with -m perf (meson test --benchmark types-census-update)");
+      return;
+    }
+  run_markers_to_the_end ();
+  hs_window_show_page (window, "types");
+  model = hs_session_get_census_model (hs_window_get_session (window));
+  hs_types_page_sort_by (page, "size", GTK_SORT_DESCENDING);
+  before = churned_census (rand, 5000);
+  hs_census_model_update (model, before, NULL);
+  test_wait_for_draw (GTK_WIDGET (window));
+  for (guint round = 0; round < 40; round++)
+    {
+      HsCensus *census = churned_census (rand, 5000);
+      gint64 started = test_thread_cpu_time ();
+      gint64 took;
+
+      hs_census_model_update (model, census, before);
+      took = test_thread_cpu_time () - started;
+      g_array_append_val (times, took);
+      g_assert_cmpuint (g_list_model_get_n_items (hs_types_page_get_visible_rows (page)), >=, 5000);
+      hs_census_unref (before);
+      before = census;
+      if (round % 4 == 0)
+        test_wait_for_draw (GTK_WIDGET (window));
+    }
+  test_sort_times (times);
+  g_print ("a census of 5 000 churning types on the Types page, the main thread's CPU (40 censuses): "
+           "median %.2f ms, max %.2f ms\n",
+           g_array_index (times, gint64, times->len / 2) / 1000.0,
+           g_array_index (times, gint64, times->len - 1) / 1000.0);
+}
+
 /* How many of @widget's column headers show a sort arrow. */
 static guint
 count_sort_arrows (GtkWidget *widget)
@@ -2713,6 +2785,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/types-page-after-run", test_types_page_after_run);
   g_test_add_func ("/hs/window/selection-survives-update", test_selection_survives_update);
   g_test_add_func ("/hs/types-page/rows-stay-through-churn", test_rows_stay_through_churn);
+  g_test_add_func ("/hs/types-page/census-update-time", test_census_update_time);
   g_test_add_func ("/hs/window/console-and-overview", test_console_and_overview);
   g_test_add_func ("/hs/window/run-is-recorded", test_run_is_recorded);
   g_test_add_func ("/hs/window/record-session", test_record_session);
