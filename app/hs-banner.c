@@ -15,6 +15,7 @@ struct _HsBanner
   GtkRevealer *revealer;
   GtkImage    *icon;
   GtkLabel    *label;
+  GtkButton   *button;
 };
 
 G_DEFINE_FINAL_TYPE (HsBanner, hs_banner, GTK_TYPE_WIDGET)
@@ -115,17 +116,25 @@ hs_banner_init (HsBanner *self)
   gtk_widget_set_hexpand (box, TRUE);
   gtk_box_append (GTK_BOX (bar), box);
   self->icon = GTK_IMAGE (gtk_image_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->icon), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (self->icon), GTK_ALIGN_CENTER);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->icon));
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->label, TRUE);
   gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
+  /* On one line where the window is wide enough: a wrapping label would ask
+   * for less, and wrap a short text in the middle of a wide window. */
+  gtk_label_set_natural_wrap_mode (self->label, GTK_NATURAL_WRAP_NONE);
   gtk_label_set_xalign (self->label, 0);
+  gtk_widget_set_valign (GTK_WIDGET (self->label), GTK_ALIGN_CENTER);
   gtk_label_set_selectable (self->label, TRUE);
   gtk_widget_set_can_focus (GTK_WIDGET (self->label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
+  self->button = GTK_BUTTON (gtk_button_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->button), GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (self->button), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->button));
   gtk_revealer_set_child (self->revealer, bar);
 }
 
@@ -152,6 +161,38 @@ hs_banner_get_title (HsBanner *self)
 {
   g_return_val_if_fail (HS_IS_BANNER (self), NULL);
   return gtk_label_get_text (self->label);
+}
+
+/* A button after the text that activates @detailed_action; a NULL @label
+ * for none. */
+void
+hs_banner_set_button (HsBanner   *self,
+                      const char *label,
+                      const char *detailed_action)
+{
+  g_return_if_fail (HS_IS_BANNER (self));
+
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  gtk_button_set_label (self->button, label);
+  gtk_button_set_use_underline (self->button, TRUE);
+  /* The target before the name: a name without its target warns of a
+   * parameter mismatch (gtk_actionable_set_detailed_action_name sets the
+   * name first). */
+  if (detailed_action != NULL && !g_action_parse_detailed_name (detailed_action, &action, &target, NULL))
+    g_return_if_reached ();
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), action);
+  gtk_widget_set_visible (GTK_WIDGET (self->button), label != NULL);
+}
+
+GtkButton *
+hs_banner_get_button (HsBanner *self)
+{
+  g_return_val_if_fail (HS_IS_BANNER (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->button)) ? self->button : NULL;
 }
 
 void

@@ -15,6 +15,10 @@ GtkWidget  *hs_banner_new          (const char *icon_name);
 void        hs_banner_set_title    (HsBanner   *self,
                                     const char *title);
 const char *hs_banner_get_title    (HsBanner   *self);
+void        hs_banner_set_button   (HsBanner   *self,
+                                    const char *label,
+                                    const char *detailed_action);
+GtkButton  *hs_banner_get_button   (HsBanner   *self);
 void        hs_banner_set_revealed (HsBanner   *self,
                                     gboolean    revealed);
 gboolean    hs_banner_get_revealed (HsBanner   *self);

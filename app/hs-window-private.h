@@ -61,6 +61,8 @@ struct _HsWindow
   HsRecentList         *recent_list;
   HsBanner             *recorded_banner;
   HsBanner             *record_error_banner;
+  HsBanner             *failure_banner;
+  gboolean              stop_asked;       /* the run ends because the user stopped it */
   GtkWidget            *status_bar;
   GtkLabel             *state_label;
   GtkLabel             *process_label;

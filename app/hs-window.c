@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-console-chunk.h"
 #include "hs-launch-dialog.h"
 #include "hs-settings.h"
 #include "hs-store.h"
@@ -131,12 +132,91 @@ list_recording (HsWindow *self)
   hs_recent_sessions_add (file);
 }
 
+/* The last line the script wrote to its standard error, or NULL: a
+ * traceback's last line says what went wrong ("SyntaxError: '[' was never
+ * closed"). */
+static char *
+last_error_line (HsSession *session)
+{
+  GListModel *console = hs_session_get_console (session);
+  g_autoptr(GString) tail = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = g_list_model_get_n_items (console); i > 0 && tail->len < 4096; i--)
+    {
+      g_autoptr(HsConsoleChunk) chunk = g_list_model_get_item (console, i - 1);
+
+      if (hs_console_chunk_is_stderr (chunk))
+        g_string_prepend (tail, hs_console_chunk_get_text (chunk));
+      else if (strspn (tail->str, " \t\r\n") < tail->len)
+        break;       /* a line of it already, before the output after it */
+    }
+  lines = g_strsplit (tail->str, "\n", -1);
+  for (guint i = g_strv_length (lines); i > 0; i--)
+    {
+      char *line = g_strstrip (lines[i - 1]);
+
+      if (*line == '\0')
+        continue;
+      if (g_utf8_strlen (line, -1) > 300)
+        {
+          g_autofree char *start = g_utf8_substring (line, 0, 300);
+
+          return g_strconcat (start, "…", NULL);
+        }
+      return g_strdup (line);
+    }
+  return NULL;
+}
+
+/* A run that ended in failure says so across the window, with what the
+ * script last wrote to its standard error: a window whose tables simply
+ * stopped moving left the user to find the traceback on the Console page. */
+static void
+update_failure_banner (HsWindow *self)
+{
+  HsSessionState state = self->session != NULL ? hs_session_get_state (self->session) : HS_SESSION_STATE_IDLE;
+  gboolean failed = self->session != NULL && !hs_session_is_read_only (self->session) &&
+                    (state == HS_SESSION_STATE_FAILED ||
+                     (state == HS_SESSION_STATE_EXITED && hs_session_get_exit_code (self->session) != 0) ||
+                     (state == HS_SESSION_STATE_SIGNALED && !self->stop_asked));
+  g_autofree char *status = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+
+  if (failed)
+    {
+      status = hs_session_dup_status_text (self->session);
+      line = state != HS_SESSION_STATE_FAILED ? last_error_line (self->session) : NULL;
+      /* Translators: how the script ended, then the last line of its error
+       * output: "Exited with code 1 — SyntaxError: '[' was never closed" */
+      text = line != NULL ? g_strdup_printf (_("%s — %s"), status, line) : g_strdup (status);
+      hs_banner_set_title (self->failure_banner, text);
+      hs_banner_set_button (self->failure_banner, line != NULL ? _("Show _Console") : NULL,
+                            "win.show-page::console");
+    }
+  hs_banner_set_revealed (self->failure_banner, failed);
+}
+
+/* The script's last output may come after its end is known. */
+static void
+on_console_changed (GListModel *console,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    HsWindow   *self)
+{
+  if (self->session != NULL && hs_session_is_over (self->session))
+    update_failure_banner (self);
+}
+
 static void
 on_session_notify (HsSession  *session,
                    GParamSpec *pspec,
                    HsWindow   *self)
 {
   update_status (self);
+  update_failure_banner (self);
   list_recording (self);
 }
 
@@ -282,9 +362,11 @@ _hs_window_set_session (HsWindow  *self,
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_signal_handlers_disconnect_by_data (hs_session_get_garbage_log (self->session), self);
+      g_signal_handlers_disconnect_by_data (hs_session_get_console (self->session), self);
       hs_session_stop (self->session);
     }
   g_set_object (&self->session, session);
+  self->stop_asked = FALSE;
 
   hs_types_page_set_session (self->types_page, session);
   hs_referrers_page_set_session (self->referrers_page, session);
@@ -314,6 +396,7 @@ _hs_window_set_session (HsWindow  *self,
       g_signal_connect (session, "notify::latest-sample", G_CALLBACK (on_latest_sample), self);
       g_signal_connect (session, "notify::shown-sample", G_CALLBACK (on_shown_sample), self);
       g_signal_connect (session, "notice", G_CALLBACK (on_session_notice), self);
+      g_signal_connect (hs_session_get_console (session), "items-changed", G_CALLBACK (on_console_changed), self);
       g_signal_connect_object (hs_session_get_garbage_log (session), "notify::watching",
                                G_CALLBACK (on_watching_changed), self, G_CONNECT_SWAPPED);
       gtk_stack_set_visible_child_name (self->main_stack, "session");
@@ -327,6 +410,7 @@ _hs_window_set_session (HsWindow  *self,
   update_title (self);
   update_recorded_banner (self);
   update_record_error (self);
+  update_failure_banner (self);
   update_status (self);
 }
 
@@ -403,7 +487,10 @@ stop_action (GtkWidget  *widget,
   HsWindow *self = HS_WINDOW (widget);
 
   if (self->session != NULL)
-    hs_session_stop (self->session);
+    {
+      self->stop_asked = TRUE;
+      hs_session_stop (self->session);
+    }
 }
 
 static void
@@ -1066,6 +1153,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, opening_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, recorded_banner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, record_error_banner);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, failure_banner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, process_label);

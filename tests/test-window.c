@@ -1513,6 +1513,48 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+static gboolean
+session_is_running (gpointer session)
+{
+  return hs_session_get_state (session) == HS_SESSION_STATE_RUNNING;
+}
+
+/* A run that fails says so across the window, with the script's last
+ * word; one the user stops does not. */
+static void
+test_failure_banner (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "fails.py", NULL);
+  const char *raise[] = { "raise", NULL };
+  const char *sleep[] = { "sleep", NULL };
+  g_autoptr(HsLaunchSpec) failing = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, raise);
+  g_autoptr(HsLaunchSpec) sleeping = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, sleep);
+  GtkButton *button;
+
+  hs_window_show_page (window, "types");
+  hs_window_run (window, failing);
+  g_assert_false (hs_banner_get_revealed (window->failure_banner));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+  test_drain_main_context ();
+  g_assert_true (hs_banner_get_revealed (window->failure_banner));
+  g_assert_cmpstr (hs_banner_get_title (window->failure_banner), ==,
+                   "Exited with code 1 — ValueError: boom from the script");
+  button = hs_banner_get_button (window->failure_banner);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "console");
+
+  /* A new run hides it; stopped by the user, it stays hidden. */
+  hs_window_run (window, sleeping);
+  g_assert_false (hs_banner_get_revealed (window->failure_banner));
+  wait_until (session_is_running, hs_window_get_session (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+  test_drain_main_context ();
+  g_assert_cmpint (hs_session_get_state (hs_window_get_session (window)), ==, HS_SESSION_STATE_SIGNALED);
+  g_assert_false (hs_banner_get_revealed (window->failure_banner));
+}
+
 /* Two runs of one script started together are recorded to two files. */
 static void
 test_runs_started_together (void)
@@ -2804,6 +2846,7 @@ main (int   argc,
   g_test_add_func ("/hs/window/take-snapshot-dialog", test_take_snapshot_dialog);
   g_test_add_func ("/hs/window/application-open-file", test_application_open_file);
   g_test_add_func ("/hs/window/help-overlay", test_help_overlay);
+  g_test_add_func ("/hs/window/failure-banner", test_failure_banner);
   g_test_add_func ("/hs/census/csv", test_census_csv);
   g_test_add_func ("/hs/format/count-grouping", test_count_grouping);
   g_test_add_func ("/hs/format/byte-axis", test_byte_axis);
