@@ -2069,6 +2069,19 @@ has_two_thousand (gpointer data)
   return listed_count (data) >= 2000;
 }
 
+/* Runs @spec in the window and lists the instances of @type_name, once a
+ * census counts it. */
+static void
+run_and_list (HsLaunchSpec *spec,
+              const char   *type_name)
+{
+  hs_window_run (window, spec);
+  hs_window_show_page (window, "types");
+  wait_until (has_type_row, (gpointer) type_name);
+  select_type (window, type_name);
+  wait_until (instances_listed, hs_window_get_instances_view (window));
+}
+
 static gboolean
 has_edge_row (HsReferrersPage *page,
               const char      *type_name,
@@ -2100,11 +2113,7 @@ test_browse_real_script (void)
   HsReferrerNode *end;
 
   spec->interval = 0.3;
-  hs_window_run (window, spec);
-  hs_window_show_page (window, "types");
-  wait_until (has_type_row, (gpointer) "__main__.Leaf");
-  select_type (window, "__main__.Leaf");
-  wait_until (instances_listed, instances);
+  run_and_list (spec, "__main__.Leaf");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_instances_view_get_list (instances))), ==, 1);
   hs_instances_view_select (instances, 0);
   wait_until (inspected, inspector);
@@ -2172,11 +2181,7 @@ test_instances_listed_again (void)
   HsInstanceList *first;
 
   spec->interval = 0.2;
-  hs_window_run (window, spec);
-  hs_window_show_page (window, "types");
-  wait_until (has_type_row, (gpointer) "__main__.Leaf");
-  select_type (window, "__main__.Leaf");
-  wait_until (instances_listed, instances);
+  run_and_list (spec, "__main__.Leaf");
   first = hs_instances_view_get_list (instances);
   listed_leaves = g_list_model_get_n_items (G_LIST_MODEL (first));
   g_assert_cmpint (listed_leaves, >, 0);
@@ -2422,11 +2427,7 @@ test_instances_by_retained_size (void)
 
   g_assert_nonnull (toggle);
   spec->interval = 0.5;
-  hs_window_run (window, spec);
-  hs_window_show_page (window, "types");
-  wait_until (has_type_row, (gpointer) "__main__.Holder");
-  select_type (window, "__main__.Holder");
-  wait_until (instances_listed, instances);
+  run_and_list (spec, "__main__.Holder");
   wait_until (can_retain, hs_window_get_session (window));
   settle (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_sensitive (toggle));
@@ -2512,11 +2513,7 @@ test_graph_window_benchmark (void)
     }
   g_assert_nonnull (depth);
   g_assert_nonnull (too_many);
-  hs_window_run (window, spec);
-  hs_window_show_page (window, "types");
-  wait_until (has_type_row, (gpointer) "__main__.Target");
-  select_type (window, "__main__.Target");
-  wait_until (instances_listed, instances);
+  run_and_list (spec, "__main__.Target");
   hs_instances_view_select (instances, 0);
   wait_until (inspected, inspector);
   gtk_spin_button_set_value (depth, 2);
@@ -2572,11 +2569,7 @@ test_graph_real_script (void)
   guint on_path = 0;
 
   spec->interval = 0.3;
-  hs_window_run (window, spec);
-  hs_window_show_page (window, "types");
-  wait_until (has_type_row, (gpointer) "__main__.Leaf");
-  select_type (window, "__main__.Leaf");
-  wait_until (instances_listed, instances);
+  run_and_list (spec, "__main__.Leaf");
   hs_instances_view_select (instances, 0);
   wait_until (inspected, inspector);
 
