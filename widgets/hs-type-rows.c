@@ -36,6 +36,8 @@ struct _HsTypeRows
   const HsTypeRowsKind *kind;
   GListModel           *source;   /* or NULL: no rows */
   GtkSorter            *sorter;
+  HsTypeRowsKey         sort_key; /* or NULL: the sorter alone */
+  gboolean              sort_descending;
   GPtrArray            *rows;     /* copies of the source's items, in order */
   GPtrArray            *shown;    /* the source items in order, held: what each row shows (once added) */
   GtkWidget            *pacer;    /* weak */
@@ -126,6 +128,45 @@ compare_rows (gconstpointer a,
               gpointer      sorter)
 {
   return gtk_sorter_compare (sorter, *(gpointer *) a, *(gpointer *) b);
+}
+
+/* A source item and its sort key, read once before sorting. */
+typedef struct
+{
+  gint64   key;
+  gpointer item;
+} KeyedItem;
+
+static int
+compare_keyed (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  const KeyedItem *x = a;
+  const KeyedItem *y = b;
+  HsTypeRows *self = data;
+
+  if (x->key != y->key)
+    return (x->key < y->key) != self->sort_descending ? -1 : 1;
+  /* Equal keys: the sorter's later columns decide, as it would. */
+  return gtk_sorter_compare (self->sorter, x->item, y->item);
+}
+
+/* @order in the sorter's order, its key read once per item: the sorter's
+ * own comparisons go through GTK's sorter chain and the value's accessor
+ * for each of the n log n of them (2 ms at each census of 5 000 types). */
+static void
+sort_by_key (HsTypeRows *self,
+             GPtrArray  *order)
+{
+  g_autofree KeyedItem *keyed = g_new (KeyedItem, MAX (order->len, 1));
+
+  for (guint i = 0; i < order->len; i++)
+    keyed[i] = (KeyedItem) { self->sort_key (g_ptr_array_index (order, i)), g_ptr_array_index (order, i) };
+  /* A merge sort: stable, as the sorter's. */
+  g_qsort_with_data (keyed, order->len, sizeof (KeyedItem), compare_keyed, self);
+  for (guint i = 0; i < order->len; i++)
+    order->pdata[i] = keyed[i].item;
 }
 
 static void
@@ -230,7 +271,9 @@ hs_type_rows_resort (HsTypeRows *self)
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (order, g_list_model_get_item (self->source, i));
   /* A merge sort: stable. */
-  if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
+  if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE && self->sort_key != NULL)
+    sort_by_key (self, order);
+  else if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
     g_ptr_array_sort_with_data (order, compare_rows, self->sorter);
 
   for (guint i = 0; i < MIN (n, old_len); i++)
@@ -255,6 +298,21 @@ hs_type_rows_resort (HsTypeRows *self)
     self->tick_id = gtk_widget_add_tick_callback (self->pacer, on_pacer_tick, self, NULL);
   else if (self->rows->len == n)
     stop_pacing (self);
+}
+
+/* The sorter orders by @key first (NULL: unknown), largest first when
+ * @descending: the rows are then sorted by it, read once per row, and by
+ * the sorter only between rows of equal keys. Its owner says so each time
+ * the sorter changes, before the rows are sorted again. */
+void
+hs_type_rows_set_sort_key (HsTypeRows    *self,
+                           HsTypeRowsKey  key,
+                           gboolean       descending)
+{
+  g_return_if_fail (HS_IS_TYPE_ROWS (self));
+
+  self->sort_key = key;
+  self->sort_descending = descending;
 }
 
 /* Rows are added a few per frame of @widget (NULL: all at once) while there

@@ -25,6 +25,9 @@ typedef struct
                              gpointer source);
 } HsTypeRowsKind;
 
+/* A row's value that the sorter orders by first. */
+typedef gint64 (*HsTypeRowsKey) (gpointer source);
+
 #define HS_TYPE_TYPE_ROWS (hs_type_rows_get_type ())
 G_DECLARE_FINAL_TYPE (HsTypeRows, hs_type_rows, HS, TYPE_ROWS, GObject)
 
@@ -33,6 +36,9 @@ HsTypeRows *hs_type_rows_new        (const HsTypeRowsKind *kind,
                                      GtkSorter            *sorter);
 void        hs_type_rows_set_source (HsTypeRows           *self,
                                      GListModel           *source);
+void        hs_type_rows_set_sort_key (HsTypeRows         *self,
+                                       HsTypeRowsKey       key,
+                                       gboolean            descending);
 void        hs_type_rows_resort     (HsTypeRows           *self);
 guint       hs_type_rows_find       (HsTypeRows           *self,
                                      const char           *name);

@@ -121,6 +121,73 @@ compare_by_value (gconstpointer a,
   return x < y ? GTK_ORDERING_SMALLER : x > y ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
 
+/* A probe row for find_sort_key: the name, and each value column's value in
+ * the order of columns[1..4]. */
+static HsTypeStat *
+probe_row (const char   *name,
+           const gint64  values[4])
+{
+  HsTypeStat *stat = hs_type_stat_new (name);
+
+  hs_type_stat_set_values (stat, values[0], values[1], values[2], values[3]);
+  return stat;
+}
+
+/* How @sorter orders two rows alike but in column @column (0: the name),
+ * where the first is below the second. */
+static GtkOrdering
+probe_order (GtkSorter *sorter,
+             guint      column)
+{
+  gint64 first[4] = { 0 };
+  gint64 second[4] = { 0 };
+  g_autoptr(HsTypeStat) a = NULL;
+  g_autoptr(HsTypeStat) b = NULL;
+
+  if (column > 0)
+    second[column - 1] = 1;
+  a = probe_row ("m", first);
+  b = probe_row (column == 0 ? "n" : "m", second);
+  return gtk_sorter_compare (sorter, a, b);
+}
+
+/* When the view's sorter orders by one value column alone, that value for
+ * HsTypeRows to sort by, read once per row (see hs_type_rows_set_sort_key).
+ * GTK 4.8 has no accessor for what the sorter sorts by: it is asked to
+ * compare rows that differ in one column. A header clicked after another
+ * sorts by both (the one before breaks ties): then the sorter alone. */
+static void
+find_sort_key (HsTypesPage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GtkOrdering way = GTK_ORDERING_EQUAL;
+  guint n_sorted = 0;
+  int sorted = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkOrdering order = probe_order (sorter, i);
+
+      if (order != GTK_ORDERING_EQUAL)
+        {
+          n_sorted++;
+          sorted = (int) i;
+          way = order;
+        }
+    }
+  if (n_sorted == 1 && columns[sorted].value != NULL)
+    hs_type_rows_set_sort_key (self->rows, (HsTypeRowsKey) columns[sorted].value, way == GTK_ORDERING_LARGER);
+  else
+    hs_type_rows_set_sort_key (self->rows, NULL, FALSE);
+}
+
+static void
+on_sorter_changed (HsTypesPage *self)
+{
+  find_sort_key (self);
+  show_in_order (self);
+}
+
 static void show_value (GtkListItem *list_item);
 
 /* Cells are inscriptions made in C, not labels nor builder templates: a
@@ -649,7 +716,7 @@ hs_types_page_init (HsTypesPage *self)
    * filtered rows are up to date by then: the filter model is connected
    * first). */
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
-                            G_CALLBACK (show_in_order), self);
+                            G_CALLBACK (on_sorter_changed), self);
   g_signal_connect_swapped (self->filter, "changed", G_CALLBACK (show_in_order), self);
   gtk_column_view_sort_by_column (self->column_view, self->size_column, GTK_SORT_DESCENDING);
 
