@@ -170,10 +170,10 @@ hs_banner_set_button (HsBanner   *self,
                       const char *label,
                       const char *detailed_action)
 {
-  g_return_if_fail (HS_IS_BANNER (self));
-
   g_autofree char *action = NULL;
   g_autoptr(GVariant) target = NULL;
+
+  g_return_if_fail (HS_IS_BANNER (self));
 
   gtk_button_set_label (self->button, label);
   gtk_button_set_use_underline (self->button, TRUE);
