@@ -423,6 +423,7 @@ update_state (HsLeaksPage *self)
   guint n_samples = 0;
   guint n_types = 0;
   g_autofree char *summary = NULL;
+  g_autofree char *types = NULL;
 
   if (self->finder != NULL)
     {
@@ -467,10 +468,10 @@ update_state (HsLeaksPage *self)
     }
   gtk_stack_set_visible_child_name (self->stack, state);
 
+  types = hs_format_count (n_types);
   if (n_suspects > 0)
     {
       g_autofree char *suspects = hs_format_count (n_suspects);
-      g_autofree char *types = hs_format_count (n_types);
 
       /* Translators: "12 suspects among 1,570 types followed" */
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s suspect among %s types followed",
@@ -478,12 +479,8 @@ update_state (HsLeaksPage *self)
                                  suspects, types);
     }
   else if (n_types > 0)
-    {
-      g_autofree char *types = hs_format_count (n_types);
-
-      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s type followed", "%s types followed", n_types),
-                                 types);
-    }
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s type followed", "%s types followed", n_types),
+                               types);
   gtk_label_set_text (self->summary_label, summary != NULL ? summary : "");
   update_baseline_text (self);
   update_actions (self);

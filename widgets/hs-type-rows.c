@@ -163,8 +163,7 @@ sort_by_key (HsTypeRows *self,
 
   for (guint i = 0; i < order->len; i++)
     keyed[i] = (KeyedItem) { self->sort_key (g_ptr_array_index (order, i)), g_ptr_array_index (order, i) };
-  /* A merge sort: stable, as the sorter's. */
-  g_qsort_with_data (keyed, order->len, sizeof (KeyedItem), compare_keyed, self);
+  g_qsort_with_data (keyed, order->len, sizeof (KeyedItem), compare_keyed, self);   /* stable */
   for (guint i = 0; i < order->len; i++)
     order->pdata[i] = keyed[i].item;
 }
@@ -270,11 +269,14 @@ hs_type_rows_resort (HsTypeRows *self)
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (order, g_list_model_get_item (self->source, i));
-  /* A merge sort: stable. */
-  if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE && self->sort_key != NULL)
-    sort_by_key (self, order);
-  else if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
-    g_ptr_array_sort_with_data (order, compare_rows, self->sorter);
+  /* Merge sorts: stable. */
+  if (gtk_sorter_get_order (self->sorter) != GTK_SORTER_ORDER_NONE)
+    {
+      if (self->sort_key != NULL)
+        sort_by_key (self, order);
+      else
+        g_ptr_array_sort_with_data (order, compare_rows, self->sorter);
+    }
 
   for (guint i = 0; i < MIN (n, old_len); i++)
     {

@@ -2476,68 +2476,71 @@ def _tree_totals(elapsed):
             "computed_at": _tree["computed_at"], "elapsed": elapsed}
 
 
+def _first_places(pairs, wanted, found):
+    """found[id] = the first place (a key or an index) of each object of
+    `wanted` (ids) in `pairs` ((place, object), ...), read until all are met."""
+    for pair in pairs:
+        if id(pair[1]) in wanted and id(pair[1]) not in found:
+            found[id(pair[1])] = pair[0]
+            if len(found) == len(wanted):
+                break
+
+
 def _held_as(parent, children, ctx):
     """How `parent` refers to each of `children` (a dominator and objects it
     immediately dominates), namespaces collapsed as in referrer rows: a
     global, an attribute, a key, an index; None for a child it does not
-    refer to itself (it holds it only through others). A container's keys and
-    indexes are read in one pass, not searched for each child."""
-    direct = _scratch(ctx, set())
-    for ref in _get_referents(parent):
-        direct.add(id(ref))
+    refer to itself (it holds it only through others). A container is read
+    once for all the children, not searched for each."""
     cls = type(parent)
-    namespace = None
-    if _in_mro(cls, ModuleType):
-        namespace = _module_dict(parent)
-    elif _in_mro(cls, type):
-        namespace = _class_namespace(parent)
-    if type(namespace) is dict:
-        for value in dict.values(namespace):
-            direct.add(id(value))
-    for pair in attributes(parent, ctx):
-        direct.add(id(pair[1]))
-    pair = value = None
-    # A container's children by id: their first key or index, read until all are met.
     wanted = _scratch(ctx, set())
     for child in children:
-        if child is not None and id(child) in direct:
+        if child is not None:
             wanted.add(id(child))
     child = None
-    positions = None
+    places = _scratch(ctx, {})          # id -> its key or index in a container
+    direct = _scratch(ctx, set())       # ids held otherwise: a dict's keys, anything else's referents
     if _in_mro(cls, dict):
-        positions = _scratch(ctx, {})
-        for pair in dict.items(parent):
-            if id(pair[1]) in wanted and id(pair[1]) not in positions:
-                positions[id(pair[1])] = pair[0]
-                if len(positions) == len(wanted):
-                    break
-        pair = None
+        _first_places(dict.items(parent), wanted, places)
+        if len(places) < len(wanted):
+            for key in dict.keys(parent):
+                if id(key) in wanted:
+                    direct.add(id(key))
+            key = None
         kind = "global" if id(parent) in _read_module_dicts(ctx) else "key"
     elif _in_mro(cls, list) or _in_mro(cls, tuple):
-        positions = _scratch(ctx, {})
-        index = 0
-        for value in (list if _in_mro(cls, list) else tuple).__iter__(parent):
-            if id(value) in wanted and id(value) not in positions:
-                positions[id(value)] = index
-                if len(positions) == len(wanted):
-                    break
-            index += 1
-        value = None
+        _first_places(enumerate((list if _in_mro(cls, list) else tuple).__iter__(parent)), wanted, places)
         kind = "index"
+    else:
+        # Anything else: what it refers to, its namespace's values included,
+        # then named one by one (edge).
+        for ref in _get_referents(parent):
+            direct.add(id(ref))
+        namespace = None
+        if _in_mro(cls, ModuleType):
+            namespace = _module_dict(parent)
+        elif _in_mro(cls, type):
+            namespace = _class_namespace(parent)
+        if type(namespace) is dict:
+            for value in dict.values(namespace):
+                direct.add(id(value))
+        for pair in attributes(parent, ctx):
+            direct.add(id(pair[1]))
+        ref = value = pair = namespace = None
+        kind = None
     labels = []
     for child in children:
-        if child is None or id(child) not in direct:
+        if child is None:
             labels.append(None)
-        elif positions is None:
-            labels.append(edge(parent, child, ctx))
-        elif id(child) not in positions:
-            labels.append({"kind": "dict-key"} if kind != "index" else None)
-        elif kind == "index":
-            labels.append({"kind": "index", "index": positions[id(child)]})
-        elif kind == "global":
-            labels.append(_named("global", positions[id(child)], ctx))
+        elif id(child) in places:
+            place = places[id(child)]
+            labels.append({"kind": "index", "index": place} if kind == "index"
+                          else _named("global", place, ctx) if kind == "global"
+                          else {"kind": "key", "name": _key_text(place, ctx)})
+        elif id(child) not in direct:
+            labels.append(None)
         else:
-            labels.append({"kind": "key", "name": _key_text(positions[id(child)], ctx)})
+            labels.append(edge(parent, child, ctx) if kind is None else {"kind": "dict-key"})
     return labels
 
 
