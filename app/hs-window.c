@@ -176,17 +176,20 @@ static void
 update_failure_banner (HsWindow *self)
 {
   HsSessionState state = self->session != NULL ? hs_session_get_state (self->session) : HS_SESSION_STATE_IDLE;
+  gboolean held_after_exception = self->session != NULL && hs_session_get_held_after_exception (self->session);
   gboolean failed = self->session != NULL && !hs_session_is_read_only (self->session) &&
                     (state == HS_SESSION_STATE_FAILED ||
                      (state == HS_SESSION_STATE_EXITED && hs_session_get_exit_code (self->session) != 0) ||
-                     (state == HS_SESSION_STATE_SIGNALED && !self->stop_asked));
+                     (state == HS_SESSION_STATE_SIGNALED && !self->stop_asked) ||
+                     held_after_exception);
   g_autofree char *status = NULL;
   g_autofree char *line = NULL;
   g_autofree char *text = NULL;
 
   if (failed)
     {
-      status = hs_session_dup_status_text (self->session);
+      status = held_after_exception ? g_strdup (_("Held at exit after an exception"))
+                                    : hs_session_dup_status_text (self->session);
       line = state != HS_SESSION_STATE_FAILED ? last_error_line (self->session) : NULL;
       /* Translators: how the script ended, then the last line of its error
        * output: "Exited with code 1 — SyntaxError: '[' was never closed" */
@@ -206,7 +209,7 @@ on_console_changed (GListModel *console,
                     guint       added,
                     HsWindow   *self)
 {
-  if (self->session != NULL && hs_session_is_over (self->session))
+  if (self->session != NULL && (hs_session_is_over (self->session) || hs_session_get_held (self->session)))
     update_failure_banner (self);
 }
 

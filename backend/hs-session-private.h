@@ -26,6 +26,7 @@ struct _HsSession
   gboolean        accelerated;
   gboolean        paused;
   gboolean        held;               /* the process waits at the script's end */
+  gboolean        held_after_exception;
   double          interval;
   double          effective_interval;
 

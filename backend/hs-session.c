@@ -635,7 +635,10 @@ on_worker_event (const HsWorkerEvent *event,
 
     case HS_WORKER_EVENT_HELD:
       if (self->state == HS_SESSION_STATE_RUNNING)
-        set_held (self, TRUE);
+        {
+          self->held_after_exception = event->raised;
+          set_held (self, TRUE);
+        }
       break;
 
     case HS_WORKER_EVENT_FAILED:
@@ -816,6 +819,15 @@ hs_session_get_held (HsSession *self)
 {
   g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
   return self->held;
+}
+
+/* Held at exit, and the script ended by an exception: its traceback is
+ * already on the console, the exit code not yet known. */
+gboolean
+hs_session_get_held_after_exception (HsSession *self)
+{
+  g_return_val_if_fail (HS_IS_SESSION (self), FALSE);
+  return self->held && self->held_after_exception;
 }
 
 void

@@ -54,6 +54,7 @@ void            hs_session_set_paused           (HsSession          *self,
                                                  gboolean            paused);
 gboolean        hs_session_get_paused           (HsSession          *self);
 gboolean        hs_session_get_held             (HsSession          *self);
+gboolean        hs_session_get_held_after_exception (HsSession      *self);
 void            hs_session_set_baseline         (HsSession          *self,
                                                  HsBaselineKind      kind,
                                                  HsSample           *sample);

@@ -629,6 +629,8 @@ hs_wire_encode_message (const HsMessage *message)
     case HS_MESSAGE_HELD:
       hs_wire_add_string_member (builder, "type", "held");
       hs_wire_add_int_member (builder, "id", 0);
+      if (message->raised)
+        hs_wire_add_boolean_member (builder, "raised", TRUE);
       break;
 
     default:
@@ -1563,7 +1565,11 @@ hs_message_parse (guint8   kind,
   else if (g_str_equal (type, "bye"))
     message->type = HS_MESSAGE_BYE;
   else if (g_str_equal (type, "held"))
-    message->type = HS_MESSAGE_HELD;
+    {
+      message->type = HS_MESSAGE_HELD;
+      if (!hs_wire_read_boolean (object, "raised", FALSE, &message->raised, error))
+        return NULL;
+    }
   else if (g_str_equal (type, "instances") || g_str_equal (type, "object") ||
            g_str_equal (type, "referrers") || g_str_equal (type, "path"))
     {

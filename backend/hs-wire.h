@@ -77,6 +77,7 @@ struct _HsMessage
   char          *error_message;  /* HS_MESSAGE_ERROR */
   char          *error_code;     /* HS_MESSAGE_ERROR: "stale", "cancelled", or NULL */
   GBytes        *payload;        /* HS_MESSAGE_REPLY, when kept to be recorded */
+  gboolean       raised;         /* HS_MESSAGE_HELD: the script ended by an exception */
 };
 
 typedef struct _HsFrameDecoder HsFrameDecoder;

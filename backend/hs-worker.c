@@ -1133,7 +1133,12 @@ handle_message (HsWorker  *self,
       break;
 
     case HS_MESSAGE_HELD:
-      post_event (self, event_new (HS_WORKER_EVENT_HELD));
+      {
+        HsWorkerEvent *event = event_new (HS_WORKER_EVENT_HELD);
+
+        event->raised = message->raised;
+        post_event (self, event);
+      }
       break;
 
     default:

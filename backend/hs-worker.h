@@ -49,6 +49,7 @@ typedef struct
   HsGarbageReport   *garbage;             /* GARBAGE: kept in the file */
   char              *message;             /* *_ERROR, FAILED */
   gboolean           signaled;            /* EXITED */
+  gboolean           raised;              /* HELD: the script ended by an exception */
   int                exit_code;           /* EXITED */
   int                term_signal;         /* EXITED */
 } HsWorkerEvent;

@@ -1562,8 +1562,15 @@ session_is_running (gpointer session)
   return hs_session_get_state (session) == HS_SESSION_STATE_RUNNING;
 }
 
+static gboolean
+failure_banner_says (gpointer text)
+{
+  return hs_banner_get_revealed (window->failure_banner) &&
+         g_strcmp0 (hs_banner_get_title (window->failure_banner), text) == 0;
+}
+
 /* A run that fails says so across the window, with the script's last
- * word; one the user stops does not. */
+ * word, already while it is held at exit; one the user stops does not. */
 static void
 test_failure_banner (void)
 {
@@ -1571,6 +1578,7 @@ test_failure_banner (void)
   const char *raise[] = { "raise", NULL };
   const char *sleep[] = { "sleep", NULL };
   g_autoptr(HsLaunchSpec) failing = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, raise);
+  g_autoptr(HsLaunchSpec) held = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, raise);
   g_autoptr(HsLaunchSpec) sleeping = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, sleep);
   GtkButton *button;
 
@@ -1586,6 +1594,18 @@ test_failure_banner (void)
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "console");
+
+  /* Held at exit, the traceback is printed before the wait: the banner
+   * tells it while the heap can still be looked at, and Stop ends the
+   * process with the script's exit code. */
+  held->hold = TRUE;
+  hs_window_run (window, held);
+  wait_until (failure_banner_says, "Held at exit after an exception — ValueError: boom from the script");
+  g_assert_true (hs_session_get_held (hs_window_get_session (window)));
+  g_assert_nonnull (hs_banner_get_button (window->failure_banner));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));
+  wait_until (failure_banner_says, "Exited with code 1 — ValueError: boom from the script");
 
   /* A new run hides it; stopped by the user, it stays hidden. */
   hs_window_run (window, sleeping);

@@ -122,6 +122,32 @@ test_bye_round_trip (void)
   g_assert_cmpint (decoded->id, ==, 0);
 }
 
+/* "held" says whether the script ended by an exception; anything but a
+ * boolean there is refused. */
+static void
+test_held_round_trip (void)
+{
+  g_autoptr(GBytes) plain = json_frame ("{\"type\": \"held\", \"id\": 0}");
+  g_autoptr(GBytes) wrong = json_frame ("{\"type\": \"held\", \"id\": 0, \"raised\": 1}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsMessage) decoded = decode_one (plain, &error);
+  HsMessage message = { .type = HS_MESSAGE_HELD, .raised = TRUE };
+  g_autoptr(GBytes) frame = hs_wire_encode_message (&message);
+  g_autoptr(HsMessage) raised = NULL;
+  g_autoptr(HsMessage) refused = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->type, ==, HS_MESSAGE_HELD);
+  g_assert_false (decoded->raised);
+  raised = decode_one (frame, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raised->type, ==, HS_MESSAGE_HELD);
+  g_assert_true (raised->raised);
+  refused = decode_one (wrong, &error);
+  g_assert_null (refused);
+  g_assert_error (error, HS_WIRE_ERROR, HS_WIRE_ERROR_INVALID);
+}
+
 /* Frames split at every byte boundary come out whole and in order. */
 static void
 test_split_frames (void)
@@ -1338,6 +1364,7 @@ main (int   argc,
   g_test_add_func ("/hs/wire/census-round-trip", test_census_round_trip);
   g_test_add_func ("/hs/wire/hello-round-trip", test_hello_round_trip);
   g_test_add_func ("/hs/wire/bye-round-trip", test_bye_round_trip);
+  g_test_add_func ("/hs/wire/held-round-trip", test_held_round_trip);
   g_test_add_func ("/hs/wire/split-frames", test_split_frames);
   g_test_add_func ("/hs/wire/truncated", test_truncated);
   g_test_add_func ("/hs/wire/oversized", test_oversized);

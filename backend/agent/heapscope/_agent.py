@@ -1524,7 +1524,7 @@ def _package_objects():
     return own, codes
 
 
-def hold():
+def hold(print_traceback=None):
     """Keep the process at the script's end while the app looks at its heap.
 
     Called in the main thread once the script's __main__ has ended (or raised)
@@ -1532,12 +1532,21 @@ def hold():
     when the app asked for it (HEAPSCOPE_HOLD), push "held" and wait while the
     agent thread serves requests, until SIGINT or SIGTERM comes or the link
     ends (bye, end of file, the app gone). The exit then goes on as it would
-    have: the script's exception or exit code, atexit, bye. Never raises.
+    have: atexit, the exit code, bye. A script that raised passes
+    print_traceback, called before the wait; "held" then says "raised".
+    Never raises.
     """
     try:
         if not _state["hold"] or not _connected() or _state["reader"] is None or _state["exiting"]:
             return
         _state["hold"] = False          # once
+        held = {"type": "held", "id": 0}
+        if print_traceback is not None:
+            held["raised"] = True
+            try:
+                print_traceback()
+            except BaseException:
+                pass
         lock = _state["hold_lock"]
         lock.acquire()
         _state["holding"] = True
@@ -1551,7 +1560,7 @@ def hold():
             except Exception:           # not the main thread, no _signal
                 pass
         try:
-            if _locked_send({"type": "held", "id": 0}):
+            if _locked_send(held):
                 while _state["holding"] and _connected():
                     if lock.acquire(True, LINK_CHECK):
                         break

@@ -315,8 +315,9 @@ def _execute(namespace, filename, is_pyc, owns_file, module=None):
         _hook["namespace"] = namespace
         _hook["delete_file"] = owns_file
         sys.excepthook = _excepthook
-        # The traceback is printed once the hold ends, as the exit goes on.
-        _agent.hold()
+        # Held, the traceback is printed before the wait, as CPython prints
+        # it before atexit handlers: the user looks at the heap for why.
+        _agent.hold(_print_traceback_now)
         raise
     if owns_file:
         namespace.pop("__file__", None)
@@ -363,6 +364,24 @@ def _excepthook(kind, value, tb):
             _hook["namespace"].pop("__file__", None)
             _hook["namespace"].pop("__cached__", None)
         _hook["namespace"] = None
+
+
+def _print_traceback_now():
+    """Print the exception being handled through the hook, once: the exit
+    that follows prints nothing more."""
+    kind, value, tb = sys.exc_info()
+    _excepthook(kind, value, tb)
+    sys.excepthook = _printed
+    try:
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+def _printed(kind, value, tb):
+    """One-shot sys.excepthook once the traceback is printed: hand back the original."""
+    if sys.excepthook is _printed:
+        sys.excepthook = _hook["original"]
 
 
 def _code_in(code, codes):
