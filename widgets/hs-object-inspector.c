@@ -541,6 +541,7 @@ create_object_view (HsObjectInspector *self)
   GtkNoSelection *no_selection;
   GtkSingleSelection *referent_selection;
   GtkWidget *breakdown_view;
+  GtkWidget *view;
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -691,7 +692,15 @@ create_object_view (HsObjectInspector *self)
   gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (referents_scroller), TRUE);
   gtk_widget_set_vexpand (referents_scroller, TRUE);
   gtk_box_append (GTK_BOX (box), referents_scroller);
-  return box;
+
+  /* Short of room, the whole view scrolls, each list keeping a few rows:
+   * its fixed parts would otherwise hold the Types table above to a few rows. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (breakdown_scroller), 48);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (referents_scroller), 48);
+  view = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (view), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (view), box);
+  return view;
 }
 
 static void
