@@ -132,22 +132,55 @@ estimate_node_size (const HsGraphNode *node,
 
       if (text == NULL)
         continue;
-      text_width = MAX (text_width, estimate_text_width (text));
+      /* The first line is bold: about a tenth wider. */
+      text_width = MAX (text_width, estimate_text_width (text) * (line == 0 ? 1.1 : 1.0));
       n_lines++;
     }
   *width = MAX (NODE_MIN_WIDTH, ceil (text_width + NODE_PAD_X));
   *height = MAX (NODE_MIN_HEIGHT, ceil (n_lines * LINE_HEIGHT + NODE_PAD_Y));
 }
 
-/* The label Graphviz sizes a node by: what the view writes in it. */
-static char *
-node_label (const HsGraphNode *node)
+static void
+append_html_text (GString    *label,
+                  const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+        g_string_append_printf (label, "&#%u;", c);
+      else if (c == 0xfffe || c == 0xffff)      /* not characters to XML */
+        g_string_append_c (label, ' ');
+      else
+        g_string_append_unichar (label, c);
+    }
+}
+
+/* The label Graphviz sizes a node by: what the view writes in it, the
+ * first line bold as the view draws it (an HTML-like label), so that the
+ * box fits a short type name's bold letters too. */
+static void
+set_node_label (Agraph_t          *g,
+                Agnode_t          *agnode,
+                Agsym_t           *label,
+                const HsGraphNode *node)
 {
   g_autofree char *first = hs_graph_node_label_line (node, 0);
   g_autofree char *second = hs_graph_node_label_line (node, 1);
-  g_autofree char *text = second != NULL ? g_strconcat (first, "\n", second, NULL) : g_strdup (first);
+  g_autoptr(GString) text = g_string_new ("<B>");
+  char *html;
 
-  return hs_graph_escape_label (text);
+  append_html_text (text, first != NULL ? first : "");
+  g_string_append (text, "</B>");
+  if (second != NULL)
+    {
+      g_string_append (text, "<BR/>");
+      append_html_text (text, second);
+    }
+  html = agstrdup_html (g, text->str);
+  agxset (agnode, label, html);
+  agstrfree (g, html);
 }
 
 /* Reading a layout back */
@@ -617,11 +650,7 @@ build_drawing (Drawing          *drawing,
       g_snprintf (name, sizeof name, "n%u", i);
       drawing->nodes[i] = agnode (g, name, TRUE);
       if (!big)
-        {
-          g_autofree char *text = node_label (hs_ref_graph_node (graph, i));
-
-          agxset (drawing->nodes[i], label, text);
-        }
+        set_node_label (g, drawing->nodes[i], label, hs_ref_graph_node (graph, i));
     }
 
   for (guint i = 0; starts != NULL && root != NULL && i < n; i++)
@@ -857,12 +886,11 @@ measure_nodes (HsRefGraph   *graph,
   label = agattr (g, AGNODE, (char *) "label", (char *) "");
   for (guint k = 0; k < n_indexes; k++)
     {
-      g_autofree char *text = node_label (hs_ref_graph_node (graph, indexes[k]));
       char name[32];
 
       g_snprintf (name, sizeof name, "n%u", k);
       nodes[k] = agnode (g, name, TRUE);
-      agxset (nodes[k], label, text);
+      set_node_label (g, nodes[k], label, hs_ref_graph_node (graph, indexes[k]));
     }
   if (gvLayout (gvc, g, (char *) "dot") != 0)
     {

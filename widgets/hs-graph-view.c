@@ -2868,6 +2868,22 @@ root_description (HsRootKind root)
     }
 }
 
+gboolean
+hs_graph_view_node_text_is_cut (HsGraphView *self,
+                                int          index)
+{
+  NodeCache *cache;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  if (self->graph == NULL || index < 0 || index >= (int) self->graph->nodes->len)
+    return FALSE;
+  ensure_node_layouts (self, index);
+  cache = &self->nodes[index];
+  return pango_layout_is_ellipsized (cache->title) ||
+         (cache->detail != NULL && pango_layout_is_ellipsized (cache->detail));
+}
+
 char *
 hs_graph_view_describe_node (HsGraphView *self,
                              int          index)

@@ -77,6 +77,10 @@ gboolean    hs_graph_view_node_position (HsGraphView *self,
                                          int          node,
                                          double      *x,
                                          double      *y);
+/* Whether the node's text is cut short to fit its box at the present zoom
+ * (for tests: a box laid out for the text the view writes never cuts it). */
+gboolean    hs_graph_view_node_text_is_cut (HsGraphView *self,
+                                            int          node);
 /* The node under widget coordinates, or -1. */
 int         hs_graph_view_node_at       (HsGraphView *self,
                                          double       x,
