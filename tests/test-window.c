@@ -2164,6 +2164,20 @@ has_edge_row (HsReferrersPage *page,
   return FALSE;
 }
 
+/* The instances' last column, Description, reaches the list's right edge. */
+static void
+assert_description_fills (HsInstancesView *instances)
+{
+  GtkWidget *view = GTK_WIDGET (hs_instances_view_get_column_view (instances));
+  GtkWidget *label = find_widget (view, is_label_with_text, "Description");
+  GtkWidget *title = label != NULL ? gtk_widget_get_ancestor (label, g_type_from_name ("GtkColumnViewTitle")) : NULL;
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_compute_bounds (title, view, &bounds));
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, >=, gtk_widget_get_width (view) - 1);
+}
+
 /* A real script: the Leaf chain.py holds is found, and what keeps it alive. */
 static void
 test_browse_real_script (void)
@@ -2184,6 +2198,7 @@ test_browse_real_script (void)
   g_assert_cmpint (hs_object_inspector_get_reply (inspector)->deep, >, hs_object_inspector_get_object (inspector)->flat);
   settle (GTK_WIDGET (window));
   test_save_png (GTK_WIDGET (window), "browse-real-instances.png");
+  assert_description_fills (instances);
 
   hs_window_show_page (window, "referrers");
   wait_until (no_row_loading, referrers);
@@ -2202,6 +2217,17 @@ test_browse_real_script (void)
   g_assert_nonnull (crumb (referrers, "list"));
   g_assert_nonnull (crumb (referrers, "dict"));
   g_assert_nonnull (crumb (referrers, "module(__main__)"));
+
+  /* With a size column and without it again. */
+  hs_window_show_page (window, "types");
+  hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_DEEP);
+  wait_until (instances_listed, instances);
+  settle (GTK_WIDGET (window));
+  assert_description_fills (instances);
+  hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_FLAT);
+  wait_until (instances_listed, instances);
+  settle (GTK_WIDGET (window));
+  assert_description_fills (instances);
 
   hs_session_stop (hs_window_get_session (window));
   wait_until ((gboolean (*) (gpointer)) hs_session_is_over, hs_window_get_session (window));

@@ -358,6 +358,21 @@ on_cancel (GtkButton       *button,
     hs_instance_list_cancel (self->list);
 }
 
+/* The column of the size the list is in order of, when not the flat one.
+ * Removed rather than hidden: GTK 4.8 keeps a hidden column's width out of
+ * the Description column's share, leaving a blank strip on the right. */
+static void
+show_size_column (HsInstancesView *self,
+                  gboolean         shown)
+{
+  if (shown == (gtk_column_view_column_get_column_view (self->size_column) != NULL))
+    return;
+  if (shown)
+    gtk_column_view_insert_column (self->column_view, 2, self->size_column);
+  else
+    gtk_column_view_remove_column (self->column_view, self->size_column);
+}
+
 static void
 hs_instances_view_dispose (GObject *object)
 {
@@ -368,6 +383,7 @@ hs_instances_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->list, self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->size_column);    /* the ref init took */
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_INSTANCES_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -443,6 +459,8 @@ static void
 hs_instances_view_init (HsInstancesView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_ref (self->size_column);      /* kept while out of the view */
+  show_size_column (self, FALSE);
 
   self->listed_at = -1;
   self->selection = gtk_single_selection_new (NULL);
@@ -519,7 +537,7 @@ hs_instances_view_set_order (HsInstancesView *self,
   if (self->order == order)
     return;
   self->order = order;
-  gtk_column_view_column_set_visible (self->size_column, order != HS_INSTANCE_ORDER_FLAT);
+  show_size_column (self, order != HS_INSTANCE_ORDER_FLAT);
   gtk_column_view_column_set_title (self->size_column,
                                     order == HS_INSTANCE_ORDER_RETAINED ? _("Retained Size") : _("Deep Size"));
   reload (self);
