@@ -140,47 +140,15 @@ estimate_node_size (const HsGraphNode *node,
   *height = MAX (NODE_MIN_HEIGHT, ceil (n_lines * LINE_HEIGHT + NODE_PAD_Y));
 }
 
-static void
-append_html_text (GString    *label,
-                  const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
-        g_string_append_printf (label, "&#%u;", c);
-      else if (c == 0xfffe || c == 0xffff)      /* not characters to XML */
-        g_string_append_c (label, ' ');
-      else
-        g_string_append_unichar (label, c);
-    }
-}
-
-/* The label Graphviz sizes a node by: what the view writes in it, the
- * first line bold as the view draws it (an HTML-like label), so that the
- * box fits a short type name's bold letters too. */
-static void
-set_node_label (Agraph_t          *g,
-                Agnode_t          *agnode,
-                Agsym_t           *label,
-                const HsGraphNode *node)
+/* The label Graphviz sizes a node by: what the view writes in it. */
+static char *
+node_label (const HsGraphNode *node)
 {
   g_autofree char *first = hs_graph_node_label_line (node, 0);
   g_autofree char *second = hs_graph_node_label_line (node, 1);
-  g_autoptr(GString) text = g_string_new ("<B>");
-  char *html;
+  g_autofree char *text = second != NULL ? g_strconcat (first, "\n", second, NULL) : g_strdup (first);
 
-  append_html_text (text, first != NULL ? first : "");
-  g_string_append (text, "</B>");
-  if (second != NULL)
-    {
-      g_string_append (text, "<BR/>");
-      append_html_text (text, second);
-    }
-  html = agstrdup_html (g, text->str);
-  agxset (agnode, label, html);
-  agstrfree (g, html);
+  return hs_graph_escape_label (text);
 }
 
 /* Reading a layout back */
@@ -603,7 +571,7 @@ build_drawing (Drawing          *drawing,
   gboolean big = n > HS_GRAPH_LAYOUT_BIG;
   gboolean is_dot = g_str_equal (engine, "dot");
   gboolean is_twopi = g_str_equal (engine, "twopi");
-  Agsym_t *label, *root = NULL, *edge_label = NULL;
+  Agsym_t *root = NULL, *edge_label = NULL, *node_width = NULL, *node_height = NULL;
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
   char name[32];
   Agraph_t *g;
@@ -619,10 +587,13 @@ build_drawing (Drawing          *drawing,
   agattr (g, AGRAPH, (char *) "splines", (char *) (big ? "none" : is_dot ? "true" : "false"));
   agattr (g, AGRAPH, (char *) "overlap", (char *) (!big && !is_dot && !is_twopi ? "prism" : "true"));
 
-  label = agattr (g, AGNODE, (char *) "label", (char *) "");
+  agattr (g, AGNODE, (char *) "label", (char *) "");
   agattr (g, AGNODE, (char *) "shape", (char *) "box");
   agattr (g, AGNODE, (char *) "fontname", (char *) "Sans");
   agattr (g, AGNODE, (char *) "fontsize", format_number (buffer, HS_GRAPH_FONT_SIZE));
+  /* The nodes' sizes are known (measured, or estimated for big graphs,
+   * which are given the average). */
+  agattr (g, AGNODE, (char *) "fixedsize", (char *) "true");
   if (big)
     {
       double width = 0, height = 0;
@@ -634,7 +605,11 @@ build_drawing (Drawing          *drawing,
         }
       agattr (g, AGNODE, (char *) "width", format_number (buffer, width / MAX (n, 1) / INCH));
       agattr (g, AGNODE, (char *) "height", format_number (buffer, height / MAX (n, 1) / INCH));
-      agattr (g, AGNODE, (char *) "fixedsize", (char *) "true");
+    }
+  else
+    {
+      node_width = agattr (g, AGNODE, (char *) "width", (char *) "0.75");
+      node_height = agattr (g, AGNODE, (char *) "height", (char *) "0.5");
     }
   if (is_twopi)
     root = agattr (g, AGNODE, (char *) "root", (char *) "false");
@@ -650,7 +625,12 @@ build_drawing (Drawing          *drawing,
       g_snprintf (name, sizeof name, "n%u", i);
       drawing->nodes[i] = agnode (g, name, TRUE);
       if (!big)
-        set_node_label (g, drawing->nodes[i], label, hs_ref_graph_node (graph, i));
+        {
+          const HsGraphNode *node = hs_ref_graph_node (graph, i);
+
+          agxset (drawing->nodes[i], node_width, format_number (buffer, node->width / INCH));
+          agxset (drawing->nodes[i], node_height, format_number (buffer, node->height / INCH));
+        }
     }
 
   for (guint i = 0; starts != NULL && root != NULL && i < n; i++)
@@ -688,6 +668,65 @@ build_drawing (Drawing          *drawing,
     }
 }
 
+/* Graphviz measures nodes as the view writes them: both lines in the
+ * regular face, and the first alone in bold, as the view draws it (a short
+ * type name can be the wider so); the box fits both. Plain labels: an
+ * HTML-like label's bold leaks its Pango markup in Graphviz 2.42. (dot on
+ * the nodes alone: neato -n would do, but leaks in Graphviz 2.42.) */
+static gboolean
+measure_nodes (HsRefGraph   *graph,
+               const guint  *indexes,
+               guint         n_indexes,
+               GError      **error)
+{
+  g_autofree Agnode_t **nodes = g_new (Agnode_t *, MAX (2 * n_indexes, 1));
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  Agsym_t *label, *font;
+  Agraph_t *g;
+  GVC_t *gvc;
+
+  gvc = graphviz_enter ();
+  g = agopen ((char *) "measure", Agdirected, NULL);
+  agattr (g, AGNODE, (char *) "shape", (char *) "box");
+  font = agattr (g, AGNODE, (char *) "fontname", (char *) "Sans");
+  agattr (g, AGNODE, (char *) "fontsize", format_number (buffer, HS_GRAPH_FONT_SIZE));
+  label = agattr (g, AGNODE, (char *) "label", (char *) "");
+  for (guint k = 0; k < n_indexes; k++)
+    {
+      const HsGraphNode *node = hs_ref_graph_node (graph, indexes[k]);
+      g_autofree char *text = node_label (node);
+      g_autofree char *first = hs_graph_node_label_line (node, 0);
+      g_autofree char *title = hs_graph_escape_label (first);
+      char name[32];
+
+      g_snprintf (name, sizeof name, "n%u", k);
+      nodes[2 * k] = agnode (g, name, TRUE);
+      agxset (nodes[2 * k], label, text);
+      g_snprintf (name, sizeof name, "t%u", k);
+      nodes[2 * k + 1] = agnode (g, name, TRUE);
+      agxset (nodes[2 * k + 1], label, title);
+      agxset (nodes[2 * k + 1], font, (char *) "Sans Bold");
+    }
+  if (gvLayout (gvc, g, (char *) "dot") != 0)
+    {
+      set_graphviz_error (error, _("Graphviz could not measure the nodes"));
+      agclose (g);
+      graphviz_leave ();
+      return FALSE;
+    }
+  for (guint k = 0; k < n_indexes; k++)
+    {
+      HsGraphNode *node = hs_ref_graph_node (graph, indexes[k]);
+
+      node->width = MAX (ND_width (nodes[2 * k]), ND_width (nodes[2 * k + 1])) * INCH;
+      node->height = ND_height (nodes[2 * k]) * INCH;
+    }
+  gvFreeLayout (gvc, g);
+  agclose (g);
+  graphviz_leave ();
+  return TRUE;
+}
+
 /* A fresh layout */
 
 static gboolean
@@ -714,6 +753,15 @@ layout_fresh (HsRefGraph  *graph,
 
         estimate_node_size (node, &node->width, &node->height);
       }
+  else
+    {
+      g_autofree guint *all = g_new (guint, MAX (n, 1));
+
+      for (guint i = 0; i < n; i++)
+        all[i] = i;
+      if (!measure_nodes (graph, all, n, error))
+        return FALSE;
+    }
 
   gvc = graphviz_enter ();
   if (g_str_equal (engine, "twopi"))
@@ -744,11 +792,6 @@ layout_fresh (HsRefGraph  *graph,
 
       node->x = ND_coord (v).x - bb.LL.x;
       node->y = bb.UR.y - ND_coord (v).y;
-      if (!big)
-        {
-          node->width = ND_width (v) * INCH;
-          node->height = ND_height (v) * INCH;
-        }
       node->placed = TRUE;
     }
   for (guint i = 0; i < graph->edges->len; i++)
@@ -861,54 +904,6 @@ grid_is_free (Grid             *grid,
               return FALSE;
           }
       }
-  return TRUE;
-}
-
-/* Graphviz measures the new nodes' labels as it measured the others' (dot
- * on the nodes alone: neato -n would do, but leaks in Graphviz 2.42). */
-static gboolean
-measure_nodes (HsRefGraph   *graph,
-               const guint  *indexes,
-               guint         n_indexes,
-               GError      **error)
-{
-  g_autofree Agnode_t **nodes = g_new (Agnode_t *, MAX (n_indexes, 1));
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-  Agsym_t *label;
-  Agraph_t *g;
-  GVC_t *gvc;
-
-  gvc = graphviz_enter ();
-  g = agopen ((char *) "measure", Agdirected, NULL);
-  agattr (g, AGNODE, (char *) "shape", (char *) "box");
-  agattr (g, AGNODE, (char *) "fontname", (char *) "Sans");
-  agattr (g, AGNODE, (char *) "fontsize", format_number (buffer, HS_GRAPH_FONT_SIZE));
-  label = agattr (g, AGNODE, (char *) "label", (char *) "");
-  for (guint k = 0; k < n_indexes; k++)
-    {
-      char name[32];
-
-      g_snprintf (name, sizeof name, "n%u", k);
-      nodes[k] = agnode (g, name, TRUE);
-      set_node_label (g, nodes[k], label, hs_ref_graph_node (graph, indexes[k]));
-    }
-  if (gvLayout (gvc, g, (char *) "dot") != 0)
-    {
-      set_graphviz_error (error, _("Graphviz could not measure the nodes"));
-      agclose (g);
-      graphviz_leave ();
-      return FALSE;
-    }
-  for (guint k = 0; k < n_indexes; k++)
-    {
-      HsGraphNode *node = hs_ref_graph_node (graph, indexes[k]);
-
-      node->width = ND_width (nodes[k]) * INCH;
-      node->height = ND_height (nodes[k]) * INCH;
-    }
-  gvFreeLayout (gvc, g);
-  agclose (g);
-  graphviz_leave ();
   return TRUE;
 }
 
