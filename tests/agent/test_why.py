@@ -47,6 +47,42 @@ for line in sys.stdin:
         break
 '''
 
+# Held objects in a big dict, a big set and a deque that a thread of the
+# program changes all the time: a loop over them in the agent's thread is
+# interrupted by it (the interpreter switches threads every 5 ms).
+CHURNED = r'''
+import collections, sys, threading
+
+class Held:
+    pass
+
+held = [Held() for _ in range(50)]
+cache = dict.fromkeys(range(300000))
+bag = set(range(300000))
+queue = collections.deque(range(300000))
+for number, obj in enumerate(held):
+    cache[("held", number)] = obj
+    bag.add(obj)
+    queue.append(obj)
+
+def churn():
+    number = 10 ** 7
+    while True:
+        for step in range(50):
+            cache[number + step] = None
+            bag.add(number + step)
+            queue.appendleft(number + step)
+        for step in range(50):
+            del cache[number + step]
+            bag.discard(number + step)
+            queue.popleft()
+        number += 50
+
+threading.Thread(target=churn, daemon=True).start()
+print("ready", flush=True)
+sys.stdin.readline()
+'''
+
 # One object of each way to be alive without a root.
 NO_ROOT = r'''
 import atexit, gc, signal, sys
@@ -182,6 +218,40 @@ class WhyTest(unittest.TestCase):
         self.check_two_leaks(reply, app)
         self.assertIsNone(reply["label"])
         self.assertIs(type(reply["elapsed"]), float)
+
+    def test_containers_the_program_changes_meanwhile(self):
+        """Edges read from a dict, a set and a deque while the program's
+        thread changes them: named every time, never a failed request."""
+        app = self.start(CHURNED)
+        for attempt in range(3):
+            reply = self.ask(app, {"type": "why", "type_name": "__main__.Held"})
+            self.assertEqual(reply["type"], "why", reply)
+            self.assertEqual(reply["sampled"], 50)
+            self.assertEqual(sum(group["count"] for group in reply["groups"]), 50)
+        page = self.ask(app, {"type": "instances", "type_name": "__main__.Held",
+                              "offset": 0, "limit": 3})
+        for obj in page["objects"]:
+            for attempt in range(3):
+                reply = self.ask(app, {"type": "referrers", "handle": obj["handle"]})
+                self.assertEqual(reply["type"], "referrers", reply)
+                edges = {entry["type"]: entry["edge"] for entry in reply["referrers"]}
+                self.assertEqual(edges["dict"]["kind"], "key")
+                self.assertTrue(edges["dict"]["name"].startswith("('held', "), edges)
+                self.assertEqual(edges["set"], {"kind": "member"})
+                self.assertEqual(edges["collections.deque"]["kind"], "index")
+        # Their sizes, broken down: read whole as well. 300 050 items are
+        # told as their 50 largest and one "… N more" with the others' sizes
+        # (the whole would be over the 16 MiB a message may hold). A deque's
+        # items are not followed, as in Pympler.
+        for entry in reply["referrers"]:
+            if entry["type"] in ("dict", "set"):
+                inspected = self.ask(app, {"type": "object", "handle": entry["handle"], "detail": 2})
+                self.assertEqual(inspected["type"], "object", inspected)
+                sizes = inspected["object"]["sizes"]
+                self.assertEqual(len(sizes["refs"]), 51)
+                self.assertRegex(sizes["refs"][-1]["name"], "^\u2026 [0-9]+ more$")
+                self.assertEqual(sizes["flat"] + sum(ref["size"] for ref in sizes["refs"]),
+                                 sizes["size"])
 
     def test_a_sample_follows_some(self):
         app = self.start(TWO_LEAKS)

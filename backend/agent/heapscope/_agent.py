@@ -1237,19 +1237,23 @@ def _write(frame):
 def _frame_of(message):
     """The message's frame. A census whose report of tracked classes makes it
     larger than a frame may be (hundreds of thousands of instances born or
-    measured at once) goes without the report, and the console says so: the
-    session goes on."""
+    measured at once) goes without the report, and the console says so; an
+    answer that large is an error answer: the session goes on."""
     try:
         return _codec.json_frame(message)
     except _codec.ProtocolError:
         report = message.get("classes") if message.get("type") == "census" else None
-        if report is None:
-            raise
-        del message["classes"]
-        _warn("the report of tracked classes at %.1f s was too large to send (%d born, %d measured);"
-              " it is left out" % (message.get("time", 0.0), len(report["born"]),
-                                   len(report["sizes"])))
-        return _codec.json_frame(message)
+        request_id = message.get("id")
+        if report is not None:
+            del message["classes"]
+            _warn("the report of tracked classes at %.1f s was too large to send (%d born, %d measured);"
+                  " it is left out" % (message.get("time", 0.0), len(report["born"]),
+                                       len(report["sizes"])))
+            return _codec.json_frame(message)
+        if type(request_id) is int and request_id > 0:
+            return _codec.json_frame(_error(request_id, "failed", "%s failed: the answer is over the"
+                                            " 16 MiB a message may hold" % message.get("type")))
+        raise
 
 
 def _locked_send(message):

@@ -964,6 +964,34 @@ def instance_dict(obj, ctx):
     return None
 
 
+def _read_container(view, container, read, *args):
+    """read(view(container), *args): a loop over a dict's items, keys or
+    values, a set's or a deque's items (view: dict.items, set.__iter__...).
+    The program's threads run meanwhile; when one changes the container, a
+    loop over the view raises, and `read` runs again over a list of it made in
+    one C call (no code of the program's runs: no __iter__, no __hash__).
+    `read` must give the same answer when run again after a partial run."""
+    try:
+        return read(view(container), *args)
+    except RuntimeError:                # changed size or keys while read
+        return read(list(view(container)), *args)
+
+
+def _pairs_of(pairs):
+    return [[pair[0], pair[1]] for pair in pairs]
+
+
+def _members_of(pairs, obj, cls):
+    found = []
+    for pair in pairs:
+        if type(pair[1]) is MemberDescriptorType:
+            try:
+                found.append([pair[0], pair[1].__get__(obj, cls)])
+            except Exception:
+                pass
+    return found
+
+
 def attributes(obj, ctx):
     """[[name, value], ...]: inline values, the existing __dict__, then __slots__."""
     found = []
@@ -975,24 +1003,22 @@ def attributes(obj, ctx):
         found.extend(_sizes.inline_attributes(obj))
     namespace = instance_dict(obj, ctx)
     if namespace is not None:
-        for pair in dict.items(namespace):
-            found.append([pair[0], pair[1]])
+        found.extend(_read_container(dict.items, namespace, _pairs_of))
     cls = type(obj)
     mro = type_mro(cls)
     for base in mro or ():
         if base is object:
             continue
-        for name, descriptor in dict.items(_class_namespace(base)):
-            if type(descriptor) is MemberDescriptorType:
-                try:
-                    found.append([name, descriptor.__get__(obj, cls)])
-                except Exception:
-                    pass
+        found.extend(_read_container(dict.items, _class_namespace(base), _members_of, obj, cls))
     return found
 
 
 def _key_of(namespace, target):
-    for pair in dict.items(namespace):
+    return _read_container(dict.items, namespace, _key_in, target)
+
+
+def _key_in(pairs, target):
+    for pair in pairs:
         if pair[1] is target:
             return pair[0]
     return _MISSING
@@ -1001,12 +1027,7 @@ def _key_of(namespace, target):
 def _index_of(sequence, target):
     kind = list if _in_mro(type(sequence), list) else tuple
     items = kind.__getitem__(sequence, slice(None)) if type(sequence) is not kind else sequence
-    index = 0
-    for item in items:
-        if item is target:
-            return index
-        index += 1
-    return -1
+    return _index_in(items, target)
 
 
 def edge(referrer, target, ctx):
@@ -1093,8 +1114,12 @@ def _read_slot(reader, obj):
 
 
 def _has_key(namespace, target):
-    for key in dict.keys(namespace):
-        if key is target:
+    return _read_container(dict.keys, namespace, _is_among, target)
+
+
+def _is_among(items, target):
+    for item in items:
+        if item is target:
             return True
     return False
 
@@ -1102,24 +1127,19 @@ def _has_key(namespace, target):
 def _is_member(container, target, base):
     """`target` is in the set by identity, through the C iterator (no __eq__,
     no __hash__, no __iter__ of the program's)."""
-    try:
-        for item in base.__iter__(container):
-            if item is target:
-                return True
-    except RuntimeError:                # changed size while looked at
-        pass
-    return False
+    return _read_container(base.__iter__, container, _is_among, target)
 
 
 def _deque_index(container, target):
+    return _read_container(_stdlib("deque")[0].__iter__, container, _index_in, target)
+
+
+def _index_in(items, target):
     index = 0
-    try:
-        for item in _stdlib("deque")[0].__iter__(container):
-            if item is target:
-                return index
-            index += 1
-    except RuntimeError:                # mutated while looked at
-        pass
+    for item in items:
+        if item is target:
+            return index
+        index += 1
     return -1
 
 
@@ -1233,7 +1253,7 @@ def _local_items(local):
     or exec()'s namespace may hold keys of the program's, whose __hash__ and
     __eq__ a lookup would call."""
     if type(local) is dict:
-        return dict.items(local)
+        return list(dict.items(local))      # read whole: its frame may change it meanwhile
     if type_name(type(local)) == "FrameLocalsProxy":
         return type(local).items(local)
     return ()
@@ -1540,7 +1560,8 @@ def referents(obj, ctx, limit, hide=None):
     total = 0
     if type(namespace) is dict:
         seen.add(id(namespace))
-        for pair in dict.items(namespace):
+        # Read whole (in one C call): the program's threads may change it meanwhile.
+        for pair in list(dict.items(namespace)):
             if id(pair[1]) not in skip and id(pair[1]) not in seen:
                 seen.add(id(pair[1]))
                 if hide is not None and is_hidden(pair[1], hide, ctx):
@@ -1568,25 +1589,48 @@ def referents(obj, ctx, limit, hide=None):
     return total, chosen
 
 
+BREAKDOWN_CHILDREN = 50     # a node's largest children told, the others summed in one
+BREAKDOWN_NODES = 5000      # the whole breakdown's nodes
+
+
 def size_tree(obj, detail):
-    """_sizes.asized(obj, detail=detail) as plain data, or None without _sizes."""
+    """_sizes.asized(obj, detail=detail) as plain data, or None without _sizes.
+    A node with more than BREAKDOWN_CHILDREN children tells its largest (in
+    their order) and one "… N more" holding the others' sizes; past
+    BREAKDOWN_NODES nodes in all, children are left out (their sizes are in
+    their parent's): a dict of a million items answers as one of fifty."""
     if _sizes is None:
         return None
     try:
-        return _plain_tree(_sizes.asized(obj, detail=detail), 0)
+        return _plain_tree(_sizes.asized(obj, detail=detail), 0, [BREAKDOWN_NODES])
     except Exception:
         return None
 
 
-def _plain_tree(node, depth):
+def _plain_tree(node, depth, budget):
     """An _sizes.Asized node as JSON-ready data."""
     if depth > 16:
         return None
     refs = []
-    for child in node.refs:
-        plain = _plain_tree(child, depth + 1)
+    children = node.refs
+    others = ()
+    if len(children) > BREAKDOWN_CHILDREN:
+        largest = sorted(range(len(children)), key=lambda index: children[index].size,
+                         reverse=True)
+        kept = sorted(largest[:BREAKDOWN_CHILDREN])
+        others = [children[index] for index in largest[BREAKDOWN_CHILDREN:]]
+        children = [children[index] for index in kept]
+    for child in children:
+        if budget[0] <= 0:
+            break
+        budget[0] -= 1
+        plain = _plain_tree(child, depth + 1, budget)
         if plain is not None:
             refs.append(plain)
+    if others:
+        refs.append({"name": "\u2026 %d more" % len(others),
+                     "size": _int_or_none(sum(child.size for child in others)),
+                     "flat": _int_or_none(sum(child.flat for child in others)), "refs": []})
     name = node.name
     return {"name": name[:REPR_CHARS] if type(name) is str else "",
             "size": _int_or_none(node.size), "flat": _int_or_none(node.flat),
@@ -2258,11 +2302,14 @@ def _shape_edge(referrer, child, ctx):
         ids = values.get(id(referrer))
         if ids is None:
             ids = values[id(referrer)] = set()
-            for value in dict.values(referrer):
-                ids.add(id(value))
-            value = None
+            _read_container(dict.values, referrer, _add_ids, ids)
         return {"kind": "key" if id(child) in ids else "dict-key"}
     return edge(referrer, child, ctx)
+
+
+def _add_ids(objects, ids):
+    for obj in objects:
+        ids.add(id(obj))
 
 
 def _shape(steps, ctx):
@@ -2348,7 +2395,7 @@ def _known_holders(ctx):
     signals = sys.modules.get("_signal")
     if signals is not None:
         names = {}
-        for pair in dict.items(_module_dict(signals)):
+        for pair in list(dict.items(_module_dict(signals))):
             if (type(pair[0]) is str and pair[0].startswith("SIG") and not
                     pair[0].startswith("SIG_") and type(pair[1]) is int):
                 names.setdefault(pair[1], pair[0])
@@ -2376,7 +2423,7 @@ def _known_holders(ctx):
     for entry in holders or ():
         container = entry[2]
         known.setdefault(id(container), entry[0])
-        for part in dict.values(container) if type(container) is dict else list.__iter__(container):
+        for part in list(dict.values(container)) if type(container) is dict else list.__iter__(container):
             known.setdefault(id(part), entry[1])
     if holders is not None:
         del holders[:]
@@ -2486,6 +2533,12 @@ def _first_places(pairs, wanted, found):
                 break
 
 
+def _add_wanted_ids(objects, wanted, ids):
+    for obj in objects:
+        if id(obj) in wanted:
+            ids.add(id(obj))
+
+
 def _held_as(parent, children, ctx):
     """How `parent` refers to each of `children` (a dominator and objects it
     immediately dominates), namespaces collapsed as in referrer rows: a
@@ -2501,12 +2554,9 @@ def _held_as(parent, children, ctx):
     places = _scratch(ctx, {})          # id -> its key or index in a container
     direct = _scratch(ctx, set())       # ids held otherwise: a dict's keys, anything else's referents
     if _in_mro(cls, dict):
-        _first_places(dict.items(parent), wanted, places)
+        _read_container(dict.items, parent, _first_places, wanted, places)
         if len(places) < len(wanted):
-            for key in dict.keys(parent):
-                if id(key) in wanted:
-                    direct.add(id(key))
-            key = None
+            _read_container(dict.keys, parent, _add_wanted_ids, wanted, direct)
         kind = "global" if id(parent) in _read_module_dicts(ctx) else "key"
     elif _in_mro(cls, list) or _in_mro(cls, tuple):
         _first_places(enumerate((list if _in_mro(cls, list) else tuple).__iter__(parent)), wanted, places)
@@ -2522,8 +2572,7 @@ def _held_as(parent, children, ctx):
         elif _in_mro(cls, type):
             namespace = _class_namespace(parent)
         if type(namespace) is dict:
-            for value in dict.values(namespace):
-                direct.add(id(value))
+            _read_container(dict.values, namespace, _add_ids, direct)
         for pair in attributes(parent, ctx):
             direct.add(id(pair[1]))
         ref = value = pair = namespace = None

@@ -61,7 +61,10 @@ Exclusion
 
 The C accelerator (``_accel.deep_size``) does the walk for ``asizeof``; the
 rules per type are decided here (``_classify``) for both paths, and the pure
-Python walk below gives the same figures.
+Python walk below gives the same figures. A container of the program's is
+read whole (``list(...)``, one C call) before a loop in Python goes over it:
+the program's threads run meanwhile, and a loop over a dict or set they
+change raises.
 """
 
 import _weakref
@@ -506,7 +509,7 @@ def _mapping_items(obj):
     if cls is MappingProxyType:
         for mapping in _get_referents(obj):
             if _in_mro(type(mapping), dict):
-                return [item for pair in dict.items(mapping) for item in pair]
+                return [item for pair in list(dict.items(mapping)) for item in pair]
         return []
     data = _plain_attribute(obj, "data")
     if type(data) is not dict:
@@ -514,7 +517,7 @@ def _mapping_items(obj):
     name = type_name(cls)
     weak_keys = type(name) is str and name == "WeakKeyDictionary"
     refs = []
-    for key, value in dict.items(data):
+    for key, value in list(dict.items(data)):
         if weak_keys:
             key = _call_ref(key)
         else:
@@ -533,7 +536,7 @@ def _other_refs(obj, detail, top):
         if not top:
             return []
         namespace = _module_dict(obj)
-        return [item for pair in dict.items(namespace) for item in pair] \
+        return [item for pair in list(dict.items(namespace)) for item in pair] \
             if type(namespace) is dict else []
     if detail is _ITEMS:
         return _mapping_items(obj)
@@ -674,12 +677,12 @@ def _refs(reader, obj, kind, detail, top, named):
         if named:
             if type(obj) is list or type(obj) is tuple:
                 return [("[%d]" % index, item) for index, item in enumerate(obj)]
-            return [(_clip(_safe_repr(item, _CLIP)), item) for item in obj]
+            return [(_clip(_safe_repr(item, _CLIP)), item) for item in list(obj)]
         return obj
     if kind == _DICT:
         if named:
             return _named_items(list(dict.items(obj)))
-        return [item for pair in dict.items(obj) for item in pair]
+        return [item for pair in list(dict.items(obj)) for item in pair]
     if kind == _INSTANCE or kind == _NAMEDTUPLE:
         cls = type(obj)
         refs = []
