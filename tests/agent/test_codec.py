@@ -501,5 +501,20 @@ class CodecPathTest(unittest.TestCase):
                     _codec.json_frame({"type": "x", "v": nest(64)})
 
 
+
+class OversizedAnswerTest(unittest.TestCase):
+    def test_an_answer_over_a_frame_is_a_failed_request(self):
+        """The session goes on: the request fails, the link stays."""
+        from heapscope import _agent
+        frame = _agent._frame_of({"type": "object", "id": 5, "text": "x" * _codec.MAX_FRAME})
+        messages, rest = _codec.decode_frames(frame)
+        self.assertEqual(rest, b"")
+        self.assertEqual(messages, [{"type": "error", "id": 5, "code": "failed",
+                                     "message": "object failed: the answer is over the 16 MiB"
+                                                " a message may hold"}])
+        # Not an answer (a push): nothing to fail.
+        with self.assertRaises(_codec.ProtocolError):
+            _agent._frame_of({"type": "graph", "id": 0, "text": "x" * _codec.MAX_FRAME})
+
 if __name__ == "__main__":
     unittest.main()
