@@ -258,8 +258,12 @@ class WhyTest(unittest.TestCase):
         reply = self.ask(app, {"type": "why", "type_name": "__main__.Request", "sample": 40})
         self.assertEqual((reply["total"], reply["sampled"]), (800, 40))
         self.assertEqual(sum(group["count"] for group in reply["groups"]), 40)
-        # Spread evenly: both leaks are in it, in their proportions.
-        self.assertEqual([group["count"] for group in reply["groups"]], [30, 10])
+        # Spread evenly: both leaks are in it, in their proportions (3 to 1,
+        # give or take two: the collector's lists hold the
+        # instances in an order the agent thread's own allocations can shift).
+        cache, pending = [group["count"] for group in reply["groups"]]
+        self.assertLessEqual(abs(cache - 30), 2, reply["groups"])
+        self.assertEqual(cache + pending, 40)
 
     def test_unknown_type(self):
         app = self.start(TWO_LEAKS)
