@@ -596,6 +596,68 @@ class AsizedTest(unittest.TestCase):
         self.assertEqual(tree.get("__dict__").get("[V] alpha: 1").size, 32)
         self.assertEqual(tree.size, _sizes.asizeof(obj))
 
+    def shape(self, node):
+        return (node.name, node.size, node.flat, [self.shape(ref) for ref in node.refs])
+
+    def many_children(self):
+        """300 lists of distinct sizes, some holding what an earlier or a later one
+        holds too, one holding a later one, and one list met twice."""
+        shared = [Plain(index, "s" * index, None, None) for index in range(40)]
+        children = []
+        for index in range(300):
+            child = [index * 1.5] * (index % 97) + [shared[index % 40], "x" * index]
+            if index % 7 == 0:
+                child.append(shared[(index + 20) % 40])
+            children.append(child)
+        children.append(children[5])
+        children[10].append(children[200])      # counted under 10, 0 at its own turn
+        return children
+
+    def test_many_children_sized_as_one_by_one(self):
+        """Past the breakdown, many children are sized at once in C: the same
+        tree as sizing them one by one."""
+        if not _sizes.accelerated():
+            self.skipTest("no accelerator")
+        data = self.many_children()
+        for detail in (1, 2):
+            tree = _sizes.asized(data, detail=detail)
+            saved = _sizes._accel
+            _sizes._accel = None
+            try:
+                pure = _sizes.asized(data, detail=detail)
+            finally:
+                _sizes._accel = saved
+            self.assertEqual(self.shape(tree), self.shape(pure))
+            self.assertEqual(tree.size, _sizes.asizeof(data))
+
+    def test_breakdown_of_many_children(self):
+        """The inspector's breakdown: the 50 largest children, then one node
+        for the others; every size sums up, the whole is the deep size."""
+        data = self.many_children()
+        full = _sizes.asized(data, detail=1)
+        for use_accel in paths():
+            saved = _sizes._accel
+            if not use_accel:
+                _sizes._accel = None
+            try:
+                tree = _sizes.breakdown(data, 2, 50)
+            finally:
+                _sizes._accel = saved
+            self.assertEqual(tree.size, _sizes.asizeof(data))
+            self.check_sums(tree)
+            self.assertEqual(len(tree.refs), 51)
+            self.assertEqual(tree.refs[-1].name, "\u2026 251 more")
+            self.assertEqual(tree.refs[-1].refs, ())
+            # The largest, in their order, each broken down a level further.
+            largest = sorted(sorted(full.refs, key=lambda ref: ref.size, reverse=True)[:50],
+                             key=lambda ref: int(ref.name[1:-1]))
+            self.assertEqual([ref.name for ref in tree.refs[:50]], [ref.name for ref in largest])
+            self.assertTrue(all(ref.refs for ref in tree.refs[:50]))
+        # Few children: the breakdown is asized's.
+        small = data[:40]
+        self.assertEqual(self.shape(_sizes.breakdown(small, 2, 50)),
+                         self.shape(_sizes.asized(small, detail=2)))
+
     def test_several_objects(self):
         inner = [1.5, 2.5]
         outer = [inner, "x"]

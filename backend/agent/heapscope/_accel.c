@@ -207,9 +207,12 @@ PyDoc_STRVAR (hs_deep_size_doc,
 "are heapscope._sizes._classify and _other_refs.");
 
 PyDoc_STRVAR (hs_deep_sizes_doc,
-"deep_sizes(objs, mask, classify, other_refs) -> [(size, flat), ...]\n\n"
+"deep_sizes(objs, mask, classify, other_refs[, seen, keep]) -> [(size, flat), ...]\n\n"
 "Each object's deep size in turn with one seen set, none counted under another\n"
-"(heapscope._sizes.sizes_of).");
+"(heapscope._sizes.sizes_of). With `seen`, a set of ids: one after another, as\n"
+"asized's nodes are, each counting what it reaches that is not seen yet (a later\n"
+"object included; one already seen is (0, 0)); the ids counted join `seen`, and\n"
+"`keep` (a list) gets what must stay alive for them to stay unique.");
 
 PyDoc_STRVAR (hs_collect_doc,
 "collect(objects, skip_ids, code_ids, matcher) -> [object, ...]\n\n"

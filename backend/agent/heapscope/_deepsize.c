@@ -557,11 +557,18 @@ hs_deep_sizes (PyObject         *module,
   HsSizer sizer;
   PyObject *fast = NULL;
   PyObject *result = NULL;
+  PyObject *seen_ids = nargs == 6 ? args[4] : NULL;   /* one after another: see the doc */
+  PyObject *keep = nargs == 6 ? args[5] : NULL;
   Py_ssize_t n;
 
-  if (nargs != 4)
+  if (nargs != 4 && nargs != 6)
     {
-      PyErr_SetString (PyExc_TypeError, "deep_sizes() takes exactly 4 arguments");
+      PyErr_SetString (PyExc_TypeError, "deep_sizes() takes 4 or 6 arguments");
+      return NULL;
+    }
+  if (seen_ids != NULL && (!PySet_Check (seen_ids) || !PyList_Check (keep)))
+    {
+      PyErr_SetString (PyExc_TypeError, "deep_sizes(): seen must be a set, keep a list");
       return NULL;
     }
   memset (&sizer, 0, sizeof (sizer));
@@ -585,21 +592,36 @@ hs_deep_sizes (PyObject         *module,
       PyErr_NoMemory ();
       goto out;
     }
-  for (Py_ssize_t i = 0; i < n; i++)
-    if (hs_ptr_table_add (&sizer.seen, PySequence_Fast_GET_ITEM (fast, i), 0) < 0)
-      {
-        PyErr_NoMemory ();
+  if (seen_ids != NULL)
+    {
+      if (hs_ptr_table_add_ids (&sizer.seen, seen_ids) < 0)
         goto out;
-      }
+    }
+  else
+    for (Py_ssize_t i = 0; i < n; i++)
+      if (hs_ptr_table_add (&sizer.seen, PySequence_Fast_GET_ITEM (fast, i), 0) < 0)
+        {
+          PyErr_NoMemory ();
+          goto out;
+        }
   result = PyList_New (n);
   for (Py_ssize_t i = 0; result != NULL && i < n && !sizer.failed; i++)
     {
       PyObject *top = PySequence_Fast_GET_ITEM (fast, i);
       Py_ssize_t before = sizer.total;
       Py_ssize_t flat = 0;
-      Py_ssize_t r = hs_sizer_record (&sizer, top);
+      Py_ssize_t r = -1;
+      int added = seen_ids != NULL ? hs_ptr_table_add (&sizer.seen, top, 0) : 1;
       PyObject *pair;
 
+      if (added < 0)
+        {
+          PyErr_NoMemory ();
+          Py_CLEAR (result);
+          break;
+        }
+      if (added > 0)
+        r = hs_sizer_record (&sizer, top);
       if (r >= 0 && sizer.rules[r].kind != HS_KIND_SKIP)
         {
           flat = hs_sizer_flat (&sizer, r, top);
@@ -626,6 +648,28 @@ hs_deep_sizes (PyObject         *module,
     }
   if (sizer.failed)
     Py_CLEAR (result);
+  /* One after another: what was counted is seen for whatever comes next,
+   * and what callbacks made stays alive as long as the caller's walk. */
+  if (result != NULL && seen_ids != NULL)
+    {
+      for (size_t slot = 0; slot <= sizer.seen.mask; slot++)
+        {
+          PyObject *id;
+
+          if (sizer.seen.keys[slot] == 0)
+            continue;
+          id = PyLong_FromVoidPtr ((void *) sizer.seen.keys[slot]);
+          if (id == NULL || PySet_Add (seen_ids, id) < 0)
+            {
+              Py_XDECREF (id);
+              Py_CLEAR (result);
+              break;
+            }
+          Py_DECREF (id);
+        }
+      if (result != NULL && PyList_Append (keep, sizer.keep) < 0)
+        Py_CLEAR (result);
+    }
 
 out:
   Py_XDECREF (fast);

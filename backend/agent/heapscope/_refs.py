@@ -1594,15 +1594,16 @@ BREAKDOWN_NODES = 5000      # the whole breakdown's nodes
 
 
 def size_tree(obj, detail):
-    """_sizes.asized(obj, detail=detail) as plain data, or None without _sizes.
-    A node with more than BREAKDOWN_CHILDREN children tells its largest (in
-    their order) and one "… N more" holding the others' sizes; past
-    BREAKDOWN_NODES nodes in all, children are left out (their sizes are in
-    their parent's): a dict of a million items answers as one of fifty."""
+    """_sizes.breakdown(obj, detail, BREAKDOWN_CHILDREN) as plain data, or
+    None without _sizes. A node with more than BREAKDOWN_CHILDREN children
+    tells its largest (in their order) and one "… N more" holding the
+    others' sizes; past BREAKDOWN_NODES nodes in all, children are left out
+    (their sizes are in their parent's): a dict of a million items answers
+    as one of fifty."""
     if _sizes is None:
         return None
     try:
-        return _plain_tree(_sizes.asized(obj, detail=detail), 0, [BREAKDOWN_NODES])
+        return _plain_tree(_sizes.breakdown(obj, detail, BREAKDOWN_CHILDREN), 0, [BREAKDOWN_NODES])
     except Exception:
         return None
 
@@ -1612,25 +1613,13 @@ def _plain_tree(node, depth, budget):
     if depth > 16:
         return None
     refs = []
-    children = node.refs
-    others = ()
-    if len(children) > BREAKDOWN_CHILDREN:
-        largest = sorted(range(len(children)), key=lambda index: children[index].size,
-                         reverse=True)
-        kept = sorted(largest[:BREAKDOWN_CHILDREN])
-        others = [children[index] for index in largest[BREAKDOWN_CHILDREN:]]
-        children = [children[index] for index in kept]
-    for child in children:
+    for child in node.refs:
         if budget[0] <= 0:
             break
         budget[0] -= 1
         plain = _plain_tree(child, depth + 1, budget)
         if plain is not None:
             refs.append(plain)
-    if others:
-        refs.append({"name": "\u2026 %d more" % len(others),
-                     "size": _int_or_none(sum(child.size for child in others)),
-                     "flat": _int_or_none(sum(child.flat for child in others)), "refs": []})
     name = node.name
     return {"name": name[:REPR_CHARS] if type(name) is str else "",
             "size": _int_or_none(node.size), "flat": _int_or_none(node.flat),

@@ -905,7 +905,90 @@ class Asized:
         return "\n".join(lines)
 
 
-def _asized_node(reader, obj, name, deep, detail, seen, mask, keep):
+def largest(sizes, count):
+    """The indexes of the `count` largest of `sizes`, in their order; the
+    earlier first among equals."""
+    # A stable sort, also reversed: equals keep their order.
+    return sorted(sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)[:count])
+
+
+def _sizes_in_turn(reader, objects, seen, mask, keep):
+    """[(size, flat)] of each object in turn, as _asized_node sizes nodes one
+    after another, past their breakdown: in C, an _AtKey here."""
+    sizes = []
+    start = 0
+    for index in range(len(objects) + 1):
+        if index < len(objects) and type(objects[index]) is not _AtKey:
+            continue
+        if index > start:
+            sizes.extend(_accel.deep_sizes(objects[start:index], mask, _classify, _other_refs,
+                                           seen, keep))
+        if index < len(objects):
+            node = _asized_node(reader, objects[index], None, 1, 0, seen, mask, keep)
+            sizes.append((node.size, node.flat))
+        start = index + 1
+    return sizes
+
+
+def _crowd_of(children, kept, sizes):
+    """The children kept, in their order, then one node for all the others:
+    its name says how many, its sizes are theirs summed."""
+    chosen = set(kept)
+    size = flat = count = 0
+    for index in range(len(sizes)):
+        if index not in chosen:
+            size += sizes[index][0]
+            flat += sizes[index][1]
+            count += 1
+    return [children[index] for index in kept] + [Asized(size, flat, name="\u2026 %d more" % count)]
+
+
+def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
+    """The Asized of each (name, object) of `refs` in turn, each counting
+    what it reaches that the ones before did not; with `crowd`, of more
+    than `crowd` children only the largest, then one "… N more" node.
+
+    With the accelerator, the children that give no breakdown are sized in C
+    (it reads `seen` whole: only for many children): past `detail`, all of
+    them; with `crowd`, all but the largest, found first on a copy of `seen`
+    and broken down here before the others are sized, so that what they
+    share with the others is theirs."""
+    crowded = crowd is not None and len(refs) > crowd
+    many = _accel is not None and len(refs) >= 64 and len(refs) * 100 >= len(seen)
+    if not many or (deep + 1 < detail and not crowded):
+        children = [_asized_node(reader, ref, child_name, deep + 1, detail, seen, mask, keep, crowd)
+                    for child_name, ref in refs]
+        if not crowded:
+            return children
+        sizes = [(node.size, node.flat) for node in children]
+        return _crowd_of(children, largest([node.size for node in children], crowd), sizes)
+    objects = [pair[1] for pair in refs]
+    if deep + 1 >= detail:
+        sizes = _sizes_in_turn(reader, objects, seen, mask, keep)
+        if not crowded:
+            return [Asized(sized[0], sized[1], name=pair[0]) for pair, sized in zip(refs, sizes)]
+        kept = largest([sized[0] for sized in sizes], crowd)
+        children = {index: Asized(sizes[index][0], sizes[index][1], name=refs[index][0])
+                    for index in kept}
+        return _crowd_of(children, kept, sizes)
+    kept = largest([sized[0] for sized in _sizes_in_turn(reader, objects, set(seen), mask, keep)],
+                   crowd)
+    children = {}
+    for index in kept:
+        children[index] = _asized_node(reader, objects[index], refs[index][0], deep + 1,
+                                       detail, seen, mask, keep, crowd)
+    chosen = set(kept)
+    rest = [index for index in range(len(refs)) if index not in chosen]
+    sizes = [None] * len(refs)
+    for index in kept:
+        sizes[index] = (0, 0)           # counted in the kept nodes
+    for index, sized in zip(rest, _sizes_in_turn(reader, [objects[index] for index in rest],
+                                                 seen, mask, keep)):
+        sizes[index] = sized
+    return _crowd_of(children, kept, sizes)
+
+
+def _asized_node(reader, obj, name, deep, detail, seen, mask, keep, crowd=None):
     """The Asized of `obj` (not in `seen` yet, or a duplicate: size 0)."""
     if type(obj) is _AtKey:
         if obj.address in seen:
@@ -927,13 +1010,19 @@ def _asized_node(reader, obj, name, deep, detail, seen, mask, keep):
         return Asized(size, flat, name=name)
     refs = _refs(reader, obj, kind, kind_detail, deep == 0, True)
     keep.append(refs)
-    children = []
+    children = _children(reader, refs, deep, detail, seen, mask, keep, crowd)
     size = flat
-    for child_name, ref in refs:
-        node = _asized_node(reader, ref, child_name, deep + 1, detail, seen, mask, keep)
-        children.append(node)
+    for node in children:
         size += node.size
     return Asized(size, flat, children, name)
+
+
+def breakdown(obj, detail, crowd):
+    """asized(obj, detail=detail), for a node with more than `crowd` children
+    only the `crowd` largest broken down further (the others are sized
+    whole, in C): the inspector's breakdown, which shows only those. What
+    the largest share with the others is counted under them."""
+    return _asized_node(_Reader(), obj, _name_of(obj), 0, detail, set(), _mask(8), [], crowd)
 
 
 def asized(*objs, detail=0, align=8, exclude=(), exclude_ids=()):
