@@ -2655,6 +2655,7 @@ test_graph_real_script (void)
   HsRefGraph *graph;
   GtkSpinButton *depth;
   int leaf, twig, root = -1;
+  int busy_width, idle_width;
   guint on_path = 0;
 
   spec->interval = 0.3;
@@ -2667,7 +2668,12 @@ test_graph_real_script (void)
   gtk_spin_button_set_value (depth, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-graph", NULL));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "graph");
+  /* What it is doing widens neither the page nor the window meanwhile. */
+  g_assert_true (hs_graph_page_get_busy (page));
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &busy_width, NULL, NULL, NULL);
   wait_until (graph_settled, page);
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &idle_width, NULL, NULL, NULL);
+  g_assert_cmpint (busy_width, <=, idle_width);
   graph = hs_graph_page_get_graph (page);
   g_assert_null (hs_graph_page_get_note (page));
   leaf = graph_node_of_type (graph, "__main__.Leaf");
