@@ -583,10 +583,30 @@ def _named_other_refs(obj, detail, top):
 def _named_items(items):
     named = []
     for key, value in items:
-        text = _key_text(key)
-        named.append((_clip("[K] " + text), key))
-        named.append((_clip("[V] " + text + ": " + _safe_repr(value, _CLIP)), value))
+        named.append((_ItemName(key, _ItemName), key))
+        named.append((_ItemName(key, value), value))
     return named
+
+
+class _ItemName:
+    """A dict item's name in a breakdown, "[K] key" (`value` is _ItemName
+    itself) or "[V] key: value", made when asked (_name_text): a breakdown
+    of a million items names fifty."""
+    __slots__ = ("key", "value")
+
+    def __init__(self, key, value):
+        self.key = key
+        self.value = value
+
+
+def _name_text(name):
+    """A breakdown node's name: as given, or an _ItemName's text."""
+    if type(name) is not _ItemName:
+        return name
+    text = _key_text(name.key)
+    if name.value is _ItemName:
+        return _clip("[K] " + text)
+    return _clip("[V] " + text + ": " + _safe_repr(name.value, _CLIP))
 
 
 # -- names for asized ------------------------------------------------------------
@@ -966,9 +986,10 @@ def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
     if deep + 1 >= detail:
         sizes = _sizes_in_turn(reader, objects, seen, mask, keep)
         if not crowded:
-            return [Asized(sized[0], sized[1], name=pair[0]) for pair, sized in zip(refs, sizes)]
+            return [Asized(sized[0], sized[1], name=_name_text(pair[0]))
+                    for pair, sized in zip(refs, sizes)]
         kept = largest([sized[0] for sized in sizes], crowd)
-        children = {index: Asized(sizes[index][0], sizes[index][1], name=refs[index][0])
+        children = {index: Asized(sizes[index][0], sizes[index][1], name=_name_text(refs[index][0]))
                     for index in kept}
         return _crowd_of(children, kept, sizes)
     kept = largest([sized[0] for sized in _sizes_in_turn(reader, objects, set(seen), mask, keep)],
@@ -990,6 +1011,7 @@ def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
 
 def _asized_node(reader, obj, name, deep, detail, seen, mask, keep, crowd=None):
     """The Asized of `obj` (not in `seen` yet, or a duplicate: size 0)."""
+    name = _name_text(name)
     if type(obj) is _AtKey:
         if obj.address in seen:
             return Asized(0, 0, name=name)
