@@ -93,6 +93,13 @@ update_status (HsWindow *self)
       (state == HS_SESSION_STATE_EXITED && hs_session_get_exit_code (self->session) != 0) ||
       hs_session_get_protocol_error (self->session) != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  else if (state == HS_SESSION_STATE_RUNNING && hs_session_is_read_only (self->session))
+    {
+      /* A recording still being written is news; one cut short (its
+       * Heapscope gone), a warning. Neither is a run going well. */
+      if (!hs_session_is_being_written_elsewhere (self->session))
+        gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+    }
   else if (state == HS_SESSION_STATE_RUNNING && hs_session_get_held (self->session))
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == HS_SESSION_STATE_RUNNING)

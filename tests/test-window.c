@@ -1142,6 +1142,10 @@ test_open_while_recording (void)
   g_assert_nonnull (label);
   wait_until (child_is_revealed, gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER));
   g_assert_true (gtk_widget_is_drawable (label));
+  /* Not the recorder's green "Running". */
+  g_assert_cmpstr (gtk_label_get_text (viewer->state_label), ==, "Still being recorded by another Heapscope");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (viewer->state_label), "success"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (recorder->state_label), "success"));
 
   hs_session_stop (live);
   wait_until (session_is_over, live);

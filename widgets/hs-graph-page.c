@@ -780,6 +780,7 @@ static void
 hs_graph_page_dispose (GObject *object)
 {
   HsGraphPage *self = (HsGraphPage *) object;
+  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -796,6 +797,8 @@ hs_graph_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->export_format, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_GRAPH_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);        /* the overlay, which has no name */
   G_OBJECT_CLASS (hs_graph_page_parent_class)->dispose (object);
 }
 
