@@ -8,7 +8,7 @@ tree, without the accelerator). It builds a structure of about N objects (the
 mix of bench_agent.py: instances of classes with and without __slots__, dicts,
 lists, strs, ints, floats, tuples, nested containers), times the deep size of
 it R times and prints the median, with the C walk and (--pure) the pure Python
-one. If Pympler is importable, its asizeof of the same structure is timed too
+one; then the inspector's size breakdown of a dict of --breakdown objects. If Pympler is importable, its asizeof of the same structure is timed too
 (limit raised, so that it sees the whole structure); as it creates the instance
 dicts that CPython 3.11+ keeps inline, heapscope is then timed again on the
 structure with those dicts, and both byte counts must be the same.
@@ -41,12 +41,35 @@ def timed(function, repeat):
     return statistics.median(times), result
 
 
+class Entry:
+    def __init__(self, number):
+        self.number = number
+        self.payload = "x" * (number % 50)
+
+
+def breakdown(count, repeat):
+    """The inspector's size breakdown (detail 2) of a dict of `count` objects:
+    what the app waits for when such a dict is selected, beside asized's."""
+    from heapscope import _refs, _sizes
+    index = {number: Entry(number) for number in range(count)}
+    seconds, tree = timed(lambda: _refs.size_tree(index, 2), repeat)
+    if tree["size"] != _sizes.asizeof(index):
+        raise SystemExit("the breakdown's size is not the deep size")
+    print("%-34s median %.3f s of %d   %d bytes, %d nodes shown"
+          % ("breakdown, dict of %d" % count, seconds, repeat, tree["size"],
+             1 + len(tree["refs"]) + sum(len(ref["refs"]) for ref in tree["refs"])))
+    seconds, _ = timed(lambda: _sizes.asized(index, detail=2), 1)
+    print("%-34s %.3f s (every item broken down)" % ("asized(detail=2) of the same", seconds))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objects", type=int, default=1000000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--agent-dir", default=os.environ.get("HS_AGENT_DIR") or SOURCE_AGENT)
     parser.add_argument("--pure", action="store_true", help="also time the pure Python walk")
+    parser.add_argument("--breakdown", type=int, default=200000,
+                        help="items of the dict whose inspector breakdown is timed")
     args = parser.parse_args()
 
     sys.path.insert(0, os.path.abspath(args.agent_dir))
@@ -63,6 +86,7 @@ def main():
     for label, use_accel in paths:
         seconds, size = timed(lambda: _sizes.asizeof(heap, use_accel=use_accel), args.repeat)
         print("%-34s median %.3f s of %d   %d bytes" % (label, seconds, args.repeat, size))
+    breakdown(args.breakdown, args.repeat)
 
     try:
         from pympler import asizeof as pympler_asizeof
