@@ -196,13 +196,14 @@ static void
 test_segfault_keeps_samples (void)
 {
   g_autofree char *script = script_path ("fails.py");
-  const char *arguments[] = { "segfault", "1.0", NULL };
+  const char *arguments[] = { "segfault", NULL };
   g_autoptr(HsSession) session = run_session (NULL, script, arguments, 0);
   g_autofree char *status = hs_session_dup_status_text (session);
 
   g_assert_cmpint (hs_session_get_state (session), ==, HS_SESSION_STATE_SIGNALED);
   g_assert_cmpint (hs_session_get_term_signal (session), ==, SIGSEGV);
   g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_samples (session)), >=, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (hs_session_get_snapshots (session)), ==, 2);
   g_assert_nonnull (strstr (status, "signal 11"));
 }
 

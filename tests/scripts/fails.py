@@ -29,7 +29,12 @@ elif how == "exit":
 elif how == "os-exit":
     os._exit(7)
 elif how == "segfault":
+    # Two samples pushed first, whatever the machine's speed: the crash must
+    # not take them away.
     import ctypes
+    import heapscope
+    heapscope.snapshot("before the crash")
+    heapscope.snapshot("just before the crash")
     ctypes.string_at(0)
 elif how == "sleep":
     print("sleeping", flush=True)
