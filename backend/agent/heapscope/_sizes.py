@@ -950,17 +950,18 @@ def _sizes_in_turn(reader, objects, seen, mask, keep):
     return sizes
 
 
-def _crowd_of(children, kept, sizes):
-    """The children kept, in their order, then one node for all the others:
-    its name says how many, its sizes are theirs summed."""
+def _others(kept, count):
+    """The indexes of `count` items not in `kept` (sorted), in order."""
     chosen = set(kept)
-    size = flat = count = 0
-    for index in range(len(sizes)):
-        if index not in chosen:
-            size += sizes[index][0]
-            flat += sizes[index][1]
-            count += 1
-    return [children[index] for index in kept] + [Asized(size, flat, name="\u2026 %d more" % count)]
+    return [index for index in range(count) if index not in chosen]
+
+
+def _with_the_rest(kept_nodes, other_sizes):
+    """The kept nodes, then one for all the others ((size, flat) each): its
+    name says how many, its sizes are theirs summed."""
+    size = sum(sized[0] for sized in other_sizes)
+    flat = sum(sized[1] for sized in other_sizes)
+    return kept_nodes + [Asized(size, flat, name="\u2026 %d more" % len(other_sizes))]
 
 
 def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
@@ -980,8 +981,10 @@ def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
                     for child_name, ref in refs]
         if not crowded:
             return children
-        sizes = [(node.size, node.flat) for node in children]
-        return _crowd_of(children, largest([node.size for node in children], crowd), sizes)
+        kept = largest([node.size for node in children], crowd)
+        return _with_the_rest([children[index] for index in kept],
+                              [(children[index].size, children[index].flat)
+                               for index in _others(kept, len(children))])
     objects = [pair[1] for pair in refs]
     if deep + 1 >= detail:
         sizes = _sizes_in_turn(reader, objects, seen, mask, keep)
@@ -989,24 +992,15 @@ def _children(reader, refs, deep, detail, seen, mask, keep, crowd):
             return [Asized(sized[0], sized[1], name=_name_text(pair[0]))
                     for pair, sized in zip(refs, sizes)]
         kept = largest([sized[0] for sized in sizes], crowd)
-        children = {index: Asized(sizes[index][0], sizes[index][1], name=_name_text(refs[index][0]))
-                    for index in kept}
-        return _crowd_of(children, kept, sizes)
+        return _with_the_rest([Asized(sizes[index][0], sizes[index][1], name=_name_text(refs[index][0]))
+                               for index in kept],
+                              [sizes[index] for index in _others(kept, len(refs))])
     kept = largest([sized[0] for sized in _sizes_in_turn(reader, objects, set(seen), mask, keep)],
                    crowd)
-    children = {}
-    for index in kept:
-        children[index] = _asized_node(reader, objects[index], refs[index][0], deep + 1,
-                                       detail, seen, mask, keep, crowd)
-    chosen = set(kept)
-    rest = [index for index in range(len(refs)) if index not in chosen]
-    sizes = [None] * len(refs)
-    for index in kept:
-        sizes[index] = (0, 0)           # counted in the kept nodes
-    for index, sized in zip(rest, _sizes_in_turn(reader, [objects[index] for index in rest],
-                                                 seen, mask, keep)):
-        sizes[index] = sized
-    return _crowd_of(children, kept, sizes)
+    kept_nodes = [_asized_node(reader, objects[index], refs[index][0], deep + 1, detail,
+                               seen, mask, keep, crowd) for index in kept]
+    rest = [objects[index] for index in _others(kept, len(refs))]
+    return _with_the_rest(kept_nodes, _sizes_in_turn(reader, rest, seen, mask, keep))
 
 
 def _asized_node(reader, obj, name, deep, detail, seen, mask, keep, crowd=None):
