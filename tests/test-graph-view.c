@@ -1122,6 +1122,65 @@ test_tiles (Fixture       *fixture,
   pixels_clear (&afresh);
 }
 
+/* How many nodes of @type the tree under @node holds. */
+static guint
+count_render_nodes (GskRenderNode     *node,
+                    GskRenderNodeType  type)
+{
+  guint found = gsk_render_node_get_node_type (node) == type;
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        found += count_render_nodes (gsk_container_node_get_child (node, i), type);
+      break;
+    case GSK_TRANSFORM_NODE:
+      found += count_render_nodes (gsk_transform_node_get_child (node), type);
+      break;
+    case GSK_CLIP_NODE:
+      found += count_render_nodes (gsk_clip_node_get_child (node), type);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      found += count_render_nodes (gsk_rounded_clip_node_get_child (node), type);
+      break;
+    case GSK_OPACITY_NODE:
+      found += count_render_nodes (gsk_opacity_node_get_child (node), type);
+      break;
+    case GSK_DEBUG_NODE:
+      found += count_render_nodes (gsk_debug_node_get_child (node), type);
+      break;
+    default:
+      break;
+    }
+  return found;
+}
+
+/* Under the cairo renderer the tiles are cairo nodes painting their image:
+ * GTK 4.8's cairo renderer would copy a texture's pixels on every frame. */
+static void
+test_tiles_under_cairo (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+
+  g_assert_true (GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (view))));
+  hs_graph_view_zoom_at (fixture->view, 1.0, 0, 0);
+  test_wait_until (view_is_idle, view);
+  test_wait_for_paint (view);
+  paintable = gtk_widget_paintable_new (view);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (view), gtk_widget_get_height (view));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_cmpuint (count_render_nodes (node, GSK_TEXTURE_NODE), ==, 0);
+  /* The view shows at least 3 × 2 tiles of 256 pixels. */
+  g_assert_cmpuint (count_render_nodes (node, GSK_CAIRO_NODE), >=, 6);
+}
+
 /* -- 2 000 nodes, 120 frames -------------------------------------------------- */
 
 #define GRID_COLUMNS 50
@@ -1373,6 +1432,7 @@ main (int   argc,
   FIXTURE_TEST ("text-fits", new_laid_out_graph, test_text_fits);
   FIXTURE_TEST ("picture", new_demo_graph, test_picture);
   FIXTURE_TEST ("tiles", new_grid_graph, test_tiles);
+  FIXTURE_TEST ("tiles-under-cairo", new_grid_graph, test_tiles_under_cairo);
   FIXTURE_TEST ("frame-time", new_grid_graph, test_frame_time);
 #undef FIXTURE_TEST
   return g_test_run ();

@@ -3,7 +3,7 @@
  *
  * Two panels share the time axis: active instances above, total size below.
  * The series are copied out of the tracker once per sample ("changed"), cut
- * into pixel columns (hs_chart_decimate) and drawn once into a texture that is
+ * into pixel columns (hs_chart_decimate) and drawn once into an image that is
  * replayed until the size, the data or the choice of classes change; a frame
  * while hovering draws only the hover line, its dots and its label. 50
  * classes × 3 600 samples cost one pass over the points per change, and about
@@ -794,16 +794,19 @@ draw_picture (gpointer  data,
 }
 
 GskRenderNode *
-hs_chart_render_texture (GtkWidget       *widget,
+hs_chart_render_picture (GtkWidget       *widget,
                          int              width,
                          int              height,
                          HsChartDrawFunc  draw,
                          gpointer         data)
 {
   int scale = gtk_widget_get_scale_factor (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  GskRenderNode *node;
   cairo_t *cr;
 
   cairo_surface_set_device_scale (surface, scale, scale);
@@ -811,12 +814,27 @@ hs_chart_render_texture (GtkWidget       *widget,
   draw (data, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
+  if (native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native)))
+    {
+      /* GTK 4.8's cairo renderer copies a texture's pixels into a new
+       * surface on every frame it draws it; a cairo node that paints the
+       * finished image is one blit. */
+      node = gsk_cairo_node_new (&bounds);
+      cr = gsk_cairo_node_get_draw_context (node);
+      cairo_set_source_surface (cr, surface, 0, 0);
+      /* Scaled only while a zoom settles (GL filters textures so too) */
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+      return node;
+    }
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                       (gsize) cairo_image_surface_get_stride (surface) * height * scale,
                                       (GDestroyNotify) cairo_surface_destroy, surface);
   texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
                                     cairo_image_surface_get_stride (surface));
-  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_texture_node_new (texture, &bounds);
 }
 
 void
@@ -920,7 +938,7 @@ hs_class_chart_snapshot (GtkWidget   *widget,
   if (self->width <= 0 || self->height <= 0)
     return;
   if (self->cached == NULL)
-    self->cached = hs_chart_render_texture (widget, self->width, self->height, draw_picture, self);
+    self->cached = hs_chart_render_picture (widget, self->width, self->height, draw_picture, self);
   gtk_snapshot_append_node (snapshot, self->cached);
   if (self->hover_index >= 0 && self->hover_index < (int) self->n_grid && self->hover_text != NULL)
     snapshot_hover (self, snapshot);

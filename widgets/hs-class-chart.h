@@ -87,14 +87,15 @@ void            hs_chart_decimate               (const double    *times,
                                                  HsChartColumn   *columns,
                                                  guint            n_columns);
 
-/* What a chart draws once and replays: @draw into a texture of @width ×
- * @height (in the widget's scale), as a render node. A cairo node would be
- * drawn again on every frame by the cairo renderer; a texture costs the same
- * under every renderer. */
+/* What a chart draws once and replays: @draw into an image of @width ×
+ * @height (in the widget's scale), as a render node that the widget's
+ * renderer draws without drawing it again: a texture, or under the cairo
+ * renderer a cairo node painting the image (which copies a texture's pixels
+ * on every frame). */
 typedef void (*HsChartDrawFunc) (gpointer  data,
                                  cairo_t  *cr);
 
-GskRenderNode  *hs_chart_render_texture         (GtkWidget       *widget,
+GskRenderNode  *hs_chart_render_picture         (GtkWidget       *widget,
                                                  int              width,
                                                  int              height,
                                                  HsChartDrawFunc  draw,

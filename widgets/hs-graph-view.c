@@ -13,8 +13,7 @@
  * TEXT_SETTLE_MS or is more than TEXT_RESET_RATIO away from theirs.
  *
  * The static picture (clusters, edges, nodes, labels) is drawn in tiles of
- * TILE_PX pixels, each a texture (hs_chart_render_texture: a cairo node
- * would be rasterised again by the cairo renderer on every frame), laid on
+ * TILE_PX pixels, each an image drawn once (hs_chart_render_picture), laid on
  * a grid of the graph at a "tile zoom": panning moves the tiles and draws
  * only those that come into view, so a frame of a pan costs a few tiles at
  * most. While zooming the tiles are scaled; when the zoom has been still for
@@ -885,7 +884,7 @@ render_tile (HsGraphView *self,
   self->offset_y = -(double) row * TILE_PX;
   self->width = self->height = TILE_PX;
   self->text_pending = FALSE;
-  tile->picture = hs_chart_render_texture (GTK_WIDGET (self), TILE_PX, TILE_PX, draw_picture, self);
+  tile->picture = hs_chart_render_picture (GTK_WIDGET (self), TILE_PX, TILE_PX, draw_picture, self);
   tile->complete = !self->text_pending;
   self->zoom = zoom;
   self->offset_x = offset_x;

@@ -8,7 +8,7 @@
  * band of consecutive instances instead, and each of its pixel columns is
  * shaded by how many of them are alive there: counted once per change with a
  * difference array per band, so 100 000 instances cost one pass. The picture
- * is a texture (hs_chart_render_texture), drawn again only when the rows, the
+ * is an image (hs_chart_render_picture), drawn again only when the rows, the
  * axis or the size change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -340,7 +340,7 @@ hs_lifetime_view_snapshot (GtkWidget   *widget,
     return;
   ensure_rows (self);
   if (self->cached == NULL)
-    self->cached = hs_chart_render_texture (widget, self->width, self->height, draw_picture, self);
+    self->cached = hs_chart_render_picture (widget, self->width, self->height, draw_picture, self);
   gtk_snapshot_append_node (snapshot, self->cached);
   snapshot_selected (self, snapshot);
 }
