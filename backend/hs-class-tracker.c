@@ -591,14 +591,16 @@ end_instance (HsClassTracker *self,
       klass->live--;
       klass->live_size -= hs_tracked_instance_get_last_size (instance);
     }
+  if (time >= 0)
+    instance->death = time;
   if (time >= 0 && klass->info.keep)
     {
-      instance->death = time;
       g_object_notify_by_pspec (G_OBJECT (instance), instance_props[INSTANCE_PROP_DEATH]);
       g_object_notify_by_pspec (G_OBJECT (instance), instance_props[INSTANCE_PROP_ALIVE]);
       return;
     }
-  /* Not kept: the instance goes from the list (its class's figures keep it). */
+  /* Not kept: the instance goes from the list (its class's figures keep it),
+   * unnotified; whoever still holds it reads when it died. */
   g_hash_table_remove (self->instance_by_id, &id);
   if (find_position (self, id, &position))
     g_list_store_remove (self->instances, position);

@@ -95,6 +95,30 @@ test_render_widget (GtkWidget *widget)
   g_error ("the widget was never painted");
 }
 
+GtkWidget *
+test_find_widget (GtkWidget       *root,
+                  TestWidgetMatch  match,
+                  gconstpointer    data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+test_is_for_action (GtkWidget     *widget,
+                    gconstpointer  action)
+{
+  return GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
 void
 test_collect_inscriptions (GtkWidget  *widget,
                            GHashTable *cells)

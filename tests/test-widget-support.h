@@ -27,6 +27,16 @@ void        test_wait_for_paint (GtkWidget   *widget);
 void        test_wait_for_n_items (GListModel *model,
                                    guint       n);
 /* Adds every GtkInscription under @widget (a table's cells) to @cells. */
+/* The first of @root and its descendants, depth first, that @match
+ * accepts with @data. */
+typedef gboolean (*TestWidgetMatch) (GtkWidget     *widget,
+                                     gconstpointer  data);
+GtkWidget  *test_find_widget    (GtkWidget       *root,
+                                 TestWidgetMatch  match,
+                                 gconstpointer    data);
+/* A TestWidgetMatch: a button (or switch) for the action named @action. */
+gboolean    test_is_for_action  (GtkWidget       *widget,
+                                 gconstpointer    action);
 void        test_collect_inscriptions (GtkWidget  *widget,
                                        GHashTable *cells);
 /* What @widget shows, at its size, as its window's renderer draws it. */

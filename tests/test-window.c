@@ -593,23 +593,6 @@ is_hidden_spinning_spinner (GtkWidget     *widget,
          !gtk_widget_get_mapped (widget);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_label_with_text (GtkWidget     *widget,
                     gconstpointer  text)
@@ -622,13 +605,6 @@ is_label_containing (GtkWidget     *widget,
                      gconstpointer  text)
 {
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
-}
-
-static gboolean
-is_button_for_action (GtkWidget     *widget,
-                      gconstpointer  action)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
 }
 
 static gboolean
@@ -754,13 +730,13 @@ test_open_recorded (void)
   g_assert_cmpstr (hs_window_get_view (other), ==, "empty");
   hs_window_open_file (other, recorded_path);
   g_assert_cmpstr (hs_window_get_view (other), ==, "opening");
-  g_assert_nonnull (find_widget (GTK_WIDGET (other), is_label_containing, "Opening markers-run.heapscope…"));
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (other), is_label_containing, "Opening markers-run.heapscope…"));
   g_assert_true (gtk_spinner_get_spinning (other->opening_spinner));
   wait_until (is_not_opening, other);
   /* Hidden, it stops: a spinning one animates hidden or not, and made the
    * whole window lay itself out again at every frame. */
   g_assert_false (gtk_spinner_get_spinning (other->opening_spinner));
-  g_assert_null (find_widget (GTK_WIDGET (other), is_hidden_spinning_spinner, NULL));
+  g_assert_null (test_find_widget (GTK_WIDGET (other), is_hidden_spinning_spinner, NULL));
   g_assert_null (find_message_dialog (GTK_WINDOW (other)));
   g_assert_cmpstr (hs_window_get_view (other), ==, "session");
 
@@ -781,19 +757,19 @@ test_open_recorded (void)
   /* Overview: the details, the snapshot, the note that says what this is. */
   hs_window_show_page (other, "overview");
   test_wait_for_draw (GTK_WIDGET (other));
-  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "markers.py");
+  widget = test_find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "markers.py");
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_is_drawable (widget));
-  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "Exited with code 0");
+  widget = test_find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, "Exited with code 0");
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_is_drawable (widget));
-  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, basename);
+  widget = test_find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_with_text, basename);
   g_assert_nonnull (widget);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (widget), ==, recorded_path);
-  widget = find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_containing, "markers made");
+  widget = test_find_widget (GTK_WIDGET (hs_window_get_overview_page (other)), is_label_containing, "markers made");
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_is_drawable (widget));
-  widget = find_widget (GTK_WIDGET (other), is_label_containing, "Recorded session — opened from markers-run.heapscope");
+  widget = test_find_widget (GTK_WIDGET (other), is_label_containing, "Recorded session — opened from markers-run.heapscope");
   g_assert_nonnull (widget);
   wait_until (child_is_revealed, gtk_widget_get_ancestor (widget, GTK_TYPE_REVEALER));
   g_assert_true (gtk_widget_is_drawable (widget));
@@ -802,7 +778,7 @@ test_open_recorded (void)
   for (guint i = 0; i < 3; i++)
     {
       static const char *actions[] = { "win.stop", "win.take-snapshot", "win.toggle-pause" };
-      GtkWidget *button = find_widget (GTK_WIDGET (other), is_button_for_action, actions[i]);
+      GtkWidget *button = test_find_widget (GTK_WIDGET (other), test_is_for_action, actions[i]);
 
       if (button == NULL)
         continue;  /* the pause button is a toggle without an action */
@@ -831,12 +807,12 @@ test_open_recorded (void)
   hs_window_show_page (other, "types");
   hs_session_set_shown_sample (session, middle);
   g_assert_true (hs_session_get_loading (session));
-  widget = find_widget (GTK_WIDGET (types), is_spinner, NULL);
+  widget = test_find_widget (GTK_WIDGET (types), is_spinner, NULL);
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_is_visible (widget));
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (widget)));
   wait_until (is_not_loading, other);
-  widget = find_widget (GTK_WIDGET (types), is_spinner, NULL);
+  widget = test_find_widget (GTK_WIDGET (types), is_spinner, NULL);
   g_assert_false (gtk_widget_is_visible (widget));
   g_assert_true (hs_sample_has_rows (middle));
   g_assert_cmpuint (g_list_model_get_n_items (hs_types_page_get_visible_rows (types)), >, 10);
@@ -920,7 +896,7 @@ test_open_cancelled (void)
   hs_window_open_file (other, recorded_path);
   g_assert_cmpstr (hs_window_get_view (other), ==, "opening");
   {
-    GtkWidget *cancel = find_widget (GTK_WIDGET (other), is_label_with_text, "Cancel");
+    GtkWidget *cancel = test_find_widget (GTK_WIDGET (other), is_label_with_text, "Cancel");
 
     g_assert_nonnull (cancel);
     g_signal_emit_by_name (gtk_widget_get_ancestor (cancel, GTK_TYPE_BUTTON), "clicked");
@@ -965,7 +941,7 @@ test_save_as (void)
   hs_window_save_as (other, copy);   /* the suffix is added */
   wait_until (is_recent, copy_path);
   assert_saved_copy (copy_path, hs_window_get_session (other));
-  g_assert_nonnull (find_widget (GTK_WIDGET (other), is_label_with_text, "Saved as copy.heapscope"));
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (other), is_label_with_text, "Saved as copy.heapscope"));
 
   hs_window_save_as (window, run_copy);
   wait_until (is_recent, run_copy);
@@ -1071,7 +1047,7 @@ test_record_error (void)
   wait_until (record_error_or_over, session);
   g_assert_nonnull (hs_session_get_record_error (session));
 
-  label = find_widget (GTK_WIDGET (other), is_label_containing, "Recording to disk stopped: ");
+  label = test_find_widget (GTK_WIDGET (other), is_label_containing, "Recording to disk stopped: ");
   g_assert_nonnull (label);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "The session continues in memory."));
   wait_until (child_is_revealed, gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER));
@@ -1138,7 +1114,7 @@ test_open_while_recording (void)
   wait_until (is_not_opening, viewer);
   g_assert_nonnull (hs_window_get_session (viewer));
   g_assert_true (hs_session_is_being_written_elsewhere (hs_window_get_session (viewer)));
-  label = find_widget (GTK_WIDGET (viewer), is_label_containing, "Still being recorded by another Heapscope");
+  label = test_find_widget (GTK_WIDGET (viewer), is_label_containing, "Still being recorded by another Heapscope");
   g_assert_nonnull (label);
   wait_until (child_is_revealed, gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER));
   g_assert_true (gtk_widget_is_drawable (label));
@@ -1439,7 +1415,7 @@ is_view_stack (GtkWidget     *widget,
 static GPtrArray *
 page_actions (HsWindow *shown)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (shown), is_view_stack, NULL);
+  GtkWidget *stack = test_find_widget (GTK_WIDGET (shown), is_view_stack, NULL);
   g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (ADW_VIEW_STACK (stack));
   GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
 
@@ -1547,8 +1523,8 @@ test_help_overlay (void)
   g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_nonnull (overlay);
-  g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.open"));
-  g_assert_nonnull (find_widget (overlay, is_shortcut_for, "win.save-as"));
+  g_assert_nonnull (test_find_widget (overlay, is_shortcut_for, "win.open"));
+  g_assert_nonnull (test_find_widget (overlay, is_shortcut_for, "win.save-as"));
   collect_page_shortcuts (overlay, listed);
   g_assert_cmpuint (listed->len, ==, pages->len);
   for (guint i = 0; i < pages->len; i++)
@@ -1900,7 +1876,7 @@ test_browse (void)
   /* Only the rows drawn were asked for. */
   test_wait_for_draw (GTK_WIDGET (window));
   g_assert_cmpuint (hs_instance_list_get_n_requests (hs_instances_view_get_list (instances)), <=, 2);
-  g_assert_nonnull (find_widget (GTK_WIDGET (hs_instances_view_get_column_view (instances)), is_label_with_text, "'target'"));
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (hs_instances_view_get_column_view (instances)), is_label_with_text, "'target'"));
 
   /* The first instance: its sizes and asized(detail=2) breakdown. */
   hs_instances_view_select (instances, 0);
@@ -1944,11 +1920,11 @@ test_browse (void)
   {
     GtkWidget *view = GTK_WIDGET (hs_referrers_page_get_list_view (referrers));
 
-    g_assert_nonnull (find_widget (view, is_label_with_text, "index 0"));
-    g_assert_nonnull (find_widget (view, is_label_with_text, "attribute name"));
-    g_assert_nonnull (find_widget (view, is_label_with_text, "key items"));
-    g_assert_nonnull (find_widget (view, is_label_with_text, "index 1"));
-    g_assert_nonnull (find_widget (view, is_label_with_text, "cycle"));
+    g_assert_nonnull (test_find_widget (view, is_label_with_text, "index 0"));
+    g_assert_nonnull (test_find_widget (view, is_label_with_text, "attribute name"));
+    g_assert_nonnull (test_find_widget (view, is_label_with_text, "key items"));
+    g_assert_nonnull (test_find_widget (view, is_label_with_text, "index 1"));
+    g_assert_nonnull (test_find_widget (view, is_label_with_text, "cycle"));
   }
 
   /* The text export is what is expanded: each branch with its edges, then
@@ -1992,7 +1968,7 @@ test_browse (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hs_referrers_page_get_rows (referrers))), ==, 102);
   g_assert_cmpint (hs_referrer_node_get_kind (tree_row (referrers, 101)), ==, HS_REFERRER_NODE_MORE);
   settle (GTK_WIDGET (window));
-  g_assert_nonnull (find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_with_text,
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_with_text,
                                  "150 more…"));
   {
     GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)),
@@ -2084,7 +2060,7 @@ test_browse_offline (void)
   g_assert_true (error_row_shown (referrers));
   settle (GTK_WIDGET (shown));
   {
-    GtkWidget *ended = find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_containing,
+    GtkWidget *ended = test_find_widget (GTK_WIDGET (hs_referrers_page_get_list_view (referrers)), is_label_containing,
                                     "The process has ended");
 
     /* Nothing failed: the row is quiet, not red. */
@@ -2173,7 +2149,7 @@ static void
 assert_description_fills (HsInstancesView *instances)
 {
   GtkWidget *view = GTK_WIDGET (hs_instances_view_get_column_view (instances));
-  GtkWidget *label = find_widget (view, is_label_with_text, "Description");
+  GtkWidget *label = test_find_widget (view, is_label_with_text, "Description");
   GtkWidget *title = label != NULL ? gtk_widget_get_ancestor (label, g_type_from_name ("GtkColumnViewTitle")) : NULL;
   graphene_rect_t bounds;
 
@@ -2269,7 +2245,7 @@ test_instances_listed_again (void)
   const char *arguments[] = { "60", NULL };
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, arguments);
   HsInstancesView *instances = hs_window_get_instances_view (window);
-  GtkWidget *list_again = find_widget (GTK_WIDGET (instances), is_list_again_button, NULL);
+  GtkWidget *list_again = test_find_widget (GTK_WIDGET (instances), is_list_again_button, NULL);
   GtkWidget *listed_at;
   HsInstanceList *first;
 
@@ -2279,7 +2255,7 @@ test_instances_listed_again (void)
   listed_leaves = g_list_model_get_n_items (G_LIST_MODEL (first));
   g_assert_cmpint (listed_leaves, >, 0);
   g_assert_true (gtk_widget_get_visible (list_again));
-  listed_at = find_widget (GTK_WIDGET (instances), is_label_with_prefix, "Listed at ");
+  listed_at = test_find_widget (GTK_WIDGET (instances), is_label_with_prefix, "Listed at ");
   g_assert_nonnull (listed_at);
   g_assert_true (gtk_widget_get_visible (listed_at));
   g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (listed_at)), " s"));
@@ -2471,7 +2447,7 @@ test_retained_real_script (void)
   settle (GTK_WIDGET (window));
   test_save_png (GTK_WIDGET (window), "retained-real-script.png");
   {
-    GtkWidget *edge = find_widget (GTK_WIDGET (page), is_label_with_text, "global hog");
+    GtkWidget *edge = test_find_widget (GTK_WIDGET (page), is_label_with_text, "global hog");
 
     g_assert_nonnull (edge);
     g_assert_true (gtk_widget_get_mapped (edge));
@@ -2513,7 +2489,7 @@ test_instances_by_retained_size (void)
   g_autofree char *script = g_build_filename (g_getenv ("HS_TEST_SCRIPTS"), "holders.py", NULL);
   g_autoptr(HsLaunchSpec) spec = hs_launch_spec_new (g_getenv ("HS_TEST_PYTHON"), script, NULL);
   HsInstancesView *instances = hs_window_get_instances_view (window);
-  GtkWidget *toggle = find_widget (GTK_WIDGET (instances), is_widget_with_id, "retained_toggle");
+  GtkWidget *toggle = test_find_widget (GTK_WIDGET (instances), is_widget_with_id, "retained_toggle");
   GListModel *list;
   g_autoptr(HsObjectItem) first = NULL;
   const HsObjectRef *ref;
@@ -2551,9 +2527,9 @@ test_instances_by_retained_size (void)
     GtkWidget *column_view = GTK_WIDGET (hs_instances_view_get_column_view (instances));
     g_autofree char *bytes = hs_format_bytes (ref->retained);
 
-    g_assert_nonnull (find_widget (column_view, is_label_with_text, "Retained Size"));
-    g_assert_null (find_widget (column_view, is_label_with_text, "Deep Size"));
-    g_assert_nonnull (find_widget (column_view, is_label_with_text, bytes));
+    g_assert_nonnull (test_find_widget (column_view, is_label_with_text, "Retained Size"));
+    g_assert_null (test_find_widget (column_view, is_label_with_text, "Deep Size"));
+    g_assert_nonnull (test_find_widget (column_view, is_label_with_text, bytes));
   }
   /* The tests after this one list in flat order. */
   hs_instances_view_set_order (instances, HS_INSTANCE_ORDER_FLAT);
@@ -2668,7 +2644,7 @@ test_graph_real_script (void)
   wait_until (inspected, inspector);
 
   /* One level: the Leaf, the list and the Twig; the path adds the rest. */
-  depth = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (page), is_spin_button, NULL));
+  depth = GTK_SPIN_BUTTON (test_find_widget (GTK_WIDGET (page), is_spin_button, NULL));
   gtk_spin_button_set_value (depth, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-graph", NULL));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->pages), ==, "graph");

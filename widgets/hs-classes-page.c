@@ -106,12 +106,12 @@ struct _HsClassesPage
   GtkColumnViewColumn *instance_death_column;
   GtkColumnViewColumn *instance_size_column;
   GtkColumnViewColumn *instance_tsize_column;
-  GtkColumnViewColumn *instance_address_column;
   GtkLabel            *instance_summary;
   GtkStack            *detail_stack;
   GtkLabel            *detail_class;
   GtkLabel            *detail_address;
   GtkLabel            *detail_text;
+  GtkLabel            *detail_gone;
   GtkLabel            *detail_birth;
   GtkLabel            *detail_death;
   GtkLabel            *detail_size;
@@ -119,6 +119,9 @@ struct _HsClassesPage
   GtkLabel            *referents_note;
   HsSizeTree          *referents_tree;
   GtkLabel            *trace_label;
+  /* Whose detail is shown: the selected instance, or the one that was
+   * selected until it died and left the list. */
+  HsTrackedInstance   *shown;
 };
 
 G_DEFINE_FINAL_TYPE (HsClassesPage, hs_classes_page, GTK_TYPE_WIDGET)
@@ -646,6 +649,8 @@ on_limit_changed (GtkEntry      *entry,
 
 /* -- Choosing classes ----------------------------------------------------- */
 
+static void show_only_selected (HsClassesPage *self);
+
 static void
 update_actions (HsClassesPage *self)
 {
@@ -697,6 +702,7 @@ on_class_selection_changed (GtkSelectionModel *model,
   else
     gtk_custom_filter_set_filter_func (self->class_filter, is_chosen, self, NULL);
   update_actions (self);
+  show_only_selected (self);
 }
 
 static void
@@ -839,13 +845,14 @@ fill_trace (HsClassesPage     *self,
 static void
 update_detail (HsClassesPage *self)
 {
-  HsTrackedInstance *instance = hs_classes_page_get_selected_instance (self);
+  HsTrackedInstance *instance = self->shown;
   gboolean alive;
 
   if (instance == NULL || self->tracker == NULL)
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-instance", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-referrers", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-graph", FALSE);
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
       hs_size_tree_set_root (self->referents_tree, NULL);
       return;
@@ -866,22 +873,52 @@ update_detail (HsClassesPage *self)
     gtk_label_set_text (self->detail_address, address);
     gtk_label_set_text (self->detail_text, text);
     gtk_widget_set_visible (GTK_WIDGET (self->detail_text), text != NULL && *text != '\0');
+    gtk_widget_set_visible (GTK_WIDGET (self->detail_gone), instance != hs_classes_page_get_selected_instance (self));
     gtk_label_set_text (self->detail_birth, birth);
     gtk_label_set_text (self->detail_death, death);
     gtk_label_set_text (self->detail_size, size);
   }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-instance", alive);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-referrers", alive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "classes.show-graph", alive);
   fill_sizes (self, instance);
   fill_referents (self, instance);
   fill_trace (self, instance);
 }
 
+/* Whether @instance died and went from the list: its class keeps no dead
+ * instances. */
+static gboolean
+left_the_list (HsClassesPage     *self,
+               HsTrackedInstance *instance)
+{
+  HsTrackedClass *tracked;
+
+  if (self->tracker == NULL || hs_tracked_instance_get_alive (instance))
+    return FALSE;
+  tracked = hs_class_tracker_find_class (self->tracker, hs_tracked_instance_get_class_index (instance));
+  return tracked == NULL || !hs_tracked_class_get_keep (tracked);
+}
+
+/* The detail follows the selection, except that an instance that dies while
+ * it is read stays shown (as dead) instead of vanishing with its row. */
 static void
 on_instance_selected (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
                       HsClassesPage      *self)
 {
+  HsTrackedInstance *selected = hs_classes_page_get_selected_instance (self);
+
+  if (selected != NULL || self->shown == NULL || !left_the_list (self, self->shown))
+    g_set_object (&self->shown, selected);
+  update_detail (self);
+}
+
+/* What is shown is only what is selected. */
+static void
+show_only_selected (HsClassesPage *self)
+{
+  g_set_object (&self->shown, hs_classes_page_get_selected_instance (self));
   update_detail (self);
 }
 
@@ -917,6 +954,16 @@ show_referrers_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   emit_for_selected (HS_CLASSES_PAGE (widget), SHOW_REFERRERS);
+}
+
+/* The window's Show Graph, which takes the selected instance; there is
+ * no graph of one that died. */
+static void
+show_graph_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "win.show-graph", NULL);
 }
 
 static void
@@ -998,6 +1045,7 @@ hs_classes_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->instance_selection);
   g_clear_object (&self->class_selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->keys_sorter);
   self->limited = NULL;
   self->sorted_instances = NULL;
@@ -1075,12 +1123,12 @@ bind_template (GtkWidgetClass *widget_class)
   CHILD (instance_death_column);
   CHILD (instance_size_column);
   CHILD (instance_tsize_column);
-  CHILD (instance_address_column);
   CHILD (instance_summary);
   CHILD (detail_stack);
   CHILD (detail_class);
   CHILD (detail_address);
   CHILD (detail_text);
+  CHILD (detail_gone);
   CHILD (detail_birth);
   CHILD (detail_death);
   CHILD (detail_size);
@@ -1118,6 +1166,7 @@ hs_classes_page_class_init (HsClassesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "classes.stop-all", NULL, stop_all_action);
   gtk_widget_class_install_action (widget_class, "classes.show-instance", NULL, show_instance_action);
   gtk_widget_class_install_action (widget_class, "classes.show-referrers", NULL, show_referrers_action);
+  gtk_widget_class_install_action (widget_class, "classes.show-graph", NULL, show_graph_action);
 
   properties [PROP_TRACKER] =
     g_param_spec_object ("tracker", NULL, NULL, HS_TYPE_CLASS_TRACKER,
@@ -1182,8 +1231,6 @@ set_up_instance_table (HsClassesPage *self)
   text_column (self->instance_death_column, HS_TYPE_TRACKED_INSTANCE, "death", G_CALLBACK (format_death), TRUE, NULL);
   text_column (self->instance_size_column, HS_TYPE_TRACKED_INSTANCE, "size", G_CALLBACK (format_bytes), TRUE, NULL);
   text_column (self->instance_tsize_column, HS_TYPE_TRACKED_INSTANCE, "tsize", G_CALLBACK (format_bytes), TRUE, NULL);
-  text_column (self->instance_address_column, HS_TYPE_TRACKED_INSTANCE, "address", G_CALLBACK (format_address),
-               FALSE, "monospace");
   set_up_instance_sorting (self);
 
   self->class_filter = gtk_custom_filter_new (NULL, NULL, NULL);     /* all, until classes are chosen */
@@ -1268,7 +1315,7 @@ hs_classes_page_set_tracker (HsClassesPage  *self,
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->class_selection));
   update_empty (self);
   update_actions (self);
-  update_detail (self);
+  show_only_selected (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_TRACKER]);
 }
 
@@ -1452,6 +1499,13 @@ hs_classes_page_dup_detail_text (HsClassesPage *self,
 {
   g_return_val_if_fail (HS_IS_CLASSES_PAGE (self), NULL);
 
+  if (self->shown == NULL)
+    return NULL;
+  if (g_strcmp0 (part, "death") == 0)
+    return g_strdup (gtk_label_get_text (self->detail_death));
+  if (g_strcmp0 (part, "gone") == 0)
+    return g_strdup (gtk_widget_get_visible (GTK_WIDGET (self->detail_gone))
+                     ? gtk_label_get_text (self->detail_gone) : "");
   if (g_strcmp0 (part, "trace") == 0)
     return g_strdup (gtk_label_get_text (self->trace_label));
   if (g_strcmp0 (part, "referents") == 0)

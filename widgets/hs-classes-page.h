@@ -61,7 +61,9 @@ HsTrackedInstance *hs_classes_page_get_selected_instance (HsClassesPage  *self);
 HsClassChart      *hs_classes_page_get_chart             (HsClassesPage  *self);
 HsLifetimeView    *hs_classes_page_get_lifetime_view     (HsClassesPage  *self);
 /* The detail pane's texts, as shown: "sizes" (one line per sample),
- * "trace", "referents" (the note above the tree). */
+ * "trace", "referents" (the note above the tree), "death", "gone" (the
+ * note on an instance that left the list, "" if none); NULL for any while
+ * no instance is shown. */
 char              *hs_classes_page_dup_detail_text       (HsClassesPage  *self,
                                                           const char     *part);
 
