@@ -520,8 +520,23 @@ test_console_and_overview (void)
 {
   g_autofree char *text = hs_console_view_dup_text (hs_window_get_console_view (window));
 
+  const char *pages[] = { "types", "classes", "referrers", "graph", "garbage", "leaks", "retained", "overview" };
+
   g_assert_nonnull (strstr (text, "expected-size "));
-  hs_window_show_page (window, "overview");
+  /* Focus follows into the page shown, but not onto a label, which would
+   * show all its text selected. */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *focus;
+
+      hs_window_show_page (window, "console");
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (hs_window_get_console_view (window)), GTK_DIR_TAB_FORWARD));
+      hs_window_show_page (window, pages[i]);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (GTK_IS_LABEL (focus))
+        g_error ("showing the %s page focuses the label “%s”", pages[i], gtk_label_get_text (GTK_LABEL (focus)));
+    }
   test_wait_for_draw (GTK_WIDGET (window));
   test_save_png (GTK_WIDGET (window), "test-window-overview.png");
   hs_window_show_page (window, "console");
