@@ -59,8 +59,8 @@ def cpu_seconds(pid):
 
 
 STARTUP_MS = 2000      # the window being made, left out of the figures
-PAGES = {"overview": 1, "types": 2, "referrers": 3, "console": 4, "classes": 5, "graph": 6,
-         "garbage": 7, "leaks": 8, "retained": 9}      # their shortcuts, Alt+N
+PAGES = {"overview": 1, "types": 2, "classes": 3, "referrers": 4, "graph": 5,
+         "garbage": 6, "leaks": 7, "retained": 8, "console": 9}      # their shortcuts, Alt+N (app/hs-application.c)
 
 
 def headless_weston(runtime_dir):

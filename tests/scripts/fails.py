@@ -40,6 +40,10 @@ elif how == "sleep":
     print("sleeping", flush=True)
     time.sleep(600)
 elif how == "garbage":
+    # A sample pushed first, whatever the machine's speed: the garbage must
+    # not take it away.
+    import heapscope
+    heapscope.snapshot("before the garbage")
     print("writing garbage to the agent socket", flush=True)
     os.write(agent_link(), b"\xff" * 64)  # the agent socket, which the script should never touch
     time.sleep(1.0)
