@@ -247,11 +247,16 @@ draw_bands (HsLifetimeView *self,
   cairo_surface_destroy (bands);
 }
 
+/* The caption; @brief leaves out how bands are shaded, for a narrow view. */
 static char *
-describe_rows (HsLifetimeView *self)
+describe_rows (HsLifetimeView *self,
+               gboolean        brief)
 {
   g_autofree char *count = hs_format_count (self->lifetimes->len);
 
+  if (self->per_row > 1 && brief)
+    /* Translators: the caption of a narrow lifetime view when it bands instances together */
+    return g_strdup_printf (_("%s instances, %u to a row"), count, self->per_row);
   if (self->per_row > 1)
     /* Translators: the caption of the lifetime view when it bands instances together */
     return g_strdup_printf (_("%s instances, %u to a row, shaded by how many live"), count, self->per_row);
@@ -265,7 +270,7 @@ draw_picture (gpointer  data,
   HsLifetimeView *self = data;
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, _("Lifetimes"));
-  g_autofree char *caption = describe_rows (self);
+  g_autofree char *caption = describe_rows (self, FALSE);
   GdkRGBA foreground;
   int text_w, text_h, title_w, room;
 
@@ -281,6 +286,13 @@ draw_picture (gpointer  data,
   room = MAX (0, (int) self->plot.size.width - title_w - 12);
   pango_layout_set_text (layout, caption, -1);
   pango_layout_get_pixel_size (layout, &text_w, &text_h);
+  if (text_w > room)
+    {
+      g_free (caption);
+      caption = describe_rows (self, TRUE);
+      pango_layout_set_text (layout, caption, -1);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+    }
   if (text_w > room)
     {
       pango_layout_set_width (layout, room * PANGO_SCALE);
