@@ -573,11 +573,13 @@ find_position (HsClassTracker *self,
   return FALSE;
 }
 
-/* The instance dies (@time >= 0) or stops being tracked (@time < 0). */
+/* The instance dies (@time >= 0) or stops being tracked (@time < 0); if it
+ * is to go from the list, its position is added to @leaving. */
 static void
 end_instance (HsClassTracker *self,
               gint64          id,
-              double          time)
+              double          time,
+              GArray         *leaving)
 {
   HsTrackedInstance *instance = g_hash_table_lookup (self->instance_by_id, &id);
   HsTrackedClass *klass;
@@ -603,7 +605,39 @@ end_instance (HsClassTracker *self,
    * unnotified; whoever still holds it reads when it died. */
   g_hash_table_remove (self->instance_by_id, &id);
   if (find_position (self, id, &position))
-    g_list_store_remove (self->instances, position);
+    g_array_append_val (leaving, position);
+}
+
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Takes the instances at @leaving (positions, in any order) from the list,
+ * a run of neighbours in one change: each change makes the models above the
+ * list (filters, sorts, the column view) go through their rows, and the
+ * oldest instances, which die first, are neighbours. (Replacing the list by
+ * its survivors in one change would lose the selection and the scroll
+ * position in the filters that work in steps.) */
+static void
+remove_positions (HsClassTracker *self,
+                  GArray         *leaving)
+{
+  g_array_sort (leaving, compare_positions);
+  /* From the end, so that the positions before a run still hold. */
+  for (guint end = leaving->len; end > 0;)
+    {
+      guint start = end - 1;
+
+      while (start > 0 && g_array_index (leaving, guint, start - 1) + 1 == g_array_index (leaving, guint, start))
+        start--;
+      g_list_store_splice (self->instances, g_array_index (leaving, guint, start), end - start, NULL, 0);
+      end = start;
+    }
 }
 
 /* The peak moved: the instances whose size changed since the last peak now
@@ -730,6 +764,7 @@ hs_class_tracker_apply (HsClassTracker      *self,
                         const HsClassReport *report)
 {
   g_autoptr(GPtrArray) born = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (guint));
   gint64 total = 0;
   guint n_classes;
 
@@ -763,9 +798,10 @@ hs_class_tracker_apply (HsClassTracker      *self,
     g_list_store_splice (self->instances, g_list_model_get_n_items (G_LIST_MODEL (self->instances)),
                          0, born->pdata, born->len);
   for (guint i = 0; i < report->n_deaths; i++)
-    end_instance (self, report->deaths[i].instance, report->deaths[i].time);
+    end_instance (self, report->deaths[i].instance, report->deaths[i].time, leaving);
   for (guint i = 0; i < report->n_dropped; i++)
-    end_instance (self, report->dropped[i], -1);
+    end_instance (self, report->dropped[i], -1, leaving);
+  remove_positions (self, leaving);
   for (guint i = 0; i < report->n_sizes; i++)
     measure (self, sample, &report->sizes[i]);
 

@@ -633,6 +633,83 @@ test_selected_instance_dies (Fixture       *fixture,
   g_assert_null (after);
 }
 
+/* 3 000 instances of one class, all alive. */
+static HsClassTracker *
+new_living_tracker (void)
+{
+  HsClassTracker *tracker = hs_class_tracker_new ();
+  GString *born = g_string_new (NULL);
+  GString *sizes = g_string_new (NULL);
+  g_autofree char *report = NULL;
+
+  for (guint i = 1; i <= 3000; i++)
+    {
+      g_string_append_printf (born, "%s[%u, 1, %u, %g, 0]", i > 1 ? ", " : "", i, i * 64, i * 0.001);
+      g_string_append_printf (sizes, "%s[%u, 64, 64, 'leaf %u', null]", i > 1 ? ", " : "", i, i);
+    }
+  report = g_strdup_printf ("{'tracked': [[1, 'Leaf', 'Leaf', 'class', 0, false, false, true]],"
+                            " 'born': [%s], 'died': [], 'dropped': [], 'traces': [], 'sizes': [%s]}",
+                            born->str, sizes->str);
+  apply_json (tracker, 0, 5.0, report);
+  g_string_free (born, TRUE);
+  g_string_free (sizes, TRUE);
+  return tracker;
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *changes)
+{
+  (*changes)++;
+}
+
+/* Many deaths at one sample leave the list in one change per run of
+ * neighbours (the oldest, which die first, in one), and the instance being
+ * read stays selected, with its class chosen (the filters ahead of the list
+ * then work in steps) or not. */
+static void
+test_many_deaths (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GListModel *instances = hs_class_tracker_get_instances (fixture->tracker);
+  guint changes = 0;
+  gulong handler = g_signal_connect (instances, "items-changed", G_CALLBACK (count_changes), &changes);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      GString *died = g_string_new (NULL);
+      g_autofree char *report = NULL;
+      g_autoptr(GArray) ids = NULL;
+      gint64 kept = 1001 + round * 6;     /* survives both rounds */
+      HsTrackedInstance *selected;
+
+      if (round == 1)
+        hs_classes_page_select_class (fixture->page, 1, FALSE);
+      settle (fixture);
+      hs_classes_page_select_instance (fixture->page, position_of (fixture->page, kept));
+      /* The oldest thousand the first time, every other one of the rest the second. */
+      for (gint64 id = 1; id <= 3000; id++)
+        if (round == 0 ? id <= 1000 : id > 1000 && id % 2 == 0)
+          g_string_append_printf (died, "%s[%" G_GINT64_FORMAT ", %g]", died->len > 0 ? ", " : "", id, 6.0 + round);
+      report = g_strdup_printf ("{'tracked': [[1, 'Leaf', 'Leaf', 'class', 0, false, false, true]],"
+                                " 'born': [], 'died': [%s], 'dropped': [], 'traces': [], 'sizes': []}", died->str);
+      g_string_free (died, TRUE);
+      changes = 0;
+      apply_json (fixture->tracker, 1 + round, 6.0 + round, report);
+      g_assert_cmpuint (changes, ==, round == 0 ? 1 : 1000);
+      settle (fixture);
+      ids = visible_ids (fixture->page);
+      g_assert_cmpuint (ids->len, ==, round == 0 ? 2000 : 1000);
+      selected = hs_classes_page_get_selected_instance (fixture->page);
+      g_assert_nonnull (selected);
+      g_assert_cmpint (hs_tracked_instance_get_instance (selected), ==, kept);
+    }
+  g_signal_handler_disconnect (instances, handler);
+}
+
 /* 3 000 instances: more than pixel rows, so bands of them. */
 static HsClassTracker *
 new_crowded_tracker (void)
@@ -953,6 +1030,7 @@ main (int   argc,
   FIXTURE_TEST ("chart", NULL, test_chart);
   FIXTURE_TEST ("instance-detail", NULL, test_instance_detail);
   FIXTURE_TEST ("selected-instance-dies", NULL, test_selected_instance_dies);
+  FIXTURE_TEST ("many-deaths", new_living_tracker, test_many_deaths);
   FIXTURE_TEST ("lifetimes-aggregate", new_crowded_tracker, test_lifetimes_aggregate);
   FIXTURE_TEST ("chart-frame-time", new_busy_tracker, test_chart_frame_time);
   FIXTURE_TEST ("picture", new_demo_tracker, test_picture);

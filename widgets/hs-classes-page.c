@@ -70,6 +70,7 @@ struct _HsClassesPage
   GtkStringFilter     *name_filter;
   GtkFilterListModel  *name_filtered;
   GtkCustomSorter     *keys_sorter;
+  GtkSorter           *instance_sorter;   /* the column view's, then the keys */
   GtkSortListModel    *sorted_instances;
   GtkSliceListModel   *limited;
   GtkSingleSelection  *instance_selection;
@@ -457,6 +458,20 @@ column_for_key (HsClassesPage *self,
     }
 }
 
+/* In the tracker's order the sorted model only passes changes on: sorting,
+ * it would tell each death as a change of every row between the first and
+ * the last it moved, and the list would make its visible rows again for each. */
+static void
+update_sorting (HsClassesPage *self)
+{
+  gboolean sorted = self->n_keys > 0 ||
+                    gtk_sorter_get_order (gtk_column_view_get_sorter (self->instance_view)) != GTK_SORTER_ORDER_NONE;
+  GtkSorter *wanted = sorted ? self->instance_sorter : NULL;
+
+  if (self->sorted_instances != NULL && gtk_sort_list_model_get_sorter (self->sorted_instances) != wanted)
+    gtk_sort_list_model_set_sorter (self->sorted_instances, wanted);
+}
+
 /* The keys rule; the header shows the primary one's arrow, and a click on a
  * header then sorts by it first, the keys breaking ties. */
 static void
@@ -471,6 +486,7 @@ apply_sort (HsClassesPage *self)
   gtk_column_view_sort_by_column (self->instance_view, primary,
                                   descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
   gtk_sorter_changed (GTK_SORTER (self->keys_sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  update_sorting (self);
 }
 
 /* The popover shows the first two keys and the order. */
@@ -1039,6 +1055,7 @@ hs_classes_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->limited, self);
       g_signal_handlers_disconnect_by_data (self->class_filtered, self);
       g_signal_handlers_disconnect_by_data (self->class_selection, self);
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->instance_view), self);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_CLASSES_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -1047,6 +1064,7 @@ hs_classes_page_dispose (GObject *object)
   g_clear_object (&self->class_selection);
   g_clear_object (&self->shown);
   g_clear_object (&self->keys_sorter);
+  g_clear_object (&self->instance_sorter);
   self->limited = NULL;
   self->sorted_instances = NULL;
   self->name_filtered = NULL;
@@ -1224,6 +1242,7 @@ static void
 set_up_instance_table (HsClassesPage *self)
 {
   GtkMultiSorter *sorter = gtk_multi_sorter_new ();
+  GtkSorter *column_sorter = gtk_column_view_get_sorter (self->instance_view);
 
   text_column (self->instance_class_column, HS_TYPE_TRACKED_INSTANCE, "class-name", G_CALLBACK (format_text), FALSE, NULL);
   text_column (self->instance_text_column, HS_TYPE_TRACKED_INSTANCE, "text", G_CALLBACK (format_text), FALSE, NULL);
@@ -1239,9 +1258,10 @@ set_up_instance_table (HsClassesPage *self)
   gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
   self->name_filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->class_filtered), GTK_FILTER (self->name_filter));
-  gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->instance_view)));
+  gtk_multi_sorter_append (sorter, g_object_ref (column_sorter));
   gtk_multi_sorter_append (sorter, g_object_ref (GTK_SORTER (self->keys_sorter)));
-  self->sorted_instances = gtk_sort_list_model_new (G_LIST_MODEL (self->name_filtered), GTK_SORTER (sorter));
+  self->instance_sorter = GTK_SORTER (sorter);
+  self->sorted_instances = gtk_sort_list_model_new (G_LIST_MODEL (self->name_filtered), NULL);
   gtk_filter_list_model_set_incremental (self->class_filtered, TRUE);
   gtk_filter_list_model_set_incremental (self->name_filtered, TRUE);
   gtk_sort_list_model_set_incremental (self->sorted_instances, TRUE);
@@ -1257,6 +1277,8 @@ set_up_instance_table (HsClassesPage *self)
   g_signal_connect (self->limited, "items-changed", G_CALLBACK (on_limited_changed), self);
   g_signal_connect (self->instance_selection, "notify::selected", G_CALLBACK (on_instance_position), self);
   g_signal_connect (self->instance_selection, "notify::selected-item", G_CALLBACK (on_instance_selected), self);
+  g_signal_connect_swapped (column_sorter, "changed", G_CALLBACK (update_sorting), self);
+  update_sorting (self);
 }
 
 static void

@@ -11,7 +11,7 @@ tests/bench/perf_table.py.
 
     python3 tests/bench/bench_mainloop.py --build build [--types 5000]
         [--seconds 30] [--interval 0.5] [--backend x11] [--renderer cairo]
-        [--page leaks]
+        [--page leaks] [--script FILE [ARG...]]
 
 --renderer sets GSK_RENDERER for the app (GTK's own choice otherwise: GL,
 which under Xvfb is Mesa's software rasterizer, llvmpipe). --backend wayland
@@ -20,6 +20,9 @@ WAYLAND_DISPLAY names one. --page shows another page than Types during
 the run (its Alt+digit shortcut, pressed with xdotool in the window's first
 second: X11 only, apt install xdotool). HS_PROBE_LOG=FILE
 has the probe log every span over a frame (see hs-mainloop-probe.c).
+--script runs another program than churn_types.py, with the arguments that
+follow it (the demo, say: --script data/demo/demo.py --duration 60), for
+--seconds at most.
 """
 import argparse
 import os
@@ -108,7 +111,8 @@ def x_environment(pid):
     return found
 
 
-def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None, page=None):
+def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer=None, page=None,
+        script=None):
     """Run the app on churn_types.py for `seconds`; return the probe's figures and the
     app's own CPU time while the script ran, from 2 s after the app started (its
     start-up left out) until the script's end. The spans of those first 2 s are
@@ -133,8 +137,9 @@ def run(build, types=5000, seconds=30.0, interval="0.5", backend="x11", renderer
                    GDK_BACKEND=backend, XDG_DATA_HOME=tmp)
         if renderer:
             env["GSK_RENDERER"] = renderer
-        command = [app, "--interval", str(interval), "--python", sys.executable,
-                   os.path.join(HERE, "churn_types.py"), str(types), str(seconds)]
+        if script is None:
+            script = [os.path.join(HERE, "churn_types.py"), str(types), str(seconds)]
+        command = [app, "--interval", str(interval), "--python", sys.executable] + list(script)
         if backend == "x11" and not os.environ.get("DISPLAY"):
             command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp"] + command
         compositor = None
@@ -188,12 +193,16 @@ def main():
     parser.add_argument("--backend", default="x11", help="GDK_BACKEND: x11 (under Xvfb) or wayland (under a headless weston)")
     parser.add_argument("--renderer", help="GSK_RENDERER: cairo, gl (GTK's choice if not given)")
     parser.add_argument("--page", choices=sorted(PAGES), help="the page shown (Types if not given)")
+    parser.add_argument("--script", nargs=argparse.REMAINDER,
+                        help="the program to run instead of churn_types.py, and its arguments")
     args = parser.parse_args()
 
     figures = run(args.build, args.types, args.seconds, args.interval, args.backend, args.renderer,
-                  args.page)
-    print("main thread, %d types churning, %s s interval, %g s, renderer %s, %s page:"
-          % (args.types, args.interval, args.seconds,
+                  args.page, args.script)
+    program = ("%s" % " ".join(args.script) if args.script
+               else "%d types churning" % args.types)
+    print("main thread, %s, %s s interval, %g s, renderer %s, %s page:"
+          % (program, args.interval, args.seconds,
              args.renderer or os.environ.get("GSK_RENDERER") or "GTK's choice", args.page or "types"))
     print("  iterations %d, longest busy %.2f ms, median %.2f ms, p99 %.2f ms, %d longer than 16 ms"
           % (figures["spans"], figures["longest_ms"], figures["p50_ms"], figures["p99_ms"],
