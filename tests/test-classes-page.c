@@ -17,6 +17,7 @@
 #include "hs-class-report.h"
 #include "hs-class-tracker.h"
 #include "hs-classes-page.h"
+#include "hs-instance-row.h"
 #include "hs-lifetime-view.h"
 #include "hs-session.h"
 #include "hs-track-dialog.h"
@@ -194,8 +195,8 @@ visible_ids (HsClassesPage *page)
 
   for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
     {
-      g_autoptr(HsTrackedInstance) instance = g_list_model_get_item (instances, i);
-      gint64 id = hs_tracked_instance_get_instance (instance);
+      g_autoptr(GObject) row = g_list_model_get_item (instances, i);
+      gint64 id = hs_tracked_instance_get_instance (hs_instance_row_instance_of (row));
 
       g_array_append_val (ids, id);
     }
@@ -685,6 +686,7 @@ test_many_deaths (Fixture       *fixture,
       g_autoptr(GArray) ids = NULL;
       gint64 kept = 1001 + round * 6;     /* survives both rounds */
       HsTrackedInstance *selected;
+      GObject *first_row;
 
       if (round == 1)
         hs_classes_page_select_class (fixture->page, 1, FALSE);
@@ -697,10 +699,20 @@ test_many_deaths (Fixture       *fixture,
       report = g_strdup_printf ("{'tracked': [[1, 'Leaf', 'Leaf', 'class', 0, false, false, true]],"
                                 " 'born': [], 'died': [%s], 'dropped': [], 'traces': [], 'sizes': []}", died->str);
       g_string_free (died, TRUE);
+      first_row = g_list_model_get_item (hs_classes_page_get_visible_instances (fixture->page), 0);
       changes = 0;
       apply_json (fixture->tracker, 1 + round, 6.0 + round, report);
       g_assert_cmpuint (changes, ==, round == 0 ? 1 : 1000);
       settle (fixture);
+      /* The first row is still there (its widgets with it), showing the
+       * first instance left. */
+      {
+        g_autoptr(GObject) row = g_list_model_get_item (hs_classes_page_get_visible_instances (fixture->page), 0);
+
+        g_assert_true (row == first_row);
+        g_assert_cmpint (hs_tracked_instance_get_instance (hs_instance_row_instance_of (row)), ==, 1001);
+      }
+      g_clear_object (&first_row);
       ids = visible_ids (fixture->page);
       g_assert_cmpuint (ids->len, ==, round == 0 ? 2000 : 1000);
       selected = hs_classes_page_get_selected_instance (fixture->page);

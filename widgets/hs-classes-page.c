@@ -23,6 +23,8 @@
 
 #include "hs-cell.h"
 #include "hs-classes-page.h"
+#include "hs-instance-row.h"
+#include "hs-type-rows.h"
 #include "hs-format.h"
 #include "hs-size-tree.h"
 #include "hs-sparkline.h"
@@ -71,7 +73,8 @@ struct _HsClassesPage
   GtkFilterListModel  *name_filtered;
   GtkCustomSorter     *keys_sorter;
   GtkSorter           *instance_sorter;   /* the column view's, then the keys */
-  GtkSortListModel    *sorted_instances;
+  HsTypeRows          *instance_rows;     /* HsInstanceRow: rows that stay, showing the instances in order */
+  guint                resort_id;
   GtkSliceListModel   *limited;
   GtkSingleSelection  *instance_selection;
   SortKey              keys[N_SORT_KEYS];
@@ -220,12 +223,17 @@ format_text (gpointer    this,
   return g_strdup (text != NULL ? text : "");
 }
 
+/* A property of a row's item; the instance table's items are rows showing
+ * an instance (HsInstanceRow), so its cells read the instance's. */
 static GtkExpression *
 item_property (GType       item_type,
                const char *property)
 {
-  return gtk_property_expression_new (item_type, gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
-                                      property);
+  GtkExpression *item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+
+  if (item_type == HS_TYPE_TRACKED_INSTANCE)
+    item = gtk_property_expression_new (HS_TYPE_INSTANCE_ROW, item, "instance");
+  return gtk_property_expression_new (item_type, item, property);
 }
 
 typedef struct
@@ -458,18 +466,53 @@ column_for_key (HsClassesPage *self,
     }
 }
 
-/* In the tracker's order the sorted model only passes changes on: sorting,
- * it would tell each death as a change of every row between the first and
- * the last it moved, and the list would make its visible rows again for each. */
-static void
-update_sorting (HsClassesPage *self)
+/* The position of the row showing @instance, or GTK_INVALID_LIST_POSITION. */
+static guint
+row_of (HsClassesPage     *self,
+        HsTrackedInstance *instance)
 {
-  gboolean sorted = self->n_keys > 0 ||
-                    gtk_sorter_get_order (gtk_column_view_get_sorter (self->instance_view)) != GTK_SORTER_ORDER_NONE;
-  GtkSorter *wanted = sorted ? self->instance_sorter : NULL;
+  GListModel *rows = G_LIST_MODEL (self->limited);
 
-  if (self->sorted_instances != NULL && gtk_sort_list_model_get_sorter (self->sorted_instances) != wanted)
-    gtk_sort_list_model_set_sorter (self->sorted_instances, wanted);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(HsInstanceRow) row = g_list_model_get_item (rows, i);
+
+      if (hs_instance_row_get_instance (row) == instance)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The rows show the instances in order again, after they came or went, the
+ * order changed or the values it follows did; the selection stays on the
+ * instance it was on (or goes with it). */
+static gboolean
+show_in_order (gpointer data)
+{
+  HsClassesPage *self = data;
+  HsTrackedInstance *selected = hs_classes_page_get_selected_instance (self);
+  g_autoptr(HsTrackedInstance) kept = selected != NULL ? g_object_ref (selected) : NULL;
+
+  self->resort_id = 0;
+  hs_type_rows_resort (self->instance_rows);
+  hs_lifetime_view_rows_changed (self->lifetime_view);
+  if (kept != NULL)
+    {
+      guint position = row_of (self, kept);
+
+      if (position != gtk_single_selection_get_selected (self->instance_selection))
+        gtk_single_selection_set_selected (self->instance_selection, position);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Once per main-loop turn at most, before the window is laid out: a sample
+ * tells its deaths in as many changes as runs of neighbours. */
+static void
+schedule_resort (HsClassesPage *self)
+{
+  if (self->resort_id == 0 && self->instance_rows != NULL)
+    self->resort_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, show_in_order, self, NULL);
 }
 
 /* The keys rule; the header shows the primary one's arrow, and a click on a
@@ -485,8 +528,9 @@ apply_sort (HsClassesPage *self)
   gtk_column_view_sort_by_column (self->instance_view, NULL, GTK_SORT_ASCENDING);
   gtk_column_view_sort_by_column (self->instance_view, primary,
                                   descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
-  gtk_sorter_changed (GTK_SORTER (self->keys_sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  update_sorting (self);
+  /* No keys: no function, so that the rows keep the tracker's order unsorted. */
+  gtk_custom_sorter_set_sort_func (self->keys_sorter, self->n_keys > 0 ? compare_by_keys : NULL, self, NULL);
+  schedule_resort (self);
 }
 
 /* The popover shows the first two keys and the order. */
@@ -531,13 +575,21 @@ set_up_instance_sorting (HsClassesPage *self)
       sorter = gtk_custom_sorter_new (compare_by_column, &self->column_keys[key], NULL);
       gtk_column_view_column_set_sorter (columns[key], GTK_SORTER (sorter));
     }
-  self->keys_sorter = gtk_custom_sorter_new (compare_by_keys, self, NULL);
+  self->keys_sorter = gtk_custom_sorter_new (NULL, NULL, NULL);
   /* The tracker's order, birth order, until asked for another. */
   self->keys[0] = SORT_BIRTH;
   self->n_keys = 0;
 }
 
 /* -- Filtering and limiting instances ------------------------------------- */
+
+static const HsTypeRowsKind instance_rows = {
+  hs_instance_row_get_type,
+  (gpointer (*) (gpointer)) hs_instance_row_new,
+  (void (*) (gpointer, gpointer)) hs_instance_row_assign,
+  hs_instance_row_name,
+  NULL,
+};
 
 static gboolean
 is_chosen (gpointer item,
@@ -1033,9 +1085,8 @@ on_tracker_changed (HsClassTracker *tracker,
   update_empty (self);
   if (gtk_sorter_get_order (class_sorter) != GTK_SORTER_ORDER_NONE)
     gtk_sorter_changed (class_sorter, GTK_SORTER_CHANGE_DIFFERENT);
-  /* One change of either sorter sorts the instances again by both. */
   if (order_follows_samples (self))
-    gtk_sorter_changed (GTK_SORTER (self->keys_sorter), GTK_SORTER_CHANGE_DIFFERENT);
+    schedule_resort (self);
   update_actions (self);
   update_detail (self);
 }
@@ -1056,7 +1107,9 @@ hs_classes_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->class_filtered, self);
       g_signal_handlers_disconnect_by_data (self->class_selection, self);
       g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->instance_view), self);
+      g_signal_handlers_disconnect_by_data (self->name_filtered, self);
     }
+  g_clear_handle_id (&self->resort_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_CLASSES_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -1066,7 +1119,7 @@ hs_classes_page_dispose (GObject *object)
   g_clear_object (&self->keys_sorter);
   g_clear_object (&self->instance_sorter);
   self->limited = NULL;
-  self->sorted_instances = NULL;
+  self->instance_rows = NULL;
   self->name_filtered = NULL;
   self->class_filtered = NULL;
   self->sorted_classes = NULL;
@@ -1261,12 +1314,12 @@ set_up_instance_table (HsClassesPage *self)
   gtk_multi_sorter_append (sorter, g_object_ref (column_sorter));
   gtk_multi_sorter_append (sorter, g_object_ref (GTK_SORTER (self->keys_sorter)));
   self->instance_sorter = GTK_SORTER (sorter);
-  self->sorted_instances = gtk_sort_list_model_new (G_LIST_MODEL (self->name_filtered), NULL);
+  self->instance_rows = hs_type_rows_new (&instance_rows, G_LIST_MODEL (self->name_filtered), self->instance_sorter);
   gtk_filter_list_model_set_incremental (self->class_filtered, TRUE);
   gtk_filter_list_model_set_incremental (self->name_filtered, TRUE);
-  gtk_sort_list_model_set_incremental (self->sorted_instances, TRUE);
+  hs_type_rows_pace (self->instance_rows, GTK_WIDGET (self->instance_view));
   /* Each model owns the one below it; the selection owns them all. */
-  self->limited = gtk_slice_list_model_new (G_LIST_MODEL (self->sorted_instances), 0, G_MAXUINT);
+  self->limited = gtk_slice_list_model_new (G_LIST_MODEL (self->instance_rows), 0, G_MAXUINT);
   self->instance_selection = gtk_single_selection_new (G_LIST_MODEL (self->limited));
   gtk_single_selection_set_autoselect (self->instance_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->instance_selection, TRUE);
@@ -1277,8 +1330,8 @@ set_up_instance_table (HsClassesPage *self)
   g_signal_connect (self->limited, "items-changed", G_CALLBACK (on_limited_changed), self);
   g_signal_connect (self->instance_selection, "notify::selected", G_CALLBACK (on_instance_position), self);
   g_signal_connect (self->instance_selection, "notify::selected-item", G_CALLBACK (on_instance_selected), self);
-  g_signal_connect_swapped (column_sorter, "changed", G_CALLBACK (update_sorting), self);
-  update_sorting (self);
+  g_signal_connect_swapped (self->name_filtered, "items-changed", G_CALLBACK (schedule_resort), self);
+  g_signal_connect_swapped (column_sorter, "changed", G_CALLBACK (schedule_resort), self);
 }
 
 static void
@@ -1414,7 +1467,7 @@ hs_classes_page_is_busy (HsClassesPage *self)
 
   return gtk_filter_list_model_get_pending (self->class_filtered) > 0 ||
          gtk_filter_list_model_get_pending (self->name_filtered) > 0 ||
-         gtk_sort_list_model_get_pending (self->sorted_instances) > 0;
+         self->resort_id != 0 || hs_type_rows_is_adding (self->instance_rows);
 }
 
 gboolean
@@ -1497,8 +1550,12 @@ hs_classes_page_select_instance (HsClassesPage *self,
 HsTrackedInstance *
 hs_classes_page_get_selected_instance (HsClassesPage *self)
 {
+  HsInstanceRow *row;
+
   g_return_val_if_fail (HS_IS_CLASSES_PAGE (self), NULL);
-  return gtk_single_selection_get_selected_item (self->instance_selection);
+
+  row = gtk_single_selection_get_selected_item (self->instance_selection);
+  return row != NULL ? hs_instance_row_get_instance (row) : NULL;
 }
 
 HsClassChart *

@@ -37,7 +37,8 @@ gboolean           hs_classes_page_select_class          (HsClassesPage  *self,
                                                           gboolean        extend);
 
 /* The instances of the chosen classes (all when none is chosen) as shown:
- * filtered, sorted and limited. */
+ * filtered, sorted and limited, as rows (HsInstanceRow) that stay where
+ * they are and show one instance, then another. */
 GtkColumnView     *hs_classes_page_get_instance_view     (HsClassesPage  *self);
 GListModel        *hs_classes_page_get_visible_instances (HsClassesPage  *self);
 /* Whether filtering or sorting is still under way (they run in steps). */

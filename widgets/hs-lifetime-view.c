@@ -21,6 +21,7 @@
 
 #include "hs-class-chart.h"
 #include "hs-format.h"
+#include "hs-instance-row.h"
 #include "hs-lifetime-view.h"
 
 #define CAPTION_HEIGHT  22.0
@@ -119,7 +120,8 @@ read_lifetimes (HsLifetimeView *self)
   g_array_set_size (self->lifetimes, n);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HsTrackedInstance) instance = g_list_model_get_item (self->model, i);
+      g_autoptr(GObject) item = g_list_model_get_item (self->model, i);
+      HsTrackedInstance *instance = hs_instance_row_instance_of (item);
       Lifetime *lifetime = &g_array_index (self->lifetimes, Lifetime, i);
       double birth = hs_tracked_instance_get_birth (instance);
       double death = hs_tracked_instance_get_death (instance);
@@ -419,14 +421,16 @@ hs_lifetime_view_query_tooltip (GtkWidget  *widget,
 {
   HsLifetimeView *self = HS_LIFETIME_VIEW (widget);
   guint position = hs_lifetime_view_instance_at (self, x, y);
-  g_autoptr(HsTrackedInstance) instance = NULL;
+  g_autoptr(GObject) item = NULL;
+  HsTrackedInstance *instance;
   g_autofree char *birth = NULL;
   g_autofree char *death = NULL;
   g_autofree char *text = NULL;
 
   if (position == GTK_INVALID_LIST_POSITION || self->model == NULL ||
-      !(instance = g_list_model_get_item (self->model, position)))
+      !(item = g_list_model_get_item (self->model, position)))
     return FALSE;
+  instance = hs_instance_row_instance_of (item);
   birth = hs_tracked_instance_get_birth (instance) < 0 ? g_strdup (_("before tracking"))
                                                         : hs_format_duration (hs_tracked_instance_get_birth (instance));
   death = hs_tracked_instance_get_death (instance) < 0 ? g_strdup (_("alive"))
@@ -450,6 +454,14 @@ on_released (GtkGestureClick *gesture,
 
   if (position != GTK_INVALID_LIST_POSITION)
     g_signal_emit (self, signals [INSTANCE_ACTIVATED], 0, position);
+}
+
+/* The rows show other instances (or the same in another order). */
+void
+hs_lifetime_view_rows_changed (HsLifetimeView *self)
+{
+  g_return_if_fail (HS_IS_LIFETIME_VIEW (self));
+  invalidate (self);
 }
 
 static void

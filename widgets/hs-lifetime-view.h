@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 #define HS_TYPE_LIFETIME_VIEW (hs_lifetime_view_get_type ())
 G_DECLARE_FINAL_TYPE (HsLifetimeView, hs_lifetime_view, HS, LIFETIME_VIEW, GtkWidget)
 
-/* Properties: "tracker" (the time axis), "model" (HsTrackedInstance, one row
- * each, in order), "selected" (a position, or GTK_INVALID_LIST_POSITION),
+/* Properties: "tracker" (the time axis), "model" (HsTrackedInstance or
+ * HsInstanceRow, one row each, in order; hs_lifetime_view_rows_changed()
+ * says when rows show other instances), "selected" (a position, or GTK_INVALID_LIST_POSITION),
  * "plot-left" and "plot-right" (to line up with the chart above; see
  * HsClassChart). Signal: "instance-activated" (guint position), on a click. */
 GtkWidget  *hs_lifetime_view_new                   (void);
@@ -24,6 +25,7 @@ void        hs_lifetime_view_set_tracker           (HsLifetimeView *self,
                                                     HsClassTracker *tracker);
 void        hs_lifetime_view_set_model             (HsLifetimeView *self,
                                                     GListModel     *model);
+void        hs_lifetime_view_rows_changed          (HsLifetimeView *self);
 void        hs_lifetime_view_set_selected          (HsLifetimeView *self,
                                                     guint           position);
 double      hs_lifetime_view_x_for_time            (HsLifetimeView *self,

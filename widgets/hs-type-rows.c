@@ -344,6 +344,14 @@ hs_type_rows_show_all (HsTypeRows *self)
   add_rows (self, self->shown->len);
 }
 
+/* Whether rows are still being added, a few per frame of the pacer. */
+gboolean
+hs_type_rows_is_adding (HsTypeRows *self)
+{
+  g_return_val_if_fail (HS_IS_TYPE_ROWS (self), FALSE);
+  return self->rows->len < self->shown->len;
+}
+
 /* The position of the row showing @name (added now if it was still to be),
  * or GTK_INVALID_LIST_POSITION. */
 guint

@@ -45,5 +45,6 @@ guint       hs_type_rows_find       (HsTypeRows           *self,
 void        hs_type_rows_pace       (HsTypeRows           *self,
                                      GtkWidget            *widget);
 void        hs_type_rows_show_all   (HsTypeRows           *self);
+gboolean    hs_type_rows_is_adding  (HsTypeRows           *self);
 
 G_END_DECLS
