@@ -574,7 +574,7 @@ find_position (HsClassTracker *self,
 }
 
 /* The instance dies (@time >= 0) or stops being tracked (@time < 0); if it
- * is to go from the list, its position is added to @leaving. */
+ * is to go from the list, its id is added to @leaving. */
 static void
 end_instance (HsClassTracker *self,
               gint64          id,
@@ -583,7 +583,6 @@ end_instance (HsClassTracker *self,
 {
   HsTrackedInstance *instance = g_hash_table_lookup (self->instance_by_id, &id);
   HsTrackedClass *klass;
-  guint position;
 
   if (instance == NULL || instance->death >= 0)
     return;
@@ -604,38 +603,76 @@ end_instance (HsClassTracker *self,
   /* Not kept: the instance goes from the list (its class's figures keep it),
    * unnotified; whoever still holds it reads when it died. */
   g_hash_table_remove (self->instance_by_id, &id);
-  if (find_position (self, id, &position))
-    g_array_append_val (leaving, position);
+  g_array_append_val (leaving, id);
 }
 
 static int
-compare_positions (gconstpointer a,
-                   gconstpointer b)
+compare_ids (gconstpointer a,
+             gconstpointer b)
 {
-  guint x = *(const guint *) a, y = *(const guint *) b;
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
 }
 
-/* Takes the instances at @leaving (positions, in any order) from the list,
+/* The positions in the list (kept in id order), in order, of the instances
+ * with the ids in @ids (in order): a binary search each when they are few,
+ * else one walk along the list (7 900 deaths in a list of 10 000 took
+ * 16 ms by binary searches). */
+static GArray *
+positions_of (HsClassTracker *self,
+              GArray         *ids)
+{
+  GListModel *list = G_LIST_MODEL (self->instances);
+  guint n = g_list_model_get_n_items (list);
+  GArray *positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), ids->len);
+  guint position;
+
+  if ((gsize) ids->len * g_bit_storage (n) * 4 < n)
+    {
+      for (guint i = 0; i < ids->len; i++)
+        if (find_position (self, g_array_index (ids, gint64, i), &position))
+          g_array_append_val (positions, position);
+      return positions;
+    }
+  /* The list reads its items one after another cheaply. */
+  for (guint next = 0, p = 0; p < n && next < ids->len; p++)
+    {
+      g_autoptr(HsTrackedInstance) item = g_list_model_get_item (list, p);
+
+      while (next < ids->len && g_array_index (ids, gint64, next) < item->instance)
+        next++;
+      if (next < ids->len && g_array_index (ids, gint64, next) == item->instance)
+        {
+          g_array_append_val (positions, p);
+          next++;
+        }
+    }
+  return positions;
+}
+
+/* Takes the instances with the ids in @leaving (in any order) from the list,
  * a run of neighbours in one change: each change makes the models above the
  * list (filters, sorts, the column view) go through their rows, and the
  * oldest instances, which die first, are neighbours. (Replacing the list by
  * its survivors in one change would lose the selection and the scroll
  * position in the filters that work in steps.) */
 static void
-remove_positions (HsClassTracker *self,
-                  GArray         *leaving)
+remove_leaving (HsClassTracker *self,
+                GArray         *leaving)
 {
-  g_array_sort (leaving, compare_positions);
+  g_autoptr(GArray) positions = NULL;
+
+  g_array_sort (leaving, compare_ids);
+  positions = positions_of (self, leaving);
   /* From the end, so that the positions before a run still hold. */
-  for (guint end = leaving->len; end > 0;)
+  for (guint end = positions->len; end > 0;)
     {
       guint start = end - 1;
 
-      while (start > 0 && g_array_index (leaving, guint, start - 1) + 1 == g_array_index (leaving, guint, start))
+      while (start > 0 && g_array_index (positions, guint, start - 1) + 1 == g_array_index (positions, guint, start))
         start--;
-      g_list_store_splice (self->instances, g_array_index (leaving, guint, start), end - start, NULL, 0);
+      g_list_store_splice (self->instances, g_array_index (positions, guint, start), end - start, NULL, 0);
       end = start;
     }
 }
@@ -764,7 +801,7 @@ hs_class_tracker_apply (HsClassTracker      *self,
                         const HsClassReport *report)
 {
   g_autoptr(GPtrArray) born = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) leaving = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 total = 0;
   guint n_classes;
 
@@ -801,7 +838,7 @@ hs_class_tracker_apply (HsClassTracker      *self,
     end_instance (self, report->deaths[i].instance, report->deaths[i].time, leaving);
   for (guint i = 0; i < report->n_dropped; i++)
     end_instance (self, report->dropped[i], -1, leaving);
-  remove_positions (self, leaving);
+  remove_leaving (self, leaving);
   for (guint i = 0; i < report->n_sizes; i++)
     measure (self, sample, &report->sizes[i]);
 
