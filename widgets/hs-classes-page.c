@@ -72,7 +72,6 @@ struct _HsClassesPage
   GtkStringFilter     *name_filter;
   GtkFilterListModel  *name_filtered;
   GtkCustomSorter     *keys_sorter;
-  GtkSorter           *instance_sorter;   /* the column view's, then the keys */
   HsTypeRows          *instance_rows;     /* HsInstanceRow: rows that stay, showing the instances in order */
   guint                resort_id;
   GtkSliceListModel   *limited;
@@ -1117,7 +1116,6 @@ hs_classes_page_dispose (GObject *object)
   g_clear_object (&self->class_selection);
   g_clear_object (&self->shown);
   g_clear_object (&self->keys_sorter);
-  g_clear_object (&self->instance_sorter);
   self->limited = NULL;
   self->instance_rows = NULL;
   self->name_filtered = NULL;
@@ -1313,8 +1311,9 @@ set_up_instance_table (HsClassesPage *self)
   self->name_filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->class_filtered), GTK_FILTER (self->name_filter));
   gtk_multi_sorter_append (sorter, g_object_ref (column_sorter));
   gtk_multi_sorter_append (sorter, g_object_ref (GTK_SORTER (self->keys_sorter)));
-  self->instance_sorter = GTK_SORTER (sorter);
-  self->instance_rows = hs_type_rows_new (&instance_rows, G_LIST_MODEL (self->name_filtered), self->instance_sorter);
+  /* The column view's sorter, then the keys. */
+  self->instance_rows = hs_type_rows_new (&instance_rows, G_LIST_MODEL (self->name_filtered), GTK_SORTER (sorter));
+  g_object_unref (sorter);
   gtk_filter_list_model_set_incremental (self->class_filtered, TRUE);
   gtk_filter_list_model_set_incremental (self->name_filtered, TRUE);
   hs_type_rows_pace (self->instance_rows, GTK_WIDGET (self->instance_view));

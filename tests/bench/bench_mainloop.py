@@ -199,8 +199,7 @@ def main():
 
     figures = run(args.build, args.types, args.seconds, args.interval, args.backend, args.renderer,
                   args.page, args.script)
-    program = ("%s" % " ".join(args.script) if args.script
-               else "%d types churning" % args.types)
+    program = " ".join(args.script) if args.script else "%d types churning" % args.types
     print("main thread, %s, %s s interval, %g s, renderer %s, %s page:"
           % (program, args.interval, args.seconds,
              args.renderer or os.environ.get("GSK_RENDERER") or "GTK's choice", args.page or "types"))
